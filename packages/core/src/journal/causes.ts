@@ -1,0 +1,30 @@
+/**
+ * Why an instance or service changed state. Stable strings: they are the API (`cause=` filter), metric labels
+ * and the table in docs/journal.md, which a test checks against this list.
+ */
+export const CAUSES = {
+  INSTANCE_REGISTERED: 'a client or operator registered the instance',
+  INSTANCE_REREGISTERED: 'an existing instance was registered again (fields may have changed)',
+  INSTANCE_RECREATED_FROM_BEAT: 'a heartbeat arrived for an unknown instance and the instance was re-created from it',
+  INSTANCE_DEREGISTERED: 'the instance was removed by a deregistration request',
+  INSTANCE_EDITED: 'an operator changed enabled, weight or metadata (kept across expiry and re-registration)',
+  BEAT_MISSED: 'no heartbeat within the timeout: the instance was marked unhealthy',
+  BEAT_RESUMED: 'a heartbeat arrived for an unhealthy instance: it is healthy again',
+  BEAT_LATE: 'a heartbeat arrived later than 1.5x its interval: the client paused or its network stalled',
+  INSTANCE_EXPIRED: 'no heartbeat within the delete timeout: the instance was removed',
+  HEALTH_MARKED: 'an operator marked a persistent instance healthy or unhealthy by hand',
+  BEAT_UNKNOWN_INSTANCE: 'a heartbeat without instance data named an instance the registry does not have (answered 20404)',
+  REGISTRATION_REJECTED: 'a registration was refused; evidence.reason says why',
+  SERVICE_CREATED: 'a service was created',
+  SERVICE_UPDATED: 'a service definition (threshold, metadata, selector, cluster) changed',
+  SERVICE_REMOVED: 'a service was deleted by request',
+  SERVICE_EXPIRED_EMPTY: 'a service stayed without instances for its empty-service time and was cleaned up',
+  PROTECT_THRESHOLD_REACHED: 'the healthy share fell to or below the protect threshold: queries now return all instances',
+  PROTECT_THRESHOLD_CLEARED: 'the healthy share rose above the protect threshold again',
+} as const;
+
+export type Cause = keyof typeof CAUSES;
+
+export function isCause(value: string): value is Cause {
+  return Object.prototype.hasOwnProperty.call(CAUSES, value);
+}

@@ -1,0 +1,143 @@
+import { maxGapLastHourMs, meanGapMs } from '../naming/beat-stats.js';
+import { toView } from '../naming/instance-view.js';
+import type { Instance, InstanceView, Service } from '../naming/model.js';
+import type { ServiceRef } from '../naming/names.js';
+import type { Registry } from '../naming/registry.js';
+import type { Cause } from './causes.js';
+import { clockTime, seconds } from './format.js';
+import type { JournalEvent } from './journal.js';
+
+export type InstanceState = 'healthy' | 'unhealthy' | 'disabled' | 'absent' | 'unknown';
+
+export interface Diagnosis {
+  namespace: string;
+  group: string;
+  service: string;
+  ip: string;
+  port: number;
+  state: InstanceState;
+  /** One or two plain sentences: what happened last and the likely reason. */
+  explanation: string;
+  instance: (InstanceView & { registeredAt: number; lastBeatAt: number; lastSeenFrom: string; lastSeenAgent: string }) | null;
+  beats: { count: number; lastGapMs: number; meanGapMs: number; maxGapMs: number; maxGapLastHourMs: number; lateBeats: number } | null;
+  lastTransition: JournalEvent | null;
+  /** The same address seen in other services or namespaces: a hint at a wrong client setting. */
+  seenElsewhere: { namespace: string; group: string; service: string; at: number }[];
+  events: JournalEvent[];
+}
+
+const TRANSITIONS = new Set<Cause>([
+  'INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'INSTANCE_DEREGISTERED', 'BEAT_MISSED',
+  'BEAT_RESUMED', 'INSTANCE_EXPIRED', 'HEALTH_MARKED', 'INSTANCE_EDITED', 'REGISTRATION_REJECTED', 'BEAT_UNKNOWN_INSTANCE',
+]);
+
+/** Answers "why is this instance (not) there?" from the live registry and the journal. */
+export function diagnose(registry: Registry, ref: ServiceRef, ip: string, port: number): Diagnosis {
+  const now = registry.now();
+  const found = registry.findInstance(ref, ip, port);
+  const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 50, now).events;
+  const lastTransition = events.find((e) => TRANSITIONS.has(e.cause)) ?? null;
+  const base = { namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, lastTransition, events: events.slice(0, 20) };
+  if (found) {
+    const { service, instance } = found;
+    const view = toView(service, instance);
+    const state: InstanceState = !view.enabled ? 'disabled' : instance.healthy ? 'healthy' : 'unhealthy';
+    return {
+      ...base, state, seenElsewhere: [],
+      instance: { ...view, registeredAt: instance.registeredAt, lastBeatAt: instance.lastBeatAt, lastSeenFrom: instance.lastSeenFrom, lastSeenAgent: instance.lastSeenAgent },
+      beats: instance.ephemeral ? beatSummary(instance, now) : null,
+      explanation: explainPresent(registry, service, instance, view, events, now),
+    };
+  }
+  const seenElsewhere = lastTransition ? [] : elsewhere(registry, ref, ip, port, now);
+  return {
+    ...base, state: lastTransition ? 'absent' : 'unknown', instance: null, beats: null, seenElsewhere,
+    explanation: lastTransition ? explainAbsent(lastTransition, events) : explainNeverSeen(ref, ip, port, seenElsewhere),
+  };
+}
+
+function beatSummary(instance: Instance, now: number): NonNullable<Diagnosis['beats']> {
+  const b = instance.beats;
+  return { count: b.count, lastGapMs: b.lastGapMs, meanGapMs: Math.round(meanGapMs(b)), maxGapMs: b.maxGapMs, maxGapLastHourMs: maxGapLastHourMs(b, now), lateBeats: b.lateCount };
+}
+
+function explainPresent(registry: Registry, service: Service, instance: Instance, view: InstanceView, events: JournalEvent[], now: number): string {
+  const parts: string[] = [];
+  if (!view.enabled) {
+    const edit = events.find((e) => e.cause === 'INSTANCE_EDITED' && e.evidence.enabled === false);
+    parts.push(edit
+      ? `Taken offline by an operator at ${clockTime(edit.at)} (${edit.evidence.via} from ${edit.evidence.by}): consumers do not see it until it is enabled again.`
+      : 'Registered with enabled=false: consumers do not see it until it is enabled.');
+  }
+  if (!instance.ephemeral) {
+    parts.push(instance.healthy ? 'Persistent instance, healthy.' : 'Persistent instance, marked unhealthy.');
+    return parts.join(' ');
+  }
+  if (!instance.healthy) {
+    const since = instance.unhealthySince ?? now;
+    const removal = registry.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
+    parts.push(`Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`);
+    return parts.join(' ');
+  }
+  const recreated = events.find((e) => e.cause === 'INSTANCE_RECREATED_FROM_BEAT');
+  const lastRegistration = events.find((e) => e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT' || e.cause === 'INSTANCE_REREGISTERED');
+  if (recreated && recreated === lastRegistration && typeof recreated.evidence.removedAgoMs === 'number') {
+    const how = recreated.evidence.removedBy === 'INSTANCE_EXPIRED' ? 'expired' : `was deleted by ${recreated.evidence.removedVia} from ${recreated.evidence.removedFrom}`;
+    parts.push(`Healthy. It ${how} and its client is still beating, so it was re-created ${seconds(Math.round(recreated.evidence.removedAgoMs / 100) * 100)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`);
+  } else {
+    parts.push(`Healthy: last beat ${seconds(Math.max(0, now - instance.lastBeatAt))} ago from ${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}.`);
+  }
+  const hourMax = maxGapLastHourMs(instance.beats, now);
+  if (hourMax > instance.timing.intervalMs * registry.lifecycle.lateBeatFactor) {
+    parts.push(`Largest gap ${seconds(Math.round(hourMax / 100) * 100)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`);
+  }
+  return parts.join(' ');
+}
+
+function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
+  const e = last.evidence;
+  switch (last.cause) {
+    case 'INSTANCE_EXPIRED':
+      return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
+    case 'INSTANCE_DEREGISTERED': {
+      const who = e.agent ? `${e.from} (${e.agent})` : String(e.from);
+      return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${e.user ? ` as user ${e.user}` : ''}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;
+    }
+    case 'REGISTRATION_REJECTED':
+      return `Its last registration, at ${clockTime(last.at)} from ${e.from}, was refused: ${e.reason}`;
+    case 'BEAT_UNKNOWN_INSTANCE': {
+      const earlier = events.find((x) => x.cause === 'INSTANCE_EXPIRED' || x.cause === 'INSTANCE_DEREGISTERED');
+      return `Heartbeats from ${e.from} (${e.agent ?? 'unknown client'}) still arrive (last at ${clockTime(last.at)}) but carry no instance data, so the server cannot re-create it; the client must register again.${earlier ? ` It left the registry at ${clockTime(earlier.at)} (${earlier.cause}).` : ''}`;
+    }
+    default:
+      return `Not registered now; the last recorded change was ${last.cause} at ${clockTime(last.at)}.`;
+  }
+}
+
+function explainNeverSeen(ref: ServiceRef, ip: string, port: number, seen: Diagnosis['seenElsewhere']): string {
+  const where = `${ref.namespace}/${ref.group}/${ref.name}`;
+  if (seen.length > 0) {
+    const s = seen[0];
+    return `No event for ${ip}:${port} in ${where}, but that address registered in namespace '${s.namespace}', group '${s.group}', service '${s.service}' at ${clockTime(s.at)}: the client's namespace, group or service name likely differs from what you expect.`;
+  }
+  return `No event for ${ip}:${port} in ${where} within the journal window: the client never reached this server with this service, or used another address, port, namespace or credentials (rejected requests are logged by the server).`;
+}
+
+function elsewhere(registry: Registry, ref: ServiceRef, ip: string, port: number, now: number): Diagnosis['seenElsewhere'] {
+  const seen = new Map<string, Diagnosis['seenElsewhere'][number]>();
+  for (const e of registry.journal.query({ ip, port }, 1, 200, now).events) {
+    if (e.namespace === ref.namespace && e.group === ref.group && e.service === ref.name) continue;
+    const key = `${e.namespace}/${e.group}/${e.service}`;
+    if (!seen.has(key)) seen.set(key, { namespace: e.namespace, group: e.group, service: e.service, at: e.at });
+  }
+  return [...seen.values()].slice(0, 5);
+}
+
+function lastBeatClause(at: number, from: string, agent: string): string {
+  return `last beat ${clockTime(at)} from ${from}${agent ? ` (${agent})` : ''}`;
+}
+
+function cadenceClause(count: number, meanMs: number, maxMs: number): string {
+  if (count <= 1) return count === 1 ? 'it beat only once after registering' : 'it never beat after registering (is its heartbeat loop running?)';
+  return `beats before that arrived every ${seconds(Math.round(meanMs / 100) * 100)} (largest gap ${seconds(Math.round(maxMs / 100) * 100)})`;
+}

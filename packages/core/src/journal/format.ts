@@ -1,0 +1,9 @@
+/** Wall-clock time of day in UTC, e.g. `10:02:31`; the journal API carries full timestamps alongside. */
+export function clockTime(at: number): string {
+  return new Date(at).toISOString().slice(11, 19);
+}
+
+/** `30 s` for whole seconds, `5.2 s` otherwise. */
+export function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

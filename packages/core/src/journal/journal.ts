@@ -1,0 +1,112 @@
+import type { Cause } from './causes.js';
+
+export type Evidence = Record<string, string | number | boolean | null>;
+
+export interface JournalEvent {
+  seq: number;
+  at: number;
+  cause: Cause;
+  namespace: string;
+  group: string;
+  service: string;
+  cluster?: string;
+  ip?: string;
+  port?: number;
+  ephemeral?: boolean;
+  /** Health before and after, where the event changed it. */
+  healthy?: boolean;
+  evidence: Evidence;
+}
+
+export type NewJournalEvent = Omit<JournalEvent, 'seq'>;
+
+export interface JournalSettings {
+  maxEvents: number;
+  maxAgeMs: number;
+}
+
+export const DEFAULT_JOURNAL: Readonly<JournalSettings> = Object.freeze({ maxEvents: 100_000, maxAgeMs: 24 * 3_600_000 });
+
+export interface JournalFilter {
+  namespace?: string;
+  group?: string;
+  service?: string;
+  ip?: string;
+  port?: number;
+  cause?: Cause;
+  since?: number;
+  until?: number;
+}
+
+export interface JournalPage {
+  total: number;
+  events: JournalEvent[];
+}
+
+/** A ring buffer of events, bounded by count and age; old events fall off the back. */
+export class Journal {
+  private readonly ring: (JournalEvent | undefined)[];
+  private head = 0; // index of the oldest event
+  private length = 0;
+  private nextSeq = 1;
+  private readonly listeners: ((e: JournalEvent) => void)[] = [];
+
+  constructor(private readonly settings: JournalSettings) {
+    this.ring = new Array(Math.max(1, settings.maxEvents));
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  onAppend(listener: (e: JournalEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  append(event: NewJournalEvent): JournalEvent {
+    const full: JournalEvent = { seq: this.nextSeq++, ...event };
+    const capacity = this.ring.length;
+    if (this.length === capacity) {
+      this.ring[this.head] = full;
+      this.head = (this.head + 1) % capacity;
+    } else {
+      this.ring[(this.head + this.length) % capacity] = full;
+      this.length++;
+    }
+    this.dropOlderThan(event.at - this.settings.maxAgeMs);
+    for (const listener of this.listeners) listener(full);
+    return full;
+  }
+
+  /** Newest first, filtered, paged (pageNo from 1). */
+  query(filter: JournalFilter, pageNo = 1, pageSize = 100, now = Infinity): JournalPage {
+    const matches: JournalEvent[] = [];
+    const minAt = now - this.settings.maxAgeMs;
+    for (let i = this.length - 1; i >= 0; i--) {
+      const e = this.ring[(this.head + i) % this.ring.length]!;
+      if (e.at < minAt) break;
+      if (matchesFilter(e, filter)) matches.push(e);
+    }
+    const start = (pageNo - 1) * pageSize;
+    return { total: matches.length, events: matches.slice(start, start + pageSize) };
+  }
+
+  private dropOlderThan(minAt: number): void {
+    while (this.length > 0 && this.ring[this.head]!.at < minAt) {
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) % this.ring.length;
+      this.length--;
+    }
+  }
+}
+
+function matchesFilter(e: JournalEvent, f: JournalFilter): boolean {
+  return (f.namespace === undefined || e.namespace === f.namespace)
+    && (f.group === undefined || e.group === f.group)
+    && (f.service === undefined || e.service === f.service)
+    && (f.ip === undefined || e.ip === f.ip)
+    && (f.port === undefined || e.port === f.port)
+    && (f.cause === undefined || e.cause === f.cause)
+    && (f.since === undefined || e.at >= f.since)
+    && (f.until === undefined || e.at <= f.until);
+}

@@ -1,0 +1,61 @@
+import type { HealthChecker, Selector } from './model.js';
+import type { ServiceRef } from './names.js';
+
+/** The commands every transport turns its wire form into. Fields are typed; ranges are checked by core. */
+export interface RegisterInstance extends ServiceRef {
+  ip: string;
+  port: number;
+  cluster: string;
+  weight: number;
+  enabled: boolean;
+  healthy: boolean;
+  ephemeral: boolean;
+  metadata: Record<string, string>;
+}
+
+export interface InstanceTarget extends ServiceRef {
+  ip: string;
+  port: number;
+  /** Undefined = whichever cluster the address is in. */
+  cluster?: string;
+}
+
+export interface Beat extends ServiceRef {
+  ip: string;
+  port: number;
+  cluster: string;
+  /** The client's beat JSON, when it sent one: enough to re-create a lost instance. */
+  body?: { weight?: number; metadata?: Record<string, string> };
+}
+
+export interface BeatResult {
+  /** 10200 = applied; 20404 = unknown instance and nothing to re-create it from. */
+  code: 10200 | 20404;
+  clientBeatIntervalMs: number;
+  recreated: boolean;
+}
+
+export interface EditInstance extends ServiceRef {
+  ip: string;
+  port: number;
+  cluster: string;
+  weight?: number;
+  enabled?: boolean;
+  metadata?: Record<string, string>;
+}
+
+export interface ServiceDefinition {
+  protectThreshold?: number;
+  metadata?: Record<string, string>;
+  selector?: Selector;
+  /** Only when the caller says so explicitly; otherwise the first instance decides. */
+  kind?: 'ephemeral' | 'persistent';
+}
+
+export interface ClusterDefinition extends ServiceRef {
+  cluster: string;
+  healthChecker: HealthChecker;
+  checkPort: number;
+  useInstancePortForCheck: boolean;
+  metadata?: Record<string, string>;
+}

@@ -1,0 +1,79 @@
+import type { Instance, InstanceOverlay, InstanceView, Service, ServiceQueryResult } from './model.js';
+import { groupedName } from './names.js';
+import { reachesProtectThreshold } from './protect-threshold.js';
+
+export function overlayKey(ip: string, port: number, cluster: string): string {
+  return `${ip}:${port}:${cluster}`;
+}
+
+export function overlayOf(service: Service, instance: Instance): InstanceOverlay | undefined {
+  return service.overlays.size === 0 ? undefined : service.overlays.get(overlayKey(instance.ip, instance.port, instance.cluster));
+}
+
+/** Effective enabled flag: an operator's overlay wins over what the client registered. */
+export function isEnabled(service: Service, instance: Instance): boolean {
+  return overlayOf(service, instance)?.enabled ?? instance.enabled;
+}
+
+export function toView(service: Service, instance: Instance, forceHealthy = false): InstanceView {
+  const overlay = overlayOf(service, instance);
+  return {
+    instanceId: instance.instanceId,
+    ip: instance.ip,
+    port: instance.port,
+    weight: overlay?.weight ?? instance.weight,
+    healthy: forceHealthy || instance.healthy,
+    enabled: overlay?.enabled ?? instance.enabled,
+    ephemeral: instance.ephemeral,
+    clusterName: instance.cluster,
+    serviceName: groupedName(service.group, service.name),
+    metadata: overlay?.metadata ? { ...instance.metadata, ...overlay.metadata } : instance.metadata,
+    instanceHeartBeatInterval: instance.timing.intervalMs,
+    instanceHeartBeatTimeOut: instance.timing.timeoutMs,
+    ipDeleteTimeout: instance.timing.deleteTimeoutMs,
+    instanceIdGenerator: 'simple',
+  };
+}
+
+export interface InstanceQuery {
+  /** Empty = all clusters. */
+  clusters: string[];
+  healthyOnly: boolean;
+}
+
+/**
+ * What consumers see: enabled instances of the asked clusters; with the protect threshold reached, all of them
+ * reported healthy and the answer says so. The share is computed before `healthyOnly` filtering (Nacos computes
+ * it after, so with healthyOnly=true its threshold can never trip below 1).
+ */
+export function queryService(service: Service | undefined, query: InstanceQuery): ServiceQueryResult {
+  if (!service) return { exists: false, hosts: [], reachProtectionThreshold: false, revision: 0 };
+  const usable: Instance[] = [];
+  let healthy = 0;
+  for (const instance of service.instances.values()) {
+    if (query.clusters.length > 0 && !query.clusters.includes(instance.cluster)) continue;
+    if (!isEnabled(service, instance)) continue;
+    usable.push(instance);
+    if (instance.healthy) healthy++;
+  }
+  const reached = reachesProtectThreshold(service.protectThreshold, healthy, usable.length);
+  const selected = reached || !query.healthyOnly ? usable : usable.filter((i) => i.healthy);
+  return {
+    exists: true,
+    hosts: selected.map((i) => toView(service, i, reached)),
+    reachProtectionThreshold: reached,
+    revision: service.revision,
+  };
+}
+
+/** Healthy and total counts over enabled instances, for the threshold state kept on the service. */
+export function healthCounts(service: Service): { healthy: number; total: number } {
+  let healthy = 0;
+  let total = 0;
+  for (const instance of service.instances.values()) {
+    if (!isEnabled(service, instance)) continue;
+    total++;
+    if (instance.healthy) healthy++;
+  }
+  return { healthy, total };
+}

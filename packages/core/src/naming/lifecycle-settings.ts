@@ -1,0 +1,49 @@
+/** Server-wide lifecycle defaults; each can be overridden per instance by the `preserved.*` metadata keys. */
+export interface LifecycleSettings {
+  beatIntervalMs: number;
+  beatTimeoutMs: number;
+  deleteTimeoutMs: number;
+  /** false keeps unhealthy ephemeral instances forever (Nacos `nacos.naming.expireInstance`). */
+  expireInstances: boolean;
+  /** How long a service with no instances lives before it is cleaned up. */
+  emptyServiceTtlMs: number;
+  /** A beat gap above this multiple of the interval counts as late. */
+  lateBeatFactor: number;
+}
+
+export const DEFAULT_LIFECYCLE: Readonly<LifecycleSettings> = Object.freeze({
+  beatIntervalMs: 5_000,
+  beatTimeoutMs: 15_000,
+  deleteTimeoutMs: 30_000,
+  expireInstances: true,
+  emptyServiceTtlMs: 60_000,
+  lateBeatFactor: 1.5,
+});
+
+export const PRESERVED = {
+  beatInterval: 'preserved.heart.beat.interval',
+  beatTimeout: 'preserved.heart.beat.timeout',
+  deleteTimeout: 'preserved.ip.delete.timeout',
+  idGenerator: 'preserved.instance.id.generator',
+} as const;
+
+export interface InstanceTiming {
+  intervalMs: number;
+  timeoutMs: number;
+  deleteTimeoutMs: number;
+}
+
+/** Reads the preserved keys (numeric strings only, as Nacos does); anything else falls back to the server default. */
+export function resolveTiming(metadata: Record<string, string>, defaults: LifecycleSettings): InstanceTiming {
+  return {
+    intervalMs: positiveInt(metadata[PRESERVED.beatInterval]) ?? defaults.beatIntervalMs,
+    timeoutMs: positiveInt(metadata[PRESERVED.beatTimeout]) ?? defaults.beatTimeoutMs,
+    deleteTimeoutMs: positiveInt(metadata[PRESERVED.deleteTimeout]) ?? defaults.deleteTimeoutMs,
+  };
+}
+
+function positiveInt(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^\d{1,10}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n > 0 ? n : undefined;
+}

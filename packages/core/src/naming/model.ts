@@ -1,0 +1,119 @@
+import type { BeatStats } from './beat-stats.js';
+import type { InstanceTiming } from './lifecycle-settings.js';
+import type { ServiceRef } from './names.js';
+
+/** Who or what caused a command: the evidence the journal keeps. */
+export interface Origin {
+  /** Remote address of the request, or 'server' for the server's own actions. */
+  ip: string;
+  /** Client identification (Client-Version or User-Agent), e.g. `Nacos-Java-Client:v1.0.0`. */
+  agent?: string;
+  /** The route or mechanism, e.g. `DELETE /nacos/v1/ns/instance`, `expiry`. */
+  via: string;
+  user?: string;
+}
+
+export type ServiceKind = 'ephemeral' | 'persistent';
+
+export interface Instance {
+  readonly ip: string;
+  readonly port: number;
+  cluster: string;
+  /** As registered by the client; the operator overlay wins over these at read time. */
+  weight: number;
+  enabled: boolean;
+  metadata: Record<string, string>;
+  healthy: boolean;
+  readonly ephemeral: boolean;
+  instanceId: string;
+  registeredAt: number;
+  lastBeatAt: number;
+  /** Where beats and registrations for this instance come from. */
+  lastSeenFrom: string;
+  lastSeenAgent: string;
+  timing: InstanceTiming;
+  beats: BeatStats;
+  /** Set once the instance left the registry, so stale timer entries are skipped. */
+  removed: boolean;
+  /** The time of this instance's pending deadline entry, to skip stale ones. */
+  scheduledAt: number;
+  unhealthySince: number | undefined;
+}
+
+/** Operator changes that outlive the instance (expiry, re-registration), keyed `ip:port:cluster`. */
+export interface InstanceOverlay {
+  enabled?: boolean;
+  weight?: number;
+  metadata?: Record<string, string>;
+  updatedAt: number;
+}
+
+export interface Selector {
+  type: 'none' | 'label';
+  expression?: string;
+}
+
+export interface HealthChecker {
+  type: 'TCP' | 'HTTP' | 'MYSQL' | 'NONE';
+  path?: string;
+  headers?: string;
+  expectedResponseCode?: number;
+  user?: string;
+  pwd?: string;
+  cmd?: string;
+}
+
+export interface ClusterSettings {
+  name: string;
+  healthChecker: HealthChecker;
+  checkPort: number;
+  useInstancePortForCheck: boolean;
+  metadata: Record<string, string>;
+}
+
+export interface Service extends ServiceRef {
+  readonly key: string;
+  /** Fixed by the first instance (or an explicit create); undefined until then. */
+  kind: ServiceKind | undefined;
+  protectThreshold: number;
+  metadata: Record<string, string>;
+  selector: Selector;
+  clusters: Map<string, ClusterSettings>;
+  instances: Map<string, Instance>;
+  overlays: Map<string, InstanceOverlay>;
+  createdAt: number;
+  /** Bumped on every visible change; list answers and pushes are keyed by it. */
+  revision: number;
+  /** Time of the last visible change, increasing. */
+  lastChangeAt: number;
+  emptySince: number | undefined;
+  /** Created or edited through the service API: kept when empty (implicit services are cleaned up). */
+  explicit: boolean;
+  protectionReached: boolean;
+  removed: boolean;
+}
+
+/** An instance as consumers see it: overlay applied. */
+export interface InstanceView {
+  instanceId: string;
+  ip: string;
+  port: number;
+  weight: number;
+  healthy: boolean;
+  enabled: boolean;
+  ephemeral: boolean;
+  clusterName: string;
+  serviceName: string;
+  metadata: Record<string, string>;
+  instanceHeartBeatInterval: number;
+  instanceHeartBeatTimeOut: number;
+  ipDeleteTimeout: number;
+  instanceIdGenerator: string;
+}
+
+export interface ServiceQueryResult {
+  exists: boolean;
+  hosts: InstanceView[];
+  reachProtectionThreshold: boolean;
+  revision: number;
+}

@@ -1,0 +1,41 @@
+import { invalidParam } from '../errors.js';
+
+export const DEFAULT_NAMESPACE = 'public';
+export const DEFAULT_GROUP = 'DEFAULT_GROUP';
+export const DEFAULT_CLUSTER = 'DEFAULT';
+export const GROUP_SEPARATOR = '@@';
+
+/** Identifies a service: namespace > group > name. */
+export interface ServiceRef {
+  namespace: string;
+  group: string;
+  name: string;
+}
+
+export function serviceKey(ref: ServiceRef): string {
+  return `${ref.namespace}##${ref.group}${GROUP_SEPARATOR}${ref.name}`;
+}
+
+export function groupedName(group: string, name: string): string {
+  return `${group}${GROUP_SEPARATOR}${name}`;
+}
+
+/**
+ * Splits `group@@name` (the v1 wire form). A name without `@@` takes `fallbackGroup`; when it carries
+ * `@@`, the embedded group wins, as Nacos's v1 filter does.
+ */
+export function splitGroupedName(raw: string, fallbackGroup: string): { group: string; name: string } {
+  const at = raw.indexOf(GROUP_SEPARATOR);
+  if (at < 0) return { group: fallbackGroup, name: raw };
+  const group = raw.slice(0, at);
+  const name = raw.slice(at + GROUP_SEPARATOR.length);
+  if (group === '' || name === '' || name.includes(GROUP_SEPARATOR)) {
+    throw invalidParam('serviceName', `Param 'serviceName' is illegal: '${raw}' must be 'group@@service' or 'service'.`);
+  }
+  return { group, name };
+}
+
+/** `ip:port`: one client address publishes at most one instance per service (Nacos 2.x rule). */
+export function addressKey(ip: string, port: number): string {
+  return `${ip}:${port}`;
+}

@@ -1,0 +1,397 @@
+import { DomainError, invalidParam } from '../errors.js';
+import { Journal, type JournalSettings, DEFAULT_JOURNAL, type Evidence } from '../journal/journal.js';
+import type { Cause } from '../journal/causes.js';
+import type { Alarm, Clock } from '../time/clock.js';
+import { newBeatStats, recordBeat, meanGapMs } from './beat-stats.js';
+import type { Beat, BeatResult, ClusterDefinition, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
+import { InstanceDeadlines } from './instance-deadlines.js';
+import { overlayKey, queryService, type InstanceQuery } from './instance-view.js';
+import { DEFAULT_LIFECYCLE, type LifecycleSettings, resolveTiming } from './lifecycle-settings.js';
+import type { Instance, Origin, Service, ServiceQueryResult } from './model.js';
+import { addressKey, groupedName, type ServiceRef } from './names.js';
+import { ServiceTable } from './service-table.js';
+import { validateCluster, validateIp, validateMetadata, validatePort, validateProtectThreshold, validateWeight, validateGroup, validateNamespaceId, validateServiceName } from './validation.js';
+
+export interface RegistryOptions {
+  clock: Clock;
+  alarm: Alarm;
+  lifecycle?: Partial<LifecycleSettings>;
+  journal?: Partial<JournalSettings>;
+}
+
+/** A recent removal, kept briefly so a re-creation can say "deleted N s earlier by …". */
+interface Removal { at: number; cause: Cause; via: string; from: string }
+const REMOVAL_MEMORY_MS = 10 * 60_000;
+const UNKNOWN_BEAT_LOG_EVERY_MS = 60_000;
+
+/**
+ * The naming registry: every way in (HTTP v1/v2, expiry, console) goes through these commands, which
+ * validate, change state, append to the journal and notify subscribers.
+ */
+export class Registry {
+  readonly lifecycle: Readonly<LifecycleSettings>;
+  readonly journal: Journal;
+  readonly services: ServiceTable;
+  private readonly clock: Clock;
+  private readonly deadlines: InstanceDeadlines;
+  private readonly removals = new Map<string, Removal>();
+  private readonly unknownBeatsLogged = new Map<string, number>();
+
+  constructor(options: RegistryOptions) {
+    this.clock = options.clock;
+    this.lifecycle = Object.freeze({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
+    this.journal = new Journal({ ...DEFAULT_JOURNAL, ...options.journal });
+    this.services = new ServiceTable(this.clock, this.journal, (s) => this.deadlines.scheduleService(s));
+    this.deadlines = new InstanceDeadlines(this.clock, options.alarm, this.lifecycle, {
+      markUnhealthy: (s, i) => this.onBeatMissed(s, i),
+      expire: (s, i) => this.onExpired(s, i),
+      cleanEmptyService: (s, ttlMs) => this.services.expireEmpty(s, ttlMs),
+    });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  registerInstance(cmd: RegisterInstance, origin: Origin): Instance {
+    const timing = resolveTiming(cmd.metadata, this.lifecycle);
+    try {
+      validateRef(cmd);
+      validateIp(cmd.ip);
+      validatePort(cmd.port);
+      validateCluster(cmd.cluster);
+      validateWeight(cmd.weight);
+      validateMetadata(cmd.metadata);
+      if (timing.timeoutMs < timing.intervalMs || timing.deleteTimeoutMs < timing.intervalMs) {
+        throw invalidParam('metadata', 'Instance heart beat timeout and ip delete timeout must each be at least the heart beat interval.');
+      }
+      this.checkKind(this.services.get(cmd), cmd.ephemeral);
+    } catch (error) {
+      if (error instanceof DomainError) this.rejectRegistration(cmd, origin, error);
+      throw error;
+    }
+    return this.upsert(cmd, origin, 'INSTANCE_REGISTERED');
+  }
+
+  deregisterInstance(target: InstanceTarget, origin: Origin): boolean {
+    const service = this.services.get(target);
+    const instance = service?.instances.get(addressKey(target.ip, target.port));
+    if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
+    this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, user: origin.user ?? null });
+    this.removals.set(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_DEREGISTERED', via: origin.via, from: origin.ip });
+    return true;
+  }
+
+  beat(cmd: Beat, origin: Origin): BeatResult {
+    const service = this.services.get(cmd);
+    const instance = service?.instances.get(addressKey(cmd.ip, cmd.port));
+    if (!instance || !instance.ephemeral) {
+      if (!cmd.body) return this.unknownBeat(cmd, origin);
+      const recreated = this.recreateFromBeat(cmd, origin);
+      return { code: 10200, clientBeatIntervalMs: recreated.timing.intervalMs, recreated: true };
+    }
+    const now = this.now();
+    const gap = recordBeat(instance.beats, now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
+    instance.lastBeatAt = now;
+    instance.lastSeenFrom = origin.ip;
+    if (origin.agent) instance.lastSeenAgent = origin.agent;
+    if (gap > instance.timing.intervalMs * this.lifecycle.lateBeatFactor) {
+      this.record('BEAT_LATE', service!, instance, { gapMs: gap, intervalMs: instance.timing.intervalMs, from: origin.ip });
+    }
+    if (!instance.healthy) {
+      const silentMs = gap;
+      instance.healthy = true;
+      instance.unhealthySince = undefined;
+      this.record('BEAT_RESUMED', service!, instance, { silentMs, from: origin.ip, agent: origin.agent ?? null });
+      this.deadlines.schedule(service!, instance);
+      this.services.changed(service!);
+    }
+    return { code: 10200, clientBeatIntervalMs: instance.timing.intervalMs, recreated: false };
+  }
+
+  /** PUT semantics: writes the operator overlay (enabled, weight, metadata) that wins over registered values. */
+  updateInstance(cmd: EditInstance, origin: Origin): void {
+    const service = this.requireService(cmd);
+    validateIp(cmd.ip);
+    validatePort(cmd.port);
+    validateCluster(cmd.cluster);
+    if (cmd.weight !== undefined) validateWeight(cmd.weight);
+    if (cmd.metadata) validateMetadata(cmd.metadata);
+    const key = overlayKey(cmd.ip, cmd.port, cmd.cluster);
+    service.overlays.set(key, { enabled: cmd.enabled ?? true, weight: cmd.weight ?? 1, metadata: cmd.metadata, updatedAt: this.now() });
+    this.afterEdit(service, cmd, origin);
+  }
+
+  /** PATCH semantics: only the given fields change; the instance must exist. */
+  patchInstance(cmd: EditInstance, origin: Origin): void {
+    const service = this.requireService(cmd);
+    const instance = service.instances.get(addressKey(cmd.ip, cmd.port));
+    if (!instance || instance.cluster !== cmd.cluster) {
+      throw new DomainError('INSTANCE_NOT_FOUND', `instance ${cmd.ip}:${cmd.port} not found in cluster ${cmd.cluster} of service ${groupedName(cmd.group, cmd.name)}`);
+    }
+    if (cmd.weight !== undefined) validateWeight(cmd.weight);
+    if (cmd.metadata) validateMetadata(cmd.metadata);
+    const key = overlayKey(cmd.ip, cmd.port, cmd.cluster);
+    const previous = service.overlays.get(key);
+    service.overlays.set(key, {
+      enabled: cmd.enabled ?? previous?.enabled,
+      weight: cmd.weight ?? previous?.weight,
+      metadata: cmd.metadata ?? previous?.metadata,
+      updatedAt: this.now(),
+    });
+    this.afterEdit(service, cmd, origin);
+  }
+
+  /** Manual health marking: only persistent instances whose cluster's checker is NONE. */
+  markHealth(target: InstanceTarget & { healthy: boolean }, origin: Origin): void {
+    const service = this.requireService(target);
+    const cluster = target.cluster ?? 'DEFAULT';
+    const instance = service.instances.get(addressKey(target.ip, target.port));
+    const checker = service.clusters.get(cluster)?.healthChecker.type ?? 'TCP';
+    if (!instance || instance.ephemeral || checker !== 'NONE') {
+      throw new DomainError('HEALTH_CHECK_ACTIVE', `health check is still working, service: ${groupedName(service.group, service.name)}, cluster: ${cluster}`);
+    }
+    if (instance.healthy === target.healthy) return;
+    instance.healthy = target.healthy;
+    this.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, user: origin.user ?? null, via: origin.via });
+    this.services.changed(service);
+  }
+
+  createService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
+    validateRef(ref);
+    if (def.protectThreshold !== undefined) validateProtectThreshold(def.protectThreshold);
+    if (def.metadata) validateMetadata(def.metadata);
+    if (this.services.get(ref)) {
+      throw new DomainError('SERVICE_ALREADY_EXISTS', `specified service ${groupedName(ref.group, ref.name)} already exists!`);
+    }
+    const service = this.services.create(ref, true);
+    Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector, kind: def.kind }));
+    this.services.recordService('SERVICE_CREATED', service, { by: origin.ip, via: origin.via });
+    this.services.changed(service);
+    return service;
+  }
+
+  updateService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
+    const service = this.requireService(ref);
+    if (def.protectThreshold !== undefined) validateProtectThreshold(def.protectThreshold);
+    if (def.metadata) validateMetadata(def.metadata);
+    Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector }));
+    service.explicit = true;
+    this.services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, protectThreshold: service.protectThreshold });
+    this.services.changed(service);
+    return service;
+  }
+
+  deleteService(ref: ServiceRef, origin: Origin): void {
+    const service = this.services.get(ref);
+    if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service ${groupedName(ref.group, ref.name)} not found!`);
+    if (service.instances.size > 0) {
+      throw new DomainError('SERVICE_NOT_EMPTY', `Service ${groupedName(ref.group, ref.name)} is not empty, can't be delete. Please unregister instance first`);
+    }
+    this.services.remove(service, 'SERVICE_REMOVED', { by: origin.ip, via: origin.via });
+  }
+
+  updateCluster(def: ClusterDefinition, origin: Origin): void {
+    const service = this.services.get(def);
+    if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service not found: ${groupedName(def.group, def.name)}`);
+    validateCluster(def.cluster);
+    validatePort(def.checkPort === 0 ? 1 : def.checkPort, 'checkPort');
+    service.clusters.set(def.cluster, {
+      name: def.cluster,
+      healthChecker: def.healthChecker,
+      checkPort: def.checkPort,
+      useInstancePortForCheck: def.useInstancePortForCheck,
+      metadata: def.metadata ?? {},
+    });
+    service.explicit = true;
+    this.services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, cluster: def.cluster, checker: def.healthChecker.type });
+    this.services.changed(service);
+  }
+
+  query(ref: ServiceRef, query: InstanceQuery): ServiceQueryResult {
+    return queryService(this.services.get(ref), query);
+  }
+
+  findInstance(ref: ServiceRef, ip: string, port: number): { service: Service; instance: Instance } | undefined {
+    const service = this.services.get(ref);
+    const instance = service?.instances.get(addressKey(ip, port));
+    return service && instance ? { service, instance } : undefined;
+  }
+
+  /** The last removal of an address in a service, if recent: lets the diagnosis say "deleted by … and re-created N s later". */
+  recentRemoval(ref: ServiceRef, ip: string, port: number): Removal | undefined {
+    return this.removals.get(instanceKey(ref, ip, port));
+  }
+
+  private upsert(cmd: RegisterInstance, origin: Origin, cause: Cause, extra: Evidence = {}): Instance {
+    const now = this.now();
+    const service = this.services.getOrCreate(cmd);
+    service.kind ??= cmd.ephemeral ? 'ephemeral' : 'persistent';
+    const key = addressKey(cmd.ip, cmd.port);
+    const existing = service.instances.get(key);
+    const timing = resolveTiming(cmd.metadata, this.lifecycle);
+    if (existing) {
+      const wasHealthy = existing.healthy;
+      existing.cluster = cmd.cluster;
+      existing.weight = cmd.weight;
+      existing.enabled = cmd.enabled;
+      existing.metadata = cmd.metadata;
+      existing.timing = timing;
+      existing.healthy = cmd.ephemeral ? true : existing.healthy;
+      existing.lastBeatAt = now;
+      existing.lastSeenFrom = origin.ip;
+      if (origin.agent) existing.lastSeenAgent = origin.agent;
+      existing.instanceId = instanceIdOf(cmd);
+      this.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, wasHealthy });
+      this.deadlines.schedule(service, existing);
+      this.services.changed(service);
+      return existing;
+    }
+    const instance: Instance = {
+      ip: cmd.ip, port: cmd.port, cluster: cmd.cluster, weight: cmd.weight, enabled: cmd.enabled,
+      metadata: cmd.metadata, healthy: cmd.ephemeral ? true : cmd.healthy, ephemeral: cmd.ephemeral,
+      instanceId: instanceIdOf(cmd), registeredAt: now, lastBeatAt: now, lastSeenFrom: origin.ip,
+      lastSeenAgent: origin.agent ?? '', timing, beats: newBeatStats(now), removed: false, scheduledAt: 0,
+      unhealthySince: undefined,
+    };
+    service.instances.set(key, instance);
+    const removal = this.removals.get(instanceKey(service, cmd.ip, cmd.port));
+    const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
+    this.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, user: origin.user ?? null, ...sinceRemoval, ...extra });
+    if (instance.ephemeral) this.deadlines.schedule(service, instance);
+    this.services.changed(service);
+    return instance;
+  }
+
+  private recreateFromBeat(cmd: Beat, origin: Origin): Instance {
+    const register: RegisterInstance = {
+      namespace: cmd.namespace, group: cmd.group, name: cmd.name, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster,
+      weight: cmd.body?.weight ?? 1, enabled: true, healthy: true, ephemeral: true, metadata: cmd.body?.metadata ?? {},
+    };
+    try {
+      validateRef(register);
+      validateIp(register.ip);
+      validatePort(register.port);
+      validateCluster(register.cluster);
+      validateWeight(register.weight);
+      validateMetadata(register.metadata);
+      this.checkKind(this.services.get(register), true);
+    } catch (error) {
+      if (error instanceof DomainError) this.rejectRegistration(register, origin, error);
+      throw error;
+    }
+    return this.upsert(register, origin, 'INSTANCE_RECREATED_FROM_BEAT');
+  }
+
+  private unknownBeat(cmd: Beat, origin: Origin): BeatResult {
+    const now = this.now();
+    const key = `${instanceKey(cmd, cmd.ip, cmd.port)}`;
+    const last = this.unknownBeatsLogged.get(key);
+    if (last === undefined || now - last >= UNKNOWN_BEAT_LOG_EVERY_MS) {
+      this.unknownBeatsLogged.set(key, now);
+      this.pruneMemory(now);
+      this.journal.append({
+        at: now, cause: 'BEAT_UNKNOWN_INSTANCE', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
+        cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: true,
+        evidence: { from: origin.ip, agent: origin.agent ?? null, via: origin.via },
+      });
+    }
+    return { code: 20404, clientBeatIntervalMs: this.lifecycle.beatIntervalMs, recreated: false };
+  }
+
+  private onBeatMissed(service: Service, instance: Instance): void {
+    instance.healthy = false;
+    instance.unhealthySince = this.now();
+    this.record('BEAT_MISSED', service, instance, {
+      lastBeatAt: instance.lastBeatAt, silentMs: this.now() - instance.lastBeatAt, timeoutMs: instance.timing.timeoutMs,
+      lastBeatFrom: instance.lastSeenFrom, agent: instance.lastSeenAgent, beats: instance.beats.count,
+      meanGapMs: Math.round(meanGapMs(instance.beats)), maxGapMs: instance.beats.maxGapMs,
+    });
+    this.services.changed(service);
+  }
+
+  private onExpired(service: Service, instance: Instance): void {
+    this.remove(service, instance, 'INSTANCE_EXPIRED', {
+      lastBeatAt: instance.lastBeatAt, silentMs: this.now() - instance.lastBeatAt, deleteTimeoutMs: instance.timing.deleteTimeoutMs,
+      lastBeatFrom: instance.lastSeenFrom, agent: instance.lastSeenAgent, beats: instance.beats.count,
+      meanGapMs: Math.round(meanGapMs(instance.beats)), maxGapMs: instance.beats.maxGapMs, lateBeats: instance.beats.lateCount,
+    });
+    this.removals.set(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_EXPIRED', via: 'expiry', from: 'server' });
+  }
+
+  private remove(service: Service, instance: Instance, cause: Cause, evidence: Evidence): void {
+    service.instances.delete(addressKey(instance.ip, instance.port));
+    instance.removed = true;
+    this.record(cause, service, instance, evidence);
+    this.pruneMemory(this.now());
+    this.services.changed(service);
+  }
+
+  private afterEdit(service: Service, cmd: EditInstance, origin: Origin): void {
+    this.journal.append({
+      at: this.now(), cause: 'INSTANCE_EDITED', namespace: service.namespace, group: service.group, service: service.name,
+      cluster: cmd.cluster, ip: cmd.ip, port: cmd.port,
+      evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, user: origin.user ?? null, via: origin.via }) as Evidence,
+    });
+    this.services.changed(service);
+  }
+
+  private checkKind(service: Service | undefined, ephemeral: boolean): void {
+    if (!service?.kind) return;
+    if (service.kind === 'persistent' && ephemeral) {
+      throw new DomainError('SERVICE_KIND_MISMATCH', `Current service ${groupedName(service.group, service.name)} is persistent service, can't register ephemeral instance.`, { field: 'ephemeral' });
+    }
+    if (service.kind === 'ephemeral' && !ephemeral) {
+      throw new DomainError('SERVICE_KIND_MISMATCH', `Current service ${groupedName(service.group, service.name)} is ephemeral service, can't register persistent instance.`, { field: 'ephemeral' });
+    }
+  }
+
+  private rejectRegistration(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
+    this.journal.append({
+      at: this.now(), cause: 'REGISTRATION_REJECTED', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
+      cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: cmd.ephemeral,
+      evidence: { reason: error.message, code: error.code, field: error.field ?? null, from: origin.ip, agent: origin.agent ?? null, via: origin.via },
+    });
+  }
+
+  private requireService(ref: ServiceRef): Service {
+    const service = this.services.get(ref);
+    if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service not found: ${groupedName(ref.group, ref.name)}@${ref.namespace}`);
+    return service;
+  }
+
+  private record(cause: Cause, service: Service, instance: Instance, evidence: Evidence): void {
+    this.journal.append({
+      at: this.now(), cause, namespace: service.namespace, group: service.group, service: service.name,
+      cluster: instance.cluster, ip: instance.ip, port: instance.port, ephemeral: instance.ephemeral,
+      healthy: instance.healthy, evidence,
+    });
+  }
+
+  private pruneMemory(now: number): void {
+    if (this.removals.size > 10_000) this.removals.clear();
+    for (const [key, removal] of this.removals) {
+      if (now - removal.at < REMOVAL_MEMORY_MS) break;
+      this.removals.delete(key);
+    }
+    if (this.unknownBeatsLogged.size > 10_000) this.unknownBeatsLogged.clear();
+  }
+}
+
+function validateRef(ref: ServiceRef): void {
+  validateNamespaceId(ref.namespace);
+  validateGroup(ref.group);
+  validateServiceName(ref.name);
+}
+
+function instanceKey(ref: ServiceRef, ip: string, port: number): string {
+  return `${ref.namespace}##${ref.group}@@${ref.name}#${ip}:${port}`;
+}
+
+function instanceIdOf(cmd: RegisterInstance): string {
+  return `${cmd.ip}#${cmd.port}#${cmd.cluster}#${groupedName(cmd.group, cmd.name)}`;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,109 @@
+import type { Cause } from '../journal/causes.js';
+import type { Evidence, Journal } from '../journal/journal.js';
+import type { Clock } from '../time/clock.js';
+import { healthCounts } from './instance-view.js';
+import type { Service } from './model.js';
+import { serviceKey, type ServiceRef } from './names.js';
+import { reachesProtectThreshold } from './protect-threshold.js';
+
+export type ServiceListener = (service: Service) => void;
+
+/**
+ * All services, and the bookkeeping every change of one needs: a new revision, the protect-threshold state,
+ * emptiness for cleanup, and the listeners (push) that must hear of it.
+ */
+export class ServiceTable {
+  private readonly byKey = new Map<string, Service>();
+  private readonly listeners: ServiceListener[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly journal: Journal,
+    private readonly scheduleCleanup: (service: Service) => void,
+  ) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  onChange(listener: ServiceListener): void {
+    this.listeners.push(listener);
+  }
+
+  get(ref: ServiceRef): Service | undefined {
+    return this.byKey.get(serviceKey(ref));
+  }
+
+  all(): IterableIterator<Service> {
+    return this.byKey.values();
+  }
+
+  inNamespace(namespace: string): Service[] {
+    return [...this.byKey.values()].filter((s) => s.namespace === namespace);
+  }
+
+  getOrCreate(ref: ServiceRef): Service {
+    return this.get(ref) ?? this.create(ref, false);
+  }
+
+  create(ref: ServiceRef, explicit: boolean): Service {
+    const now = this.clock.now();
+    const service: Service = {
+      namespace: ref.namespace, group: ref.group, name: ref.name, key: serviceKey(ref), kind: undefined,
+      protectThreshold: 0, metadata: {}, selector: { type: 'none' }, clusters: new Map(), instances: new Map(),
+      overlays: new Map(), createdAt: now, revision: 0, lastChangeAt: now, emptySince: now, explicit,
+      protectionReached: false, removed: false,
+    };
+    this.byKey.set(service.key, service);
+    if (!explicit) this.scheduleCleanup(service);
+    return service;
+  }
+
+  /** Call after every visible change of a service. */
+  changed(service: Service): void {
+    const now = this.clock.now();
+    service.revision++;
+    service.lastChangeAt = Math.max(now, service.lastChangeAt + 1);
+    this.updateProtection(service);
+    if (service.instances.size === 0) {
+      if (service.emptySince === undefined) {
+        service.emptySince = now;
+        if (!service.explicit) this.scheduleCleanup(service);
+      }
+    } else {
+      service.emptySince = undefined;
+    }
+    for (const listener of this.listeners) listener(service);
+  }
+
+  /** Called by the cleanup deadline: removes the service if it is still empty and implicit. */
+  expireEmpty(service: Service, ttlMs: number): boolean {
+    if (service.removed || service.explicit || service.emptySince === undefined) return false;
+    const emptyFor = this.clock.now() - service.emptySince;
+    if (emptyFor < ttlMs) return false;
+    this.remove(service, 'SERVICE_EXPIRED_EMPTY', { emptyForMs: emptyFor });
+    return true;
+  }
+
+  remove(service: Service, cause: Cause, evidence: Evidence): void {
+    this.byKey.delete(service.key);
+    service.removed = true;
+    this.recordService(cause, service, evidence);
+    service.revision++;
+    for (const listener of this.listeners) listener(service);
+  }
+
+  recordService(cause: Cause, service: Service, evidence: Evidence): void {
+    this.journal.append({ at: this.clock.now(), cause, namespace: service.namespace, group: service.group, service: service.name, evidence });
+  }
+
+  private updateProtection(service: Service): void {
+    const { healthy, total } = healthCounts(service);
+    const reached = reachesProtectThreshold(service.protectThreshold, healthy, total);
+    if (reached === service.protectionReached) return;
+    service.protectionReached = reached;
+    this.recordService(reached ? 'PROTECT_THRESHOLD_REACHED' : 'PROTECT_THRESHOLD_CLEARED', service, {
+      healthy, total, threshold: service.protectThreshold,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { invalidParam } from '../errors.js';
+
+// Limits follow Nacos's parameter checker (2.3+), so a name Nacos accepts is accepted here and vice versa.
+const NAMESPACE_ID = /^[\w-]{1,64}$/;
+const GROUP = /^[a-zA-Z0-9_.:-]{1,128}$/;
+const CLUSTER = /^[0-9a-zA-Z_-]{1,64}$/;
+const SERVICE_FORBIDDEN = /[\s\u4e00-\u9fff]/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
+export const MAX_METADATA_CHARS = 1024;
+export const MAX_WEIGHT = 10000;
+
+export function validateNamespaceId(value: string, field = 'namespaceId'): string {
+  if (!NAMESPACE_ID.test(value)) {
+    throw invalidParam(field, `Param '${field}' must be 1-64 letters, digits, '_' or '-', got '${clip(value)}'.`);
+  }
+  return value;
+}
+
+export function validateGroup(value: string, field = 'groupName'): string {
+  if (!GROUP.test(value)) {
+    throw invalidParam(field, `Param '${field}' must be 1-128 letters, digits or '_.:-', got '${clip(value)}'.`);
+  }
+  return value;
+}
+
+export function validateServiceName(value: string, field = 'serviceName'): string {
+  if (value.length === 0 || value.length > 512) {
+    throw invalidParam(field, `Param '${field}' must be 1-512 characters long.`);
+  }
+  if (value.startsWith('@') || value.includes('@@') || SERVICE_FORBIDDEN.test(value)) {
+    throw invalidParam(field, `Param '${field}' is illegal: no leading '@', no '@@', no whitespace or CJK, got '${clip(value)}'.`);
+  }
+  return value;
+}
+
+export function validateCluster(value: string, field = 'clusterName'): string {
+  if (!CLUSTER.test(value)) {
+    throw invalidParam(field, `Param '${field}' must be 1-64 letters, digits, '_' or '-', got '${clip(value)}'.`);
+  }
+  return value;
+}
+
+/** An instance address: IPv4, IPv6 or a host name (Nacos accepts host names too). */
+export function validateIp(value: string, field = 'ip'): string {
+  const ok = IPV4.test(value) || (value.includes(':') && IPV6.test(value)) || (!/^[\d.]+$/.test(value) && HOSTNAME.test(value));
+  if (!ok) throw invalidParam(field, `Param '${field}' must be an IPv4/IPv6 address or host name, got '${clip(value)}'.`);
+  return value;
+}
+
+export function validatePort(value: number, field = 'port'): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw invalidParam(field, `Param '${field}' must be an integer from 1 to 65535, got '${value}'.`);
+  }
+  return value;
+}
+
+export function validateWeight(value: number, field = 'weight'): number {
+  if (!Number.isFinite(value) || value < 0 || value > MAX_WEIGHT) {
+    throw invalidParam(field, `Param '${field}' must be a number from 0 to ${MAX_WEIGHT}, got '${value}'.`);
+  }
+  return value;
+}
+
+export function validateProtectThreshold(value: number, field = 'protectThreshold'): number {
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw invalidParam(field, `Param '${field}' must be a number from 0 to 1, got '${value}'.`);
+  }
+  return value;
+}
+
+export function validateMetadata(value: Record<string, string>, field = 'metadata'): Record<string, string> {
+  let size = 0;
+  for (const [k, v] of Object.entries(value)) size += k.length + v.length;
+  if (size > MAX_METADATA_CHARS) {
+    throw invalidParam(field, `Param '${field}' is too large: keys and values add up to ${size} characters, at most ${MAX_METADATA_CHARS}.`);
+  }
+  return value;
+}
+
+function clip(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}

@@ -1,0 +1,129 @@
+import { Namespaces, Registry, type Alarm, type Clock } from '@cairn/core';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { parse as parseQuery } from 'node:querystring';
+import type { Logger } from 'pino';
+import type { ResolvedOptions } from './config/options.js';
+import type { AppContext } from './http/context.js';
+import { journalRoutes } from './http/cairn/journal-routes.js';
+import { replyV1Error, replyV2Error } from './http/reply-errors.js';
+import { ServiceInfoCache } from './http/service-info.js';
+import { catalogRoutes } from './http/v1/catalog-routes.js';
+import { healthRoutes } from './http/v1/health-routes.js';
+import { instanceRoutes } from './http/v1/instance-routes.js';
+import { metadataBatchRoutes } from './http/v1/metadata-batch-routes.js';
+import { namespaceRoutes } from './http/v1/namespace-routes.js';
+import { operatorRoutes } from './http/v1/operator-routes.js';
+import { serviceRoutes } from './http/v1/service-routes.js';
+import { namingV2Routes } from './http/v2/naming-v2-routes.js';
+import { createLogger } from './logging.js';
+import { Metrics } from './metrics/metrics.js';
+import { UdpPush } from './push/udp-push.js';
+import { SystemTime } from './time/system-time.js';
+
+export interface ServerParts {
+  options: ResolvedOptions;
+  /** Tests pass a FakeTime; the server uses the system clock. */
+  clock?: Clock;
+  alarm?: Alarm;
+  logger?: Logger;
+}
+
+export interface CairnServer {
+  readonly app: FastifyInstance;
+  readonly ctx: AppContext;
+  /** Starts listening; resolves to the base URL including the context path. */
+  listen(): Promise<string>;
+  /** Graceful stop: no new requests, in-flight ones finish, timers and sockets close. */
+  close(): Promise<void>;
+}
+
+/** The composition root: builds one server's registry, transports and metrics, with no global state. */
+export async function createServer(parts: ServerParts): Promise<CairnServer> {
+  const { options } = parts;
+  const time = new SystemTime();
+  const clock = parts.clock ?? time;
+  const alarm = parts.alarm ?? time;
+  const log = parts.logger ?? createLogger(options.logLevel);
+  const registry = new Registry({
+    clock, alarm,
+    lifecycle: {
+      beatIntervalMs: options.beatIntervalMs, beatTimeoutMs: options.beatTimeoutMs, deleteTimeoutMs: options.deleteTimeoutMs,
+      expireInstances: options.expireInstances, emptyServiceTtlMs: options.emptyServiceTtlMs,
+    },
+    journal: { maxEvents: options.journalMaxEvents, maxAgeMs: options.journalMaxAgeMs },
+  });
+  const serviceInfo = new ServiceInfoCache(registry);
+  const push = new UdpPush(registry, serviceInfo, {
+    enabled: options.pushEnabled, ackTimeoutMs: options.pushAckTimeoutMs, retries: options.pushRetries,
+    subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopback(options.host) ? loopbackOf(options.host) : '0.0.0.0',
+  }, log);
+  const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats });
+  const ctx: AppContext = { options, registry, namespaces: new Namespaces(clock), push, metrics, serviceInfo, startedAt: Date.now() };
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Per-request logs would cost more than a beat itself; errors are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseQuery(body as string));
+  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  await app.register(async (v1) => {
+    v1.setErrorHandler(replyV1Error);
+    instanceRoutes(v1, ctx);
+    metadataBatchRoutes(v1, ctx);
+    serviceRoutes(v1, ctx);
+    catalogRoutes(v1, ctx);
+    healthRoutes(v1, ctx);
+    operatorRoutes(v1, ctx);
+    namespaceRoutes(v1, ctx);
+  }, { prefix: options.contextPath });
+  await app.register(async (v2) => {
+    v2.setErrorHandler(replyV2Error);
+    namingV2Routes(v2, ctx);
+    journalRoutes(v2, ctx);
+  }, { prefix: options.contextPath });
+
+  return {
+    app, ctx,
+    async listen() {
+      await push.start();
+      const address = await app.listen({ port: options.port, host: options.host });
+      return `${address}${options.contextPath}`;
+    },
+    async close() {
+      await app.close();
+      await push.stop();
+      alarm.cancel();
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function loopbackOf(host: string): string {
+  return host === 'localhost' ? '127.0.0.1' : host;
+}

@@ -1,0 +1,144 @@
+/**
+ * One schema for every setting: its flag, its environment variable, its default and how to parse it.
+ * Flags win over environment variables, which win over defaults. The result is validated once and frozen.
+ */
+export interface ResolvedOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly contextPath: string;
+  readonly logLevel: string;
+  readonly beatIntervalMs: number;
+  readonly beatTimeoutMs: number;
+  readonly deleteTimeoutMs: number;
+  readonly expireInstances: boolean;
+  readonly emptyServiceTtlMs: number;
+  readonly journalMaxEvents: number;
+  readonly journalMaxAgeMs: number;
+  readonly bodyLimitBytes: number;
+  readonly pushEnabled: boolean;
+  readonly pushAckTimeoutMs: number;
+  readonly pushRetries: number;
+  readonly subscriberTtlMs: number;
+}
+
+export type Options = Partial<ResolvedOptions>;
+
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'path';
+interface Setting { key: keyof ResolvedOptions; kind: Kind; min?: number; max?: number; help: string }
+
+export const SETTINGS: readonly Setting[] = [
+  { key: 'port', kind: 'int', min: 0, max: 65535, help: 'HTTP port (0 = any free port)' },
+  { key: 'host', kind: 'string', help: 'address to listen on' },
+  { key: 'dataDir', kind: 'string', help: 'folder for the embedded database' },
+  { key: 'contextPath', kind: 'path', help: 'URL prefix of every API' },
+  { key: 'logLevel', kind: 'level', help: 'fatal, error, warn, info, debug, trace or silent' },
+  { key: 'beatIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'heartbeat interval told to clients' },
+  { key: 'beatTimeoutMs', kind: 'int', min: 100, max: 86_400_000, help: 'unhealthy after this long without a beat' },
+  { key: 'deleteTimeoutMs', kind: 'int', min: 100, max: 86_400_000, help: 'removed after this long without a beat' },
+  { key: 'expireInstances', kind: 'bool', help: 'remove ephemeral instances after the delete timeout' },
+  { key: 'emptyServiceTtlMs', kind: 'int', min: 0, max: 86_400_000, help: 'how long an empty service lives' },
+  { key: 'journalMaxEvents', kind: 'int', min: 100, max: 10_000_000, help: 'events kept in the journal' },
+  { key: 'journalMaxAgeMs', kind: 'int', min: 1000, max: 30 * 86_400_000, help: 'oldest event kept in the journal' },
+  { key: 'bodyLimitBytes', kind: 'int', min: 1024, max: 64 * 1024 * 1024, help: 'largest request body accepted' },
+  { key: 'pushEnabled', kind: 'bool', help: 'push changes to UDP subscribers' },
+  { key: 'pushAckTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'wait this long for a push-ack before resending' },
+  { key: 'pushRetries', kind: 'int', min: 0, max: 10, help: 'resends of an unacknowledged push' },
+  { key: 'subscriberTtlMs', kind: 'int', min: 1000, max: 3_600_000, help: 'forget a UDP subscriber that has not polled for this long' },
+];
+
+export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
+  port: 8848,
+  host: '127.0.0.1',
+  dataDir: './data',
+  contextPath: '/nacos',
+  logLevel: 'info',
+  beatIntervalMs: 5_000,
+  beatTimeoutMs: 15_000,
+  deleteTimeoutMs: 30_000,
+  expireInstances: true,
+  emptyServiceTtlMs: 60_000,
+  journalMaxEvents: 100_000,
+  journalMaxAgeMs: 24 * 3_600_000,
+  bodyLimitBytes: 1024 * 1024,
+  pushEnabled: true,
+  pushAckTimeoutMs: 1_000,
+  pushRetries: 3,
+  subscriberTtlMs: 30_000,
+});
+
+export class OptionsError extends Error {}
+
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export function envName(key: string): string {
+  return `CAIRN_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** Resolves options from (in order of precedence) explicit values, flags, environment, defaults. */
+export function resolveOptions(explicit: Options = {}, argv: readonly string[] = [], env: Record<string, string | undefined> = {}): ResolvedOptions {
+  const flags = parseFlags(argv);
+  const out: Record<string, unknown> = { ...DEFAULT_OPTIONS };
+  for (const s of SETTINGS) {
+    const fromEnv = env[envName(s.key)];
+    const fromFlag = flags.get(flagName(s.key));
+    if (fromEnv !== undefined && fromEnv !== '') out[s.key] = parseValue(s, fromEnv, envName(s.key));
+    if (fromFlag !== undefined) out[s.key] = parseValue(s, fromFlag, flagName(s.key));
+    if (explicit[s.key] !== undefined) out[s.key] = parseValue(s, String(explicit[s.key]), s.key);
+  }
+  const resolved = out as unknown as ResolvedOptions;
+  if (resolved.beatTimeoutMs < resolved.beatIntervalMs || resolved.deleteTimeoutMs < resolved.beatTimeoutMs) {
+    throw new OptionsError('beatTimeoutMs must be at least beatIntervalMs, and deleteTimeoutMs at least beatTimeoutMs');
+  }
+  return Object.freeze(resolved);
+}
+
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const known = new Set(SETTINGS.map((s) => flagName(s.key)));
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!known.has(name)) throw new OptionsError(`unknown option '${name}' (see 'cairn start --help')`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new OptionsError(`option '${name}' needs a value`);
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+function parseValue(s: Setting, raw: string, source: string): unknown {
+  switch (s.kind) {
+    case 'int': {
+      const n = Number(raw);
+      if (!/^-?\d+$/.test(raw.trim()) || n < (s.min ?? -Infinity) || n > (s.max ?? Infinity)) {
+        throw new OptionsError(`${source} must be an integer from ${s.min} to ${s.max}, got '${raw}'`);
+      }
+      return n;
+    }
+    case 'bool':
+      if (/^(true|1|yes|on)$/i.test(raw)) return true;
+      if (/^(false|0|no|off)$/i.test(raw)) return false;
+      throw new OptionsError(`${source} must be true or false, got '${raw}'`);
+    case 'level':
+      if (!/^(fatal|error|warn|info|debug|trace|silent)$/.test(raw)) throw new OptionsError(`${source} must be a log level, got '${raw}'`);
+      return raw;
+    case 'path': {
+      const p = raw === '/' ? '' : `/${raw.replace(/^\/+|\/+$/g, '')}`;
+      if (!/^(\/[\w.-]+)*$/.test(p)) throw new OptionsError(`${source} must be a URL path such as /nacos, got '${raw}'`);
+      return p;
+    }
+    default:
+      if (raw.trim() === '') throw new OptionsError(`${source} must not be empty`);
+      return raw;
+  }
+}
+
+/** The options as printed at start. None of them is secret yet; when one is, it is masked here. */
+export function describeOptions(options: ResolvedOptions): string {
+  return SETTINGS.map((s) => `  ${s.key.padEnd(18)} ${String(options[s.key]).padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`).join('\n');
+}

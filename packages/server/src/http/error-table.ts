@@ -1,0 +1,40 @@
+import type { ErrorCode } from '@cairn/core';
+
+/**
+ * The one table that maps core error codes to the wire: HTTP status and Nacos's v2 numeric code.
+ * docs/errors.md lists the same rows; a test keeps them in step.
+ */
+export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; nacosCode: number }>> = Object.freeze({
+  INVALID_PARAM: { status: 400, nacosCode: 20002 },
+  MISSING_PARAM: { status: 400, nacosCode: 10000 },
+  SERVICE_NOT_FOUND: { status: 400, nacosCode: 21008 },
+  SERVICE_ALREADY_EXISTS: { status: 400, nacosCode: 21007 },
+  SERVICE_NOT_EMPTY: { status: 400, nacosCode: 21009 },
+  SERVICE_KIND_MISMATCH: { status: 400, nacosCode: 21004 },
+  INSTANCE_NOT_FOUND: { status: 404, nacosCode: 21003 },
+  HEALTH_CHECK_ACTIVE: { status: 400, nacosCode: 21011 },
+  NAMESPACE_NOT_FOUND: { status: 400, nacosCode: 22001 },
+  NAMESPACE_ALREADY_EXISTS: { status: 400, nacosCode: 22002 },
+  NAMESPACE_NOT_EMPTY: { status: 400, nacosCode: 22000 },
+  ILLEGAL_STATE: { status: 409, nacosCode: 23000 },
+});
+
+/** Nacos v2 error texts by numeric code (the `message` field of a v2 error). */
+export const NACOS_CODE_TEXT: Readonly<Record<number, string>> = Object.freeze({
+  0: 'success',
+  10000: 'parameter missing',
+  10001: 'access denied',
+  20002: 'parameter validate error',
+  20004: 'resource not found',
+  21003: 'instance not found',
+  21004: 'instance error',
+  21007: 'service already exist',
+  21008: 'service not exist',
+  21009: 'service delete failure',
+  21011: 'health check still running',
+  22000: 'illegal namespace',
+  22001: 'namespace not exist',
+  22002: 'namespace already exist',
+  23000: 'illegal state',
+  30000: 'server error',
+});

@@ -1,0 +1,38 @@
+import { DomainError } from '@cairn/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_TABLE, NACOS_CODE_TEXT } from './error-table.js';
+
+interface WireError { status: number; nacosCode: number; message: string }
+
+/**
+ * Turns any thrown error into a wire error: domain errors by the table, Fastify's own client errors (bad JSON,
+ * body too large, unsupported media type) by their status, everything else is a 500 that gets logged.
+ */
+export function toWireError(error: unknown, request: FastifyRequest): WireError {
+  if (error instanceof DomainError) {
+    const row = ERROR_TABLE[error.code];
+    return { status: row.status, nacosCode: row.nacosCode, message: error.message };
+  }
+  const fe = error as Partial<FastifyError>;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, nacosCode: fe.statusCode === 400 ? 20002 : 30000, message: fe.message ?? 'bad request' };
+  }
+  request.log.error({ err: error }, 'request failed');
+  return { status: 500, nacosCode: 30000, message: 'caused: internal server error (see the server log);' };
+}
+
+/** v1 errors: plain text, status from the table (Nacos v1 style). */
+export function replyV1Error(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const wire = toWireError(error, request);
+  void reply.code(wire.status).type('text/plain; charset=utf-8').send(wire.message);
+}
+
+/** v2 errors: `{code, message, data}` with the Nacos numeric code, text and the detail in `data`. */
+export function replyV2Error(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const wire = toWireError(error, request);
+  void reply.code(wire.status).send({ code: wire.nacosCode, message: NACOS_CODE_TEXT[wire.nacosCode] ?? 'error', data: wire.message });
+}
+
+export function v2Ok(data: unknown): { code: number; message: string; data: unknown } {
+  return { code: 0, message: 'success', data };
+}

@@ -1,0 +1,61 @@
+import { groupedName, serviceKey, type InstanceView, type Registry, type ServiceRef } from '@cairn/core';
+
+export const CACHE_MILLIS = 10_000;
+
+export interface ServiceInfoRequest extends ServiceRef {
+  /** The `clusters` string exactly as the client sent it: the npm client files answers under it. */
+  clusters: string;
+  healthyOnly: boolean;
+}
+
+interface CachedHosts { revision: number; hostsJson: string; reached: boolean; count: number }
+const MAX_CACHED = 20_000;
+
+/**
+ * Builds the ServiceInfo answer of `/instance/list` and of UDP pushes. The hosts part is cached per service
+ * revision, so a hot service's list costs a map lookup and a string concatenation; `lastRefTime` is fresh
+ * and strictly increasing on every answer.
+ */
+export class ServiceInfoCache {
+  private readonly cache = new Map<string, CachedHosts>();
+  private lastRefTime = 0;
+
+  constructor(private readonly registry: Registry) {}
+
+  json(req: ServiceInfoRequest): string {
+    const hosts = this.hosts(req);
+    const now = this.registry.now();
+    this.lastRefTime = Math.max(now, this.lastRefTime + 1);
+    const name = groupedName(req.group, req.name);
+    return `{"name":${JSON.stringify(name)},"groupName":${JSON.stringify(req.group)},"clusters":${JSON.stringify(req.clusters)},`
+      + `"cacheMillis":${CACHE_MILLIS},"hosts":${hosts.hostsJson},"lastRefTime":${this.lastRefTime},"checksum":"",`
+      + `"allIPs":false,"reachProtectionThreshold":${hosts.reached},"valid":true,"dom":${JSON.stringify(name)},`
+      + `"env":"","useSpecifiedURL":false,"metadata":{}}`;
+  }
+
+  /** Host count of the last answer for this request, for metrics and tests. */
+  hosts(req: ServiceInfoRequest): CachedHosts {
+    const service = this.registry.services.get(req);
+    const key = `${serviceKey(req)}|${req.clusters}|${req.healthyOnly}`;
+    const cached = this.cache.get(key);
+    const revision = service ? service.revision : -1;
+    if (cached && cached.revision === revision) return cached;
+    const clusters = req.clusters.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const result = this.registry.query(req, { clusters, healthyOnly: req.healthyOnly });
+    const fresh: CachedHosts = { revision, hostsJson: JSON.stringify(result.hosts.map(wireHost)), reached: result.reachProtectionThreshold, count: result.hosts.length };
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, fresh);
+    return fresh;
+  }
+}
+
+/** One host as Nacos's v1 list shows it: the instance view plus the 1.x fields `valid` and `marked`. */
+export function wireHost(view: InstanceView): Record<string, unknown> {
+  return {
+    instanceId: view.instanceId, ip: view.ip, port: view.port, weight: view.weight, healthy: view.healthy,
+    enabled: view.enabled, ephemeral: view.ephemeral, clusterName: view.clusterName, serviceName: view.serviceName,
+    metadata: view.metadata, instanceHeartBeatInterval: view.instanceHeartBeatInterval,
+    instanceHeartBeatTimeOut: view.instanceHeartBeatTimeOut, ipDeleteTimeout: view.ipDeleteTimeout,
+    instanceIdGenerator: view.instanceIdGenerator, valid: view.healthy, marked: false,
+  };
+}
