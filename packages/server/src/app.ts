@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ResolvedOptions } from './config/options.js';
 import type { AppContext } from './http/context.js';
 import { journalRoutes } from './http/cairn/journal-routes.js';
+import { metricsRoutes } from './http/cairn/metrics-routes.js';
 import { replyV1Error, replyV2Error } from './http/reply-errors.js';
 import { ServiceInfoCache } from './http/service-info.js';
 import { catalogRoutes } from './http/v1/catalog-routes.js';
@@ -103,6 +104,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     v2.setErrorHandler(replyV2Error);
     namingV2Routes(v2, ctx);
     journalRoutes(v2, ctx);
+    metricsRoutes(v2, ctx);
   }, { prefix: options.contextPath });
 
   return {

@@ -1,0 +1,36 @@
+import { FakeTime } from '@cairn/core';
+import pino from 'pino';
+import { createServer, type CairnServer } from '../app.js';
+import { resolveOptions, type Options } from '../config/options.js';
+
+export interface TestServer {
+  server: CairnServer;
+  /** Base URL with the context path, e.g. http://127.0.0.1:40123/nacos */
+  url: string;
+  time: FakeTime | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
+ * advances by hand (HTTP still runs for real).
+ */
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean } = {}): Promise<TestServer> {
+  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...overrides });
+  const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
+  const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }) });
+  const url = await server.listen();
+  return { server, url, time, close: () => server.close() };
+}
+
+/** `fetch` of a path under the base URL; returns status and text. */
+export async function call(base: string, method: string, path: string, body?: Record<string, string>): Promise<{ status: number; text: string; json: () => any }> {
+  const init: RequestInit = { method };
+  if (body) {
+    init.body = new URLSearchParams(body).toString();
+    init.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  return { status: res.status, text, json: () => JSON.parse(text) };
+}
