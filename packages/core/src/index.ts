@@ -17,3 +17,4 @@ export * from './journal/causes.js';
 export * from './journal/journal.js';
 export * from './journal/format.js';
 export * from './journal/diagnosis.js';
+export * from './store/naming-store.js';

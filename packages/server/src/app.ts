@@ -1,4 +1,6 @@
 import { Namespaces, Registry, type Alarm, type Clock } from '@cairn/core';
+import { SqliteNamingStore } from '@cairn/storage';
+import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -18,6 +20,7 @@ import { serviceRoutes } from './http/v1/service-routes.js';
 import { namingV2Routes } from './http/v2/naming-v2-routes.js';
 import { createLogger } from './logging.js';
 import { Metrics } from './metrics/metrics.js';
+import { NamingPersistence } from './persistence/naming-persistence.js';
 import { UdpPush } from './push/udp-push.js';
 import { SystemTime } from './time/system-time.js';
 
@@ -59,7 +62,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopback(options.host) ? loopbackOf(options.host) : '0.0.0.0',
   }, log);
   const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats });
-  const ctx: AppContext = { options, registry, namespaces: new Namespaces(clock), push, metrics, serviceInfo, startedAt: Date.now() };
+  const namespaces = new Namespaces(clock);
+  const persistence = new NamingPersistence(SqliteNamingStore.open(join(options.dataDir, 'cairn.db')), registry, namespaces, log);
+  await persistence.start();
+  const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, startedAt: Date.now() };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -85,6 +91,17 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+  // A change is acknowledged only once what it wrote to storage is durable.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return payload;
+    try {
+      await persistence.flushed();
+      return payload;
+    } catch {
+      void reply.code(503).type('text/plain; charset=utf-8');
+      return 'storage write failed; the change may not be durable (see the server log)';
+    }
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
@@ -117,6 +134,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     async close() {
       await app.close();
       await push.stop();
+      await persistence.close();
       alarm.cancel();
     },
   };

@@ -1,1 +1,1 @@
-export {};
+export { SqliteNamingStore, SchemaTooNewError } from './sqlite/sqlite-naming-store.js';

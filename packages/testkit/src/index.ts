@@ -1,1 +1,3 @@
-export {};
+export { FakeTime } from '@cairn/core';
+export { spawnServer, type SpawnedServer } from './spawn-server.js';
+export { repoRoot } from './repo-root.js';

@@ -18,9 +18,15 @@ const SHOW_NAME = /^[^@#$%^&*]{1,256}$/;
  */
 export class Namespaces {
   private readonly byId = new Map<string, Namespace>();
+  private readonly listeners: ((ns: Namespace, removed: boolean) => void)[] = [];
 
   constructor(private readonly clock: Clock) {
     this.byId.set(DEFAULT_NAMESPACE, { id: DEFAULT_NAMESPACE, name: 'public', description: 'Default Namespace', createdAt: 0 });
+  }
+
+  /** Storage listens here to keep namespaces across restarts. */
+  onChange(listener: (ns: Namespace, removed: boolean) => void): void {
+    this.listeners.push(listener);
   }
 
   list(): Namespace[] {
@@ -41,6 +47,7 @@ export class Namespaces {
     if (this.byId.has(id)) throw new DomainError('NAMESPACE_ALREADY_EXISTS', `namespace '${id}' already exists`, { field: 'customNamespaceId' });
     const ns = { id, name, description, createdAt: this.clock.now() };
     this.byId.set(id, ns);
+    this.notify(ns, false);
     return ns;
   }
 
@@ -54,15 +61,21 @@ export class Namespaces {
     if (!SHOW_NAME.test(name)) throw invalidParam('namespaceShowName', `Param 'namespaceShowName' must be 1-256 characters without @#$%^&*.`);
     ns.name = name;
     if (description !== undefined) ns.description = description;
+    this.notify(ns, false);
     return ns;
   }
 
   /** `inUse` tells whether services remain; a namespace with services is not deleted. */
   delete(id: string, inUse: boolean): void {
     if (id === DEFAULT_NAMESPACE) throw invalidParam('namespaceId', 'The public namespace cannot be deleted.');
-    this.require(id);
+    const ns = this.require(id);
     if (inUse) throw new DomainError('NAMESPACE_NOT_EMPTY', `namespace '${id}' still has services; delete them first`, { field: 'namespaceId' });
     this.byId.delete(id);
+    this.notify(ns, true);
+  }
+
+  private notify(ns: Namespace, removed: boolean): void {
+    for (const listener of this.listeners) listener(ns, removed);
   }
 
   private require(id: string): Namespace {

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_OPTIONS, envName, flagName, OptionsError, resolveOptions } from './options.js';
+
+test('defaults are the documented Nacos-compatible ones', () => {
+  const o = resolveOptions();
+  assert.equal(o.port, 8848);
+  assert.equal(o.host, '127.0.0.1');
+  assert.equal(o.contextPath, '/nacos');
+  assert.equal(o.dataDir, './data');
+  assert.equal(o.beatIntervalMs, 5000);
+  assert.equal(o.beatTimeoutMs, 15000);
+  assert.equal(o.deleteTimeoutMs, 30000);
+  assert.ok(Object.isFrozen(o));
+});
+
+test('flags win over environment variables, which win over defaults', () => {
+  const env = { CAIRN_PORT: '9000', CAIRN_HOST: '127.0.0.2', CAIRN_BEAT_TIMEOUT_MS: '20000' };
+  const o = resolveOptions({}, ['--port', '9100', '--context-path=cairn'], env);
+  assert.equal(o.port, 9100);
+  assert.equal(o.host, '127.0.0.2');
+  assert.equal(o.beatTimeoutMs, 20000);
+  assert.equal(o.contextPath, '/cairn');
+});
+
+test('flag and variable names derive from the option name', () => {
+  assert.equal(flagName('deleteTimeoutMs'), '--delete-timeout-ms');
+  assert.equal(envName('deleteTimeoutMs'), 'CAIRN_DELETE_TIMEOUT_MS');
+});
+
+test('bad values are refused with a message naming the setting', () => {
+  assert.throws(() => resolveOptions({}, ['--port', '70000']), (e: unknown) => e instanceof OptionsError && /--port/.test(e.message));
+  assert.throws(() => resolveOptions({}, ['--nope', '1']), /unknown option '--nope'/);
+  assert.throws(() => resolveOptions({}, [], { CAIRN_EXPIRE_INSTANCES: 'maybe' }), /CAIRN_EXPIRE_INSTANCES must be true or false/);
+  assert.throws(() => resolveOptions({}, ['--beat-timeout-ms', '1000']), /beatTimeoutMs must be at least beatIntervalMs/);
+  assert.throws(() => resolveOptions({}, ['--port']), /needs a value/);
+});
+
+test('the caller\'s object is not changed', () => {
+  const explicit = { port: 1234 };
+  resolveOptions(explicit);
+  assert.deepEqual(explicit, { port: 1234 });
+  assert.equal(DEFAULT_OPTIONS.port, 8848);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from './repo-root.js';
+
+// What each package may import (DESIGN.md "Layout"). Relative imports are always allowed.
+const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
+  core: { allow: /^$/ },
+  storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
+  testkit: { allow: /^(@cairn\/core|node:.*)$/ },
+  server: { allow: /^(@cairn\/core|@cairn\/storage|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address)$/ },
+  sdk: { allow: /^(node:.*)$/ },
+};
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (/\.tsx?$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+function importsOf(text: string): string[] {
+  const found: string[] = [];
+  const re = /(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) found.push(m[1] ?? m[2] ?? m[3]);
+  return found;
+}
+
+test('each package imports only what DESIGN.md allows it', () => {
+  const root = repoRoot();
+  const violations: string[] = [];
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    const rule = RULES[pkg];
+    const src = join(root, 'packages', pkg, 'src');
+    if (!rule || !statSync(join(root, 'packages', pkg)).isDirectory()) continue;
+    for (const file of sources(src)) {
+      const isTestCode = /\.test\.tsx?$/.test(file) || file.includes('/testing/');
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        if (spec.startsWith('.')) continue;
+        if (rule.allow.test(spec)) continue;
+        if (isTestCode && rule.testOnly?.test(spec)) continue;
+        violations.push(`${relative(root, file)} imports '${spec}'`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('the import scanner sees the kinds of import it must police', () => {
+  // Built from pieces so that this file's own source does not contain the imports it lists.
+  const q = "'";
+  const text = ['import a from ' + q + 'node:fs' + q + ';', 'export { b } from ' + q + '@cairn/server' + q + ';', 'const c = await import(' + q + 'pg' + q + ');', 'import ' + q + 'side-effect' + q + ';'].join('\n');
+  assert.deepEqual(importsOf(text), ['node:fs', '@cairn/server', 'pg', 'side-effect']);
+});
