@@ -6,7 +6,7 @@ import { repoRoot } from './repo-root.js';
 
 // What each package may import (DESIGN.md "Layout"). Relative imports are always allowed.
 const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
-  core: { allow: /^$/ },
+  core: { allow: /^$/, testOnly: /^node:(test|assert\/strict)$/ },
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
   server: { allow: /^(@cairn\/core|@cairn\/storage|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address)$/ },

@@ -4,7 +4,7 @@ import type { Instance, InstanceView, Service } from '../naming/model.js';
 import type { ServiceRef } from '../naming/names.js';
 import type { Registry } from '../naming/registry.js';
 import type { Cause } from './causes.js';
-import { clockTime, seconds } from './format.js';
+import { clockTime, measuredSeconds, seconds } from './format.js';
 import type { JournalEvent } from './journal.js';
 
 export type InstanceState = 'healthy' | 'unhealthy' | 'disabled' | 'absent' | 'unknown';
@@ -76,20 +76,24 @@ function explainPresent(registry: Registry, service: Service, instance: Instance
   if (!instance.healthy) {
     const since = instance.unhealthySince ?? now;
     const removal = registry.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
-    parts.push(`Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`);
+    parts.push(`Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, instance.beats.count)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`);
     return parts.join(' ');
   }
   const recreated = events.find((e) => e.cause === 'INSTANCE_RECREATED_FROM_BEAT');
   const lastRegistration = events.find((e) => e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT' || e.cause === 'INSTANCE_REREGISTERED');
   if (recreated && recreated === lastRegistration && typeof recreated.evidence.removedAgoMs === 'number') {
     const how = recreated.evidence.removedBy === 'INSTANCE_EXPIRED' ? 'expired' : `was deleted by ${recreated.evidence.removedVia} from ${recreated.evidence.removedFrom}`;
-    parts.push(`Healthy. It ${how} and its client is still beating, so it was re-created ${seconds(Math.round(recreated.evidence.removedAgoMs / 100) * 100)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`);
+    parts.push(`Healthy. It ${how} and its client is still beating, so it was re-created ${measuredSeconds(recreated.evidence.removedAgoMs)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`);
   } else {
     parts.push(`Healthy: last beat ${seconds(Math.max(0, now - instance.lastBeatAt))} ago from ${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}.`);
   }
+  const rejected = events.find((e) => e.cause === 'REGISTRATION_REJECTED');
+  if (rejected && (!lastRegistration || rejected.seq > lastRegistration.seq)) {
+    parts.push(`A later registration at ${clockTime(rejected.at)} from ${rejected.evidence.from} was refused: ${rejected.evidence.reason}`);
+  }
   const hourMax = maxGapLastHourMs(instance.beats, now);
   if (hourMax > instance.timing.intervalMs * registry.lifecycle.lateBeatFactor) {
-    parts.push(`Largest gap ${seconds(Math.round(hourMax / 100) * 100)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`);
+    parts.push(`Largest gap ${measuredSeconds(hourMax)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`);
   }
   return parts.join(' ');
 }
@@ -98,7 +102,7 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
   const e = last.evidence;
   switch (last.cause) {
     case 'INSTANCE_EXPIRED':
-      return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
+      return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
     case 'INSTANCE_DEREGISTERED': {
       const who = e.agent ? `${e.from} (${e.agent})` : String(e.from);
       return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${e.user ? ` as user ${e.user}` : ''}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;
@@ -133,11 +137,12 @@ function elsewhere(registry: Registry, ref: ServiceRef, ip: string, port: number
   return [...seen.values()].slice(0, 5);
 }
 
-function lastBeatClause(at: number, from: string, agent: string): string {
-  return `last beat ${clockTime(at)} from ${from}${agent ? ` (${agent})` : ''}`;
+function lastBeatClause(at: number, from: string, agent: string, beats: number): string {
+  // Until its first beat an instance's clock starts at its registration; say so rather than call it a beat.
+  return `${beats > 0 ? 'last beat' : 'registered'} ${clockTime(at)} from ${from}${agent ? ` (${agent})` : ''}`;
 }
 
 function cadenceClause(count: number, meanMs: number, maxMs: number): string {
   if (count <= 1) return count === 1 ? 'it beat only once after registering' : 'it never beat after registering (is its heartbeat loop running?)';
-  return `beats before that arrived every ${seconds(Math.round(meanMs / 100) * 100)} (largest gap ${seconds(Math.round(maxMs / 100) * 100)})`;
+  return `beats before that arrived every ${measuredSeconds(meanMs)} (largest gap ${measuredSeconds(maxMs)})`;
 }

@@ -3,7 +3,12 @@ export function clockTime(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
 }
 
-/** `30 s` for whole seconds, `5.2 s` otherwise. */
+/** `30 s` for whole seconds, `5.2 s` otherwise: for settings such as timeouts. */
 export function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Always one decimal, `5.0 s`: for measured gaps, so a cadence of 5.0 s reads as measured, not configured. */
+export function measuredSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

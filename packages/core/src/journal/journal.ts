@@ -45,14 +45,16 @@ export interface JournalPage {
 
 /** A ring buffer of events, bounded by count and age; old events fall off the back. */
 export class Journal {
-  private readonly ring: (JournalEvent | undefined)[];
+  // Grows up to `capacity` instead of being allocated up front: a large bound costs nothing until it is used.
+  private readonly ring: (JournalEvent | undefined)[] = [];
+  private readonly capacity: number;
   private head = 0; // index of the oldest event
   private length = 0;
   private nextSeq = 1;
   private readonly listeners: ((e: JournalEvent) => void)[] = [];
 
   constructor(private readonly settings: JournalSettings) {
-    this.ring = new Array(Math.max(1, settings.maxEvents));
+    this.capacity = Math.max(1, Math.floor(settings.maxEvents));
   }
 
   get size(): number {
@@ -65,7 +67,7 @@ export class Journal {
 
   append(event: NewJournalEvent): JournalEvent {
     const full: JournalEvent = { seq: this.nextSeq++, ...event };
-    const capacity = this.ring.length;
+    const capacity = this.capacity;
     if (this.length === capacity) {
       this.ring[this.head] = full;
       this.head = (this.head + 1) % capacity;
@@ -78,23 +80,27 @@ export class Journal {
     return full;
   }
 
-  /** Newest first, filtered, paged (pageNo from 1). */
-  query(filter: JournalFilter, pageNo = 1, pageSize = 100, now = Infinity): JournalPage {
+  /**
+   * Newest first, filtered, paged (pageNo from 1). With `now`, events older than the age bound are left out even
+   * if no append has pushed them out yet; without it, every kept event counts.
+   */
+  query(filter: JournalFilter, pageNo = 1, pageSize = 100, now?: number): JournalPage {
     const matches: JournalEvent[] = [];
-    const minAt = now - this.settings.maxAgeMs;
+    const minAt = Math.max(now === undefined ? -Infinity : now - this.settings.maxAgeMs, filter.since ?? -Infinity);
     for (let i = this.length - 1; i >= 0; i--) {
-      const e = this.ring[(this.head + i) % this.ring.length]!;
-      if (e.at < minAt) break;
+      const e = this.ring[(this.head + i) % this.capacity]!;
+      if (e.at < minAt) break; // events are in time order: nothing older can match
       if (matchesFilter(e, filter)) matches.push(e);
     }
-    const start = (pageNo - 1) * pageSize;
-    return { total: matches.length, events: matches.slice(start, start + pageSize) };
+    const size = Math.max(1, Math.floor(pageSize));
+    const start = (Math.max(1, Math.floor(pageNo)) - 1) * size;
+    return { total: matches.length, events: matches.slice(start, start + size) };
   }
 
   private dropOlderThan(minAt: number): void {
     while (this.length > 0 && this.ring[this.head]!.at < minAt) {
       this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.ring.length;
+      this.head = (this.head + 1) % this.capacity;
       this.length--;
     }
   }

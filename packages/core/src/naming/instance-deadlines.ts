@@ -71,20 +71,30 @@ export class InstanceDeadlines {
       this.schedule(service, instance);
       return;
     }
-    if (instance.healthy) {
+    const removeAt = this.removeAt(instance);
+    if (removeAt !== undefined && removeAt <= now) {
+      this.actions.expire(service, instance);
+    } else {
       this.actions.markUnhealthy(service, instance);
       this.schedule(service, instance);
-    } else {
-      this.actions.expire(service, instance);
     }
   }
 
-  /** When the instance's next transition is due: unhealthy at timeout, removal at delete timeout. */
+  /**
+   * When the instance's next transition is due: unhealthy at the beat timeout, removal at the delete timeout.
+   * Both count from the last beat and are independent (as in Nacos), so a delete timeout shorter than the
+   * beat timeout removes a still-healthy instance at its delete timeout.
+   */
   private dueAt(instance: Instance): number | undefined {
     if (!instance.ephemeral || instance.removed) return undefined;
-    if (instance.healthy) return instance.lastBeatAt + instance.timing.timeoutMs;
-    if (!this.settings.expireInstances) return undefined;
-    return instance.lastBeatAt + instance.timing.deleteTimeoutMs;
+    const removeAt = this.removeAt(instance);
+    if (!instance.healthy) return removeAt;
+    const unhealthyAt = instance.lastBeatAt + instance.timing.timeoutMs;
+    return removeAt === undefined ? unhealthyAt : Math.min(unhealthyAt, removeAt);
+  }
+
+  private removeAt(instance: Instance): number | undefined {
+    return this.settings.expireInstances ? instance.lastBeatAt + instance.timing.deleteTimeoutMs : undefined;
   }
 
   private push(at: number, entry: Entry): void {

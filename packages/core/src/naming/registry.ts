@@ -1,4 +1,4 @@
-import { DomainError, invalidParam } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { Journal, type JournalSettings, DEFAULT_JOURNAL, type Evidence } from '../journal/journal.js';
 import type { Cause } from '../journal/causes.js';
 import type { Alarm, Clock } from '../time/clock.js';
@@ -9,8 +9,14 @@ import { overlayKey, queryService, type InstanceQuery } from './instance-view.js
 import { DEFAULT_LIFECYCLE, type LifecycleSettings, resolveTiming } from './lifecycle-settings.js';
 import type { Instance, Origin, Service, ServiceQueryResult } from './model.js';
 import { addressKey, groupedName, type ServiceRef } from './names.js';
+import { checkRegistration } from './registration-rules.js';
+import { RemovalMemory, type Removal } from './removal-memory.js';
+import { createService, deleteService, stripUndefined, updateCluster, updateService } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
-import { validateCluster, validateIp, validateMetadata, validatePort, validateProtectThreshold, validateWeight, validateGroup, validateNamespaceId, validateServiceName } from './validation.js';
+import { Throttle } from './throttle.js';
+import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
+
+export type { Removal } from './removal-memory.js';
 
 export interface RegistryOptions {
   clock: Clock;
@@ -19,10 +25,8 @@ export interface RegistryOptions {
   journal?: Partial<JournalSettings>;
 }
 
-/** A recent removal, kept briefly so a re-creation can say "deleted N s earlier by …". */
-interface Removal { at: number; cause: Cause; via: string; from: string }
-const REMOVAL_MEMORY_MS = 10 * 60_000;
-const UNKNOWN_BEAT_LOG_EVERY_MS = 60_000;
+// A client beating for an instance the server lost repeats every 5 s; one journal entry a minute tells the story.
+const REPEATED_FAILURE_LOG_EVERY_MS = 60_000;
 
 /**
  * The naming registry: every way in (HTTP v1/v2, expiry, console) goes through these commands, which
@@ -34,8 +38,9 @@ export class Registry {
   readonly services: ServiceTable;
   private readonly clock: Clock;
   private readonly deadlines: InstanceDeadlines;
-  private readonly removals = new Map<string, Removal>();
-  private readonly unknownBeatsLogged = new Map<string, number>();
+  private readonly removals = new RemovalMemory();
+  private readonly unknownBeatsLogged = new Throttle(REPEATED_FAILURE_LOG_EVERY_MS);
+  private readonly rejectedBeatsLogged = new Throttle(REPEATED_FAILURE_LOG_EVERY_MS);
 
   constructor(options: RegistryOptions) {
     this.clock = options.clock;
@@ -54,18 +59,8 @@ export class Registry {
   }
 
   registerInstance(cmd: RegisterInstance, origin: Origin): Instance {
-    const timing = resolveTiming(cmd.metadata, this.lifecycle);
     try {
-      validateRef(cmd);
-      validateIp(cmd.ip);
-      validatePort(cmd.port);
-      validateCluster(cmd.cluster);
-      validateWeight(cmd.weight);
-      validateMetadata(cmd.metadata);
-      if (timing.timeoutMs < timing.intervalMs || timing.deleteTimeoutMs < timing.intervalMs) {
-        throw invalidParam('metadata', 'Instance heart beat timeout and ip delete timeout must each be at least the heart beat interval.');
-      }
-      this.checkKind(this.services.get(cmd), cmd.ephemeral);
+      checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), this.services.get(cmd));
     } catch (error) {
       if (error instanceof DomainError) this.rejectRegistration(cmd, origin, error);
       throw error;
@@ -78,7 +73,7 @@ export class Registry {
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
     this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, user: origin.user ?? null });
-    this.removals.set(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_DEREGISTERED', via: origin.via, from: origin.ip });
+    this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_DEREGISTERED', via: origin.via, from: origin.ip });
     return true;
   }
 
@@ -91,6 +86,7 @@ export class Registry {
       return { code: 10200, clientBeatIntervalMs: recreated.timing.intervalMs, recreated: true };
     }
     const now = this.now();
+    const silentMs = now - instance.lastBeatAt; // since the last beat or registration, whichever was later
     const gap = recordBeat(instance.beats, now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
     instance.lastBeatAt = now;
     instance.lastSeenFrom = origin.ip;
@@ -99,13 +95,12 @@ export class Registry {
       this.record('BEAT_LATE', service!, instance, { gapMs: gap, intervalMs: instance.timing.intervalMs, from: origin.ip });
     }
     if (!instance.healthy) {
-      const silentMs = gap;
       instance.healthy = true;
       instance.unhealthySince = undefined;
       this.record('BEAT_RESUMED', service!, instance, { silentMs, from: origin.ip, agent: origin.agent ?? null });
-      this.deadlines.schedule(service!, instance);
       this.services.changed(service!);
     }
+    this.deadlines.schedule(service!, instance); // no-op while an earlier entry is pending
     return { code: 10200, clientBeatIntervalMs: instance.timing.intervalMs, recreated: false };
   }
 
@@ -158,54 +153,19 @@ export class Registry {
   }
 
   createService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
-    validateRef(ref);
-    if (def.protectThreshold !== undefined) validateProtectThreshold(def.protectThreshold);
-    if (def.metadata) validateMetadata(def.metadata);
-    if (this.services.get(ref)) {
-      throw new DomainError('SERVICE_ALREADY_EXISTS', `specified service ${groupedName(ref.group, ref.name)} already exists!`);
-    }
-    const service = this.services.create(ref, true);
-    Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector, kind: def.kind }));
-    this.services.recordService('SERVICE_CREATED', service, { by: origin.ip, via: origin.via });
-    this.services.changed(service);
-    return service;
+    return createService(this.services, ref, def, origin);
   }
 
   updateService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
-    const service = this.requireService(ref);
-    if (def.protectThreshold !== undefined) validateProtectThreshold(def.protectThreshold);
-    if (def.metadata) validateMetadata(def.metadata);
-    Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector }));
-    service.explicit = true;
-    this.services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, protectThreshold: service.protectThreshold });
-    this.services.changed(service);
-    return service;
+    return updateService(this.services, this.requireService(ref), def, origin);
   }
 
   deleteService(ref: ServiceRef, origin: Origin): void {
-    const service = this.services.get(ref);
-    if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service ${groupedName(ref.group, ref.name)} not found!`);
-    if (service.instances.size > 0) {
-      throw new DomainError('SERVICE_NOT_EMPTY', `Service ${groupedName(ref.group, ref.name)} is not empty, can't be delete. Please unregister instance first`);
-    }
-    this.services.remove(service, 'SERVICE_REMOVED', { by: origin.ip, via: origin.via });
+    deleteService(this.services, ref, origin);
   }
 
   updateCluster(def: ClusterDefinition, origin: Origin): void {
-    const service = this.services.get(def);
-    if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service not found: ${groupedName(def.group, def.name)}`);
-    validateCluster(def.cluster);
-    validatePort(def.checkPort === 0 ? 1 : def.checkPort, 'checkPort');
-    service.clusters.set(def.cluster, {
-      name: def.cluster,
-      healthChecker: def.healthChecker,
-      checkPort: def.checkPort,
-      useInstancePortForCheck: def.useInstancePortForCheck,
-      metadata: def.metadata ?? {},
-    });
-    service.explicit = true;
-    this.services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, cluster: def.cluster, checker: def.healthChecker.type });
-    this.services.changed(service);
+    updateCluster(this.services, def, origin);
   }
 
   query(ref: ServiceRef, query: InstanceQuery): ServiceQueryResult {
@@ -220,7 +180,7 @@ export class Registry {
 
   /** The last removal of an address in a service, if recent: lets the diagnosis say "deleted by … and re-created N s later". */
   recentRemoval(ref: ServiceRef, ip: string, port: number): Removal | undefined {
-    return this.removals.get(instanceKey(ref, ip, port));
+    return this.removals.recent(instanceKey(ref, ip, port), this.now());
   }
 
   private upsert(cmd: RegisterInstance, origin: Origin, cause: Cause, extra: Evidence = {}): Instance {
@@ -237,7 +197,10 @@ export class Registry {
       existing.enabled = cmd.enabled;
       existing.metadata = cmd.metadata;
       existing.timing = timing;
-      existing.healthy = cmd.ephemeral ? true : existing.healthy;
+      if (cmd.ephemeral) {
+        existing.healthy = true;
+        existing.unhealthySince = undefined;
+      }
       existing.lastBeatAt = now;
       existing.lastSeenFrom = origin.ip;
       if (origin.agent) existing.lastSeenAgent = origin.agent;
@@ -255,7 +218,7 @@ export class Registry {
       unhealthySince: undefined,
     };
     service.instances.set(key, instance);
-    const removal = this.removals.get(instanceKey(service, cmd.ip, cmd.port));
+    const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
     this.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, user: origin.user ?? null, ...sinceRemoval, ...extra });
     if (instance.ephemeral) this.deadlines.schedule(service, instance);
@@ -269,15 +232,12 @@ export class Registry {
       weight: cmd.body?.weight ?? 1, enabled: true, healthy: true, ephemeral: true, metadata: cmd.body?.metadata ?? {},
     };
     try {
-      validateRef(register);
-      validateIp(register.ip);
-      validatePort(register.port);
-      validateCluster(register.cluster);
-      validateWeight(register.weight);
-      validateMetadata(register.metadata);
-      this.checkKind(this.services.get(register), true);
+      checkRegistration(register, resolveTiming(register.metadata, this.lifecycle), this.services.get(register));
     } catch (error) {
-      if (error instanceof DomainError) this.rejectRegistration(register, origin, error);
+      // The client repeats the same beat every few seconds: record the refusal once a minute, answer it every time.
+      if (error instanceof DomainError && this.rejectedBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), this.now())) {
+        this.rejectRegistration(register, origin, error);
+      }
       throw error;
     }
     return this.upsert(register, origin, 'INSTANCE_RECREATED_FROM_BEAT');
@@ -285,11 +245,7 @@ export class Registry {
 
   private unknownBeat(cmd: Beat, origin: Origin): BeatResult {
     const now = this.now();
-    const key = `${instanceKey(cmd, cmd.ip, cmd.port)}`;
-    const last = this.unknownBeatsLogged.get(key);
-    if (last === undefined || now - last >= UNKNOWN_BEAT_LOG_EVERY_MS) {
-      this.unknownBeatsLogged.set(key, now);
-      this.pruneMemory(now);
+    if (this.unknownBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), now)) {
       this.journal.append({
         at: now, cause: 'BEAT_UNKNOWN_INSTANCE', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
         cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: true,
@@ -316,14 +272,13 @@ export class Registry {
       lastBeatFrom: instance.lastSeenFrom, agent: instance.lastSeenAgent, beats: instance.beats.count,
       meanGapMs: Math.round(meanGapMs(instance.beats)), maxGapMs: instance.beats.maxGapMs, lateBeats: instance.beats.lateCount,
     });
-    this.removals.set(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_EXPIRED', via: 'expiry', from: 'server' });
+    this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_EXPIRED', via: 'expiry', from: 'server' });
   }
 
   private remove(service: Service, instance: Instance, cause: Cause, evidence: Evidence): void {
     service.instances.delete(addressKey(instance.ip, instance.port));
     instance.removed = true;
     this.record(cause, service, instance, evidence);
-    this.pruneMemory(this.now());
     this.services.changed(service);
   }
 
@@ -334,16 +289,6 @@ export class Registry {
       evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, user: origin.user ?? null, via: origin.via }) as Evidence,
     });
     this.services.changed(service);
-  }
-
-  private checkKind(service: Service | undefined, ephemeral: boolean): void {
-    if (!service?.kind) return;
-    if (service.kind === 'persistent' && ephemeral) {
-      throw new DomainError('SERVICE_KIND_MISMATCH', `Current service ${groupedName(service.group, service.name)} is persistent service, can't register ephemeral instance.`, { field: 'ephemeral' });
-    }
-    if (service.kind === 'ephemeral' && !ephemeral) {
-      throw new DomainError('SERVICE_KIND_MISMATCH', `Current service ${groupedName(service.group, service.name)} is ephemeral service, can't register persistent instance.`, { field: 'ephemeral' });
-    }
   }
 
   private rejectRegistration(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
@@ -367,21 +312,6 @@ export class Registry {
       healthy: instance.healthy, evidence,
     });
   }
-
-  private pruneMemory(now: number): void {
-    if (this.removals.size > 10_000) this.removals.clear();
-    for (const [key, removal] of this.removals) {
-      if (now - removal.at < REMOVAL_MEMORY_MS) break;
-      this.removals.delete(key);
-    }
-    if (this.unknownBeatsLogged.size > 10_000) this.unknownBeatsLogged.clear();
-  }
-}
-
-function validateRef(ref: ServiceRef): void {
-  validateNamespaceId(ref.namespace);
-  validateGroup(ref.group);
-  validateServiceName(ref.name);
 }
 
 function instanceKey(ref: ServiceRef, ip: string, port: number): string {
@@ -390,8 +320,4 @@ function instanceKey(ref: ServiceRef, ip: string, port: number): string {
 
 function instanceIdOf(cmd: RegisterInstance): string {
   return `${cmd.ip}#${cmd.port}#${cmd.cluster}#${groupedName(cmd.group, cmd.name)}`;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

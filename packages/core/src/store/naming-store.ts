@@ -2,6 +2,10 @@ import type { ClusterSettings, Selector, Service, ServiceKind } from '../naming/
 import type { Namespace } from '../naming/namespaces.js';
 import type { ServiceRef } from '../naming/names.js';
 import type { ServiceTable } from '../naming/service-table.js';
+import type { JournalEvent } from '../journal/journal.js';
+import type { InstanceAddress, OverlayAddress, StoredInstance, StoredOverlay } from './stored-records.js';
+
+export * from './stored-records.js';
 
 /** A service definition as stored: what an operator set, not its live instances. */
 export interface ServiceSnapshot extends ServiceRef {
@@ -13,16 +17,46 @@ export interface ServiceSnapshot extends ServiceRef {
 }
 
 /**
- * The port durable storage implements (SQLite embedded; MySQL and PostgreSQL later). Asynchronous, so networked
- * databases fit; a write resolves only once it is durable.
+ * The port durable storage implements (SQLite embedded; MySQL and PostgreSQL for shared use). Asynchronous, so
+ * networked databases fit; every write resolves only once it is committed and durable, so a caller may
+ * acknowledge the change as soon as the promise resolves. Saves are upserts keyed as documented per record;
+ * deleting what is not there is not an error.
+ *
+ * @example
+ *   const store = await openNamingStore('sqlite:./data/cairn.db', './data'); // from @cairn/storage
+ *   await store.saveInstance({ namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7',
+ *     port: 8080, cluster: 'DEFAULT', weight: 1, enabled: true, healthy: true, metadata: {},
+ *     instanceId: '10.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders', registeredAt: now, lastHealthChangeAt: now });
  */
 export interface NamingStore {
   loadNamespaces(): Promise<Namespace[]>;
+  /** Keyed by id; an update keeps the original createdAt. */
   saveNamespace(ns: Namespace): Promise<void>;
   deleteNamespace(id: string): Promise<void>;
+
   loadServices(): Promise<ServiceSnapshot[]>;
+  /** Keyed by (namespace, group, name); clusters carry their health-check settings. */
   saveService(service: ServiceSnapshot): Promise<void>;
   deleteService(ref: ServiceRef): Promise<void>;
+
+  /** Every stored persistent instance, ordered by namespace, group, service, ip, port. */
+  loadInstances(): Promise<StoredInstance[]>;
+  /** Keyed by (namespace, group, service, ip, port): re-registering in another cluster replaces the row. */
+  saveInstance(instance: StoredInstance): Promise<void>;
+  deleteInstance(address: InstanceAddress): Promise<void>;
+
+  loadOverlays(): Promise<StoredOverlay[]>;
+  /** Keyed by (namespace, group, service, ip, port, cluster); an unset field is stored as "not overridden". */
+  saveOverlay(overlay: StoredOverlay): Promise<void>;
+  deleteOverlay(address: OverlayAddress): Promise<void>;
+
+  /** Appends journal events about persistent instances in one transaction (all or none). */
+  appendJournal(events: readonly JournalEvent[]): Promise<void>;
+  /** The newest `limit` events with `at >= since`, returned oldest first (ready to replay in order). */
+  loadJournal(since: number, limit: number): Promise<JournalEvent[]>;
+  /** Drops events older than `before`, so the stored journal stays bounded by age like the one in memory. */
+  pruneJournal(before: number): Promise<void>;
+
   close(): Promise<void>;
 }
 

@@ -1,5 +1,8 @@
 import type { Alarm, Clock } from '@cairn/core';
 
+// setTimeout overflows above 2^31-1 ms (about 24.8 days) and would fire at once; longer waits re-arm on the way.
+const MAX_TIMER_MS = 2_147_000_000;
+
 /** The real clock and a single timer, which core re-arms for its earliest deadline. */
 export class SystemTime implements Clock, Alarm {
   private timer: NodeJS.Timeout | undefined;
@@ -10,10 +13,12 @@ export class SystemTime implements Clock, Alarm {
 
   set(at: number, onFire: () => void): void {
     if (this.timer) clearTimeout(this.timer);
+    const delay = Math.max(0, at - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      onFire();
-    }, Math.max(0, at - Date.now()));
+      if (Date.now() < at) this.set(at, onFire);
+      else onFire();
+    }, Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
   }
 

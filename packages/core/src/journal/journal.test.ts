@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Cause } from './causes.js';
+import { Journal, type NewJournalEvent } from './journal.js';
+
+function event(at: number, overrides: Partial<NewJournalEvent> = {}): NewJournalEvent {
+  return { at, cause: 'INSTANCE_REGISTERED', namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.1', port: 8080, evidence: {}, ...overrides };
+}
+
+test('the journal keeps at most maxEvents, dropping the oldest first', () => {
+  const journal = new Journal({ maxEvents: 5, maxAgeMs: 3_600_000 });
+  for (let i = 0; i < 12; i++) journal.append(event(1_000 + i, { port: i }));
+  assert.equal(journal.size, 5);
+  const page = journal.query({});
+  assert.equal(page.total, 5);
+  assert.deepEqual(page.events.map((e) => e.port), [11, 10, 9, 8, 7], 'newest first, the oldest gone');
+  assert.deepEqual(page.events.map((e) => e.seq), [12, 11, 10, 9, 8], 'sequence numbers keep counting');
+});
+
+test('the journal drops events older than maxAgeMs, on append and in queries given now', () => {
+  const journal = new Journal({ maxEvents: 100, maxAgeMs: 10_000 });
+  journal.append(event(0, { port: 1 }));
+  journal.append(event(5_000, { port: 2 }));
+  journal.append(event(12_000, { port: 3 })); // pushes out the event at 0
+  assert.equal(journal.size, 2);
+  assert.deepEqual(journal.query({}).events.map((e) => e.port), [3, 2], 'without now, every kept event counts');
+  assert.deepEqual(journal.query({}, 1, 100, 16_000).events.map((e) => e.port), [3], 'with now, aged events are left out');
+  assert.deepEqual(journal.query({}, 1, 100, 30_000).events, []);
+});
+
+test('a full ring that wraps around still answers in order and ages out correctly', () => {
+  const journal = new Journal({ maxEvents: 4, maxAgeMs: 5_000 });
+  for (let i = 0; i < 10; i++) journal.append(event(i * 1_000, { port: i }));
+  assert.deepEqual(journal.query({}).events.map((e) => e.port), [9, 8, 7, 6]);
+  journal.append(event(20_000, { port: 20 }));
+  assert.deepEqual(journal.query({}).events.map((e) => e.port), [20]);
+  journal.append(event(21_000, { port: 21 }));
+  assert.deepEqual(journal.query({}).events.map((e) => e.port), [21, 20]);
+});
+
+test('query filters by namespace, group, service, ip, port, cause and time, newest first', () => {
+  const journal = new Journal({ maxEvents: 100, maxAgeMs: 3_600_000 });
+  const rows: [number, Partial<NewJournalEvent>][] = [
+    [1_000, {}],
+    [2_000, { namespace: 'dev' }],
+    [3_000, { group: 'blue' }],
+    [4_000, { service: 'payments' }],
+    [5_000, { ip: '10.0.0.2' }],
+    [6_000, { port: 9090 }],
+    [7_000, { cause: 'BEAT_MISSED' }],
+    [8_000, {}],
+  ];
+  for (const [at, o] of rows) journal.append(event(at, o));
+  const ats = (f: Parameters<Journal['query']>[0]): number[] => journal.query(f).events.map((e) => e.at);
+  assert.deepEqual(ats({}), [8_000, 7_000, 6_000, 5_000, 4_000, 3_000, 2_000, 1_000]);
+  assert.deepEqual(ats({ namespace: 'dev' }), [2_000]);
+  assert.deepEqual(ats({ group: 'blue' }), [3_000]);
+  assert.deepEqual(ats({ service: 'payments' }), [4_000]);
+  assert.deepEqual(ats({ ip: '10.0.0.2' }), [5_000]);
+  assert.deepEqual(ats({ port: 9090 }), [6_000]);
+  assert.deepEqual(ats({ cause: 'BEAT_MISSED' as Cause }), [7_000]);
+  assert.deepEqual(ats({ namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.1', port: 8080 }), [8_000, 7_000, 1_000]);
+  assert.deepEqual(ats({ since: 3_000, until: 5_000 }), [5_000, 4_000, 3_000], 'since and until are inclusive');
+  assert.deepEqual(ats({ since: 7_500 }), [8_000]);
+  assert.deepEqual(ats({ until: 1_999 }), [1_000]);
+});
+
+test('query pages: pageNo from 1, total counts every match', () => {
+  const journal = new Journal({ maxEvents: 100, maxAgeMs: 3_600_000 });
+  for (let i = 1; i <= 25; i++) journal.append(event(i, { port: i }));
+  const page1 = journal.query({}, 1, 10);
+  const page3 = journal.query({}, 3, 10);
+  assert.equal(page1.total, 25);
+  assert.deepEqual(page1.events.map((e) => e.port), [25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+  assert.deepEqual(page3.events.map((e) => e.port), [5, 4, 3, 2, 1]);
+  assert.deepEqual(journal.query({}, 4, 10).events, []);
+  assert.deepEqual(journal.query({}, 0, 2).events.map((e) => e.port), [25, 24], 'a page number below 1 reads as the first page');
+});
+
+test('listeners hear every appended event with its sequence number', () => {
+  const journal = new Journal({ maxEvents: 2, maxAgeMs: 1_000 });
+  const heard: number[] = [];
+  journal.onAppend((e) => heard.push(e.seq));
+  for (let i = 0; i < 3; i++) journal.append(event(i));
+  assert.deepEqual(heard, [1, 2, 3]);
+});

@@ -1,0 +1,62 @@
+import { DomainError } from '../errors.js';
+import type { ClusterDefinition, ServiceDefinition } from './commands.js';
+import type { Origin, Service } from './model.js';
+import { groupedName, type ServiceRef } from './names.js';
+import { validateRef } from './registration-rules.js';
+import type { ServiceTable } from './service-table.js';
+import { validateCluster, validateMetadata, validatePort, validateProtectThreshold } from './validation.js';
+
+/** Service definitions (threshold, metadata, selector, clusters): what an operator sets, apart from instances. */
+export function createService(services: ServiceTable, ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
+  validateRef(ref);
+  if (def.protectThreshold !== undefined) validateProtectThreshold(def.protectThreshold);
+  if (def.metadata) validateMetadata(def.metadata);
+  if (services.get(ref)) {
+    throw new DomainError('SERVICE_ALREADY_EXISTS', `specified service ${groupedName(ref.group, ref.name)} already exists!`);
+  }
+  const service = services.create(ref, true);
+  Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector, kind: def.kind }));
+  services.recordService('SERVICE_CREATED', service, { by: origin.ip, via: origin.via });
+  services.changed(service);
+  return service;
+}
+
+export function updateService(services: ServiceTable, service: Service, def: ServiceDefinition, origin: Origin): Service {
+  if (def.protectThreshold !== undefined) validateProtectThreshold(def.protectThreshold);
+  if (def.metadata) validateMetadata(def.metadata);
+  Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector }));
+  service.explicit = true;
+  services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, protectThreshold: service.protectThreshold });
+  services.changed(service);
+  return service;
+}
+
+export function deleteService(services: ServiceTable, ref: ServiceRef, origin: Origin): void {
+  const service = services.get(ref);
+  if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service ${groupedName(ref.group, ref.name)} not found!`);
+  if (service.instances.size > 0) {
+    throw new DomainError('SERVICE_NOT_EMPTY', `Service ${groupedName(ref.group, ref.name)} is not empty, can't be delete. Please unregister instance first`);
+  }
+  services.remove(service, 'SERVICE_REMOVED', { by: origin.ip, via: origin.via });
+}
+
+export function updateCluster(services: ServiceTable, def: ClusterDefinition, origin: Origin): void {
+  const service = services.get(def);
+  if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service not found: ${groupedName(def.group, def.name)}`);
+  validateCluster(def.cluster);
+  validatePort(def.checkPort === 0 ? 1 : def.checkPort, 'checkPort');
+  service.clusters.set(def.cluster, {
+    name: def.cluster,
+    healthChecker: def.healthChecker,
+    checkPort: def.checkPort,
+    useInstancePortForCheck: def.useInstancePortForCheck,
+    metadata: def.metadata ?? {},
+  });
+  service.explicit = true;
+  services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, cluster: def.cluster, checker: def.healthChecker.type });
+  services.changed(service);
+}
+
+export function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
