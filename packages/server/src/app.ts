@@ -18,6 +18,7 @@ import { namespaceRoutes } from './http/v1/namespace-routes.js';
 import { operatorRoutes } from './http/v1/operator-routes.js';
 import { serviceRoutes } from './http/v1/service-routes.js';
 import { namingV2Routes } from './http/v2/naming-v2-routes.js';
+import { namespaceV2Routes } from './http/v2/namespace-v2-routes.js';
 import { createLogger } from './logging.js';
 import { Metrics } from './metrics/metrics.js';
 import { NamingPersistence } from './persistence/naming-persistence.js';
@@ -120,6 +121,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   await app.register(async (v2) => {
     v2.setErrorHandler(replyV2Error);
     namingV2Routes(v2, ctx);
+    namespaceV2Routes(v2, ctx);
     journalRoutes(v2, ctx);
     metricsRoutes(v2, ctx);
   }, { prefix: options.contextPath });

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { call, startTestServer, type TestServer } from '../../testing/test-server.js';
+
+describe('/v1/ns/operator', () => {
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer({ beatIntervalMs: 4000 });
+  });
+  after(() => ts.close());
+
+  it('reports status UP, and the counts when asked', async () => {
+    assert.deepEqual((await call(ts.url, 'GET', '/v1/ns/operator/metrics')).json(), { status: 'UP' });
+    await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'm1', ip: '10.0.4.1', port: '80' });
+    await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'm1', ip: '10.0.4.2', port: '80' });
+    await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'm2', ip: '10.0.4.1', port: '80' });
+    await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'm3', ip: '10.0.4.3', port: '3306', ephemeral: 'false' });
+    const res = (await call(ts.url, 'GET', '/v1/ns/ops/metrics?onlyStatus=false')).json();
+    assert.equal(res.status, 'UP');
+    assert.equal(res.serviceCount, 3);
+    assert.equal(res.instanceCount, 4);
+    assert.equal(res.subscribeCount, 0);
+    assert.equal(res.ephemeralIpPortClientCount, 2);
+    assert.equal(res.persistentIpPortClientCount, 1);
+    assert.equal(res.clientCount, 3);
+    for (const key of ['cpu', 'load', 'mem']) assert.equal(typeof res[key], 'number', key);
+  });
+
+  it('shows the switches with Nacos field names and the real settings', async () => {
+    const res = (await call(ts.url, 'GET', '/v1/ns/operator/switches')).json();
+    assert.equal(res.name, '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00');
+    assert.equal(res.clientBeatInterval, 4000, 'from the server options');
+    assert.equal(res.defaultPushCacheMillis, 10000);
+    assert.equal(res.pushEnabled, true);
+    assert.equal(res.healthCheckEnabled, true);
+    assert.equal(res.defaultInstanceEphemeral, true);
+    assert.equal(res.distroThreshold, 0.7);
+    assert.deepEqual(res.notInEffect, []);
+  });
+
+  it('updates a switch and says when the server does not apply it', async () => {
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'distroThreshold', value: '0.9' })).text, 'ok');
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/ops/switches', { entry: 'check', value: 'false' })).text, 'ok');
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'pushVersion', type: 'java', value: '1.2.0' })).text, 'ok');
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches?entry=overriddenServerStatus&value=')).status, 200);
+    const res = (await call(ts.url, 'GET', '/v1/ns/ops/switches')).json();
+    assert.equal(res.distroThreshold, 0.9);
+    assert.equal(res.healthCheckEnabled, false);
+    assert.equal(res.pushJavaVersion, '1.2.0');
+    assert.equal(res.overriddenServerStatus, null);
+    assert.deepEqual(res.notInEffect, ['healthCheckEnabled']);
+    await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'healthCheckEnabled', value: 'true' });
+    assert.deepEqual((await call(ts.url, 'GET', '/v1/ns/operator/switches')).json().notInEffect, []);
+  });
+
+  it('refuses bad switch updates with 400 naming the field', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ entry: 'clientBeatInterval', value: 'soon' }, /'value'.*clientBeatInterval/],
+      [{ entry: 'pushCacheMillis', value: '5000' }, /'value'.*pushCacheMillis/],
+      [{ entry: 'distroThreshold', value: '0' }, /'value'/],
+      [{ entry: 'pushEnabled', value: 'yes please' }, /'value'/],
+      [{ entry: 'overriddenServerStatus', value: 'SLEEPING' }, /'value'/],
+      [{ entry: 'limitedUrl', value: '/nacos/v1/ns:abc' }, /'value'/],
+      [{ entry: 'noSuchSwitch', value: '1' }, /'entry'/],
+      [{ entry: 'pushVersion', value: '1.0.0' }, /'type'/],
+      [{ entry: 'pushVersion', type: 'cobol', value: '1.0.0' }, /'type'/],
+      [{ value: '1' }, /'entry'/],
+      [{ entry: 'distroThreshold' }, /'value'/],
+    ];
+    for (const [body, field] of cases) {
+      const res = await call(ts.url, 'PUT', '/v1/ns/operator/switches', body);
+      assert.equal(res.status, 400, `${JSON.stringify(body)}: ${res.text}`);
+      assert.match(res.text, field, JSON.stringify(body));
+    }
+    assert.equal((await call(ts.url, 'GET', '/v1/ns/operator/switches')).json().pushEnabled, true, 'nothing changed');
+  });
+
+  it('reports the push state', async () => {
+    const res = (await call(ts.url, 'GET', '/v1/ns/operator/push/state?detail=true&reset=true')).json();
+    assert.deepEqual(Object.keys(res).sort(), ['detail', 'ratio', 'reset', 'succeed', 'total']);
+    assert.equal(res.reset, true);
+    assert.ok(Array.isArray(res.detail));
+    assert.equal((await call(ts.url, 'GET', '/v1/ns/operator/push/state?reset=maybe')).status, 400);
+  });
+
+  it('answers the console server state', async () => {
+    const res = (await call(ts.url, 'GET', '/v1/console/server/state')).json();
+    assert.equal(res.standalone_mode, 'standalone');
+    assert.equal(res.server_port, new URL(ts.url).port);
+    assert.equal(typeof res.version, 'string');
+    assert.equal(res.auth_enabled, 'false');
+  });
+
+  it('answers a bad onlyStatus with 400', async () => {
+    const res = await call(ts.url, 'GET', '/v1/ns/operator/metrics?onlyStatus=perhaps');
+    assert.equal(res.status, 400);
+    assert.match(res.text, /onlyStatus/);
+  });
+});
