@@ -17,6 +17,7 @@ import { metadataBatchRoutes } from './http/v1/metadata-batch-routes.js';
 import { namespaceRoutes } from './http/v1/namespace-routes.js';
 import { operatorRoutes } from './http/v1/operator-routes.js';
 import { serviceRoutes } from './http/v1/service-routes.js';
+import { createSwitches } from './http/v1/switch-domain.js';
 import { namingV2Routes } from './http/v2/naming-v2-routes.js';
 import { namespaceV2Routes } from './http/v2/namespace-v2-routes.js';
 import { createLogger } from './logging.js';
@@ -66,7 +67,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const namespaces = new Namespaces(clock);
   const persistence = new NamingPersistence(SqliteNamingStore.open(join(options.dataDir, 'cairn.db')), registry, namespaces, log);
   await persistence.start();
-  const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, startedAt: Date.now() };
+  const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, options.pushEnabled);
+  const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, startedAt: Date.now() };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,

@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../config/options.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { UdpPush } from '../push/udp-push.js';
 import type { ServiceInfoCache } from './service-info.js';
+import type { SwitchDomain } from './v1/switch-domain.js';
 
 /** What route modules get: the wired parts of one server. No module-level state anywhere. */
 export interface AppContext {
@@ -12,5 +13,6 @@ export interface AppContext {
   readonly push: UdpPush;
   readonly metrics: Metrics;
   readonly serviceInfo: ServiceInfoCache;
+  readonly switches: SwitchDomain;
   readonly startedAt: number;
 }

@@ -9,6 +9,16 @@ describe('/v1/ns/operator', () => {
   });
   after(() => ts.close());
 
+  it('shares one switch object between v1 and v2', async () => {
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'serverStatusSynchronizationPeriodMillis', value: '3000' })).status, 200);
+    const v2 = (await call(ts.url, 'GET', '/v2/ns/operator/switches')).json();
+    assert.equal(v2.code, 0);
+    assert.equal(v2.data.serverStatusSynchronizationPeriodMillis, 3000);
+    const bad = await call(ts.url, 'PUT', '/v2/ns/ops/switches', { entry: 'distroThreshold', value: 'x' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json().data, /value/);
+  });
+
   it('reports status UP, and the counts when asked', async () => {
     assert.deepEqual((await call(ts.url, 'GET', '/v1/ns/operator/metrics')).json(), { status: 'UP' });
     await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'm1', ip: '10.0.4.1', port: '80' });

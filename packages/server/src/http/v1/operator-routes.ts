@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { operatorMetrics } from '../operator-metrics.js';
 import { Params } from '../params.js';
 import { switchesOf } from './switch-domain.js';
 
@@ -25,7 +25,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
     app.get(`${base}/metrics`, async (request) => {
       const p = Params.from(request);
       if (p.bool('onlyStatus', true)) return { status: 'UP' };
-      return { status: 'UP', ...namingCounts(ctx), ...machineLoad() };
+      return operatorMetrics(ctx);
     });
 
     app.get(`${base}/switches`, async () => ({ ...switches.toJson(), notInEffect: switches.notInEffect() }));
@@ -68,34 +68,4 @@ export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
     datasource_platform: '',
     config_retention_days: '30',
   }));
-}
-
-/** The counts of `/operator/metrics?onlyStatus=false`. One HTTP client is one `ip:port` per kind, as in Nacos 2.x. */
-function namingCounts(ctx: AppContext): Record<string, number> {
-  let services = 0;
-  let instances = 0;
-  const ephemeralClients = new Set<string>();
-  const persistentClients = new Set<string>();
-  for (const service of ctx.registry.services.all()) {
-    services++;
-    for (const i of service.instances.values()) {
-      instances++;
-      (i.ephemeral ? ephemeralClients : persistentClients).add(`${i.ip}:${i.port}`);
-    }
-  }
-  const clients = ephemeralClients.size + persistentClients.size;
-  return {
-    serviceCount: services, instanceCount: instances, subscribeCount: ctx.push.subscriberCount,
-    // A single node is responsible for everything it holds.
-    responsibleInstanceCount: instances, clientCount: clients, connectionBasedClientCount: 0,
-    ephemeralIpPortClientCount: ephemeralClients.size, persistentIpPortClientCount: persistentClients.size,
-    responsibleClientCount: clients,
-  };
-}
-
-/** cpu and mem as fractions (0..1), load as the 1-minute load average, like Nacos's system metrics. */
-function machineLoad(): { cpu: number; load: number; mem: number } {
-  const load = os.loadavg()[0];
-  const cores = Math.max(1, os.cpus().length);
-  return { cpu: Math.min(1, load / cores), load, mem: 1 - os.freemem() / os.totalmem() };
 }

@@ -154,19 +154,15 @@ function limitedUrls(v: string): Record<string, number> {
   return out;
 }
 
-// Per server, keyed by its context (and collected with it), so the v1 and v2 switch routes answer one object.
-// TODO(lead): this belongs in AppContext; a WeakMap keeps it out of files this change does not own.
-const byServer = new WeakMap<AppContext, SwitchDomain>();
-
-/** The switch object of one server. */
+/** The switch object of one server (built in app.ts, shared by the v1 and v2 switch routes). */
 export function switchesOf(ctx: AppContext): SwitchDomain {
-  let switches = byServer.get(ctx);
-  if (!switches) {
-    switches = new SwitchDomain(() => ({
-      clientBeatInterval: ctx.registry.lifecycle.beatIntervalMs, defaultPushCacheMillis: CACHE_MILLIS,
-      pushEnabled: ctx.options.pushEnabled, healthCheckEnabled: true, defaultInstanceEphemeral: true,
-    }));
-    byServer.set(ctx, switches);
-  }
-  return switches;
+  return ctx.switches;
+}
+
+/** A server's switches, starting from the settings it really runs with. */
+export function createSwitches(lifecycleBeatIntervalMs: () => number, pushEnabled: boolean): SwitchDomain {
+  return new SwitchDomain(() => ({
+    clientBeatInterval: lifecycleBeatIntervalMs(), defaultPushCacheMillis: CACHE_MILLIS,
+    pushEnabled, healthCheckEnabled: true, defaultInstanceEphemeral: true,
+  }));
 }
