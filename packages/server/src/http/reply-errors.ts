@@ -1,5 +1,6 @@
 import { DomainError } from '@cairn/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { redactSecrets } from '../logging.js';
 import { ERROR_TABLE, NACOS_CODE_TEXT } from './error-table.js';
 
 interface WireError { status: number; nacosCode: number; message: string }
@@ -11,14 +12,21 @@ interface WireError { status: number; nacosCode: number; message: string }
 export function toWireError(error: unknown, request: FastifyRequest): WireError {
   if (error instanceof DomainError) {
     const row = ERROR_TABLE[error.code];
-    return { status: row.status, nacosCode: row.nacosCode, message: error.message };
+    return logClientError(request, { status: row.status, nacosCode: row.nacosCode, message: error.message }, error.code);
   }
   const fe = error as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, nacosCode: fe.statusCode === 400 ? 20002 : 30000, message: fe.message ?? 'bad request' };
+    return logClientError(request, { status: fe.statusCode, nacosCode: fe.statusCode === 400 ? 20002 : 30000, message: fe.message ?? 'bad request' }, fe.code);
   }
-  request.log.error({ err: error }, 'request failed');
+  // The URL tells the operator which request failed; the npm client puts the password in it, hence the redaction.
+  request.log.error({ err: error, method: request.method, url: redactSecrets(request.url) }, 'request failed');
   return { status: 500, nacosCode: 30000, message: 'caused: internal server error (see the server log);' };
+}
+
+/** Client mistakes are logged at debug only: at info they would let any client flood the log. */
+function logClientError(request: FastifyRequest, wire: WireError, code: string | undefined): WireError {
+  request.log.debug({ method: request.method, url: redactSecrets(request.url), status: wire.status, code, detail: redactSecrets(wire.message) }, 'client error');
+  return wire;
 }
 
 /** v1 errors: plain text, status from the table (Nacos v1 style). */

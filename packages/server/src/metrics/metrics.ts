@@ -1,9 +1,16 @@
-import type { Registry as NamingRegistry } from '@cairn/core';
+import { CAUSES, isEnabled, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface PushCounts { sent: number; acked: number; retried: number; failed: number }
+
+const KINDS = ['ephemeral', 'persistent'] as const;
+// `disabled` wins over health: a disabled instance gets no traffic whatever its health.
+const STATES = ['healthy', 'unhealthy', 'disabled'] as const;
+
 /**
- * Prometheus metrics of one server. Counters on hot paths are plain increments; gauges that need a walk over
- * the registry are computed only when scraped.
+ * Prometheus metrics of one server, scraped at `/nacos/actuator/prometheus`. Counters on hot paths are plain
+ * increments; gauges that need a walk over the registry are computed only when scraped. docs/operations.md
+ * lists every `cairn_*` name, and a test keeps that list and this file in step.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -12,51 +19,52 @@ export class Metrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'cause'>;
 
-  constructor(naming: NamingRegistry, extra: { subscribers: () => number; pushStats: () => { sent: number; acked: number; retried: number; failed: number } }) {
+  constructor(naming: NamingRegistry, extra: { subscribers: () => number; pushStats: () => PushCounts }) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'cairn_process_' });
+    // Standard process_* and nodejs_* names, so stock Node.js dashboards work unchanged.
+    collectDefaultMetrics({ register: this.registry });
     this.beats = new Counter({ name: 'cairn_beats_total', help: 'Heartbeats received', registers });
     this.listQueries = new Counter({ name: 'cairn_list_queries_total', help: 'Instance list queries answered', registers });
     this.events = new Counter({ name: 'cairn_journal_events_total', help: 'Journal events by cause', labelNames: ['cause'], registers });
+    // Every cause from zero, so rate() and alerts work before the first event of a kind.
+    for (const cause of Object.keys(CAUSES)) this.events.inc({ cause }, 0);
+    naming.journal.onAppend((e) => this.events.inc({ cause: e.cause }));
     this.requestDuration = new Histogram({
-      name: 'cairn_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'],
+      name: 'cairn_http_request_duration_seconds', help: 'HTTP request latency by route template', labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,
     });
-    naming.journal.onAppend((e) => this.events.inc({ cause: e.cause }));
     new Gauge({
-      name: 'cairn_instances', help: 'Instances by state', labelNames: ['kind', 'state'], registers,
+      name: 'cairn_instances', help: 'Instances by kind and state (healthy, unhealthy, disabled)', labelNames: ['kind', 'state'], registers,
       collect() {
         const counts = new Map<string, number>();
         for (const service of naming.services.all()) {
           for (const i of service.instances.values()) {
-            const key = `${i.ephemeral ? 'ephemeral' : 'persistent'}|${i.healthy ? 'healthy' : 'unhealthy'}`;
+            const state = !isEnabled(service, i) ? 'disabled' : i.healthy ? 'healthy' : 'unhealthy';
+            const key = `${i.ephemeral ? 'ephemeral' : 'persistent'}|${state}`;
             counts.set(key, (counts.get(key) ?? 0) + 1);
           }
         }
-        this.reset();
-        for (const kind of ['ephemeral', 'persistent']) for (const state of ['healthy', 'unhealthy']) {
-          this.set({ kind, state }, counts.get(`${kind}|${state}`) ?? 0);
-        }
+        for (const kind of KINDS) for (const state of STATES) this.set({ kind, state }, counts.get(`${kind}|${state}`) ?? 0);
       },
     });
     new Gauge({ name: 'cairn_services', help: 'Services', registers, collect() { this.set(naming.services.size); } });
     new Gauge({
-      name: 'cairn_services_protect_threshold_reached', help: 'Services whose protect threshold is reached', registers,
+      name: 'cairn_services_protect_threshold_reached', help: 'Services whose protect threshold is reached (queries return all instances)', registers,
       collect() {
         let n = 0;
         for (const s of naming.services.all()) if (s.protectionReached) n++;
         this.set(n);
       },
     });
+    new Gauge({ name: 'cairn_journal_size', help: 'Events held in the journal', registers, collect() { this.set(naming.journal.size); } });
     new Gauge({ name: 'cairn_push_subscribers', help: 'UDP push subscribers', registers, collect() { this.set(extra.subscribers()); } });
-    new Gauge({
-      name: 'cairn_push_packets', help: 'UDP push packets by outcome', labelNames: ['outcome'], registers,
+    new Counter({
+      name: 'cairn_push_packets_total', help: 'UDP push packets by outcome (sent, acked, retried, failed)', labelNames: ['outcome'], registers,
       collect() {
+        // The push keeps its own running totals; copy them in at scrape time.
         const s = extra.pushStats();
-        this.set({ outcome: 'sent' }, s.sent);
-        this.set({ outcome: 'acked' }, s.acked);
-        this.set({ outcome: 'retried' }, s.retried);
-        this.set({ outcome: 'failed' }, s.failed);
+        this.reset();
+        for (const outcome of ['sent', 'acked', 'retried', 'failed'] as const) this.inc({ outcome }, s[outcome]);
       },
     });
   }
