@@ -31,7 +31,7 @@ export function metadataBatchRoutes(app: FastifyInstance, ctx: AppContext): void
       url: '/v1/ns/instance/metadata/batch',
       handler: async (request) => {
         const p = Params.from(request);
-        return { updated: applyMetadataBatch(ctx.registry, batchOf(p), mode, originOf(request, p.str('username'))) };
+        return { updated: applyMetadataBatch(ctx.registry, batchOf(p, serviceRefV1(p)), mode, originOf(request, p.str('username'))) };
       },
     });
   }
@@ -52,8 +52,8 @@ export function applyMetadataBatch(registry: Registry, batch: MetadataBatch, mod
   return updated;
 }
 
-function batchOf(p: Params): MetadataBatch {
-  const ref = serviceRefV1(p);
+/** The batch parameters around a service reference read the v1 or v2 way. */
+export function batchOf(p: Params, ref: ServiceRef): MetadataBatch {
   const metadata = p.metadata();
   if (metadata === undefined) throw missingParam('metadata');
   return { ref, ephemeral: p.str('consistencyType') !== 'persist', instances: parseInstances(p.str('instances')), metadata };

@@ -10,6 +10,23 @@ describe('naming v2 instance routes', () => {
   const reg = (extra: Record<string, string> = {}) =>
     call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'orders', groupName: 'shop', ip: '10.0.0.1', port: '8080', ...extra });
 
+  it('merges and removes metadata keys in a batch', async () => {
+    await call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'batch', ip: '10.0.9.1', port: '80' });
+    await call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'batch', ip: '10.0.9.2', port: '80' });
+    const put = await call(ts.url, 'PUT', '/v2/ns/instance/metadata/batch', { serviceName: 'batch', metadata: '{"rack":"r1"}' });
+    assert.equal(put.status, 200);
+    assert.deepEqual(put.json().data.updated.sort(), ['10.0.9.1:80:unknown:DEFAULT:ephemeral', '10.0.9.2:80:unknown:DEFAULT:ephemeral']);
+    const hosts = (await call(ts.url, 'GET', '/v2/ns/instance/list?serviceName=batch')).json().data.hosts;
+    assert.deepEqual(hosts.map((h: { metadata: Record<string, string> }) => h.metadata.rack), ['r1', 'r1']);
+    const del = await call(ts.url, 'DELETE', '/v2/ns/instance/metadata/batch', { serviceName: 'batch', metadata: '{"rack":""}', instances: '[{"ip":"10.0.9.1","port":80}]' });
+    assert.equal(del.json().data.updated.length, 1);
+    const after = (await call(ts.url, 'GET', '/v2/ns/instance/list?serviceName=batch')).json().data.hosts;
+    assert.equal(after.find((h: { ip: string }) => h.ip === '10.0.9.1').metadata.rack, undefined);
+    const missing = await call(ts.url, 'PUT', '/v2/ns/instance/metadata/batch', { serviceName: 'batch' });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.json().code, 10000);
+  });
+
   it('registers, lists, shows and deregisters an instance', async () => {
     const created = await reg({ weight: '2.5', metadata: '{"zone":"a"}' });
     assert.equal(created.status, 200);

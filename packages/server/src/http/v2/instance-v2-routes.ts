@@ -5,12 +5,24 @@ import { originOf } from '../origin.js';
 import { Params } from '../params.js';
 import { v2Ok } from '../reply-errors.js';
 import { parseBeat } from '../v1/instance-routes.js';
+import { applyMetadataBatch, batchOf } from '../v1/metadata-batch-routes.js';
 import { clusterParam, enabledParam } from '../v1/wire-params.js';
 import { serviceRefGroupedOrBare, serviceRefV2 } from './v2-params.js';
 
 /** `/v2/ns/instance*`: the v1 instance commands with a separate `groupName` and the `{code,message,data}` wrapper. */
 export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   const { registry } = ctx;
+
+  for (const [method, mode] of [['PUT', 'merge'], ['DELETE', 'remove']] as const) {
+    app.route({
+      method,
+      url: '/v2/ns/instance/metadata/batch',
+      handler: async (request) => {
+        const p = Params.from(request);
+        return v2Ok({ updated: applyMetadataBatch(registry, batchOf(p, serviceRefV2(p)), mode, originOf(request, p.str('username'))) });
+      },
+    });
+  }
 
   app.post('/v2/ns/instance', async (request) => {
     const p = Params.from(request);
