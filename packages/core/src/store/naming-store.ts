@@ -39,7 +39,7 @@ export interface NamingStore {
   saveService(service: ServiceSnapshot): Promise<void>;
   deleteService(ref: ServiceRef): Promise<void>;
 
-  /** Every stored persistent instance, ordered by namespace, group, service, ip, port. */
+  /** Every stored persistent instance, ordered by key (namespace, group, service, ip, port) in the database's collation. */
   loadInstances(): Promise<StoredInstance[]>;
   /** Keyed by (namespace, group, service, ip, port): re-registering in another cluster replaces the row. */
   saveInstance(instance: StoredInstance): Promise<void>;

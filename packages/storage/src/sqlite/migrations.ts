@@ -22,4 +22,54 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
         PRIMARY KEY (namespace, group_name, name)
       );`,
   },
+  {
+    // Persistent instances (with their last known health), operator overlays, and the journal of persistent instances.
+    version: 2,
+    sql: `
+      CREATE TABLE instances (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        weight REAL NOT NULL,
+        enabled INTEGER NOT NULL,
+        healthy INTEGER NOT NULL,
+        metadata TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        registered_at INTEGER NOT NULL,
+        last_health_change_at INTEGER NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port)
+      );
+      CREATE TABLE instance_overlays (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        enabled INTEGER,
+        weight REAL,
+        metadata TEXT,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port, cluster)
+      );
+      CREATE TABLE journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        cause TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        cluster TEXT,
+        ip TEXT,
+        port INTEGER,
+        ephemeral INTEGER,
+        healthy INTEGER,
+        evidence TEXT NOT NULL
+      );
+      CREATE INDEX journal_at ON journal (at_ms);`,
+  },
 ];

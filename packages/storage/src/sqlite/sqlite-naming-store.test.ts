@@ -1,43 +1,60 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SchemaTooNewError, SqliteNamingStore } from './sqlite-naming-store.js';
+import { runNamingStoreContract, runUnreachableContract } from '../contract/naming-store-contract.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteNamingStore } from './sqlite-naming-store.js';
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'cairn-sqlite-')), 'cairn.db');
+const dir = mkdtempSync(join(tmpdir(), 'cairn-sqlite-'));
+const file = join(dir, 'data', 'cairn.db');
 
-test('namespaces and service definitions survive closing and reopening the file', async () => {
-  const path = file();
-  const store = SqliteNamingStore.open(path);
-  await store.saveNamespace({ id: 'dev', name: 'Development', description: 'd', createdAt: 5 });
-  await store.saveService({
-    namespace: 'dev', group: 'G', name: 'orders', kind: 'ephemeral', protectThreshold: 0.5, metadata: { team: 'a' },
-    selector: { type: 'none' }, clusters: [{ name: 'DEFAULT', healthChecker: { type: 'TCP' }, checkPort: 80, useInstancePortForCheck: true, metadata: {} }],
-  });
-  await store.saveService({ namespace: 'dev', group: 'G', name: 'gone', kind: null, protectThreshold: 0, metadata: {}, selector: { type: 'none' }, clusters: [] });
-  await store.deleteService({ namespace: 'dev', group: 'G', name: 'gone' });
-  await store.close();
+/** A temporary folder removed when the file's tests end. */
+function scratch(label: string): string {
+  const path = mkdtempSync(join(tmpdir(), `cairn-sqlite-${label}-`));
+  after(() => rmSync(path, { recursive: true, force: true }));
+  return path;
+}
 
-  const again = SqliteNamingStore.open(path);
-  assert.deepEqual(await again.loadNamespaces(), [{ id: 'dev', name: 'Development', description: 'd', createdAt: 5 }]);
-  const services = await again.loadServices();
-  assert.equal(services.length, 1);
-  assert.equal(services[0].protectThreshold, 0.5);
-  assert.equal(services[0].kind, 'ephemeral');
-  assert.deepEqual(services[0].metadata, { team: 'a' });
-  assert.equal(services[0].clusters[0].checkPort, 80);
-  await again.deleteNamespace('dev');
-  assert.deepEqual(await again.loadNamespaces(), []);
-  await again.close();
+function direct<T>(use: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+runNamingStoreContract('sqlite', async () => SqliteNamingStore.open(file), async () => rmSync(dir, { recursive: true, force: true }), {
+  versions: async () => direct((db) => (db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)),
+  record: async (version) => void direct((db) => db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version)),
 });
 
-test('a schema newer than the server is refused with a clear error', async () => {
-  const path = file();
-  (await SqliteNamingStore.open(path)).close();
-  const db = new Database(path);
-  db.prepare('INSERT INTO schema_version (version) VALUES (999)').run();
+runUnreachableContract('sqlite', 'sqlite:/dev/null/cairn.db', /StorageUnavailableError: cannot open sqlite file \/dev\/null\/cairn\.db: E[A-Z]+/, '');
+
+test('sqlite: the file is in WAL mode, so readers never block the durable writer', () => {
+  const other = join(scratch('wal'), 'cairn.db');
+  SqliteNamingStore.open(other).close();
+  const db = new Database(other);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
-  assert.throws(() => SqliteNamingStore.open(path), (e: unknown) => e instanceof SchemaTooNewError && /newer than this server/.test(e.message));
+});
+
+test('sqlite: a file written by the first release (schema 1) is upgraded in place and keeps its services', async () => {
+  const old = join(scratch('v1'), 'cairn.db');
+  const db = new Database(old);
+  db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+  db.exec(SQLITE_MIGRATIONS[0].sql);
+  db.exec("INSERT INTO schema_version VALUES (1); INSERT INTO services (namespace, group_name, name, protect_threshold, updated_at) VALUES ('public', 'G', 'legacy', 0.3, 1)");
+  db.close();
+  const store = SqliteNamingStore.open(old);
+  const [legacy] = await store.loadServices();
+  assert.deepEqual([legacy.name, legacy.protectThreshold, legacy.kind, legacy.clusters], ['legacy', 0.3, null, []]);
+  assert.deepEqual(await store.loadInstances(), []);
+  await store.close();
+  const check = new Database(old);
+  assert.deepEqual(check.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }, { version: 2 }]);
+  check.close();
 });

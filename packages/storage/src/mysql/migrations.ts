@@ -1,0 +1,87 @@
+/**
+ * Numbered schema migrations for MySQL/MariaDB, in step with the SQLite ones (version N means the same tables
+ * everywhere). MySQL commits each DDL statement on its own, so every statement is written to be re-runnable
+ * (IF NOT EXISTS): a migration cut off half-way completes on the next start. Never edit a shipped one.
+ *
+ * Key columns whose values core restricts to ASCII (namespace id, group, ip, cluster) are ascii_bin, so the
+ * widest primary key stays under InnoDB's 3072-byte limit; every text compares byte-exact (Nacos names are
+ * case-sensitive, MySQL's default collation is not).
+ */
+const ASCII = 'CHARACTER SET ascii COLLATE ascii_bin';
+const TABLE = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+
+export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly string[] }[] = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS namespaces (
+        id VARCHAR(128) ${ASCII} NOT NULL PRIMARY KEY,
+        name VARCHAR(256) NOT NULL,
+        description TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS services (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        name VARCHAR(512) NOT NULL,
+        kind VARCHAR(16),
+        protect_threshold DOUBLE NOT NULL DEFAULT 0,
+        metadata TEXT NOT NULL,
+        selector TEXT NOT NULL,
+        clusters MEDIUMTEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, group_name, name)
+      ) ${TABLE}`,
+    ],
+  },
+  {
+    version: 2,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS instances (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        service VARCHAR(512) NOT NULL,
+        ip VARCHAR(253) ${ASCII} NOT NULL,
+        port INT NOT NULL,
+        cluster VARCHAR(64) ${ASCII} NOT NULL,
+        weight DOUBLE NOT NULL,
+        enabled TINYINT(1) NOT NULL,
+        healthy TINYINT(1) NOT NULL,
+        metadata TEXT NOT NULL,
+        instance_id VARCHAR(1024) NOT NULL,
+        registered_at BIGINT NOT NULL,
+        last_health_change_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS instance_overlays (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        service VARCHAR(512) NOT NULL,
+        ip VARCHAR(253) ${ASCII} NOT NULL,
+        port INT NOT NULL,
+        cluster VARCHAR(64) ${ASCII} NOT NULL,
+        enabled TINYINT(1),
+        weight DOUBLE,
+        metadata TEXT,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port, cluster)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS journal (
+        id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        at_ms BIGINT NOT NULL,
+        cause VARCHAR(64) NOT NULL,
+        namespace VARCHAR(128) NOT NULL,
+        group_name VARCHAR(128) NOT NULL,
+        service VARCHAR(512) NOT NULL,
+        cluster VARCHAR(64),
+        ip VARCHAR(253),
+        port INT,
+        ephemeral TINYINT(1),
+        healthy TINYINT(1),
+        evidence MEDIUMTEXT NOT NULL,
+        INDEX journal_at (at_ms)
+      ) ${TABLE}`,
+    ],
+  },
+];

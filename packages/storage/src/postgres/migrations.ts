@@ -1,0 +1,80 @@
+/**
+ * Numbered schema migrations for PostgreSQL, in step with the SQLite and MySQL ones (version N means the same
+ * tables everywhere). PostgreSQL runs DDL inside transactions, so all pending migrations apply atomically.
+ * Never edit a shipped one.
+ */
+export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readonly string[] }[] = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE namespaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE services (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT,
+        protect_threshold DOUBLE PRECISION NOT NULL DEFAULT 0,
+        metadata TEXT NOT NULL,
+        selector TEXT NOT NULL,
+        clusters TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, group_name, name)
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    statements: [
+      `CREATE TABLE instances (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        weight DOUBLE PRECISION NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        healthy BOOLEAN NOT NULL,
+        metadata TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        registered_at BIGINT NOT NULL,
+        last_health_change_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port)
+      )`,
+      `CREATE TABLE instance_overlays (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        enabled BOOLEAN,
+        weight DOUBLE PRECISION,
+        metadata TEXT,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port, cluster)
+      )`,
+      `CREATE TABLE journal (
+        id BIGSERIAL PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        at_ms BIGINT NOT NULL,
+        cause TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        cluster TEXT,
+        ip TEXT,
+        port INTEGER,
+        ephemeral BOOLEAN,
+        healthy BOOLEAN,
+        evidence TEXT NOT NULL
+      )`,
+      'CREATE INDEX journal_at ON journal (at_ms)',
+    ],
+  },
+];

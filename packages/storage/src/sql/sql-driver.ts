@@ -1,0 +1,31 @@
+export type Dialect = 'sqlite' | 'mysql' | 'postgres';
+export type SqlValue = string | number | boolean | null;
+export type Row = Record<string, unknown>;
+
+export interface SqlStatement {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/**
+ * What the shared SQL store needs from a database: statements written with `?` placeholders (each driver
+ * translates), committed before the promise resolves.
+ */
+export interface SqlDriver {
+  readonly dialect: Dialect;
+  /** Runs one statement in its own transaction; returns the rows of a SELECT (empty otherwise). */
+  query(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** Runs statements in one transaction: all are committed or none. */
+  batch(statements: readonly SqlStatement[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * An insert that updates `update` columns when the key exists. SQLite and PostgreSQL share `ON CONFLICT`;
+ * MySQL/MariaDB spell it `ON DUPLICATE KEY UPDATE` (the key is the table's primary key).
+ */
+export function upsertSql(dialect: Dialect, table: string, columns: readonly string[], key: readonly string[], update: readonly string[]): string {
+  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  if (dialect === 'mysql') return `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+  return `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}

@@ -1,0 +1,123 @@
+import type {
+  InstanceAddress, JournalEvent, Namespace, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
+} from '@cairn/core';
+import {
+  INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent,
+  toNamespace, toOverlay, toService,
+} from './rows.js';
+import { upsertSql, type SqlDriver, type SqlStatement } from './sql-driver.js';
+
+// Rows per multi-row journal INSERT: 12 parameters each stays far below every driver's placeholder limit.
+const JOURNAL_ROWS_PER_INSERT = 500;
+
+const SERVICE_COLUMNS = ['namespace', 'group_name', 'name', 'kind', 'protect_threshold', 'metadata', 'selector', 'clusters', 'updated_at'];
+const ADDRESS = 'namespace = ? AND group_name = ? AND service = ? AND ip = ? AND port = ?';
+
+/** Times are whole milliseconds in BIGINT columns; an unbounded time becomes the widest safe integer. */
+function timeParam(ms: number): number {
+  if (Number.isFinite(ms)) return Math.ceil(ms);
+  return ms === Infinity ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+}
+
+/**
+ * The NamingStore on any SQL database the drivers cover. One body of SQL for all three: the schemas use the
+ * same table and column names, and only upserts and placeholders differ (handled by the driver layer).
+ */
+export class SqlNamingStore implements NamingStore {
+  private readonly sql: {
+    namespace: string; service: string; instance: string; overlay: string;
+  };
+
+  protected constructor(private readonly db: SqlDriver) {
+    const d = db.dialect;
+    const notKey = (cols: readonly string[], key: readonly string[]) => cols.filter((c) => !key.includes(c));
+    const instanceKey = ['namespace', 'group_name', 'service', 'ip', 'port'];
+    const overlayKey = [...instanceKey, 'cluster'];
+    const serviceKey = ['namespace', 'group_name', 'name'];
+    this.sql = {
+      namespace: upsertSql(d, 'namespaces', ['id', 'name', 'description', 'created_at'], ['id'], ['name', 'description']),
+      service: upsertSql(d, 'services', SERVICE_COLUMNS, serviceKey, notKey(SERVICE_COLUMNS, serviceKey)),
+      instance: upsertSql(d, 'instances', INSTANCE_COLUMNS, instanceKey, notKey(INSTANCE_COLUMNS, instanceKey)),
+      overlay: upsertSql(d, 'instance_overlays', OVERLAY_COLUMNS, overlayKey, notKey(OVERLAY_COLUMNS, overlayKey)),
+    };
+  }
+
+  async loadNamespaces(): Promise<Namespace[]> {
+    return (await this.db.query('SELECT id, name, description, created_at FROM namespaces ORDER BY created_at, id')).map(toNamespace);
+  }
+
+  async saveNamespace(ns: Namespace): Promise<void> {
+    await this.db.query(this.sql.namespace, [ns.id, ns.name, ns.description, ns.createdAt]);
+  }
+
+  async deleteNamespace(id: string): Promise<void> {
+    await this.db.query('DELETE FROM namespaces WHERE id = ?', [id]);
+  }
+
+  async loadServices(): Promise<ServiceSnapshot[]> {
+    return (await this.db.query('SELECT * FROM services ORDER BY namespace, group_name, name')).map(toService);
+  }
+
+  async saveService(s: ServiceSnapshot): Promise<void> {
+    await this.db.query(this.sql.service, [s.namespace, s.group, s.name, s.kind, s.protectThreshold, JSON.stringify(s.metadata),
+      JSON.stringify(s.selector), JSON.stringify(s.clusters), Date.now()]);
+  }
+
+  async deleteService(ref: ServiceRef): Promise<void> {
+    await this.db.query('DELETE FROM services WHERE namespace = ? AND group_name = ? AND name = ?', [ref.namespace, ref.group, ref.name]);
+  }
+
+  async loadInstances(): Promise<StoredInstance[]> {
+    return (await this.db.query('SELECT * FROM instances ORDER BY namespace, group_name, service, ip, port')).map(toInstance);
+  }
+
+  async saveInstance(instance: StoredInstance): Promise<void> {
+    await this.db.query(this.sql.instance, instanceValues(instance));
+  }
+
+  async deleteInstance(a: InstanceAddress): Promise<void> {
+    await this.db.query(`DELETE FROM instances WHERE ${ADDRESS}`, [a.namespace, a.group, a.service, a.ip, a.port]);
+  }
+
+  async loadOverlays(): Promise<StoredOverlay[]> {
+    return (await this.db.query('SELECT * FROM instance_overlays ORDER BY namespace, group_name, service, ip, port, cluster')).map(toOverlay);
+  }
+
+  async saveOverlay(overlay: StoredOverlay): Promise<void> {
+    await this.db.query(this.sql.overlay, overlayValues(overlay));
+  }
+
+  async deleteOverlay(a: OverlayAddress): Promise<void> {
+    await this.db.query(`DELETE FROM instance_overlays WHERE ${ADDRESS} AND cluster = ?`, [a.namespace, a.group, a.service, a.ip, a.port, a.cluster]);
+  }
+
+  async appendJournal(events: readonly JournalEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const statements: SqlStatement[] = [];
+    for (let i = 0; i < events.length; i += JOURNAL_ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + JOURNAL_ROWS_PER_INSERT);
+      const row = `(${JOURNAL_COLUMNS.map(() => '?').join(', ')})`;
+      statements.push({
+        sql: `INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
+        params: chunk.flatMap(journalValues),
+      });
+    }
+    await this.db.batch(statements);
+  }
+
+  async loadJournal(since: number, limit: number): Promise<JournalEvent[]> {
+    const count = Math.max(0, Math.floor(limit));
+    if (count === 0) return [];
+    // The id breaks ties between events of the same millisecond in the order they were appended.
+    const rows = await this.db.query(`SELECT * FROM journal WHERE at_ms >= ? ORDER BY at_ms DESC, id DESC LIMIT ${count}`, [timeParam(since)]);
+    return rows.map(toJournalEvent).reverse();
+  }
+
+  async pruneJournal(before: number): Promise<void> {
+    await this.db.query('DELETE FROM journal WHERE at_ms < ?', [timeParam(before)]);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
