@@ -18,3 +18,4 @@ export * from './journal/journal.js';
 export * from './journal/format.js';
 export * from './journal/diagnosis.js';
 export * from './store/naming-store.js';
+export * from './store/restore-records.js';

@@ -66,6 +66,20 @@ export class Journal {
   }
 
   append(event: NewJournalEvent): JournalEvent {
+    const full = this.store(event);
+    for (const listener of this.listeners) listener(full);
+    return full;
+  }
+
+  /**
+   * Puts back events loaded from storage at start (oldest first), without telling listeners: they were counted
+   * and stored when they happened. Their old sequence numbers are replaced by fresh ones, in the same order.
+   */
+  restore(events: readonly NewJournalEvent[]): void {
+    for (const { seq: _seq, ...event } of events as readonly JournalEvent[]) this.store(event);
+  }
+
+  private store(event: NewJournalEvent): JournalEvent {
     const full: JournalEvent = { seq: this.nextSeq++, ...event };
     const capacity = this.capacity;
     if (this.length === capacity) {
@@ -76,7 +90,6 @@ export class Journal {
       this.length++;
     }
     this.dropOlderThan(event.at - this.settings.maxAgeMs);
-    for (const listener of this.listeners) listener(full);
     return full;
   }
 

@@ -1,0 +1,44 @@
+import { newBeatStats } from '../naming/beat-stats.js';
+import { overlayKey } from '../naming/instance-view.js';
+import { resolveTiming } from '../naming/lifecycle-settings.js';
+import type { Instance, Service } from '../naming/model.js';
+import { addressKey } from '../naming/names.js';
+import type { Registry } from '../naming/registry.js';
+import type { StoredInstance, StoredOverlay } from './stored-records.js';
+
+/**
+ * Puts a stored persistent instance back at start, with its last known health; no journal event (the stored
+ * journal is restored separately) and no change notification (nobody subscribes before start).
+ */
+export function restoreInstance(registry: Registry, stored: StoredInstance): Instance {
+  const service = registry.services.getOrCreate({ namespace: stored.namespace, group: stored.group, name: stored.service });
+  service.kind = 'persistent';
+  const instance: Instance = {
+    ip: stored.ip, port: stored.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled,
+    metadata: stored.metadata, healthy: stored.healthy, ephemeral: false, instanceId: stored.instanceId,
+    registeredAt: stored.registeredAt, lastBeatAt: stored.registeredAt, lastSeenFrom: '', lastSeenAgent: '',
+    timing: resolveTiming(stored.metadata, registry.lifecycle), beats: newBeatStats(stored.registeredAt),
+    removed: false, scheduledAt: 0, unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
+  };
+  service.instances.set(addressKey(stored.ip, stored.port), instance);
+  service.emptySince = undefined;
+  return instance;
+}
+
+/** Puts a stored operator overlay back at start. */
+export function restoreOverlay(registry: Registry, stored: StoredOverlay): Service {
+  const service = registry.services.getOrCreate({ namespace: stored.namespace, group: stored.group, name: stored.service });
+  service.overlays.set(overlayKey(stored.ip, stored.port, stored.cluster), {
+    enabled: stored.enabled, weight: stored.weight, metadata: stored.metadata, updatedAt: stored.updatedAt,
+  });
+  return service;
+}
+
+/** The stored form of a persistent instance. */
+export function storedInstanceOf(service: Service, instance: Instance, lastHealthChangeAt: number): StoredInstance {
+  return {
+    namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port,
+    cluster: instance.cluster, weight: instance.weight, enabled: instance.enabled, healthy: instance.healthy,
+    metadata: instance.metadata, instanceId: instance.instanceId, registeredAt: instance.registeredAt, lastHealthChangeAt,
+  };
+}
