@@ -1,4 +1,4 @@
-import { groupedName, serviceKey, type InstanceView, type Registry, type ServiceRef } from '@cairn/core';
+import { groupedName, serviceKey, type InstanceView, type Registry, type Service, type ServiceRef } from '@cairn/core';
 
 export const CACHE_MILLIS = 10_000;
 
@@ -8,8 +8,9 @@ export interface ServiceInfoRequest extends ServiceRef {
   healthyOnly: boolean;
 }
 
-interface CachedHosts { revision: number; hostsJson: string; reached: boolean; count: number }
+interface CachedHosts { service: Service | undefined; revision: number; hostsJson: string; reached: boolean; count: number }
 const MAX_CACHED = 20_000;
+const MAX_KEY_CHARS = 1024;
 
 /**
  * Builds the ServiceInfo answer of `/instance/list` and of UDP pushes. The hosts part is cached per service
@@ -39,10 +40,13 @@ export class ServiceInfoCache {
     const key = `${serviceKey(req)}|${req.clusters}|${req.healthyOnly}`;
     const cached = this.cache.get(key);
     const revision = service ? service.revision : -1;
-    if (cached && cached.revision === revision) return cached;
+    // Revisions restart at 0 when a removed service is created again, so the entry must be for this very service.
+    if (cached && cached.service === service && cached.revision === revision) return cached;
     const clusters = req.clusters.split(',').map((c) => c.trim()).filter((c) => c !== '');
     const result = this.registry.query(req, { clusters, healthyOnly: req.healthyOnly });
-    const fresh: CachedHosts = { revision, hostsJson: JSON.stringify(result.hosts.map(wireHost)), reached: result.reachProtectionThreshold, count: result.hosts.length };
+    const fresh: CachedHosts = { service, revision, hostsJson: JSON.stringify(result.hosts.map(wireHost)), reached: result.reachProtectionThreshold, count: result.hosts.length };
+    // Unknown services and odd cluster strings are cheap to answer and would only let a caller fill the cache.
+    if (!service || key.length > MAX_KEY_CHARS) return fresh;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(key, fresh);
     return fresh;

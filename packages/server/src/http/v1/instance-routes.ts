@@ -72,8 +72,10 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const clusters = p.raw('clusters') ?? '';
     const healthyOnly = p.bool('healthyOnly', false);
     const udpPort = p.int('udpPort', 0);
+    if (udpPort < 0 || udpPort > 65535) throw invalidParam('udpPort', `Param 'udpPort' must be an integer from 0 to 65535, got '${udpPort}'.`);
     const clientIP = p.str('clientIP');
     if (udpPort > 0 && clientIP) {
+      // A clientIP that is not an IP literal, or not reachable from this server, just gets no push (Nacos is as lenient).
       ctx.push.subscribe({ ...ref, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
     }
     ctx.metrics.listQueries.inc();
