@@ -1,6 +1,5 @@
 import { Namespaces, Registry, type Alarm, type Clock } from '@cairn/core';
-import { SqliteNamingStore } from '@cairn/storage';
-import { join } from 'node:path';
+import { openNamingStore } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -65,8 +64,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   }, log);
   const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats });
   const namespaces = new Namespaces(clock);
-  const persistence = new NamingPersistence(SqliteNamingStore.open(join(options.dataDir, 'cairn.db')), registry, namespaces, log);
-  await persistence.start();
+  const store = await openNamingStore(options.db, options.dataDir);
+  const persistence = new NamingPersistence(store, registry, namespaces, options.journalMaxAgeMs, options.journalMaxEvents, log);
+  const restored = await persistence.start();
+  log.info(restored, 'restored from storage');
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, options.pushEnabled);
   const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, startedAt: Date.now() };
 

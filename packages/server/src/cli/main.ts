@@ -47,9 +47,14 @@ async function main(argv: string[]): Promise<number> {
   return -1;
 }
 
+// Errors the operator can fix get their message alone; anything else keeps its stack for a bug report.
+const OPERATOR_ERRORS = new Set(['StorageUnavailableError', 'SchemaTooNewError', 'StorageUrlError', 'OptionsError']);
+
 main(process.argv.slice(2)).then((code) => {
   if (code >= 0) process.exit(code);
 }, (error: unknown) => {
-  process.stderr.write(`cairn: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  const known = error instanceof Error && (OPERATOR_ERRORS.has(error.name) || OPERATOR_ERRORS.has(error.constructor.name));
+  const listenError = error instanceof Error && 'code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES');
+  process.stderr.write(`cairn: ${known || listenError ? (error as Error).message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

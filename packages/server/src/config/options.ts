@@ -6,6 +6,8 @@ export interface ResolvedOptions {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** Storage URL; empty = `sqlite:<dataDir>/cairn.db`. */
+  readonly db: string;
   readonly contextPath: string;
   readonly logLevel: string;
   readonly beatIntervalMs: number;
@@ -24,13 +26,14 @@ export interface ResolvedOptions {
 
 export type Options = Partial<ResolvedOptions>;
 
-type Kind = 'int' | 'string' | 'bool' | 'level' | 'path';
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url';
 interface Setting { key: keyof ResolvedOptions; kind: Kind; min?: number; max?: number; help: string }
 
 export const SETTINGS: readonly Setting[] = [
   { key: 'port', kind: 'int', min: 0, max: 65535, help: 'HTTP port (0 = any free port)' },
   { key: 'host', kind: 'string', help: 'address to listen on' },
   { key: 'dataDir', kind: 'string', help: 'folder for the embedded database' },
+  { key: 'db', kind: 'url', help: 'storage: sqlite:FILE, mysql://user:pass@host:port/db or postgres://…; empty = sqlite in the data folder' },
   { key: 'contextPath', kind: 'path', help: 'URL prefix of every API' },
   { key: 'logLevel', kind: 'level', help: 'fatal, error, warn, info, debug, trace or silent' },
   { key: 'beatIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'heartbeat interval told to clients' },
@@ -51,6 +54,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   port: 8848,
   host: '127.0.0.1',
   dataDir: './data',
+  db: '',
   contextPath: '/nacos',
   logLevel: 'info',
   beatIntervalMs: 5_000,
@@ -132,13 +136,26 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
       if (!/^(\/[\w.-]+)*$/.test(p)) throw new OptionsError(`${source} must be a URL path such as /nacos, got '${raw}'`);
       return p;
     }
+    case 'url':
+      if (raw.trim() !== '' && !/^(sqlite:|mysql:\/\/|postgres(ql)?:\/\/)/.test(raw.trim())) {
+        throw new OptionsError(`${source} must start with sqlite:, mysql:// or postgres://, got '${maskSecret(raw)}'`);
+      }
+      return raw.trim();
     default:
       if (raw.trim() === '') throw new OptionsError(`${source} must not be empty`);
       return raw;
   }
 }
 
-/** The options as printed at start. None of them is secret yet; when one is, it is masked here. */
+/** The options as printed at start, with the password of a storage URL masked. */
 export function describeOptions(options: ResolvedOptions): string {
-  return SETTINGS.map((s) => `  ${s.key.padEnd(18)} ${String(options[s.key]).padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`).join('\n');
+  return SETTINGS.map((s) => {
+    const value = s.kind === 'url' ? maskSecret(String(options[s.key])) || '(sqlite in data folder)' : String(options[s.key]);
+    return `  ${s.key.padEnd(18)} ${value.padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`;
+  }).join('\n');
+}
+
+/** `scheme://user:secret@host` → `scheme://user:***@host`. */
+export function maskSecret(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@]*@/i, '$1:***@');
 }

@@ -36,3 +36,35 @@ test('namespaces and explicit service definitions survive a restart; implicit se
     await third.close();
   }
 });
+
+test('persistent instances keep their health, overlays and journal across a restart; deregistered ones stay gone', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-persist-'));
+  const first = await startTestServer({ dataDir });
+  const register = (port: number) => call(first.url, 'POST', `/v1/ns/instance?serviceName=db&ip=127.0.0.1&port=${port}&ephemeral=false&metadata=%7B%22role%22%3A%22primary%22%7D`);
+  assert.equal((await register(3306)).status, 200);
+  assert.equal((await register(3307)).status, 200);
+  assert.equal((await call(first.url, 'PATCH', '/v1/ns/instance?serviceName=db&ip=127.0.0.1&port=3306&weight=7')).status, 200);
+  assert.equal((await call(first.url, 'DELETE', '/v1/ns/instance?serviceName=db&ip=127.0.0.1&port=3307&ephemeral=false')).status, 200);
+  // A manual health change needs a NONE checker on the cluster.
+  assert.equal((await call(first.url, 'PUT', '/v1/ns/cluster?serviceName=db&clusterName=DEFAULT&checkPort=0&useInstancePort4Check=true&healthChecker=%7B%22type%22%3A%22NONE%22%7D')).status, 200);
+  assert.equal((await call(first.url, 'PUT', '/v1/ns/health?serviceName=db&ip=127.0.0.1&port=3306&healthy=false')).status, 200);
+  await first.close();
+
+  const second = await startTestServer({ dataDir });
+  try {
+    const list = (await call(second.url, 'GET', '/v1/ns/instance/list?serviceName=db')).json();
+    assert.equal(list.hosts.length, 1);
+    const [host] = list.hosts;
+    assert.equal(host.port, 3306);
+    assert.equal(host.healthy, false);
+    assert.equal(host.ephemeral, false);
+    assert.equal(host.weight, 7);
+    assert.deepEqual(host.metadata, { role: 'primary' });
+    const events = (await call(second.url, 'GET', '/v1/cairn/events?serviceName=db&port=3307')).json().events;
+    assert.deepEqual(events.map((e: { cause: string }) => e.cause), ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED']);
+    const diagnosis = (await call(second.url, 'GET', '/v1/cairn/diagnosis?serviceName=db&ip=127.0.0.1&port=3306')).json();
+    assert.equal(diagnosis.state, 'unhealthy');
+  } finally {
+    await second.close();
+  }
+});

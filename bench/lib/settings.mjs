@@ -1,0 +1,43 @@
+import { availableParallelism } from 'node:os';
+
+function envInt(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
+  return v;
+}
+
+const SCENARIOS = ['list', 'register', 'beats'];
+
+/** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
+export function resolveSettings(argv, env = process.env) {
+  const unknown = argv.filter((a) => a !== '--quick');
+  if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (only --quick is accepted)`);
+  const quick = argv.includes('--quick');
+  const scenarios = (env.BENCH_SCENARIOS ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
+  // A run with other sizes or scenarios than its mode's defaults is labelled 'custom', so its file is not mistaken for one.
+  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_BEAT_INSTANCES'].some((k) => env[k] !== undefined && env[k] !== '');
+  return Object.freeze({
+    quick,
+    label: sized ? 'custom' : quick ? 'quick' : 'full',
+    scenarios,
+    services: envInt('BENCH_SERVICES', 100, 1, 10_000),
+    registerInstances: envInt('BENCH_REGISTER_INSTANCES', quick ? 2_000 : 10_000, 1, 1_000_000),
+    beatInstances: envInt('BENCH_BEAT_INSTANCES', quick ? 2_000 : 100_000, 1, 1_000_000),
+    beatSeconds: envInt('BENCH_BEAT_SECONDS', quick ? 10 : 60, 1, 3_600),
+    beatIntervalMs: 5_000, // the server's default clientBeatInterval
+    beatTimeoutMs: 15_000, // the server's default: unhealthy after this long without a beat
+    listInstances: 100,
+    listSeconds: envInt('BENCH_LIST_SECONDS', quick ? 3 : 10, 1, 600),
+    workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
+    connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
+    censusEveryMs: 5_000,
+    cpuProfile: env.BENCH_CPU_PROF === '1',
+    // Extra `cairn start` flags, e.g. `--journal-max-events 1000`, to see what a setting costs.
+    serverArgs: (env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
+    // A hard cap on the whole run, so a stuck server or generator never hangs a terminal or CI job.
+    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 60 : 900, 10, 7_200) * 1000,
+  });
+}

@@ -1,0 +1,77 @@
+// `npm run bench` (full) or `node bench/run.mjs --quick` (smoke run, under a minute).
+// Starts a Cairn server as a child process on 127.0.0.1, forks load-generator processes, runs the scenarios
+// (list queries, registrations, sustained beats), samples the server's RSS and CPU from /proc, prints a table
+// with pass/fail against the targets and writes the figures to bench/results/<mode>-<time>.json.
+import { Target } from './lib/http-client.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { ProcSampler } from './lib/proc-sampler.mjs';
+import { printReport, verdicts, writeResults } from './lib/report.mjs';
+import { startServer } from './lib/server-process.mjs';
+import { resolveSettings } from './lib/settings.mjs';
+import { WorkerPool } from './lib/worker-pool.mjs';
+import { listQueries } from './scenarios/list-queries.mjs';
+import { registrations } from './scenarios/registrations.mjs';
+import { sustainedBeats } from './scenarios/sustained-beats.mjs';
+import { fileURLToPath } from 'node:url';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  const settings = resolveSettings(process.argv.slice(2));
+  const run = { startedAt: new Date().toISOString(), settings, machine: describeMachine(), results: {}, verdicts: [] };
+  const profileDir = fileURLToPath(new URL('./results/profiles/', import.meta.url));
+  const nodeFlags = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  console.log(`bench: ${settings.label} run, scenarios ${settings.scenarios.join(', ')}, ${settings.workers} generator processes, ${settings.connections} connections`);
+
+  const server = await startServer({ nodeFlags, serverArgs: settings.serverArgs });
+  const pool = new WorkerPool(settings.workers);
+  const sampler = new ProcSampler(server.pid);
+  sampler.setGenerators(pool.pids);
+  const target = new Target(server.port, 4);
+  const cleanup = async () => {
+    pool.close();
+    target.close();
+    sampler.stop();
+    await server.stop();
+  };
+  process.once('exit', () => { try { process.kill(server.pid, 'SIGKILL'); } catch { /* already gone */ } });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { void cleanup().finally(() => process.exit(130)); });
+  const watchdog = setTimeout(() => {
+    console.error(`bench: gave up after ${settings.maxRunMs / 1000} s (BENCH_MAX_SECONDS)`);
+    void cleanup().finally(() => process.exit(2));
+  }, settings.maxRunMs);
+
+  try {
+    console.log(`bench: server pid ${server.pid} on 127.0.0.1:${server.port}`);
+    sampler.begin('idle');
+    await sleep(1000);
+    run.idle = sampler.end();
+    const ctx = { settings, pool, sampler, target };
+    if (settings.scenarios.includes('list')) {
+      console.log(`bench: list queries for ${settings.listSeconds} s…`);
+      run.results.list = await listQueries(ctx);
+    }
+    let preRegistered = 0;
+    if (settings.scenarios.includes('register')) {
+      console.log(`bench: registering ${settings.registerInstances} instances…`);
+      run.results.register = await registrations(ctx);
+      preRegistered = settings.registerInstances;
+    }
+    if (settings.scenarios.includes('beats')) {
+      console.log(`bench: ${settings.beatInstances} beating instances, ${settings.beatSeconds} s window…`);
+      run.results.beats = await sustainedBeats({ ...ctx, preRegistered });
+    }
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+  run.verdicts = verdicts(run.results, settings);
+  printReport(run);
+  console.log(`\nbench: results written to ${writeResults(run)}`);
+  if (settings.cpuProfile) console.log(`bench: server CPU profile in ${profileDir}`);
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});
