@@ -8,6 +8,7 @@ import type { AppContext } from './http/context.js';
 import { journalRoutes } from './http/cairn/journal-routes.js';
 import { metricsRoutes } from './http/cairn/metrics-routes.js';
 import { replyV1Error, replyV2Error } from './http/reply-errors.js';
+import { installRequestHooks } from './http/request-hooks.js';
 import { ServiceInfoCache } from './http/service-info.js';
 import { catalogRoutes } from './http/v1/catalog-routes.js';
 import { healthRoutes } from './http/v1/health-routes.js';
@@ -93,20 +94,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   });
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
-  });
-  // A change is acknowledged only once what it wrote to storage is durable.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return payload;
-    try {
-      await persistence.flushed();
-      return payload;
-    } catch {
-      void reply.code(503).type('text/plain; charset=utf-8');
-      return 'storage write failed; the change may not be durable (see the server log)';
-    }
-  });
+  installRequestHooks(app, metrics, persistence);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
   });

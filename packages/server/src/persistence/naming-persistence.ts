@@ -15,6 +15,7 @@ const PRUNE_EVERY_MS = 3_600_000;
  */
 export class NamingPersistence {
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
   private failure: Error | undefined;
   private readonly savedServices = new Map<string, string>();
   private readonly dirtyInstances = new Set<string>();
@@ -53,6 +54,11 @@ export class NamingPersistence {
     this.enqueue(() => this.store.pruneJournal(now - this.journalMaxAgeMs));
     this.pruner = setInterval(() => this.enqueue(() => this.store.pruneJournal(this.registry.now() - this.journalMaxAgeMs)), PRUNE_EVERY_MS).unref();
     return { services: services.length, instances: instances.length, overlays: overlays.length, events: events.length };
+  }
+
+  /** True when nothing is queued and nothing failed: a request can be answered without waiting. */
+  get idle(): boolean {
+    return this.pending === 0 && this.failure === undefined;
   }
 
   /** Resolves when all writes queued so far are durable; rejects (once) if one failed. */
@@ -139,9 +145,12 @@ export class NamingPersistence {
   }
 
   private enqueue(write: () => Promise<void>): void {
+    this.pending++;
     this.chain = this.chain.then(write).catch((error: unknown) => {
       this.failure = error instanceof Error ? error : new Error(String(error));
       this.log.error({ err: error }, 'storage write failed');
+    }).finally(() => {
+      this.pending--;
     });
   }
 }
