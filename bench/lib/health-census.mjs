@@ -25,11 +25,10 @@ export async function census(target, total, services, via = 'list') {
   return result;
 }
 
-const PROMETHEUS_PATHS = ['/nacos/v1/cairn/metrics', '/nacos/v2/cairn/metrics', '/nacos/metrics', '/metrics'];
+const PROMETHEUS_PATHS = ['/nacos/actuator/prometheus'];
 
 /**
- * Reads the server's journal counters from its Prometheus endpoint when it has one (the path is not settled yet,
- * so a few candidates are tried): BEAT_MISSED counts every healthy→unhealthy flip, even one that recovered
+ * Reads the server's journal counters from its Prometheus endpoint: BEAT_MISSED counts every healthy→unhealthy flip, even one that recovered
  * before a census could see it. Resolves to null when no endpoint answers.
  */
 export async function journalCounters(target) {

@@ -8,7 +8,15 @@ export interface ServiceInfoRequest extends ServiceRef {
   healthyOnly: boolean;
 }
 
-interface CachedHosts { service: Service | undefined; revision: number; hostsJson: string; reached: boolean; count: number }
+interface CachedHosts {
+  service: Service | undefined;
+  revision: number;
+  hostsJson: string;
+  reached: boolean;
+  count: number;
+  /** The encoded answer around `lastRefTime`, built on first use: a hot list costs one small copy, no encoding. */
+  encoded?: { head: Buffer; tail: Buffer };
+}
 const MAX_CACHED = 20_000;
 const MAX_KEY_CHARS = 1024;
 
@@ -25,13 +33,20 @@ export class ServiceInfoCache {
 
   json(req: ServiceInfoRequest): string {
     const hosts = this.hosts(req);
-    const now = this.registry.now();
-    this.lastRefTime = Math.max(now, this.lastRefTime + 1);
-    const name = groupedName(req.group, req.name);
-    return `{"name":${JSON.stringify(name)},"groupName":${JSON.stringify(req.group)},"clusters":${JSON.stringify(req.clusters)},`
-      + `"cacheMillis":${CACHE_MILLIS},"hosts":${hosts.hostsJson},"lastRefTime":${this.lastRefTime},"checksum":"",`
-      + `"allIPs":false,"reachProtectionThreshold":${hosts.reached},"valid":true,"dom":${JSON.stringify(name)},`
-      + `"env":"","useSpecifiedURL":false,"metadata":{}}`;
+    return `${head(req, hosts)}${this.nextRefTime()}${tail(req, hosts)}`;
+  }
+
+  /** The same answer as `json`, UTF-8 encoded, for the hot v1 list route. */
+  body(req: ServiceInfoRequest): Buffer {
+    const hosts = this.hosts(req);
+    hosts.encoded ??= { head: Buffer.from(head(req, hosts)), tail: Buffer.from(tail(req, hosts)) };
+    const { head: h, tail: t } = hosts.encoded;
+    return Buffer.concat([h, Buffer.from(String(this.nextRefTime())), t]);
+  }
+
+  private nextRefTime(): number {
+    this.lastRefTime = Math.max(this.registry.now(), this.lastRefTime + 1);
+    return this.lastRefTime;
   }
 
   /** Host count of the last answer for this request, for metrics and tests. */
@@ -51,6 +66,17 @@ export class ServiceInfoCache {
     this.cache.set(key, fresh);
     return fresh;
   }
+}
+
+function head(req: ServiceInfoRequest, hosts: CachedHosts): string {
+  const name = groupedName(req.group, req.name);
+  return `{"name":${JSON.stringify(name)},"groupName":${JSON.stringify(req.group)},"clusters":${JSON.stringify(req.clusters)},`
+    + `"cacheMillis":${CACHE_MILLIS},"hosts":${hosts.hostsJson},"lastRefTime":`;
+}
+
+function tail(req: ServiceInfoRequest, hosts: CachedHosts): string {
+  return `,"checksum":"","allIPs":false,"reachProtectionThreshold":${hosts.reached},"valid":true,`
+    + `"dom":${JSON.stringify(groupedName(req.group, req.name))},"env":"","useSpecifiedURL":false,"metadata":{}}`;
 }
 
 /** One host as Nacos's v1 list shows it: the instance view plus the 1.x fields `valid` and `marked`. */

@@ -79,7 +79,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
       ctx.push.subscribe({ ...ref, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
     }
     ctx.metrics.listQueries.inc();
-    return reply.type('application/json; charset=utf-8').send(ctx.serviceInfo.json({ ...ref, clusters, healthyOnly }));
+    return reply.type('application/json; charset=utf-8').send(ctx.serviceInfo.body({ ...ref, clusters, healthyOnly }));
   });
 
   app.put('/v1/ns/instance/beat', async (request) => {
