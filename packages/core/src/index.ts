@@ -13,6 +13,7 @@ export * from './naming/instance-view.js';
 export * from './naming/namespaces.js';
 export * from './naming/service-table.js';
 export * from './naming/registry.js';
+export * from './naming/probe-results.js';
 export * from './journal/causes.js';
 export * from './journal/journal.js';
 export * from './journal/format.js';

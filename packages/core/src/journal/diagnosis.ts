@@ -5,6 +5,7 @@ import type { ServiceRef } from '../naming/names.js';
 import type { Registry } from '../naming/registry.js';
 import type { Cause } from './causes.js';
 import { clockTime, measuredSeconds, seconds } from './format.js';
+import { explainPersistent, probeSummary, type ProbeSummary } from './persistent-diagnosis.js';
 import type { JournalEvent } from './journal.js';
 
 export type InstanceState = 'healthy' | 'unhealthy' | 'disabled' | 'absent' | 'unknown';
@@ -20,6 +21,8 @@ export interface Diagnosis {
   explanation: string;
   instance: (InstanceView & { registeredAt: number; lastBeatAt: number; lastSeenFrom: string; lastSeenAgent: string }) | null;
   beats: { count: number; lastGapMs: number; meanGapMs: number; maxGapMs: number; maxGapLastHourMs: number; lateBeats: number } | null;
+  /** For a present persistent instance: its checker, target and the probes' latest results. */
+  probe: ProbeSummary | null;
   lastTransition: JournalEvent | null;
   /** The same address seen in other services or namespaces: a hint at a wrong client setting. */
   seenElsewhere: { namespace: string; group: string; service: string; at: number }[];
@@ -29,14 +32,20 @@ export interface Diagnosis {
 const TRANSITIONS = new Set<Cause>([
   'INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'INSTANCE_DEREGISTERED', 'BEAT_MISSED',
   'BEAT_RESUMED', 'INSTANCE_EXPIRED', 'HEALTH_MARKED', 'INSTANCE_EDITED', 'REGISTRATION_REJECTED', 'BEAT_UNKNOWN_INSTANCE',
+  'PROBE_RECOVERED',
 ]);
+
+// A probe failure is a transition only when it flipped health; the others are evidence.
+function isTransition(e: JournalEvent): boolean {
+  return TRANSITIONS.has(e.cause) || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true);
+}
 
 /** Answers "why is this instance (not) there?" from the live registry and the journal. */
 export function diagnose(registry: Registry, ref: ServiceRef, ip: string, port: number): Diagnosis {
   const now = registry.now();
   const found = registry.findInstance(ref, ip, port);
   const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 50, now).events;
-  const lastTransition = events.find((e) => TRANSITIONS.has(e.cause)) ?? null;
+  const lastTransition = events.find(isTransition) ?? null;
   const base = { namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, lastTransition, events: events.slice(0, 20) };
   if (found) {
     const { service, instance } = found;
@@ -46,12 +55,13 @@ export function diagnose(registry: Registry, ref: ServiceRef, ip: string, port: 
       ...base, state, seenElsewhere: [],
       instance: { ...view, registeredAt: instance.registeredAt, lastBeatAt: instance.lastBeatAt, lastSeenFrom: instance.lastSeenFrom, lastSeenAgent: instance.lastSeenAgent },
       beats: instance.ephemeral ? beatSummary(instance, now) : null,
+      probe: instance.ephemeral ? null : probeSummary(registry, service, instance),
       explanation: explainPresent(registry, service, instance, view, events, now),
     };
   }
   const seenElsewhere = lastTransition ? [] : elsewhere(registry, ref, ip, port, now);
   return {
-    ...base, state: lastTransition ? 'absent' : 'unknown', instance: null, beats: null, seenElsewhere,
+    ...base, state: lastTransition ? 'absent' : 'unknown', instance: null, beats: null, probe: null, seenElsewhere,
     explanation: lastTransition ? explainAbsent(lastTransition, events) : explainNeverSeen(ref, ip, port, seenElsewhere),
   };
 }
@@ -70,7 +80,7 @@ function explainPresent(registry: Registry, service: Service, instance: Instance
       : 'Registered with enabled=false: consumers do not see it until it is enabled.');
   }
   if (!instance.ephemeral) {
-    parts.push(instance.healthy ? 'Persistent instance, healthy.' : 'Persistent instance, marked unhealthy.');
+    parts.push(explainPersistent(registry, service, instance));
     return parts.join(' ');
   }
   if (!instance.healthy) {

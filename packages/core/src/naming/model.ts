@@ -1,6 +1,7 @@
 import type { BeatStats } from './beat-stats.js';
 import type { InstanceTiming } from './lifecycle-settings.js';
 import type { ServiceRef } from './names.js';
+import type { ProbeStatus } from './probe-results.js';
 
 /** Who or what caused a command: the evidence the journal keeps. */
 export interface Origin {
@@ -38,6 +39,8 @@ export interface Instance {
   /** The time of this instance's pending deadline entry, to skip stale ones. */
   scheduledAt: number;
   unhealthySince: number | undefined;
+  /** Persistent instances: the server's probe results so far (streaks, last result); absent until the first probe. */
+  probe?: ProbeStatus;
 }
 
 /** Operator changes that outlive the instance (expiry, re-registration), keyed `ip:port:cluster`. */

@@ -3,6 +3,7 @@ import { Journal, type JournalSettings, DEFAULT_JOURNAL, type Evidence } from '.
 import type { Cause } from '../journal/causes.js';
 import type { Alarm, Clock } from '../time/clock.js';
 import { newBeatStats, recordBeat, meanGapMs } from './beat-stats.js';
+import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
 import type { Beat, BeatResult, ClusterDefinition, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
 import { InstanceDeadlines } from './instance-deadlines.js';
 import { overlayKey, queryService, type InstanceQuery } from './instance-view.js';
@@ -23,7 +24,12 @@ export interface RegistryOptions {
   alarm: Alarm;
   lifecycle?: Partial<LifecycleSettings>;
   journal?: Partial<JournalSettings>;
+  /** The consecutive-result rule for server-side probes of persistent instances. */
+  probes?: Partial<ProbeRuleSettings>;
 }
+
+/** What core did with a probe result: `ignored` when the instance is gone or its checker changed meanwhile. */
+export type ProbeVerdict = 'ignored' | 'unchanged' | 'flipped';
 
 // A client beating for an instance the server lost repeats every 5 s; one journal entry a minute tells the story.
 const REPEATED_FAILURE_LOG_EVERY_MS = 60_000;
@@ -34,6 +40,7 @@ const REPEATED_FAILURE_LOG_EVERY_MS = 60_000;
  */
 export class Registry {
   readonly lifecycle: Readonly<LifecycleSettings>;
+  readonly probeRule: Readonly<ProbeRuleSettings>;
   readonly journal: Journal;
   readonly services: ServiceTable;
   private readonly clock: Clock;
@@ -45,6 +52,7 @@ export class Registry {
   constructor(options: RegistryOptions) {
     this.clock = options.clock;
     this.lifecycle = Object.freeze({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
+    this.probeRule = Object.freeze({ ...DEFAULT_PROBE_RULE, ...options.probes });
     this.journal = new Journal({ ...DEFAULT_JOURNAL, ...options.journal });
     this.services = new ServiceTable(this.clock, this.journal, (s) => this.deadlines.scheduleService(s));
     this.deadlines = new InstanceDeadlines(this.clock, options.alarm, this.lifecycle, {
@@ -147,9 +155,30 @@ export class Registry {
       throw new DomainError('HEALTH_CHECK_ACTIVE', `health check is still working, service: ${groupedName(service.group, service.name)}, cluster: ${cluster}`);
     }
     if (instance.healthy === target.healthy) return;
-    instance.healthy = target.healthy;
-    this.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, user: origin.user ?? null, via: origin.via });
+    this.setHealth(instance, target.healthy);
+    if (instance.probe) resetStreaks(instance.probe);
+    this.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, user: origin.user ?? null, via: origin.via });
     this.services.changed(service);
+  }
+
+  /**
+   * A server-side probe's result for a persistent instance. Health flips after `checkTimes` consecutive results
+   * against it (a definite failure flips at once); failures mark unhealthy and never remove. A result for an
+   * instance that left, or whose cluster's checker changed to another type while the probe ran, is ignored.
+   *
+   * @example
+   *   registry.recordProbeResult(ref, '10.0.0.7', 8080, { ok: false, failNow: true, probe: 'TCP', target: '10.0.0.7:8080', error: 'ECONNREFUSED', durationMs: 1 });
+   */
+  recordProbeResult(ref: ServiceRef, ip: string, port: number, result: ProbeResult): ProbeVerdict {
+    const found = this.findInstance(ref, ip, port);
+    if (!found || found.instance.ephemeral || probeTargetOf(found.service, found.instance)?.type !== result.probe) return 'ignored';
+    const { service, instance } = found;
+    const step = applyProbeResult(instance, result, this.now(), this.probeRule);
+    if (step.flip) this.setHealth(instance, result.ok);
+    if (step.journal) this.record(step.journal.cause, service, instance, step.journal.evidence);
+    if (!step.flip) return 'unchanged';
+    this.services.changed(service);
+    return 'flipped';
   }
 
   createService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
@@ -215,7 +244,7 @@ export class Registry {
       metadata: cmd.metadata, healthy: cmd.ephemeral ? true : cmd.healthy, ephemeral: cmd.ephemeral,
       instanceId: instanceIdOf(cmd), registeredAt: now, lastBeatAt: now, lastSeenFrom: origin.ip,
       lastSeenAgent: origin.agent ?? '', timing, beats: newBeatStats(now), removed: false, scheduledAt: 0,
-      unhealthySince: undefined,
+      unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,
     };
     service.instances.set(key, instance);
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
@@ -289,6 +318,11 @@ export class Registry {
       evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, user: origin.user ?? null, via: origin.via }) as Evidence,
     });
     this.services.changed(service);
+  }
+
+  private setHealth(instance: Instance, healthy: boolean): void {
+    instance.healthy = healthy;
+    instance.unhealthySince = healthy ? undefined : this.now();
   }
 
   private rejectRegistration(cmd: RegisterInstance, origin: Origin, error: DomainError): void {

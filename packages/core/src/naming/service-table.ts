@@ -98,6 +98,9 @@ export class ServiceTable {
   }
 
   private updateProtection(service: Service): void {
+    // Without a threshold nothing can trip: skip the walk over the instances, which on a large service would make
+    // every registration cost O(instances).
+    if (service.protectThreshold <= 0 && !service.protectionReached) return;
     const { healthy, total } = healthCounts(service);
     const reached = reachesProtectThreshold(service.protectThreshold, healthy, total);
     if (reached === service.protectionReached) return;
