@@ -20,8 +20,8 @@ async function main() {
   const settings = resolveSettings(process.argv.slice(2));
   const run = { startedAt: new Date().toISOString(), settings, machine: describeMachine(), results: {}, verdicts: [] };
   const profileDir = fileURLToPath(new URL('./results/profiles/', import.meta.url));
-  const nodeFlags = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  console.log(`bench: ${settings.label} run, scenarios ${settings.scenarios.join(', ')}, ${settings.workers} generator processes, ${settings.connections} connections`);
+  const nodeFlags = [...settings.serverNodeFlags, ...(settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+  console.log(`bench: ${settings.label} run, scenarios ${settings.scenarios.join(', ')}, ${settings.workers} generator processes, ${settings.connections} connections, server node flags: ${settings.serverNodeFlags.join(' ') || '(none)'}`);
 
   const server = await startServer({ nodeFlags, serverArgs: settings.serverArgs });
   const pool = new WorkerPool(settings.workers);

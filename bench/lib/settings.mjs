@@ -18,7 +18,7 @@ export function resolveSettings(argv, env = process.env) {
   const scenarios = (env.BENCH_SCENARIOS ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
   // A run with other sizes or scenarios than its mode's defaults is labelled 'custom', so its file is not mistaken for one.
-  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_BEAT_INSTANCES'].some((k) => env[k] !== undefined && env[k] !== '');
+  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVER_NODE_FLAGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_BEAT_INSTANCES'].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
     label: sized ? 'custom' : quick ? 'quick' : 'full',
@@ -37,6 +37,9 @@ export function resolveSettings(argv, env = process.env) {
     cpuProfile: env.BENCH_CPU_PROF === '1',
     // Extra `cairn start` flags, e.g. `--journal-max-events 1000`, to see what a setting costs.
     serverArgs: (env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
+    // Node flags of the server process. The default heap limit is the one docs/operations.md recommends for a
+    // registry of this size: with a limit V8 collects sooner and RSS stays near the live data. Empty = Node's default.
+    serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '--max-old-space-size=384').split(/\s+/).filter(Boolean),
     // A hard cap on the whole run, so a stuck server or generator never hangs a terminal or CI job.
     maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 60 : 900, 10, 7_200) * 1000,
   });
