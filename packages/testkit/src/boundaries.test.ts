@@ -9,8 +9,8 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   core: { allow: /^$/, testOnly: /^node:(test|assert\/strict)$/ },
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
-  server: { allow: /^(@cairn\/core|@cairn\/storage|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address)$/ },
-  sdk: { allow: /^(node:.*)$/ },
+  server: { allow: /^(@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address)$/ },
+  sdk: { allow: /^(node:.*)$/, testOnly: /^@cairn\/testkit$/ },
 };
 
 function sources(dir: string, out: string[] = []): string[] {
