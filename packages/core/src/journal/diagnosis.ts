@@ -45,7 +45,10 @@ export function diagnose(registry: Registry, ref: ServiceRef, ip: string, port: 
   const now = registry.now();
   const found = registry.findInstance(ref, ip, port);
   const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 50, now).events;
-  const lastTransition = events.find(isTransition) ?? null;
+  // A persistent instance down for hours has a failure a minute after its flip: look further back for the flip.
+  const lastTransition = events.find(isTransition)
+    ?? (events.length < 50 ? undefined : registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 5_000, now).events.find(isTransition))
+    ?? null;
   const base = { namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, lastTransition, events: events.slice(0, 20) };
   if (found) {
     const { service, instance } = found;

@@ -1,0 +1,110 @@
+import type { Instance, Service } from '../naming/model.js';
+import { describeTarget, probeTargetOf, type ProbeResult } from '../naming/probe-results.js';
+import type { Registry } from '../naming/registry.js';
+import { clockTime, measuredSeconds } from './format.js';
+import type { JournalEvent } from './journal.js';
+
+/** What the diagnosis shows of a persistent instance's probing. */
+export interface ProbeSummary {
+  /** The cluster's checker type; `NONE` means manual marking only. */
+  type: 'TCP' | 'HTTP' | 'MYSQL' | 'NONE';
+  target: string | null;
+  checkTimes: number;
+  consecutiveFailures: number;
+  consecutivePasses: number;
+  /** The last probe since this server started, or null if none ran yet. */
+  last: (ProbeResult & { at: number }) | null;
+}
+
+export function probeSummary(registry: Registry, service: Service, instance: Instance): ProbeSummary {
+  const target = probeTargetOf(service, instance);
+  const status = instance.probe;
+  return {
+    type: target?.type ?? 'NONE', target: target ? describeTarget(target) : null, checkTimes: registry.probeRule.checkTimes,
+    consecutiveFailures: status?.failStreak ?? 0, consecutivePasses: status?.okStreak ?? 0,
+    last: status?.lastResult ? { ...status.lastResult, at: status.lastAt } : null,
+  };
+}
+
+/**
+ * "Why is this persistent instance (un)healthy?": the probes that flipped it, the operator who marked it, or its
+ * stored state, then what the probes say now.
+ */
+export function explainPersistent(registry: Registry, service: Service, instance: Instance): string {
+  const probe = probeSummary(registry, service, instance);
+  if (!instance.healthy) return `${unhealthyCause(registry, service, instance, probe)} ${currentProbing(probe, false)}`.trim();
+  const recovered = lastHealthEvent(registry, service, instance, instance.registeredAt, undefined);
+  const prefix = recovered?.cause === 'PROBE_RECOVERED'
+    ? `Healthy again since ${clockTime(recovered.at)} after ${recovered.evidence.consecutive} passing ${recovered.evidence.probe} probes${typeof recovered.evidence.unhealthyForMs === 'number' ? ` (unhealthy for ${measuredSeconds(recovered.evidence.unhealthyForMs)})` : ''}.`
+    : recovered?.cause === 'HEALTH_MARKED'
+      ? `Healthy: marked healthy by hand at ${clockTime(recovered.at)} ${who(recovered)}.`
+      : 'Healthy.';
+  return `${prefix} ${currentProbing(probe, true)}`.trim();
+}
+
+function unhealthyCause(registry: Registry, service: Service, instance: Instance, probe: ProbeSummary): string {
+  const since = instance.unhealthySince;
+  const cause = since === undefined ? undefined : lastHealthEvent(registry, service, instance, since, since);
+  if (since === undefined || !cause) {
+    return since === undefined ? 'Unhealthy.' : `Unhealthy since ${clockTime(since)} (its last known health, kept across a restart).`;
+  }
+  const e = cause.evidence;
+  switch (cause.cause) {
+    case 'PROBE_FAILED': {
+      const failures = failuresUpTo(registry, service, instance, cause);
+      const count = Number(e.consecutive);
+      const errors = [...new Set(failures.map((f) => String(f.evidence.error ?? 'an error')))].join(', ');
+      const atOnce = e.failNow && count < Number(e.checkTimes) ? ' (a definite failure counts at once)' : '';
+      return `Unhealthy since ${clockTime(cause.at)}: ${count} ${e.probe} probe${count === 1 ? '' : 's'} to ${e.target} failed with ${errors}${atOnce}.${hint(String(e.error ?? ''))}`;
+    }
+    case 'HEALTH_MARKED':
+      return `Marked unhealthy by hand at ${clockTime(cause.at)} ${who(cause)}; ${probe.type === 'NONE' ? "its cluster's health checker is NONE, so it stays unhealthy until marked healthy again." : `its cluster is now probed by ${probe.type}.`}`;
+    default:
+      return `Registered with healthy=false at ${clockTime(cause.at)} from ${e.by}.`;
+  }
+}
+
+function currentProbing(probe: ProbeSummary, healthy: boolean): string {
+  if (probe.type === 'NONE') return healthy ? "Its cluster's health checker is NONE: only a manual mark changes its health." : '';
+  const last = probe.last;
+  if (!last) return `Not probed yet by this server (${probe.type} to ${probe.target}; the first probe runs within seconds of registration or start).`;
+  if (last.ok) {
+    const pass = `The last ${last.probe} probe to ${last.target} passed at ${clockTime(last.at)} in ${Math.round(last.durationMs)} ms`;
+    return healthy ? `${pass}.` : `${pass} (${probe.consecutivePasses} of ${probe.checkTimes} passes in a row needed to turn healthy).`;
+  }
+  const failed = `the last ${probe.consecutiveFailures === 1 ? `${last.probe} probe` : `${probe.consecutiveFailures} ${last.probe} probes`} to ${last.target} failed with ${last.error ?? 'an error'} (last at ${clockTime(last.at)})`;
+  return healthy
+    ? `But ${failed}; ${probe.checkTimes} failures in a row mark it unhealthy.`
+    : `Probing continues: ${failed}; ${probe.checkTimes} passes in a row make it healthy again.`;
+}
+
+/** The latest event within [since, until] that set the instance's health. */
+function lastHealthEvent(registry: Registry, service: Service, instance: Instance, since: number, until: number | undefined): JournalEvent | undefined {
+  const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, since, until };
+  return registry.journal.query(filter, 1, 200, registry.now()).events.find((e) =>
+    e.cause === 'HEALTH_MARKED' || e.cause === 'PROBE_RECOVERED' || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true)
+    || ((e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT') && e.healthy === false));
+}
+
+/** The failures that led to a flip: every failure of a healthy instance is journaled, so they are the latest ones. */
+function failuresUpTo(registry: Registry, service: Service, instance: Instance, flip: JournalEvent): JournalEvent[] {
+  const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, cause: 'PROBE_FAILED' as const, until: flip.at };
+  const count = Math.max(1, Number(flip.evidence.consecutive) || 1);
+  return registry.journal.query(filter, 1, 200, registry.now()).events.filter((e) => e.seq <= flip.seq).slice(0, count);
+}
+
+function who(e: JournalEvent): string {
+  const user = e.evidence.user ? ` as user ${e.evidence.user}` : '';
+  return `by ${e.evidence.by}${user} (${e.evidence.via})`;
+}
+
+const HINTS: [RegExp, string][] = [
+  [/^ECONNREFUSED$/, ' Nothing accepts connections on that port: the process is down or listens elsewhere.'],
+  [/^ETIMEDOUT$/, ' The target does not answer in time: the host is down, a firewall drops the packets, or it is overloaded.'],
+  [/^HTTP \d+$/, ' The health endpoint answered, but not with 200.'],
+  [/^ER_ACCESS_DENIED/, " The database refuses the checker's user or password (see the cluster's health checker)."],
+];
+
+function hint(error: string): string {
+  return HINTS.find(([pattern]) => pattern.test(error))?.[1] ?? '';
+}
