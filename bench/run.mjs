@@ -57,6 +57,10 @@ async function main() {
       run.results.register = await registrations(ctx);
       preRegistered = settings.registerInstances;
     }
+    if (settings.scenarios.includes('durable')) {
+      console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);
+      run.results.durable = await registrations(ctx, true);
+    }
     if (settings.scenarios.includes('beats')) {
       console.log(`bench: ${settings.beatInstances} beating instances, ${settings.beatSeconds} s window…`);
       run.results.beats = await sustainedBeats({ ...ctx, preRegistered });

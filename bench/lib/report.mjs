@@ -1,13 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const TARGETS = { registrationsPerSecond: 15_000, beatInstances: 100_000, beatP99Ms: 50, serverRssMb: 400, listPerSecond: 20_000 };
+export const TARGETS = { registrationsPerSecond: 15_000, beatInstances: 100_000, beatP99Ms: 50, serverRssMb: 400, listPerSecond: 20_000, durableRegistrationsPerSecond: 3_000 };
 
 /** Pass/fail against the targets. A quick run is scaled down, so its beat verdict says so instead of passing. */
 export function verdicts(results, settings) {
   const out = [];
   const reg = results.register;
   if (reg) out.push({ target: `registrations/s >= ${TARGETS.registrationsPerSecond}`, measured: `${reg.perSecond}/s`, pass: reg.perSecond >= TARGETS.registrationsPerSecond && reg.failed === 0 });
+  const durable = results.durable;
+  if (durable) out.push({ target: `durable registrations/s on SQLite >= ${TARGETS.durableRegistrationsPerSecond}`, measured: `${durable.perSecond}/s`, pass: durable.perSecond >= TARGETS.durableRegistrationsPerSecond && durable.failed === 0 });
   const b = results.beats;
   if (b) {
     const rss = Math.max(b.proc.ramp.serverPeakRssMb, b.proc.steady.serverPeakRssMb);
@@ -44,6 +46,7 @@ export function printReport(run) {
   ]);
   if (results.list) add('list (100 hosts)', results.list, results.list.latency, results.list.proc, results.list.perSecond, results.list.ok, results.list.failed);
   if (results.register) add(`register ${results.register.instances}`, results.register, results.register.latency, results.register.proc, results.register.perSecond, results.register.ok, results.register.failed);
+  if (results.durable) add(`durable ${results.durable.instances}`, results.durable, results.durable.latency, results.durable.proc, results.durable.perSecond, results.durable.ok, results.durable.failed);
   const b = results.beats;
   if (b) {
     add(`beats ramp (+${b.registeredInRamp} reg)`, b, null, b.proc.ramp, b.registeredInRamp > 0 ? b.rampRegistrationsPerSecond : '-', b.registeredInRamp, b.registrationFailures);

@@ -28,7 +28,7 @@ function fail(error) {
   send({ type: 'error', message: error instanceof Error ? error.stack : String(error) });
 }
 
-async function register({ port, from, to, services, lanes, maxMs }) {
+async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '' }) {
   const target = new Target(port, lanes);
   const hist = new Histogram();
   let next = from, ok = 0, failed = 0, firstError = null;
@@ -38,7 +38,7 @@ async function register({ port, from, to, services, lanes, maxMs }) {
     const i = next++;
     const t0 = performance.now();
     try {
-      const res = await target.request('POST', registerPath(serviceOf(i, services), ipOf(i), PORT), true);
+      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), ipOf(i), PORT, { bench: '1' }, !persistent), true);
       hist.recordMs(performance.now() - t0);
       if (res.status === 200 && res.body === 'ok') ok++;
       else { failed++; firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`; }

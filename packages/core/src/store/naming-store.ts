@@ -7,6 +7,13 @@ import type { InstanceAddress, OverlayAddress, StoredInstance, StoredOverlay } f
 
 export * from './stored-records.js';
 
+/** Instance changes and their journal events, written together. */
+export interface InstanceWriteBatch {
+  save: readonly StoredInstance[];
+  remove: readonly InstanceAddress[];
+  journal: readonly JournalEvent[];
+}
+
 /** A service definition as stored: what an operator set, not its live instances. */
 export interface ServiceSnapshot extends ServiceRef {
   kind: ServiceKind | null;
@@ -49,6 +56,12 @@ export interface NamingStore {
   /** Keyed by (namespace, group, service, ip, port, cluster); an unset field is stored as "not overridden". */
   saveOverlay(overlay: StoredOverlay): Promise<void>;
   deleteOverlay(address: OverlayAddress): Promise<void>;
+
+  /**
+   * Saves and deletes persistent instances and appends journal events in one transaction (all or none): the
+   * persistence queue's group commit, so many concurrent registrations share one durable write.
+   */
+  writeInstances(batch: InstanceWriteBatch): Promise<void>;
 
   /** Appends journal events about persistent instances in one transaction (all or none). */
   appendJournal(events: readonly JournalEvent[]): Promise<void>;

@@ -1,7 +1,10 @@
 import {
   overlayKey, restoreInstance, restoreOverlay, restoreService, snapshotOf, storedInstanceOf,
-  type JournalEvent, type Namespaces, type NamingStore, type Registry, type Service,
+  type InstanceAddress, type JournalEvent, type Namespaces, type NamingStore, type Registry, type Service, type ServiceRef,
+  type StoredInstance,
 } from '@cairn/core';
+
+interface InstanceRefAt { ref: ServiceRef; ip: string; port: number }
 import type { Logger } from 'pino';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -18,9 +21,10 @@ export class NamingPersistence {
   private pending = 0;
   private failure: Error | undefined;
   private readonly savedServices = new Map<string, string>();
-  private readonly dirtyInstances = new Set<string>();
+  private readonly dirtyInstances = new Map<string, InstanceRefAt>();
   private readonly dirtyOverlays = new Set<string>();
   private pendingEvents: JournalEvent[] = [];
+  private instanceFlushQueued = false;
   private pruner: NodeJS.Timeout | undefined;
 
   constructor(
@@ -98,31 +102,37 @@ export class NamingPersistence {
     const ref = { namespace: event.namespace, group: event.group, name: event.service };
     if (event.cause === 'INSTANCE_EDITED' && event.cluster !== undefined) this.syncOverlay(ref, event.ip, event.port, event.cluster);
     if (event.ephemeral !== false) return;
-    this.syncInstance(ref, event.ip, event.port);
+    this.dirtyInstances.set(`${ref.namespace}##${ref.group}@@${ref.name}#${event.ip}:${event.port}`, { ref, ip: event.ip, port: event.port });
     this.pendingEvents.push(event);
-    if (this.pendingEvents.length === 1) {
-      this.enqueue(async () => {
-        const batch = this.pendingEvents;
-        this.pendingEvents = [];
-        if (batch.length > 0) await this.store.appendJournal(batch);
-      });
-    }
+    this.queueInstanceFlush();
   }
 
-  /** Queues one write of the address's state as it is when the write runs (later changes fold into it). */
-  private syncInstance(ref: { namespace: string; group: string; name: string }, ip: string, port: number): void {
-    const key = `${ref.namespace}##${ref.group}@@${ref.name}#${ip}:${port}`;
-    if (this.dirtyInstances.has(key)) return;
-    this.dirtyInstances.add(key);
+  /**
+   * Group commit: the flush starts after the current turn of the event loop, so every registration handled in
+   * that turn (and during the previous flush's commit) shares one transaction. Each address is written in the
+   * state it has when the flush runs.
+   */
+  private queueInstanceFlush(): void {
+    if (this.instanceFlushQueued) return;
+    this.instanceFlushQueued = true;
     this.enqueue(async () => {
-      this.dirtyInstances.delete(key);
-      const found = this.registry.findInstance(ref, ip, port);
-      if (found && !found.instance.ephemeral) {
-        const { service, instance } = found;
-        await this.store.saveInstance(storedInstanceOf(service, instance, instance.unhealthySince ?? instance.registeredAt));
-      } else {
-        await this.store.deleteInstance({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.instanceFlushQueued = false;
+      const dirty = [...this.dirtyInstances.values()];
+      this.dirtyInstances.clear();
+      const journal = this.pendingEvents;
+      this.pendingEvents = [];
+      const save: StoredInstance[] = [];
+      const remove: InstanceAddress[] = [];
+      for (const { ref, ip, port } of dirty) {
+        const found = this.registry.findInstance(ref, ip, port);
+        if (found && !found.instance.ephemeral) {
+          save.push(storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt));
+        } else {
+          remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+        }
       }
+      await this.store.writeInstances({ save, remove, journal });
     });
   }
 

@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import { SchemaTooNewError, StorageUnavailableError } from '../errors.js';
 import { openNamingStore } from '../open-naming-store.js';
 import { runJournalContract } from './journal-contract.js';
-import { instance, overlay, service } from './fixtures.js';
+import { event, instance, overlay, service } from './fixtures.js';
 
 /** What a contract run needs beyond opening the store: direct access to its schema_version table. */
 export interface SchemaAccess {
@@ -88,6 +88,23 @@ export function runNamingStoreContract(name: string, open: () => Promise<NamingS
         await store.deleteInstance({ namespace: 'inst', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7', port: 8080 });
         await store.deleteInstance({ namespace: 'inst', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.9.9.9', port: 1 });
         assert.deepEqual(await mine(), [v6, instance('inst', '10.0.0.7', 9090, { service: 'payments' })]);
+      });
+    });
+
+    test('writeInstances saves, deletes and journals in one transaction', async () => {
+      await withStore(async (store) => {
+        const a = instance('batch', '10.0.1.1', 80);
+        const b = instance('batch', '10.0.1.2', 80, { healthy: false });
+        await store.writeInstances({ save: [a, b], remove: [], journal: [event(1, 1_000, { namespace: 'batch', ip: '10.0.1.1', port: 80 })] });
+        await store.writeInstances({ save: [], remove: [{ namespace: 'batch', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.1.1', port: 80 }], journal: [] });
+        const mine = (await store.loadInstances()).filter((i) => i.namespace === 'batch');
+        assert.deepEqual(mine, [b]);
+        const events = (await store.loadJournal(0, 1000)).filter((e) => e.namespace === 'batch');
+        assert.equal(events.length, 1);
+        assert.equal(events[0].ip, '10.0.1.1');
+        await store.writeInstances({ save: [], remove: [], journal: [] });
+        // The journal tests below read the whole journal: leave nothing behind (this event is the only one this old).
+        await store.pruneJournal(1_001);
       });
     });
 

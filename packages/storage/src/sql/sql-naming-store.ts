@@ -1,5 +1,5 @@
 import type {
-  InstanceAddress, JournalEvent, Namespace, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
+  InstanceAddress, InstanceWriteBatch, JournalEvent, Namespace, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
 } from '@cairn/core';
 import {
   INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent,
@@ -91,18 +91,17 @@ export class SqlNamingStore implements NamingStore {
     await this.db.query(`DELETE FROM instance_overlays WHERE ${ADDRESS} AND cluster = ?`, [a.namespace, a.group, a.service, a.ip, a.port, a.cluster]);
   }
 
+  async writeInstances(batch: InstanceWriteBatch): Promise<void> {
+    const statements: SqlStatement[] = [
+      ...batch.save.map((i) => ({ sql: this.sql.instance, params: instanceValues(i) })),
+      ...batch.remove.map((a) => ({ sql: `DELETE FROM instances WHERE ${ADDRESS}`, params: [a.namespace, a.group, a.service, a.ip, a.port] })),
+      ...journalInserts(batch.journal),
+    ];
+    if (statements.length > 0) await this.db.batch(statements);
+  }
+
   async appendJournal(events: readonly JournalEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const statements: SqlStatement[] = [];
-    for (let i = 0; i < events.length; i += JOURNAL_ROWS_PER_INSERT) {
-      const chunk = events.slice(i, i + JOURNAL_ROWS_PER_INSERT);
-      const row = `(${JOURNAL_COLUMNS.map(() => '?').join(', ')})`;
-      statements.push({
-        sql: `INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
-        params: chunk.flatMap(journalValues),
-      });
-    }
-    await this.db.batch(statements);
+    if (events.length > 0) await this.db.batch(journalInserts(events));
   }
 
   async loadJournal(since: number, limit: number): Promise<JournalEvent[]> {
@@ -120,4 +119,15 @@ export class SqlNamingStore implements NamingStore {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+/** Multi-row INSERTs for journal events, chunked to stay below every driver's placeholder limit. */
+function journalInserts(events: readonly JournalEvent[]): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  const row = `(${JOURNAL_COLUMNS.map(() => '?').join(', ')})`;
+  for (let i = 0; i < events.length; i += JOURNAL_ROWS_PER_INSERT) {
+    const chunk = events.slice(i, i + JOURNAL_ROWS_PER_INSERT);
+    statements.push({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`, params: chunk.flatMap(journalValues) });
+  }
+  return statements;
 }
