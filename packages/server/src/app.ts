@@ -21,6 +21,7 @@ import { createSwitches } from './http/v1/switch-domain.js';
 import { namingV2Routes } from './http/v2/naming-v2-routes.js';
 import { namespaceV2Routes } from './http/v2/namespace-v2-routes.js';
 import { createLogger } from './logging.js';
+import { ProbeScheduler } from './health/probe-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
 import { NamingPersistence } from './persistence/naming-persistence.js';
 import { UdpPush } from './push/udp-push.js';
@@ -69,6 +70,12 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const persistence = new NamingPersistence(store, registry, namespaces, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
   log.info(restored, 'restored from storage');
+  // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
+  const probes = new ProbeScheduler(registry, {
+    intervalMs: options.probeIntervalMs, timeoutMs: options.probeTimeoutMs,
+    concurrency: options.probeConcurrency, enabled: options.healthCheckEnabled,
+    firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
+  }, log);
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, options.pushEnabled);
   const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, startedAt: Date.now() };
 
@@ -121,12 +128,14 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     app, ctx,
     async listen() {
       await push.start();
+      probes.start();
       const address = await app.listen({ port: options.port, host: options.host });
       return `${address}${options.contextPath}`;
     },
     async close() {
       await app.close();
       await push.stop();
+      await probes.stop();
       await persistence.close();
       alarm.cancel();
     },

@@ -22,6 +22,10 @@ export interface ResolvedOptions {
   readonly pushAckTimeoutMs: number;
   readonly pushRetries: number;
   readonly subscriberTtlMs: number;
+  readonly healthCheckEnabled: boolean;
+  readonly probeIntervalMs: number;
+  readonly probeTimeoutMs: number;
+  readonly probeConcurrency: number;
 }
 
 export type Options = Partial<ResolvedOptions>;
@@ -48,6 +52,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'pushAckTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'wait this long for a push-ack before resending' },
   { key: 'pushRetries', kind: 'int', min: 0, max: 10, help: 'resends of an unacknowledged push' },
   { key: 'subscriberTtlMs', kind: 'int', min: 1000, max: 3_600_000, help: 'forget a UDP subscriber that has not polled for this long' },
+  { key: 'healthCheckEnabled', kind: 'bool', help: 'probe persistent instances (TCP, HTTP, MySQL) and mark them unhealthy when probes fail' },
+  { key: 'probeIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'time between two probes of a persistent instance (±10%)' },
+  { key: 'probeTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'timeout of one health probe' },
+  { key: 'probeConcurrency', kind: 'int', min: 1, max: 10_000, help: 'health probes in flight at most' },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -69,6 +77,10 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   pushAckTimeoutMs: 1_000,
   pushRetries: 3,
   subscriberTtlMs: 30_000,
+  healthCheckEnabled: true,
+  probeIntervalMs: 5_000,
+  probeTimeoutMs: 500,
+  probeConcurrency: 64,
 });
 
 export class OptionsError extends Error {}

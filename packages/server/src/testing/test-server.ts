@@ -19,7 +19,7 @@ export interface TestServer {
  * advances by hand (HTTP still runs for real).
  */
 export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean } = {}): Promise<TestServer> {
-  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: mkdtempSync(join(tmpdir(), 'cairn-test-')), ...overrides });
+  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: mkdtempSync(join(tmpdir(), 'cairn-test-')), ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
   const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }) });
   const url = await server.listen();
