@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ResolvedOptions } from './config/options.js';
 import type { AppContext } from './http/context.js';
 import { journalRoutes } from './http/cairn/journal-routes.js';
+import { consoleStatic } from './http/console-static.js';
 import { metricsRoutes } from './http/cairn/metrics-routes.js';
 import { replyV1Error, replyV2Error } from './http/reply-errors.js';
 import { installRequestHooks } from './http/request-hooks.js';
@@ -123,6 +124,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     journalRoutes(v2, ctx);
     metricsRoutes(v2, ctx);
   }, { prefix: options.contextPath });
+  consoleStatic(app, options.contextPath);
 
   return {
     app, ctx,

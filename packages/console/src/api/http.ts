@@ -1,0 +1,64 @@
+import { BASE } from '../logic/routes.js';
+
+/** The one way the console talks to the server: HTTP under the context path, errors carrying the server's message. */
+
+export const API_BASE = BASE;
+
+/** A failed request: the status and the server's own message (v1 answers text, v2 `{code, message, data}`). */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+function encode(params: Query): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  return q.toString();
+}
+
+/** The server's message from an error body: v2's `data` holds the detail, v1 sends plain text. */
+export function errorMessage(status: number, body: string): string {
+  const text = body.trim();
+  if (text.startsWith('{')) {
+    try {
+      const json = JSON.parse(text) as { message?: unknown; data?: unknown };
+      if (typeof json.data === 'string' && json.data !== '') return json.data;
+      if (typeof json.message === 'string') return json.message;
+    } catch {
+      // not JSON after all: show it as text
+    }
+  }
+  return text === '' ? `the server answered HTTP ${status}` : text;
+}
+
+async function send(method: string, path: string, params: Query, signal?: AbortSignal): Promise<string> {
+  const qs = encode(params);
+  const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+  let res: Response;
+  try {
+    res = await fetch(hasBody || !qs ? `${API_BASE}${path}` : `${API_BASE}${path}?${qs}`, {
+      method,
+      signal,
+      headers: hasBody ? { 'content-type': 'application/x-www-form-urlencoded' } : undefined,
+      body: hasBody ? qs : undefined,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'the server cannot be reached (is it running?)');
+  }
+  const text = await res.text();
+  if (!res.ok) throw new ApiError(res.status, errorMessage(res.status, text));
+  return text;
+}
+
+export async function getJson<T>(path: string, params: Query = {}, signal?: AbortSignal): Promise<T> {
+  return JSON.parse(await send('GET', path, params, signal)) as T;
+}
+
+export async function write(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, params: Query): Promise<void> {
+  await send(method, path, params);
+}

@@ -1,0 +1,58 @@
+import { useCallback } from 'react';
+import { namingApi } from './api/naming-api.js';
+import { Link } from './components/link.js';
+import { usePoll } from './hooks/use-poll.js';
+import { navigate, useRoute } from './hooks/use-route.js';
+import { namespacesPath, servicesPath, type Route } from './logic/routes.js';
+import { InstancePage } from './pages/instance-page.js';
+import { NamespacesPage } from './pages/namespaces-page.js';
+import { ServicePage } from './pages/service-page.js';
+import { ServiceTimelinePage } from './pages/service-timeline-page.js';
+import { ServicesPage } from './pages/services-page.js';
+
+/** The shell: header with navigation and the namespace switch, then the page the URL names. */
+export function App() {
+  const route = useRoute();
+  const fetchNamespaces = useCallback((signal: AbortSignal) => namingApi.namespaces(signal), []);
+  const namespaces = usePoll('namespaces', fetchNamespaces, 10_000);
+  const ns = route.namespace;
+  return (
+    <>
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="top">
+        <Link className="brand" href={servicesPath(ns)}>Cairn</Link>
+        <nav aria-label="Main">
+          <Link href={servicesPath(ns)} aria-current={route.page === 'services' ? 'page' : undefined}>Services</Link>
+          <Link href={namespacesPath(ns)} aria-current={route.page === 'namespaces' ? 'page' : undefined}>Namespaces</Link>
+        </nav>
+        <label className="ns-switch">
+          <span>Namespace</span>
+          <select value={ns} onChange={(e) => navigate(route.page === 'namespaces' ? namespacesPath(e.target.value) : servicesPath(e.target.value))}>
+            {(namespaces.data ?? [{ namespaceId: ns, namespaceShowName: ns }]).map((n) => (
+              <option key={n.namespaceId} value={n.namespaceId}>{n.namespaceShowName}{n.namespaceId !== n.namespaceShowName ? ` (${n.namespaceId})` : ''}</option>
+            ))}
+          </select>
+        </label>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} reloadNamespaces={namespaces.reload} />
+      </main>
+    </>
+  );
+}
+
+function Page({ route, reloadNamespaces }: { route: Route; reloadNamespaces: () => void }) {
+  switch (route.page) {
+    case 'services': return <ServicesPage route={route} />;
+    case 'service': return <ServicePage key={`${route.namespace}/${route.group}/${route.name}`} route={route} />;
+    case 'service-timeline': return <ServiceTimelinePage route={route} />;
+    case 'instance': return <InstancePage route={route} />;
+    case 'namespaces': return <NamespacesPage namespace={route.namespace} onChanged={reloadNamespaces} />;
+    default: return (
+      <section>
+        <h1>Page not found</h1>
+        <p>No console page at <code>{route.path}</code>. <Link href={servicesPath(route.namespace)}>Go to the services</Link>.</p>
+      </section>
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium (apt-get install chromium); no browser download, as DEVELOPERS.md describes. */
+export const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
+
+// The background-networking flags keep Chromium from calling out: this machine's network is closed.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium (.ci/run does this)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/**
+ * Everything the page reports as an error: console.error calls and uncaught exceptions. `expect` lets a step
+ * allow the one error it causes on purpose (the browser logs every 4xx answer to fetch).
+ */
+export class ConsoleErrors {
+  private readonly seen: string[] = [];
+  private allowed: RegExp[] = [];
+
+  constructor(page: Page) {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') this.record(`console.error: ${msg.text()} (${msg.location().url})`);
+    });
+    page.on('pageerror', (err) => this.record(`uncaught: ${err.message}`));
+  }
+
+  private record(text: string): void {
+    const i = this.allowed.findIndex((re) => re.test(text));
+    if (i >= 0) this.allowed.splice(i, 1);
+    else this.seen.push(text);
+  }
+
+  /** Allows one error matching `re` (e.g. the 400 of a refused delete). */
+  expect(re: RegExp): void {
+    this.allowed.push(re);
+  }
+
+  get errors(): readonly string[] {
+    return this.seen;
+  }
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { instancePath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
+
+function roundTrip(path: string) {
+  const [pathname, search = ''] = path.split('?');
+  return parseRoute(pathname, search ? `?${search}` : '');
+}
+
+test('every page path parses back to its page', () => {
+  assert.deepEqual(roundTrip(servicesPath('dev', { name: 'ord', group: 'G', pageNo: 3 })), { page: 'services', namespace: 'dev', name: 'ord', group: 'G', pageNo: 3 });
+  assert.deepEqual(roundTrip(servicePath('public', 'DEFAULT_GROUP', 'a b/c')), { page: 'service', namespace: 'public', group: 'DEFAULT_GROUP', name: 'a b/c' });
+  assert.deepEqual(roundTrip(serviceTimelinePath('x', 'G', 's')), { page: 'service-timeline', namespace: 'x', group: 'G', name: 's' });
+  assert.deepEqual(roundTrip(instancePath('public', 'G', 's', '10.0.0.1', 8080, 'east')), { page: 'instance', namespace: 'public', group: 'G', name: 's', ip: '10.0.0.1', port: 8080, cluster: 'east' });
+  assert.deepEqual(roundTrip(instancePath('public', 'G', 's', '::1', 80, 'DEFAULT')), { page: 'instance', namespace: 'public', group: 'G', name: 's', ip: '::1', port: 80, cluster: 'DEFAULT' });
+  assert.deepEqual(roundTrip(namespacesPath('public')), { page: 'namespaces', namespace: 'public' });
+});
+
+test('defaults stay out of the URL; the root and index.html are the services page', () => {
+  assert.equal(servicesPath('public'), '/nacos/services');
+  assert.equal(servicesPath('public', { pageNo: 1, name: '' }), '/nacos/services');
+  assert.equal(parseRoute('/nacos/', '').page, 'services');
+  assert.equal(parseRoute('/nacos/index.html', '').page, 'services');
+  assert.equal(parseRoute('/nacos/services', '?page=-2').page === 'services' && (parseRoute('/nacos/services', '?page=-2') as { pageNo: number }).pageNo, 1);
+});
+
+test('unknown paths are a not-found page, not a crash', () => {
+  assert.equal(parseRoute('/nacos/services/G/s/instances/nope', '').page, 'not-found');
+  assert.equal(parseRoute('/nacos/whatever', '').page, 'not-found');
+  assert.equal(parseRoute('/nacos/services/%E0%A4%A/x', '').page, 'service');
+});

@@ -1,0 +1,89 @@
+/**
+ * The console's URLs, under the server's context path. The namespace travels in the query string so that any
+ * page can be bookmarked or shared. The server answers these paths with index.html (docs/console.md).
+ */
+
+/** The server's context path: `/nacos` unless the server says otherwise in index.html (it rewrites the tag). */
+export const BASE = contextPath();
+
+function contextPath(): string {
+  if (typeof document === 'undefined') return '/nacos';
+  return document.querySelector('meta[name="cairn-context-path"]')?.getAttribute('content') ?? '/nacos';
+}
+
+export type Route =
+  | { page: 'services'; namespace: string; name: string; group: string; pageNo: number }
+  | { page: 'service'; namespace: string; group: string; name: string }
+  | { page: 'service-timeline'; namespace: string; group: string; name: string }
+  | { page: 'instance'; namespace: string; group: string; name: string; ip: string; port: number; cluster: string }
+  | { page: 'namespaces'; namespace: string }
+  | { page: 'not-found'; namespace: string; path: string };
+
+export const PUBLIC = 'public';
+
+export function parseRoute(pathname: string, search: string): Route {
+  const q = new URLSearchParams(search);
+  const namespace = q.get('namespace') || PUBLIC;
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const parts = rest.split('/').filter((p) => p !== '').map(safeDecode);
+  if (parts.length === 0 || (parts.length === 1 && (parts[0] === 'services' || parts[0] === 'index.html'))) {
+    const pageNo = Number(q.get('page') ?? '1');
+    return { page: 'services', namespace, name: q.get('name') ?? '', group: q.get('group') ?? '', pageNo: Number.isInteger(pageNo) && pageNo > 0 ? pageNo : 1 };
+  }
+  if (parts[0] === 'namespaces' && parts.length === 1) return { page: 'namespaces', namespace };
+  if (parts[0] === 'services' && parts.length >= 3) {
+    const [, group, name, kind, address] = parts;
+    if (parts.length === 3) return { page: 'service', namespace, group, name };
+    if (parts.length === 4 && kind === 'timeline') return { page: 'service-timeline', namespace, group, name };
+    if (parts.length === 5 && kind === 'instances') {
+      const at = address.lastIndexOf(':');
+      const port = Number(address.slice(at + 1));
+      if (at > 0 && Number.isInteger(port)) {
+        return { page: 'instance', namespace, group, name, ip: address.slice(0, at), port, cluster: q.get('cluster') ?? 'DEFAULT' };
+      }
+    }
+  }
+  return { page: 'not-found', namespace, path: pathname };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === '') continue;
+    if (k === 'namespace' && v === PUBLIC) continue;
+    if (k === 'page' && v === 1) continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+const enc = encodeURIComponent;
+
+export function servicesPath(namespace: string, filter: { name?: string; group?: string; pageNo?: number } = {}): string {
+  return withQuery(`${BASE}/services`, { namespace, name: filter.name, group: filter.group, page: filter.pageNo });
+}
+
+export function servicePath(namespace: string, group: string, name: string): string {
+  return withQuery(`${BASE}/services/${enc(group)}/${enc(name)}`, { namespace });
+}
+
+export function serviceTimelinePath(namespace: string, group: string, name: string): string {
+  return withQuery(`${BASE}/services/${enc(group)}/${enc(name)}/timeline`, { namespace });
+}
+
+export function instancePath(namespace: string, group: string, name: string, ip: string, port: number, cluster: string): string {
+  return withQuery(`${BASE}/services/${enc(group)}/${enc(name)}/instances/${enc(ip)}:${port}`, { namespace, cluster: cluster === 'DEFAULT' ? undefined : cluster });
+}
+
+export function namespacesPath(namespace: string): string {
+  return withQuery(`${BASE}/namespaces`, { namespace });
+}
