@@ -11,6 +11,7 @@ import { resolveSettings } from './lib/settings.mjs';
 import { WorkerPool } from './lib/worker-pool.mjs';
 import { listQueries } from './scenarios/list-queries.mjs';
 import { registrations } from './scenarios/registrations.mjs';
+import { probeScheduler } from './scenarios/probe-scheduler.mjs';
 import { sustainedBeats } from './scenarios/sustained-beats.mjs';
 import { fileURLToPath } from 'node:url';
 
@@ -60,6 +61,10 @@ async function main() {
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);
       run.results.durable = await registrations(ctx, true);
+    }
+    if (settings.scenarios.includes('probes')) {
+      console.log(`bench: ${settings.probeInstances} persistent instances probed by TCP every 5 s, ${settings.probeSeconds} s window…`);
+      run.results.probes = await probeScheduler(ctx);
     }
     if (settings.scenarios.includes('beats')) {
       console.log(`bench: ${settings.beatInstances} beating instances, ${settings.beatSeconds} s window…`);

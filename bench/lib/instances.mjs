@@ -12,6 +12,11 @@ export function ipOf(i) {
   return `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
 }
 
+/** A distinct loopback address per instance (127.1.0.0/16 is all loopback), for instances the server will probe. */
+export function loopbackIpOf(i) {
+  return `127.1.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`;
+}
+
 const grouped = (service) => encodeURIComponent(`${GROUP}@@${service}`);
 
 /** Registration exactly as the `nacos` npm client sends it: everything in the query string, empty body. */

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const TARGETS = { registrationsPerSecond: 15_000, beatInstances: 100_000, beatP99Ms: 50, serverRssMb: 400, listPerSecond: 20_000, durableRegistrationsPerSecond: 3_000 };
+export const TARGETS = { registrationsPerSecond: 15_000, beatInstances: 100_000, beatP99Ms: 50, serverRssMb: 400, listPerSecond: 20_000, durableRegistrationsPerSecond: 3_000, probeCpuPct: 25 };
 
 /** Pass/fail against the targets. A quick run is scaled down, so its beat verdict says so instead of passing. */
 export function verdicts(results, settings) {
@@ -10,6 +10,16 @@ export function verdicts(results, settings) {
   if (reg) out.push({ target: `registrations/s >= ${TARGETS.registrationsPerSecond}`, measured: `${reg.perSecond}/s`, pass: reg.perSecond >= TARGETS.registrationsPerSecond && reg.failed === 0 });
   const durable = results.durable;
   if (durable) out.push({ target: `durable registrations/s on SQLite >= ${TARGETS.durableRegistrationsPerSecond}`, measured: `${durable.perSecond}/s`, pass: durable.perSecond >= TARGETS.durableRegistrationsPerSecond && durable.failed === 0 });
+  const probes = results.probes;
+  if (probes) {
+    const scaled = probes.instances < 10_000;
+    out.push({
+      target: `probing 10000 persistent instances every 5 s uses < ${TARGETS.probeCpuPct}% of one core`,
+      measured: `${probes.serverCpuPct}% for ${probes.instances} instances, ${probes.probesPerSecond} probes/s of ${probes.expectedPerSecond}/s expected`,
+      pass: !scaled && probes.serverCpuPct < TARGETS.probeCpuPct && probes.probesPerSecond >= 0.9 * probes.expectedPerSecond,
+      note: scaled ? `scaled-down run (${probes.instances} instances): no verdict` : undefined,
+    });
+  }
   const b = results.beats;
   if (b) {
     const rss = Math.max(b.proc.ramp.serverPeakRssMb, b.proc.steady.serverPeakRssMb);
@@ -47,6 +57,7 @@ export function printReport(run) {
   if (results.list) add('list (100 hosts)', results.list, results.list.latency, results.list.proc, results.list.perSecond, results.list.ok, results.list.failed);
   if (results.register) add(`register ${results.register.instances}`, results.register, results.register.latency, results.register.proc, results.register.perSecond, results.register.ok, results.register.failed);
   if (results.durable) add(`durable ${results.durable.instances}`, results.durable, results.durable.latency, results.durable.proc, results.durable.perSecond, results.durable.ok, results.durable.failed);
+  if (results.probes) add(`probes ${results.probes.instances}`, results.probes, null, results.probes.proc, results.probes.probesPerSecond, results.probes.instances, results.probes.failed);
   const b = results.beats;
   if (b) {
     add(`beats ramp (+${b.registeredInRamp} reg)`, b, null, b.proc.ramp, b.registeredInRamp > 0 ? b.rampRegistrationsPerSecond : '-', b.registeredInRamp, b.registrationFailures);

@@ -8,7 +8,7 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -18,7 +18,7 @@ export function resolveSettings(argv, env = process.env) {
   const scenarios = (env.BENCH_SCENARIOS ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
   // A run with other sizes or scenarios than its mode's defaults is labelled 'custom', so its file is not mistaken for one.
-  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVER_NODE_FLAGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_DURABLE_INSTANCES', 'BENCH_BEAT_INSTANCES'].some((k) => env[k] !== undefined && env[k] !== '');
+  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVER_NODE_FLAGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_DURABLE_INSTANCES', 'BENCH_PROBE_INSTANCES', 'BENCH_BEAT_INSTANCES'].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
     label: sized ? 'custom' : quick ? 'quick' : 'full',
@@ -26,6 +26,9 @@ export function resolveSettings(argv, env = process.env) {
     services: envInt('BENCH_SERVICES', 100, 1, 10_000),
     registerInstances: envInt('BENCH_REGISTER_INSTANCES', quick ? 2_000 : 10_000, 1, 1_000_000),
     durableInstances: envInt('BENCH_DURABLE_INSTANCES', quick ? 1_000 : 10_000, 1, 1_000_000),
+    probeInstances: envInt('BENCH_PROBE_INSTANCES', quick ? 1_000 : 10_000, 1, 60_000),
+    probeSeconds: envInt('BENCH_PROBE_SECONDS', quick ? 5 : 20, 1, 600),
+    probeWarmupMs: quick ? 5_500 : 6_000,
     beatInstances: envInt('BENCH_BEAT_INSTANCES', quick ? 2_000 : 100_000, 1, 1_000_000),
     beatSeconds: envInt('BENCH_BEAT_SECONDS', quick ? 10 : 60, 1, 3_600),
     beatIntervalMs: 5_000, // the server's default clientBeatInterval

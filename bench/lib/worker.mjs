@@ -3,7 +3,7 @@
 import { BeatWheel } from './beat-wheel.mjs';
 import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
-import { beatPath, ipOf, registerPath, serviceOf } from './instances.mjs';
+import { beatPath, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
 import { runLanes } from './lanes.mjs';
 
 const PORT = 8080;
@@ -28,7 +28,7 @@ function fail(error) {
   send({ type: 'error', message: error instanceof Error ? error.stack : String(error) });
 }
 
-async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '' }) {
+async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '', probeTargetPort = 0 }) {
   const target = new Target(port, lanes);
   const hist = new Histogram();
   let next = from, ok = 0, failed = 0, firstError = null;
@@ -38,7 +38,9 @@ async function register({ port, from, to, services, lanes, maxMs, persistent = f
     const i = next++;
     const t0 = performance.now();
     try {
-      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), ipOf(i), PORT, { bench: '1' }, !persistent), true);
+      // Probe targets are loopback addresses the bench listens on; other instances get made-up addresses nobody dials.
+      const address = probeTargetPort ? [loopbackIpOf(i), probeTargetPort] : [ipOf(i), PORT];
+      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), address[0], address[1], { bench: '1' }, !persistent), true);
       hist.recordMs(performance.now() - t0);
       if (res.status === 200 && res.body === 'ok') ok++;
       else { failed++; firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`; }
