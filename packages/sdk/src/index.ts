@@ -1,1 +1,24 @@
-export {};
+/**
+ * @cairn/sdk: a naming client for Cairn and Nacos-compatible registries (Nacos HTTP v1 protocol).
+ *
+ * @example
+ * ```ts
+ * import { createNamingClient } from '@cairn/sdk';
+ * const client = await createNamingClient({ serverAddresses: ['127.0.0.1:8848'], verify: true });
+ * await client.registerInstance('orders', { ip: '10.0.0.5', port: 8080 });
+ * const one = await client.selectOneHealthyInstance('orders');
+ * for await (const change of client.subscribe('orders')) console.log(change.instances.length, change.added);
+ * await client.close(); // deregisters its ephemeral instances
+ * ```
+ */
+export { NamingClient, createNamingClient, type InstanceRef } from './naming-client.js';
+export type { NamingClientOptions, CreateNamingClientOptions, BeatOptions, PushOptions } from './options.js';
+export { CairnConfigError, CairnRequestError, CairnClosedError } from './errors.js';
+export { parseServerAddress, type ServerAddress } from './address.js';
+export type {
+  Instance, InstanceInput, ServiceOptions, ListOptions, SelectOptions, ServiceSnapshot, ServiceChange, ChangeListener,
+  Subscription, ClientLogger, LookupFunction, ClientClock, FailureKind, ServerHealth, ClientStats,
+} from './types.js';
+export type { NamingTransport, Registration, BeatAnswer, ListAnswer, ServiceKey, PushAddress } from './transport/naming-transport.js';
+export { pickWeighted } from './select.js';
+export type { VerifyOptions } from './verify.js';

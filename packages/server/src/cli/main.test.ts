@@ -48,3 +48,26 @@ test('npm start passes flags through to the server', async () => {
     process.kill(-child.pid!, 'SIGTERM');
   }
 });
+
+test('unknown commands and bare command groups exit with 2 and the overview; --help exits 0', () => {
+  const cli = join(repoRoot(), 'packages/server/dist/cli/main.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const unknown = run('frobnicate');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  assert.match(unknown.stderr, /Usage: cairn <command>/);
+  const group = run('instance');
+  assert.equal(group.status, 2);
+  assert.match(group.stderr, /'cairn instance' needs one of: register, deregister, list/);
+  assert.equal(run().status, 2);
+  const help = run('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: cairn <command>/);
+  for (const command of ['start', 'doctor', 'events', 'instance register', 'service get']) assert.match(help.stdout, new RegExp(`\\n  ${command}\\s`));
+  const doctorHelp = run('help', 'doctor');
+  assert.equal(doctorHelp.status, 0);
+  assert.match(doctorHelp.stdout, /^Usage: cairn doctor \[flags\]/);
+  assert.match(doctorHelp.stdout, /--server ADDR/);
+  assert.match(run('events', '--help').stdout, /^Usage: cairn events \[flags\][\s\S]*--cause CAUSE/);
+  assert.match(run('start', '--help').stdout, /^Usage: cairn start \[options\]/);
+});

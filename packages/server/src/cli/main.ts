@@ -1,57 +1,87 @@
 #!/usr/bin/env node
-import { createServer } from '../app.js';
-import { describeOptions, OptionsError, resolveOptions, SETTINGS, flagName, envName } from '../config/options.js';
+import { describeFlags, parseFlags, UsageError } from './args.js';
+import { EXIT_USAGE, GLOBAL_FLAGS, type CliIo, type Command } from './command.js';
+import { COMMANDS } from './commands.js';
+import { start, START_USAGE } from './start-command.js';
 
-const USAGE = `Usage: cairn start [options]
+const OVERVIEW = `Usage: cairn <command> [flags]
 
-Starts the Cairn registry. Every option can also be set by environment variable.
-${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(24)} ${envName(s.key).padEnd(28)} ${s.help}`).join('\n')}
+Commands:
+  start                  run the registry (see 'cairn start --help')
+${COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(22)} ${c.summary}`).join('\n')}
+
+Global flags (every command but start):
+${describeFlags(GLOBAL_FLAGS)}
+
+'cairn <command> --help' shows a command's flags.
 `;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === 'help' || rest.includes('--help')) {
-    process.stdout.write(USAGE);
-    return command === undefined ? 1 : 0;
+function usageOf(command: Command): string {
+  return `Usage: cairn ${command.words.join(' ')} [flags]
+
+${command.summary[0].toUpperCase()}${command.summary.slice(1)}.
+
+Flags:
+${describeFlags([...command.flags, ...GLOBAL_FLAGS])}
+${command.details ? `\n${command.details}\n` : ''}`;
+}
+
+/** The command named by the first words of argv, and the rest. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  const matches = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w));
+  const command = matches.sort((a, b) => b.words.length - a.words.length)[0];
+  return command && { command, rest: argv.slice(command.words.length) };
+}
+
+async function main(argv: string[], io: CliIo): Promise<number> {
+  const [first] = argv;
+  if (first === 'start') return start(argv.slice(1));
+  if (first === undefined) {
+    io.err(OVERVIEW);
+    return EXIT_USAGE;
   }
-  if (command !== 'start') {
-    process.stderr.write(`cairn: unknown command '${command}'\n\n${USAGE}`);
-    return 1;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = argv[1] === undefined ? undefined : findCommand(argv.slice(1));
+    io.out(argv[1] === 'start' ? START_USAGE : topic ? usageOf(topic.command) : OVERVIEW);
+    return 0;
   }
-  let options;
+  const found = findCommand(argv);
+  if (!found) {
+    const group = COMMANDS.filter((c) => c.words[0] === first);
+    const known = group.length > 0 ? `'cairn ${first}' needs one of: ${group.map((c) => c.words[1]).join(', ')}` : `unknown command '${argv.join(' ')}'`;
+    io.err(`cairn: ${known}\n\n${OVERVIEW}`);
+    return EXIT_USAGE;
+  }
+  const { command, rest } = found;
   try {
-    options = resolveOptions({}, rest, process.env);
+    const flags = parseFlags(rest, [...command.flags, ...GLOBAL_FLAGS]);
+    if (flags.help === true) {
+      io.out(usageOf(command));
+      return 0;
+    }
+    return await command.run(flags, io);
   } catch (error) {
-    if (error instanceof OptionsError) {
-      process.stderr.write(`cairn: ${error.message}\n`);
-      return 1;
+    if (error instanceof UsageError) {
+      io.err(`cairn ${command.words.join(' ')}: ${error.message}\n\n${usageOf(command)}`);
+      return EXIT_USAGE;
     }
     throw error;
   }
-  process.stdout.write(`Cairn starting with:\n${describeOptions(options)}\n`);
-  const server = await createServer({ options });
-  const url = await server.listen();
-  process.stdout.write(`Cairn listening on ${url}\n`);
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    process.stdout.write(`Cairn received ${signal}, shutting down\n`);
-    server.close().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`cairn: shutdown failed: ${String(err)}\n`);
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  return -1;
 }
 
 // Errors the operator can fix get their message alone; anything else keeps its stack for a bug report.
 const OPERATOR_ERRORS = new Set(['StorageUnavailableError', 'SchemaTooNewError', 'StorageUrlError', 'OptionsError']);
 
-main(process.argv.slice(2)).then((code) => {
-  if (code >= 0) process.exit(code);
+const io: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
+  env: process.env,
+};
+
+main(process.argv.slice(2), io).then((code) => {
+  // Exit at once: a command's SDK client or a pending DNS lookup must not hold the process open.
+  if (code >= 0) process.stdout.write('', () => process.exit(code));
 }, (error: unknown) => {
   const known = error instanceof Error && (OPERATOR_ERRORS.has(error.name) || OPERATOR_ERRORS.has(error.constructor.name));
   const listenError = error instanceof Error && 'code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES');

@@ -1,0 +1,13 @@
+import type { Command } from './command.js';
+import { doctorCommand } from './doctor/index.js';
+import { eventsCommand } from './events-command.js';
+import { instanceDeregisterCommand, instanceListCommand, instanceRegisterCommand } from './instance-command.js';
+import { serviceGetCommand, serviceListCommand } from './service-command.js';
+
+/** Every command but `start`, in the order the overview lists them. */
+export const COMMANDS: Command[] = [
+  instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand,
+  serviceListCommand, serviceGetCommand,
+  eventsCommand,
+  doctorCommand(),
+];

@@ -1,0 +1,60 @@
+import { DEFAULT_GROUP } from '@cairn/core';
+import { UsageError } from '../args.js';
+import { EXIT_FAILED, EXIT_OK, int, str, type Command } from '../command.js';
+import { Progress } from '../progress.js';
+import { serverAddressFrom } from '../server-address.js';
+import { printJson } from '../table.js';
+import { runChecks, type Check, type DoctorState, type LookupAll } from './check.js';
+import { instanceCheck, namespaceCheck, serviceCheck } from './naming-checks.js';
+import { addressCheck, dnsCheck, systemLookup, tcpCheck } from './network-checks.js';
+import { formatResult, formatVerdict } from './report.js';
+import { credentialsCheck, serverCheck } from './server-checks.js';
+
+/** In the order a client meets them: each one only makes sense once the ones before it pass. */
+export const CHECKS: Check[] = [addressCheck, dnsCheck, tcpCheck, serverCheck, credentialsCheck, namespaceCheck, serviceCheck, instanceCheck];
+
+export function doctorCommand(lookup: LookupAll = systemLookup): Command {
+  return {
+    words: ['doctor'],
+    summary: 'check, step by step, why a client cannot use the registry or why an instance went offline',
+    details: `Checks in order: address, dns, tcp, server, credentials, namespace, service, instance. Each prints
+ok, FAIL (with a fix) or skip (with the reason); the exit code is 1 when any check fails.
+
+Example:
+  cairn doctor --server 127.0.0.1:8848 --service orders --ip 10.0.0.7 --port 8080`,
+    flags: [
+      { name: 'group', kind: 'string', value: 'GROUP', help: `group of the service (default ${DEFAULT_GROUP})` },
+      { name: 'service', kind: 'string', value: 'NAME', help: 'check that this service exists' },
+      { name: 'ip', kind: 'string', value: 'IP', help: 'with --port: the instance to diagnose' },
+      { name: 'port', kind: 'int', value: 'PORT', help: 'with --ip: the instance to diagnose' },
+      { name: 'username', kind: 'string', value: 'USER', help: 'check these credentials' },
+      { name: 'password', kind: 'string', value: 'PASS', help: 'password for --username (env CAIRN_PASSWORD)' },
+    ],
+    async run(flags, io) {
+      const ip = str(flags, 'ip');
+      const port = int(flags, 'port');
+      const service = str(flags, 'service');
+      if ((ip === undefined) !== (port === undefined)) throw new UsageError('--ip and --port go together');
+      if (ip !== undefined && service === undefined) throw new UsageError('--ip and --port need --service');
+      const password = str(flags, 'password') ?? io.env.CAIRN_PASSWORD;
+      const username = str(flags, 'username');
+      if (password !== undefined && username === undefined && str(flags, 'password') !== undefined) throw new UsageError('--password needs --username');
+      const state: DoctorState = {
+        serverInput: serverAddressFrom(str(flags, 'server'), io.env),
+        namespace: str(flags, 'namespace') ?? 'public',
+        group: str(flags, 'group') ?? DEFAULT_GROUP,
+        service, ip, port, username, password, lookup, auth: {},
+      };
+      const json = flags.json === true;
+      const progress = new Progress({ write: (t) => io.err(t), isTTY: io.stderrIsTTY });
+      if (!json) io.out(`cairn doctor: ${state.serverInput}\n\n`);
+      const results = await runChecks(CHECKS, state, (label) => progress.update(`${label} …`), (r) => {
+        progress.done();
+        if (!json) io.out(formatResult(r));
+      });
+      const failed = results.some((r) => r.status === 'fail');
+      io.out(json ? printJson({ server: state.address?.baseUrl ?? state.serverInput, ok: !failed, checks: results }) : formatVerdict(results));
+      return failed ? EXIT_FAILED : EXIT_OK;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { describeOptions, envName, flagName, OptionsError, resolveOptions, SETTINGS } from '../config/options.js';
+
+export const START_USAGE = `Usage: cairn start [options]
+
+Starts the Cairn registry. Every option can also be set by environment variable.
+${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(24)} ${envName(s.key).padEnd(28)} ${s.help}`).join('\n')}
+`;
+
+/**
+ * `cairn start`: resolves the options, serves until SIGTERM or SIGINT. Resolves with -1 while serving (the
+ * process must stay up), or with the exit code when the options are wrong.
+ */
+export async function start(args: string[]): Promise<number> {
+  if (args.includes('--help')) {
+    process.stdout.write(START_USAGE);
+    return 0;
+  }
+  let options;
+  try {
+    options = resolveOptions({}, args, process.env);
+  } catch (error) {
+    if (error instanceof OptionsError) {
+      process.stderr.write(`cairn: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  process.stdout.write(`Cairn starting with:\n${describeOptions(options)}\n`);
+  // Loaded here, not at the top: the other commands are clients and should not pay for the whole server.
+  const { createServer } = await import('../app.js');
+  const server = await createServer({ options });
+  const url = await server.listen();
+  process.stdout.write(`Cairn listening on ${url}\n`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`Cairn received ${signal}, shutting down\n`);
+    server.close().then(() => process.exit(0), (err: unknown) => {
+      process.stderr.write(`cairn: shutdown failed: ${String(err)}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return -1;
+}
