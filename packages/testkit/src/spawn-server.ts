@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root.js';
@@ -8,6 +8,7 @@ export interface SpawnedServer {
   process: ChildProcess;
   /** Base URL including the context path. */
   url: string;
+  /** A fresh temporary folder, removed by stop(); pass --data-dir to keep data across restarts. */
   dataDir: string;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
@@ -51,7 +52,9 @@ export async function spawnServer(args: string[] = [], env: Record<string, strin
     output: () => out,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      const code = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
     },
   };
 }

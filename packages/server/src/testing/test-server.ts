@@ -1,5 +1,5 @@
 import { FakeTime } from '@cairn/core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -19,11 +19,19 @@ export interface TestServer {
  * advances by hand (HTTP still runs for real).
  */
 export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean } = {}): Promise<TestServer> {
-  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: mkdtempSync(join(tmpdir(), 'cairn-test-')), ...overrides });
+  // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
+  const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
+  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
   const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }) });
   const url = await server.listen();
-  return { server, url, time, close: () => server.close() };
+  return {
+    server, url, time,
+    async close() {
+      await server.close();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** `fetch` of a path under the base URL; returns status and text. */
