@@ -61,13 +61,15 @@ Example:
       if (instance.ephemeral) io.err('note: nothing sends heartbeats for it after this command exits; use --keep-alive, or --ephemeral false\n');
       return EXIT_OK;
     }
-    io.err(`sending heartbeats; Ctrl-C deregisters and exits\n`);
-    // Signal handlers do not keep Node running and the SDK's timers are unref'd: hold the process open.
+    // Signal handlers do not keep Node running and the SDK's timers are unref'd: hold the process open. The handlers
+    // go in before the line that says heartbeats run, so a signal sent on seeing that line is always caught.
     const hold = setInterval(() => undefined, 1 << 30);
-    const signal = await new Promise<string>((resolve) => {
+    const stopped = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    io.err(`sending heartbeats; Ctrl-C deregisters and exits\n`);
+    const signal = await stopped;
     clearInterval(hold);
     await client.close();
     if (flags.json !== true) io.out(`${signal}: deregistered ${what}\n`);
