@@ -29,8 +29,6 @@ export async function start(args: string[]): Promise<number> {
   // Loaded here, not at the top: the other commands are clients and should not pay for the whole server.
   const { createServer } = await import('../app.js');
   const server = await createServer({ options });
-  const url = await server.listen();
-  process.stdout.write(`Cairn listening on ${url}\n`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -41,7 +39,10 @@ export async function start(args: string[]): Promise<number> {
       process.exit(1);
     });
   };
+  // Handlers go in before the listening line: a supervisor that signals on seeing it must get a clean shutdown.
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  const url = await server.listen();
+  process.stdout.write(`Cairn listening on ${url}\n`);
   return -1;
 }
