@@ -24,7 +24,9 @@ async function main() {
   const nodeFlags = [...settings.serverNodeFlags, ...(settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   console.log(`bench: ${settings.label} run, scenarios ${settings.scenarios.join(', ')}, ${settings.workers} generator processes, ${settings.connections} connections, server node flags: ${settings.serverNodeFlags.join(' ') || '(none)'}`);
 
-  const server = await startServer({ nodeFlags, serverArgs: settings.serverArgs });
+  // Probes stay off on this server: the scenarios register persistent instances at made-up addresses, which the
+  // server must never dial. The probe scenario runs its own server, whose instances are all loopback addresses.
+  const server = await startServer({ nodeFlags, serverArgs: ['--health-check-enabled', 'false', ...settings.serverArgs] });
   const pool = new WorkerPool(settings.workers);
   const sampler = new ProcSampler(server.pid);
   sampler.setGenerators(pool.pids);
@@ -58,17 +60,17 @@ async function main() {
       run.results.register = await registrations(ctx);
       preRegistered = settings.registerInstances;
     }
+    if (settings.scenarios.includes('beats')) {
+      console.log(`bench: ${settings.beatInstances} beating instances, ${settings.beatSeconds} s window…`);
+      run.results.beats = await sustainedBeats({ ...ctx, preRegistered });
+    }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);
       run.results.durable = await registrations(ctx, true);
     }
     if (settings.scenarios.includes('probes')) {
       console.log(`bench: ${settings.probeInstances} persistent instances probed by TCP every 5 s, ${settings.probeSeconds} s window…`);
-      run.results.probes = await probeScheduler(ctx);
-    }
-    if (settings.scenarios.includes('beats')) {
-      console.log(`bench: ${settings.beatInstances} beating instances, ${settings.beatSeconds} s window…`);
-      run.results.beats = await sustainedBeats({ ...ctx, preRegistered });
+      run.results.probes = await probeScheduler({ ...ctx, nodeFlags });
     }
   } finally {
     clearTimeout(watchdog);

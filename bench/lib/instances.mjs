@@ -8,6 +8,7 @@ export function serviceOf(i, services) {
   return `bench-svc-${i % services}`;
 }
 
+/** A made-up address in 10.0.0.0/8: stored in the registry, never dialled (the bench server runs with probes off). */
 export function ipOf(i) {
   return `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
 }
