@@ -65,7 +65,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     enabled: options.pushEnabled, ackTimeoutMs: options.pushAckTimeoutMs, retries: options.pushRetries,
     subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopback(options.host) ? loopbackOf(options.host) : '0.0.0.0',
   }, log);
-  const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats });
+  const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
   const namespaces = new Namespaces(clock);
   const store = await openNamingStore(options.db, options.dataDir);
   const persistence = new NamingPersistence(store, registry, namespaces, options.journalMaxAgeMs, options.journalMaxEvents, log);
@@ -77,7 +77,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     concurrency: options.probeConcurrency, enabled: options.healthCheckEnabled,
     firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
   }, log);
-  const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, options.pushEnabled);
+  const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, options.pushEnabled, probes);
   const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, startedAt: Date.now() };
 
   const app = Fastify({

@@ -3,7 +3,7 @@ import type { RegisterInstance } from './commands.js';
 import type { InstanceTiming } from './lifecycle-settings.js';
 import type { Service } from './model.js';
 import { groupedName, type ServiceRef } from './names.js';
-import { validateCluster, validateGroup, validateIp, validateMetadata, validateNamespaceId, validatePort, validateServiceName, validateWeight } from './validation.js';
+import { validateGroup, validateIp, validateMetadata, validateNamespaceId, validatePort, validateRegistrationCluster, validateServiceName, validateWeight } from './validation.js';
 
 export function validateRef(ref: ServiceRef): void {
   validateNamespaceId(ref.namespace);
@@ -16,7 +16,7 @@ export function checkRegistration(cmd: RegisterInstance, timing: InstanceTiming,
   validateRef(cmd);
   validateIp(cmd.ip);
   validatePort(cmd.port);
-  validateCluster(cmd.cluster);
+  validateRegistrationCluster(cmd.cluster);
   validateWeight(cmd.weight);
   validateMetadata(cmd.metadata);
   if (timing.timeoutMs < timing.intervalMs || timing.deleteTimeoutMs < timing.intervalMs) {

@@ -42,6 +42,18 @@ export function validateCluster(value: string, field = 'clusterName'): string {
   return value;
 }
 
+/**
+ * A registration is stricter than the parameter checker: Nacos refuses a new instance whose cluster holds
+ * anything but letters, digits and '-' (NamingUtils.checkInstanceIsLegal), while queries accept '_' too.
+ */
+export function validateRegistrationCluster(value: string, field = 'clusterName'): string {
+  validateCluster(value, field);
+  if (value.includes('_')) {
+    throw invalidParam(field, `Param '${field}' of a registration may hold only letters, digits and '-', got '${clip(value)}'.`);
+  }
+  return value;
+}
+
 /** An instance address: IPv4, IPv6 or a host name (Nacos accepts host names too). */
 export function validateIp(value: string, field = 'ip'): string {
   const ok = IPV4.test(value) || (value.includes(':') && IPV6.test(value)) || (!/^[\d.]+$/.test(value) && HOSTNAME.test(value));

@@ -149,3 +149,40 @@ test('with health checks off nothing is probed', async () => {
   assert.equal(tcp.calls.length, 0);
   await scheduler.stop();
 });
+
+test('the healthCheckEnabled switch at run time: off cancels pending probes and aborts those in flight, on picks every instance up again', async () => {
+  let now = () => 0;
+  const tcp = recordingProbe(() => now(), (t) => t.port === 7002);
+  const { registry, scheduler, advance, probeTime } = probeHarness({ enabled: false }, { probes: { TCP: tcp.probe } });
+  now = () => probeTime.now();
+  registry.registerInstance(persistentInstance('127.0.0.1', 7001), CLIENT);
+  registry.registerInstance(persistentInstance('127.0.0.1', 7002), CLIENT);
+  scheduler.start();
+  await advance(20_000);
+  assert.equal(tcp.calls.length, 0, 'started switched off');
+
+  scheduler.setEnabled(true);
+  assert.equal(scheduler.enabled, true);
+  await advance(2_499);
+  assert.equal(tcp.calls.length, 0, 'switched on: each instance waits its first-probe jitter');
+  probeTime.advance(1);
+  await ioTurn();
+  assert.deepEqual(tcp.calls.map((c) => [c.target, c.at]).sort(), [['127.0.0.1:7001', 22_500], ['127.0.0.1:7002', 22_500]]);
+  const hung = tcp.calls.find((c) => c.target === '127.0.0.1:7002')!;
+
+  scheduler.setEnabled(false);
+  assert.equal(hung.signal.aborted, true, 'switching off aborts the probe in flight');
+  await scheduler.settled();
+  const before = tcp.calls.length;
+  registry.registerInstance(persistentInstance('127.0.0.1', 7003), CLIENT);
+  await advance(60_000);
+  assert.equal(tcp.calls.length, before, 'nothing probed while off, not even a new registration');
+  assert.equal(registry.findInstance(REF, '127.0.0.1', 7002)?.instance.healthy, true, 'the aborted result was dropped');
+
+  scheduler.setEnabled(true);
+  probeTime.advance(2_500); // not advance(): 7002 hangs again, and stop() below aborts it
+  await ioTurn();
+  assert.deepEqual(tcp.calls.slice(before).map((c) => c.target).sort(), ['127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003']);
+  assert.equal(scheduler.stats.tracked, 3);
+  await scheduler.stop();
+});

@@ -70,12 +70,13 @@ export class ProbeScheduler {
   private readonly random: () => number;
   private readonly probes: ProbeSet;
   private readonly tracked = new Map<string, Tracked>();
-  private readonly queue = new DeadlineQueue<Due>();
+  private queue = new DeadlineQueue<Due>();
   private readonly waiting: Tracked[] = [];
   private waitingHead = 0;
   private readonly running = new Map<Tracked, Promise<void>>();
   private armedAt = Infinity;
-  private state: 'new' | 'running' | 'stopped' = 'new';
+  // `paused`: started, but the `healthCheckEnabled` switch is off.
+  private state: 'new' | 'running' | 'paused' | 'stopped' = 'new';
   private counters = { started: 0, completed: 0, flips: 0 };
 
   constructor(
@@ -99,26 +100,54 @@ export class ProbeScheduler {
 
   start(): void {
     if (this.state !== 'new') return;
-    if (!this.options.enabled) {
-      this.log.info('health checks are off: persistent instances change health only by hand');
-      this.state = 'stopped';
-      return;
-    }
-    this.state = 'running';
     this.registry.journal.onAppend((e) => this.onJournalEvent(e));
+    this.state = 'paused';
+    if (this.options.enabled) this.resume();
+    else this.log.info('health checks are off: persistent instances change health only by hand');
+  }
+
+  get enabled(): boolean {
+    return this.options.enabled;
+  }
+
+  /**
+   * The `healthCheckEnabled` switch at run time. Off cancels every pending probe and aborts those in flight (their
+   * results are dropped); on picks every persistent instance up again, each after its first-probe jitter.
+   */
+  setEnabled(on: boolean): void {
+    if (this.options.enabled === on) return;
+    this.options.enabled = on;
+    if (on && this.state === 'paused') this.resume();
+    else if (!on && this.state === 'running') this.pause();
+    this.log.info(on ? 'health checks switched on' : 'health checks switched off: persistent instances change health only by hand');
+  }
+
+  private resume(): void {
+    this.state = 'running';
     this.sweep();
     this.push(this.clock.now() + this.options.intervalMs, { kind: 'sweep' });
+  }
+
+  private pause(): void {
+    this.state = 'paused';
+    this.dropAll();
   }
 
   /** Cancels every pending probe, aborts those in flight and resolves once they have ended. */
   async stop(): Promise<void> {
     this.state = 'stopped';
+    this.dropAll();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private dropAll(): void {
     this.alarm.cancel();
+    this.armedAt = Infinity;
     for (const entry of this.tracked.values()) this.cancel(entry);
     this.tracked.clear();
+    this.queue = new DeadlineQueue<Due>();
     this.waiting.length = 0;
     this.waitingHead = 0;
-    await Promise.allSettled([...this.running.values()]);
   }
 
   /** Resolves when no probe is in flight or waiting (tests advance a fake clock, then wait for the I/O). */

@@ -2,6 +2,8 @@ import { CAUSES, isEnabled, type Registry as NamingRegistry } from '@cairn/core'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PushCounts { sent: number; acked: number; retried: number; failed: number }
+/** One live UDP subscription, as far as the per-service gauge needs it. */
+export interface SubscribedService { namespace: string; group: string; name: string }
 
 const KINDS = ['ephemeral', 'persistent'] as const;
 // `disabled` wins over health: a disabled instance gets no traffic whatever its health.
@@ -19,7 +21,7 @@ export class Metrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'cause'>;
 
-  constructor(naming: NamingRegistry, extra: { subscribers: () => number; pushStats: () => PushCounts }) {
+  constructor(naming: NamingRegistry, extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[] }) {
     const registers = [this.registry];
     // Standard process_* and nodejs_* names, so stock Node.js dashboards work unchanged.
     collectDefaultMetrics({ register: this.registry });
@@ -58,6 +60,21 @@ export class Metrics {
     });
     new Gauge({ name: 'cairn_journal_size', help: 'Events held in the journal', registers, collect() { this.set(naming.journal.size); } });
     new Gauge({ name: 'cairn_push_subscribers', help: 'UDP push subscribers', registers, collect() { this.set(extra.subscribers()); } });
+    new Gauge({
+      name: 'cairn_service_subscribers', help: 'Live UDP push subscribers by service', labelNames: ['namespace', 'group', 'service'], registers,
+      collect() {
+        // Reset first: a service whose last subscriber left must drop out, not keep its old count.
+        this.reset();
+        const counts = new Map<string, SubscribedService & { n: number }>();
+        for (const s of extra.subscriptions?.() ?? []) {
+          const key = `${s.namespace}\u0000${s.group}\u0000${s.name}`;
+          const found = counts.get(key);
+          if (found) found.n++;
+          else counts.set(key, { ...s, n: 1 });
+        }
+        for (const c of counts.values()) this.set({ namespace: c.namespace, group: c.group, service: c.name }, c.n);
+      },
+    });
     new Counter({
       name: 'cairn_push_packets_total', help: 'UDP push packets by outcome (sent, acked, retried, failed)', labelNames: ['outcome'], registers,
       collect() {

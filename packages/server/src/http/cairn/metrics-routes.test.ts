@@ -54,7 +54,7 @@ describe('GET /nacos/actuator/prometheus', () => {
     for (const name of [
       'cairn_instances', 'cairn_services', 'cairn_beats_total', 'cairn_list_queries_total', 'cairn_journal_events_total',
       'cairn_journal_size', 'cairn_http_request_duration_seconds', 'cairn_services_protect_threshold_reached',
-      'cairn_push_subscribers', 'cairn_push_packets_total', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds',
+      'cairn_push_subscribers', 'cairn_service_subscribers', 'cairn_push_packets_total', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds',
     ]) {
       assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }
@@ -86,6 +86,8 @@ describe('GET /nacos/actuator/prometheus', () => {
     assert.equal(value('cairn_journal_events_total', { cause: 'INSTANCE_REGISTERED' }), 3);
     assert.equal(value('cairn_journal_events_total', { cause: 'BEAT_MISSED' }), 2);
     assert.equal(value('cairn_push_subscribers'), 1);
+    assert.equal(value('cairn_service_subscribers', { namespace: 'public', group: 'DEFAULT_GROUP', service: 'guarded' }), 1);
+    assert.equal(value('cairn_service_subscribers', { namespace: 'public', group: 'DEFAULT_GROUP', service: 'other' }), undefined, 'nobody subscribed to it');
     assert.equal(value('cairn_list_queries_total'), 1);
     const byCause = Object.keys(CAUSES).reduce((sum, cause) => sum + (value('cairn_journal_events_total', { cause }) ?? 0), 0);
     assert.equal(value('cairn_journal_size'), byCause);

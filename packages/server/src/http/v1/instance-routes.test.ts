@@ -262,6 +262,7 @@ describe('v1 instance API', () => {
     ['ip with a space', { ...good, ip: 'not an ip' }, 'ip'],
     ['ip 999.1.1.1', { ...good, ip: '999.1.1.1' }, 'ip'],
     ['cluster name', { ...good, clusterName: 'bad cluster!' }, 'clusterName'],
+    ['cluster name with _ (Nacos refuses it at registration)', { ...good, clusterName: 'zone_a' }, 'clusterName'],
     ['metadata JSON', { ...good, metadata: '{"k":' }, 'metadata'],
     ['metadata pair', { ...good, metadata: 'novalue' }, 'metadata'],
     ['metadata nested', { ...good, metadata: '{"k":{"a":1}}' }, 'metadata'],

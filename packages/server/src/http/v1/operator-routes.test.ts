@@ -42,7 +42,7 @@ describe('/v1/ns/operator', () => {
     assert.equal(res.clientBeatInterval, 4000, 'from the server options');
     assert.equal(res.defaultPushCacheMillis, 10000);
     assert.equal(res.pushEnabled, true);
-    assert.equal(res.healthCheckEnabled, true);
+    assert.equal(res.healthCheckEnabled, false, 'test servers start with probes off, and the switch says so');
     assert.equal(res.defaultInstanceEphemeral, true);
     assert.equal(res.distroThreshold, 0.7);
     assert.deepEqual(res.notInEffect, []);
@@ -50,16 +50,16 @@ describe('/v1/ns/operator', () => {
 
   it('updates a switch and says when the server does not apply it', async () => {
     assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'distroThreshold', value: '0.9' })).text, 'ok');
-    assert.equal((await call(ts.url, 'PUT', '/v1/ns/ops/switches', { entry: 'check', value: 'false' })).text, 'ok');
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/ops/switches', { entry: 'defaultInstanceEphemeral', value: 'false' })).text, 'ok');
     assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'pushVersion', type: 'java', value: '1.2.0' })).text, 'ok');
     assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches?entry=overriddenServerStatus&value=')).status, 200);
     const res = (await call(ts.url, 'GET', '/v1/ns/ops/switches')).json();
     assert.equal(res.distroThreshold, 0.9);
-    assert.equal(res.healthCheckEnabled, false);
+    assert.equal(res.defaultInstanceEphemeral, false);
     assert.equal(res.pushJavaVersion, '1.2.0');
     assert.equal(res.overriddenServerStatus, null);
-    assert.deepEqual(res.notInEffect, ['healthCheckEnabled']);
-    await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'healthCheckEnabled', value: 'true' });
+    assert.deepEqual(res.notInEffect, ['defaultInstanceEphemeral']);
+    await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'defaultInstanceEphemeral', value: 'true' });
     assert.deepEqual((await call(ts.url, 'GET', '/v1/ns/operator/switches')).json().notInEffect, []);
   });
 

@@ -18,6 +18,8 @@ const PUSH_VERSION_FIELDS: Record<string, string> = {
 };
 
 type Parse = (value: string, p: Params) => unknown;
+/** Setters for the switches the running server can change at once; a switch without one is only kept. */
+export type SwitchAppliers = { [K in keyof EffectiveSwitches]?: (value: EffectiveSwitches[K]) => void };
 interface Entry { field: string; parse: Parse }
 
 /**
@@ -29,7 +31,7 @@ export class SwitchDomain {
   private readonly values: Record<string, unknown>;
   private readonly entries: Map<string, Entry>;
 
-  constructor(private readonly effective: () => EffectiveSwitches) {
+  constructor(private readonly effective: () => EffectiveSwitches, private readonly appliers: SwitchAppliers = {}) {
     const now = effective();
     this.values = {
       name: '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00', masters: null, adWeightMap: {},
@@ -104,6 +106,8 @@ export class SwitchDomain {
       if (error instanceof BadValue) throw invalidParam('value', `Param 'value' for entry '${entry}' ${error.message}, got '${value.slice(0, 64)}'.`);
       throw error;
     }
+    const apply = this.appliers[known.field as keyof EffectiveSwitches] as ((v: unknown) => void) | undefined;
+    apply?.(this.values[known.field]);
   }
 
   /** The switches Cairn acts on whose stored value differs from what the running server does. */
@@ -159,10 +163,16 @@ export function switchesOf(ctx: AppContext): SwitchDomain {
   return ctx.switches;
 }
 
+/** What the switches need of the probe scheduler: its on/off state, which `check` turns at run time. */
+export interface HealthCheckSwitch {
+  readonly enabled: boolean;
+  setEnabled(on: boolean): void;
+}
+
 /** A server's switches, starting from the settings it really runs with. */
-export function createSwitches(lifecycleBeatIntervalMs: () => number, pushEnabled: boolean): SwitchDomain {
+export function createSwitches(lifecycleBeatIntervalMs: () => number, pushEnabled: boolean, healthChecks: HealthCheckSwitch): SwitchDomain {
   return new SwitchDomain(() => ({
     clientBeatInterval: lifecycleBeatIntervalMs(), defaultPushCacheMillis: CACHE_MILLIS,
-    pushEnabled, healthCheckEnabled: true, defaultInstanceEphemeral: true,
-  }));
+    pushEnabled, healthCheckEnabled: healthChecks.enabled, defaultInstanceEphemeral: true,
+  }), { healthCheckEnabled: (on) => healthChecks.setEnabled(on) });
 }
