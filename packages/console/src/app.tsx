@@ -10,6 +10,8 @@ import { ServicePage } from './pages/service-page.js';
 import { ServiceTimelinePage } from './pages/service-timeline-page.js';
 import { ServicesPage } from './pages/services-page.js';
 
+const SERVICE_PAGES: ReadonlySet<string> = new Set(['service', 'service-timeline', 'instance']);
+
 /** The shell: header with navigation and the namespace switch, then the page the URL names. */
 export function App() {
   const route = useRoute();
@@ -22,7 +24,9 @@ export function App() {
       <header className="top">
         <Link className="brand" href={servicesPath(ns)}>Cairn</Link>
         <nav aria-label="Main">
-          <Link href={servicesPath(ns)} aria-current={route.page === 'services' ? 'page' : undefined}>Services</Link>
+          {/* A service, its timeline and its instances sit under Services: the header says where the page belongs. */}
+          <Link href={servicesPath(ns)} aria-current={route.page === 'services' ? 'page' : undefined}
+            className={SERVICE_PAGES.has(route.page) ? 'section' : undefined}>Services</Link>
           <Link href={namespacesPath(ns)} aria-current={route.page === 'namespaces' ? 'page' : undefined}>Namespaces</Link>
         </nav>
         <label className="ns-switch">

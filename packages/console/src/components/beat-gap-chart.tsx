@@ -1,4 +1,4 @@
-import { chartGeometry, type GapPoint } from '../logic/beat-chart.js';
+import { chartGeometry, gapSummary, type GapPoint } from '../logic/beat-chart.js';
 import { formatClock, formatDuration } from '../logic/format.js';
 
 interface Props {
@@ -15,9 +15,7 @@ const HEIGHT = 200;
 /** Gaps between heartbeats over time, in plain SVG: tall marks are client pauses. */
 export function BeatGapChart({ points, now, intervalMs, timeoutMs, maxGapMs }: Props) {
   const g = chartGeometry({ points, now, intervalMs, timeoutMs, maxGapMs, width: WIDTH, height: HEIGHT });
-  const summary = points.length === 0
-    ? `No late beats recorded; beats are expected every ${formatDuration(intervalMs)}.`
-    : `${points.length} late beats or silences; the largest gap was ${formatDuration(Math.max(...points.map((p) => p.gapMs)))}.`;
+  const summary = gapSummary(points, intervalMs);
   return (
     <figure className="chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Beat gaps over time. ${summary}`} data-testid="beat-gap-chart">
@@ -29,12 +27,13 @@ export function BeatGapChart({ points, now, intervalMs, timeoutMs, maxGapMs }: P
         {g.xTicks.map((t, i) => (
           <text key={i} className="tick" x={t.x} y={g.bottom + 16} textAnchor={i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}>{formatClock(t.at).slice(0, 8)}</text>
         ))}
+        {/* Reference labels sit on the left: the newest gaps, drawn on the right, would cover them. */}
         <line className="ref interval" x1={g.left} y1={g.intervalY} x2={g.right} y2={g.intervalY} />
-        <text className="ref-label" x={g.right - 2} y={g.intervalY - 3} textAnchor="end">expected interval</text>
+        <text className="ref-label" x={g.left + 4} y={g.intervalY - 3}>expected interval</text>
         {g.timeoutY !== null && (
           <>
             <line className="ref timeout" x1={g.left} y1={g.timeoutY} x2={g.right} y2={g.timeoutY} />
-            <text className="ref-label" x={g.right - 2} y={g.timeoutY - 3} textAnchor="end">unhealthy after</text>
+            <text className="ref-label" x={g.left + 4} y={g.timeoutY - 3}>unhealthy after</text>
           </>
         )}
         {g.marks.map((m, i) => (

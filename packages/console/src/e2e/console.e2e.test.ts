@@ -10,7 +10,9 @@ import { api, Beater, catalogInstance, eventAt, register, type Address } from '.
 
 // Short lifecycle timings: an instance without beats turns unhealthy 800 ms after its last beat.
 const BEAT_MS = 200;
-const SERVER_ARGS = ['--beat-interval-ms', String(BEAT_MS), '--beat-timeout-ms', '800', '--delete-timeout-ms', '60000'];
+// Health checks on (the test kit turns them off), probing often, so a persistent row shows a real probe result.
+const SERVER_ARGS = ['--beat-interval-ms', String(BEAT_MS), '--beat-timeout-ms', '800', '--delete-timeout-ms', '60000',
+  '--health-check-enabled', 'true', '--probe-interval-ms', '500'];
 const SHOTS = join(repoRoot(), 'test-artifacts', 'console');
 
 const steady: Address = { service: 'orders', ip: '127.0.0.1', port: 9001 };
@@ -66,6 +68,9 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     assert.equal(await orders.locator('[data-col="healthy"]').textContent(), '3');
     assert.match(await orders.textContent() ?? '', /degraded/);
     await page.getByText('Page 1 of 2').waitFor();
+    // State has its own column; the threshold column holds only the threshold.
+    assert.equal(await orders.locator('td', { has: page.locator('.badge') }).textContent(), 'degraded');
+    assert.equal(await orders.locator('[data-col="threshold"]').textContent(), 'off');
     await page.screenshot({ path: join(SHOTS, 'services.png') });
     await page.getByLabel('Name contains').fill('bill');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -121,13 +126,16 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'the page was not reloaded');
     await row(page, silent).and(page.locator('[data-state="unhealthy"]')).waitFor();
     await page.locator('h2', { hasText: 'Cluster east' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'service.png'), fullPage: true });
   });
 
   test('an instance is taken offline and brought back online', async () => {
     await row(page, steady).getByRole('button', { name: 'Take offline' }).click();
     await row(page, steady).and(page.locator('[data-state="offline"]')).waitFor();
     assert.equal((await catalogInstance(base, steady))?.enabled, false);
+    // The documented screenshot shows every row state at once: healthy, offline, unhealthy; changed rows flash
+    // for 2 s, so it waits for that to end.
+    await page.waitForFunction(() => document.querySelectorAll('tr.flash').length === 0, undefined, { timeout: 5000 });
+    await page.screenshot({ path: join(SHOTS, 'service.png'), fullPage: true });
     await row(page, steady).getByRole('button', { name: 'Bring online' }).click();
     await row(page, steady).and(page.locator('[data-state="healthy"]')).waitFor();
     assert.equal((await catalogInstance(base, steady))?.enabled, true);
@@ -145,6 +153,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
   });
 
   test('deleting a live ephemeral instance warns and offers "take offline"; a dead one is deleted', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('tr.flash').length === 0, undefined, { timeout: 5000 });
     await row(page, steady).getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Its client is still sending heartbeats').waitFor();
@@ -185,6 +194,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     const headline = page.getByTestId('diagnosis');
     await headline.waitFor();
     assert.match(await headline.textContent() ?? '', /^2 of 3 instances healthy; 1 unhealthy\./);
+    assert.match(await page.locator('.diagnosis').getAttribute('class') ?? '', /\bsvc-degraded\b/, 'a degraded service does not look healthy');
     await page.locator('li[data-cause="INSTANCE_DEREGISTERED"]').waitFor();
     await page.locator('li[data-cause="BEAT_MISSED"]').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'service-timeline.png') });
@@ -192,6 +202,10 @@ describe('web console in headless Chromium against a real server', { timeout: 90
 
   test('a persistent cluster gets health-check settings', async () => {
     await page.goto(`${base}/services/DEFAULT_GROUP/billing-db`);
+    // A persistent instance's row shows its last probe where an ephemeral one shows its last beat; nothing
+    // listens on port 9, so the TCP probe fails.
+    const db = page.locator('tr[data-instance="127.0.0.1:9"]');
+    await db.locator('td', { hasText: /^TCP failed: .* in \d+ ms, (just now|.* ago)$/ }).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: /Health check: TCP/ }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Checker').selectOption('HTTP');
@@ -222,8 +236,20 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     errors.expect(/status of 400/);
     await staging.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('dialog').getByRole('alert').waitFor();
+    const refusal = page.getByRole('dialog').getByRole('alert');
+    await refusal.waitFor();
+    assert.match(await refusal.textContent() ?? '', /namespace 'staging' still has services/);
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    // The header's switch moves the console into the namespace: its services, and the namespace in the address.
+    await page.locator('header .ns-switch select').selectOption('staging');
+    await page.waitForURL(/\/nacos\/namespaces\?namespace=staging$/);
+    await page.getByRole('link', { name: 'Services', exact: true }).click();
+    await page.locator('tr[data-service="staged"]').waitFor();
+    assert.equal(await page.locator('tr[data-service="orders"]').count(), 0, 'services of public are not listed in staging');
+    await page.locator('header .ns-switch select').selectOption('public');
+    await page.locator('tr[data-service="orders"]').waitFor();
+    await page.goto(`${base}/namespaces`);
     await api(base, 'DELETE', '/v1/ns/instance', { serviceName: 'staged', ip: '127.0.0.1', port: 9100, namespaceId: 'staging' });
     await api(base, 'DELETE', '/v1/ns/service', { serviceName: 'staged', namespaceId: 'staging' });
     await staging.getByRole('button', { name: 'Delete' }).click();
@@ -242,6 +268,8 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     assert.equal(focused, 'orders');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/services\/DEFAULT_GROUP\/orders$/);
+    // The header marks the section the service page belongs to.
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Services' }).getAttribute('class'), 'section');
   });
 
   test('at phone width nothing overflows the screen sideways', async () => {
@@ -250,7 +278,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await row(page, steady).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page is ${overflow} px wider than the screen`);
-    await page.screenshot({ path: join(SHOTS, 'service-phone.png') });
+    await page.screenshot({ path: join(SHOTS, 'service-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chartGeometry, gapPoints, niceCeil } from './beat-chart.js';
+import { chartGeometry, gapPoints, gapSummary, journalTimings, niceCeil } from './beat-chart.js';
 
 test('gap points come from late beats and ended silences, oldest first', () => {
   const points = gapPoints([
@@ -46,4 +46,26 @@ test('with no points the chart still spans a minute and scales to the timeout', 
   assert.equal(g.marks.length, 0);
   assert.equal(g.to - g.from, 60_000);
   assert.equal(g.yMax, 1000);
+});
+
+test('the caption counts gaps in the right number and names the largest', () => {
+  const late = (at: number, gapMs: number) => ({ at, gapMs, kind: 'late' as const, label: '' });
+  assert.equal(gapSummary([], 5000), 'No late beats recorded; beats are expected every 5.0 s.');
+  assert.equal(gapSummary([late(1, 601)], 200), '1 late beat or silence; the largest gap was 601 ms.');
+  assert.equal(gapSummary([late(1, 601), late(2, 9000)], 200), '2 late beats or silences; the largest gap was 9.0 s.');
+});
+
+test("a service's journal gives the chart its interval and timeout, newest first", () => {
+  const timings = journalTimings([
+    { at: 3, cause: 'BEAT_MISSED', evidence: { silentMs: 801, timeoutMs: 800 } },
+    { at: 2, cause: 'BEAT_LATE', evidence: { gapMs: 601, intervalMs: 200 } },
+    { at: 1, cause: 'BEAT_MISSED', evidence: { timeoutMs: 15_000 } },
+  ]);
+  assert.deepEqual(timings, { intervalMs: 200, timeoutMs: 800 });
+  assert.deepEqual(journalTimings([{ at: 1, cause: 'BEAT_LATE', evidence: { intervalMs: 'x' } }]), { intervalMs: undefined, timeoutMs: undefined });
+  // A 601 ms gap is severe against a guessed 3 x 200 ms, but not against the real 800 ms timeout.
+  const point = { at: 1, gapMs: 601, kind: 'late' as const, label: '' };
+  const geometry = (timeoutMs?: number) => chartGeometry({ points: [point], now: 2, intervalMs: 200, timeoutMs, width: 960, height: 200 });
+  assert.equal(geometry(undefined).marks[0].severe, true);
+  assert.equal(geometry(timings.timeoutMs).marks[0].severe, false);
 });

@@ -1,3 +1,5 @@
+import { countOf, formatDuration } from './format.js';
+
 /**
  * The beat-gap chart's geometry: gaps between heartbeats over time, in plain SVG coordinates. Normal beats are
  * not journaled, so the chart plots what the journal keeps (late beats, silences that ended) against the
@@ -90,4 +92,24 @@ export function chartGeometry(input: ChartInput): ChartGeometry {
     yTicks: [0, yMax / 2, yMax].map((ms) => ({ y: y(ms), ms })),
     xTicks: [from, from + (to - from) / 2, to].map((at) => ({ x: x(at), at })),
   };
+}
+
+/**
+ * The beat interval and unhealthy timeout a service's journal tells about: BEAT_LATE carries `intervalMs`,
+ * BEAT_MISSED carries `timeoutMs`. Without the timeout the chart would guess "severe" at 3 intervals and
+ * colour a gap differently from the instance's own timeline, which knows the timeout from the diagnosis.
+ */
+export function journalTimings(events: readonly JournalEventLike[]): { intervalMs?: number; timeoutMs?: number } {
+  const number = (cause: string, key: string) => {
+    const value = events.find((e) => e.cause === cause && typeof e.evidence[key] === 'number')?.evidence[key];
+    return typeof value === 'number' && value > 0 ? value : undefined;
+  };
+  return { intervalMs: number('BEAT_LATE', 'intervalMs'), timeoutMs: number('BEAT_MISSED', 'timeoutMs') };
+}
+
+/** The chart's caption: how many gaps, and the largest. */
+export function gapSummary(points: readonly GapPoint[], intervalMs: number): string {
+  if (points.length === 0) return `No late beats recorded; beats are expected every ${formatDuration(intervalMs)}.`;
+  const largest = formatDuration(Math.max(...points.map((p) => p.gapMs)));
+  return `${countOf(points.length, 'late beat or silence', 'late beats or silences')}; the largest gap was ${largest}.`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAge, formatDuration, formatThreshold, formatWeight, metadataInline, metadataToText, textToMetadata } from './format.js';
+import { countOf, formatAge, formatDuration, formatThreshold, formatWeight, metadataInline, metadataToText, textToMetadata } from './format.js';
 
 test('durations read short at every scale', () => {
   assert.equal(formatDuration(850), '850 ms');
@@ -36,4 +36,10 @@ test('metadata round-trips through its text form; values may hold =', () => {
 test('a metadata line without key=value is refused naming its line', () => {
   assert.throws(() => textToMetadata('a=1\noops'), /line 2 is not key=value: 'oops'/);
   assert.throws(() => textToMetadata('=x'), /line 1/);
+});
+
+test('a count takes its noun in the right number', () => {
+  assert.equal(countOf(0, 'instance'), '0 instances');
+  assert.equal(countOf(1, 'instance'), '1 instance');
+  assert.equal(countOf(2, 'late beat or silence', 'late beats or silences'), '2 late beats or silences');
 });

@@ -75,3 +75,8 @@ export function textToMetadata(text: string): Record<string, string> {
 export function metadataInline(metadata: Record<string, string>): string {
   return Object.keys(metadata).sort().map((k) => `${k}=${metadata[k]}`).join(', ');
 }
+
+/** "1 instance", "3 instances": a count with its noun in the right number. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -11,6 +11,13 @@ test('offline wins over unhealthy, unhealthy over late', () => {
   assert.equal(rowState(base, 10_000 + 7500), 'healthy');
 });
 
+test('a list up to one poll old does not make a fast-beating client look late', () => {
+  const fast = { ...base, instanceHeartBeatInterval: 200 };
+  assert.equal(rowState(fast, 10_000 + 656), 'late', 'without the grace, one poll of staleness reads as late');
+  assert.equal(rowState(fast, 10_000 + 656, 1000), 'healthy');
+  assert.equal(rowState(fast, 10_000 + 1301, 1000), 'late');
+});
+
 test('persistent instances are never late: they do not beat', () => {
   assert.equal(rowState({ healthy: true, enabled: true, ephemeral: false }, 1e12), 'healthy');
 });

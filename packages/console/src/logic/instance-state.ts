@@ -16,12 +16,14 @@ const LATE_FACTOR = 1.5;
 /**
  * Offline (an operator took it out of traffic) wins over unhealthy: consumers do not see it either way, and
  * the operator's action is what to undo. A healthy ephemeral instance whose beat is overdue is `late`.
+ * `staleMs` is how old the list on screen may be (the poll interval): a beat that arrived after the last poll
+ * is not shown yet, so without this grace a client beating faster than the console polls looks late.
  */
-export function rowState(i: InstanceLike, now: number): RowState {
+export function rowState(i: InstanceLike, now: number, staleMs = 0): RowState {
   if (!i.enabled) return 'offline';
   if (!i.healthy) return 'unhealthy';
   if (i.ephemeral && i.lastBeatAt !== undefined && i.instanceHeartBeatInterval) {
-    if (now - i.lastBeatAt > i.instanceHeartBeatInterval * LATE_FACTOR) return 'late';
+    if (now - i.lastBeatAt > i.instanceHeartBeatInterval * LATE_FACTOR + staleMs) return 'late';
   }
   return 'healthy';
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { namingApi, type Diagnosis, type InstanceRow, type ServiceRef } from '../api/naming-api.js';
 import { Link } from '../components/link.js';
 import { Empty } from '../components/states.js';
-import { useNow } from '../hooks/use-poll.js';
+import { POLL_MS, useNow } from '../hooks/use-poll.js';
 import { formatAge, formatDuration, formatWeight, metadataInline } from '../logic/format.js';
 import { rowState, STATE_LABEL } from '../logic/instance-state.js';
 import { listDelta } from '../logic/list-delta.js';
@@ -53,7 +53,7 @@ export function InstanceTable({ service, instances, probes, onChanged }: Props) 
           </thead>
           <tbody>
             {instances.map((i) => {
-              const state = rowState(i, now);
+              const state = rowState(i, now, POLL_MS);
               const key = keyOf(i);
               return (
                 <tr key={key} className={`inst-${state}${flash.has(key) ? ' flash' : ''}`} data-instance={key} data-state={state}>
@@ -95,6 +95,10 @@ function probeText(probe: Diagnosis['probe'] | undefined, now: number): string {
 function useFlash(instances: InstanceRow[]): Set<string> {
   const prev = useRef<InstanceRow[] | undefined>(undefined);
   const [flash, setFlash] = useState<Set<string>>(() => new Set());
+  // The timer lives in a ref, not in the effect's cleanup: every poll brings a new list and re-runs the effect,
+  // and a cleanup would cancel the timer of the last change, leaving its rows highlighted for good.
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {
     const before = prev.current;
     prev.current = instances;
@@ -103,8 +107,8 @@ function useFlash(instances: InstanceRow[]): Set<string> {
     const keys = [...delta.added, ...delta.changed];
     if (keys.length === 0) return;
     setFlash(new Set(keys));
-    const timer = setTimeout(() => setFlash(new Set()), FLASH_MS);
-    return () => clearTimeout(timer);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setFlash(new Set()), FLASH_MS);
   }, [instances]);
   return flash;
 }

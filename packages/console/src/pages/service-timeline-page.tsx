@@ -5,7 +5,8 @@ import { EventList } from '../components/event-list.js';
 import { Link } from '../components/link.js';
 import { Empty, ErrorBox, Loading } from '../components/states.js';
 import { useNow, usePoll } from '../hooks/use-poll.js';
-import { gapPoints } from '../logic/beat-chart.js';
+import { gapPoints, journalTimings } from '../logic/beat-chart.js';
+import { serviceHealth } from '../logic/instance-state.js';
 import { serviceSentence } from '../logic/service-sentence.js';
 import { servicePath, servicesPath, type Route } from '../logic/routes.js';
 
@@ -26,7 +27,7 @@ export function ServiceTimelinePage({ route }: { route: Extract<Route, { page: '
   const view = usePoll(`service-timeline ${ref.namespace} ${ref.group} ${ref.name}`, fetcher);
   const now = useNow();
   const events = view.data?.events.events ?? [];
-  const interval = events.find((e) => e.cause === 'BEAT_LATE')?.evidence.intervalMs;
+  const timings = journalTimings(events);
 
   return (
     <section>
@@ -38,9 +39,9 @@ export function ServiceTimelinePage({ route }: { route: Extract<Route, { page: '
       {view.loading && <Loading what="the timeline" />}
       {view.data && (
         <>
-          <div className="diagnosis" role="status" aria-live="polite"><p data-testid="diagnosis">{serviceSentence(view.data.summary, events)}</p></div>
+          <div className={`diagnosis svc-${view.data.summary ? serviceHealth(view.data.summary) : 'unknown'}`} role="status" aria-live="polite"><p data-testid="diagnosis">{serviceSentence(view.data.summary, events)}</p></div>
           <h2>Beat gaps of its instances</h2>
-          <BeatGapChart points={gapPoints(events)} now={now} intervalMs={typeof interval === 'number' ? interval : 5000} />
+          <BeatGapChart points={gapPoints(events)} now={now} intervalMs={timings.intervalMs ?? 5000} timeoutMs={timings.timeoutMs} />
           <h2>Events <span className="muted">({view.data.events.total}{view.data.events.total > EVENTS ? `, newest ${EVENTS} shown` : ''})</span></h2>
           {events.length === 0 ? <Empty>No events for this service in the journal window.</Empty> : <EventList events={events} now={now} showInstance />}
         </>

@@ -50,7 +50,7 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
           <table className="services">
             <thead>
               <tr>
-                <th>Service</th><th>Group</th><th className="num">Clusters</th><th className="num">Instances</th>
+                <th>Service</th><th>Group</th><th>State</th><th className="num">Clusters</th><th className="num">Instances</th>
                 <th className="num">Healthy</th><th className="num">Unhealthy</th><th className="num">Offline</th><th>Protect threshold</th><th><span className="sr">Actions</span></th>
               </tr>
             </thead>
@@ -61,15 +61,13 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
                   <tr key={`${s.groupName}@@${s.name}`} className={`svc-${health}`} data-service={s.name}>
                     <td><Link href={servicePath(namespace, s.groupName, s.name)}>{s.name}</Link></td>
                     <td>{s.groupName}</td>
+                    <td><span className={`badge ${health}`}>{HEALTH_LABEL[health]}</span></td>
                     <td className="num">{s.clusterCount}</td>
                     <td className="num">{s.ipCount}</td>
                     <td className="num" data-col="healthy">{s.healthyInstanceCount}</td>
                     <td className="num" data-col="unhealthy">{s.unhealthyInstanceCount > 0 ? <span className="bad">{s.unhealthyInstanceCount}</span> : 0}</td>
                     <td className="num" data-col="disabled">{s.disabledInstanceCount}</td>
-                    <td>
-                      {formatThreshold(s.protectThreshold)}{' '}
-                      <span className={`badge ${health}`}>{HEALTH_LABEL[health]}</span>
-                    </td>
+                    <td data-col="threshold">{formatThreshold(s.protectThreshold)}</td>
                     <td className="row-actions">
                       <button className="link danger" onClick={() => setDialog({ kind: 'delete', service: s })} aria-label={`Delete service ${s.name}`}>Delete</button>
                     </td>
