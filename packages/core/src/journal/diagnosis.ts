@@ -106,7 +106,10 @@ function explainPresent(registry: Registry, service: Service, instance: Instance
   }
   const hourMax = maxGapLastHourMs(instance.beats, now);
   if (hourMax > instance.timing.intervalMs * registry.lifecycle.lateBeatFactor) {
-    parts.push(`Largest gap ${measuredSeconds(hourMax)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`);
+    // One late beat is a hint, a pattern is a diagnosis: say "pausing" only when it happened more than once.
+    parts.push(instance.beats.lateCount > 1
+      ? `Largest gap ${measuredSeconds(hourMax)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`
+      : `One beat arrived late in the last hour (gap ${measuredSeconds(hourMax)}, expected every ${seconds(instance.timing.intervalMs)}): a single pause of the client process or a network stall; watch for more.`);
   }
   return parts.join(' ');
 }
