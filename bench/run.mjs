@@ -50,6 +50,16 @@ async function main() {
     await sleep(1000);
     run.idle = sampler.end();
     const ctx = { settings, pool, sampler, target };
+    // Probes first (their own server), then the main server's scenarios; beats right after registration, so the
+    // registered instances start beating before they would expire.
+    if (settings.scenarios.includes('probes')) {
+      console.log(`bench: ${settings.probeInstances} persistent instances probed by TCP every 5 s, ${settings.probeSeconds} s window…`);
+      run.results.probes = await probeScheduler({ ...ctx, nodeFlags });
+    }
+    if (settings.scenarios.includes('durable')) {
+      console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);
+      run.results.durable = await registrations(ctx, true);
+    }
     if (settings.scenarios.includes('list')) {
       console.log(`bench: list queries for ${settings.listSeconds} s…`);
       run.results.list = await listQueries(ctx);
@@ -63,14 +73,6 @@ async function main() {
     if (settings.scenarios.includes('beats')) {
       console.log(`bench: ${settings.beatInstances} beating instances, ${settings.beatSeconds} s window…`);
       run.results.beats = await sustainedBeats({ ...ctx, preRegistered });
-    }
-    if (settings.scenarios.includes('durable')) {
-      console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);
-      run.results.durable = await registrations(ctx, true);
-    }
-    if (settings.scenarios.includes('probes')) {
-      console.log(`bench: ${settings.probeInstances} persistent instances probed by TCP every 5 s, ${settings.probeSeconds} s window…`);
-      run.results.probes = await probeScheduler({ ...ctx, nodeFlags });
     }
   } finally {
     clearTimeout(watchdog);
