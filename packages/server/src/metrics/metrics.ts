@@ -29,8 +29,10 @@ export class Metrics {
     this.listQueries = new Counter({ name: 'cairn_list_queries_total', help: 'Instance list queries answered', registers });
     this.events = new Counter({ name: 'cairn_journal_events_total', help: 'Journal events by cause', labelNames: ['cause'], registers });
     // Every cause from zero, so rate() and alerts work before the first event of a kind.
-    for (const cause of Object.keys(CAUSES)) this.events.inc({ cause }, 0);
-    naming.journal.onAppend((e) => this.events.inc({ cause: e.cause }));
+    // One child per cause, bound once: every registration appends an event, and a label lookup per event shows in profiles.
+    const byCause = new Map(Object.keys(CAUSES).map((cause) => [cause, this.events.labels({ cause })]));
+    for (const child of byCause.values()) child.inc(0);
+    naming.journal.onAppend((e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds', help: 'HTTP request latency by route template', labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,
