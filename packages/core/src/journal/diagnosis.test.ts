@@ -88,6 +88,14 @@ test('a single late beat is reported as a hint, not as a pausing client', () => 
   assert.doesNotMatch(d.explanation, /pausing/);
 });
 
+test('a registered instance that has not beaten yet says so', () => {
+  const { registry } = newRegistry();
+  registry.registerInstance(registration(), CLIENT);
+  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  assert.equal(d.state, 'healthy');
+  assert.match(d.explanation, /^Healthy: registered 0 s ago from .*, no heartbeat yet \(the first is due within 5 s; unhealthy after 15 s without one\)\./);
+});
+
 test('a steady healthy client is not called pausing', () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);

@@ -98,7 +98,11 @@ function explainPresent(registry: Registry, service: Service, instance: Instance
     const how = recreated.evidence.removedBy === 'INSTANCE_EXPIRED' ? 'expired' : `was deleted by ${recreated.evidence.removedVia} from ${recreated.evidence.removedFrom}`;
     parts.push(`Healthy. It ${how} and its client is still beating, so it was re-created ${measuredSeconds(recreated.evidence.removedAgoMs)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`);
   } else {
-    parts.push(`Healthy: last beat ${seconds(Math.max(0, now - instance.lastBeatAt))} ago from ${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}.`);
+    const from = `${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}`;
+    const ago = seconds(Math.max(0, now - instance.lastBeatAt));
+    parts.push(instance.beats.count === 0
+      ? `Healthy: registered ${ago} ago from ${from}, no heartbeat yet (the first is due within ${seconds(instance.timing.intervalMs)}; unhealthy after ${seconds(instance.timing.timeoutMs)} without one).`
+      : `Healthy: last beat ${ago} ago from ${from}.`);
   }
   const rejected = events.find((e) => e.cause === 'REGISTRATION_REJECTED');
   if (rejected && (!lastRegistration || rejected.seq > lastRegistration.seq)) {
