@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
 import { Params, toStringMap } from '../params.js';
-import { clusterParam, enabledParam, serviceRefV1 } from './wire-params.js';
+import { clusterParam, overlayEditOf, registrationOf, serviceRefV1 } from './wire-params.js';
 
 /** `/v1/ns/instance*`: register, deregister, update, patch, detail, list, beat, statuses. */
 export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -11,17 +11,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v1/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.registerInstance({
-      ...serviceRefV1(p),
-      ip: p.required('ip'),
-      port: p.requiredInt('port'),
-      cluster: clusterParam(p),
-      weight: p.float('weight', 1),
-      healthy: p.bool('healthy', true),
-      enabled: enabledParam(p, true),
-      ephemeral: p.bool('ephemeral', true),
-      metadata: p.metadata() ?? {},
-    }, originOf(request, p.str('username')));
+    registry.registerInstance(registrationOf(p, serviceRefV1(p)), originOf(request, p.str('username')));
     return 'ok';
   });
 
@@ -33,10 +23,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.put('/v1/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.updateInstance({
-      ...serviceRefV1(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
-      weight: p.float('weight', 1), enabled: enabledParam(p, true), metadata: p.metadata(),
-    }, originOf(request, p.str('username')));
+    registry.updateInstance(overlayEditOf(p, serviceRefV1(p)), originOf(request, p.str('username')));
     return 'ok';
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_NAMESPACE, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName, type ServiceRef } from '@cairn/core';
+import { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_NAMESPACE, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName, type EditInstance, type RegisterInstance, type ServiceRef } from '@cairn/core';
 import type { Params } from '../params.js';
 
 /** The v1 service reference: `serviceName` may carry its group (`group@@name`), which then wins over `groupName`. */
@@ -16,4 +16,27 @@ export function clusterParam(p: Params): string {
 /** `enabled`, with the npm client's spelling `enable` as an alias. */
 export function enabledParam(p: Params, fallback: boolean): boolean {
   return p.bool('enabled') ?? p.bool('enable') ?? fallback;
+}
+
+/** A registration's fields, the same in v1 and v2 (only the service reference is read differently). */
+export function registrationOf(p: Params, ref: ServiceRef): RegisterInstance {
+  return {
+    ...ref,
+    ip: p.required('ip'),
+    port: p.requiredInt('port'),
+    cluster: clusterParam(p),
+    weight: p.float('weight', 1),
+    healthy: p.bool('healthy', true),
+    enabled: enabledParam(p, true),
+    ephemeral: p.bool('ephemeral', true),
+    metadata: p.metadata() ?? {},
+  };
+}
+
+/** PUT semantics (v1 and v2): the whole operator overlay; an omitted weight is 1 and an omitted enabled is true. */
+export function overlayEditOf(p: Params, ref: ServiceRef): EditInstance {
+  return {
+    ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
+    weight: p.float('weight', 1), enabled: enabledParam(p, true), metadata: p.metadata(),
+  };
 }

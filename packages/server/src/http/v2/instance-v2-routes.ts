@@ -6,7 +6,7 @@ import { Params } from '../params.js';
 import { v2Ok } from '../reply-errors.js';
 import { parseBeat } from '../v1/instance-routes.js';
 import { applyMetadataBatch, batchOf } from '../v1/metadata-batch-routes.js';
-import { clusterParam, enabledParam } from '../v1/wire-params.js';
+import { clusterParam, overlayEditOf, registrationOf } from '../v1/wire-params.js';
 import { serviceRefGroupedOrBare, serviceRefV2 } from './v2-params.js';
 
 /** `/v2/ns/instance*`: the v1 instance commands with a separate `groupName` and the `{code,message,data}` wrapper. */
@@ -26,17 +26,7 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v2/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.registerInstance({
-      ...serviceRefV2(p),
-      ip: p.required('ip'),
-      port: p.requiredInt('port'),
-      cluster: clusterParam(p),
-      weight: p.float('weight', 1),
-      healthy: p.bool('healthy', true),
-      enabled: enabledParam(p, true),
-      ephemeral: p.bool('ephemeral', true),
-      metadata: p.metadata() ?? {},
-    }, originOf(request, p.str('username')));
+    registry.registerInstance(registrationOf(p, serviceRefV2(p)), originOf(request, p.str('username')));
     return v2Ok('ok');
   });
 
@@ -49,10 +39,7 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   // Like v1: an operator overlay (enabled, weight, metadata) that wins over registered values; omitted weight is 1.
   app.put('/v2/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.updateInstance({
-      ...serviceRefV2(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
-      weight: p.float('weight', 1), enabled: enabledParam(p, true), metadata: p.metadata(),
-    }, originOf(request, p.str('username')));
+    registry.updateInstance(overlayEditOf(p, serviceRefV2(p)), originOf(request, p.str('username')));
     return v2Ok('ok');
   });
 
