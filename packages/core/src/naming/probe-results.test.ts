@@ -158,3 +158,11 @@ test('a persistent instance registered unhealthy is unhealthy since its registra
   assert.equal(instanceAt(registry)?.healthy, false);
   assert.deepEqual(causesOf(registry), ['INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED']);
 });
+
+test('a NONE checker on another cluster does not unlock manual marks for a probed instance', () => {
+  const { registry } = setup();
+  registry.updateCluster({ ...ORDERS, cluster: 'manual', healthChecker: { type: 'NONE' }, checkPort: 80, useInstancePortForCheck: true }, CLIENT);
+  assert.throws(() => registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, cluster: 'manual', healthy: false }, OPERATOR), { code: 'INSTANCE_NOT_FOUND' });
+  assert.throws(() => registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: false }, OPERATOR), { code: 'HEALTH_CHECK_ACTIVE' });
+  assert.equal(instanceAt(registry)?.healthy, true);
+});

@@ -148,8 +148,12 @@ export class Registry {
   /** Manual health marking: only persistent instances whose cluster's checker is NONE. */
   markHealth(target: InstanceTarget & { healthy: boolean }, origin: Origin): void {
     const service = this.requireService(target);
-    const cluster = target.cluster ?? 'DEFAULT';
     const instance = service.instances.get(addressKey(target.ip, target.port));
+    if (instance && target.cluster !== undefined && target.cluster !== instance.cluster) {
+      throw new DomainError('INSTANCE_NOT_FOUND', `instance ${target.ip}:${target.port} is in cluster ${instance.cluster}, not ${target.cluster}`);
+    }
+    // The instance's own cluster decides: a NONE checker on another cluster must not unlock a probed instance.
+    const cluster = instance?.cluster ?? target.cluster ?? 'DEFAULT';
     const checker = service.clusters.get(cluster)?.healthChecker.type ?? 'TCP';
     if (!instance || instance.ephemeral || checker !== 'NONE') {
       throw new DomainError('HEALTH_CHECK_ACTIVE', `health check is still working, service: ${groupedName(service.group, service.name)}, cluster: ${cluster}`);
