@@ -18,7 +18,7 @@ import { metadataBatchRoutes } from './http/v1/metadata-batch-routes.js';
 import { namespaceRoutes } from './http/v1/namespace-routes.js';
 import { operatorRoutes } from './http/v1/operator-routes.js';
 import { serviceRoutes } from './http/v1/service-routes.js';
-import { createSwitches } from './http/v1/switch-domain.js';
+import { createSwitches, RegistrationDefaults } from './http/v1/switch-domain.js';
 import { namingV2Routes } from './http/v2/naming-v2-routes.js';
 import { namespaceV2Routes } from './http/v2/namespace-v2-routes.js';
 import { createLogger } from './logging.js';
@@ -77,8 +77,9 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     concurrency: options.probeConcurrency, enabled: options.healthCheckEnabled,
     firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
   }, log);
-  const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, options.pushEnabled, probes);
-  const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, startedAt: Date.now() };
+  const registrationDefaults = new RegistrationDefaults();
+  const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
+  const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, registrationDefaults, startedAt: Date.now() };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,

@@ -3,7 +3,7 @@ import type { ResolvedOptions } from '../config/options.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { UdpPush } from '../push/udp-push.js';
 import type { ServiceInfoCache } from './service-info.js';
-import type { SwitchDomain } from './v1/switch-domain.js';
+import type { RegistrationDefaults, SwitchDomain } from './v1/switch-domain.js';
 
 /** What route modules get: the wired parts of one server. No module-level state anywhere. */
 export interface AppContext {
@@ -14,5 +14,7 @@ export interface AppContext {
   readonly metrics: Metrics;
   readonly serviceInfo: ServiceInfoCache;
   readonly switches: SwitchDomain;
+  /** Defaults a switch can change at run time (`defaultInstanceEphemeral`). */
+  readonly registrationDefaults: RegistrationDefaults;
   readonly startedAt: number;
 }

@@ -58,6 +58,9 @@ export class UdpPush {
   private sweeper: NodeJS.Timeout | undefined;
   private lastRefTime = 0;
   private count = 0;
+  /** The `pushEnabled` switch: starts from the setting, can change at run time. */
+  private enabled: boolean;
+  private started = false;
   readonly stats: PushStats = { sent: 0, acked: 0, retried: 0, failed: 0 };
 
   constructor(
@@ -66,11 +69,26 @@ export class UdpPush {
     private readonly settings: PushSettings,
     private readonly log: Logger,
   ) {
+    this.enabled = settings.enabled;
     registry.services.onChange((service) => this.onServiceChanged(service));
   }
 
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Turns pushing on or off at run time; turned off, no subscriber is added and nothing is sent. */
+  async setEnabled(on: boolean): Promise<void> {
+    this.enabled = on;
+    if (on && this.started && !this.socket) await this.openSocket();
+  }
+
   async start(): Promise<void> {
-    if (!this.settings.enabled) return;
+    this.started = true;
+    if (this.enabled) await this.openSocket();
+  }
+
+  private async openSocket(): Promise<void> {
     const socket = dgram.createSocket(this.settings.bindHost.includes(':') ? 'udp6' : 'udp4');
     socket.on('message', (msg, rinfo) => this.onAck(msg, rinfo.port));
     socket.on('error', (err) => this.log.warn({ err }, 'udp push socket error'));
@@ -86,6 +104,7 @@ export class UdpPush {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     if (this.sweeper) clearInterval(this.sweeper);
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
@@ -96,7 +115,7 @@ export class UdpPush {
 
   /** Called on every list call that carries a UDP port: registers or refreshes the subscriber. */
   subscribe(sub: Subscription): SubscribeOutcome {
-    if (!this.settings.enabled) return 'disabled';
+    if (!this.enabled) return 'disabled';
     const family = isIP(sub.clientIP);
     if (family === 0 || !Number.isInteger(sub.udpPort) || sub.udpPort < 1 || sub.udpPort > 65535) return 'not-an-ip';
     if (!this.canReach(sub.clientIP, family)) return 'unreachable';
@@ -136,7 +155,7 @@ export class UdpPush {
 
   private onServiceChanged(service: Service): void {
     const subs = this.byService.get(service.key);
-    if (!subs || !this.socket) return;
+    if (!subs || !this.socket || !this.enabled) return;
     for (const sub of subs.values()) {
       if (!this.isLive(sub)) continue;
       // This runs inside a registry command: a failed push must never fail the registration that caused it.

@@ -11,7 +11,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v1/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.registerInstance(registrationOf(p, serviceRefV1(p)), originOf(request, p.str('username')));
+    registry.registerInstance(registrationOf(p, serviceRefV1(p), ctx.registrationDefaults.ephemeral), originOf(request, p.str('username')));
     return 'ok';
   });
 

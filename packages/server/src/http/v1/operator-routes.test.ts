@@ -50,16 +50,33 @@ describe('/v1/ns/operator', () => {
 
   it('updates a switch and says when the server does not apply it', async () => {
     assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'distroThreshold', value: '0.9' })).text, 'ok');
-    assert.equal((await call(ts.url, 'PUT', '/v1/ns/ops/switches', { entry: 'defaultInstanceEphemeral', value: 'false' })).text, 'ok');
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/ops/switches', { entry: 'clientBeatInterval', value: '6000' })).text, 'ok');
     assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'pushVersion', type: 'java', value: '1.2.0' })).text, 'ok');
     assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches?entry=overriddenServerStatus&value=')).status, 200);
     const res = (await call(ts.url, 'GET', '/v1/ns/ops/switches')).json();
     assert.equal(res.distroThreshold, 0.9);
-    assert.equal(res.defaultInstanceEphemeral, false);
+    assert.equal(res.clientBeatInterval, 6000);
     assert.equal(res.pushJavaVersion, '1.2.0');
     assert.equal(res.overriddenServerStatus, null);
-    assert.deepEqual(res.notInEffect, ['defaultInstanceEphemeral']);
+    assert.deepEqual(res.notInEffect, ['clientBeatInterval']);
+    await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'clientBeatInterval', value: '4000' });
+    assert.deepEqual((await call(ts.url, 'GET', '/v1/ns/operator/switches')).json().notInEffect, []);
+  });
+
+  it('applies defaultInstanceEphemeral and pushEnabled at once', async () => {
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'defaultInstanceEphemeral', value: 'false' })).status, 200);
+    assert.equal((await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'sw-kind', ip: '127.0.0.1', port: '81' })).status, 200);
+    assert.equal((await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=sw-kind')).json().hosts[0].ephemeral, false);
     await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'defaultInstanceEphemeral', value: 'true' });
+    assert.equal((await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'sw-kind2', ip: '127.0.0.1', port: '81' })).status, 200);
+    assert.equal((await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=sw-kind2')).json().hosts[0].ephemeral, true);
+
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'pushEnabled', value: 'false' })).status, 200);
+    await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=sw-kind2&udpPort=40001&clientIP=127.0.0.1');
+    assert.equal(ts.server.ctx.push.subscribers({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'sw-kind2' }).length, 0);
+    assert.equal((await call(ts.url, 'PUT', '/v1/ns/operator/switches', { entry: 'pushEnabled', value: 'true' })).status, 200);
+    await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=sw-kind2&udpPort=40001&clientIP=127.0.0.1');
+    assert.equal(ts.server.ctx.push.subscribers({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'sw-kind2' }).length, 1);
     assert.deepEqual((await call(ts.url, 'GET', '/v1/ns/operator/switches')).json().notInEffect, []);
   });
 

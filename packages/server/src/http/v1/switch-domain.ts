@@ -170,9 +170,24 @@ export interface HealthCheckSwitch {
 }
 
 /** A server's switches, starting from the settings it really runs with. */
-export function createSwitches(lifecycleBeatIntervalMs: () => number, pushEnabled: boolean, healthChecks: HealthCheckSwitch): SwitchDomain {
+/** The push service as the `pushEnabled` switch sees it. */
+export interface PushSwitch {
+  readonly isEnabled: boolean;
+  setEnabled(on: boolean): Promise<void>;
+}
+
+/** What `defaultInstanceEphemeral` sets: the kind of a registration that does not say. */
+export class RegistrationDefaults {
+  ephemeral = true;
+}
+
+export function createSwitches(lifecycleBeatIntervalMs: () => number, push: PushSwitch, healthChecks: HealthCheckSwitch, defaults: RegistrationDefaults): SwitchDomain {
   return new SwitchDomain(() => ({
     clientBeatInterval: lifecycleBeatIntervalMs(), defaultPushCacheMillis: CACHE_MILLIS,
-    pushEnabled, healthCheckEnabled: healthChecks.enabled, defaultInstanceEphemeral: true,
-  }), { healthCheckEnabled: (on) => healthChecks.setEnabled(on) });
+    pushEnabled: push.isEnabled, healthCheckEnabled: healthChecks.enabled, defaultInstanceEphemeral: defaults.ephemeral,
+  }), {
+    healthCheckEnabled: (on) => healthChecks.setEnabled(on),
+    pushEnabled: (on) => void push.setEnabled(on),
+    defaultInstanceEphemeral: (on) => { defaults.ephemeral = on; },
+  });
 }

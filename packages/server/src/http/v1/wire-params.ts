@@ -19,7 +19,7 @@ export function enabledParam(p: Params, fallback: boolean): boolean {
 }
 
 /** A registration's fields, the same in v1 and v2 (only the service reference is read differently). */
-export function registrationOf(p: Params, ref: ServiceRef): RegisterInstance {
+export function registrationOf(p: Params, ref: ServiceRef, defaultEphemeral: boolean): RegisterInstance {
   return {
     ...ref,
     ip: p.required('ip'),
@@ -28,7 +28,7 @@ export function registrationOf(p: Params, ref: ServiceRef): RegisterInstance {
     weight: p.float('weight', 1),
     healthy: p.bool('healthy', true),
     enabled: enabledParam(p, true),
-    ephemeral: p.bool('ephemeral', true),
+    ephemeral: p.bool('ephemeral', defaultEphemeral),
     metadata: p.metadata() ?? {},
   };
 }

@@ -26,7 +26,7 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v2/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.registerInstance(registrationOf(p, serviceRefV2(p)), originOf(request, p.str('username')));
+    registry.registerInstance(registrationOf(p, serviceRefV2(p), ctx.registrationDefaults.ephemeral), originOf(request, p.str('username')));
     return v2Ok('ok');
   });
 
