@@ -58,3 +58,20 @@ test('PATCH of an instance that does not exist is refused', () => {
   assert.throws(() => registry.patchInstance({ ...edit, port: 9999, enabled: false }, OPERATOR), { code: 'INSTANCE_NOT_FOUND' });
   assert.throws(() => registry.patchInstance({ ...edit, name: 'nope', enabled: false }, OPERATOR), { code: 'SERVICE_NOT_FOUND' });
 });
+
+test('preserved.* timeouts set by an operator win over the registered ones, and are checked like a registration', () => {
+  const { time, registry } = newRegistry();
+  registry.registerInstance(registration(), CLIENT);
+  registry.patchInstance({ ...edit, metadata: { 'preserved.heart.beat.timeout': '30000', 'preserved.ip.delete.timeout': '60000' } }, OPERATOR);
+  time.advance(29_999);
+  assert.equal(instanceAt(registry)?.healthy, true, 'the overlay timeout of 30 s applies, not the default 15 s');
+  time.advance(1);
+  assert.equal(instanceAt(registry)?.healthy, false);
+  assert.throws(
+    () => registry.patchInstance({ ...edit, metadata: { 'preserved.heart.beat.timeout': '1000' } }, OPERATOR),
+    { code: 'INVALID_PARAM', field: 'metadata' },
+  );
+  // A re-registration keeps the operator's timeouts.
+  registry.registerInstance(registration(), CLIENT);
+  assert.equal(instanceAt(registry)?.timing.timeoutMs, 30_000);
+});

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors.js';
+import { DomainError, invalidParam } from '../errors.js';
 import { Journal, type JournalSettings, DEFAULT_JOURNAL, type Evidence } from '../journal/journal.js';
 import type { Cause } from '../journal/causes.js';
 import type { Alarm, Clock } from '../time/clock.js';
@@ -120,6 +120,7 @@ export class Registry {
     validateCluster(cmd.cluster);
     if (cmd.weight !== undefined) validateWeight(cmd.weight);
     if (cmd.metadata) validateMetadata(cmd.metadata);
+    this.checkOverlayTiming(service, cmd, cmd.metadata);
     const key = overlayKey(cmd.ip, cmd.port, cmd.cluster);
     service.overlays.set(key, { enabled: cmd.enabled ?? true, weight: cmd.weight ?? 1, metadata: cmd.metadata, updatedAt: this.now() });
     this.afterEdit(service, cmd, origin);
@@ -136,6 +137,7 @@ export class Registry {
     if (cmd.metadata) validateMetadata(cmd.metadata);
     const key = overlayKey(cmd.ip, cmd.port, cmd.cluster);
     const previous = service.overlays.get(key);
+    this.checkOverlayTiming(service, cmd, cmd.metadata ?? previous?.metadata);
     service.overlays.set(key, {
       enabled: cmd.enabled ?? previous?.enabled,
       weight: cmd.weight ?? previous?.weight,
@@ -222,7 +224,8 @@ export class Registry {
     service.kind ??= cmd.ephemeral ? 'ephemeral' : 'persistent';
     const key = addressKey(cmd.ip, cmd.port);
     const existing = service.instances.get(key);
-    const timing = resolveTiming(cmd.metadata, this.lifecycle);
+    const overlayMetadata = service.overlays.get(overlayKey(cmd.ip, cmd.port, cmd.cluster))?.metadata;
+    const timing = resolveTiming(overlayMetadata ? { ...cmd.metadata, ...overlayMetadata } : cmd.metadata, this.lifecycle);
     if (existing) {
       const wasHealthy = existing.healthy;
       existing.cluster = cmd.cluster;
@@ -316,12 +319,32 @@ export class Registry {
   }
 
   private afterEdit(service: Service, cmd: EditInstance, origin: Origin): void {
+    this.applyOverlayTiming(service, cmd.ip, cmd.port);
     this.journal.append({
       at: this.now(), cause: 'INSTANCE_EDITED', namespace: service.namespace, group: service.group, service: service.name,
       cluster: cmd.cluster, ip: cmd.ip, port: cmd.port,
       evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, user: origin.user ?? null, via: origin.via }) as Evidence,
     });
     this.services.changed(service);
+  }
+
+  /** The `preserved.*` timeouts an overlay sets must be consistent with the instance's interval, as at registration. */
+  private checkOverlayTiming(service: Service, cmd: EditInstance, overlayMetadata: Record<string, string> | undefined): void {
+    const instance = service.instances.get(addressKey(cmd.ip, cmd.port));
+    if (!instance || !overlayMetadata || instance.cluster !== cmd.cluster) return;
+    const timing = resolveTiming({ ...instance.metadata, ...overlayMetadata }, this.lifecycle);
+    if (timing.timeoutMs < timing.intervalMs || timing.deleteTimeoutMs < timing.intervalMs) {
+      throw invalidParam('metadata', `Param 'metadata': heart beat timeout (${timing.timeoutMs} ms) and ip delete timeout (${timing.deleteTimeoutMs} ms) must each be at least the heart beat interval (${timing.intervalMs} ms).`);
+    }
+  }
+
+  /** Operator metadata wins over registered metadata for the `preserved.*` timeouts too (Nacos reads the overlay first). */
+  private applyOverlayTiming(service: Service, ip: string, port: number): void {
+    const instance = service.instances.get(addressKey(ip, port));
+    if (!instance) return;
+    const overlay = service.overlays.get(overlayKey(ip, port, instance.cluster));
+    instance.timing = resolveTiming(overlay?.metadata ? { ...instance.metadata, ...overlay.metadata } : instance.metadata, this.lifecycle);
+    this.deadlines.schedule(service, instance);
   }
 
   private setHealth(instance: Instance, healthy: boolean): void {
