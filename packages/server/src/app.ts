@@ -3,7 +3,7 @@ import { openNamingStore } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
-import type { ResolvedOptions } from './config/options.js';
+import { isLoopbackHost, type ResolvedOptions } from './config/options.js';
 import type { AppContext } from './http/context.js';
 import { journalRoutes } from './http/cairn/journal-routes.js';
 import { consoleStatic } from './http/console-static.js';
@@ -63,7 +63,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const serviceInfo = new ServiceInfoCache(registry);
   const push = new UdpPush(registry, serviceInfo, {
     enabled: options.pushEnabled, ackTimeoutMs: options.pushAckTimeoutMs, retries: options.pushRetries,
-    subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopback(options.host) ? loopbackOf(options.host) : '0.0.0.0',
+    subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopbackHost(options.host) ? loopbackOf(options.host) : '0.0.0.0',
   }, log);
   const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
   const namespaces = new Namespaces(clock);
@@ -143,10 +143,6 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       alarm.cancel();
     },
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function loopbackOf(host: string): string {

@@ -1,4 +1,4 @@
-import { describeOptions, envName, flagName, OptionsError, resolveOptions, SETTINGS } from '../config/options.js';
+import { describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS } from '../config/options.js';
 
 export const START_USAGE = `Usage: cairn start [options]
 
@@ -26,6 +26,9 @@ export async function start(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`Cairn starting with:\n${describeOptions(options)}\n`);
+  if (!isLoopbackHost(options.host)) {
+    process.stderr.write(`cairn: WARNING: listening on ${options.host} without authentication (--allow-unauthenticated): anyone who reaches this port can register, delete and read everything\n`);
+  }
   // Loaded here, not at the top: the other commands are clients and should not pay for the whole server.
   const { createServer } = await import('../app.js');
   const server = await createServer({ options });

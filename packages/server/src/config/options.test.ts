@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_OPTIONS, envName, flagName, OptionsError, resolveOptions } from './options.js';
+import { DEFAULT_OPTIONS, envName, flagName, isLoopbackHost, OptionsError, resolveOptions } from './options.js';
 
 test('defaults are the documented Nacos-compatible ones', () => {
   const o = resolveOptions();
@@ -41,4 +41,13 @@ test('the caller\'s object is not changed', () => {
   resolveOptions(explicit);
   assert.deepEqual(explicit, { port: 1234 });
   assert.equal(DEFAULT_OPTIONS.port, 8848);
+});
+
+test('listening beyond loopback needs an explicit --allow-unauthenticated (there is no auth yet)', () => {
+  assert.throws(() => resolveOptions({}, ['--host', '0.0.0.0']), /no authentication yet.*--allow-unauthenticated true/);
+  assert.equal(resolveOptions({}, ['--host', '0.0.0.0', '--allow-unauthenticated', 'true']).host, '0.0.0.0');
+  assert.equal(resolveOptions({}, ['--host', '127.0.0.2']).host, '127.0.0.2');
+  assert.equal(resolveOptions({}, ['--host', '::1']).host, '::1');
+  assert.equal(isLoopbackHost('localhost'), true);
+  assert.equal(isLoopbackHost('127.evil.example'), false);
 });

@@ -26,6 +26,8 @@ export interface ResolvedOptions {
   readonly probeIntervalMs: number;
   readonly probeTimeoutMs: number;
   readonly probeConcurrency: number;
+  /** Listening beyond loopback without authentication must be asked for explicitly (Cairn has no auth yet). */
+  readonly allowUnauthenticated: boolean;
 }
 
 export type Options = Partial<ResolvedOptions>;
@@ -56,6 +58,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'probeIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'time between two probes of a persistent instance (±10%)' },
   { key: 'probeTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'timeout of one health probe' },
   { key: 'probeConcurrency', kind: 'int', min: 1, max: 10_000, help: 'health probes in flight at most' },
+  { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback although Cairn has no authentication yet' },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -81,6 +84,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   probeIntervalMs: 5_000,
   probeTimeoutMs: 500,
   probeConcurrency: 64,
+  allowUnauthenticated: false,
 });
 
 export class OptionsError extends Error {}
@@ -107,6 +111,11 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
   const resolved = out as unknown as ResolvedOptions;
   if (resolved.beatTimeoutMs < resolved.beatIntervalMs || resolved.deleteTimeoutMs < resolved.beatTimeoutMs) {
     throw new OptionsError('beatTimeoutMs must be at least beatIntervalMs, and deleteTimeoutMs at least beatTimeoutMs');
+  }
+  // Nacos ships with auth off and is then open to anyone who can reach it; Cairn refuses that unless asked.
+  if (!isLoopbackHost(resolved.host) && !resolved.allowUnauthenticated) {
+    throw new OptionsError(`--host ${resolved.host} would expose the registry to the network, and Cairn has no authentication yet: `
+      + 'listen on 127.0.0.1 (the default), or accept the risk with --allow-unauthenticated true');
   }
   return Object.freeze(resolved);
 }
@@ -170,4 +179,9 @@ export function describeOptions(options: ResolvedOptions): string {
 /** `scheme://user:secret@host` → `scheme://user:***@host`. */
 export function maskSecret(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@]*@/i, '$1:***@');
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
