@@ -23,7 +23,7 @@ export function consoleStatic(app: FastifyInstance, contextPath: string, dir = d
 
   app.get(contextPath === '' ? '/' : `${contextPath}/`, sendIndex);
   app.get(`${contextPath}/index.html`, sendIndex);
-  if (contextPath !== '') app.get(contextPath, (request, reply) => reply.redirect(`${contextPath}/`));
+  if (contextPath !== '') app.get(contextPath, (_request, reply) => reply.redirect(`${contextPath}/`));
   for (const page of SPA_PAGES) {
     app.get(`${contextPath}/${page}`, sendIndex);
     app.get(`${contextPath}/${page}/*`, sendIndex);
