@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium (apt-get install chromium); no browser download, as DEVELOPERS.md describes. */
+/** Debian's Chromium (apt-get install chromium): playwright-core drives it and downloads no browser of its own. */
 export const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
 
 // The background-networking flags keep Chromium from calling out: this machine's network is closed.

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
 import { ProbeScheduler } from './probe-scheduler.js';
 
-// A real server on a random port, a scheduler on its registry as the lead wires it, and a client speaking HTTP.
+// A real server on a random port, a scheduler on its registry as app.ts wires it, and a client speaking HTTP.
 let ts: TestServer;
 let scheduler: ProbeScheduler;
 let upPort = 0;
