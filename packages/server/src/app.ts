@@ -1,6 +1,6 @@
 import { Namespaces, Registry, type Alarm, type Clock } from '@cairn/core';
 import { openNamingStore } from '@cairn/storage';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { isLoopbackHost, type ResolvedOptions } from './config/options.js';
@@ -87,6 +87,13 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
+    // Errors before routing (a malformed %-escape in the path) answer in the shape of the API that was asked.
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const message = `malformed request: ${error.message}`;
+      if (request.url.includes('/v2/')) void reply.code(400).send({ code: 20002, message: 'parameter validate error', data: message });
+      else void reply.code(400).type('text/plain; charset=utf-8').send(message);
+    },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

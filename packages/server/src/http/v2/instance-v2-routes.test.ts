@@ -119,6 +119,16 @@ describe('naming v2 instance routes', () => {
     assert.equal(res.json().code, 21008);
   });
 
+  it('a malformed %-escape in the path is a 400 in the v2 shape, and in plain text on v1', async () => {
+    const v2 = await call(ts.url, 'GET', '/v2/ns/instance/statuses/%ZZ');
+    assert.equal(v2.status, 400);
+    assert.equal(v2.json().code, 20002);
+    assert.match(v2.json().data, /malformed request/);
+    const v1 = await call(ts.url, 'GET', '/v1/ns/instance/list%ZZ');
+    assert.equal(v1.status, 400);
+    assert.match(v1.text, /^malformed request/);
+  });
+
   it('beat answers the raw v1 beat JSON and statuses the raw ips list', async () => {
     const unknown = await call(ts.url, 'PUT', '/v2/ns/instance/beat', { serviceName: 'beats', ip: '10.0.0.2', port: '7000' });
     assert.equal(unknown.status, 200);
