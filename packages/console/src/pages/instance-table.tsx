@@ -62,10 +62,10 @@ export function InstanceTable({ service, instances, probes, onChanged }: Props) 
                     <span className={`badge ${state}`}>{STATE_LABEL[state]}</span>
                     {!i.enabled && !i.healthy && <span className="badge unhealthy">unhealthy</span>}
                   </td>
-                  <td>{i.ephemeral ? 'ephemeral' : 'persistent'}</td>
-                  <td className="num">{formatWeight(i.weight)}</td>
-                  <td className="meta">{metadataInline(i.metadata) || '—'}</td>
-                  <td>{i.ephemeral ? (i.lastBeatAt === undefined ? '—' : formatAge(i.lastBeatAt, now)) : probeText(probes.get(key), now)}</td>
+                  <td data-label="Kind">{i.ephemeral ? 'ephemeral' : 'persistent'}</td>
+                  <td className="num" data-label="Weight">{formatWeight(i.weight)}</td>
+                  <td className="meta" data-label="Metadata">{metadataInline(i.metadata) || '—'}</td>
+                  <td data-label={i.ephemeral ? 'Last beat' : 'Last probe'}>{i.ephemeral ? (i.lastBeatAt === undefined ? '—' : formatAge(i.lastBeatAt, now)) : probeText(probes.get(key), now)}</td>
                   <td className="row-actions">
                     <button onClick={() => toggle(i)}>{i.enabled ? 'Take offline' : 'Bring online'}</button>
                     <button onClick={() => setDialog({ kind: 'edit', instance: i })}>Edit</button>
