@@ -44,7 +44,9 @@ export function explainPersistent(registry: Registry, service: Service, instance
 
 function unhealthyCause(registry: Registry, service: Service, instance: Instance, probe: ProbeSummary): string {
   const since = instance.unhealthySince;
-  const cause = since === undefined ? undefined : lastHealthEvent(registry, service, instance, since, since);
+  // The flip is journaled right after `unhealthySince` is set, by the same clock: allow the millisecond that may
+  // pass in between (a real clock ticks; a test's fake clock does not).
+  const cause = since === undefined ? undefined : lastHealthEvent(registry, service, instance, since, since + FLIP_TOLERANCE_MS);
   if (since === undefined || !cause) {
     return since === undefined ? 'Unhealthy.' : `Unhealthy since ${clockTime(since)} (its last known health, kept across a restart).`;
   }
@@ -79,6 +81,8 @@ function currentProbing(probe: ProbeSummary, healthy: boolean): string {
 }
 
 /** The latest event within [since, until] that set the instance's health. */
+const FLIP_TOLERANCE_MS = 1_000;
+
 function lastHealthEvent(registry: Registry, service: Service, instance: Instance, since: number, until: number | undefined): JournalEvent | undefined {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, since, until };
   return registry.journal.query(filter, 1, 200, registry.now()).events.find((e) =>
