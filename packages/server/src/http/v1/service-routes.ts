@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
 import { Params } from '../params.js';
 import { pageOf, pageParams } from './paging.js';
-import { checkerJson, clusterNames, ephemeralOf, selectorJson, selectorParam, serviceNotFound, sortedServices } from './service-views.js';
+import { checkerJson, clusterNames, ephemeralOf, selectorJson, selectorParam, serviceDefinitionOf, serviceNotFound, sortedServices } from './service-views.js';
 import { serviceRefV1 } from './wire-params.js';
 
 /** Longest `expr` accepted by `/service/names`: it is a user-supplied regular expression. */
@@ -21,13 +21,7 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/v1/ns/service', async (request) => {
     const p = Params.from(request);
-    const ephemeral = p.bool('ephemeral');
-    registry.createService(serviceRefV1(p), {
-      protectThreshold: p.float('protectThreshold', 0),
-      metadata: p.metadata(),
-      selector: selectorParam(p),
-      kind: ephemeral === undefined ? undefined : ephemeral ? 'ephemeral' : 'persistent',
-    }, originOf(request, p.str('username')));
+    registry.createService(serviceRefV1(p), serviceDefinitionOf(p), originOf(request, p.str('username')));
     return 'ok';
   });
 

@@ -1,4 +1,4 @@
-import { DomainError, groupedName, invalidParam, isEnabled, type HealthChecker, type Selector, type Service, type ServiceRef } from '@cairn/core';
+import { DomainError, groupedName, invalidParam, isEnabled, type HealthChecker, type Selector, type Service, type ServiceDefinition, type ServiceRef } from '@cairn/core';
 import type { Params } from '../params.js';
 
 /** Nacos's default checker per type: what `/health/checkers` lists and what a cluster without settings shows. */
@@ -93,4 +93,15 @@ export function serviceNotFound(ref: ServiceRef): DomainError {
 /** Services in a stable order: namespace, group, name. */
 export function sortedServices(services: Iterable<Service>): Service[] {
   return [...services].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.group.localeCompare(b.group) || a.name.localeCompare(b.name));
+}
+
+/** The service definition a create request carries, v1 and v2 alike; the kind is fixed only when `ephemeral` is given. */
+export function serviceDefinitionOf(p: Params): ServiceDefinition {
+  const ephemeral = p.bool('ephemeral');
+  return {
+    protectThreshold: p.float('protectThreshold', 0),
+    metadata: p.metadata(),
+    selector: selectorParam(p),
+    kind: ephemeral === undefined ? undefined : ephemeral ? 'ephemeral' : 'persistent',
+  };
 }

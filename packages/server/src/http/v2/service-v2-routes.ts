@@ -4,7 +4,8 @@ import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
 import { Params } from '../params.js';
 import { v2Ok } from '../reply-errors.js';
-import { page, pageParams, selectorParam, serviceRefV2 } from './v2-params.js';
+import { selectorParam, serviceDefinitionOf } from '../v1/service-views.js';
+import { page, pageParams, serviceRefV2 } from './v2-params.js';
 
 /** The checker Nacos assumes for a cluster nobody configured. */
 const DEFAULT_CHECKER: HealthChecker = { type: 'TCP' };
@@ -17,13 +18,7 @@ export function serviceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   // it (quirk 3). Cairn fixes the kind only when `ephemeral` is given and otherwise lets the first instance decide.
   app.post('/v2/ns/service', async (request) => {
     const p = Params.from(request);
-    const ephemeral = p.bool('ephemeral');
-    registry.createService(serviceRefV2(p), {
-      protectThreshold: p.float('protectThreshold', 0),
-      metadata: p.metadata(),
-      selector: selectorParam(p),
-      kind: ephemeral === undefined ? undefined : ephemeral ? 'ephemeral' : 'persistent',
-    }, originOf(request, p.str('username')));
+    registry.createService(serviceRefV2(p), serviceDefinitionOf(p), originOf(request, p.str('username')));
     return v2Ok('ok');
   });
 

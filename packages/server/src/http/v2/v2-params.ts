@@ -1,6 +1,6 @@
 import {
   DEFAULT_GROUP, DEFAULT_NAMESPACE, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
-  type Selector, type ServiceRef,
+  type ServiceRef,
 } from '@cairn/core';
 import type { Params } from '../params.js';
 
@@ -39,35 +39,4 @@ export function pageParams(p: Params, defaults?: { pageNo: number; pageSize: num
 export function page<T>(items: readonly T[], paging: { pageNo: number; pageSize: number }): T[] {
   const start = (paging.pageNo - 1) * paging.pageSize;
   return items.slice(start, start + paging.pageSize);
-}
-
-/** `selector`: JSON `{"type":"none"|"label","expression":...}`, which clients often send URL-encoded once more. */
-export function selectorParam(p: Params): Selector | undefined {
-  const raw = p.str('selector');
-  if (raw === undefined) return undefined;
-  const parsed = parseJson(raw) ?? parseJson(safeDecode(raw));
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw invalidParam('selector', "Param 'selector' must be a JSON object like {\"type\":\"none\"}.");
-  }
-  const { type, expression } = parsed as Record<string, unknown>;
-  if (type !== 'none' && type !== 'label') throw invalidParam('selector', "Param 'selector' must have type 'none' or 'label'.");
-  if (expression !== undefined && typeof expression !== 'string') throw invalidParam('selector', "Param 'selector' has an 'expression' that is not a string.");
-  return type === 'label' ? { type, expression: expression ?? '' } : { type };
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
