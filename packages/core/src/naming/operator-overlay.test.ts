@@ -75,3 +75,12 @@ test('preserved.* timeouts set by an operator win over the registered ones, and 
   registry.registerInstance(registration(), CLIENT);
   assert.equal(instanceAt(registry)?.timing.timeoutMs, 30_000);
 });
+
+test('instanceView shows the overlay and refuses another cluster', () => {
+  const { registry } = newRegistry();
+  registry.registerInstance(registration(), CLIENT);
+  registry.patchInstance({ ...edit, weight: 7 }, OPERATOR);
+  assert.equal(registry.instanceView(ORDERS, '10.0.0.7', 8080, 'DEFAULT').weight, 7);
+  assert.throws(() => registry.instanceView(ORDERS, '10.0.0.7', 8080, 'east'), { code: 'INSTANCE_NOT_FOUND' });
+  assert.throws(() => registry.instanceView(ORDERS, '10.0.0.8', 8080, 'DEFAULT'), { code: 'INSTANCE_NOT_FOUND' });
+});

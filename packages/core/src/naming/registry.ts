@@ -6,9 +6,9 @@ import { newBeatStats, recordBeat, meanGapMs } from './beat-stats.js';
 import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
 import type { Beat, BeatResult, ClusterDefinition, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
 import { InstanceDeadlines } from './instance-deadlines.js';
-import { overlayKey, queryService, type InstanceQuery } from './instance-view.js';
+import { overlayKey, queryService, toView, type InstanceQuery } from './instance-view.js';
 import { DEFAULT_LIFECYCLE, type LifecycleSettings, resolveTiming } from './lifecycle-settings.js';
-import type { Instance, Origin, Service, ServiceQueryResult } from './model.js';
+import type { Instance, InstanceView, Origin, Service, ServiceQueryResult } from './model.js';
 import { addressKey, groupedName, type ServiceRef } from './names.js';
 import { checkRegistration } from './registration-rules.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
@@ -67,13 +67,14 @@ export class Registry {
   }
 
   registerInstance(cmd: RegisterInstance, origin: Origin): Instance {
+    const service = this.services.get(cmd);
     try {
-      checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), this.services.get(cmd));
+      checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), service);
     } catch (error) {
       if (error instanceof DomainError) this.rejectRegistration(cmd, origin, error);
       throw error;
     }
-    return this.upsert(cmd, origin, 'INSTANCE_REGISTERED');
+    return this.upsert(cmd, origin, 'INSTANCE_REGISTERED', {}, service);
   }
 
   deregisterInstance(target: InstanceTarget, origin: Origin): boolean {
@@ -90,7 +91,7 @@ export class Registry {
     const instance = service?.instances.get(addressKey(cmd.ip, cmd.port));
     if (!instance || !instance.ephemeral) {
       if (!cmd.body) return this.unknownBeat(cmd, origin);
-      const recreated = this.recreateFromBeat(cmd, origin);
+      const recreated = this.recreateFromBeat(cmd, origin, service);
       return { code: 10200, clientBeatIntervalMs: recreated.timing.intervalMs, recreated: true };
     }
     const now = this.now();
@@ -207,6 +208,15 @@ export class Registry {
     return queryService(this.services.get(ref), query);
   }
 
+  /** One instance as consumers see it (overlay applied), in the given cluster; INSTANCE_NOT_FOUND otherwise. */
+  instanceView(ref: ServiceRef, ip: string, port: number, cluster: string): InstanceView {
+    const found = this.findInstance(ref, ip, port);
+    if (!found || found.instance.cluster !== cluster) {
+      throw new DomainError('INSTANCE_NOT_FOUND', `no matched ip found! ${ip}:${port} in cluster ${cluster} of service ${groupedName(ref.group, ref.name)}`);
+    }
+    return toView(found.service, found.instance);
+  }
+
   findInstance(ref: ServiceRef, ip: string, port: number): { service: Service; instance: Instance } | undefined {
     const service = this.services.get(ref);
     const instance = service?.instances.get(addressKey(ip, port));
@@ -218,9 +228,10 @@ export class Registry {
     return this.removals.recent(instanceKey(ref, ip, port), this.now());
   }
 
-  private upsert(cmd: RegisterInstance, origin: Origin, cause: Cause, extra: Evidence = {}): Instance {
+  /** `found` is the service the caller already looked up, so the hot registration path looks it up once. */
+  private upsert(cmd: RegisterInstance, origin: Origin, cause: Cause, extra: Evidence = {}, found?: Service): Instance {
     const now = this.now();
-    const service = this.services.getOrCreate(cmd);
+    const service = found ?? this.services.getOrCreate(cmd);
     service.kind ??= cmd.ephemeral ? 'ephemeral' : 'persistent';
     const key = addressKey(cmd.ip, cmd.port);
     const existing = service.instances.get(key);
@@ -262,13 +273,13 @@ export class Registry {
     return instance;
   }
 
-  private recreateFromBeat(cmd: Beat, origin: Origin): Instance {
+  private recreateFromBeat(cmd: Beat, origin: Origin, service: Service | undefined): Instance {
     const register: RegisterInstance = {
       namespace: cmd.namespace, group: cmd.group, name: cmd.name, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster,
       weight: cmd.body?.weight ?? 1, enabled: true, healthy: true, ephemeral: true, metadata: cmd.body?.metadata ?? {},
     };
     try {
-      checkRegistration(register, resolveTiming(register.metadata, this.lifecycle), this.services.get(register));
+      checkRegistration(register, resolveTiming(register.metadata, this.lifecycle), service);
     } catch (error) {
       // The client repeats the same beat every few seconds: record the refusal once a minute, answer it every time.
       if (error instanceof DomainError && this.rejectedBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), this.now())) {
@@ -276,7 +287,7 @@ export class Registry {
       }
       throw error;
     }
-    return this.upsert(register, origin, 'INSTANCE_RECREATED_FROM_BEAT');
+    return this.upsert(register, origin, 'INSTANCE_RECREATED_FROM_BEAT', {}, service);
   }
 
   private unknownBeat(cmd: Beat, origin: Origin): BeatResult {

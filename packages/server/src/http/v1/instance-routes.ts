@@ -1,4 +1,4 @@
-import { DomainError, invalidParam, toView, type Beat, DEFAULT_CLUSTER } from '@cairn/core';
+import { invalidParam, type Beat, DEFAULT_CLUSTER } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
@@ -42,11 +42,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const ip = p.required('ip');
     const port = p.requiredInt('port');
     const cluster = clusterParam(p);
-    const found = registry.findInstance(ref, ip, port);
-    if (!found || found.instance.cluster !== cluster) {
-      throw new DomainError('INSTANCE_NOT_FOUND', `no matched ip found! ${ip}:${port} in cluster ${cluster}`);
-    }
-    const view = toView(found.service, found.instance);
+    const view = registry.instanceView(ref, ip, port, cluster);
     return {
       service: `${ref.group}@@${ref.name}`, ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
       instanceId: view.instanceId, metadata: view.metadata,

@@ -1,4 +1,4 @@
-import { DomainError, groupedName, missingParam, splitGroupedName, toView, validateNamespaceId, DEFAULT_NAMESPACE, DEFAULT_GROUP } from '@cairn/core';
+import { missingParam, splitGroupedName, validateNamespaceId, DEFAULT_NAMESPACE, DEFAULT_GROUP } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
@@ -60,11 +60,7 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const ip = p.required('ip');
     const port = p.requiredInt('port');
     const cluster = clusterParam(p);
-    const found = registry.findInstance(ref, ip, port);
-    if (!found || found.instance.cluster !== cluster) {
-      throw new DomainError('INSTANCE_NOT_FOUND', `no matched ip found! ${ip}:${port} in cluster ${cluster} of service ${groupedName(ref.group, ref.name)}`);
-    }
-    const view = toView(found.service, found.instance);
+    const view = registry.instanceView(ref, ip, port, cluster);
     return v2Ok({
       serviceName: view.serviceName, ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
       instanceId: view.instanceId, metadata: view.metadata,
