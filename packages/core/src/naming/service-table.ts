@@ -34,6 +34,11 @@ export class ServiceTable {
     return this.byKey.get(serviceKey(ref));
   }
 
+  /** For callers that already built the key (it is part of their own cache key). */
+  getByKey(key: string): Service | undefined {
+    return this.byKey.get(key);
+  }
+
   all(): IterableIterator<Service> {
     return this.byKey.values();
   }

@@ -63,8 +63,9 @@ export class ServiceInfoCache {
 
   /** Host count of the last answer for this request, for metrics and tests. */
   hosts(req: ServiceInfoRequest): CachedHosts {
-    const service = this.registry.services.get(req);
-    const key = `${serviceKey(req)}|${req.clusters}|${req.healthyOnly}`;
+    const serviceKeyed = serviceKey(req);
+    const service = this.registry.services.getByKey(serviceKeyed);
+    const key = `${serviceKeyed}|${req.clusters}|${req.healthyOnly}`;
     const cached = this.cache.get(key);
     const revision = service ? service.revision : -1;
     // Revisions restart at 0 when a removed service is created again, so the entry must be for this very service.
