@@ -9,7 +9,7 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   core: { allow: /^$/, testOnly: /^node:(test|assert\/strict)$/ },
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
-  server: { allow: /^(@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address)$/ },
+  server: { allow: /^(@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
   sdk: { allow: /^(node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e).
   console: { allow: /^(react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
