@@ -1,31 +1,31 @@
-import { Namespaces, Registry, type Alarm, type Clock } from '@cairn/core';
+import { EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type Clock } from '@cairn/core';
 import { openNamingStore } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { isLoopbackHost, type ResolvedOptions } from './config/options.js';
-import type { AppContext } from './http/context.js';
-import { journalRoutes } from './http/cairn/journal-routes.js';
-import { consoleStatic } from './http/console-static.js';
-import { metricsRoutes } from './http/cairn/metrics-routes.js';
-import { replyV1Error, replyV2Error } from './http/reply-errors.js';
-import { installRequestHooks } from './http/request-hooks.js';
-import { ServiceInfoCache } from './http/service-info.js';
-import { catalogRoutes } from './http/v1/catalog-routes.js';
-import { healthRoutes } from './http/v1/health-routes.js';
-import { instanceRoutes } from './http/v1/instance-routes.js';
-import { metadataBatchRoutes } from './http/v1/metadata-batch-routes.js';
-import { namespaceRoutes } from './http/v1/namespace-routes.js';
-import { operatorRoutes } from './http/v1/operator-routes.js';
-import { serviceRoutes } from './http/v1/service-routes.js';
-import { createSwitches, RegistrationDefaults } from './http/v1/switch-domain.js';
-import { namingV2Routes } from './http/v2/naming-v2-routes.js';
-import { namespaceV2Routes } from './http/v2/namespace-v2-routes.js';
+import type { AppContext } from './transports/http/context.js';
+import { journalRoutes } from './transports/http/cairn/journal-routes.js';
+import { consoleStatic } from './transports/http/console/console-static.js';
+import { metricsRoutes } from './transports/http/cairn/metrics-routes.js';
+import { replyV1Error, replyV2Error } from './transports/http/reply-errors.js';
+import { installRequestHooks } from './transports/http/request-hooks.js';
+import { ServiceInfoCache } from './wire/service-info.js';
+import { catalogRoutes } from './transports/http/naming/v1/catalog-routes.js';
+import { healthRoutes } from './transports/http/naming/v1/health-routes.js';
+import { instanceRoutes } from './transports/http/naming/v1/instance-routes.js';
+import { metadataBatchRoutes } from './transports/http/naming/v1/metadata-batch-routes.js';
+import { namespaceRoutes } from './transports/http/console/v1/namespace-routes.js';
+import { operatorRoutes } from './transports/http/naming/v1/operator-routes.js';
+import { serviceRoutes } from './transports/http/naming/v1/service-routes.js';
+import { createSwitches, RegistrationDefaults } from './transports/http/naming/switch-domain.js';
+import { namingV2Routes } from './transports/http/naming/v2/naming-v2-routes.js';
+import { namespaceV2Routes } from './transports/http/console/v2/namespace-v2-routes.js';
 import { createLogger } from './logging.js';
 import { ProbeScheduler } from './health/probe-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
 import { NamingPersistence } from './persistence/naming-persistence.js';
-import { UdpPush } from './push/udp-push.js';
+import { UdpPush } from './push/udp/udp-push.js';
 import { SystemTime } from './time/system-time.js';
 
 export interface ServerParts {
@@ -52,34 +52,39 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const clock = parts.clock ?? time;
   const alarm = parts.alarm ?? time;
   const log = parts.logger ?? createLogger(options.logLevel);
+  // A failing subscriber (a bug) is logged; the command that published has already changed state and answers.
+  const bus = new EventBus<CairnEvent>((err, event) => log.error({ err, event: event.type }, 'event subscriber failed'));
+  // The journal subscribes first: whatever else follows an event, the event is recorded.
+  const journal = new Journal({ maxEvents: options.journalMaxEvents, maxAgeMs: options.journalMaxAgeMs });
+  recordDomainEvents(journal, bus);
   const registry = new Registry({
-    clock, alarm,
+    clock, alarm, events: bus,
     lifecycle: {
       beatIntervalMs: options.beatIntervalMs, beatTimeoutMs: options.beatTimeoutMs, deleteTimeoutMs: options.deleteTimeoutMs,
       expireInstances: options.expireInstances, emptyServiceTtlMs: options.emptyServiceTtlMs,
     },
-    journal: { maxEvents: options.journalMaxEvents, maxAgeMs: options.journalMaxAgeMs },
   });
   const serviceInfo = new ServiceInfoCache(registry);
-  const push = new UdpPush(registry, serviceInfo, {
+  const push = new UdpPush(registry, bus, serviceInfo, {
     enabled: options.pushEnabled, ackTimeoutMs: options.pushAckTimeoutMs, retries: options.pushRetries,
     subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopbackHost(options.host) ? loopbackOf(options.host) : '0.0.0.0',
   }, log);
-  const metrics = new Metrics(registry, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
-  const namespaces = new Namespaces(clock);
+  const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
+  const namespaces = new Namespaces(clock, bus);
   const store = await openNamingStore(options.db, options.dataDir);
-  const persistence = new NamingPersistence(store, registry, namespaces, options.journalMaxAgeMs, options.journalMaxEvents, log);
+  const persistence = new NamingPersistence(store, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
-  log.info(restored, 'restored from storage');
+  journal.restore(restored.journal);
+  log.info(restored.counts, 'restored from storage');
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
-  const probes = new ProbeScheduler(registry, {
+  const probes = new ProbeScheduler(registry, bus, {
     intervalMs: options.probeIntervalMs, timeoutMs: options.probeTimeoutMs,
     concurrency: options.probeConcurrency, enabled: options.healthCheckEnabled,
     firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
   }, log);
   const registrationDefaults = new RegistrationDefaults();
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
-  const ctx: AppContext = { options, registry, namespaces, push, metrics, serviceInfo, switches, registrationDefaults, startedAt: Date.now() };
+  const ctx: AppContext = { options, registry, journal, events: bus, persistence, namespaces, push, metrics, serviceInfo, switches, registrationDefaults, startedAt: Date.now() };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -110,7 +115,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   });
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
-  installRequestHooks(app, metrics, persistence);
+  installRequestHooks(app, metrics, persistence, options.storeWaitMs);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
   });

@@ -1,11 +1,11 @@
-import { CAUSES, ERROR_CODES, FakeTime, Registry } from '@cairn/core';
+import { CAUSES, ERROR_CODES, EventBus, FakeTime, Registry, type CairnEvent } from '@cairn/core';
 import { repoRoot } from '@cairn/testkit';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_OPTIONS, envName, flagName, SETTINGS } from './config/options.js';
-import { ERROR_TABLE, NACOS_CODE_TEXT } from './http/error-table.js';
+import { ERROR_TABLE, NACOS_CODE_TEXT } from './transports/http/error-table.js';
 import { Metrics } from './metrics/metrics.js';
 
 // The docs are read from the repository, found above this compiled file (packages/server/dist/…).
@@ -67,7 +67,7 @@ test('docs/errors.md lists every error code with the status and Nacos code of th
 
 test('docs/operations.md lists every cairn_* metric with its type', async () => {
   const time = new FakeTime();
-  const metrics = new Metrics(new Registry({ clock: time, alarm: time }), { subscribers: () => 0, pushStats: () => ({ sent: 0, acked: 0, retried: 0, failed: 0 }) });
+  const metrics = new Metrics(new Registry({ clock: time, alarm: time }), { size: 0 }, new EventBus<CairnEvent>(), { subscribers: () => 0, pushStats: () => ({ sent: 0, acked: 0, retried: 0, failed: 0 }) });
   const exported = new Map((await metrics.registry.getMetricsAsJSON())
     .filter((m) => m.name.startsWith('cairn_'))
     .map((m) => [m.name, String(m.type)]));

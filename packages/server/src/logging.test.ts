@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { createServer } from './app.js';
 import { resolveOptions } from './config/options.js';
-import { replyV1Error } from './http/reply-errors.js';
+import { replyV1Error } from './transports/http/reply-errors.js';
 import { createLogger, redactSecrets } from './logging.js';
 
 const SECRETS = ['s3cr3t', 't0k3n'];

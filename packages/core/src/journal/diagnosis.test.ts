@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, OPERATOR, ORDERS, beat, beatEvery, newRegistry, registration } from '../testing/registry-fixture.js';
+import { BEATER, CLIENT, OPERATOR, ORDERS, beat, beatEvery, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
 import { diagnose } from './diagnosis.js';
 
 // T0 is 10:00:00 UTC; the fixture's client is 10.0.0.7 with agent Nacos-Java-Client:v1.4.1.
@@ -10,7 +10,7 @@ test('an expired instance: removed after 30 s without a heartbeat, with the last
   registry.registerInstance(registration(), CLIENT);
   beatEvery(time, registry, 5_000, 60_000); // last beat at 10:01:00
   time.advance(30_000);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'absent');
   assert.equal(d.instance, null);
   assert.equal(d.lastTransition?.cause, 'INSTANCE_EXPIRED');
@@ -25,7 +25,7 @@ test('an expired instance that never beat says so instead of quoting a cadence',
   const { time, registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   time.advance(30_000);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.match(d.explanation, /registered 10:00:00 from 10\.0\.0\.7/);
   assert.match(d.explanation, /never beat after registering/);
 });
@@ -35,7 +35,7 @@ test('an unhealthy instance: since when, after how long, and when it will be rem
   registry.registerInstance(registration(), CLIENT);
   beatEvery(time, registry, 5_000, 60_000);
   time.advance(20_000);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'unhealthy');
   assert.match(d.explanation, /^Unhealthy since 10:01:15 after 15 s without a heartbeat; last beat 10:01:00 from 10\.0\.0\.7/);
   assert.match(d.explanation, /every 5\.0 s/);
@@ -51,7 +51,7 @@ test('deleted by request and re-created by its still-beating client', () => {
   registry.deregisterInstance(beat(), { ip: '192.168.1.20', via: 'DELETE /nacos/v1/ns/instance', user: 'ops' });
   time.advance(4_500);
   registry.beat(beat({ body: { weight: 1, metadata: {} } }), BEATER);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
   assert.match(d.explanation, /was deleted by DELETE \/nacos\/v1\/ns\/instance from 192\.168\.1\.20/);
   assert.match(d.explanation, /re-created 4\.5 s later, at 10:00:24/);
@@ -67,7 +67,7 @@ test('a healthy client with repeated large gaps in the last hour is pausing', ()
   beatEvery(time, registry, 5_000, 30_000);
   time.advance(9_000);
   registry.beat(beat(), BEATER);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
   assert.match(d.explanation, /^Healthy: last beat 0 s ago from 10\.0\.0\.7/);
   assert.match(d.explanation, /Largest gap 12\.0 s over the last hour \(2 late beats, expected every 5 s\)/);
@@ -83,7 +83,7 @@ test('a single late beat is reported as a hint, not as a pausing client', () => 
   time.advance(12_000);
   registry.beat(beat(), BEATER);
   beatEvery(time, registry, 5_000, 30_000);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.match(d.explanation, /One beat arrived late in the last hour \(gap 12\.0 s, expected every 5 s\)/);
   assert.doesNotMatch(d.explanation, /pausing/);
 });
@@ -91,7 +91,7 @@ test('a single late beat is reported as a hint, not as a pausing client', () => 
 test('a registered instance that has not beaten yet says so', () => {
   const { registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
   assert.match(d.explanation, /^Healthy: registered 0 s ago from .*, no heartbeat yet \(the first is due within 5 s; unhealthy after 15 s without one\)\./);
 });
@@ -100,7 +100,7 @@ test('a steady healthy client is not called pausing', () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   beatEvery(time, registry, 5_000, 60_000);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.doesNotMatch(d.explanation, /pausing/);
 });
 
@@ -108,7 +108,7 @@ test('disabled by an operator', () => {
   const { registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   registry.patchInstance({ ...ORDERS, ip: '10.0.0.7', port: 8080, cluster: 'DEFAULT', enabled: false }, OPERATOR);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'disabled');
   assert.match(d.explanation, /^Taken offline by an operator at 10:00:00 \(PATCH \/nacos\/v1\/ns\/instance from 192\.168\.1\.20\)/);
   assert.equal(d.instance?.enabled, false);
@@ -118,7 +118,7 @@ test('a refused registration explains the refusal', () => {
   const { registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   assert.throws(() => registry.registerInstance(registration({ ip: '10.0.0.9', ephemeral: false }), CLIENT));
-  const d = diagnose(registry, ORDERS, '10.0.0.9', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.9', 8080);
   assert.equal(d.state, 'absent');
   assert.match(d.explanation, /^Its last registration, at 10:00:00 from 10\.0\.0\.7, was refused: /);
   assert.match(d.explanation, /ephemeral service/);
@@ -128,7 +128,7 @@ test('a refusal after a good registration is mentioned beside the live state', (
   const { registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   assert.throws(() => registry.registerInstance(registration({ ephemeral: false }), CLIENT));
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
   assert.match(d.explanation, /A later registration at 10:00:00 from 10\.0\.0\.7 was refused: .*persistent instance/);
 });
@@ -136,7 +136,7 @@ test('a refusal after a good registration is mentioned beside the live state', (
 test('never seen here but registered in another namespace: a wrong-namespace hint', () => {
   const { registry } = newRegistry();
   registry.registerInstance(registration({ namespace: 'dev' }), CLIENT);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'unknown');
   assert.deepEqual(d.seenElsewhere.map((s) => [s.namespace, s.group, s.service]), [['dev', 'DEFAULT_GROUP', 'orders']]);
   assert.match(d.explanation, /registered in namespace 'dev', group 'DEFAULT_GROUP', service 'orders'/);
@@ -145,7 +145,7 @@ test('never seen here but registered in another namespace: a wrong-namespace hin
 
 test('never seen anywhere', () => {
   const { registry } = newRegistry();
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'unknown');
   assert.deepEqual(d.seenElsewhere, []);
   assert.match(d.explanation, /^No event for 10\.0\.0\.7:8080 in public\/DEFAULT_GROUP\/orders/);
@@ -156,7 +156,7 @@ test('beats without data for a lost instance: the client must register again', (
   registry.registerInstance(registration(), CLIENT);
   time.advance(30_000);
   registry.beat(beat(), BEATER);
-  const d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'absent');
   assert.match(d.explanation, /Heartbeats from 10\.0\.0\.7 \(Nacos-Java-Client:v1\.4\.1\) still arrive/);
   assert.match(d.explanation, /It left the registry at 10:00:30 \(INSTANCE_EXPIRED\)/);

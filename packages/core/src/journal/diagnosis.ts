@@ -1,8 +1,18 @@
 import { maxGapLastHourMs, meanGapMs } from '../naming/beat-stats.js';
 import { toView } from '../naming/instance-view.js';
-import type { Instance, InstanceView, Service } from '../naming/model.js';
+import type { InstanceView } from '../naming/model.js';
+import type { ReadonlyInstance, ReadonlyService } from '../naming/readonly-model.js';
 import type { ServiceRef } from '../naming/names.js';
 import type { Registry } from '../naming/registry.js';
+import type { Journal } from './journal.js';
+
+/** What a diagnosis reads: the registry's read side and the journal, which the server keeps apart. */
+export type DiagnosisSources = Pick<Registry, 'now' | 'findInstance' | 'lifecycle' | 'probeRule'> & { readonly journal: Journal };
+
+/** The sources of a diagnosis from the two parts a server wires. */
+export function diagnosisSources(registry: Registry, journal: Journal): DiagnosisSources {
+  return { now: () => registry.now(), findInstance: (ref, ip, port) => registry.findInstance(ref, ip, port), lifecycle: registry.lifecycle, probeRule: registry.probeRule, journal };
+}
 import type { Cause } from './causes.js';
 import { clockTime, measuredSeconds, seconds } from './format.js';
 import { explainPersistent, probeSummary, type ProbeSummary } from './persistent-diagnosis.js';
@@ -41,7 +51,7 @@ function isTransition(e: JournalEvent): boolean {
 }
 
 /** Answers "why is this instance (not) there?" from the live registry and the journal. */
-export function diagnose(registry: Registry, ref: ServiceRef, ip: string, port: number): Diagnosis {
+export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string, port: number): Diagnosis {
   const now = registry.now();
   const found = registry.findInstance(ref, ip, port);
   const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 50, now).events;
@@ -69,12 +79,12 @@ export function diagnose(registry: Registry, ref: ServiceRef, ip: string, port: 
   };
 }
 
-function beatSummary(instance: Instance, now: number): NonNullable<Diagnosis['beats']> {
+function beatSummary(instance: ReadonlyInstance, now: number): NonNullable<Diagnosis['beats']> {
   const b = instance.beats;
   return { count: b.count, lastGapMs: b.lastGapMs, meanGapMs: Math.round(meanGapMs(b)), maxGapMs: b.maxGapMs, maxGapLastHourMs: maxGapLastHourMs(b, now), lateBeats: b.lateCount };
 }
 
-function explainPresent(registry: Registry, service: Service, instance: Instance, view: InstanceView, events: JournalEvent[], now: number): string {
+function explainPresent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, view: InstanceView, events: JournalEvent[], now: number): string {
   const parts: string[] = [];
   if (!view.enabled) {
     const edit = events.find((e) => e.cause === 'INSTANCE_EDITED' && e.evidence.enabled === false);
@@ -147,7 +157,7 @@ function explainNeverSeen(ref: ServiceRef, ip: string, port: number, seen: Diagn
   return `No event for ${ip}:${port} in ${where} within the journal window: the client never reached this server with this service, or used another address, port, namespace or credentials (rejected requests are logged by the server).`;
 }
 
-function elsewhere(registry: Registry, ref: ServiceRef, ip: string, port: number, now: number): Diagnosis['seenElsewhere'] {
+function elsewhere(registry: DiagnosisSources, ref: ServiceRef, ip: string, port: number, now: number): Diagnosis['seenElsewhere'] {
   const seen = new Map<string, Diagnosis['seenElsewhere'][number]>();
   for (const e of registry.journal.query({ ip, port }, 1, 200, now).events) {
     if (e.namespace === ref.namespace && e.group === ref.group && e.service === ref.name) continue;

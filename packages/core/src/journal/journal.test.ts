@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CairnEvent } from '../domain-events.js';
+import { EventBus } from '../shared/event-bus.js';
+import { recordDomainEvents } from './record-domain-events.js';
 import type { Cause } from './causes.js';
 import { Journal, type NewJournalEvent } from './journal.js';
 
@@ -77,10 +80,18 @@ test('query pages: pageNo from 1, total counts every match', () => {
   assert.deepEqual(journal.query({}, 0, 2).events.map((e) => e.port), [25, 24], 'a page number below 1 reads as the first page');
 });
 
-test('listeners hear every appended event with its sequence number', () => {
-  const journal = new Journal({ maxEvents: 2, maxAgeMs: 1_000 });
-  const heard: number[] = [];
-  journal.onAppend((e) => heard.push(e.seq));
-  for (let i = 0; i < 3; i++) journal.append(event(i));
-  assert.deepEqual(heard, [1, 2, 3]);
+test('the journal records instance and service events from the bus, and stops when unsubscribed', () => {
+  const journal = new Journal({ maxEvents: 10, maxAgeMs: 60_000 });
+  const bus = new EventBus<CairnEvent>();
+  const stop = recordDomainEvents(journal, bus);
+  const at = 1_000;
+  bus.publish({ type: 'instance', at, cause: 'INSTANCE_REGISTERED', namespace: 'public', group: 'G', service: 's', cluster: 'DEFAULT', ip: '10.0.0.1', port: 80, ephemeral: true, healthy: true, evidence: { by: '10.0.0.1' } });
+  bus.publish({ type: 'service', at, cause: 'SERVICE_CREATED', namespace: 'public', group: 'G', service: 's', evidence: {} });
+  bus.publish({ type: 'namespace', namespace: { id: 'dev', name: 'dev', description: '', createdAt: at }, removed: false });
+  assert.deepEqual(journal.query({}, 1, 10, at).events.map((e) => [e.seq, e.cause]), [[2, 'SERVICE_CREATED'], [1, 'INSTANCE_REGISTERED']]);
+  assert.equal(journal.query({}, 1, 10, at).events[1].evidence.by, '10.0.0.1');
+  stop();
+  assert.equal(bus.listenerCount('instance'), 0);
+  bus.publish({ type: 'service', at, cause: 'SERVICE_REMOVED', namespace: 'public', group: 'G', service: 's', evidence: {} });
+  assert.equal(journal.size, 2);
 });

@@ -43,7 +43,11 @@ export interface JournalPage {
   events: JournalEvent[];
 }
 
-/** A ring buffer of events, bounded by count and age; old events fall off the back. */
+/**
+ * The audit record of what happened to instances and services: a ring buffer bounded by count and age, where old
+ * events fall off the back. It is fed from the event bus (`recordDomainEvents`) and read by the events API and
+ * the diagnosis.
+ */
 export class Journal {
   // Grows up to `capacity` instead of being allocated up front: a large bound costs nothing until it is used.
   private readonly ring: (JournalEvent | undefined)[] = [];
@@ -51,7 +55,6 @@ export class Journal {
   private head = 0; // index of the oldest event
   private length = 0;
   private nextSeq = 1;
-  private readonly listeners: ((e: JournalEvent) => void)[] = [];
 
   constructor(private readonly settings: JournalSettings) {
     this.capacity = Math.max(1, Math.floor(settings.maxEvents));
@@ -61,19 +64,14 @@ export class Journal {
     return this.length;
   }
 
-  onAppend(listener: (e: JournalEvent) => void): void {
-    this.listeners.push(listener);
-  }
-
+  /** Records one event. The journal is an audit record: it tells nobody; what follows a change listens to the bus. */
   append(event: NewJournalEvent): JournalEvent {
-    const full = this.store(event);
-    for (const listener of this.listeners) listener(full);
-    return full;
+    return this.store(event);
   }
 
   /**
-   * Puts back events loaded from storage at start (oldest first), without telling listeners: they were counted
-   * and stored when they happened. Their old sequence numbers are replaced by fresh ones, in the same order.
+   * Puts back events loaded from storage at start (oldest first). Their old sequence numbers are replaced by
+   * fresh ones, in the same order.
    */
   restore(events: readonly NewJournalEvent[]): void {
     for (const { seq: _seq, ...event } of events as readonly JournalEvent[]) this.store(event);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Origin } from '../naming/model.js';
 import type { ProbeResult } from '../naming/probe-results.js';
-import { CLIENT, ORDERS, newRegistry, registration } from '../testing/registry-fixture.js';
+import { CLIENT, ORDERS, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
 import { diagnose } from './diagnosis.js';
 
 // T0 is 10:00:00 UTC; the persistent instance is 10.0.0.7:8080 in public/DEFAULT_GROUP/orders.
@@ -15,7 +15,7 @@ function persistentRegistry() {
   const fixture = newRegistry();
   fixture.registry.registerInstance(registration({ ephemeral: false }), CLIENT);
   const probe = (r: ProbeResult) => fixture.registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, r);
-  const diagnosis = () => diagnose(fixture.registry, ORDERS, '10.0.0.7', 8080);
+  const diagnosis = () => diagnose(sourcesOf(fixture.registry), ORDERS, '10.0.0.7', 8080);
   return { ...fixture, probe, diagnosis };
 }
 
@@ -103,19 +103,23 @@ test('registered unhealthy, and an HTTP checker on the check port', () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration({ ephemeral: false, healthy: false }), CLIENT);
   registry.updateCluster({ ...ORDERS, cluster: 'DEFAULT', healthChecker: { type: 'HTTP', path: '/health' }, checkPort: 9090, useInstancePortForCheck: false }, CLIENT);
-  let d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  let d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.match(d.explanation, /^Registered with healthy=false at 10:00:00 from 10\.0\.0\.7\. Not probed yet by this server \(HTTP to 10\.0\.0\.7:9090\/health;/);
   time.advance(5_000);
   registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, { ok: true, failNow: false, probe: 'HTTP', target: '10.0.0.7:9090/health', status: 200, durationMs: 4 });
-  d = diagnose(registry, ORDERS, '10.0.0.7', 8080);
+  d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.match(d.explanation, /The last HTTP probe to 10\.0\.0\.7:9090\/health passed at 10:00:05 in 4 ms \(1 of 3 passes in a row needed to turn healthy\)\.$/);
 });
 
 test('an unhealthy instance with no event for its state (restored at start) says it kept its last known health', () => {
   const { registry } = newRegistry();
-  registry.registerInstance(registration({ ephemeral: false }), CLIENT);
-  const instance = registry.findInstance(ORDERS, '10.0.0.7', 8080)!.instance;
-  instance.healthy = false;
-  instance.unhealthySince = Date.UTC(2026, 0, 1, 9, 30, 0);
-  assert.match(diagnose(registry, ORDERS, '10.0.0.7', 8080).explanation, /^Unhealthy since 09:30:00 \(its last known health, kept across a restart\)\. Not probed yet/);
+  registry.restore({
+    services: [], overlays: [],
+    instances: [{
+      namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7', port: 8080, cluster: 'DEFAULT', weight: 1,
+      enabled: true, healthy: false, metadata: {}, instanceId: '10.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders',
+      registeredAt: Date.UTC(2026, 0, 1, 9, 0, 0), lastHealthChangeAt: Date.UTC(2026, 0, 1, 9, 30, 0),
+    }],
+  });
+  assert.match(diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080).explanation, /^Unhealthy since 09:30:00 \(its last known health, kept across a restart\)\. Not probed yet/);
 });

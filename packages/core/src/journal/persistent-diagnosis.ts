@@ -1,6 +1,6 @@
-import type { Instance, Service } from '../naming/model.js';
+import type { ReadonlyInstance, ReadonlyService } from '../naming/readonly-model.js';
 import { describeTarget, probeTargetOf, type ProbeResult } from '../naming/probe-results.js';
-import type { Registry } from '../naming/registry.js';
+import type { DiagnosisSources } from './diagnosis.js';
 import { clockTime, measuredSeconds } from './format.js';
 import type { JournalEvent } from './journal.js';
 
@@ -16,7 +16,7 @@ export interface ProbeSummary {
   last: (ProbeResult & { at: number }) | null;
 }
 
-export function probeSummary(registry: Registry, service: Service, instance: Instance): ProbeSummary {
+export function probeSummary(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance): ProbeSummary {
   const target = probeTargetOf(service, instance);
   const status = instance.probe;
   return {
@@ -30,7 +30,7 @@ export function probeSummary(registry: Registry, service: Service, instance: Ins
  * "Why is this persistent instance (un)healthy?": the probes that flipped it, the operator who marked it, or its
  * stored state, then what the probes say now.
  */
-export function explainPersistent(registry: Registry, service: Service, instance: Instance): string {
+export function explainPersistent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance): string {
   const probe = probeSummary(registry, service, instance);
   if (!instance.healthy) return `${unhealthyCause(registry, service, instance, probe)} ${currentProbing(probe, false)}`.trim();
   const recovered = lastHealthEvent(registry, service, instance, instance.registeredAt, undefined);
@@ -42,7 +42,7 @@ export function explainPersistent(registry: Registry, service: Service, instance
   return `${prefix} ${currentProbing(probe, true)}`.trim();
 }
 
-function unhealthyCause(registry: Registry, service: Service, instance: Instance, probe: ProbeSummary): string {
+function unhealthyCause(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, probe: ProbeSummary): string {
   const since = instance.unhealthySince;
   // The flip is journaled right after `unhealthySince` is set, by the same clock: allow the millisecond that may
   // pass in between (a real clock ticks; a test's fake clock does not).
@@ -83,7 +83,7 @@ function currentProbing(probe: ProbeSummary, healthy: boolean): string {
 /** The latest event within [since, until] that set the instance's health. */
 const FLIP_TOLERANCE_MS = 1_000;
 
-function lastHealthEvent(registry: Registry, service: Service, instance: Instance, since: number, until: number | undefined): JournalEvent | undefined {
+function lastHealthEvent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, since: number, until: number | undefined): JournalEvent | undefined {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, since, until };
   return registry.journal.query(filter, 1, 200, registry.now()).events.find((e) =>
     e.cause === 'HEALTH_MARKED' || e.cause === 'PROBE_RECOVERED' || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true)
@@ -91,7 +91,7 @@ function lastHealthEvent(registry: Registry, service: Service, instance: Instanc
 }
 
 /** The failures that led to a flip: every failure of a healthy instance is journaled, so they are the latest ones. */
-function failuresUpTo(registry: Registry, service: Service, instance: Instance, flip: JournalEvent): JournalEvent[] {
+function failuresUpTo(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, flip: JournalEvent): JournalEvent[] {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, cause: 'PROBE_FAILED' as const, until: flip.at };
   const count = Math.max(1, Number(flip.evidence.consecutive) || 1);
   return registry.journal.query(filter, 1, 200, registry.now()).events.filter((e) => e.seq <= flip.seq).slice(0, count);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, T0, beat, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { BEATER, CLIENT, T0, beat, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 import { GAP_WINDOW_MS, maxGapLastHourMs, meanGapMs, newBeatStats, recordBeat } from './beat-stats.js';
 
 test('beat statistics count beats, the last and largest gap, and late beats (gap above 1.5x the interval)', () => {

@@ -1,5 +1,5 @@
-import type { Alarm, Clock } from '../time/clock.js';
-import { DeadlineQueue } from '../time/deadline-queue.js';
+import type { Alarm, Clock } from '../shared/time/clock.js';
+import { DeadlineQueue } from '../shared/time/deadline-queue.js';
 import type { LifecycleSettings } from './lifecycle-settings.js';
 import type { Instance, Service } from './model.js';
 

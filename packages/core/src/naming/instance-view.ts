@@ -1,4 +1,5 @@
-import type { Instance, InstanceOverlay, InstanceView, Service, ServiceQueryResult } from './model.js';
+import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
+import type { InstanceOverlay, InstanceView, ServiceQueryResult } from './model.js';
 import { groupedName } from './names.js';
 import { reachesProtectThreshold } from './protect-threshold.js';
 
@@ -6,16 +7,16 @@ export function overlayKey(ip: string, port: number, cluster: string): string {
   return `${ip}:${port}:${cluster}`;
 }
 
-export function overlayOf(service: Service, instance: Instance): InstanceOverlay | undefined {
+export function overlayOf(service: ReadonlyService, instance: ReadonlyInstance): InstanceOverlay | undefined {
   return service.overlays.size === 0 ? undefined : service.overlays.get(overlayKey(instance.ip, instance.port, instance.cluster));
 }
 
 /** Effective enabled flag: an operator's overlay wins over what the client registered. */
-export function isEnabled(service: Service, instance: Instance): boolean {
+export function isEnabled(service: ReadonlyService, instance: ReadonlyInstance): boolean {
   return overlayOf(service, instance)?.enabled ?? instance.enabled;
 }
 
-export function toView(service: Service, instance: Instance, forceHealthy = false): InstanceView {
+export function toView(service: ReadonlyService, instance: ReadonlyInstance, forceHealthy = false): InstanceView {
   const overlay = overlayOf(service, instance);
   return {
     instanceId: instance.instanceId,
@@ -46,9 +47,9 @@ export interface InstanceQuery {
  * reported healthy and the answer says so. The share is computed before `healthyOnly` filtering (Nacos computes
  * it after, so with healthyOnly=true its threshold can never trip below 1).
  */
-export function queryService(service: Service | undefined, query: InstanceQuery): ServiceQueryResult {
+export function queryService(service: ReadonlyService | undefined, query: InstanceQuery): ServiceQueryResult {
   if (!service) return { exists: false, hosts: [], reachProtectionThreshold: false, revision: 0 };
-  const usable: Instance[] = [];
+  const usable: ReadonlyInstance[] = [];
   let healthy = 0;
   for (const instance of service.instances.values()) {
     if (query.clusters.length > 0 && !query.clusters.includes(instance.cluster)) continue;
@@ -67,7 +68,7 @@ export function queryService(service: Service | undefined, query: InstanceQuery)
 }
 
 /** Healthy and total counts over enabled instances, for the threshold state kept on the service. */
-export function healthCounts(service: Service): { healthy: number; total: number } {
+export function healthCounts(service: ReadonlyService): { healthy: number; total: number } {
   let healthy = 0;
   let total = 0;
   for (const instance of service.instances.values()) {

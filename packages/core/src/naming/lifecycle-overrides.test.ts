@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from '../errors.js';
-import { BEATER, CLIENT, beat, causesOf, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { DomainError } from '../shared/errors.js';
+import { BEATER, CLIENT, beat, causesOf, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 import { PRESERVED } from './lifecycle-settings.js';
 
 test('preserved.* metadata sets one instance\'s interval, timeout and delete timeout', () => {

@@ -1,6 +1,6 @@
-import { invalidParam } from '../errors.js';
+import { invalidParam } from '../shared/errors.js';
 
-export const DEFAULT_NAMESPACE = 'public';
+export { DEFAULT_NAMESPACE } from '../shared/namespaces.js';
 export const DEFAULT_GROUP = 'DEFAULT_GROUP';
 export const DEFAULT_CLUSTER = 'DEFAULT';
 export const GROUP_SEPARATOR = '@@';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, OPERATOR, ORDERS, beat, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { BEATER, CLIENT, OPERATOR, ORDERS, beat, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 
 const everyCluster = { clusters: [], healthyOnly: false };
 const edit = { ...ORDERS, ip: '10.0.0.7', port: 8080, cluster: 'DEFAULT' };

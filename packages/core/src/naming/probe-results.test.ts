@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLIENT, ORDERS, causesOf, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { CLIENT, ORDERS, causesOf, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 import type { Origin } from './model.js';
 import type { ProbeResult } from './probe-results.js';
 import { probeTargetOf } from './probe-results.js';
@@ -22,7 +22,7 @@ function setup() {
   const fixture = newRegistry();
   fixture.registry.registerInstance(persistent(), CLIENT);
   const changes: number[] = [];
-  fixture.registry.services.onChange((s) => changes.push(s.revision));
+  fixture.bus.on('service-changed', (e) => changes.push(e.service.revision));
   return { ...fixture, changes, probe: (r: ProbeResult) => fixture.registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, r) };
 }
 

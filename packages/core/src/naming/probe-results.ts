@@ -1,5 +1,6 @@
 import type { Evidence } from '../journal/journal.js';
-import type { HealthChecker, Instance, Service } from './model.js';
+import type { HealthChecker, Instance } from './model.js';
+import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 
 /** The probe kinds the server runs; `NONE` clusters are never probed. */
 export type ProbeType = 'TCP' | 'HTTP' | 'MYSQL';
@@ -50,7 +51,7 @@ export interface ProbeTarget {
  * The probe for a persistent instance, from its cluster's health checker (Nacos: a cluster without settings
  * means TCP on the instance port); undefined for ephemeral instances and `NONE` clusters.
  */
-export function probeTargetOf(service: Service, instance: Instance): ProbeTarget | undefined {
+export function probeTargetOf(service: ReadonlyService, instance: ReadonlyInstance): ProbeTarget | undefined {
   if (instance.ephemeral) return undefined;
   const cluster = service.clusters.get(instance.cluster);
   const checker = cluster?.healthChecker ?? { type: 'TCP' };

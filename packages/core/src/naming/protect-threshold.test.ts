@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, ORDERS, beat, causesOf, eventsOf, newRegistry, registration } from '../testing/registry-fixture.js';
+import { BEATER, CLIENT, ORDERS, beat, causesOf, eventsOf, newRegistry, registration } from './testing/registry-fixture.js';
 import { reachesProtectThreshold } from './protect-threshold.js';
 
 const PORTS = [8080, 8081, 8082, 8083];
@@ -35,7 +35,7 @@ test('threshold 0.5 with 1 of 4 healthy returns all 4 as healthy and says so', (
   assert.equal(result.hosts.length, 4);
   assert.ok(result.hosts.every((h) => h.healthy), 'every host reported healthy');
   assert.equal(registry.findInstance(ORDERS, '10.0.0.7', 8081)?.instance.healthy, false, 'the stored state is unchanged');
-  assert.equal(registry.services.get(ORDERS)?.protectionReached, true);
+  assert.equal(registry.service(ORDERS)?.protectionReached, true);
 });
 
 test('healthyOnly=true still trips: the share is computed before the healthyOnly filter', () => {
@@ -77,5 +77,5 @@ test('disabled instances do not count toward the share, and the cluster filter n
   assert.equal(registry.query(ORDERS, { clusters: ['DEFAULT'], healthyOnly: false }).reachProtectionThreshold, false, '1 of 1 in DEFAULT');
   registry.patchInstance({ ...ORDERS, ip: '10.0.0.7', port: 8081, cluster: 'B', enabled: false }, CLIENT);
   assert.equal(registry.query(ORDERS, { clusters: [], healthyOnly: false }).reachProtectionThreshold, false, 'the disabled one is left out');
-  assert.equal(registry.services.get(ORDERS)?.protectionReached, false);
+  assert.equal(registry.service(ORDERS)?.protectionReached, false);
 });

@@ -1,4 +1,4 @@
-import { DomainError, invalidParam } from '../errors.js';
+import { DomainError, invalidParam } from '../shared/errors.js';
 import type { RegisterInstance } from './commands.js';
 import type { InstanceTiming } from './lifecycle-settings.js';
 import type { Service } from './model.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, T0, beat, beatEvery, causesOf, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { BEATER, CLIENT, T0, beat, beatEvery, causesOf, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 
 test('an ephemeral instance without beats turns unhealthy at exactly 15 s and is removed at exactly 30 s', () => {
   const { time, registry } = newRegistry();

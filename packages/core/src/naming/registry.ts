@@ -1,7 +1,9 @@
-import { DomainError, invalidParam } from '../errors.js';
-import { Journal, type JournalSettings, DEFAULT_JOURNAL, type Evidence } from '../journal/journal.js';
+import { DomainError, invalidParam } from '../shared/errors.js';
+import type { Evidence } from '../journal/journal.js';
+import type { EventPublisher } from '../shared/event-bus.js';
 import type { Cause } from '../journal/causes.js';
-import type { Alarm, Clock } from '../time/clock.js';
+import type { Alarm, Clock } from '../shared/time/clock.js';
+import { instanceNotFound, serviceNotFound } from './naming-errors.js';
 import { newBeatStats, recordBeat, meanGapMs } from './beat-stats.js';
 import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
 import type { Beat, BeatResult, ClusterDefinition, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
@@ -9,6 +11,11 @@ import { InstanceDeadlines } from './instance-deadlines.js';
 import { overlayKey, queryService, toView, type InstanceQuery } from './instance-view.js';
 import { DEFAULT_LIFECYCLE, type LifecycleSettings, resolveTiming } from './lifecycle-settings.js';
 import type { Instance, InstanceView, Origin, Service, ServiceQueryResult } from './model.js';
+import type { NamingEvent } from './naming-events.js';
+import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
+import { restoreInstance, restoreOverlay } from './store/restore-records.js';
+import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
+import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, type ServiceRef } from './names.js';
 import { checkRegistration } from './registration-rules.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
@@ -22,8 +29,9 @@ export type { Removal } from './removal-memory.js';
 export interface RegistryOptions {
   clock: Clock;
   alarm: Alarm;
+  /** Where the registry publishes what changed; the server passes its one bus. Tests may leave it out. */
+  events?: EventPublisher<NamingEvent>;
   lifecycle?: Partial<LifecycleSettings>;
-  journal?: Partial<JournalSettings>;
   /** The consecutive-result rule for server-side probes of persistent instances. */
   probes?: Partial<ProbeRuleSettings>;
 }
@@ -35,14 +43,15 @@ export type ProbeVerdict = 'ignored' | 'unchanged' | 'flipped';
 const REPEATED_FAILURE_LOG_EVERY_MS = 60_000;
 
 /**
- * The naming registry: every way in (HTTP v1/v2, expiry, console) goes through these commands, which
- * validate, change state, append to the journal and notify subscribers.
+ * The naming registry: every way in (HTTP v1/v2, expiry, probes, console) goes through these commands, which
+ * validate, change state and publish a domain event for each change. Outside core, state is read through the
+ * read-only views below; nothing outside core holds a mutable service or instance.
  */
 export class Registry {
   readonly lifecycle: Readonly<LifecycleSettings>;
   readonly probeRule: Readonly<ProbeRuleSettings>;
-  readonly journal: Journal;
-  readonly services: ServiceTable;
+  private readonly services: ServiceTable;
+  private readonly events: EventPublisher<NamingEvent>;
   private readonly clock: Clock;
   private readonly deadlines: InstanceDeadlines;
   private readonly removals = new RemovalMemory();
@@ -53,8 +62,8 @@ export class Registry {
     this.clock = options.clock;
     this.lifecycle = Object.freeze({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
     this.probeRule = Object.freeze({ ...DEFAULT_PROBE_RULE, ...options.probes });
-    this.journal = new Journal({ ...DEFAULT_JOURNAL, ...options.journal });
-    this.services = new ServiceTable(this.clock, this.journal, (s) => this.deadlines.scheduleService(s));
+    this.events = options.events ?? { publish: () => undefined };
+    this.services = new ServiceTable(this.clock, this.events, (s) => this.deadlines.scheduleService(s));
     this.deadlines = new InstanceDeadlines(this.clock, options.alarm, this.lifecycle, {
       markUnhealthy: (s, i) => this.onBeatMissed(s, i),
       expire: (s, i) => this.onExpired(s, i),
@@ -64,6 +73,40 @@ export class Registry {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** One service, read-only; undefined if it does not exist. */
+  service(ref: ServiceRef): ReadonlyService | undefined {
+    return this.services.get(ref);
+  }
+
+  /** For callers that already built the service key (it is part of their own cache key). */
+  serviceByKey(key: string): ReadonlyService | undefined {
+    return this.services.getByKey(key);
+  }
+
+  /** One service, read-only; SERVICE_NOT_FOUND if it does not exist. */
+  serviceOrFail(ref: ServiceRef): ReadonlyService {
+    return this.requireService(ref);
+  }
+
+  allServices(): IterableIterator<ReadonlyService> {
+    return this.services.all();
+  }
+
+  servicesIn(namespace: string): ReadonlyService[] {
+    return this.services.inNamespace(namespace);
+  }
+
+  get serviceCount(): number {
+    return this.services.size;
+  }
+
+  /** Puts stored state back at start: definitions, persistent instances, overlays. Publishes nothing. */
+  restore(stored: { services: readonly ServiceSnapshot[]; instances: readonly StoredInstance[]; overlays: readonly StoredOverlay[] }): void {
+    for (const snapshot of stored.services) restoreService(this.services, snapshot);
+    for (const instance of stored.instances) restoreInstance(this.services, this.lifecycle, instance);
+    for (const overlay of stored.overlays) restoreOverlay(this.services, overlay);
   }
 
   registerInstance(cmd: RegisterInstance, origin: Origin): Instance {
@@ -132,7 +175,7 @@ export class Registry {
     const service = this.requireService(cmd);
     const instance = service.instances.get(addressKey(cmd.ip, cmd.port));
     if (!instance || instance.cluster !== cmd.cluster) {
-      throw new DomainError('INSTANCE_NOT_FOUND', `instance ${cmd.ip}:${cmd.port} not found in cluster ${cmd.cluster} of service ${groupedName(cmd.group, cmd.name)}`);
+      throw instanceNotFound(cmd, cmd.ip, cmd.port, cmd.cluster);
     }
     if (cmd.weight !== undefined) validateWeight(cmd.weight);
     if (cmd.metadata) validateMetadata(cmd.metadata);
@@ -153,7 +196,7 @@ export class Registry {
     const service = this.requireService(target);
     const instance = service.instances.get(addressKey(target.ip, target.port));
     if (instance && target.cluster !== undefined && target.cluster !== instance.cluster) {
-      throw new DomainError('INSTANCE_NOT_FOUND', `instance ${target.ip}:${target.port} is in cluster ${instance.cluster}, not ${target.cluster}`);
+      throw instanceNotFound(target, target.ip, target.port, target.cluster);
     }
     // The instance's own cluster decides: a NONE checker on another cluster must not unlock a probed instance.
     const cluster = instance?.cluster ?? target.cluster ?? 'DEFAULT';
@@ -177,7 +220,7 @@ export class Registry {
    *   registry.recordProbeResult(ref, '10.0.0.7', 8080, { ok: false, failNow: true, probe: 'TCP', target: '10.0.0.7:8080', error: 'ECONNREFUSED', durationMs: 1 });
    */
   recordProbeResult(ref: ServiceRef, ip: string, port: number, result: ProbeResult): ProbeVerdict {
-    const found = this.findInstance(ref, ip, port);
+    const found = this.find(ref, ip, port);
     if (!found || found.instance.ephemeral || probeTargetOf(found.service, found.instance)?.type !== result.probe) return 'ignored';
     const { service, instance } = found;
     const step = applyProbeResult(instance, result, this.now(), this.probeRule);
@@ -212,12 +255,16 @@ export class Registry {
   instanceView(ref: ServiceRef, ip: string, port: number, cluster: string): InstanceView {
     const found = this.findInstance(ref, ip, port);
     if (!found || found.instance.cluster !== cluster) {
-      throw new DomainError('INSTANCE_NOT_FOUND', `no matched ip found! ${ip}:${port} in cluster ${cluster} of service ${groupedName(ref.group, ref.name)}`);
+      throw instanceNotFound(ref, ip, port, cluster);
     }
     return toView(found.service, found.instance);
   }
 
-  findInstance(ref: ServiceRef, ip: string, port: number): { service: Service; instance: Instance } | undefined {
+  findInstance(ref: ServiceRef, ip: string, port: number): { service: ReadonlyService; instance: ReadonlyInstance } | undefined {
+    return this.find(ref, ip, port);
+  }
+
+  private find(ref: ServiceRef, ip: string, port: number): { service: Service; instance: Instance } | undefined {
     const service = this.services.get(ref);
     const instance = service?.instances.get(addressKey(ip, port));
     return service && instance ? { service, instance } : undefined;
@@ -293,8 +340,8 @@ export class Registry {
   private unknownBeat(cmd: Beat, origin: Origin): BeatResult {
     const now = this.now();
     if (this.unknownBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), now)) {
-      this.journal.append({
-        at: now, cause: 'BEAT_UNKNOWN_INSTANCE', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
+      this.events.publish({
+        type: 'instance', at: now, cause: 'BEAT_UNKNOWN_INSTANCE', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
         cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: true,
         evidence: { from: origin.ip, agent: origin.agent ?? null, via: origin.via },
       });
@@ -331,8 +378,8 @@ export class Registry {
 
   private afterEdit(service: Service, cmd: EditInstance, origin: Origin): void {
     this.applyOverlayTiming(service, cmd.ip, cmd.port);
-    this.journal.append({
-      at: this.now(), cause: 'INSTANCE_EDITED', namespace: service.namespace, group: service.group, service: service.name,
+    this.events.publish({
+      type: 'instance', at: this.now(), cause: 'INSTANCE_EDITED', namespace: service.namespace, group: service.group, service: service.name,
       cluster: cmd.cluster, ip: cmd.ip, port: cmd.port,
       evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, user: origin.user ?? null, via: origin.via }) as Evidence,
     });
@@ -364,8 +411,8 @@ export class Registry {
   }
 
   private rejectRegistration(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
-    this.journal.append({
-      at: this.now(), cause: 'REGISTRATION_REJECTED', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
+    this.events.publish({
+      type: 'instance', at: this.now(), cause: 'REGISTRATION_REJECTED', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
       cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: cmd.ephemeral,
       evidence: { reason: error.message, code: error.code, field: error.field ?? null, from: origin.ip, agent: origin.agent ?? null, via: origin.via },
     });
@@ -373,13 +420,13 @@ export class Registry {
 
   private requireService(ref: ServiceRef): Service {
     const service = this.services.get(ref);
-    if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service not found: ${groupedName(ref.group, ref.name)}@${ref.namespace}`);
+    if (!service) throw serviceNotFound(ref);
     return service;
   }
 
   private record(cause: Cause, service: Service, instance: Instance, evidence: Evidence): void {
-    this.journal.append({
-      at: this.now(), cause, namespace: service.namespace, group: service.group, service: service.name,
+    this.events.publish({
+      type: 'instance', at: this.now(), cause, namespace: service.namespace, group: service.group, service: service.name,
       cluster: instance.cluster, ip: instance.ip, port: instance.port, ephemeral: instance.ephemeral,
       healthy: instance.healthy, evidence,
     });

@@ -1,4 +1,5 @@
-import { DomainError } from '../errors.js';
+import { serviceNotFound } from './naming-errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { ClusterDefinition, ServiceDefinition } from './commands.js';
 import type { Origin, Service } from './model.js';
 import { groupedName, type ServiceRef } from './names.js';
@@ -33,7 +34,7 @@ export function updateService(services: ServiceTable, service: Service, def: Ser
 
 export function deleteService(services: ServiceTable, ref: ServiceRef, origin: Origin): void {
   const service = services.get(ref);
-  if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service ${groupedName(ref.group, ref.name)} not found!`);
+  if (!service) throw serviceNotFound(ref);
   if (service.instances.size > 0) {
     throw new DomainError('SERVICE_NOT_EMPTY', `Service ${groupedName(ref.group, ref.name)} is not empty, can't be delete. Please unregister instance first`);
   }
@@ -42,7 +43,7 @@ export function deleteService(services: ServiceTable, ref: ServiceRef, origin: O
 
 export function updateCluster(services: ServiceTable, def: ClusterDefinition, origin: Origin): void {
   const service = services.get(def);
-  if (!service) throw new DomainError('SERVICE_NOT_FOUND', `service not found: ${groupedName(def.group, def.name)}`);
+  if (!service) throw serviceNotFound(def);
   validateCluster(def.cluster);
   validatePort(def.checkPort === 0 ? 1 : def.checkPort, 'checkPort');
   service.clusters.set(def.cluster, {

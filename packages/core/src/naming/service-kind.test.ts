@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from '../errors.js';
-import { CLIENT, ORDERS, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { DomainError } from '../shared/errors.js';
+import { CLIENT, ORDERS, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 
 function expectMismatch(error: unknown, kind: string, wanted: string): true {
   assert.ok(error instanceof DomainError);
@@ -32,7 +32,7 @@ test('an ephemeral instance into a persistent service is refused', () => {
   registry.registerInstance(registration({ ephemeral: false }), CLIENT);
   assert.throws(() => registry.registerInstance(registration({ ip: '10.0.0.9' }), CLIENT), (e) => expectMismatch(e, 'persistent', 'ephemeral'));
   assert.equal(eventsOf(registry, { cause: 'REGISTRATION_REJECTED' }).length, 1);
-  assert.equal(registry.services.get(ORDERS)?.instances.size, 1);
+  assert.equal(registry.service(ORDERS)?.instances.size, 1);
 });
 
 test('a service created explicitly as persistent refuses ephemeral instances; one created without a kind takes either', () => {
@@ -42,7 +42,7 @@ test('a service created explicitly as persistent refuses ephemeral instances; on
   const open = { ...ORDERS, name: 'open' };
   registry.createService(open, {}, CLIENT);
   registry.registerInstance(registration({ ...open }), CLIENT);
-  assert.equal(registry.services.get(open)?.kind, 'ephemeral');
+  assert.equal(registry.service(open)?.kind, 'ephemeral');
 });
 
 test('invalid fields are refused with the field named', () => {
@@ -54,5 +54,5 @@ test('invalid fields are refused with the field named', () => {
   // Nacos's parameter checker lets '_' through, but its registration check does not.
   assert.throws(() => registry.registerInstance(registration({ cluster: 'zone_a' }), CLIENT), { code: 'INVALID_PARAM', field: 'clusterName' });
   assert.equal(eventsOf(registry, { cause: 'REGISTRATION_REJECTED' }).length, 5);
-  assert.equal(registry.services.size, 0, 'a refused registration creates no service');
+  assert.equal(registry.serviceCount, 0, 'a refused registration creates no service');
 });

@@ -1,33 +1,28 @@
 import type { Cause } from '../journal/causes.js';
-import type { Evidence, Journal } from '../journal/journal.js';
-import type { Clock } from '../time/clock.js';
+import type { Evidence } from '../journal/journal.js';
+import type { EventPublisher } from '../shared/event-bus.js';
+import type { Clock } from '../shared/time/clock.js';
 import { healthCounts } from './instance-view.js';
 import type { Service } from './model.js';
+import type { NamingEvent } from './naming-events.js';
 import { serviceKey, type ServiceRef } from './names.js';
 import { reachesProtectThreshold } from './protect-threshold.js';
 
-export type ServiceListener = (service: Service) => void;
-
 /**
  * All services, and the bookkeeping every change of one needs: a new revision, the protect-threshold state,
- * emptiness for cleanup, and the listeners (push) that must hear of it.
+ * emptiness for cleanup, and the `service-changed` event that push, caches and persistence follow.
  */
 export class ServiceTable {
   private readonly byKey = new Map<string, Service>();
-  private readonly listeners: ServiceListener[] = [];
 
   constructor(
     private readonly clock: Clock,
-    private readonly journal: Journal,
+    private readonly events: EventPublisher<NamingEvent>,
     private readonly scheduleCleanup: (service: Service) => void,
   ) {}
 
   get size(): number {
     return this.byKey.size;
-  }
-
-  onChange(listener: ServiceListener): void {
-    this.listeners.push(listener);
   }
 
   get(ref: ServiceRef): Service | undefined {
@@ -78,7 +73,7 @@ export class ServiceTable {
     } else {
       service.emptySince = undefined;
     }
-    for (const listener of this.listeners) listener(service);
+    this.events.publish({ type: 'service-changed', service });
   }
 
   /** Called by the cleanup deadline: removes the service if it is still empty and implicit. */
@@ -95,11 +90,11 @@ export class ServiceTable {
     service.removed = true;
     this.recordService(cause, service, evidence);
     service.revision++;
-    for (const listener of this.listeners) listener(service);
+    this.events.publish({ type: 'service-changed', service });
   }
 
   recordService(cause: Cause, service: Service, evidence: Evidence): void {
-    this.journal.append({ at: this.clock.now(), cause, namespace: service.namespace, group: service.group, service: service.name, evidence });
+    this.events.publish({ type: 'service', at: this.clock.now(), cause, namespace: service.namespace, group: service.group, service: service.name, evidence });
   }
 
   private updateProtection(service: Service): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from '../errors.js';
-import { BEATER, CLIENT, beat, eventsOf, instanceAt, newRegistry, registration } from '../testing/registry-fixture.js';
+import { DomainError } from '../shared/errors.js';
+import { BEATER, CLIENT, beat, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 
 test('a beat without body for an unknown instance answers 20404 and is journaled once a minute per address', () => {
   const { time, registry } = newRegistry();

@@ -1,7 +1,8 @@
-import { invalidParam } from '../errors.js';
+import { invalidParam } from '../shared/errors.js';
+
+export { validateNamespaceId } from '../shared/namespaces.js';
 
 // Limits follow Nacos's parameter checker (2.3+), so a name Nacos accepts is accepted here and vice versa.
-const NAMESPACE_ID = /^[\w-]{1,64}$/;
 const GROUP = /^[a-zA-Z0-9_.:-]{1,128}$/;
 const CLUSTER = /^[0-9a-zA-Z_-]{1,64}$/;
 const SERVICE_FORBIDDEN = /[\s\u4e00-\u9fff]/;
@@ -10,13 +11,6 @@ const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a
 const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
 export const MAX_METADATA_CHARS = 1024;
 export const MAX_WEIGHT = 10000;
-
-export function validateNamespaceId(value: string, field = 'namespaceId'): string {
-  if (!NAMESPACE_ID.test(value)) {
-    throw invalidParam(field, `Param '${field}' must be 1-64 letters, digits, '_' or '-', got '${clip(value)}'.`);
-  }
-  return value;
-}
 
 export function validateGroup(value: string, field = 'groupName'): string {
   if (!GROUP.test(value)) {

@@ -141,7 +141,7 @@ test('the real nacos npm client against Cairn', async (t) => {
     assert.equal(res.status, 200);
     assert.equal(ts.server.ctx.registry.findInstance(ref('compat-beats'), '127.0.0.1', 9101), undefined);
     await until('re-created by a beat', () => ts.server.ctx.registry.findInstance(ref('compat-beats'), '127.0.0.1', 9101) !== undefined, 2_000);
-    const events = ts.server.ctx.registry.journal.query({ service: 'compat-beats', cause: 'INSTANCE_RECREATED_FROM_BEAT' });
+    const events = ts.server.ctx.journal.query({ service: 'compat-beats', cause: 'INSTANCE_RECREATED_FROM_BEAT' });
     assert.equal(events.total, 1);
   });
 

@@ -18,6 +18,8 @@ export interface ResolvedOptions {
   readonly journalMaxEvents: number;
   readonly journalMaxAgeMs: number;
   readonly bodyLimitBytes: number;
+  /** How long a request that changed stored data waits for the store before it answers 503. */
+  readonly storeWaitMs: number;
   readonly pushEnabled: boolean;
   readonly pushAckTimeoutMs: number;
   readonly pushRetries: number;
@@ -50,6 +52,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'journalMaxEvents', kind: 'int', min: 100, max: 10_000_000, help: 'events kept in the journal' },
   { key: 'journalMaxAgeMs', kind: 'int', min: 1000, max: 30 * 86_400_000, help: 'oldest event kept in the journal' },
   { key: 'bodyLimitBytes', kind: 'int', min: 1024, max: 64 * 1024 * 1024, help: 'largest request body accepted' },
+  { key: 'storeWaitMs', kind: 'int', min: 100, max: 600_000, help: 'a change waits this long to be stored before it is answered 503 (it stays queued and is retried)' },
   { key: 'pushEnabled', kind: 'bool', help: 'push changes to UDP subscribers' },
   { key: 'pushAckTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'wait this long for a push-ack before resending' },
   { key: 'pushRetries', kind: 'int', min: 0, max: 10, help: 'resends of an unacknowledged push' },
@@ -76,6 +79,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   journalMaxEvents: 100_000,
   journalMaxAgeMs: 24 * 3_600_000,
   bodyLimitBytes: 1024 * 1024,
+  storeWaitMs: 5_000,
   pushEnabled: true,
   pushAckTimeoutMs: 1_000,
   pushRetries: 3,

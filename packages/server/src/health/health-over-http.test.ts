@@ -34,7 +34,7 @@ before(async () => {
   upPort = (up.address() as { port: number }).port;
   downPort = await freePort();
   ts = await startTestServer();
-  scheduler = new ProbeScheduler(ts.server.ctx.registry, { intervalMs: 50, timeoutMs: 500, concurrency: 8, enabled: true, firstProbeJitterMs: 20 }, pino({ level: 'silent' }));
+  scheduler = new ProbeScheduler(ts.server.ctx.registry, ts.server.ctx.events, { intervalMs: 50, timeoutMs: 500, concurrency: 8, enabled: true, firstProbeJitterMs: 20 }, pino({ level: 'silent' }));
   scheduler.start();
 });
 

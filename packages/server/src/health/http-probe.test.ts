@@ -80,7 +80,7 @@ test('the headers setting: k:v|k2:v2, values may hold colons, entries without a 
 });
 
 test('scheduled: three 503s in a row flip it unhealthy, three 200s flip it back (PROBE_RECOVERED)', async () => {
-  const { registry, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 });
+  const { registry, journal, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 });
   registry.registerInstance(persistentInstance('127.0.0.1', 1), CLIENT);
   registry.updateCluster({ ...REF, cluster: 'DEFAULT', healthChecker: { type: 'HTTP', path: '/health' }, checkPort: webPort, useInstancePortForCheck: false }, CLIENT);
   const healthy = () => registry.findInstance(REF, '127.0.0.1', 1)!.instance.healthy;
@@ -94,7 +94,7 @@ test('scheduled: three 503s in a row flip it unhealthy, three 200s flip it back 
   assert.equal(healthy(), true, 'two failures are not enough');
   await advance(5_000);
   assert.equal(healthy(), false);
-  const failures = registry.journal.query({ cause: 'PROBE_FAILED' }).events.reverse();
+  const failures = journal.query({ cause: 'PROBE_FAILED' }).events.reverse();
   assert.deepEqual(failures.map((e) => [e.evidence.status, e.evidence.error, e.evidence.consecutive, e.evidence.flipped]),
     [[503, 'HTTP 503', 1, false], [503, 'HTTP 503', 2, false], [503, 'HTTP 503', 3, true]]);
   assert.equal(failures[2].evidence.target, `127.0.0.1:${webPort}/health`);
@@ -104,7 +104,7 @@ test('scheduled: three 503s in a row flip it unhealthy, three 200s flip it back 
   assert.equal(healthy(), false);
   await advance(5_000);
   assert.equal(healthy(), true);
-  const [recovered] = registry.journal.query({ cause: 'PROBE_RECOVERED' }).events;
+  const [recovered] = journal.query({ cause: 'PROBE_RECOVERED' }).events;
   assert.equal(recovered.evidence.consecutive, 3);
   assert.equal(recovered.evidence.unhealthyForMs, 15_000);
   await scheduler.stop();

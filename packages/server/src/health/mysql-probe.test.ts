@@ -44,7 +44,7 @@ test("a wrong password fails now with the server's error code", { skip }, async 
 });
 
 test('scheduled: a MYSQL cluster with a wrong password turns unhealthy at once; the right one keeps it healthy', { skip }, async () => {
-  const { registry, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0, timeoutMs: TIMEOUT_MS });
+  const { registry, journal, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0, timeoutMs: TIMEOUT_MS });
   registry.registerInstance(persistentInstance(host, port, { name: 'db' }), CLIENT);
   registry.registerInstance(persistentInstance(host, port, { name: 'db-denied' }), CLIENT);
   registry.updateCluster({ ...REF, name: 'db', cluster: 'DEFAULT', healthChecker: { type: 'MYSQL', user, pwd }, checkPort: 3306, useInstancePortForCheck: true }, CLIENT);
@@ -54,7 +54,7 @@ test('scheduled: a MYSQL cluster with a wrong password turns unhealthy at once; 
   assert.equal(registry.findInstance({ ...REF, name: 'db' }, host, port)?.instance.healthy, true);
   assert.equal(registry.findInstance({ ...REF, name: 'db' }, host, port)?.instance.probe?.lastResult?.ok, true);
   assert.equal(registry.findInstance({ ...REF, name: 'db-denied' }, host, port)?.instance.healthy, false);
-  const [event] = registry.journal.query({ cause: 'PROBE_FAILED' }).events;
+  const [event] = journal.query({ cause: 'PROBE_FAILED' }).events;
   assert.equal(event.service, 'db-denied');
   assert.equal(event.evidence.error, 'ER_ACCESS_DENIED_ERROR');
   assert.equal(event.evidence.probe, 'MYSQL');

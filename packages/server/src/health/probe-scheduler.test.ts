@@ -1,4 +1,4 @@
-import { restoreInstance, type ProbeResult, type ProbeTarget } from '@cairn/core';
+import { type ProbeResult, type ProbeTarget } from '@cairn/core';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Probe } from './probe.js';
@@ -111,10 +111,10 @@ test('instances restored from storage without an event are found by the sweep', 
   const tcp = recordingProbe(() => 0);
   const { registry, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 }, { probes: { TCP: tcp.probe } });
   scheduler.start();
-  restoreInstance(registry, {
+  registry.restore({ services: [], overlays: [], instances: [{
     namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '127.0.0.1', port: 7009, cluster: 'DEFAULT', weight: 1,
     enabled: true, healthy: false, metadata: {}, instanceId: 'x', registeredAt: 0, lastHealthChangeAt: 0,
-  });
+  }] });
   await advance(4_999);
   assert.equal(tcp.calls.length, 0);
   await advance(1); // the sweep runs every interval
@@ -125,10 +125,10 @@ test('instances restored from storage without an event are found by the sweep', 
 
 test('results reach the registry: three failures flip the instance and subscribers hear it', async () => {
   const failing: Probe = async (target) => ({ ok: false, failNow: false, probe: target.type, target: `${target.ip}:${target.port}`, error: 'ETIMEDOUT', durationMs: 500 });
-  const { registry, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 }, { probes: { TCP: failing } });
+  const { registry, bus, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 }, { probes: { TCP: failing } });
   registry.registerInstance(persistentInstance('127.0.0.1', 7001), CLIENT);
   const revisions: number[] = [];
-  registry.services.onChange((s) => revisions.push(s.revision));
+  bus.on('service-changed', (e) => revisions.push(e.service.revision));
   scheduler.start();
   await advance(0);
   await advance(5_000);

@@ -1,4 +1,7 @@
-import { DeadlineQueue, describeTarget, probeTargetOf, type Alarm, type Clock, type JournalEvent, type ProbeResult, type Registry, type ServiceRef } from '@cairn/core';
+import {
+  DeadlineQueue, describeTarget, probeTargetOf, type Alarm, type CairnEventBus, type Clock, type InstanceEvent, type ProbeResult, type Registry,
+  type ServiceRef, type Unsubscribe,
+} from '@cairn/core';
 import type { Logger } from 'pino';
 import { SystemTime } from '../time/system-time.js';
 import { httpProbe } from './http-probe.js';
@@ -59,7 +62,7 @@ type Due = { kind: 'probe'; entry: Tracked } | { kind: 'sweep' };
  * instance is never probed, and a deregistration aborts a probe in flight.
  *
  * @example
- *   const probes = new ProbeScheduler(registry, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true }, log);
+ *   const probes = new ProbeScheduler(registry, bus, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true }, log);
  *   probes.start();
  *   await probes.stop();
  */
@@ -79,8 +82,11 @@ export class ProbeScheduler {
   private state: 'new' | 'running' | 'paused' | 'stopped' = 'new';
   private counters = { started: 0, completed: 0, flips: 0 };
 
+  private unsubscribe: Unsubscribe | undefined;
+
   constructor(
     private readonly registry: Registry,
+    private readonly events: CairnEventBus,
     options: Partial<ProbeSchedulerOptions>,
     private readonly log: Logger,
     parts: ProbeSchedulerParts = {},
@@ -100,7 +106,7 @@ export class ProbeScheduler {
 
   start(): void {
     if (this.state !== 'new') return;
-    this.registry.journal.onAppend((e) => this.onJournalEvent(e));
+    this.unsubscribe = this.events.on('instance', (e) => this.onInstanceEvent(e));
     this.state = 'paused';
     if (this.options.enabled) this.resume();
     else this.log.info('health checks are off: persistent instances change health only by hand');
@@ -136,6 +142,7 @@ export class ProbeScheduler {
   /** Cancels every pending probe, aborts those in flight and resolves once they have ended. */
   async stop(): Promise<void> {
     this.state = 'stopped';
+    this.unsubscribe?.();
     this.dropAll();
     await Promise.allSettled([...this.running.values()]);
   }
@@ -155,8 +162,8 @@ export class ProbeScheduler {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
-  private onJournalEvent(e: JournalEvent): void {
-    if (this.state !== 'running' || e.ephemeral !== false || e.ip === undefined || e.port === undefined) return;
+  private onInstanceEvent(e: InstanceEvent): void {
+    if (this.state !== 'running' || e.ephemeral !== false) return;
     const ref = { namespace: e.namespace, group: e.group, name: e.service };
     if (e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_REREGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT') {
       this.track(ref, e.ip, e.port);
@@ -166,9 +173,9 @@ export class ProbeScheduler {
     }
   }
 
-  /** Tracks persistent instances nobody announced (restored from storage, or added while the journal was not heard). */
+  /** Tracks persistent instances nobody announced (restored from storage, or added while probing was off). */
   private sweep(): void {
-    for (const service of this.registry.services.all()) {
+    for (const service of this.registry.allServices()) {
       if (service.kind === 'ephemeral') continue;
       for (const instance of service.instances.values()) {
         if (!instance.ephemeral) this.track(service, instance.ip, instance.port);

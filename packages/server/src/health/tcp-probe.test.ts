@@ -1,4 +1,4 @@
-import { diagnose } from '@cairn/core';
+import { diagnose, diagnosisSources } from '@cairn/core';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -46,7 +46,7 @@ test('an aborted probe ends at once', async () => {
 });
 
 test('scheduled: a refused connection marks the instance unhealthy at the first probe, with the evidence', async () => {
-  const { registry, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 });
+  const { registry, journal, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 });
   registry.registerInstance(persistentInstance('127.0.0.1', closedPort), CLIENT);
   registry.registerInstance(persistentInstance('127.0.0.1', openPort), CLIENT);
   scheduler.start();
@@ -54,14 +54,14 @@ test('scheduled: a refused connection marks the instance unhealthy at the first 
   const down = registry.findInstance(REF, '127.0.0.1', closedPort)!.instance;
   assert.equal(down.healthy, false);
   assert.equal(registry.findInstance(REF, '127.0.0.1', openPort)?.instance.healthy, true);
-  const [event] = registry.journal.query({ cause: 'PROBE_FAILED' }).events;
+  const [event] = journal.query({ cause: 'PROBE_FAILED' }).events;
   assert.equal(event.port, closedPort);
   assert.equal(event.healthy, false);
   assert.deepEqual({ ...event.evidence, durationMs: 0 }, {
     probe: 'TCP', target: `127.0.0.1:${closedPort}`, error: 'ECONNREFUSED', status: null, durationMs: 0, failNow: true,
     consecutive: 1, checkTimes: 3, flipped: true, unjournaledFailures: 0,
   });
-  assert.match(diagnose(registry, REF, '127.0.0.1', closedPort).explanation,
+  assert.match(diagnose(diagnosisSources(registry, journal), REF, '127.0.0.1', closedPort).explanation,
     new RegExp(`^Unhealthy since 10:00:00: 1 TCP probe to 127\\.0\\.0\\.1:${closedPort} failed with ECONNREFUSED`));
   assert.equal(registry.findInstance(REF, '127.0.0.1', closedPort)?.instance, down, 'marked unhealthy, never removed');
   await scheduler.stop();

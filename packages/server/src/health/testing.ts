@@ -1,4 +1,4 @@
-import { FakeTime, Registry, type Origin, type RegisterInstance } from '@cairn/core';
+import { DEFAULT_JOURNAL, EventBus, FakeTime, Journal, Registry, recordDomainEvents, type CairnEvent, type Origin, type RegisterInstance } from '@cairn/core';
 import pino from 'pino';
 import { ProbeScheduler, type ProbeSchedulerOptions, type ProbeSchedulerParts } from './probe-scheduler.js';
 
@@ -13,8 +13,11 @@ export function persistentInstance(ip: string, port: number, overrides: Partial<
 export function probeHarness(options: Partial<ProbeSchedulerOptions> = {}, parts: ProbeSchedulerParts = {}) {
   const registryTime = new FakeTime(Date.UTC(2026, 0, 1, 10, 0, 0));
   const probeTime = new FakeTime(0);
-  const registry = new Registry({ clock: registryTime, alarm: registryTime });
-  const scheduler = new ProbeScheduler(registry, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true, ...options },
+  const bus = new EventBus<CairnEvent>();
+  const journal = new Journal(DEFAULT_JOURNAL);
+  recordDomainEvents(journal, bus);
+  const registry = new Registry({ clock: registryTime, alarm: registryTime, events: bus });
+  const scheduler = new ProbeScheduler(registry, bus, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true, ...options },
     pino({ level: 'silent' }), { clock: probeTime, alarm: probeTime, random: () => 0.5, ...parts });
   /** Moves both clocks on (the registry's journal shows the time), then waits for the probes that started. */
   async function advance(ms: number): Promise<void> {
@@ -22,7 +25,7 @@ export function probeHarness(options: Partial<ProbeSchedulerOptions> = {}, parts
     probeTime.advance(ms);
     await scheduler.settled();
   }
-  return { registry, registryTime, probeTime, scheduler, advance };
+  return { registry, bus, journal, registryTime, probeTime, scheduler, advance };
 }
 
 /** Lets pending promise callbacks and I/O callbacks run. */

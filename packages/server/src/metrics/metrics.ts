@@ -1,4 +1,4 @@
-import { CAUSES, isEnabled, type Registry as NamingRegistry } from '@cairn/core';
+import { CAUSES, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PushCounts { sent: number; acked: number; retried: number; failed: number }
@@ -21,7 +21,7 @@ export class Metrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'cause'>;
 
-  constructor(naming: NamingRegistry, extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[] }) {
+  constructor(naming: NamingRegistry, journal: Pick<Journal, 'size'>, events: CairnEventBus, extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[] }) {
     const registers = [this.registry];
     // Standard process_* and nodejs_* names, so stock Node.js dashboards work unchanged.
     collectDefaultMetrics({ register: this.registry });
@@ -32,7 +32,8 @@ export class Metrics {
     // One child per cause, bound once: every registration appends an event, and a label lookup per event shows in profiles.
     const byCause = new Map(Object.keys(CAUSES).map((cause) => [cause, this.events.labels({ cause })]));
     for (const child of byCause.values()) child.inc(0);
-    naming.journal.onAppend((e) => byCause.get(e.cause)?.inc());
+    events.on('instance', (e) => byCause.get(e.cause)?.inc());
+    events.on('service', (e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds', help: 'HTTP request latency by route template', labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,
@@ -41,7 +42,7 @@ export class Metrics {
       name: 'cairn_instances', help: 'Instances by kind and state (healthy, unhealthy, disabled)', labelNames: ['kind', 'state'], registers,
       collect() {
         const counts = new Map<string, number>();
-        for (const service of naming.services.all()) {
+        for (const service of naming.allServices()) {
           for (const i of service.instances.values()) {
             const state = !isEnabled(service, i) ? 'disabled' : i.healthy ? 'healthy' : 'unhealthy';
             const key = `${i.ephemeral ? 'ephemeral' : 'persistent'}|${state}`;
@@ -51,16 +52,16 @@ export class Metrics {
         for (const kind of KINDS) for (const state of STATES) this.set({ kind, state }, counts.get(`${kind}|${state}`) ?? 0);
       },
     });
-    new Gauge({ name: 'cairn_services', help: 'Services', registers, collect() { this.set(naming.services.size); } });
+    new Gauge({ name: 'cairn_services', help: 'Services', registers, collect() { this.set(naming.serviceCount); } });
     new Gauge({
       name: 'cairn_services_protect_threshold_reached', help: 'Services whose protect threshold is reached (queries return all instances)', registers,
       collect() {
         let n = 0;
-        for (const s of naming.services.all()) if (s.protectionReached) n++;
+        for (const s of naming.allServices()) if (s.protectionReached) n++;
         this.set(n);
       },
     });
-    new Gauge({ name: 'cairn_journal_size', help: 'Events held in the journal', registers, collect() { this.set(naming.journal.size); } });
+    new Gauge({ name: 'cairn_journal_size', help: 'Events held in the journal', registers, collect() { this.set(journal.size); } });
     new Gauge({ name: 'cairn_push_subscribers', help: 'UDP push subscribers', registers, collect() { this.set(extra.subscribers()); } });
     new Gauge({
       name: 'cairn_service_subscribers', help: 'Live UDP push subscribers by service', labelNames: ['namespace', 'group', 'service'], registers,

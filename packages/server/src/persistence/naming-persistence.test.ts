@@ -20,10 +20,10 @@ test('namespaces and explicit service definitions survive a restart; implicit se
   try {
     const ns = second.server.ctx.namespaces.get('dev');
     assert.equal(ns?.name, 'Development');
-    const service = second.server.ctx.registry.services.get({ namespace: 'dev', group: 'G', name: 'orders' });
+    const service = second.server.ctx.registry.service({ namespace: 'dev', group: 'G', name: 'orders' });
     assert.equal(service?.protectThreshold, 0.4);
     assert.deepEqual(service?.metadata, { team: 'x' });
-    assert.equal(second.server.ctx.registry.services.get({ namespace: 'dev', group: 'DEFAULT_GROUP', name: 'implicit' }), undefined);
+    assert.equal(second.server.ctx.registry.service({ namespace: 'dev', group: 'DEFAULT_GROUP', name: 'implicit' }), undefined);
     second.server.ctx.registry.deleteService({ namespace: 'dev', group: 'G', name: 'orders' }, origin);
   } finally {
     await second.close();
@@ -31,7 +31,7 @@ test('namespaces and explicit service definitions survive a restart; implicit se
 
   const third = await startTestServer({ dataDir });
   try {
-    assert.equal(third.server.ctx.registry.services.get({ namespace: 'dev', group: 'G', name: 'orders' }), undefined);
+    assert.equal(third.server.ctx.registry.service({ namespace: 'dev', group: 'G', name: 'orders' }), undefined);
   } finally {
     await third.close();
   }

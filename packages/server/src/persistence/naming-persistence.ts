@@ -1,168 +1,283 @@
 import {
-  overlayKey, restoreInstance, restoreOverlay, restoreService, snapshotOf, storedInstanceOf,
-  type InstanceAddress, type JournalEvent, type Namespaces, type NamingStore, type Registry, type Service, type ServiceRef,
-  type StoredInstance,
+  overlayKey, serviceKey, snapshotOf, storedInstanceOf, journalEntryOf,
+  type CairnEventBus, type InstanceAddress, type InstanceEvent, type Namespace, type Namespaces, type NamingStore, type NewJournalEvent,
+  type OverlayAddress, type ReadonlyService, type Registry, type ServiceRef, type StoredInstance, type Unsubscribe,
 } from '@cairn/core';
-
-interface InstanceRefAt { ref: ServiceRef; ip: string; port: number }
 import type { Logger } from 'pino';
+import { RetryBackoff } from './retry-backoff.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
+
+interface InstanceRefAt { ref: ServiceRef; ip: string; port: number }
+interface OverlayRefAt extends InstanceRefAt { cluster: string }
+
+/** Everything not yet durable, as keys whose current state is read from memory when written (latest state wins). */
+interface Dirty {
+  namespaces: Map<string, Namespace | null>;
+  services: Map<string, ServiceRef>;
+  overlays: Map<string, OverlayRefAt>;
+  instances: Map<string, InstanceRefAt>;
+  journal: NewJournalEvent[];
+  /** The change counter when this set was taken: once it is written, every change up to it is durable. */
+  upTo: number;
+}
+
+export interface PersistenceStatus {
+  /** Changes made but not yet durable. */
+  pending: number;
+  /** The last write error while the store keeps refusing, else null. */
+  failing: string | null;
+  /** Consecutive failed write attempts. */
+  attempts: number;
+}
+
+/** A request's change did not become durable in time; it stays queued and is retried. */
+export class NotDurableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotDurableError';
+  }
+}
 
 /**
  * Keeps in the store what must outlive the process: namespaces, explicit service definitions, persistent
  * instances with their last known health, operator overlays, and the journal of persistent instances.
- * Writes run in order on one queue; instance writes are coalesced per address (the latest state wins) and journal
- * events are appended in batches. `flushed()` resolves once every queued write is durable; the HTTP layer waits
- * for it before acknowledging a change.
+ *
+ * It follows the event bus and marks what changed as dirty; one writer at a time writes every dirty key in the
+ * state it has in memory at that moment, so a write is idempotent and a failed one is simply retried (with
+ * backoff, until the store takes it). Each change gets a number: `durable(n)` resolves once change `n` is
+ * committed, which is what the HTTP layer waits for before acknowledging a request that changed something. A
+ * request that changed nothing durable (a beat, a list) never waits.
  */
 export class NamingPersistence {
-  private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
-  private failure: Error | undefined;
-  private readonly savedServices = new Map<string, string>();
-  private readonly dirtyInstances = new Map<string, InstanceRefAt>();
-  private readonly dirtyOverlays = new Set<string>();
-  private pendingEvents: JournalEvent[] = [];
-  private instanceFlushQueued = false;
+  private changeCount = 0;
+  private durableCount = 0;
+  private dirty = emptyDirty(0);
+  private writing: Promise<void> | undefined;
+  private waiters: { upTo: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private lastError: Error | undefined;
+  private readonly backoff = new RetryBackoff();
+  private retryTimer: NodeJS.Timeout | undefined;
   private pruner: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: Unsubscribe[] = [];
+  private readonly savedServices = new Map<string, string>();
+  private closed = false;
 
   constructor(
     private readonly store: NamingStore,
     private readonly registry: Registry,
     private readonly namespaces: Namespaces,
+    private readonly events: CairnEventBus,
     private readonly journalMaxAgeMs: number,
     private readonly journalMaxEvents: number,
     private readonly log: Logger,
   ) {}
 
-  /** Loads what was stored into the registry, then starts following changes. */
-  async start(): Promise<{ services: number; instances: number; overlays: number; events: number }> {
+  /** Loads what was stored, then starts following changes. Returns the stored events for the journal. */
+  async start(): Promise<{ counts: { services: number; instances: number; overlays: number; events: number }; journal: NewJournalEvent[] }> {
     const now = this.registry.now();
     for (const ns of await this.store.loadNamespaces()) this.namespaces.restore(ns);
     const services = await this.store.loadServices();
-    for (const snapshot of services) {
-      const service = restoreService(this.registry.services, snapshot);
-      this.savedServices.set(service.key, JSON.stringify(snapshotOf(service)));
-    }
     const instances = await this.store.loadInstances();
-    for (const stored of instances) restoreInstance(this.registry, stored);
     const overlays = await this.store.loadOverlays();
-    for (const stored of overlays) restoreOverlay(this.registry, stored);
-    const events = await this.store.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
-    this.registry.journal.restore(events);
+    this.registry.restore({ services, instances, overlays });
+    for (const snapshot of services) this.savedServices.set(serviceKey(snapshot), JSON.stringify(snapshot));
+    const journal = await this.store.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
 
-    this.namespaces.onChange((ns, removed) => this.enqueue(() => (removed ? this.store.deleteNamespace(ns.id) : this.store.saveNamespace(ns))));
-    this.registry.services.onChange((service) => this.onServiceChanged(service));
-    this.registry.journal.onAppend((event) => this.onJournalEvent(event));
-    this.enqueue(() => this.store.pruneJournal(now - this.journalMaxAgeMs));
-    this.pruner = setInterval(() => this.enqueue(() => this.store.pruneJournal(this.registry.now() - this.journalMaxAgeMs)), PRUNE_EVERY_MS).unref();
-    return { services: services.length, instances: instances.length, overlays: overlays.length, events: events.length };
+    this.unsubscribe.push(
+      this.events.on('namespace', (e) => this.mark(() => this.dirty.namespaces.set(e.namespace.id, e.removed ? null : { ...e.namespace }))),
+      this.events.on('service-changed', (e) => this.onServiceChanged(e.service)),
+      this.events.on('instance', (e) => this.onInstanceEvent(e)),
+    );
+    void this.prune();
+    this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
+    return { counts: { services: services.length, instances: instances.length, overlays: overlays.length, events: journal.length }, journal };
   }
 
-  /** True when nothing is queued and nothing failed: a request can be answered without waiting. */
-  get idle(): boolean {
-    return this.pending === 0 && this.failure === undefined;
+  /** The number of the latest change: a request compares it before and after its handler ran. */
+  get lastChange(): number {
+    return this.changeCount;
   }
 
-  /** Resolves when all writes queued so far are durable; rejects (once) if one failed. */
-  async flushed(): Promise<void> {
-    await this.chain;
-    if (this.failure) {
-      const error = this.failure;
-      this.failure = undefined;
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.pruner) clearInterval(this.pruner);
-    await this.chain;
-    await this.store.close();
-  }
-
-  private onServiceChanged(service: Service): void {
-    if (service.removed) {
-      for (const key of service.overlays.keys()) this.deleteOverlayOf(service, key);
-      if (!this.savedServices.delete(service.key)) return;
-      const ref = { namespace: service.namespace, group: service.group, name: service.name };
-      this.enqueue(() => this.store.deleteService(ref));
-      return;
-    }
-    if (!service.explicit) return;
-    const snapshot = snapshotOf(service);
-    const json = JSON.stringify(snapshot);
-    if (this.savedServices.get(service.key) === json) return;
-    this.savedServices.set(service.key, json);
-    this.enqueue(() => this.store.saveService(snapshot));
-  }
-
-  private onJournalEvent(event: JournalEvent): void {
-    if (event.ip === undefined || event.port === undefined) return;
-    const ref = { namespace: event.namespace, group: event.group, name: event.service };
-    if (event.cause === 'INSTANCE_EDITED' && event.cluster !== undefined) this.syncOverlay(ref, event.ip, event.port, event.cluster);
-    if (event.ephemeral !== false) return;
-    this.dirtyInstances.set(`${ref.namespace}##${ref.group}@@${ref.name}#${event.ip}:${event.port}`, { ref, ip: event.ip, port: event.port });
-    this.pendingEvents.push(event);
-    this.queueInstanceFlush();
+  get status(): PersistenceStatus {
+    return { pending: this.changeCount - this.durableCount, failing: this.lastError ? this.lastError.message : null, attempts: this.backoff.failures };
   }
 
   /**
-   * Group commit: the flush starts after the current turn of the event loop, so every registration handled in
-   * that turn (and during the previous flush's commit) shares one transaction. Each address is written in the
-   * state it has when the flush runs.
+   * Resolves once change `upTo` is durable. Rejects with NotDurableError if that takes longer than `timeoutMs`
+   * (the change stays queued and is retried: it may become durable later, which a 503 allows).
    */
-  private queueInstanceFlush(): void {
-    if (this.instanceFlushQueued) return;
-    this.instanceFlushQueued = true;
-    this.enqueue(async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      this.instanceFlushQueued = false;
-      const dirty = [...this.dirtyInstances.values()];
-      this.dirtyInstances.clear();
-      const journal = this.pendingEvents;
-      this.pendingEvents = [];
-      const save: StoredInstance[] = [];
-      const remove: InstanceAddress[] = [];
-      for (const { ref, ip, port } of dirty) {
-        const found = this.registry.findInstance(ref, ip, port);
-        if (found && !found.instance.ephemeral) {
-          save.push(storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt));
-        } else {
-          remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+  durable(upTo: number, timeoutMs: number): Promise<void> {
+    if (upTo <= this.durableCount) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { upTo, resolve, reject };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        const why = this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time';
+        reject(new NotDurableError(why));
+      }, timeoutMs);
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Stops following changes, writes what is still dirty (one attempt), and closes the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of this.unsubscribe) stop();
+    if (this.pruner) clearInterval(this.pruner);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.writing;
+    if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'storage write at shutdown failed; unsaved changes are lost'));
+    for (const waiter of this.waiters) waiter.reject(new NotDurableError('the server is shutting down'));
+    this.waiters = [];
+    await this.store.close();
+  }
+
+  private onServiceChanged(service: ReadonlyService): void {
+    if (service.removed) {
+      for (const key of service.overlays.keys()) {
+        const [ip, port, cluster] = splitOverlayKey(key);
+        this.markOverlay({ ref: service, ip, port, cluster });
+      }
+      if (!this.savedServices.has(service.key)) return;
+      this.savedServices.delete(service.key);
+      this.mark(() => this.dirty.services.set(service.key, { namespace: service.namespace, group: service.group, name: service.name }));
+      return;
+    }
+    if (!service.explicit) return;
+    const json = JSON.stringify(snapshotOf(service));
+    if (this.savedServices.get(service.key) === json) return;
+    this.savedServices.set(service.key, json);
+    this.mark(() => this.dirty.services.set(service.key, { namespace: service.namespace, group: service.group, name: service.name }));
+  }
+
+  private onInstanceEvent(event: InstanceEvent): void {
+    const ref = { namespace: event.namespace, group: event.group, name: event.service };
+    if (event.cause === 'INSTANCE_EDITED') this.markOverlay({ ref, ip: event.ip, port: event.port, cluster: event.cluster });
+    if (event.ephemeral !== false) return;
+    this.mark(() => {
+      this.dirty.instances.set(`${serviceKey(ref)}#${event.ip}:${event.port}`, { ref, ip: event.ip, port: event.port });
+      this.dirty.journal.push(journalEntryOf(event));
+    });
+  }
+
+  private markOverlay(at: OverlayRefAt): void {
+    this.mark(() => this.dirty.overlays.set(`${serviceKey(at.ref)}#${overlayKey(at.ip, at.port, at.cluster)}`, at));
+  }
+
+  /** Records one change and makes sure a write will carry it. */
+  private mark(change: () => void): void {
+    if (this.closed) return;
+    change();
+    this.dirty.upTo = ++this.changeCount;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.writing || this.retryTimer) return;
+    // Group commit: the write starts after the current turn of the event loop, so every change made in that turn
+    // (and during the previous write) shares one write.
+    this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeLoop());
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (!this.closed && this.changeCount > this.durableCount) {
+        try {
+          await this.writeOnce();
+        } catch (error) {
+          this.lastError = error instanceof Error ? error : new Error(String(error));
+          const delay = this.backoff.next();
+          this.log.error({ err: error, attempt: this.backoff.failures, retryInMs: delay, pending: this.changeCount - this.durableCount }, 'storage write failed; retrying');
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            this.schedule();
+          }, delay);
+          this.retryTimer.unref();
+          return;
         }
       }
-      await this.store.writeInstances({ save, remove, journal });
-    });
+    } finally {
+      this.writing = undefined;
+    }
   }
 
-  private syncOverlay(ref: { namespace: string; group: string; name: string }, ip: string, port: number, cluster: string): void {
-    const key = `${ref.namespace}##${ref.group}@@${ref.name}#${overlayKey(ip, port, cluster)}`;
-    if (this.dirtyOverlays.has(key)) return;
-    this.dirtyOverlays.add(key);
-    this.enqueue(async () => {
-      this.dirtyOverlays.delete(key);
-      const address = { namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, cluster };
-      const overlay = this.registry.services.get(ref)?.overlays.get(overlayKey(ip, port, cluster));
+  /** Takes every dirty key, writes it in its current state, and on failure puts the keys back. */
+  private async writeOnce(): Promise<void> {
+    const batch = this.dirty;
+    this.dirty = emptyDirty(batch.upTo);
+    try {
+      await this.write(batch);
+    } catch (error) {
+      this.restoreDirty(batch);
+      throw error;
+    }
+    if (this.lastError) this.log.info({ attempts: this.backoff.failures }, 'storage writes succeed again');
+    this.lastError = undefined;
+    this.backoff.reset();
+    this.durableCount = Math.max(this.durableCount, batch.upTo);
+    const ready = this.waiters.filter((w) => w.upTo <= this.durableCount);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.upTo > this.durableCount);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  private async write(batch: Dirty): Promise<void> {
+    for (const [id, ns] of batch.namespaces) {
+      if (ns) await this.store.saveNamespace(ns);
+      else await this.store.deleteNamespace(id);
+    }
+    for (const ref of batch.services.values()) {
+      const service = this.registry.service(ref);
+      if (service && service.explicit) await this.store.saveService(snapshotOf(service));
+      else if (!service) await this.store.deleteService(ref);
+    }
+    for (const at of batch.overlays.values()) {
+      const address: OverlayAddress = { namespace: at.ref.namespace, group: at.ref.group, service: at.ref.name, ip: at.ip, port: at.port, cluster: at.cluster };
+      const overlay = this.registry.service(at.ref)?.overlays.get(overlayKey(at.ip, at.port, at.cluster));
       if (overlay) await this.store.saveOverlay({ ...address, ...overlay });
       else await this.store.deleteOverlay(address);
-    });
+    }
+    if (batch.instances.size === 0 && batch.journal.length === 0) return;
+    const save: StoredInstance[] = [];
+    const remove: InstanceAddress[] = [];
+    for (const { ref, ip, port } of batch.instances.values()) {
+      const found = this.registry.findInstance(ref, ip, port);
+      if (found && !found.instance.ephemeral) {
+        save.push(storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt));
+      } else {
+        remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+      }
+    }
+    await this.store.writeInstances({ save, remove, journal: batch.journal });
   }
 
-  private deleteOverlayOf(service: Service, key: string): void {
-    const [ip, port, cluster] = splitOverlayKey(key);
-    this.enqueue(() => this.store.deleteOverlay({ namespace: service.namespace, group: service.group, service: service.name, ip, port, cluster }));
+  /** A failed batch's keys go back in front of what changed meanwhile; its journal events keep their order. */
+  private restoreDirty(batch: Dirty): void {
+    const newer = this.dirty;
+    for (const [key, ns] of batch.namespaces) if (!newer.namespaces.has(key)) newer.namespaces.set(key, ns);
+    for (const [key, ref] of batch.services) newer.services.set(key, ref);
+    for (const [key, at] of batch.overlays) newer.overlays.set(key, at);
+    for (const [key, at] of batch.instances) newer.instances.set(key, at);
+    newer.journal = [...batch.journal, ...newer.journal];
+    newer.upTo = Math.max(newer.upTo, batch.upTo);
   }
 
-  private enqueue(write: () => Promise<void>): void {
-    this.pending++;
-    this.chain = this.chain.then(write).catch((error: unknown) => {
-      this.failure = error instanceof Error ? error : new Error(String(error));
-      this.log.error({ err: error }, 'storage write failed');
-    }).finally(() => {
-      this.pending--;
-    });
+  private async prune(): Promise<void> {
+    try {
+      await this.store.pruneJournal(this.registry.now() - this.journalMaxAgeMs);
+    } catch (err) {
+      this.log.warn({ err }, 'pruning the stored journal failed; will try again in an hour');
+    }
   }
+}
+
+function emptyDirty(upTo: number): Dirty {
+  return { namespaces: new Map(), services: new Map(), overlays: new Map(), instances: new Map(), journal: [], upTo };
 }
 
 /** `ip:port:cluster`, where an IPv6 ip itself contains colons. */

@@ -1,4 +1,4 @@
-import type { JournalEvent, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import type { NewJournalEvent, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
 
 /** Records for the contract suite; each test passes its own namespace so tests never see each other's rows. */
 export function service(namespace: string, name: string, over: Partial<ServiceSnapshot> = {}): ServiceSnapshot {
@@ -25,11 +25,12 @@ export function overlay(namespace: string, ip: string, port: number, over: Parti
   return { namespace, group: 'DEFAULT_GROUP', service: 'orders', ip, port, cluster: 'DEFAULT', updatedAt: 1_700_000_000_999, ...over };
 }
 
-export function event(seq: number, at: number, over: Partial<JournalEvent> = {}): JournalEvent {
+/** A stored journal event; `n` (in its evidence) tells events apart when they load back. */
+export function event(n: number, at: number, over: Partial<NewJournalEvent> = {}): NewJournalEvent {
   return {
-    seq, at, cause: 'HEALTH_MARKED', namespace: 'journal', group: 'DEFAULT_GROUP', service: 'orders', cluster: 'DEFAULT',
+    at, cause: 'HEALTH_MARKED', namespace: 'journal', group: 'DEFAULT_GROUP', service: 'orders', cluster: 'DEFAULT',
     ip: '10.0.0.7', port: 8080, ephemeral: false, healthy: false,
-    evidence: { probe: 'TCP', target: '10.0.0.7:8080', error: 'ECONNREFUSED', durationMs: 3, consecutive: 3, user: null, manual: false },
+    evidence: { n, probe: 'TCP', target: '10.0.0.7:8080', error: 'ECONNREFUSED', durationMs: 3, consecutive: 3, user: null, manual: false },
     ...over,
   };
 }

@@ -13,7 +13,7 @@ const T2 = 5_000_000;
 export function runJournalContract(withStore: WithStore): void {
   test('journal batches load back newest-N, oldest first, in append order within a millisecond', async () => {
     await withStore(async (store) => {
-      const minimal = event(3, T1 + 10, { cause: 'INSTANCE_DEREGISTERED', evidence: {} });
+      const minimal = event(3, T1 + 10, { cause: 'INSTANCE_DEREGISTERED', evidence: { n: 3 } });
       for (const key of ['cluster', 'ip', 'port', 'ephemeral', 'healthy'] as const) delete minimal[key];
       await store.appendJournal([event(1, T1), event(2, T1 + 10, { healthy: true, cause: 'INSTANCE_REGISTERED' })]);
       await store.appendJournal([minimal, event(4, T1 + 20)]);
@@ -21,8 +21,8 @@ export function runJournalContract(withStore: WithStore): void {
       assert.deepEqual(await store.loadJournal(T1, 100), [
         event(1, T1), event(2, T1 + 10, { healthy: true, cause: 'INSTANCE_REGISTERED' }), minimal, event(4, T1 + 20),
       ]);
-      assert.deepEqual((await store.loadJournal(T1, 2)).map((e) => e.seq), [3, 4], 'the newest two');
-      assert.deepEqual((await store.loadJournal(T1 + 10, 100)).map((e) => e.seq), [2, 3, 4], 'since is inclusive');
+      assert.deepEqual((await store.loadJournal(T1, 2)).map((e) => e.evidence.n), [3, 4], 'the newest two');
+      assert.deepEqual((await store.loadJournal(T1 + 10, 100)).map((e) => e.evidence.n), [2, 3, 4], 'since is inclusive');
       assert.deepEqual(await store.loadJournal(T1 + 21, 100), []);
       assert.deepEqual(await store.loadJournal(T1, 0), []);
     });

@@ -56,15 +56,23 @@ class PostgresDriver implements SqlDriver {
 
   async batch(statements: readonly SqlStatement[]): Promise<void> {
     const client = await this.pool.connect();
+    // A checked-out client whose backend is terminated emits 'error'; unheard, that event would kill the process.
+    // The failing query rejects as well, so the listener only has to keep the event from going unheard.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    let failed = false;
     try {
       await client.query('BEGIN');
       for (const s of statements) await client.query(this.text(s.sql), s.params as SqlValue[]);
       await client.query('COMMIT');
     } catch (error) {
+      failed = true;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      // A client that failed mid-transaction may be dead: destroy it rather than hand it to the next caller.
+      client.release(failed);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Cause, JournalEvent, Namespace, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import type { Cause, Namespace, NewJournalEvent, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
 import type { Row, SqlValue } from './sql-driver.js';
 
 // Drivers differ in what they hand back: SQLite and MySQL give 0/1 for booleans, PostgreSQL gives BIGINT as a
@@ -50,13 +50,14 @@ export function toOverlay(r: Row): StoredOverlay {
 export const JOURNAL_COLUMNS = ['seq', 'at_ms', 'cause', 'namespace', 'group_name', 'service', 'cluster', 'ip', 'port',
   'ephemeral', 'healthy', 'evidence'] as const;
 
-export const journalValues = (e: JournalEvent): SqlValue[] => [e.seq, e.at, e.cause, e.namespace, e.group, e.service,
+// `seq` is a column from the first schema; an event's order is its row id, so the column is written as 0.
+export const journalValues = (e: NewJournalEvent): SqlValue[] => [0, e.at, e.cause, e.namespace, e.group, e.service,
   e.cluster ?? null, e.ip ?? null, e.port ?? null, e.ephemeral ?? null, e.healthy ?? null, JSON.stringify(e.evidence)];
 
 /** Optional fields absent in the event stay absent when read back, so a round trip gives an equal object. */
-export function toJournalEvent(r: Row): JournalEvent {
-  const event: JournalEvent = {
-    seq: num(r.seq), at: num(r.at_ms), cause: str(r.cause) as Cause, namespace: str(r.namespace), group: str(r.group_name),
+export function toJournalEvent(r: Row): NewJournalEvent {
+  const event: NewJournalEvent = {
+    at: num(r.at_ms), cause: str(r.cause) as Cause, namespace: str(r.namespace), group: str(r.group_name),
     service: str(r.service), evidence: json(r.evidence),
   };
   if (present(r.cluster)) event.cluster = str(r.cluster);

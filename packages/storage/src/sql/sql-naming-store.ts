@@ -1,5 +1,5 @@
 import type {
-  InstanceAddress, InstanceWriteBatch, JournalEvent, Namespace, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
+  InstanceAddress, InstanceWriteBatch, Namespace, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
 } from '@cairn/core';
 import {
   INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent,
@@ -100,11 +100,11 @@ export class SqlNamingStore implements NamingStore {
     if (statements.length > 0) await this.db.batch(statements);
   }
 
-  async appendJournal(events: readonly JournalEvent[]): Promise<void> {
+  async appendJournal(events: readonly NewJournalEvent[]): Promise<void> {
     if (events.length > 0) await this.db.batch(journalInserts(events));
   }
 
-  async loadJournal(since: number, limit: number): Promise<JournalEvent[]> {
+  async loadJournal(since: number, limit: number): Promise<NewJournalEvent[]> {
     const count = Math.max(0, Math.floor(limit));
     if (count === 0) return [];
     // The id breaks ties between events of the same millisecond in the order they were appended.
@@ -122,7 +122,7 @@ export class SqlNamingStore implements NamingStore {
 }
 
 /** Multi-row INSERTs for journal events, chunked to stay below every driver's placeholder limit. */
-function journalInserts(events: readonly JournalEvent[]): SqlStatement[] {
+function journalInserts(events: readonly NewJournalEvent[]): SqlStatement[] {
   const statements: SqlStatement[] = [];
   const row = `(${JOURNAL_COLUMNS.map(() => '?').join(', ')})`;
   for (let i = 0; i < events.length; i += JOURNAL_ROWS_PER_INSERT) {

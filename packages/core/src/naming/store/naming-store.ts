@@ -1,0 +1,95 @@
+import type { ClusterSettings, Selector, Service, ServiceKind } from '../model.js';
+import type { Namespace } from '../../shared/namespaces.js';
+import type { ServiceRef } from '../names.js';
+import type { ReadonlyService } from '../readonly-model.js';
+import type { ServiceTable } from '../service-table.js';
+import type { NewJournalEvent } from '../../journal/journal.js';
+import type { InstanceAddress, OverlayAddress, StoredInstance, StoredOverlay } from './stored-records.js';
+
+export * from './stored-records.js';
+
+/** Instance changes and their journal events, written together. */
+export interface InstanceWriteBatch {
+  save: readonly StoredInstance[];
+  remove: readonly InstanceAddress[];
+  journal: readonly NewJournalEvent[];
+}
+
+/** A service definition as stored: what an operator set, not its live instances. */
+export interface ServiceSnapshot extends ServiceRef {
+  kind: ServiceKind | null;
+  protectThreshold: number;
+  metadata: Record<string, string>;
+  selector: Selector;
+  clusters: ClusterSettings[];
+}
+
+/**
+ * The port durable storage implements (SQLite embedded; MySQL and PostgreSQL for shared use). Asynchronous, so
+ * networked databases fit; every write resolves only once it is committed and durable, so a caller may
+ * acknowledge the change as soon as the promise resolves. Saves are upserts keyed as documented per record;
+ * deleting what is not there is not an error.
+ *
+ * @example
+ *   const store = await openNamingStore('sqlite:./data/cairn.db', './data'); // from @cairn/storage
+ *   await store.saveInstance({ namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7',
+ *     port: 8080, cluster: 'DEFAULT', weight: 1, enabled: true, healthy: true, metadata: {},
+ *     instanceId: '10.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders', registeredAt: now, lastHealthChangeAt: now });
+ */
+export interface NamingStore {
+  loadNamespaces(): Promise<Namespace[]>;
+  /** Keyed by id; an update keeps the original createdAt. */
+  saveNamespace(ns: Namespace): Promise<void>;
+  deleteNamespace(id: string): Promise<void>;
+
+  loadServices(): Promise<ServiceSnapshot[]>;
+  /** Keyed by (namespace, group, name); clusters carry their health-check settings. */
+  saveService(service: ServiceSnapshot): Promise<void>;
+  deleteService(ref: ServiceRef): Promise<void>;
+
+  /** Every stored persistent instance, ordered by key (namespace, group, service, ip, port) in the database's collation. */
+  loadInstances(): Promise<StoredInstance[]>;
+  /** Keyed by (namespace, group, service, ip, port): re-registering in another cluster replaces the row. */
+  saveInstance(instance: StoredInstance): Promise<void>;
+  deleteInstance(address: InstanceAddress): Promise<void>;
+
+  loadOverlays(): Promise<StoredOverlay[]>;
+  /** Keyed by (namespace, group, service, ip, port, cluster); an unset field is stored as "not overridden". */
+  saveOverlay(overlay: StoredOverlay): Promise<void>;
+  deleteOverlay(address: OverlayAddress): Promise<void>;
+
+  /**
+   * Saves and deletes persistent instances and appends journal events in one transaction (all or none): the
+   * persistence queue's group commit, so many concurrent registrations share one durable write.
+   */
+  writeInstances(batch: InstanceWriteBatch): Promise<void>;
+
+  /** Appends journal events about persistent instances in one transaction (all or none). */
+  appendJournal(events: readonly NewJournalEvent[]): Promise<void>;
+  /** The newest `limit` events with `at >= since`, returned oldest first (ready to replay in order). */
+  loadJournal(since: number, limit: number): Promise<NewJournalEvent[]>;
+  /** Drops events older than `before`, so the stored journal stays bounded by age like the one in memory. */
+  pruneJournal(before: number): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export function snapshotOf(service: ReadonlyService): ServiceSnapshot {
+  return {
+    namespace: service.namespace, group: service.group, name: service.name, kind: service.kind ?? null,
+    protectThreshold: service.protectThreshold, metadata: { ...service.metadata }, selector: { ...service.selector },
+    clusters: [...service.clusters.values()],
+  };
+}
+
+/** Puts a stored definition back at start; the service is explicit, so it is kept while empty. */
+export function restoreService(table: ServiceTable, snapshot: ServiceSnapshot): Service {
+  const service = table.get(snapshot) ?? table.create(snapshot, true);
+  service.explicit = true;
+  service.kind = snapshot.kind ?? undefined;
+  service.protectThreshold = snapshot.protectThreshold;
+  service.metadata = snapshot.metadata;
+  service.selector = snapshot.selector;
+  service.clusters = new Map(snapshot.clusters.map((c) => [c.name, c]));
+  return service;
+}

@@ -1,0 +1,76 @@
+import {
+  CAUSES, DEFAULT_GROUP, DEFAULT_NAMESPACE, diagnose, diagnosisSources, invalidParam, isCause, splitGroupedName, validateGroup, validateIp,
+  validateNamespaceId, validatePort, validateServiceName, type JournalFilter,
+} from '@cairn/core';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { Params } from '../params.js';
+import { serviceRefV1 } from '../naming/wire-params.js';
+import { diagnosisView, eventView, timeParam } from './journal-wire.js';
+
+const DEFAULT_PAGE_SIZE = 100;
+// A page is built by walking the ring buffer; 1000 events keep one answer well under a megabyte.
+const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Cairn's own extensions (not in Nacos), under the context path: the event journal and the per-instance
+ * diagnosis. Errors are v2 style `{code, message, data}` from the enclosing scope.
+ */
+export function journalRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { registry } = ctx;
+
+  app.get('/v1/cairn/events', async (request) => {
+    const p = Params.from(request);
+    const filter = eventFilter(p);
+    const pageNo = p.int('pageNo', 1);
+    if (pageNo < 1) throw invalidParam('pageNo', `Param 'pageNo' must be 1 or more, got '${pageNo}'.`);
+    const pageSize = p.int('pageSize', DEFAULT_PAGE_SIZE);
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw invalidParam('pageSize', `Param 'pageSize' must be from 1 to ${MAX_PAGE_SIZE}, got '${pageSize}'.`);
+    }
+    const page = ctx.journal.query(filter, pageNo, pageSize, registry.now());
+    return { total: page.total, pageNo, pageSize, events: page.events.map(eventView) };
+  });
+
+  app.get('/v1/cairn/diagnosis', async (request) => {
+    const p = Params.from(request);
+    const ref = serviceRefV1(p);
+    const ip = validateIp(p.required('ip'));
+    const port = validatePort(p.requiredInt('port'));
+    return diagnosisView(diagnose(diagnosisSources(registry, ctx.journal), ref, ip, port), registry.now());
+  });
+}
+
+/** The journal filter from the query: every field optional except the namespace, which defaults to `public`. */
+function eventFilter(p: Params): JournalFilter {
+  const filter: JournalFilter = { namespace: validateNamespaceId(p.str('namespaceId', DEFAULT_NAMESPACE)) };
+  const groupName = p.str('groupName');
+  const serviceName = p.str('serviceName');
+  if (serviceName !== undefined) {
+    const { group, name } = splitGroupedName(serviceName, groupName ?? DEFAULT_GROUP);
+    // Without a group in either parameter, a bare service name matches it in every group.
+    if (groupName !== undefined || serviceName.includes('@@')) filter.group = validateGroup(group);
+    filter.service = validateServiceName(name);
+  } else if (groupName !== undefined) {
+    filter.group = validateGroup(groupName);
+  }
+  const ip = p.str('ip');
+  if (ip !== undefined) filter.ip = validateIp(ip);
+  const port = p.int('port');
+  if (port !== undefined) filter.port = validatePort(port);
+  const cause = p.str('cause');
+  if (cause !== undefined) {
+    if (!isCause(cause)) throw invalidParam('cause', `Param 'cause' must be one of ${Object.keys(CAUSES).join(', ')}; got '${clip(cause)}'.`);
+    filter.cause = cause;
+  }
+  filter.since = timeParam(p, 'since');
+  filter.until = timeParam(p, 'until');
+  if (filter.since !== undefined && filter.until !== undefined && filter.until < filter.since) {
+    throw invalidParam('until', `Param 'until' must not be before 'since'.`);
+  }
+  return filter;
+}
+
+function clip(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}

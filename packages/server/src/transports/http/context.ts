@@ -1,0 +1,25 @@
+import type { CairnEventBus, Journal, Namespaces, Registry } from '@cairn/core';
+import type { ResolvedOptions } from '../../config/options.js';
+import type { NamingPersistence } from '../../persistence/naming-persistence.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { UdpPush } from '../../push/udp/udp-push.js';
+import type { ServiceInfoCache } from '../../wire/service-info.js';
+import type { RegistrationDefaults, SwitchDomain } from './naming/switch-domain.js';
+
+/** What route modules get: the wired parts of one server. No module-level state anywhere. */
+export interface AppContext {
+  readonly options: ResolvedOptions;
+  readonly registry: Registry;
+  /** The audit record: read by the events and diagnosis APIs. */
+  readonly journal: Journal;
+  readonly events: CairnEventBus;
+  readonly persistence: NamingPersistence;
+  readonly namespaces: Namespaces;
+  readonly push: UdpPush;
+  readonly metrics: Metrics;
+  readonly serviceInfo: ServiceInfoCache;
+  readonly switches: SwitchDomain;
+  /** Defaults a switch can change at run time (`defaultInstanceEphemeral`). */
+  readonly registrationDefaults: RegistrationDefaults;
+  readonly startedAt: number;
+}

@@ -1,0 +1,113 @@
+import { invalidParam, type Beat, DEFAULT_CLUSTER } from '@cairn/core';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { originOf } from '../../origin.js';
+import { Params, toStringMap } from '../../params.js';
+import { clusterParam, overlayEditOf, registrationOf, serviceRefV1 } from '../wire-params.js';
+
+/** `/v1/ns/instance*`: register, deregister, update, patch, detail, list, beat, statuses. */
+export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { registry } = ctx;
+
+  app.post('/v1/ns/instance', async (request) => {
+    const p = Params.from(request);
+    registry.registerInstance(registrationOf(p, serviceRefV1(p), ctx.registrationDefaults.ephemeral), originOf(request, p.str('username')));
+    return 'ok';
+  });
+
+  app.delete('/v1/ns/instance', async (request) => {
+    const p = Params.from(request);
+    registry.deregisterInstance({ ...serviceRefV1(p), ip: p.required('ip'), port: p.requiredInt('port') }, originOf(request, p.str('username')));
+    return 'ok';
+  });
+
+  app.put('/v1/ns/instance', async (request) => {
+    const p = Params.from(request);
+    registry.updateInstance(overlayEditOf(p, serviceRefV1(p)), originOf(request, p.str('username')));
+    return 'ok';
+  });
+
+  app.patch('/v1/ns/instance', async (request) => {
+    const p = Params.from(request);
+    registry.patchInstance({
+      ...serviceRefV1(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
+      weight: p.float('weight'), enabled: p.bool('enabled') ?? p.bool('enable'), metadata: p.metadata(),
+    }, originOf(request, p.str('username')));
+    return 'ok';
+  });
+
+  app.get('/v1/ns/instance', async (request) => {
+    const p = Params.from(request);
+    const ref = serviceRefV1(p);
+    const ip = p.required('ip');
+    const port = p.requiredInt('port');
+    const cluster = clusterParam(p);
+    const view = registry.instanceView(ref, ip, port, cluster);
+    return {
+      service: `${ref.group}@@${ref.name}`, ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
+      instanceId: view.instanceId, metadata: view.metadata,
+    };
+  });
+
+  app.get('/v1/ns/instance/list', async (request, reply) => {
+    const p = Params.from(request);
+    const ref = serviceRefV1(p);
+    const clusters = p.raw('clusters') ?? '';
+    const healthyOnly = p.bool('healthyOnly', false);
+    const udpPort = p.int('udpPort', 0);
+    if (udpPort < 0 || udpPort > 65535) throw invalidParam('udpPort', `Param 'udpPort' must be an integer from 0 to 65535, got '${udpPort}'.`);
+    const clientIP = p.str('clientIP');
+    if (udpPort > 0 && clientIP) {
+      // A clientIP that is not an IP literal, or not reachable from this server, just gets no push (Nacos is as lenient).
+      ctx.push.subscribe({ ...ref, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
+    }
+    ctx.metrics.listQueries.inc();
+    return reply.type('application/json; charset=utf-8').send(ctx.serviceInfo.body({ ...ref, clusters, healthyOnly }));
+  });
+
+  app.put('/v1/ns/instance/beat', async (request) => {
+    const p = Params.from(request);
+    const beat = parseBeat(p);
+    const result = registry.beat(beat, originOf(request, p.str('username')));
+    ctx.metrics.beats.inc();
+    return { clientBeatInterval: result.clientBeatIntervalMs, code: result.code, lightBeatEnabled: true };
+  });
+
+  app.route({
+    method: ['GET', 'POST', 'PUT'],
+    url: '/v1/ns/instance/statuses',
+    handler: async (request) => {
+      const p = Params.from(request);
+      const key = p.required('key');
+      const hashAt = key.indexOf('##');
+      const namespaceId = hashAt >= 0 ? key.slice(0, hashAt) : undefined;
+      const rest = hashAt >= 0 ? key.slice(hashAt + 2) : key;
+      const ref = serviceRefV1(Params.of({ serviceName: rest, ...(namespaceId ? { namespaceId } : {}) }));
+      const service = registry.service(ref);
+      const ips = service ? [...service.instances.values()].map((i) => `${i.ip}:${i.port}_${i.healthy}`) : [];
+      return { ips };
+    },
+  });
+}
+
+/** The beat: ip, port and cluster from the beat JSON when present (it wins), else from the parameters. */
+export function parseBeat(p: Params): Beat {
+  const ref = serviceRefV1(p);
+  const json = p.jsonObject('beat');
+  if (!json) {
+    return { ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
+  }
+  const ip = typeof json.ip === 'string' && json.ip !== '' ? json.ip : p.required('ip');
+  const port = json.port === undefined ? p.requiredInt('port') : Number(json.port);
+  if (!Number.isInteger(port)) throw invalidParam('beat', "Param 'beat' has a 'port' that is not an integer.");
+  const cluster = typeof json.cluster === 'string' && json.cluster !== '' ? json.cluster : p.str('clusterName') ?? DEFAULT_CLUSTER;
+  const weight = json.weight === undefined ? undefined : Number(json.weight);
+  if (weight !== undefined && !Number.isFinite(weight)) throw invalidParam('beat', "Param 'beat' has a 'weight' that is not a number.");
+  const metadata = json.metadata === undefined || json.metadata === null ? undefined : objectOrFail(json.metadata);
+  return { ...ref, ip, port, cluster, body: { weight, metadata } };
+}
+
+function objectOrFail(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParam('beat', "Param 'beat' has a 'metadata' that is not an object.");
+  return toStringMap(value as Record<string, unknown>, 'beat');
+}

@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { operatorMetrics } from '../operator-metrics.js';
+import { Params } from '../../params.js';
+import { switchesOf } from '../switch-domain.js';
+
+/** The Nacos version whose HTTP API Cairn answers as; Nacos tools read it from the server state. */
+const NACOS_VERSION = '2.5.1';
+const CAIRN_VERSION = (createRequire(import.meta.url)('../../../../../package.json') as { version: string }).version;
+
+/**
+ * `/v1/ns/operator/*` (alias `/v1/ns/ops/*`): metrics, switches, push state; and `/v1/console/server/state`.
+ *
+ * The switches live per server (`switchesOf(ctx)`, shared with the v2 routes). Values Cairn acts on (clientBeatInterval, defaultPushCacheMillis, pushEnabled,
+ * healthCheckEnabled, defaultInstanceEphemeral) start from the real settings; changing them is kept and answered,
+ * and the switch object's extra field `notInEffect` names those the running server does not apply yet.
+ */
+export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { push } = ctx;
+  const switches = switchesOf(ctx);
+  let pushBaseline = { total: 0, failed: 0 };
+
+  for (const base of ['/v1/ns/operator', '/v1/ns/ops']) {
+    app.get(`${base}/metrics`, async (request) => {
+      const p = Params.from(request);
+      if (p.bool('onlyStatus', true)) return { status: 'UP' };
+      return operatorMetrics(ctx);
+    });
+
+    app.get(`${base}/switches`, async () => ({ ...switches.toJson(), notInEffect: switches.notInEffect() }));
+
+    app.put(`${base}/switches`, async (request) => {
+      const p = Params.from(request);
+      switches.update(p);
+      const pending = switches.notInEffect();
+      if (pending.length > 0) request.log.warn({ entry: p.str('entry'), notInEffect: pending }, 'switch kept but not applied by this server');
+      return 'ok';
+    });
+
+    app.get(`${base}/push/state`, async (request) => {
+      const p = Params.from(request);
+      const total = push.stats.sent - push.stats.retried - pushBaseline.total;
+      const failed = push.stats.failed - pushBaseline.failed;
+      const succeed = total - failed;
+      const reset = p.bool('reset', false);
+      const state: Record<string, unknown> = { succeed, total, ratio: total > 0 ? succeed / total : 0, reset };
+      // Cairn has no per-push failure log; the detail is who is subscribed.
+      if (p.bool('detail', false)) {
+        state.detail = push.subscribers().map((s) => ({ ip: s.clientIP, port: s.udpPort, namespaceId: s.namespace, serviceName: `${s.group}@@${s.name}`, agent: s.agent }));
+      }
+      if (reset) pushBaseline = { total: push.stats.sent - push.stats.retried, failed: push.stats.failed };
+      return state;
+    });
+  }
+
+  app.get('/v1/console/server/state', async (request) => ({
+    version: NACOS_VERSION,
+    cairn_version: CAIRN_VERSION,
+    standalone_mode: 'standalone',
+    function_mode: null, // null = naming and config both
+    startup_mode: 'standalone',
+    server_port: String(request.socket.localPort),
+    auth_enabled: 'false',
+    login_page_enabled: 'false',
+    auth_system_type: 'nacos',
+    auth_admin_request: 'false',
+    datasource_platform: '',
+    config_retention_days: '30',
+  }));
+}

@@ -1,0 +1,46 @@
+import { DomainError } from '@cairn/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { redactSecrets } from '../../logging.js';
+import { ERROR_TABLE, NACOS_CODE_TEXT } from './error-table.js';
+
+interface WireError { status: number; nacosCode: number; message: string }
+
+/**
+ * Turns any thrown error into a wire error: domain errors by the table, Fastify's own client errors (bad JSON,
+ * body too large, unsupported media type) by their status, everything else is a 500 that gets logged.
+ */
+export function toWireError(error: unknown, request: FastifyRequest): WireError {
+  if (error instanceof DomainError) {
+    const row = ERROR_TABLE[error.code];
+    return logClientError(request, { status: row.status, nacosCode: row.nacosCode, message: error.message }, error.code);
+  }
+  const fe = error as Partial<FastifyError>;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return logClientError(request, { status: fe.statusCode, nacosCode: fe.statusCode === 400 ? 20002 : 30000, message: fe.message ?? 'bad request' }, fe.code);
+  }
+  // The URL tells the operator which request failed; the npm client puts the password in it, hence the redaction.
+  request.log.error({ err: error, method: request.method, url: redactSecrets(request.url) }, 'request failed');
+  return { status: 500, nacosCode: 30000, message: 'caused: internal server error (see the server log);' };
+}
+
+/** Client mistakes are logged at debug only: at info they would let any client flood the log. */
+function logClientError(request: FastifyRequest, wire: WireError, code: string | undefined): WireError {
+  request.log.debug({ method: request.method, url: redactSecrets(request.url), status: wire.status, code, detail: redactSecrets(wire.message) }, 'client error');
+  return wire;
+}
+
+/** v1 errors: plain text, status from the table (Nacos v1 style). */
+export function replyV1Error(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const wire = toWireError(error, request);
+  void reply.code(wire.status).type('text/plain; charset=utf-8').send(wire.message);
+}
+
+/** v2 errors: `{code, message, data}` with the Nacos numeric code, text and the detail in `data`. */
+export function replyV2Error(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const wire = toWireError(error, request);
+  void reply.code(wire.status).send({ code: wire.nacosCode, message: NACOS_CODE_TEXT[wire.nacosCode] ?? 'error', data: wire.message });
+}
+
+export function v2Ok(data: unknown): { code: number; message: string; data: unknown } {
+  return { code: 0, message: 'success', data };
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { NamingPersistence } from '../../persistence/naming-persistence.js';
+
+// The persistence change number when the handler started; a request that made no durable change answers at once.
+const changeAtStart = Symbol('changeAtStart');
+type Tracked = FastifyRequest & { [changeAtStart]?: number };
+
+/**
+ * Hooks every request passes: latency metrics, and holding the answer of a request that changed stored data
+ * until its change is durable. The change is attributed by comparing the persistence change number before and
+ * after the handler: handlers run their core command synchronously, so no other request's change falls in
+ * between. A beat or a list changes nothing stored and never waits; a change the store has not taken within
+ * `storeWaitMs` is answered 503 (never 200), whatever else shared its write.
+ */
+export function installRequestHooks(app: FastifyInstance, metrics: Metrics, persistence: NamingPersistence, storeWaitMs: number): void {
+  const timers = new Map<string, ReturnType<Metrics['requestDuration']['labels']>>();
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${route} ${reply.statusCode}`;
+    let timer = timers.get(key);
+    if (!timer) {
+      timer = metrics.requestDuration.labels({ method: request.method, route, status: reply.statusCode });
+      if (timers.size < 2000) timers.set(key, timer);
+    }
+    timer.observe(reply.elapsedTime / 1000);
+    done();
+  });
+  app.addHook('preHandler', (request, _reply, done) => {
+    (request as Tracked)[changeAtStart] = persistence.lastChange;
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const before = (request as Tracked)[changeAtStart];
+    const after = persistence.lastChange;
+    if (before === undefined || after === before) {
+      done(null, payload);
+      return;
+    }
+    persistence.durable(after, storeWaitMs).then(() => done(null, payload), (error: Error) => {
+      void reply.code(503).type('text/plain; charset=utf-8');
+      done(null, `storage unavailable: the change is not durable yet (${error.message}); retry the request`);
+    });
+  });
+}
