@@ -1,4 +1,4 @@
-import { EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type Clock } from '@cairn/core';
+import { EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type Clock, type NamingStore } from '@cairn/core';
 import { openNamingStore } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
@@ -34,6 +34,8 @@ export interface ServerParts {
   clock?: Clock;
   alarm?: Alarm;
   logger?: Logger;
+  /** Tests pass a store wrapped for fault injection; the server opens the one `options.db` names. */
+  store?: NamingStore;
 }
 
 export interface CairnServer {
@@ -71,7 +73,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   }, log);
   const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
   const namespaces = new Namespaces(clock, bus);
-  const store = await openNamingStore(options.db, options.dataDir);
+  const store = parts.store ?? await openNamingStore(options.db, options.dataDir);
   const persistence = new NamingPersistence(store, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
   journal.restore(restored.journal);

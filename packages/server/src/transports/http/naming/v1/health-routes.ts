@@ -50,9 +50,13 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     return 'ok';
   });
 
-  for (const probe of ['liveness', 'readiness']) {
-    app.get(`/v1/console/health/${probe}`, async () => 'OK');
-  }
+  app.get('/v1/console/health/liveness', async () => 'OK');
+  // Not ready while the store refuses writes: a load balancer sends changes to a node that can make them durable.
+  app.get('/v1/console/health/readiness', async (_request, reply) => {
+    const { failing, pending } = ctx.persistence.status;
+    if (failing === null) return 'OK';
+    return reply.code(503).type('text/plain; charset=utf-8').send(`storage failing: ${failing}; ${pending} change(s) waiting to be stored`);
+  });
 }
 
 /** The `healthChecker` JSON: a known type and correctly typed fields; unknown fields are ignored as in Nacos. */
