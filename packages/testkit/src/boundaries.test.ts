@@ -57,3 +57,17 @@ test('the import scanner sees the kinds of import it must police', () => {
   const text = ['import a from ' + q + 'node:fs' + q + ';', 'export { b } from ' + q + '@cairn/server' + q + ';', 'const c = await import(' + q + 'pg' + q + ');', 'import ' + q + 'side-effect' + q + ';'].join('\n');
   assert.deepEqual(importsOf(text), ['node:fs', '@cairn/server', 'pg', 'side-effect']);
 });
+
+test('a version of an API never imports another version: v1 and v2 routes both call core', () => {
+  const root = repoRoot();
+  const violations: string[] = [];
+  for (const file of sources(join(root, 'packages', 'server', 'src'))) {
+    const version = /\/(v\d)\//.exec(file)?.[1];
+    if (!version) continue;
+    for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+      const other = /(?:^|\/)(v\d)\//.exec(spec)?.[1];
+      if (spec.startsWith('.') && other && other !== version) violations.push(`${relative(root, file)} imports '${spec}'`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});

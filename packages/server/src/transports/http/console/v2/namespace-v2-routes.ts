@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { v2Ok } from '../../reply-errors.js';
-import { createNamespace, deleteNamespace, namespaceIdOf, namespaceJson, notFound, sortedNamespaces, updateNamespace } from '../v1/namespace-routes.js';
+import { namespaceNotFound } from '@cairn/core';
+import { createNamespace, deleteNamespace, namespaceIdOf, namespaceJson, sortedNamespaces, updateNamespace } from '../namespace-wire.js';
 
 /** `/v2/console/namespace*`: the same namespaces as the v1 console API, Result-wrapped, errors with codes 22000-22002. */
 export function namespaceV2Routes(app: FastifyInstance, ctx: AppContext): void {
@@ -11,7 +12,7 @@ export function namespaceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v2/console/namespace', async (request) => {
     const id = namespaceIdOf(Params.from(request).required('namespaceId'));
     const ns = ctx.namespaces.get(id);
-    if (!ns) throw notFound(id);
+    if (!ns) throw namespaceNotFound(id);
     return v2Ok(namespaceJson(ns));
   });
 

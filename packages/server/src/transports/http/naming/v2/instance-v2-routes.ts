@@ -4,8 +4,8 @@ import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
 import { v2Ok } from '../../reply-errors.js';
-import { parseBeat } from '../v1/instance-routes.js';
-import { applyMetadataBatch, batchOf } from '../v1/metadata-batch-routes.js';
+import { parseBeat } from '../beat-params.js';
+import { applyMetadataBatch, batchOf } from '../metadata-batch.js';
 import { clusterParam, overlayEditOf, registrationOf } from '../wire-params.js';
 import { serviceRefGroupedOrBare, serviceRefV2 } from './v2-params.js';
 
