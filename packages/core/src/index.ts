@@ -13,6 +13,7 @@ export * from './naming/lifecycle-settings.js';
 export * from './naming/protect-threshold.js';
 export * from './naming/instance-view.js';
 export * from './shared/namespaces.js';
+export * from './shared/mask-secrets.js';
 export * from './naming/service-table.js';
 export * from './naming/registry.js';
 export * from './naming/naming-events.js';

@@ -7,7 +7,8 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { createServer } from './app.js';
 import { resolveOptions } from './config/options.js';
 import { replyV1Error } from './transports/http/reply-errors.js';
-import { createLogger, redactSecrets } from './logging.js';
+import { maskSecrets } from '@cairn/core';
+import { createLogger } from './logging.js';
 
 const SECRETS = ['s3cr3t', 't0k3n'];
 
@@ -21,20 +22,20 @@ function capture(): DestinationStream & { text(): string; lines(): any[] } {
   };
 }
 
-describe('redactSecrets', () => {
+describe('maskSecrets', () => {
   test('masks secret parameters in URLs, form bodies and free text, and nothing else', () => {
-    assert.equal(redactSecrets('/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=pw%26x&pageNo=1'),
+    assert.equal(maskSecrets('/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=pw%26x&pageNo=1'),
       '/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=***&pageNo=1');
-    assert.equal(redactSecrets('accessToken=eyJ.a.b'), 'accessToken=***');
-    assert.equal(redactSecrets('?Password=a&ACCESSTOKEN=b&newPassword=c&pwd=d'), '?Password=***&ACCESSTOKEN=***&newPassword=***&pwd=***');
-    assert.equal(redactSecrets('?p%61ssword=a'), '?p%61ssword=***');
-    assert.equal(redactSecrets('login failed for url /x?password=hunter2 from 10.0.0.1'), 'login failed for url /x?password=*** from 10.0.0.1');
-    assert.equal(redactSecrets('?passwordHint=a&password_x=b&ip=1.2.3.4'), '?passwordHint=a&password_x=b&ip=1.2.3.4');
-    assert.equal(redactSecrets('/nacos/v1/ns/instance'), '/nacos/v1/ns/instance');
+    assert.equal(maskSecrets('accessToken=eyJ.a.b'), 'accessToken=***');
+    assert.equal(maskSecrets('?Password=a&ACCESSTOKEN=b&newPassword=c&pwd=d'), '?Password=***&ACCESSTOKEN=***&newPassword=***&pwd=***');
+    assert.equal(maskSecrets('?p%61ssword=a'), '?p%61ssword=***');
+    assert.equal(maskSecrets('login failed for url /x?password=hunter2 from 10.0.0.1'), 'login failed for url /x?password=*** from 10.0.0.1');
+    assert.equal(maskSecrets('?passwordHint=a&password_x=b&ip=1.2.3.4'), '?passwordHint=a&password_x=b&ip=1.2.3.4');
+    assert.equal(maskSecrets('/nacos/v1/ns/instance'), '/nacos/v1/ns/instance');
     const checker = JSON.stringify({ type: 'MYSQL', user: 'root', pwd: 'hunter2', cmd: 'select 1' });
-    assert.equal(redactSecrets(`/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker)}&checkPort=3306`),
+    assert.equal(maskSecrets(`/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker)}&checkPort=3306`),
       `/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker).replace('hunter2', '***')}&checkPort=3306`);
-    assert.equal(redactSecrets(`bad checker ${checker}`), `bad checker ${checker.replace('hunter2', '***')}`);
+    assert.equal(maskSecrets(`bad checker ${checker}`), `bad checker ${checker.replace('hunter2', '***')}`);
   });
 
   test('the server logger masks secret fields and secrets inside messages and errors', () => {

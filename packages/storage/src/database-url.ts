@@ -1,3 +1,4 @@
+import { maskSecrets } from '@cairn/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { StorageUrlError } from './errors.js';
 
@@ -19,13 +20,6 @@ export type StorageTarget = { kind: 'sqlite'; file: string } | NetworkTarget;
 
 const USAGE = 'use sqlite:<file>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db';
 
-/**
- * The URL as it may be shown: `mysql://root:***@db:3306/cairn`. Works on malformed URLs too; everything up to
- * the last '@' counts as password, so an unescaped '@' in a password is masked as well.
- */
-export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):.*@([^@]*)$/is, '$1:***@$2');
-}
 
 function decode(part: string, display: string): string {
   try {
@@ -50,7 +44,7 @@ export function parseStorageUrl(url: string | undefined, dataDir: string): Stora
   if (scheme === 'sqlite') return { kind: 'sqlite', file: sqliteFile(text.slice('sqlite:'.length), dataDir) };
   if (scheme === 'mysql') return networkTarget(text, 'mysql', 3306);
   if (scheme === 'postgres' || scheme === 'postgresql') return networkTarget(text, 'postgres', 5432);
-  throw new StorageUrlError(`unsupported storage URL "${maskUrl(text)}": ${USAGE}`);
+  throw new StorageUrlError(`unsupported storage URL "${maskSecrets(text)}": ${USAGE}`);
 }
 
 function sqliteFile(rest: string, dataDir: string): string {
@@ -62,7 +56,7 @@ function sqliteFile(rest: string, dataDir: string): string {
 }
 
 function networkTarget(text: string, kind: NetworkTarget['kind'], defaultPort: number): NetworkTarget {
-  const display = maskUrl(text);
+  const display = maskSecrets(text);
   let url: URL;
   try {
     url = new URL(text);

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { maskUrl, parseStorageUrl } from './database-url.js';
+import { maskSecrets } from '@cairn/core';
+import { parseStorageUrl } from './database-url.js';
 import { StorageUrlError } from './errors.js';
 import { openNamingStore } from './open-naming-store.js';
 
@@ -53,7 +54,7 @@ test('an unsupported or incomplete URL is refused with a message that shows no p
 });
 
 test('masking hides the whole password, even one with an unescaped @', () => {
-  assert.equal(maskUrl('mysql://root:a@b@127.0.0.1:3306/test'), 'mysql://root:***@127.0.0.1:3306/test');
-  assert.equal(maskUrl('postgres://postgres@127.0.0.1/test'), 'postgres://postgres@127.0.0.1/test');
-  assert.equal(maskUrl('sqlite:./data/cairn.db'), 'sqlite:./data/cairn.db');
+  assert.equal(maskSecrets('mysql://root:a@b@127.0.0.1:3306/test'), 'mysql://root:***@127.0.0.1:3306/test');
+  assert.equal(maskSecrets('postgres://postgres@127.0.0.1/test'), 'postgres://postgres@127.0.0.1/test');
+  assert.equal(maskSecrets('sqlite:./data/cairn.db'), 'sqlite:./data/cairn.db');
 });

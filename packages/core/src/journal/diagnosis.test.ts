@@ -48,7 +48,7 @@ test('deleted by request and re-created by its still-beating client', () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   beatEvery(time, registry, 5_000, 20_000);
-  registry.deregisterInstance(beat(), { ip: '192.168.1.20', via: 'DELETE /nacos/v1/ns/instance', user: 'ops' });
+  registry.deregisterInstance(beat(), { ip: '192.168.1.20', via: 'DELETE /nacos/v1/ns/instance', claimedUser: 'ops' });
   time.advance(4_500);
   registry.beat(beat({ body: { weight: 1, metadata: {} } }), BEATER);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);

@@ -135,7 +135,7 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
       return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
     case 'INSTANCE_DEREGISTERED': {
       const who = e.agent ? `${e.from} (${e.agent})` : String(e.from);
-      return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${e.user ? ` as user ${e.user}` : ''}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;
+      return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${e.claimedUser ? ` (claiming to be user ${e.claimedUser}; not verified)` : ''}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;
     }
     case 'REGISTRATION_REJECTED':
       return `Its last registration, at ${clockTime(last.at)} from ${e.from}, was refused: ${e.reason}`;

@@ -6,7 +6,7 @@ import { CLIENT, ORDERS, newRegistry, registration, sourcesOf } from '../naming/
 import { diagnose } from './diagnosis.js';
 
 // T0 is 10:00:00 UTC; the persistent instance is 10.0.0.7:8080 in public/DEFAULT_GROUP/orders.
-const OPERATOR: Origin = { ip: '192.168.1.20', via: 'PUT /nacos/v1/ns/health', user: 'ops' };
+const OPERATOR: Origin = { ip: '192.168.1.20', via: 'PUT /nacos/v1/ns/health', claimedUser: 'ops' };
 const REFUSED: ProbeResult = { ok: false, failNow: true, probe: 'TCP', target: '10.0.0.7:8080', error: 'ECONNREFUSED', durationMs: 1 };
 const TIMEOUT: ProbeResult = { ok: false, failNow: false, probe: 'TCP', target: '10.0.0.7:8080', error: 'ETIMEDOUT', durationMs: 500 };
 const PASS: ProbeResult = { ok: true, failNow: false, probe: 'TCP', target: '10.0.0.7:8080', durationMs: 3 };
@@ -92,11 +92,11 @@ test('marked unhealthy by hand in a NONE cluster: by whom, and that only a mark 
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: false }, OPERATOR);
   const d = diagnosis();
   assert.equal(d.state, 'unhealthy');
-  assert.equal(d.explanation, "Marked unhealthy by hand at 10:00:03 by 192.168.1.20 as user ops (PUT /nacos/v1/ns/health); its cluster's health checker is NONE, so it stays unhealthy until marked healthy again.");
+  assert.equal(d.explanation, "Marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health); its cluster's health checker is NONE, so it stays unhealthy until marked healthy again.");
   assert.equal(d.probe?.type, 'NONE');
   assert.equal(d.probe?.target, null);
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: true }, OPERATOR);
-  assert.match(diagnosis().explanation, /^Healthy: marked healthy by hand at 10:00:03 by 192\.168\.1\.20 as user ops \(PUT \/nacos\/v1\/ns\/health\)\. Its cluster's health checker is NONE/);
+  assert.match(diagnosis().explanation, /^Healthy: marked healthy by hand at 10:00:03 by 192\.168\.1\.20 \(claiming to be user ops; not verified\) \(PUT \/nacos\/v1\/ns\/health\)\. Its cluster's health checker is NONE/);
 });
 
 test('registered unhealthy, and an HTTP checker on the check port', () => {

@@ -98,7 +98,7 @@ function failuresUpTo(registry: DiagnosisSources, service: ReadonlyService, inst
 }
 
 function who(e: JournalEvent): string {
-  const user = e.evidence.user ? ` as user ${e.evidence.user}` : '';
+  const user = e.evidence.claimedUser ? ` (claiming to be user ${e.evidence.claimedUser}; not verified)` : '';
   return `by ${e.evidence.by}${user} (${e.evidence.via})`;
 }
 

@@ -11,7 +11,11 @@ export interface Origin {
   agent?: string;
   /** The route or mechanism, e.g. `DELETE /nacos/v1/ns/instance`, `expiry`. */
   via: string;
-  user?: string;
+  /**
+   * The `username` the request carried. Cairn has no authentication yet, so this is what the client claimed, never
+   * a verified actor; the journal and the diagnosis say so.
+   */
+  claimedUser?: string;
 }
 
 export type ServiceKind = 'ephemeral' | 'persistent';

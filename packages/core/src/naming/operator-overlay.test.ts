@@ -28,7 +28,7 @@ test('PATCH enabled=false and weight survive expiry and re-registration', () => 
   const edits = eventsOf(registry, { cause: 'INSTANCE_EDITED' });
   assert.equal(edits.length, 3);
   assert.equal(edits[0].evidence.enabled, false);
-  assert.equal(edits[0].evidence.user, 'ops');
+  assert.equal(edits[0].evidence.claimedUser, 'ops');
 });
 
 test('PUT update writes an overlay even before the instance returns, and keeps it across re-creation from beats', () => {

@@ -6,7 +6,7 @@ import type { ProbeResult } from './probe-results.js';
 import { probeTargetOf } from './probe-results.js';
 
 // T0 is 10:00:00 UTC. Probes run every 5 s in these tests, as the server's default interval.
-const OPERATOR: Origin = { ip: '192.168.1.20', via: 'PUT /nacos/v1/ns/health', user: 'ops' };
+const OPERATOR: Origin = { ip: '192.168.1.20', via: 'PUT /nacos/v1/ns/health', claimedUser: 'ops' };
 
 function persistent(overrides = {}) {
   return registration({ ephemeral: false, ...overrides });
@@ -144,7 +144,7 @@ test('manual marks are journaled with who did it, keep unhealthySince and restar
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: false }, OPERATOR);
   const marks = eventsOf(registry, { cause: 'HEALTH_MARKED' });
   assert.equal(marks.length, 1, 'marking an unhealthy instance unhealthy again changes nothing');
-  assert.deepEqual(marks[0].evidence, { healthy: false, by: '192.168.1.20', agent: null, user: 'ops', via: 'PUT /nacos/v1/ns/health' });
+  assert.deepEqual(marks[0].evidence, { healthy: false, by: '192.168.1.20', agent: null, claimedUser: 'ops', via: 'PUT /nacos/v1/ns/health' });
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: true }, OPERATOR);
   assert.equal(instanceAt(registry)?.unhealthySince, undefined);
 });

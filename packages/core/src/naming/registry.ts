@@ -124,7 +124,7 @@ export class Registry {
     const service = this.services.get(target);
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
-    this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, user: origin.user ?? null });
+    this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null });
     this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_DEREGISTERED', via: origin.via, from: origin.ip });
     return true;
   }
@@ -207,7 +207,7 @@ export class Registry {
     if (instance.healthy === target.healthy) return;
     this.setHealth(instance, target.healthy);
     if (instance.probe) resetStreaks(instance.probe);
-    this.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, user: origin.user ?? null, via: origin.via });
+    this.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, via: origin.via });
     this.services.changed(service);
   }
 
@@ -314,7 +314,7 @@ export class Registry {
     service.instances.set(key, instance);
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
-    this.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, user: origin.user ?? null, ...sinceRemoval, ...extra });
+    this.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, claimedUser: origin.claimedUser ?? null, ...sinceRemoval, ...extra });
     if (instance.ephemeral) this.deadlines.schedule(service, instance);
     this.services.changed(service);
     return instance;
@@ -381,7 +381,7 @@ export class Registry {
     this.events.publish({
       type: 'instance', at: this.now(), cause: 'INSTANCE_EDITED', namespace: service.namespace, group: service.group, service: service.name,
       cluster: cmd.cluster, ip: cmd.ip, port: cmd.port,
-      evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, user: origin.user ?? null, via: origin.via }) as Evidence,
+      evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, claimedUser: origin.claimedUser ?? null, via: origin.via }) as Evidence,
     });
     this.services.changed(service);
   }

@@ -43,7 +43,7 @@ test('a re-creation shortly after a deregistration carries removedAgoMs and who 
   const { time, registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
   time.advance(3_000);
-  registry.deregisterInstance(beat(), { ip: '192.168.1.20', via: 'DELETE /nacos/v1/ns/instance', user: 'ops' });
+  registry.deregisterInstance(beat(), { ip: '192.168.1.20', via: 'DELETE /nacos/v1/ns/instance', claimedUser: 'ops' });
   time.advance(2_000);
   registry.beat(beat({ body: { weight: 1, metadata: {} } }), BEATER);
   const recreated = eventsOf(registry, { cause: 'INSTANCE_RECREATED_FROM_BEAT' })[0];

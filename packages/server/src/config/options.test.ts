@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_OPTIONS, envName, flagName, isLoopbackHost, OptionsError, resolveOptions } from './options.js';
+import { DEFAULT_OPTIONS, describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions } from './options.js';
 
 test('defaults are the documented Nacos-compatible ones', () => {
   const o = resolveOptions();
@@ -50,4 +50,10 @@ test('listening beyond loopback needs an explicit --allow-unauthenticated (there
   assert.equal(resolveOptions({}, ['--host', '::1']).host, '::1');
   assert.equal(isLoopbackHost('localhost'), true);
   assert.equal(isLoopbackHost('127.evil.example'), false);
+});
+
+test('the start banner hides a database password, even one that contains @ or :', () => {
+  const banner = describeOptions(resolveOptions({ db: 'mysql://cairn:p@ss:w0rd@127.0.0.1:3306/cairn' }));
+  assert.match(banner, /db {17}mysql:\/\/cairn:\*\*\*@127\.0\.0\.1:3306\/cairn /);
+  assert.doesNotMatch(banner, /p@ss|w0rd/);
 });

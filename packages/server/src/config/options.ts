@@ -1,3 +1,4 @@
+import { maskSecrets } from '@cairn/core';
 /**
  * One schema for every setting: its flag, its environment variable, its default and how to parse it.
  * Flags win over environment variables, which win over defaults. The result is validated once and frozen.
@@ -163,7 +164,7 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
     }
     case 'url':
       if (raw.trim() !== '' && !/^(sqlite:|mysql:\/\/|postgres(ql)?:\/\/)/.test(raw.trim())) {
-        throw new OptionsError(`${source} must start with sqlite:, mysql:// or postgres://, got '${maskSecret(raw)}'`);
+        throw new OptionsError(`${source} must start with sqlite:, mysql:// or postgres://, got '${maskSecrets(raw)}'`);
       }
       return raw.trim();
     default:
@@ -175,15 +176,11 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
 /** The options as printed at start, with the password of a storage URL masked. */
 export function describeOptions(options: ResolvedOptions): string {
   return SETTINGS.map((s) => {
-    const value = s.kind === 'url' ? maskSecret(String(options[s.key])) || '(sqlite in data folder)' : String(options[s.key]);
+    const value = s.kind === 'url' ? maskSecrets(String(options[s.key])) || '(sqlite in data folder)' : String(options[s.key]);
     return `  ${s.key.padEnd(18)} ${value.padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`;
   }).join('\n');
 }
 
-/** `scheme://user:secret@host` → `scheme://user:***@host`. */
-export function maskSecret(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@]*@/i, '$1:***@');
-}
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {

@@ -16,7 +16,7 @@ export const ORDERS: ServiceRef = { namespace: 'public', group: 'DEFAULT_GROUP',
 
 export const CLIENT: Origin = { ip: '10.0.0.7', agent: 'Nacos-Java-Client:v1.4.1', via: 'POST /nacos/v1/ns/instance' };
 export const BEATER: Origin = { ip: '10.0.0.7', agent: 'Nacos-Java-Client:v1.4.1', via: 'PUT /nacos/v1/ns/instance/beat' };
-export const OPERATOR: Origin = { ip: '192.168.1.20', via: 'PATCH /nacos/v1/ns/instance', user: 'ops' };
+export const OPERATOR: Origin = { ip: '192.168.1.20', via: 'PATCH /nacos/v1/ns/instance', claimedUser: 'ops' };
 
 /** A registry wired as the server wires it: one bus, with the journal recording from it. */
 export interface Fixture {

@@ -2,10 +2,11 @@ import type { Origin } from '@cairn/core';
 import type { FastifyRequest } from 'fastify';
 
 /** Who sent a request, as evidence for the journal. The agent is evidence only, never trusted for access. */
-export function originOf(request: FastifyRequest, user?: string): Origin {
+/** `claimedUser` is the request's `username` parameter: recorded as claimed, never trusted (there is no authentication yet). */
+export function originOf(request: FastifyRequest, claimedUser?: string): Origin {
   const agent = header(request, 'client-version') ?? header(request, 'user-agent');
   const path = request.routeOptions.url ?? request.url.split('?')[0];
-  return { ip: request.ip, agent: agent?.slice(0, 128), via: `${request.method} ${path}`, user };
+  return { ip: request.ip, agent: agent?.slice(0, 128), via: `${request.method} ${path}`, claimedUser };
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

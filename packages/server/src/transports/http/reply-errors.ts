@@ -1,6 +1,5 @@
-import { DomainError } from '@cairn/core';
+import { DomainError, maskSecrets } from '@cairn/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { redactSecrets } from '../../logging.js';
 import { ERROR_TABLE, NACOS_CODE_TEXT } from './error-table.js';
 
 interface WireError { status: number; nacosCode: number; message: string }
@@ -19,13 +18,13 @@ export function toWireError(error: unknown, request: FastifyRequest): WireError 
     return logClientError(request, { status: fe.statusCode, nacosCode: fe.statusCode === 400 ? 20002 : 30000, message: fe.message ?? 'bad request' }, fe.code);
   }
   // The URL tells the operator which request failed; the npm client puts the password in it, hence the redaction.
-  request.log.error({ err: error, method: request.method, url: redactSecrets(request.url) }, 'request failed');
+  request.log.error({ err: error, method: request.method, url: maskSecrets(request.url) }, 'request failed');
   return { status: 500, nacosCode: 30000, message: 'caused: internal server error (see the server log);' };
 }
 
 /** Client mistakes are logged at debug only: at info they would let any client flood the log. */
 function logClientError(request: FastifyRequest, wire: WireError, code: string | undefined): WireError {
-  request.log.debug({ method: request.method, url: redactSecrets(request.url), status: wire.status, code, detail: redactSecrets(wire.message) }, 'client error');
+  request.log.debug({ method: request.method, url: maskSecrets(request.url), status: wire.status, code, detail: maskSecrets(wire.message) }, 'client error');
   return wire;
 }
 

@@ -117,6 +117,17 @@ describe('GET /v1/cairn/diagnosis', () => {
   });
   after(() => ts.close());
 
+  test('a username parameter is recorded as claimed, and the diagnosis says it is not verified', async () => {
+    await register(ts, { serviceName: 'claims', ip: '10.3.0.1', port: '80', username: 'alice' });
+    const del = await call(ts.url, 'DELETE', '/v1/ns/instance?serviceName=claims&ip=10.3.0.1&port=80&username=mallory');
+    assert.equal(del.status, 200, del.text);
+    const listed = await events(ts, 'service=claims');
+    assert.deepEqual(listed.events.map((e) => [e.cause, e.evidence.claimedUser, 'user' in e.evidence]),
+      [['INSTANCE_DEREGISTERED', 'mallory', false], ['INSTANCE_REGISTERED', 'alice', false]]);
+    const d = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=claims&ip=10.3.0.1&port=80')).json();
+    assert.match(d.explanation, /claiming to be user mallory; not verified/);
+  });
+
   test('explains an instance that expired without a heartbeat', async () => {
     await register(ts, { serviceName: 'orders', ip: '10.0.0.7', port: '8080' });
     const registeredAt = ts.time!.now();
