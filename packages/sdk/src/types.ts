@@ -3,21 +3,10 @@
  * serialize (no secrets live in these types).
  */
 
-/** An instance as the registry reports it. */
-export interface Instance {
-  /** `ip#port#cluster#group@@service` on Nacos-compatible servers. */
-  instanceId: string;
-  ip: string;
-  port: number;
-  weight: number;
-  healthy: boolean;
-  enabled: boolean;
-  ephemeral: boolean;
-  clusterName: string;
-  /** The grouped name, `group@@service`. */
-  serviceName: string;
-  metadata: Record<string, string>;
-}
+import type { NacosInstance } from '@cairn/api';
+
+/** An instance as the registry reports it: the fields of Nacos's instance JSON that a caller uses. */
+export type Instance = Pick<NacosInstance, 'instanceId' | 'ip' | 'port' | 'weight' | 'healthy' | 'enabled' | 'ephemeral' | 'clusterName' | 'serviceName' | 'metadata'>;
 
 /** What a caller registers. Defaults: weight 1, healthy, enabled, ephemeral, cluster `DEFAULT`, no metadata. */
 export interface InstanceInput {

@@ -6,13 +6,14 @@ import { repoRoot } from './repo-root.js';
 
 // What each package may import (DESIGN.md "Layout"). Relative imports are always allowed.
 const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
-  core: { allow: /^$/, testOnly: /^node:(test|assert\/strict)$/ },
+  core: { allow: /^@cairn\/api$/, testOnly: /^node:(test|assert\/strict)$/ },
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
-  server: { allow: /^(@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
-  sdk: { allow: /^(node:.*)$/, testOnly: /^@cairn\/testkit$/ },
+  api: { allow: /^$/ },
+  server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
+  sdk: { allow: /^(@cairn\/api|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e).
-  console: { allow: /^(react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
+  console: { allow: /^(@cairn\/api|react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
 };
 
 function sources(dir: string, out: string[] = []): string[] {

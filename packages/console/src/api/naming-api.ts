@@ -1,3 +1,4 @@
+import type { JournalEventJson, NacosInstance } from '@cairn/api';
 import { getJson, write } from './http.js';
 
 /** Typed calls to the existing HTTP APIs the console uses (Nacos v1 console/catalog paths and Cairn's journal). */
@@ -50,38 +51,10 @@ export interface ServiceDetail {
   clusters: ClusterInfo[];
 }
 
-export interface InstanceRow {
-  instanceId: string;
-  ip: string;
-  port: number;
-  weight: number;
-  healthy: boolean;
-  enabled: boolean;
-  ephemeral: boolean;
-  clusterName: string;
-  metadata: Record<string, string>;
-  instanceHeartBeatInterval: number;
-  instanceHeartBeatTimeOut: number;
-  ipDeleteTimeout: number;
-  lastBeatAt?: number;
-}
+/** An instance row: Nacos's instance JSON, and the time of its last beat where the answer has it. */
+export type InstanceRow = Omit<NacosInstance, 'serviceName' | 'instanceIdGenerator'> & { lastBeatAt?: number };
 
-export interface JournalEvent {
-  seq: number;
-  at: number;
-  time: string;
-  cause: string;
-  description: string;
-  namespace: string;
-  group: string;
-  service: string;
-  cluster?: string;
-  ip?: string;
-  port?: number;
-  ephemeral?: boolean;
-  healthy?: boolean;
-  evidence: Record<string, string | number | boolean | null>;
-}
+export type JournalEvent = JournalEventJson;
 
 export interface ProbeResultJson {
   ok: boolean;

@@ -1,3 +1,4 @@
+import type { NacosInstance } from '@cairn/api';
 import type { BeatStats } from './beat-stats.js';
 import type { InstanceTiming } from './lifecycle-settings.js';
 import type { ServiceRef } from './names.js';
@@ -100,23 +101,8 @@ export interface Service extends ServiceRef {
   removed: boolean;
 }
 
-/** An instance as consumers see it: overlay applied. */
-export interface InstanceView {
-  instanceId: string;
-  ip: string;
-  port: number;
-  weight: number;
-  healthy: boolean;
-  enabled: boolean;
-  ephemeral: boolean;
-  clusterName: string;
-  serviceName: string;
-  metadata: Record<string, string>;
-  instanceHeartBeatInterval: number;
-  instanceHeartBeatTimeOut: number;
-  ipDeleteTimeout: number;
-  instanceIdGenerator: string;
-}
+/** An instance as consumers see it (overlay applied): Nacos's wire shape. */
+export type InstanceView = NacosInstance;
 
 export interface ServiceQueryResult {
   exists: boolean;

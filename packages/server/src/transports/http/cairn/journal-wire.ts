@@ -1,7 +1,9 @@
+import type { JournalEventJson } from '@cairn/api';
 import { CAUSES, invalidParam, type Diagnosis, type JournalEvent } from '@cairn/core';
 import type { Params } from '../params.js';
 
-export type EventView = JournalEvent & { time: string; description: string };
+/** A journal event on the wire: its fields, the time as ISO-8601 and the cause's meaning. */
+export type EventView = JournalEventJson;
 
 /** A journal event as the API shows it: the stored fields plus an ISO time and the cause's plain text. */
 export function eventView(e: JournalEvent): EventView {

@@ -1,0 +1,4 @@
+export * from './naming.js';
+export * from './v2-result.js';
+export * from './nacos-codes.js';
+export * from './journal.js';
