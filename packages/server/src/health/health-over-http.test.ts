@@ -83,7 +83,7 @@ test('manual marking is refused while probes run, and works once the cluster is 
   assert.equal(d.state, 'unhealthy', 'probes would have found it healthy; only the mark counts');
   assert.match(d.explanation, /^Marked unhealthy by hand at \d\d:\d\d:\d\d by 127\.0\.0\.1 \(claiming to be user ops; not verified\) \(PUT \/nacos\/v1\/ns\/health\); its cluster's health checker is NONE/);
   const [marked] = (await call(ts.url, 'GET', '/v1/cairn/events?serviceName=manual&cause=HEALTH_MARKED')).json().events;
-  assert.deepEqual([marked.evidence.healthy, marked.evidence.user, marked.evidence.by], [false, 'ops', '127.0.0.1']);
+  assert.deepEqual([marked.evidence.healthy, marked.evidence.claimedUser, marked.evidence.by], [false, 'ops', '127.0.0.1']);
 });
 
 test('a deregistered persistent instance is no longer probed', async () => {
