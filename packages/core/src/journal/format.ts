@@ -1,3 +1,5 @@
+import type { JournalEvent } from './journal.js';
+
 /** Wall-clock time of day in UTC, e.g. `10:02:31`; the journal API carries full timestamps alongside. */
 export function clockTime(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
@@ -11,4 +13,9 @@ export function seconds(ms: number): string {
 /** Always one decimal, `5.0 s`: for measured gaps, so a cadence of 5.0 s reads as measured, not configured. */
 export function measuredSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Who made a request, from its evidence: `by 192.168.1.20 as user ops (PUT /nacos/v1/ns/health)`. */
+export function byWhom(e: JournalEvent): string {
+  return `by ${e.evidence.by}${e.evidence.user ? ` as user ${e.evidence.user}` : ''} (${e.evidence.via})`;
 }
