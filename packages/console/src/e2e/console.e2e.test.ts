@@ -19,6 +19,8 @@ const steady: Address = { service: 'orders', ip: '127.0.0.1', port: 9001 };
 const dying: Address = { service: 'orders', ip: '127.0.0.1', port: 9002 };
 const silent: Address = { service: 'orders', ip: '127.0.0.1', port: 9003 };
 const east: Address = { service: 'orders', ip: '127.0.0.2', port: 9001, cluster: 'east' };
+// In a service of its own, so the counts of orders stay as the other tests expect.
+const bouncing: Address = { service: 'inventory', ip: '127.0.0.1', port: 9004 };
 
 const row = (page: Page, a: Address) => page.locator(`tr[data-instance="${a.ip}:${a.port}"]`);
 
@@ -198,6 +200,30 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.locator('li[data-cause="INSTANCE_DEREGISTERED"]').waitFor();
     await page.locator('li[data-cause="BEAT_MISSED"]').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'service-timeline.png') });
+  });
+
+  test('the timeline of an instance that is back after an outage leads with that outage', async () => {
+    await register(base, bouncing);
+    const beater = new Beater(base, bouncing, BEAT_MS).start();
+    beaters.push(beater);
+    const diagnosisOf = () => api(base, 'GET', '/v1/cairn/diagnosis', { serviceName: bouncing.service, ip: bouncing.ip, port: bouncing.port });
+    while (((await diagnosisOf()).beats?.count ?? 0) < 2) await new Promise((r) => setTimeout(r, BEAT_MS));
+    beater.pause(1_500); // longer than the 800 ms timeout: unhealthy, then back with the next beat
+    await eventAt(base, bouncing, 'BEAT_RESUMED', 5000);
+    await page.goto(`${base}/services/DEFAULT_GROUP/inventory/instances/${bouncing.ip}:${bouncing.port}`);
+    const diagnosis = page.getByTestId('diagnosis');
+    await diagnosis.waitFor();
+    const served = await diagnosisOf();
+    assert.match(served.explanation, /^Healthy again since \d\d:\d\d:\d\d; it turned unhealthy at \d\d:\d\d:\d\d after 0\.8 s without a heartbeat \(its beats stopped for \d+\.\d s; the last came from 127\.0\.0\.1\) and its beats resumed\./);
+    assert.equal(served.outagesLastHour, 1);
+    // The page shows the server's sentence as it is (the live part after it changes with every beat).
+    const firstSentence = served.explanation.slice(0, served.explanation.indexOf('. ') + 1);
+    assert.ok((await diagnosis.textContent() ?? '').startsWith(firstSentence), await diagnosis.textContent() ?? '');
+    await page.locator('li[data-cause="BEAT_RESUMED"]').waitFor();
+    // Gone again, so the services list and its keyboard order stay as the other tests expect.
+    beater.stop();
+    await api(base, 'DELETE', '/v1/ns/instance', { serviceName: bouncing.service, ip: bouncing.ip, port: bouncing.port });
+    await api(base, 'DELETE', '/v1/ns/service', { serviceName: bouncing.service });
   });
 
   test('a persistent cluster gets health-check settings', async () => {

@@ -14,9 +14,11 @@ export function diagnosisSources(registry: Registry, journal: Journal): Diagnosi
   return { now: () => registry.now(), findInstance: (ref, ip, port) => registry.findInstance(ref, ip, port), lifecycle: registry.lifecycle, probeRule: registry.probeRule, journal };
 }
 import type { Cause } from './causes.js';
-import { clockTime, measuredSeconds, seconds } from './format.js';
-import { explainPersistent, probeSummary, type ProbeSummary } from './persistent-diagnosis.js';
+import { claimed, clockTime, measuredSeconds, seconds } from './format.js';
 import type { JournalEvent } from './journal.js';
+import { outageHistory, outagesWithin, summarizeOutage, type Outage, type OutageSummary } from './outage-history.js';
+import { explainRecovery } from './outage-sentence.js';
+import { explainPersistent, probeSummary, type ProbeSummary } from './persistent-diagnosis.js';
 
 export type InstanceState = 'healthy' | 'unhealthy' | 'disabled' | 'absent' | 'unknown';
 
@@ -34,6 +36,10 @@ export interface Diagnosis {
   /** For a present persistent instance: its checker, target and the probes' latest results. */
   probe: ProbeSummary | null;
   lastTransition: JournalEvent | null;
+  /** The latest outage in the journal window (out of traffic, then healthy again), or null. */
+  lastOutage: OutageSummary | null;
+  /** Outages that started within the last hour: 3 or more and the explanation calls the instance flapping. */
+  outagesLastHour: number;
   /** The same address seen in other services or namespaces: a hint at a wrong client setting. */
   seenElsewhere: { namespace: string; group: string; service: string; at: number }[];
   events: JournalEvent[];
@@ -50,16 +56,23 @@ function isTransition(e: JournalEvent): boolean {
   return TRANSITIONS.has(e.cause) || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true);
 }
 
+// Enough for a day of once-a-minute probe failures and the outages before them. A query walks the whole window
+// whatever its page size, so a larger page costs only the copies.
+const HISTORY_EVENTS = 5_000;
+
 /** Answers "why is this instance (not) there?" from the live registry and the journal. */
 export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string, port: number): Diagnosis {
   const now = registry.now();
   const found = registry.findInstance(ref, ip, port);
-  const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 50, now).events;
-  // A persistent instance down for hours has a failure a minute after its flip: look further back for the flip.
-  const lastTransition = events.find(isTransition)
-    ?? (events.length < 50 ? undefined : registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, 5_000, now).events.find(isTransition))
-    ?? null;
-  const base = { namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, lastTransition, events: events.slice(0, 20) };
+  const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, HISTORY_EVENTS, now).events;
+  const lastTransition = events.find(isTransition) ?? null;
+  const outages = outageHistory([...events].reverse());
+  const outage: Outage | null = outages.at(-1) ?? null;
+  const outagesLastHour = outagesWithin(outages, now);
+  const base = {
+    namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, lastTransition,
+    lastOutage: outage && summarizeOutage(outage), outagesLastHour, events: events.slice(0, 20),
+  };
   if (found) {
     const { service, instance } = found;
     const view = toView(service, instance);
@@ -69,7 +82,7 @@ export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string
       instance: { ...view, registeredAt: instance.registeredAt, lastBeatAt: instance.lastBeatAt, lastSeenFrom: instance.lastSeenFrom, lastSeenAgent: instance.lastSeenAgent },
       beats: instance.ephemeral ? beatSummary(instance, now) : null,
       probe: instance.ephemeral ? null : probeSummary(registry, service, instance),
-      explanation: explainPresent(registry, service, instance, view, events, now),
+      explanation: explainPresent(registry, service, instance, view, events, now, recovery(instance, outage, outagesLastHour, events)),
     };
   }
   const seenElsewhere = lastTransition ? [] : elsewhere(registry, ref, ip, port, now);
@@ -84,7 +97,12 @@ function beatSummary(instance: ReadonlyInstance, now: number): NonNullable<Diagn
   return { count: b.count, lastGapMs: b.lastGapMs, meanGapMs: Math.round(meanGapMs(b)), maxGapMs: b.maxGapMs, maxGapLastHourMs: maxGapLastHourMs(b, now), lateBeats: b.lateCount };
 }
 
-function explainPresent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, view: InstanceView, events: JournalEvent[], now: number): string {
+/** The leading sentence of an instance that is healthy again after an outage, if it is. */
+function recovery(instance: ReadonlyInstance, outage: Outage | null, outagesLastHour: number, events: JournalEvent[]): string | undefined {
+  return instance.healthy && outage?.end ? explainRecovery(outage, outagesLastHour, { ip: instance.ip, events }) : undefined;
+}
+
+function explainPresent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, view: InstanceView, events: JournalEvent[], now: number, recovered: string | undefined): string {
   const parts: string[] = [];
   if (!view.enabled) {
     const edit = events.find((e) => e.cause === 'INSTANCE_EDITED' && e.evidence.enabled === false);
@@ -93,7 +111,7 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
       : 'Registered with enabled=false: consumers do not see it until it is enabled.');
   }
   if (!instance.ephemeral) {
-    parts.push(explainPersistent(registry, service, instance));
+    parts.push(explainPersistent(registry, service, instance, recovered));
     return parts.join(' ');
   }
   if (!instance.healthy) {
@@ -104,15 +122,16 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
   }
   const recreated = events.find((e) => e.cause === 'INSTANCE_RECREATED_FROM_BEAT');
   const lastRegistration = events.find((e) => e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT' || e.cause === 'INSTANCE_REREGISTERED');
-  if (recreated && recreated === lastRegistration && typeof recreated.evidence.removedAgoMs === 'number') {
+  if (recovered) {
+    // The outage leads; the live state follows, without a second "Healthy".
+    // Re-created by a beat, it has a beat's worth of news even before its beat statistics count one.
+    const live = liveClause(instance, now, lastRegistration?.cause === 'INSTANCE_RECREATED_FROM_BEAT');
+    parts.push(recovered, `${live[0].toUpperCase()}${live.slice(1)}`);
+  } else if (recreated && recreated === lastRegistration && typeof recreated.evidence.removedAgoMs === 'number') {
     const how = recreated.evidence.removedBy === 'INSTANCE_EXPIRED' ? 'expired' : `was deleted by ${recreated.evidence.removedVia} from ${recreated.evidence.removedFrom}`;
     parts.push(`Healthy. It ${how} and its client is still beating, so it was re-created ${measuredSeconds(recreated.evidence.removedAgoMs)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`);
   } else {
-    const from = `${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}`;
-    const ago = seconds(Math.max(0, now - instance.lastBeatAt));
-    parts.push(instance.beats.count === 0
-      ? `Healthy: registered ${ago} ago from ${from}, no heartbeat yet (the first is due within ${seconds(instance.timing.intervalMs)}; unhealthy after ${seconds(instance.timing.timeoutMs)} without one).`
-      : `Healthy: last beat ${ago} ago from ${from}.`);
+    parts.push(`Healthy: ${liveClause(instance, now)}`);
   }
   const rejected = events.find((e) => e.cause === 'REGISTRATION_REJECTED');
   if (rejected && (!lastRegistration || rejected.seq > lastRegistration.seq)) {
@@ -128,6 +147,15 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
   return parts.join(' ');
 }
 
+/** Its last beat, or its registration if it has not beaten yet. */
+function liveClause(instance: ReadonlyInstance, now: number, byBeat = false): string {
+  const from = `${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}`;
+  const ago = seconds(Math.max(0, now - instance.lastBeatAt));
+  return instance.beats.count === 0 && !byBeat
+    ? `registered ${ago} ago from ${from}, no heartbeat yet (the first is due within ${seconds(instance.timing.intervalMs)}; unhealthy after ${seconds(instance.timing.timeoutMs)} without one).`
+    : `last beat ${ago} ago from ${from}.`;
+}
+
 function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
   const e = last.evidence;
   switch (last.cause) {
@@ -135,7 +163,7 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
       return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
     case 'INSTANCE_DEREGISTERED': {
       const who = e.agent ? `${e.from} (${e.agent})` : String(e.from);
-      return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${e.claimedUser ? ` (claiming to be user ${e.claimedUser}; not verified)` : ''}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;
+      return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${claimed(last)}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;
     }
     case 'REGISTRATION_REJECTED':
       return `Its last registration, at ${clockTime(last.at)} from ${e.from}, was refused: ${e.reason}`;

@@ -1,3 +1,5 @@
+import type { JournalEvent } from './journal.js';
+
 /** Wall-clock time of day in UTC, e.g. `10:02:31`; the journal API carries full timestamps alongside. */
 export function clockTime(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
@@ -11,4 +13,14 @@ export function seconds(ms: number): string {
 /** Always one decimal, `5.0 s`: for measured gaps, so a cadence of 5.0 s reads as measured, not configured. */
 export function measuredSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Who made a request, from its evidence: `by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health)`. */
+export function byWhom(e: JournalEvent): string {
+  return `by ${e.evidence.by}${claimed(e)} (${e.evidence.via})`;
+}
+
+/** The user a request named, said as what it is: a claim, since Cairn has no authentication yet. */
+export function claimed(e: JournalEvent): string {
+  return e.evidence.claimedUser ? ` (claiming to be user ${e.evidence.claimedUser}; not verified)` : '';
 }

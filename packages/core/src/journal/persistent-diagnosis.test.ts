@@ -60,7 +60,7 @@ test('different errors on the way to the flip are all named', () => {
   assert.match(diagnosis().explanation, /3 TCP probes to 10\.0\.0\.7:8080 failed with ETIMEDOUT, EHOSTUNREACH\./);
 });
 
-test('healthy again after passing probes, with the downtime', () => {
+test('healthy again after passing probes: when it went down, why, and when it came back', () => {
   const { time, probe, diagnosis } = persistentRegistry();
   probe(REFUSED);
   for (let i = 0; i < 3; i++) {
@@ -70,7 +70,8 @@ test('healthy again after passing probes, with the downtime', () => {
   const d = diagnosis();
   assert.equal(d.state, 'healthy');
   assert.equal(d.lastTransition?.cause, 'PROBE_RECOVERED');
-  assert.equal(d.explanation, 'Healthy again since 10:00:15 after 3 passing TCP probes (unhealthy for 15.0 s). The last TCP probe to 10.0.0.7:8080 passed at 10:00:15 in 3 ms.');
+  assert.equal(d.explanation, 'Healthy again since 10:00:15; it turned unhealthy at 10:00:00 after 1 TCP probe to 10.0.0.7:8080 failed with ECONNREFUSED and 3 TCP probes in a row passed again.'
+    + ' The last TCP probe to 10.0.0.7:8080 passed at 10:00:15 in 3 ms.');
 });
 
 test('healthy with failures short of the flip says how close it is', () => {
@@ -96,7 +97,8 @@ test('marked unhealthy by hand in a NONE cluster: by whom, and that only a mark 
   assert.equal(d.probe?.type, 'NONE');
   assert.equal(d.probe?.target, null);
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: true }, OPERATOR);
-  assert.match(diagnosis().explanation, /^Healthy: marked healthy by hand at 10:00:03 by 192\.168\.1\.20 \(claiming to be user ops; not verified\) \(PUT \/nacos\/v1\/ns\/health\)\. Its cluster's health checker is NONE/);
+  assert.equal(diagnosis().explanation, 'Healthy again since 10:00:03; it was marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health)'
+    + " and marked healthy again by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health). Its cluster's health checker is NONE: only a manual mark changes its health.");
 });
 
 test('registered unhealthy, and an HTTP checker on the check port', () => {

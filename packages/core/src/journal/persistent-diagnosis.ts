@@ -1,7 +1,7 @@
 import type { ReadonlyInstance, ReadonlyService } from '../naming/readonly-model.js';
 import { describeTarget, probeTargetOf, type ProbeResult } from '../naming/probe-results.js';
 import type { DiagnosisSources } from './diagnosis.js';
-import { clockTime, measuredSeconds } from './format.js';
+import { byWhom, clockTime, measuredSeconds } from './format.js';
 import type { JournalEvent } from './journal.js';
 
 /** What the diagnosis shows of a persistent instance's probing. */
@@ -28,16 +28,17 @@ export function probeSummary(registry: DiagnosisSources, service: ReadonlyServic
 
 /**
  * "Why is this persistent instance (un)healthy?": the probes that flipped it, the operator who marked it, or its
- * stored state, then what the probes say now.
+ * stored state (or, when given, the sentence about the outage it recovered from), then what the probes say now.
  */
-export function explainPersistent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance): string {
+export function explainPersistent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, recovery?: string): string {
   const probe = probeSummary(registry, service, instance);
   if (!instance.healthy) return `${unhealthyCause(registry, service, instance, probe)} ${currentProbing(probe, false)}`.trim();
+  if (recovery) return `${recovery} ${currentProbing(probe, true)}`.trim();
   const recovered = lastHealthEvent(registry, service, instance, instance.registeredAt, undefined);
   const prefix = recovered?.cause === 'PROBE_RECOVERED'
     ? `Healthy again since ${clockTime(recovered.at)} after ${recovered.evidence.consecutive} passing ${recovered.evidence.probe} probes${typeof recovered.evidence.unhealthyForMs === 'number' ? ` (unhealthy for ${measuredSeconds(recovered.evidence.unhealthyForMs)})` : ''}.`
     : recovered?.cause === 'HEALTH_MARKED'
-      ? `Healthy: marked healthy by hand at ${clockTime(recovered.at)} ${who(recovered)}.`
+      ? `Healthy: marked healthy by hand at ${clockTime(recovered.at)} ${byWhom(recovered)}.`
       : 'Healthy.';
   return `${prefix} ${currentProbing(probe, true)}`.trim();
 }
@@ -60,7 +61,7 @@ function unhealthyCause(registry: DiagnosisSources, service: ReadonlyService, in
       return `Unhealthy since ${clockTime(cause.at)}: ${count} ${e.probe} probe${count === 1 ? '' : 's'} to ${e.target} failed with ${errors}${atOnce}.${hint(String(e.error ?? ''))}`;
     }
     case 'HEALTH_MARKED':
-      return `Marked unhealthy by hand at ${clockTime(cause.at)} ${who(cause)}; ${probe.type === 'NONE' ? "its cluster's health checker is NONE, so it stays unhealthy until marked healthy again." : `its cluster is now probed by ${probe.type}.`}`;
+      return `Marked unhealthy by hand at ${clockTime(cause.at)} ${byWhom(cause)}; ${probe.type === 'NONE' ? "its cluster's health checker is NONE, so it stays unhealthy until marked healthy again." : `its cluster is now probed by ${probe.type}.`}`;
     default:
       return `Registered with healthy=false at ${clockTime(cause.at)} from ${e.by}.`;
   }
@@ -95,11 +96,6 @@ function failuresUpTo(registry: DiagnosisSources, service: ReadonlyService, inst
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, cause: 'PROBE_FAILED' as const, until: flip.at };
   const count = Math.max(1, Number(flip.evidence.consecutive) || 1);
   return registry.journal.query(filter, 1, 200, registry.now()).events.filter((e) => e.seq <= flip.seq).slice(0, count);
-}
-
-function who(e: JournalEvent): string {
-  const user = e.evidence.claimedUser ? ` (claiming to be user ${e.evidence.claimedUser}; not verified)` : '';
-  return `by ${e.evidence.by}${user} (${e.evidence.via})`;
 }
 
 const HINTS: [RegExp, string][] = [

@@ -158,9 +158,33 @@ describe('GET /v1/cairn/diagnosis', () => {
     const d = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=live&groupName=DEFAULT_GROUP&ip=10.0.0.8&port=8080')).json();
     assert.equal(d.state, 'healthy');
     assert.match(d.explanation, /^Healthy: last beat 0 s ago/);
+    assert.equal(d.lastOutage, null);
+    assert.equal(d.outagesLastHour, 0);
     assert.equal(d.beats.count, 1);
     assert.equal(d.instance.lastBeatTime, new Date(ts.time!.now()).toISOString());
     assert.equal(d.instance.registeredTime, new Date(ts.time!.now() - 5_000).toISOString());
+  });
+
+  test('leads with the last outage of an instance that is back, with its times in lastOutage', async () => {
+    const short = JSON.stringify({ 'preserved.heart.beat.interval': '1000', 'preserved.heart.beat.timeout': '3000', 'preserved.ip.delete.timeout': '6000' });
+    await register(ts, { serviceName: 'back', ip: '10.0.0.5', port: '8080', metadata: short });
+    ts.time!.advance(1_000);
+    const beat = await call(ts.url, 'PUT', '/v1/ns/instance/beat?serviceName=back&ip=10.0.0.5&port=8080');
+    assert.equal(beat.status, 200, beat.text);
+    const lastBeat = ts.time!.now();
+    ts.time!.advance(7_000); // unhealthy 3 s after the beat, removed 6 s after it
+    await register(ts, { serviceName: 'back', ip: '10.0.0.5', port: '8080', metadata: short });
+    const d = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=back&ip=10.0.0.5&port=8080')).json();
+    assert.equal(d.state, 'healthy');
+    const clock = (at: number) => new Date(at).toISOString().slice(11, 19);
+    assert.ok(d.explanation.startsWith(`Healthy again since ${clock(lastBeat + 7_000)}; it was removed at ${clock(lastBeat + 6_000)} after 6 s without a heartbeat`
+      + ' (its beats stopped for 7.0 s; the last came from 127.0.0.1) and its client registered it again.'), d.explanation);
+    assert.deepEqual(d.lastOutage, {
+      startedAt: lastBeat + 3_000, endedAt: lastBeat + 7_000, durationMs: 4_000, cause: 'BEAT_MISSED',
+      removedAt: lastBeat + 6_000, removedBy: 'INSTANCE_EXPIRED', endedBy: 'INSTANCE_REGISTERED',
+      startedTime: new Date(lastBeat + 3_000).toISOString(), endedTime: new Date(lastBeat + 7_000).toISOString(), removedTime: new Date(lastBeat + 6_000).toISOString(),
+    });
+    assert.equal(d.outagesLastHour, 1);
   });
 
   test('points at the service the address did register in', async () => {

@@ -13,13 +13,17 @@ export function eventView(e: JournalEvent): EventView {
 
 /** The diagnosis with ISO strings beside every epoch-ms field, and events in their API form. */
 export function diagnosisView(d: Diagnosis, now: number): unknown {
-  const { namespace, group, service, ip, port, state, explanation, instance, lastTransition, seenElsewhere, events, ...rest } = d;
+  const { namespace, group, service, ip, port, state, explanation, instance, lastTransition, lastOutage, outagesLastHour, seenElsewhere, events, ...rest } = d;
   // The answer first (state, explanation), the evidence after.
   return {
     namespace, group, service, ip, port, state, explanation, checkedAt: now, checkedTime: iso(now),
     ...rest,
     instance: instance && { ...instance, registeredTime: iso(instance.registeredAt), lastBeatTime: iso(instance.lastBeatAt) },
     lastTransition: lastTransition && eventView(lastTransition),
+    lastOutage: lastOutage && {
+      ...lastOutage, startedTime: iso(lastOutage.startedAt), endedTime: isoOrNull(lastOutage.endedAt), removedTime: isoOrNull(lastOutage.removedAt),
+    },
+    outagesLastHour,
     seenElsewhere: seenElsewhere.map((s) => ({ ...s, time: iso(s.at) })),
     events: events.map(eventView),
   };
@@ -53,6 +57,10 @@ function toUtcIfZoneless(text: string, m: RegExpExecArray): string {
 
 function iso(at: number): string {
   return new Date(at).toISOString();
+}
+
+function isoOrNull(at: number | null): string | null {
+  return at === null ? null : iso(at);
 }
 
 function clip(value: string): string {
