@@ -1,7 +1,8 @@
 import {
-  DEFAULT_GROUP, DEFAULT_NAMESPACE, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
+  DEFAULT_GROUP, DEFAULT_NAMESPACE, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
   type ServiceRef,
 } from '@cairn/core';
+import { readPage, type Page } from '../paging.js';
 import type { Params } from '../params.js';
 
 /**
@@ -23,20 +24,12 @@ export function serviceRefGroupedOrBare(p: Params): ServiceRef {
   return { namespace, group: validateGroup(group), name: validateServiceName(name) };
 }
 
-export const MAX_PAGE_SIZE = 500;
+/** Nacos cuts a v2 service list page to 500 instead of refusing a larger `pageSize`. */
+export const SERVICE_LIST_MAX_PAGE_SIZE = 500;
 
-/** `pageNo` from 1 and `pageSize` from 1 to 500; `defaults` absent means both are required. */
-export function pageParams(p: Params, defaults?: { pageNo: number; pageSize: number }): { pageNo: number; pageSize: number } {
-  const pageNo = defaults ? p.int('pageNo', defaults.pageNo) : p.requiredInt('pageNo');
-  const pageSize = defaults ? p.int('pageSize', defaults.pageSize) : p.requiredInt('pageSize');
-  if (pageNo < 1) throw invalidParam('pageNo', `Param 'pageNo' must be at least 1, got '${pageNo}'.`);
-  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw invalidParam('pageSize', `Param 'pageSize' must be from 1 to ${MAX_PAGE_SIZE}, got '${pageSize}'.`);
-  }
-  return { pageNo, pageSize };
+/** `pageNo` and `pageSize` (the shared rule of `../paging.ts`); `defaults` absent means both are required. */
+export function pageParams(p: Params, defaults?: Page, maxPageSize?: number): Page {
+  return readPage(p, { defaults, maxPageSize });
 }
 
-export function page<T>(items: readonly T[], paging: { pageNo: number; pageSize: number }): T[] {
-  const start = (paging.pageNo - 1) * paging.pageSize;
-  return items.slice(start, start + paging.pageSize);
-}
+export { pageOf as page } from '../paging.js';
