@@ -10,6 +10,7 @@ import { consoleStatic } from './http/console-static.js';
 import { metricsRoutes } from './http/cairn/metrics-routes.js';
 import { replyV1Error, replyV2Error } from './http/reply-errors.js';
 import { installRequestHooks } from './http/request-hooks.js';
+import { installServerStatusGate } from './http/server-status.js';
 import { ServiceInfoCache } from './http/service-info.js';
 import { catalogRoutes } from './http/v1/catalog-routes.js';
 import { healthRoutes } from './http/v1/health-routes.js';
@@ -111,6 +112,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
   installRequestHooks(app, metrics, persistence);
+  installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
   });

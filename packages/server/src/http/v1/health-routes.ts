@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
 import { Params } from '../params.js';
+import { serverStatusOf } from '../server-status.js';
 import { DEFAULT_CHECKERS } from './service-views.js';
 import { clusterParam, serviceRefV1 } from './wire-params.js';
 
@@ -50,9 +51,13 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     return 'ok';
   });
 
-  for (const probe of ['liveness', 'readiness']) {
-    app.get(`/v1/console/health/${probe}`, async () => 'OK');
-  }
+  app.get('/v1/console/health/liveness', async () => 'OK');
+  // As in Nacos, naming is ready only while the server status is UP.
+  app.get('/v1/console/health/readiness', async (_request, reply) => {
+    const status = serverStatusOf(ctx.switches);
+    if (status === 'UP') return 'OK';
+    return reply.code(500).type('text/plain; charset=utf-8').send(`naming not in readiness: server is ${status} (switch overriddenServerStatus)`);
+  });
 }
 
 /** The `healthChecker` JSON: a known type and correctly typed fields; unknown fields are ignored as in Nacos. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import { operatorMetrics } from '../operator-metrics.js';
+import { operatorMetrics, operatorStatus } from '../operator-metrics.js';
 import { Params } from '../params.js';
 import { switchesOf } from './switch-domain.js';
 
@@ -15,6 +15,7 @@ const CAIRN_VERSION = (createRequire(import.meta.url)('../../../package.json') a
  * The switches live per server (`switchesOf(ctx)`, shared with the v2 routes). Values Cairn acts on (clientBeatInterval, defaultPushCacheMillis, pushEnabled,
  * healthCheckEnabled, defaultInstanceEphemeral) start from the real settings; changing them is kept and answered,
  * and the switch object's extra field `notInEffect` names those the running server does not apply yet.
+ * `overriddenServerStatus` is read from the switch object wherever it matters.
  */
 export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { push } = ctx;
@@ -24,7 +25,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const base of ['/v1/ns/operator', '/v1/ns/ops']) {
     app.get(`${base}/metrics`, async (request) => {
       const p = Params.from(request);
-      if (p.bool('onlyStatus', true)) return { status: 'UP' };
+      if (p.bool('onlyStatus', true)) return operatorStatus(ctx);
       return operatorMetrics(ctx);
     });
 
