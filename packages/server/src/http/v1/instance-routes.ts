@@ -1,8 +1,9 @@
-import { invalidParam, type Beat, DEFAULT_CLUSTER } from '@cairn/core';
+import { invalidParam } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
+import { beatAnswer, parseBeat } from '../beat-wire.js';
 import type { AppContext } from '../context.js';
 import { originOf } from '../origin.js';
-import { Params, toStringMap } from '../params.js';
+import { Params } from '../params.js';
 import { clusterParam, overlayEditOf, registrationOf, serviceRefV1 } from './wire-params.js';
 
 /** `/v1/ns/instance*`: register, deregister, update, patch, detail, list, beat, statuses. */
@@ -67,10 +68,9 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.put('/v1/ns/instance/beat', async (request) => {
     const p = Params.from(request);
-    const beat = parseBeat(p);
-    const result = registry.beat(beat, originOf(request, p.str('username')));
+    const result = registry.beat(parseBeat(p, serviceRefV1(p)), originOf(request, p.str('username')));
     ctx.metrics.beats.inc();
-    return { clientBeatInterval: result.clientBeatIntervalMs, code: result.code, lightBeatEnabled: true };
+    return beatAnswer(result, ctx.switches);
   });
 
   app.route({
@@ -88,26 +88,4 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { ips };
     },
   });
-}
-
-/** The beat: ip, port and cluster from the beat JSON when present (it wins), else from the parameters. */
-export function parseBeat(p: Params): Beat {
-  const ref = serviceRefV1(p);
-  const json = p.jsonObject('beat');
-  if (!json) {
-    return { ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
-  }
-  const ip = typeof json.ip === 'string' && json.ip !== '' ? json.ip : p.required('ip');
-  const port = json.port === undefined ? p.requiredInt('port') : Number(json.port);
-  if (!Number.isInteger(port)) throw invalidParam('beat', "Param 'beat' has a 'port' that is not an integer.");
-  const cluster = typeof json.cluster === 'string' && json.cluster !== '' ? json.cluster : p.str('clusterName') ?? DEFAULT_CLUSTER;
-  const weight = json.weight === undefined ? undefined : Number(json.weight);
-  if (weight !== undefined && !Number.isFinite(weight)) throw invalidParam('beat', "Param 'beat' has a 'weight' that is not a number.");
-  const metadata = json.metadata === undefined || json.metadata === null ? undefined : objectOrFail(json.metadata);
-  return { ...ref, ip, port, cluster, body: { weight, metadata } };
-}
-
-function objectOrFail(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParam('beat', "Param 'beat' has a 'metadata' that is not an object.");
-  return toStringMap(value as Record<string, unknown>, 'beat');
 }

@@ -15,7 +15,7 @@ const CAIRN_VERSION = (createRequire(import.meta.url)('../../../package.json') a
  * The switches live per server (`switchesOf(ctx)`, shared with the v2 routes). Values Cairn acts on (clientBeatInterval, defaultPushCacheMillis, pushEnabled,
  * healthCheckEnabled, defaultInstanceEphemeral) start from the real settings; changing them is kept and answered,
  * and the switch object's extra field `notInEffect` names those the running server does not apply yet.
- * `overriddenServerStatus` is read from the switch object wherever it matters.
+ * `lightBeatEnabled` and `overriddenServerStatus` are read from the switch object wherever they matter.
  */
 export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { push } = ctx;

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_GROUP, DEFAULT_NAMESPACE, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
+  DEFAULT_GROUP, DEFAULT_NAMESPACE, GROUP_SEPARATOR, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
   type ServiceRef,
 } from '@cairn/core';
 import { readPage, type Page } from '../paging.js';
@@ -22,6 +22,20 @@ export function serviceRefGroupedOrBare(p: Params): ServiceRef {
   const namespace = validateNamespaceId(p.str('namespaceId', DEFAULT_NAMESPACE));
   const { group, name } = splitGroupedName(p.required('serviceName'), p.str('groupName', DEFAULT_GROUP));
   return { namespace, group: validateGroup(group), name: validateServiceName(name) };
+}
+
+/**
+ * The v2 beat's `serviceName`, which Nacos checks to be `group@@service` (a bare name is a 400, code 20002);
+ * `groupName` is not read.
+ */
+export function serviceRefGrouped(p: Params): ServiceRef {
+  const raw = p.required('serviceName');
+  const at = raw.indexOf(GROUP_SEPARATOR);
+  if (at < 0 || at + GROUP_SEPARATOR.length === raw.length) {
+    throw invalidParam('serviceName', `Param 'serviceName' is illegal, it should be format as 'groupName@@serviceName', got '${raw.slice(0, 64)}'.`);
+  }
+  if (at === 0) throw invalidParam('serviceName', `Param 'serviceName' is illegal, groupName can't be empty, got '${raw.slice(0, 64)}'.`);
+  return serviceRefGroupedOrBare(p);
 }
 
 /** Nacos cuts a v2 service list page to 500 instead of refusing a larger `pageSize`. */
