@@ -11,6 +11,7 @@ import { metricsRoutes } from './http/cairn/metrics-routes.js';
 import { replyV1Error, replyV2Error } from './http/reply-errors.js';
 import { installRequestHooks } from './http/request-hooks.js';
 import { installServerStatusGate } from './http/server-status.js';
+import { serverStateRoutes } from './http/server-state-routes.js';
 import { ServiceInfoCache } from './http/service-info.js';
 import { catalogRoutes } from './http/v1/catalog-routes.js';
 import { healthRoutes } from './http/v1/health-routes.js';
@@ -126,6 +127,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     healthRoutes(v1, ctx);
     operatorRoutes(v1, ctx);
     namespaceRoutes(v1, ctx);
+    serverStateRoutes(v1);
   }, { prefix: options.contextPath });
   await app.register(async (v2) => {
     v2.setErrorHandler(replyV2Error);
