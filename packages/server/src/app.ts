@@ -21,6 +21,8 @@ import { serviceRoutes } from './transports/http/naming/v1/service-routes.js';
 import { createSwitches, RegistrationDefaults } from './transports/http/naming/switch-domain.js';
 import { namingV2Routes } from './transports/http/naming/v2/naming-v2-routes.js';
 import { namespaceV2Routes } from './transports/http/console/v2/namespace-v2-routes.js';
+import { installServerStatusGate } from './transports/http/naming/server-status.js';
+import { serverStateRoutes } from './transports/http/console/v1/server-state-routes.js';
 import { createLogger } from './logging.js';
 import { ProbeScheduler } from './health/probe-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
@@ -118,6 +120,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
   installRequestHooks(app, metrics, persistence, options.storeWaitMs);
+  installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
   });
@@ -131,6 +134,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     healthRoutes(v1, ctx);
     operatorRoutes(v1, ctx);
     namespaceRoutes(v1, ctx);
+    serverStateRoutes(v1);
   }, { prefix: options.contextPath });
   await app.register(async (v2) => {
     v2.setErrorHandler(replyV2Error);

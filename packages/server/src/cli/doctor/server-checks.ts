@@ -77,7 +77,8 @@ function statusOf(answer: HttpAnswer): string | undefined {
 async function identify(address: ServerAddress): Promise<string> {
   try {
     const state = (await httpRequest(`${address.baseUrl}/v1/console/server/state`)).json() as Record<string, unknown> | undefined;
-    if (typeof state?.cairn_version === 'string') return `Cairn ${state.cairn_version} (Nacos API ${String(state.version)})`;
+    // Before nacos_api_version existed, Cairn answered the Nacos API version as `version`.
+    if (typeof state?.cairn_version === 'string') return `Cairn ${state.cairn_version} (Nacos API ${String(state.nacos_api_version ?? state.version)})`;
     if (typeof state?.version === 'string') return `Nacos ${state.version}`;
   } catch {
     // The identity is a nicety; the metrics answer already proved the server.

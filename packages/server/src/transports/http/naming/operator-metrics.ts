@@ -1,10 +1,16 @@
 import os from 'node:os';
 import type { AppContext } from '../context.js';
+import { serverStatusOf } from './server-status.js';
 import { deriveClients } from './v2/http-clients.js';
+
+/** The answer of `/operator/metrics` (`onlyStatus` true, the default), v1 and v2: the server status. */
+export function operatorStatus(ctx: AppContext): { status: string } {
+  return { status: serverStatusOf(ctx.switches) };
+}
 
 /** The full answer of `/operator/metrics?onlyStatus=false`, the same for v1 and v2. */
 export function operatorMetrics(ctx: AppContext): Record<string, unknown> {
-  return { status: 'UP', ...namingCounts(ctx), ...machineLoad() };
+  return { ...operatorStatus(ctx), ...namingCounts(ctx), ...machineLoad() };
 }
 
 function namingCounts(ctx: AppContext): Record<string, number> {

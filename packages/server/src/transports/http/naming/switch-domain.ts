@@ -2,6 +2,7 @@ import { invalidParam, missingParam } from '@cairn/core';
 import type { AppContext } from '../context.js';
 import type { Params } from '../params.js';
 import { CACHE_MILLIS } from '../../../wire/service-info.js';
+import { isServerStatus, SERVER_STATUSES, type ServerStatus } from './server-status.js';
 
 /** The switch values Cairn itself acts on; everything else in the switch object is kept for Nacos tools only. */
 export interface EffectiveSwitches {
@@ -12,7 +13,12 @@ export interface EffectiveSwitches {
   defaultInstanceEphemeral: boolean;
 }
 
-const SERVER_STATUSES = ['UP', 'DOWN', 'STARTING', 'PAUSED', 'WRITE_ONLY', 'READ_ONLY'];
+/** Switches read from this object each time they matter (no other setting of the server holds them). */
+export interface LiveSwitches {
+  lightBeatEnabled: boolean;
+  overriddenServerStatus: ServerStatus | null;
+}
+
 const PUSH_VERSION_FIELDS: Record<string, string> = {
   java: 'pushJavaVersion', go: 'pushGoVersion', python: 'pushPythonVersion', c: 'pushCVersion', csharp: 'pushCSharpVersion',
 };
@@ -77,8 +83,8 @@ export class SwitchDomain {
   }
 
   /** The stored value of a switch Cairn can act on, for the code that applies it. */
-  setting<K extends keyof EffectiveSwitches>(key: K): EffectiveSwitches[K] {
-    return this.values[key] as EffectiveSwitches[K];
+  setting<K extends keyof (EffectiveSwitches & LiveSwitches)>(key: K): (EffectiveSwitches & LiveSwitches)[K] {
+    return this.values[key] as (EffectiveSwitches & LiveSwitches)[K];
   }
 
   toJson(): Record<string, unknown> {
@@ -139,10 +145,11 @@ function bool(v: string): boolean {
   throw new BadValue('must be true or false');
 }
 
-function serverStatus(v: string): string | null {
-  if (v === '') return null;
+/** A status, or empty or `null` (as Nacos takes it) to clear the override. */
+function serverStatus(v: string): ServerStatus | null {
+  if (v === '' || /^null$/i.test(v)) return null;
   const status = v.toUpperCase();
-  if (!SERVER_STATUSES.includes(status)) throw new BadValue(`must be one of ${SERVER_STATUSES.join(', ')} or empty`);
+  if (!isServerStatus(status)) throw new BadValue(`must be one of ${SERVER_STATUSES.join(', ')}, or empty or null to clear it`);
   return status;
 }
 

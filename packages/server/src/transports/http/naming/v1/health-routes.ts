@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
+import { serverStatusOf } from '../server-status.js';
 import { DEFAULT_CHECKERS } from '../service-views.js';
 import { clusterParam, serviceRefV1 } from '../wire-params.js';
 
@@ -51,8 +52,13 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get('/v1/console/health/liveness', async () => 'OK');
-  // Not ready while the store refuses writes: a load balancer sends changes to a node that can make them durable.
+  // Ready only while the server status is UP (as in Nacos) and the store takes writes: a load balancer then sends
+  // changes to a node that can make them durable.
   app.get('/v1/console/health/readiness', async (_request, reply) => {
+    const status = serverStatusOf(ctx.switches);
+    if (status !== 'UP') {
+      return reply.code(500).type('text/plain; charset=utf-8').send(`naming not in readiness: server is ${status} (switch overriddenServerStatus)`);
+    }
     const { failing, pending } = ctx.persistence.status;
     if (failing === null) return 'OK';
     return reply.code(503).type('text/plain; charset=utf-8').send(`storage failing: ${failing}; ${pending} change(s) waiting to be stored`);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
-import { parseBeat } from '../beat-params.js';
+import { beatAnswer, parseBeat } from '../beat-wire.js';
 import { clusterParam, overlayEditOf, registrationOf, serviceRefV1 } from '../wire-params.js';
 
 /** `/v1/ns/instance*`: register, deregister, update, patch, detail, list, beat, statuses. */
@@ -68,10 +68,9 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.put('/v1/ns/instance/beat', async (request) => {
     const p = Params.from(request);
-    const beat = parseBeat(p);
-    const result = registry.beat(beat, originOf(request, p.str('username')));
+    const result = registry.beat(parseBeat(p, serviceRefV1(p)), originOf(request, p.str('username')));
     ctx.metrics.beats.inc();
-    return { clientBeatInterval: result.clientBeatIntervalMs, code: result.code, lightBeatEnabled: true };
+    return beatAnswer(result, ctx.switches);
   });
 
   app.route({

@@ -1,20 +1,16 @@
-import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { operatorMetrics } from '../operator-metrics.js';
+import { operatorMetrics, operatorStatus } from '../operator-metrics.js';
 import { Params } from '../../params.js';
 import { switchesOf } from '../switch-domain.js';
 
-/** The Nacos version whose HTTP API Cairn answers as; Nacos tools read it from the server state. */
-const NACOS_VERSION = '2.5.1';
-const CAIRN_VERSION = (createRequire(import.meta.url)('../../../../../package.json') as { version: string }).version;
-
 /**
- * `/v1/ns/operator/*` (alias `/v1/ns/ops/*`): metrics, switches, push state; and `/v1/console/server/state`.
+ * `/v1/ns/operator/*` (alias `/v1/ns/ops/*`): metrics, switches, push state.
  *
  * The switches live per server (`switchesOf(ctx)`, shared with the v2 routes). Values Cairn acts on (clientBeatInterval, defaultPushCacheMillis, pushEnabled,
  * healthCheckEnabled, defaultInstanceEphemeral) start from the real settings; changing them is kept and answered,
  * and the switch object's extra field `notInEffect` names those the running server does not apply yet.
+ * `lightBeatEnabled` and `overriddenServerStatus` are read from the switch object wherever they matter.
  */
 export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { push } = ctx;
@@ -24,7 +20,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const base of ['/v1/ns/operator', '/v1/ns/ops']) {
     app.get(`${base}/metrics`, async (request) => {
       const p = Params.from(request);
-      if (p.bool('onlyStatus', true)) return { status: 'UP' };
+      if (p.bool('onlyStatus', true)) return operatorStatus(ctx);
       return operatorMetrics(ctx);
     });
 
@@ -53,19 +49,4 @@ export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
       return state;
     });
   }
-
-  app.get('/v1/console/server/state', async (request) => ({
-    version: NACOS_VERSION,
-    cairn_version: CAIRN_VERSION,
-    standalone_mode: 'standalone',
-    function_mode: null, // null = naming and config both
-    startup_mode: 'standalone',
-    server_port: String(request.socket.localPort),
-    auth_enabled: 'false',
-    login_page_enabled: 'false',
-    auth_system_type: 'nacos',
-    auth_admin_request: 'false',
-    datasource_platform: '',
-    config_retention_days: '30',
-  }));
 }

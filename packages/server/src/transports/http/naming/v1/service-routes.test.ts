@@ -122,7 +122,7 @@ describe('/v1/ns/service', () => {
       ['POST', '/v1/ns/service', {}, /serviceName/],
       ['PUT', '/v1/ns/service', { serviceName: 'dup' }, /protectThreshold/],
       ['GET', '/v1/ns/service/list?pageSize=10', undefined, /pageNo/],
-      ['GET', '/v1/ns/service/list?pageNo=0&pageSize=10', undefined, /pageNo/],
+      ['GET', '/v1/ns/service/list?pageNo=first&pageSize=10', undefined, /pageNo/],
       ['GET', '/v1/ns/service/names?expr=(', undefined, /expr/],
       ['GET', '/v1/ns/service/subscribers?serviceName=x&pageSize=-1', undefined, /pageSize/],
       ['GET', '/v1/ns/service?serviceName=a@@b@@c', undefined, /serviceName/],

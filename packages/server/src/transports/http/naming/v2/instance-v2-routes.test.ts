@@ -130,11 +130,12 @@ describe('naming v2 instance routes', () => {
   });
 
   it('beat answers the raw v1 beat JSON and statuses the raw ips list', async () => {
-    const unknown = await call(ts.url, 'PUT', '/v2/ns/instance/beat', { serviceName: 'beats', ip: '10.0.0.2', port: '7000' });
+    // The v2 beat names its service `group@@service`, as Nacos requires (see beat-wire.test.ts).
+    const unknown = await call(ts.url, 'PUT', '/v2/ns/instance/beat', { serviceName: 'DEFAULT_GROUP@@beats', ip: '10.0.0.2', port: '7000' });
     assert.equal(unknown.status, 200);
     assert.deepEqual(unknown.json(), { clientBeatInterval: 5000, code: 20404, lightBeatEnabled: true });
     await call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'beats', ip: '10.0.0.2', port: '7000' });
-    const known = await call(ts.url, 'PUT', '/v2/ns/instance/beat', { serviceName: 'beats', ip: '10.0.0.2', port: '7000' });
+    const known = await call(ts.url, 'PUT', '/v2/ns/instance/beat', { serviceName: 'DEFAULT_GROUP@@beats', ip: '10.0.0.2', port: '7000' });
     assert.deepEqual(known.json(), { clientBeatInterval: 5000, code: 10200, lightBeatEnabled: true });
 
     const statuses = await call(ts.url, 'GET', `/v2/ns/instance/statuses/${encodeURIComponent('public##DEFAULT_GROUP@@beats')}`);

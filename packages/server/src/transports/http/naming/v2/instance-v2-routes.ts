@@ -4,10 +4,10 @@ import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
 import { v2Ok } from '../../reply-errors.js';
-import { parseBeat } from '../beat-params.js';
+import { beatAnswer, parseBeat } from '../beat-wire.js';
 import { applyMetadataBatch, batchOf } from '../metadata-batch.js';
 import { clusterParam, overlayEditOf, registrationOf } from '../wire-params.js';
-import { serviceRefGroupedOrBare, serviceRefV2 } from './v2-params.js';
+import { serviceRefGrouped, serviceRefGroupedOrBare, serviceRefV2 } from './v2-params.js';
 
 /** `/v2/ns/instance*`: the v1 instance commands with a separate `groupName` and the `{code,message,data}` wrapper. */
 export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
@@ -83,13 +83,12 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     return reply.type('application/json; charset=utf-8').send(`{"code":0,"message":"success","data":${info}}`);
   });
 
-  // The raw v1 beat answer, not wrapped (quirk 9); the service is named the v2 way.
+  // The raw v1 beat answer, not wrapped (quirk 9). Nacos requires `group@@service` here, unlike the rest of v2.
   app.put('/v2/ns/instance/beat', async (request) => {
     const p = Params.from(request);
-    const beat = { ...parseBeat(p), ...serviceRefV2(p) };
-    const result = registry.beat(beat, originOf(request, p.str('username')));
+    const result = registry.beat(parseBeat(p, serviceRefGrouped(p)), originOf(request, p.str('username')));
     ctx.metrics.beats.inc();
-    return { clientBeatInterval: result.clientBeatIntervalMs, code: result.code, lightBeatEnabled: true };
+    return beatAnswer(result, ctx.switches);
   });
 
   // Key `[namespaceId##]group@@service` in the path; the answer is not wrapped (quirk 9).

@@ -70,7 +70,7 @@ describe('naming v2 service, catalog and health routes', () => {
     assert.deepEqual(detail.json().data.clusterMap, { DEFAULT: { clusterName: 'DEFAULT', healthChecker: { type: 'TCP' }, metadata: {} } });
   });
 
-  it('lists bare names of one group, paged, with pageSize at most 500', async () => {
+  it('lists bare names of one group, paged, a pageSize over 500 cut to 500 (see paging.test.ts)', async () => {
     for (const name of ['a1', 'a2', 'a3']) await call(ts.url, 'POST', '/v2/ns/service', { serviceName: name, groupName: 'listing' });
     await call(ts.url, 'POST', '/v2/ns/service', { serviceName: 'other', groupName: 'elsewhere' });
     const all = await call(ts.url, 'GET', '/v2/ns/service/list?groupName=listing');
@@ -78,9 +78,7 @@ describe('naming v2 service, catalog and health routes', () => {
     const second = await call(ts.url, 'GET', '/v2/ns/service/list?groupName=listing&pageNo=2&pageSize=2');
     assert.deepEqual(second.json().data, { count: 3, services: ['a3'] });
     const tooBig = await call(ts.url, 'GET', '/v2/ns/service/list?groupName=listing&pageSize=501');
-    assert.equal(tooBig.status, 400);
-    assert.equal(tooBig.json().code, 20002);
-    assert.match(tooBig.json().data, /pageSize/);
+    assert.deepEqual(tooBig.json().data, { count: 3, services: ['a1', 'a2', 'a3'] });
   });
 
   it('catalog lists instances paged, disabled ones included, with filters', async () => {

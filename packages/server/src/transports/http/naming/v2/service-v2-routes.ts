@@ -5,7 +5,7 @@ import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
 import { v2Ok } from '../../reply-errors.js';
 import { selectorParam, serviceDefinitionOf } from '../service-views.js';
-import { page, pageParams, serviceRefV2 } from './v2-params.js';
+import { page, pageParams, SERVICE_LIST_MAX_PAGE_SIZE, serviceRefV2 } from './v2-params.js';
 
 /** The checker Nacos assumes for a cluster nobody configured. */
 const DEFAULT_CHECKER: HealthChecker = { type: 'TCP' };
@@ -52,7 +52,7 @@ export function serviceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const p = Params.from(request);
     const namespace = validateNamespaceId(p.str('namespaceId', DEFAULT_NAMESPACE));
     const group = validateGroup(p.str('groupName', DEFAULT_GROUP));
-    const paging = pageParams(p, { pageNo: 1, pageSize: 20 });
+    const paging = pageParams(p, { pageNo: 1, pageSize: 20 }, SERVICE_LIST_MAX_PAGE_SIZE);
     // `selector` is ignored, as in Nacos 2.x. Sorted so that paging is stable (Nacos's order is a hash set's).
     const names = registry.servicesIn(namespace).filter((s) => s.group === group).map((s) => s.name).sort();
     return v2Ok({ count: names.length, services: page(names, paging) });

@@ -1,7 +1,8 @@
 import {
-  DEFAULT_GROUP, DEFAULT_NAMESPACE, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
+  DEFAULT_GROUP, DEFAULT_NAMESPACE, GROUP_SEPARATOR, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
   type ServiceRef,
 } from '@cairn/core';
+import { readPage, type Page } from '../../paging.js';
 import type { Params } from '../../params.js';
 
 /**
@@ -23,20 +24,26 @@ export function serviceRefGroupedOrBare(p: Params): ServiceRef {
   return { namespace, group: validateGroup(group), name: validateServiceName(name) };
 }
 
-export const MAX_PAGE_SIZE = 500;
-
-/** `pageNo` from 1 and `pageSize` from 1 to 500; `defaults` absent means both are required. */
-export function pageParams(p: Params, defaults?: { pageNo: number; pageSize: number }): { pageNo: number; pageSize: number } {
-  const pageNo = defaults ? p.int('pageNo', defaults.pageNo) : p.requiredInt('pageNo');
-  const pageSize = defaults ? p.int('pageSize', defaults.pageSize) : p.requiredInt('pageSize');
-  if (pageNo < 1) throw invalidParam('pageNo', `Param 'pageNo' must be at least 1, got '${pageNo}'.`);
-  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw invalidParam('pageSize', `Param 'pageSize' must be from 1 to ${MAX_PAGE_SIZE}, got '${pageSize}'.`);
+/**
+ * The v2 beat's `serviceName`, which Nacos checks to be `group@@service` (a bare name is a 400, code 20002);
+ * `groupName` is not read.
+ */
+export function serviceRefGrouped(p: Params): ServiceRef {
+  const raw = p.required('serviceName');
+  const at = raw.indexOf(GROUP_SEPARATOR);
+  if (at < 0 || at + GROUP_SEPARATOR.length === raw.length) {
+    throw invalidParam('serviceName', `Param 'serviceName' is illegal, it should be format as 'groupName@@serviceName', got '${raw.slice(0, 64)}'.`);
   }
-  return { pageNo, pageSize };
+  if (at === 0) throw invalidParam('serviceName', `Param 'serviceName' is illegal, groupName can't be empty, got '${raw.slice(0, 64)}'.`);
+  return serviceRefGroupedOrBare(p);
 }
 
-export function page<T>(items: readonly T[], paging: { pageNo: number; pageSize: number }): T[] {
-  const start = (paging.pageNo - 1) * paging.pageSize;
-  return items.slice(start, start + paging.pageSize);
+/** Nacos cuts a v2 service list page to 500 instead of refusing a larger `pageSize`. */
+export const SERVICE_LIST_MAX_PAGE_SIZE = 500;
+
+/** `pageNo` and `pageSize` (the shared rule of `../paging.ts`); `defaults` absent means both are required. */
+export function pageParams(p: Params, defaults?: Page, maxPageSize?: number): Page {
+  return readPage(p, { defaults, maxPageSize });
 }
+
+export { pageOf as page } from '../../paging.js';

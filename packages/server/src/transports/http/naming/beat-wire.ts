@@ -1,10 +1,13 @@
-import { DEFAULT_CLUSTER, invalidParam, type Beat } from '@cairn/core';
+import { DEFAULT_CLUSTER, invalidParam, type Beat, type BeatResult, type ServiceRef } from '@cairn/core';
 import { toStringMap, type Params } from '../params.js';
-import { clusterParam, serviceRefV1 } from './wire-params.js';
+import type { SwitchDomain } from './switch-domain.js';
+import { clusterParam } from './wire-params.js';
 
-/** The beat: ip, port and cluster from the beat JSON when present (it wins), else from the parameters. */
-export function parseBeat(p: Params): Beat {
-  const ref = serviceRefV1(p);
+/**
+ * The heartbeat as v1 and v2 read it (they differ only in how the service is named, which the caller resolves):
+ * ip, port and cluster from the beat JSON when present (it wins), else from the parameters.
+ */
+export function parseBeat(p: Params, ref: ServiceRef): Beat {
   const json = p.jsonObject('beat');
   if (!json) {
     return { ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
@@ -17,6 +20,14 @@ export function parseBeat(p: Params): Beat {
   if (weight !== undefined && !Number.isFinite(weight)) throw invalidParam('beat', "Param 'beat' has a 'weight' that is not a number.");
   const metadata = json.metadata === undefined || json.metadata === null ? undefined : objectOrFail(json.metadata);
   return { ...ref, ip, port, cluster, body: { weight, metadata } };
+}
+
+/**
+ * The beat answer, the same JSON on v1 and v2 (v2 does not wrap it): `lightBeatEnabled` is the switch's value now,
+ * which tells 1.x clients whether they may leave the beat JSON out of the next beats.
+ */
+export function beatAnswer(result: BeatResult, switches: SwitchDomain): { clientBeatInterval: number; code: number; lightBeatEnabled: boolean } {
+  return { clientBeatInterval: result.clientBeatIntervalMs, code: result.code, lightBeatEnabled: switches.setting('lightBeatEnabled') };
 }
 
 function objectOrFail(value: unknown): Record<string, string> {

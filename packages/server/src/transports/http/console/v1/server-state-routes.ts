@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { createRequire } from 'node:module';
+
+/** Cairn's own version, from its package. */
+const CAIRN_VERSION = (createRequire(import.meta.url)('../../../../../package.json') as { version: string }).version;
+/** The Nacos release whose HTTP API Cairn answers as (the facts in docs/compatibility.md are checked against it). */
+const NACOS_API_VERSION = '2.5.1';
+
+/**
+ * `GET /v1/console/server/state`: Nacos's flat map of strings describing the server, as the Nacos console and tools
+ * read it. Every value is true of Cairn: `version` is Cairn's own (no client is known to branch on it; the Nacos
+ * console only shows it), `nacos_api_version` the Nacos API it answers, `function_mode` is `naming` because Cairn
+ * serves naming only (Nacos: null = naming and config, `naming`, `config`), and it always runs standalone. Nacos's
+ * config module entries (`datasource_platform`, `config_retention_days`) are left out until config exists.
+ */
+export function serverStateRoutes(app: FastifyInstance): void {
+  app.get('/v1/console/server/state', async (request) => ({
+    version: CAIRN_VERSION,
+    cairn_version: CAIRN_VERSION,
+    nacos_api_version: NACOS_API_VERSION,
+    standalone_mode: 'standalone',
+    startup_mode: 'standalone',
+    function_mode: 'naming',
+    server_port: String(request.socket.localPort),
+    auth_enabled: 'false',
+    login_page_enabled: 'false',
+    auth_system_type: 'nacos',
+    auth_admin_request: 'false',
+  }));
+}
