@@ -35,6 +35,11 @@ export function splitGroupedName(raw: string, fallbackGroup: string): { group: s
   return { group, name };
 }
 
+/** The key of one address in one service: `namespace##group@@name#ip:port`. */
+export function instanceKey(ref: ServiceRef, ip: string, port: number): string {
+  return `${serviceKey(ref)}#${addressKey(ip, port)}`;
+}
+
 /** `ip:port`: one client address publishes at most one instance per service (Nacos 2.x rule). */
 export function addressKey(ip: string, port: number): string {
   return `${ip}:${port}`;

@@ -16,7 +16,7 @@ import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 import { restoreInstance, restoreOverlay } from './store/restore-records.js';
 import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
 import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
-import { addressKey, groupedName, type ServiceRef } from './names.js';
+import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
 import { checkRegistration } from './registration-rules.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
 import { createService, deleteService, stripUndefined, updateCluster, updateService } from './service-commands.js';
@@ -431,10 +431,6 @@ export class Registry {
       healthy: instance.healthy, evidence,
     });
   }
-}
-
-function instanceKey(ref: ServiceRef, ip: string, port: number): string {
-  return `${ref.namespace}##${ref.group}@@${ref.name}#${ip}:${port}`;
 }
 
 function instanceIdOf(cmd: RegisterInstance): string {

@@ -1,5 +1,5 @@
 import {
-  DeadlineQueue, describeTarget, probeTargetOf, type Alarm, type CairnEventBus, type Clock, type InstanceEvent, type ProbeResult, type Registry,
+  DeadlineQueue, describeTarget, instanceKey, probeTargetOf, type Alarm, type CairnEventBus, type Clock, type InstanceEvent, type ProbeResult, type Registry,
   type ServiceRef, type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
@@ -168,7 +168,7 @@ export class ProbeScheduler {
     if (e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_REREGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT') {
       this.track(ref, e.ip, e.port);
     } else if (e.cause === 'INSTANCE_DEREGISTERED') {
-      const entry = this.tracked.get(keyOf(ref, e.ip, e.port));
+      const entry = this.tracked.get(instanceKey(ref, e.ip, e.port));
       if (entry) this.untrack(entry);
     }
   }
@@ -184,7 +184,7 @@ export class ProbeScheduler {
   }
 
   private track(ref: ServiceRef, ip: string, port: number): void {
-    const key = keyOf(ref, ip, port);
+    const key = instanceKey(ref, ip, port);
     if (this.tracked.has(key)) return;
     const entry: Tracked = { key, ref: { namespace: ref.namespace, group: ref.group, name: ref.name }, ip, port, phase: 'scheduled', dueAt: 0 };
     this.tracked.set(key, entry);
@@ -297,9 +297,6 @@ export class ProbeScheduler {
   }
 }
 
-function keyOf(ref: ServiceRef, ip: string, port: number): string {
-  return `${ref.namespace}##${ref.group}@@${ref.name}#${ip}:${port}`;
-}
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

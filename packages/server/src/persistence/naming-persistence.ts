@@ -1,5 +1,5 @@
 import {
-  overlayKey, serviceKey, snapshotOf, storedInstanceOf, journalEntryOf,
+  instanceKey, overlayKey, serviceKey, snapshotOf, storedInstanceOf, journalEntryOf,
   type CairnEventBus, type InstanceAddress, type InstanceEvent, type Namespace, type Namespaces, type NamingStore, type NewJournalEvent,
   type OverlayAddress, type ReadonlyService, type Registry, type ServiceRef, type StoredInstance, type Unsubscribe,
 } from '@cairn/core';
@@ -160,7 +160,7 @@ export class NamingPersistence {
     if (event.cause === 'INSTANCE_EDITED') this.markOverlay({ ref, ip: event.ip, port: event.port, cluster: event.cluster });
     if (event.ephemeral !== false) return;
     this.mark(() => {
-      this.dirty.instances.set(`${serviceKey(ref)}#${event.ip}:${event.port}`, { ref, ip: event.ip, port: event.port });
+      this.dirty.instances.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port });
       this.dirty.journal.push(journalEntryOf(event));
     });
   }

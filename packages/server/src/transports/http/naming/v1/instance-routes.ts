@@ -1,4 +1,4 @@
-import { invalidParam } from '@cairn/core';
+import { groupedName, invalidParam } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
@@ -45,7 +45,7 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const cluster = clusterParam(p);
     const view = registry.instanceView(ref, ip, port, cluster);
     return {
-      service: `${ref.group}@@${ref.name}`, ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
+      service: groupedName(ref.group, ref.name), ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
       instanceId: view.instanceId, metadata: view.metadata,
     };
   });

@@ -1,3 +1,4 @@
+import { groupedName } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { operatorMetrics, operatorStatus } from '../operator-metrics.js';
@@ -43,7 +44,7 @@ export function operatorRoutes(app: FastifyInstance, ctx: AppContext): void {
       const state: Record<string, unknown> = { succeed, total, ratio: total > 0 ? succeed / total : 0, reset };
       // Cairn has no per-push failure log; the detail is who is subscribed.
       if (p.bool('detail', false)) {
-        state.detail = push.subscribers().map((s) => ({ ip: s.clientIP, port: s.udpPort, namespaceId: s.namespace, serviceName: `${s.group}@@${s.name}`, agent: s.agent }));
+        state.detail = push.subscribers().map((s) => ({ ip: s.clientIP, port: s.udpPort, namespaceId: s.namespace, serviceName: groupedName(s.group, s.name), agent: s.agent }));
       }
       if (reset) pushBaseline = { total: push.stats.sent - push.stats.retried, failed: push.stats.failed };
       return state;
