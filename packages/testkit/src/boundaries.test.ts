@@ -11,6 +11,8 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
   server: { allow: /^(@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address)$/ },
   sdk: { allow: /^(node:.*)$/, testOnly: /^@cairn\/testkit$/ },
+  // The server only to start it (packages/cli/src/server-import.test.ts checks that only `start` imports it).
+  cli: { allow: /^(@cairn\/sdk|@cairn\/server|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e).
   console: { allow: /^(react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
 };

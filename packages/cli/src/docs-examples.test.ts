@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from './testing/test-server.js';
 import { closedPort, hostPort, runCli } from './testing/run-cli.js';
 
 interface Step { line: string; kind: 'cairn' | 'sleep'; args: string[]; exit: number }
