@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../packages/server/dist/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
 export async function freePort() {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@
  * await client.close(); // deregisters its ephemeral instances
  * ```
  */
-export { NamingClient, createNamingClient, type InstanceRef } from './naming-client.js';
+export { NamingClient, createNamingClient, DEFAULT_GROUP, type InstanceRef } from './naming-client.js';
 export type { NamingClientOptions, CreateNamingClientOptions, BeatOptions, PushOptions } from './options.js';
 export { CairnConfigError, CairnRequestError, CairnClosedError } from './errors.js';
 export { parseServerAddress, type ServerAddress } from './address.js';

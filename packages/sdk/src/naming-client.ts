@@ -23,7 +23,8 @@ export interface InstanceRef {
   ephemeral?: boolean;
 }
 
-const DEFAULT_GROUP = 'DEFAULT_GROUP';
+/** The group of every call that names none, as in Nacos. */
+export const DEFAULT_GROUP = 'DEFAULT_GROUP';
 
 /**
  * A naming client: registers instances and keeps them alive, reads and subscribes to services, survives

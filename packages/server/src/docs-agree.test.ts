@@ -38,7 +38,7 @@ const NODE_FLAGS = new Set(['--max-old-space-size']);
 
 /** The prose and the `npm start` command lines of a page: where Cairn's flags appear (curl has flags too). */
 function cairnText(markdown: string): string {
-  return markdown.split(/^```.*$/m).map((part, i) => (i % 2 === 0 ? part : part.split('\n').filter((l) => /npm start|main\.js start/.test(l)).join('\n'))).join('\n');
+  return markdown.split(/^```.*$/m).map((part, i) => (i % 2 === 0 ? part : part.split('\n').filter((l) => /npm start|main\.js start|cairn(\.js)? start/.test(l)).join('\n'))).join('\n');
 }
 
 function duplicates(values: string[]): string[] {

@@ -1,2 +1,5 @@
 export { createServer, type CairnServer, type ServerParts } from './app.js';
-export { resolveOptions, DEFAULT_OPTIONS, type Options, type ResolvedOptions } from './config/options.js';
+export {
+  resolveOptions, describeOptions, isLoopbackHost, flagName, envName, OptionsError, SETTINGS, DEFAULT_OPTIONS,
+  type Options, type ResolvedOptions,
+} from './config/options.js';

@@ -10,8 +10,10 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
   api: { allow: /^$/ },
-  server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|@cairn\/sdk|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
+  server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
   sdk: { allow: /^(@cairn\/api|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
+  // The server only to start it (packages/cli/src/server-import.test.ts checks that only `start` imports it).
+  cli: { allow: /^(@cairn\/api|@cairn\/sdk|@cairn\/server|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e).
   console: { allow: /^(@cairn\/api|react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
 };

@@ -23,7 +23,7 @@ export interface SpawnedServer {
  */
 export async function spawnServer(args: string[] = [], env: Record<string, string> = {}): Promise<SpawnedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-test-'));
-  const cli = join(repoRoot(), 'packages/server/dist/cli/main.js');
+  const cli = join(repoRoot(), 'packages/cli/bin/cairn.js');
   const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', '--health-check-enabled', 'false', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

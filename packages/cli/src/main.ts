@@ -2,7 +2,6 @@
 import { describeFlags, parseFlags, UsageError } from './args.js';
 import { EXIT_USAGE, GLOBAL_FLAGS, type CliIo, type Command } from './command.js';
 import { COMMANDS } from './commands.js';
-import { start, START_USAGE } from './start-command.js';
 
 const OVERVIEW = `Usage: cairn <command> [flags]
 
@@ -35,14 +34,15 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
 
 async function main(argv: string[], io: CliIo): Promise<number> {
   const [first] = argv;
-  if (first === 'start') return start(argv.slice(1));
+  // Loaded only for start: the other commands are clients and should not pay for loading the whole server.
+  if (first === 'start') return (await import('./start-command.js')).start(argv.slice(1));
   if (first === undefined) {
     io.err(OVERVIEW);
     return EXIT_USAGE;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     const topic = argv[1] === undefined ? undefined : findCommand(argv.slice(1));
-    io.out(argv[1] === 'start' ? START_USAGE : topic ? usageOf(topic.command) : OVERVIEW);
+    io.out(argv[1] === 'start' ? (await import('./start-command.js')).START_USAGE : topic ? usageOf(topic.command) : OVERVIEW);
     return 0;
   }
   const found = findCommand(argv);

@@ -1,5 +1,4 @@
-import { DEFAULT_GROUP } from '@cairn/core';
-import type { Instance, InstanceInput } from '@cairn/sdk';
+import { DEFAULT_GROUP, type Instance, type InstanceInput } from '@cairn/sdk';
 import { UsageError, type FlagSpec, type FlagValues } from './args.js';
 import { bool, EXIT_OK, int, str, type CliIo, type Command } from './command.js';
 import { reportFailure } from './failures.js';

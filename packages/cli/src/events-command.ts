@@ -1,4 +1,4 @@
-import { DEFAULT_GROUP } from '@cairn/core';
+import { DEFAULT_GROUP } from '@cairn/sdk';
 import { EXIT_OK, int, str, type Command } from './command.js';
 import { reportFailure, successBody } from './failures.js';
 import { apiUrl, httpRequest } from './http.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, startTestServer, type TestServer } from '../testing/test-server.js';
+import { call, startTestServer, type TestServer } from './testing/test-server.js';
 import { hostPort, runCli } from './testing/run-cli.js';
 
 describe('cairn events', { timeout: 60_000 }, () => {

@@ -1,4 +1,4 @@
-import { describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS } from '../config/options.js';
+import { createServer, describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS } from '@cairn/server';
 
 export const START_USAGE = `Usage: cairn start [options]
 
@@ -7,8 +7,9 @@ ${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(24)} ${envName(s.key).padEnd(2
 `;
 
 /**
- * `cairn start`: resolves the options, serves until SIGTERM or SIGINT. Resolves with -1 while serving (the
- * process must stay up), or with the exit code when the options are wrong.
+ * `cairn start`, the CLI's one use of `@cairn/server` (main.ts loads this file only for `start`): resolves the
+ * options, serves until SIGTERM or SIGINT. Resolves with -1 while serving (the process must stay up), or with the
+ * exit code when the options are wrong.
  */
 export async function start(args: string[]): Promise<number> {
   if (args.includes('--help')) {
@@ -29,8 +30,6 @@ export async function start(args: string[]): Promise<number> {
   if (!isLoopbackHost(options.host)) {
     process.stderr.write(`cairn: WARNING: listening on ${options.host} without authentication (--allow-unauthenticated): anyone who reaches this port can register, delete and read everything\n`);
   }
-  // Loaded here, not at the top: the other commands are clients and should not pay for the whole server.
-  const { createServer } = await import('../app.js');
   const server = await createServer({ options });
   let closing = false;
   const shutdown = (signal: string) => {

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { cliPath } from './testing/run-cli.js';
 
 test('cairn start prints the resolved configuration, serves, and stops cleanly on SIGTERM', async () => {
   const server = await spawnServer(['--beat-timeout-ms', '20000'], { CAIRN_DELETE_TIMEOUT_MS: '40000' });
@@ -21,8 +22,7 @@ test('cairn start prints the resolved configuration, serves, and stops cleanly o
 });
 
 test('a bad option stops the CLI with a message naming it', () => {
-  const cli = join(repoRoot(), 'packages/server/dist/cli/main.js');
-  const run = spawnSync(process.execPath, [cli, 'start', '--port', 'eighty'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [cliPath(), 'start', '--port', 'eighty'], { encoding: 'utf8' });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /--port must be an integer/);
 });
@@ -50,8 +50,7 @@ test('npm start passes flags through to the server', async () => {
 });
 
 test('unknown commands and bare command groups exit with 2 and the overview; --help exits 0', () => {
-  const cli = join(repoRoot(), 'packages/server/dist/cli/main.js');
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [cliPath(), ...args], { encoding: 'utf8' });
   const unknown = run('frobnicate');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown command 'frobnicate'/);

@@ -1,4 +1,4 @@
-import { DEFAULT_GROUP } from '@cairn/core';
+import { DEFAULT_GROUP } from '@cairn/sdk';
 import { UsageError } from '../args.js';
 import { EXIT_FAILED, EXIT_OK, int, str, type Command } from '../command.js';
 import { Progress } from '../progress.js';

@@ -10,15 +10,15 @@ export interface CliRun {
   stderr: string;
 }
 
-const CLI = join(repoRoot(), 'packages/server/dist/cli/main.js');
+const CLI = join(repoRoot(), 'packages/cli/bin/cairn.js');
 
-/** The compiled CLI entry point. */
+/** The `cairn` command as npm links it: the committed launcher, which runs the compiled dist/main.js. */
 export function cliPath(): string {
   return CLI;
 }
 
 /**
- * Runs `node packages/server/dist/cli/main.js …` as a real child process. Asynchronous on purpose: a test server
+ * Runs `node packages/cli/bin/cairn.js …` as a real child process. Asynchronous on purpose: a test server
  * in this process must keep answering while the CLI talks to it. CAIRN_SERVER is cleared so a developer's
  * environment cannot steer a test.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { call, startTestServer, type TestServer } from '../../testing/test-server.js';
+import { call, startTestServer, type TestServer } from '../testing/test-server.js';
 import { cliPath, closedPort, hostPort, plainHttpServer, runCli, type CliRun } from '../testing/run-cli.js';
 
 // util-linux `script` gives the CLI a pseudo-terminal, the only way to see what a person at a terminal sees.
