@@ -17,20 +17,20 @@ function npm(args: string[], cwd: string): Promise<string> {
   });
 }
 
-test('the SDK packed with `npm pack -w @cairn/sdk` installs into an application and lists a service', { timeout: 120_000 }, async () => {
+test('the SDK packed with `npm pack -w @cairn/api -w @cairn/sdk` installs into an application and lists a service', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-sdk-install-'));
   const server = await spawnServer();
   try {
-    const packed = JSON.parse(await npm(['pack', '-w', '@cairn/sdk', '--pack-destination', dir, '--json'], repoRoot())) as { filename: string; files: { path: string }[] }[];
-    const files = packed[0].files.map((f) => f.path);
+    const packed = JSON.parse(await npm(['pack', '-w', '@cairn/api', '-w', '@cairn/sdk', '--pack-destination', dir, '--json'], repoRoot())) as { filename: string; files: { path: string }[] }[];
+    const files = packed[1].files.map((f) => f.path);
     assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), files.join(' '));
     assert.deepEqual(files.filter((f) => /\.test\.|\/testing\/|^src\//.test(f)), [], 'the tarball ships no tests or sources');
 
     const app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-    // --offline: the SDK has no dependencies, so the install needs no registry.
-    await npm(['install', '--offline', '--no-audit', '--no-fund', join(dir, packed[0].filename)], app);
+    // --offline: the SDK depends only on the API types, installed beside it, so the install needs no registry.
+    await npm(['install', '--offline', '--no-audit', '--no-fund', ...packed.map((p) => join(dir, p.filename))], app);
     writeFileSync(join(app, 'list.mjs'), [
       "import { NamingClient } from '@cairn/sdk';",
       `const client = new NamingClient({ serverAddresses: ['${new URL(server.url).host}'] });`,
