@@ -13,6 +13,8 @@ export * from './naming/lifecycle-settings.js';
 export * from './naming/protect-threshold.js';
 export * from './naming/instance-view.js';
 export * from './shared/namespaces.js';
+export * from './shared/namespace-store.js';
+export * from './shared/cairn-stores.js';
 export * from './shared/mask-secrets.js';
 export * from './naming/service-table.js';
 export * from './naming/registry.js';

@@ -1,5 +1,5 @@
-import { EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type Clock, type NamingStore } from '@cairn/core';
-import { openNamingStore } from '@cairn/storage';
+import { EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock } from '@cairn/core';
+import { openStores } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -36,8 +36,8 @@ export interface ServerParts {
   clock?: Clock;
   alarm?: Alarm;
   logger?: Logger;
-  /** Tests pass a store wrapped for fault injection; the server opens the one `options.db` names. */
-  store?: NamingStore;
+  /** Tests pass stores wrapped for fault injection; the server opens the database `options.db` names. */
+  stores?: CairnStores;
 }
 
 export interface CairnServer {
@@ -75,8 +75,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   }, log);
   const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
   const namespaces = new Namespaces(clock, bus);
-  const store = parts.store ?? await openNamingStore(options.db, options.dataDir);
-  const persistence = new NamingPersistence(store, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
+  const stores = parts.stores ?? await openStores(options.db, options.dataDir);
+  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');

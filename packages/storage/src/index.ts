@@ -1,6 +1,7 @@
-export { openNamingStore } from './open-naming-store.js';
+// One store per context over the SQL drivers. drivers/ holds the SqlDriver interface and one folder per dialect
+// (connection, numbered migrations, `open…()`); each context's store has its own folder (naming/, namespaces/)
+// and works on any SqlDriver. A new context (config/, auth/, cluster/) adds its folder and store the same way,
+// joins `storesOn` in open-stores.ts and CairnStores in core, and brings a contract suite in contract/.
+export { openStores } from './open-stores.js';
 export { parseStorageUrl, type NetworkTarget, type StorageTarget } from './database-url.js';
 export { SchemaTooNewError, StorageUnavailableError, StorageUrlError } from './errors.js';
-export { SqliteNamingStore } from './sqlite/sqlite-naming-store.js';
-export { MysqlNamingStore } from './mysql/mysql-naming-store.js';
-export { PostgresNamingStore } from './postgres/postgres-naming-store.js';

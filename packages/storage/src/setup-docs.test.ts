@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { parseStorageUrl, type NetworkTarget } from './database-url.js';
 import { errorCode } from './errors.js';
-import { openNamingStore } from './open-naming-store.js';
+import { openStores } from './open-stores.js';
 
 // docs/storage.md must be true: the SQL it gives to prepare a database, run as written (with throw-away names
 // for `cairn`) by an administrator, must let that user start Cairn, which creates its tables.
@@ -38,12 +38,12 @@ const throwAway = () => `cairn_docs_${Math.random().toString(36).slice(2, 10)}`;
 
 /** Opens a store as the user the SQL created and writes through it: migrations ran, so the tables exist. */
 async function startAs(url: string): Promise<void> {
-  const store = await openNamingStore(url, '.');
+  const stores = await openStores(url, '.');
   try {
-    await store.saveNamespace({ id: 'docs-check', name: 'docs-check', description: '', createdAt: 1 });
-    assert.ok((await store.loadNamespaces()).some((n) => n.id === 'docs-check'));
+    await stores.namespaces.saveNamespace({ id: 'docs-check', name: 'docs-check', description: '', createdAt: 1 });
+    assert.ok((await stores.namespaces.loadNamespaces()).some((n) => n.id === 'docs-check'));
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

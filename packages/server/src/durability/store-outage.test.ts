@@ -1,18 +1,18 @@
-import type { NamingStore } from '@cairn/core';
-import { SqliteNamingStore } from '@cairn/storage';
+import type { CairnStores } from '@cairn/core';
+import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
 
-// A real SQLite store whose writes fail while `down` is set: the store refusing, as a database that went away does.
-function switchableStore(file: string): { store: NamingStore; setDown(down: boolean): void; writes: () => number } {
-  const real = SqliteNamingStore.open(file);
+// Real SQLite stores whose writes fail while `down` is set: the database refusing, as one that went away does.
+async function switchableStores(file: string): Promise<{ stores: CairnStores; setDown(down: boolean): void; writes: () => number }> {
+  const real = await openStores(`sqlite:${file}`, dirname(file));
   let down = false;
   let writes = 0;
-  const store = new Proxy(real, {
+  const failingWrites = <S extends object>(store: S): S => new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver);
       if (typeof value !== 'function') return value;
@@ -26,17 +26,18 @@ function switchableStore(file: string): { store: NamingStore; setDown(down: bool
       };
     },
   });
-  return { store, setDown: (d) => { down = d; }, writes: () => writes };
+  const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), close: () => real.close() };
+  return { stores, setDown: (d) => { down = d; }, writes: () => writes };
 }
 
 let dir: string;
 let ts: TestServer;
-let db: ReturnType<typeof switchableStore>;
+let db: Awaited<ReturnType<typeof switchableStores>>;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cairn-outage-'));
-  db = switchableStore(join(dir, 'cairn.db'));
-  ts = await startTestServer({ storeWaitMs: 300 }, { store: db.store });
+  db = await switchableStores(join(dir, 'cairn.db'));
+  ts = await startTestServer({ storeWaitMs: 300 }, { stores: db.stores });
 });
 
 after(async () => {
@@ -54,6 +55,8 @@ test('while the store refuses writes, a persistent change answers 503; beats, li
   assert.equal(refused.status, 503);
   assert.match(refused.text, /not durable yet .*connection lost \(injected\).*retry the request/);
   assert.ok(Date.now() - started >= 300, 'it waited for the store first');
+  const namespace = await call(ts.url, 'POST', '/v1/console/namespaces', { customNamespaceId: 'outage-ns', namespaceName: 'Outage' });
+  assert.equal(namespace.status, 503, 'a namespace change waits for the namespace store the same way');
 
   const t0 = Date.now();
   assert.equal((await call(ts.url, 'POST', '/v1/ns/instance', ephemeral(8001))).text, 'ok');
@@ -63,22 +66,23 @@ test('while the store refuses writes, a persistent change answers 503; beats, li
   assert.ok(Date.now() - t0 < 300, 'none of them waited for the store');
   const ready = await call(ts.url, 'GET', '/v1/console/health/readiness');
   assert.equal(ready.status, 503);
-  assert.match(ready.text, /^storage failing: connection lost \(injected\); 1 change\(s\) waiting to be stored$/);
+  assert.match(ready.text, /^storage failing: connection lost \(injected\); 2 change\(s\) waiting to be stored$/);
 });
 
-test('once the store takes writes again, the refused change is retried and stored, and changes answer 200', async () => {
+test('once the store takes writes again, the refused changes are retried and stored, and changes answer 200', async () => {
   db.setDown(false);
   // The next retry comes within the backoff cap (2 s); after it nothing is pending.
   const deadline = Date.now() + 5_000;
   while (ts.server.ctx.persistence.status.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(ts.server.ctx.persistence.status.pending, 0, 'the refused change was retried');
+  assert.equal(ts.server.ctx.persistence.status.pending, 0, 'the refused changes were retried');
   const ok = await call(ts.url, 'POST', '/v1/ns/instance', persistent(7002));
   assert.equal(ok.text, 'ok');
-  const stored = SqliteNamingStore.open(join(dir, 'cairn.db'));
+  const stored = await openStores(`sqlite:${join(dir, 'cairn.db')}`, dir);
   try {
-    const ports = (await stored.loadInstances()).filter((i) => i.service === 'outage-db').map((i) => i.port).sort();
+    const ports = (await stored.naming.loadInstances()).filter((i) => i.service === 'outage-db').map((i) => i.port).sort();
     // 7001 was answered 503 but kept in memory and retried, so it is stored now too: memory and store agree.
     assert.deepEqual(ports, [7001, 7002]);
+    assert.ok((await stored.namespaces.loadNamespaces()).some((n) => n.id === 'outage-ns'), 'the refused namespace is stored too');
   } finally {
     await stored.close();
   }

@@ -1,6 +1,6 @@
 import {
   instanceKey, overlayKey, serviceKey, snapshotOf, storedInstanceOf, journalEntryOf,
-  type CairnEventBus, type InstanceAddress, type InstanceEvent, type Namespace, type Namespaces, type NamingStore, type NewJournalEvent,
+  type CairnEventBus, type CairnStores, type InstanceAddress, type InstanceEvent, type Namespace, type Namespaces, type NewJournalEvent,
   type OverlayAddress, type ReadonlyService, type Registry, type ServiceRef, type StoredInstance, type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
@@ -39,9 +39,13 @@ export class NotDurableError extends Error {
   }
 }
 
+/** The stores naming persistence writes to, and the database's `close()`, which it calls when it closes. */
+export type NamingPersistenceStores = Pick<CairnStores, 'namespaces' | 'naming' | 'close'>;
+
 /**
- * Keeps in the store what must outlive the process: namespaces, explicit service definitions, persistent
- * instances with their last known health, operator overlays, and the journal of persistent instances.
+ * Keeps in storage what must outlive the process: namespaces (in the namespace store), and in the naming store
+ * explicit service definitions, persistent instances with their last known health, operator overlays, and the
+ * journal of persistent instances.
  *
  * It follows the event bus and marks what changed as dirty; one writer at a time writes every dirty key in the
  * state it has in memory at that moment, so a write is idempotent and a failed one is simply retried (with
@@ -64,7 +68,7 @@ export class NamingPersistence {
   private closed = false;
 
   constructor(
-    private readonly store: NamingStore,
+    private readonly stores: NamingPersistenceStores,
     private readonly registry: Registry,
     private readonly namespaces: Namespaces,
     private readonly events: CairnEventBus,
@@ -76,13 +80,13 @@ export class NamingPersistence {
   /** Loads what was stored, then starts following changes. Returns the stored events for the journal. */
   async start(): Promise<{ counts: { services: number; instances: number; overlays: number; events: number }; journal: NewJournalEvent[] }> {
     const now = this.registry.now();
-    for (const ns of await this.store.loadNamespaces()) this.namespaces.restore(ns);
-    const services = await this.store.loadServices();
-    const instances = await this.store.loadInstances();
-    const overlays = await this.store.loadOverlays();
+    for (const ns of await this.stores.namespaces.loadNamespaces()) this.namespaces.restore(ns);
+    const services = await this.stores.naming.loadServices();
+    const instances = await this.stores.naming.loadInstances();
+    const overlays = await this.stores.naming.loadOverlays();
     this.registry.restore({ services, instances, overlays });
     for (const snapshot of services) this.savedServices.set(serviceKey(snapshot), JSON.stringify(snapshot));
-    const journal = await this.store.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
+    const journal = await this.stores.naming.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
 
     this.unsubscribe.push(
       this.events.on('namespace', (e) => this.mark(() => this.dirty.namespaces.set(e.namespace.id, e.removed ? null : { ...e.namespace }))),
@@ -124,7 +128,7 @@ export class NamingPersistence {
     });
   }
 
-  /** Stops following changes, writes what is still dirty (one attempt), and closes the store. */
+  /** Stops following changes, writes what is still dirty (one attempt), and closes the database. */
   async close(): Promise<void> {
     this.closed = true;
     for (const stop of this.unsubscribe) stop();
@@ -134,7 +138,7 @@ export class NamingPersistence {
     if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'storage write at shutdown failed; unsaved changes are lost'));
     for (const waiter of this.waiters) waiter.reject(new NotDurableError('the server is shutting down'));
     this.waiters = [];
-    await this.store.close();
+    await this.stores.close();
   }
 
   private onServiceChanged(service: ReadonlyService): void {
@@ -228,19 +232,19 @@ export class NamingPersistence {
 
   private async write(batch: Dirty): Promise<void> {
     for (const [id, ns] of batch.namespaces) {
-      if (ns) await this.store.saveNamespace(ns);
-      else await this.store.deleteNamespace(id);
+      if (ns) await this.stores.namespaces.saveNamespace(ns);
+      else await this.stores.namespaces.deleteNamespace(id);
     }
     for (const ref of batch.services.values()) {
       const service = this.registry.service(ref);
-      if (service && service.explicit) await this.store.saveService(snapshotOf(service));
-      else if (!service) await this.store.deleteService(ref);
+      if (service && service.explicit) await this.stores.naming.saveService(snapshotOf(service));
+      else if (!service) await this.stores.naming.deleteService(ref);
     }
     for (const at of batch.overlays.values()) {
       const address: OverlayAddress = { namespace: at.ref.namespace, group: at.ref.group, service: at.ref.name, ip: at.ip, port: at.port, cluster: at.cluster };
       const overlay = this.registry.service(at.ref)?.overlays.get(overlayKey(at.ip, at.port, at.cluster));
-      if (overlay) await this.store.saveOverlay({ ...address, ...overlay });
-      else await this.store.deleteOverlay(address);
+      if (overlay) await this.stores.naming.saveOverlay({ ...address, ...overlay });
+      else await this.stores.naming.deleteOverlay(address);
     }
     if (batch.instances.size === 0 && batch.journal.length === 0) return;
     const save: StoredInstance[] = [];
@@ -253,7 +257,7 @@ export class NamingPersistence {
         remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
       }
     }
-    await this.store.writeInstances({ save, remove, journal: batch.journal });
+    await this.stores.naming.writeInstances({ save, remove, journal: batch.journal });
   }
 
   /** A failed batch's keys go back in front of what changed meanwhile; its journal events keep their order. */
@@ -269,7 +273,7 @@ export class NamingPersistence {
 
   private async prune(): Promise<void> {
     try {
-      await this.store.pruneJournal(this.registry.now() - this.journalMaxAgeMs);
+      await this.stores.naming.pruneJournal(this.registry.now() - this.journalMaxAgeMs);
     } catch (err) {
       this.log.warn({ err }, 'pruning the stored journal failed; will try again in an hour');
     }

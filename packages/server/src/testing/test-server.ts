@@ -1,4 +1,4 @@
-import { FakeTime, type NamingStore } from '@cairn/core';
+import { FakeTime, type CairnStores } from '@cairn/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,12 +18,12 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; store?: NamingStore } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
-  const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }), store: settings.store });
+  const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }), stores: settings.stores });
   const url = await server.listen();
   return {
     server, url, time,

@@ -2,15 +2,14 @@ import type { NamingStore } from '@cairn/core';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { event } from './fixtures.js';
-
-type WithStore = (use: (store: NamingStore) => Promise<void>) => Promise<void>;
+import type { WithStore } from './with-store.js';
 
 // Each test writes its events in its own time window, so `since` keeps the tests apart on one database.
 const T1 = 1_000_000;
 const T2 = 5_000_000;
 
-/** The journal part of the contract: batches, order, limits and pruning. */
-export function runJournalContract(withStore: WithStore): void {
+/** The journal part of the NamingStore contract: batches, order, limits and pruning. */
+export function runJournalContract(withStore: WithStore<NamingStore>): void {
   test('journal batches load back newest-N, oldest first, in append order within a millisecond', async () => {
     await withStore(async (store) => {
       const minimal = event(3, T1 + 10, { cause: 'INSTANCE_DEREGISTERED', evidence: { n: 3 } });

@@ -5,11 +5,11 @@ import { test } from 'node:test';
  * so the reason shows in any reporter), or a failure when CAIRN_REQUIRE_DB=1, as CI sets it.
  */
 export function skipContract(name: string, reason: string): void {
-  test(`${name} naming store contract`, (t) => {
+  test(`${name} store contracts`, (t) => {
     if (process.env.CAIRN_REQUIRE_DB === '1') {
-      throw new Error(`${name}: ${reason}; CAIRN_REQUIRE_DB=1 requires this database, so the contract fails instead of skipping`);
+      throw new Error(`${name}: ${reason}; CAIRN_REQUIRE_DB=1 requires this database, so the contracts fail instead of skipping`);
     }
-    console.log(`${name} naming store contract skipped: ${reason} (set CAIRN_REQUIRE_DB=1 to fail instead)`);
+    console.log(`${name} store contracts skipped: ${reason} (set CAIRN_REQUIRE_DB=1 to fail instead)`);
     t.skip(reason);
   });
 }

@@ -1,5 +1,4 @@
 import type { ClusterSettings, Selector, Service, ServiceKind } from '../model.js';
-import type { Namespace } from '../../shared/namespaces.js';
 import type { ServiceRef } from '../names.js';
 import type { ReadonlyService } from '../readonly-model.js';
 import type { ServiceTable } from '../service-table.js';
@@ -25,23 +24,18 @@ export interface ServiceSnapshot extends ServiceRef {
 }
 
 /**
- * The port durable storage implements (SQLite embedded; MySQL and PostgreSQL for shared use). Asynchronous, so
- * networked databases fit; every write resolves only once it is committed and durable, so a caller may
- * acknowledge the change as soon as the promise resolves. Saves are upserts keyed as documented per record;
- * deleting what is not there is not an error.
+ * The port durable storage implements for naming (SQLite embedded; MySQL and PostgreSQL for shared use).
+ * Asynchronous, so networked databases fit; every write resolves only once it is committed and durable, so a caller
+ * may acknowledge the change as soon as the promise resolves. Saves are upserts keyed as documented per record;
+ * deleting what is not there is not an error. The store does not own its database: `CairnStores.close()` closes it.
  *
  * @example
- *   const store = await openNamingStore('sqlite:./data/cairn.db', './data'); // from @cairn/storage
- *   await store.saveInstance({ namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7',
+ *   const { naming } = await openStores('sqlite:./data/cairn.db', './data'); // from @cairn/storage
+ *   await naming.saveInstance({ namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7',
  *     port: 8080, cluster: 'DEFAULT', weight: 1, enabled: true, healthy: true, metadata: {},
  *     instanceId: '10.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders', registeredAt: now, lastHealthChangeAt: now });
  */
 export interface NamingStore {
-  loadNamespaces(): Promise<Namespace[]>;
-  /** Keyed by id; an update keeps the original createdAt. */
-  saveNamespace(ns: Namespace): Promise<void>;
-  deleteNamespace(id: string): Promise<void>;
-
   loadServices(): Promise<ServiceSnapshot[]>;
   /** Keyed by (namespace, group, name); clusters carry their health-check settings. */
   saveService(service: ServiceSnapshot): Promise<void>;
@@ -70,8 +64,6 @@ export interface NamingStore {
   loadJournal(since: number, limit: number): Promise<NewJournalEvent[]>;
   /** Drops events older than `before`, so the stored journal stays bounded by age like the one in memory. */
   pruneJournal(before: number): Promise<void>;
-
-  close(): Promise<void>;
 }
 
 export function snapshotOf(service: ReadonlyService): ServiceSnapshot {

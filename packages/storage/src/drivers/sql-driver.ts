@@ -8,8 +8,9 @@ export interface SqlStatement {
 }
 
 /**
- * What the shared SQL store needs from a database: statements written with `?` placeholders (each driver
- * translates), committed before the promise resolves.
+ * One open database, as every context's store uses it: statements written with `?` placeholders (each driver
+ * translates), committed before the promise resolves. Each dialect's `open…()` connects, migrates and returns one;
+ * the stores on it share it, and closing it closes them all.
  */
 export interface SqlDriver {
   readonly dialect: Dialect;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Row, SqlDriver, SqlStatement, SqlValue } from '../sql/sql-driver.js';
+import type { Row, SqlDriver, SqlStatement, SqlValue } from '../sql-driver.js';
 
 // better-sqlite3 binds no booleans: store them as 0/1, as the schema declares.
 const bind = (params: readonly SqlValue[]) => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));

@@ -1,11 +1,11 @@
 import type {
-  InstanceAddress, InstanceWriteBatch, Namespace, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
+  InstanceAddress, InstanceWriteBatch, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
 } from '@cairn/core';
+import { upsertSql, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import {
   INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent,
-  toNamespace, toOverlay, toService,
-} from './rows.js';
-import { upsertSql, type SqlDriver, type SqlStatement } from './sql-driver.js';
+  toOverlay, toService,
+} from './naming-rows.js';
 
 // Rows per multi-row journal INSERT: 12 parameters each stays far below every driver's placeholder limit.
 const JOURNAL_ROWS_PER_INSERT = 500;
@@ -21,37 +21,26 @@ function timeParam(ms: number): number {
 
 /**
  * The NamingStore on any SQL database the drivers cover. One body of SQL for all three: the schemas use the
- * same table and column names, and only upserts and placeholders differ (handled by the driver layer).
+ * same table and column names, and only upserts and placeholders differ (handled by the driver layer). The store
+ * does not own the driver: whoever opened the database closes it.
+ *
+ * @example
+ *   const naming = new SqlNamingStore(openSqlite('./data/cairn.db'));
  */
 export class SqlNamingStore implements NamingStore {
-  private readonly sql: {
-    namespace: string; service: string; instance: string; overlay: string;
-  };
+  private readonly sql: { service: string; instance: string; overlay: string };
 
-  protected constructor(private readonly db: SqlDriver) {
+  constructor(private readonly db: SqlDriver) {
     const d = db.dialect;
     const notKey = (cols: readonly string[], key: readonly string[]) => cols.filter((c) => !key.includes(c));
     const instanceKey = ['namespace', 'group_name', 'service', 'ip', 'port'];
     const overlayKey = [...instanceKey, 'cluster'];
     const serviceKey = ['namespace', 'group_name', 'name'];
     this.sql = {
-      namespace: upsertSql(d, 'namespaces', ['id', 'name', 'description', 'created_at'], ['id'], ['name', 'description']),
       service: upsertSql(d, 'services', SERVICE_COLUMNS, serviceKey, notKey(SERVICE_COLUMNS, serviceKey)),
       instance: upsertSql(d, 'instances', INSTANCE_COLUMNS, instanceKey, notKey(INSTANCE_COLUMNS, instanceKey)),
       overlay: upsertSql(d, 'instance_overlays', OVERLAY_COLUMNS, overlayKey, notKey(OVERLAY_COLUMNS, overlayKey)),
     };
-  }
-
-  async loadNamespaces(): Promise<Namespace[]> {
-    return (await this.db.query('SELECT id, name, description, created_at FROM namespaces ORDER BY created_at, id')).map(toNamespace);
-  }
-
-  async saveNamespace(ns: Namespace): Promise<void> {
-    await this.db.query(this.sql.namespace, [ns.id, ns.name, ns.description, ns.createdAt]);
-  }
-
-  async deleteNamespace(id: string): Promise<void> {
-    await this.db.query('DELETE FROM namespaces WHERE id = ?', [id]);
   }
 
   async loadServices(): Promise<ServiceSnapshot[]> {
@@ -114,10 +103,6 @@ export class SqlNamingStore implements NamingStore {
 
   async pruneJournal(before: number): Promise<void> {
     await this.db.query('DELETE FROM journal WHERE at_ms < ?', [timeParam(before)]);
-  }
-
-  async close(): Promise<void> {
-    await this.db.close();
   }
 }
 

@@ -1,9 +1,9 @@
 import mysql from 'mysql2/promise';
-import { runNamingStoreContract, runUnreachableContract } from '../contract/naming-store-contract.js';
-import { skipContract, uniqueDatabaseName } from '../contract/skip.js';
-import { parseStorageUrl, type NetworkTarget } from '../database-url.js';
-import { errorCode } from '../errors.js';
-import { MysqlNamingStore } from './mysql-naming-store.js';
+import { runStoreContracts, runUnreachableContract } from '../../contract/run-store-contracts.js';
+import { skipContract, uniqueDatabaseName } from '../../contract/skip.js';
+import { parseStorageUrl, type NetworkTarget } from '../../database-url.js';
+import { errorCode } from '../../errors.js';
+import { openMysql } from './open-mysql.js';
 
 // Each run works in a database of its own, created here and dropped at the end, so runs in parallel never meet.
 const baseUrl = process.env.CAIRN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -30,7 +30,7 @@ if (admin === undefined) {
 } else {
   const db = admin;
   const target: NetworkTarget = { ...base, database };
-  runNamingStoreContract('mysql', () => MysqlNamingStore.open(target), async () => {
+  runStoreContracts('mysql', () => openMysql(target), async () => {
     await db.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await db.end();
   }, {

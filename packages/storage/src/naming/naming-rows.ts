@@ -1,17 +1,6 @@
-import type { Cause, Namespace, NewJournalEvent, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
-import type { Row, SqlValue } from './sql-driver.js';
-
-// Drivers differ in what they hand back: SQLite and MySQL give 0/1 for booleans, PostgreSQL gives BIGINT as a
-// string. These readers accept every form so the store code above them stays dialect-free.
-const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
-const num = (v: unknown): number => Number(v);
-const str = (v: unknown): string => String(v);
-const json = <T>(v: unknown): T => JSON.parse(String(v)) as T;
-const present = (v: unknown): boolean => v !== null && v !== undefined;
-
-export const toNamespace = (r: Row): Namespace => ({
-  id: str(r.id), name: str(r.name), description: str(r.description), createdAt: num(r.created_at),
-});
+import type { Cause, NewJournalEvent, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import { bool, json, num, present, str } from '../drivers/row-values.js';
+import type { Row, SqlValue } from '../drivers/sql-driver.js';
 
 export const toService = (r: Row): ServiceSnapshot => ({
   namespace: str(r.namespace), group: str(r.group_name), name: str(r.name),

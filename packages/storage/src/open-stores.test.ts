@@ -6,18 +6,24 @@ import { after, test } from 'node:test';
 import { maskSecrets } from '@cairn/core';
 import { parseStorageUrl } from './database-url.js';
 import { StorageUrlError } from './errors.js';
-import { openNamingStore } from './open-naming-store.js';
+import { openStores } from './open-stores.js';
 
-test('no URL, or a bare sqlite:, means <dataDir>/cairn.db; and the store opens there', async () => {
+test('no URL, or a bare sqlite:, means <dataDir>/cairn.db; and the stores open there', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-open-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
   assert.deepEqual(parseStorageUrl(undefined, dataDir), { kind: 'sqlite', file: join(dataDir, 'cairn.db') });
   assert.deepEqual(parseStorageUrl('  ', dataDir), { kind: 'sqlite', file: join(dataDir, 'cairn.db') });
   assert.deepEqual(parseStorageUrl('sqlite:', dataDir), { kind: 'sqlite', file: join(dataDir, 'cairn.db') });
-  const store = await openNamingStore('', dataDir);
-  await store.saveNamespace({ id: 'dev', name: 'dev', description: '', createdAt: 1 });
-  await store.close();
+  const stores = await openStores('', dataDir);
+  await stores.namespaces.saveNamespace({ id: 'dev', name: 'dev', description: '', createdAt: 1 });
+  await stores.naming.saveService({ namespace: 'dev', group: 'G', name: 'orders', kind: null, protectThreshold: 0, metadata: {}, selector: { type: 'none' }, clusters: [] });
+  await stores.close();
   assert.ok(existsSync(join(dataDir, 'cairn.db')));
+  // One database: the namespace and the service written through two stores are both in the one file.
+  const again = await openStores(`sqlite:${join(dataDir, 'cairn.db')}`, '/elsewhere');
+  assert.deepEqual((await again.namespaces.loadNamespaces()).map((n) => n.id), ['dev']);
+  assert.deepEqual((await again.naming.loadServices()).map((s) => s.name), ['orders']);
+  await again.close();
 });
 
 test('sqlite paths are relative to the working directory, not to the data folder', () => {

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { runNamingStoreContract, runUnreachableContract } from '../contract/naming-store-contract.js';
+import { runStoreContracts, runUnreachableContract } from '../../contract/run-store-contracts.js';
+import { storesOn } from '../../open-stores.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { SqliteNamingStore } from './sqlite-naming-store.js';
+import { openSqlite } from './open-sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cairn-sqlite-'));
 const file = join(dir, 'data', 'cairn.db');
@@ -27,16 +28,16 @@ function direct<T>(use: (db: Database.Database) => T): T {
   }
 }
 
-runNamingStoreContract('sqlite', async () => SqliteNamingStore.open(file), async () => rmSync(dir, { recursive: true, force: true }), {
+runStoreContracts('sqlite', async () => openSqlite(file), async () => rmSync(dir, { recursive: true, force: true }), {
   versions: async () => direct((db) => (db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)),
   record: async (version) => void direct((db) => db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version)),
 });
 
 runUnreachableContract('sqlite', 'sqlite:/dev/null/cairn.db', /StorageUnavailableError: cannot open sqlite file \/dev\/null\/cairn\.db: E[A-Z]+/, '');
 
-test('sqlite: the file is in WAL mode, so readers never block the durable writer', () => {
+test('sqlite: the file is in WAL mode, so readers never block the durable writer', async () => {
   const other = join(scratch('wal'), 'cairn.db');
-  SqliteNamingStore.open(other).close();
+  await openSqlite(other).close();
   const db = new Database(other);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
@@ -49,11 +50,11 @@ test('sqlite: a file written by the first release (schema 1) is upgraded in plac
   db.exec(SQLITE_MIGRATIONS[0].sql);
   db.exec("INSERT INTO schema_version VALUES (1); INSERT INTO services (namespace, group_name, name, protect_threshold, updated_at) VALUES ('public', 'G', 'legacy', 0.3, 1)");
   db.close();
-  const store = SqliteNamingStore.open(old);
-  const [legacy] = await store.loadServices();
+  const stores = storesOn(openSqlite(old));
+  const [legacy] = await stores.naming.loadServices();
   assert.deepEqual([legacy.name, legacy.protectThreshold, legacy.kind, legacy.clusters], ['legacy', 0.3, null, []]);
-  assert.deepEqual(await store.loadInstances(), []);
-  await store.close();
+  assert.deepEqual(await stores.naming.loadInstances(), []);
+  await stores.close();
   const check = new Database(old);
   assert.deepEqual(check.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }, { version: 2 }]);
   check.close();

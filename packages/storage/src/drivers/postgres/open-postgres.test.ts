@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { runNamingStoreContract, runUnreachableContract } from '../contract/naming-store-contract.js';
-import { skipContract, uniqueDatabaseName } from '../contract/skip.js';
-import { parseStorageUrl, type NetworkTarget } from '../database-url.js';
-import { errorCode } from '../errors.js';
-import { PostgresNamingStore } from './postgres-naming-store.js';
+import { runStoreContracts, runUnreachableContract } from '../../contract/run-store-contracts.js';
+import { skipContract, uniqueDatabaseName } from '../../contract/skip.js';
+import { parseStorageUrl, type NetworkTarget } from '../../database-url.js';
+import { errorCode } from '../../errors.js';
+import { openPostgres } from './open-postgres.js';
 
 // Each run works in a database of its own, created here and dropped at the end, so runs in parallel never meet.
 const baseUrl = process.env.CAIRN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,7 +40,7 @@ if (admin === undefined) {
       await c.end();
     }
   };
-  runNamingStoreContract('postgres', () => PostgresNamingStore.open(target), async () => {
+  runStoreContracts('postgres', () => openPostgres(target), async () => {
     await adminClient.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await adminClient.end();
   }, {

@@ -1,0 +1,18 @@
+import type { NamingStore } from '../naming/store/naming-store.js';
+import type { NamespaceStore } from './namespace-store.js';
+
+/**
+ * One store per context, all on one database, opened together: the server wires each context's persistence to
+ * its store and closes the database as a whole. A new context adds its store here (config, auth, cluster).
+ *
+ * @example
+ *   const stores = await openStores(options.db, options.dataDir); // from @cairn/storage
+ *   const known = await stores.namespaces.loadNamespaces();
+ *   await stores.close();
+ */
+export interface CairnStores {
+  readonly namespaces: NamespaceStore;
+  readonly naming: NamingStore;
+  /** Closes the database, and with it every store above. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+import type pg from 'pg';
+import type { Row, SqlDriver, SqlStatement, SqlValue } from '../sql-driver.js';
+
+/** `?` placeholders (shared SQL) to PostgreSQL's `$1, $2, …`. The shared SQL has no `?` inside literals. */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * PostgreSQL through a pg pool. Pool queries run in autocommit mode, so a statement has committed when it
+ * resolves (durable with the default synchronous_commit=on).
+ */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    return (await this.pool.query(this.text(sql), params as SqlValue[])).rows as Row[];
+  }
+
+  async batch(statements: readonly SqlStatement[]): Promise<void> {
+    const client = await this.pool.connect();
+    // A checked-out client whose backend is terminated emits 'error'; unheard, that event would kill the process.
+    // The failing query rejects as well, so the listener only has to keep the event from going unheard.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      for (const s of statements) await client.query(this.text(s.sql), s.params as SqlValue[]);
+      await client.query('COMMIT');
+    } catch (error) {
+      failed = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.off('error', ignore);
+      // A client that failed mid-transaction may be dead: destroy it rather than hand it to the next caller.
+      client.release(failed);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private text(sql: string): string {
+    let text = this.texts.get(sql);
+    if (text === undefined) {
+      text = numberPlaceholders(sql);
+      if (this.texts.size < 64) this.texts.set(sql, text);
+    }
+    return text;
+  }
+}
