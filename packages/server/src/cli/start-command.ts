@@ -1,4 +1,4 @@
-import { describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS } from '../config/options.js';
+import { describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS, type ResolvedOptions } from '../config/options.js';
 
 export const START_USAGE = `Usage: cairn start [options]
 
@@ -15,7 +15,7 @@ export async function start(args: string[]): Promise<number> {
     process.stdout.write(START_USAGE);
     return 0;
   }
-  let options;
+  let options: ResolvedOptions;
   try {
     options = resolveOptions({}, args, process.env);
   } catch (error) {

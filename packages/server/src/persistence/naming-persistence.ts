@@ -233,7 +233,7 @@ export class NamingPersistence {
     }
     for (const ref of batch.services.values()) {
       const service = this.registry.service(ref);
-      if (service && service.explicit) await this.store.saveService(snapshotOf(service));
+      if (service?.explicit) await this.store.saveService(snapshotOf(service));
       else if (!service) await this.store.deleteService(ref);
     }
     for (const at of batch.overlays.values()) {
