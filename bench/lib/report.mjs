@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const TARGETS = { registrationsPerSecond: 15_000, beatInstances: 100_000, beatP99Ms: 50, serverRssMb: 400, listPerSecond: 20_000, durableRegistrationsPerSecond: 3_000, probeCpuPct: 25 };
 
 /** Pass/fail against the targets. A quick run is scaled down, so its beat verdict says so instead of passing. */
-export function verdicts(results, settings) {
+export function verdicts(results, _settings) {
   const out = [];
   const reg = results.register;
   if (reg) out.push({ target: `registrations/s >= ${TARGETS.registrationsPerSecond}`, measured: `${reg.perSecond}/s`, pass: reg.perSecond >= TARGETS.registrationsPerSecond && reg.failed === 0 });
@@ -50,7 +50,7 @@ const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(2));
 export function printReport(run) {
   const { results } = run;
   const rows = [['phase', 'ok', 'rate/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'srv CPU %', 'srv RSS MB', 'gen CPU %', 'machine %']];
-  const add = (name, r, latency, proc, rate, ok, errors) => rows.push([
+  const add = (name, _r, latency, proc, rate, ok, errors) => rows.push([
     name, ok, rate, ms(latency?.p50Ms), ms(latency?.p99Ms), ms(latency?.maxMs), errors,
     proc.serverCpuPct, proc.serverPeakRssMb, proc.generatorCpuPct, proc.machineBusyPct,
   ]);

@@ -1,4 +1,4 @@
-import { DEFAULT_GROUP, type Instance, type InstanceInput } from '@cairn/sdk';
+import { DEFAULT_GROUP, type Instance, type InstanceInput, type NamingClient } from '@cairn/sdk';
 import { UsageError, type FlagSpec, type FlagValues } from './args.js';
 import { bool, EXIT_OK, int, str, type CliIo, type Command } from './command.js';
 import { reportFailure } from './failures.js';
@@ -45,7 +45,7 @@ Example:
     };
     const keepAlive = flags['keep-alive'] === true;
     if (keepAlive && !instance.ephemeral) throw new UsageError('--keep-alive is for ephemeral instances; a persistent one needs no heartbeats');
-    let client;
+    let client: NamingClient;
     try {
       client = namingClientFor(server, str(flags, 'namespace'), io);
       const c = client;

@@ -1,4 +1,4 @@
-import { createServer, describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS } from '@cairn/server';
+import { createServer, describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS, type ResolvedOptions } from '@cairn/server';
 
 export const START_USAGE = `Usage: cairn start [options]
 
@@ -16,7 +16,7 @@ export async function start(args: string[]): Promise<number> {
     process.stdout.write(START_USAGE);
     return 0;
   }
-  let options;
+  let options: ResolvedOptions;
   try {
     options = resolveOptions({}, args, process.env);
   } catch (error) {

@@ -12,6 +12,7 @@ export function usable(instances: readonly Instance[], healthy: boolean): Instan
  * @example pickWeighted([{ ...a, weight: 1 }, { ...b, weight: 3 }]) // b three times out of four
  */
 export function pickWeighted<T extends { weight: number }>(items: readonly T[], random: () => number = Math.random): T | undefined {
+  // biome-ignore lint/complexity/useMathMinMax: a missing or NaN weight must count as 0; Math.max would make the total NaN
   const total = items.reduce((sum, i) => sum + (i.weight > 0 ? i.weight : 0), 0);
   if (total <= 0) return undefined;
   let point = random() * total;

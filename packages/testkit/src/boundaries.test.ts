@@ -5,14 +5,15 @@ import { test } from 'node:test';
 import { repoRoot } from './repo-root.js';
 
 // What each package may import (DESIGN.md "Layout"). Relative imports are always allowed.
+// biome.json encodes the same table for the linter (noRestrictedImports per package); a test below keeps the two in step.
 const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
+  api: { allow: /^$/, testOnly: /^node:(test|assert\/strict)$/ },
   core: { allow: /^@cairn\/api$/, testOnly: /^node:(test|assert\/strict)$/ },
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
-  api: { allow: /^$/ },
   server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|node:.*|fastify|pino|prom-client|mysql2(\/.*)?|@grpc\/.*)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
   sdk: { allow: /^(@cairn\/api|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
-  // The server only to start it (packages/cli/src/server-import.test.ts checks that only `start` imports it).
+  // The `cairn` command: start delegates to the server, everything else goes through the SDK.
   cli: { allow: /^(@cairn\/api|@cairn\/sdk|@cairn\/server|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e).
   console: { allow: /^(@cairn\/api|react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
@@ -73,4 +74,48 @@ test('a version of an API never imports another version: v1 and v2 routes both c
     }
   }
   assert.deepEqual(violations, []);
+});
+
+type BiomeOverride = { includes?: string[]; linter?: { rules?: { style?: { noRestrictedImports?: { options: { patterns: { group: string[] }[] } } } } } };
+
+/** Whether one of Biome's import-source globs matches: `:PATH:` is a relative or absolute path, `*` stays within a segment, `**` spans segments. */
+function globMatches(glob: string, spec: string): boolean {
+  if (glob === ':PATH:') return spec.startsWith('.') || spec.startsWith('/');
+  const literal = (s: string) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&');
+  const segment = (part: string) => part.split('*').map(literal).join('[^/]*');
+  return new RegExp(`^${glob.split('**').map(segment).join('.*')}$`).test(spec);
+}
+
+/** Biome's verdict for one import under a `group` such as ['**', '!:PATH:', '!node:*']: a glob matches it and no negated glob lets it through. */
+function biomeForbids(group: readonly string[], spec: string): boolean {
+  const allowed = group.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const forbidden = group.filter((g) => !g.startsWith('!'));
+  return forbidden.some((glob) => globMatches(glob, spec)) && !allowed.some((glob) => globMatches(glob, spec));
+}
+
+test('biome.json forbids exactly the imports this table forbids', () => {
+  const root = repoRoot();
+  const overrides: BiomeOverride[] = JSON.parse(readFileSync(join(root, 'biome.json'), 'utf8')).overrides ?? [];
+  const groupFor = (include: string) => overrides.find((o) => o.includes?.includes(include))?.linter?.rules?.style?.noRestrictedImports?.options.patterns[0]?.group;
+  // Imports each side must judge alike: every workspace, node modules, the drivers and libraries in use, and some nobody may import.
+  const fixed = `./x.js ../x.js fs node:fs node:fs/promises node:test node:assert/strict better-sqlite3 mysql2 mysql2/promise pg fastify pino prom-client @grpc/grpc-js
+    nacos nacos-naming address react react-dom/client react/jsx-runtime playwright-core vite lodash`;
+  const probes = [...fixed.split(/\s+/), ...Object.keys(RULES).map((pkg) => `@cairn/${pkg}`)];
+  const disagreements: string[] = [];
+  for (const [pkg, rule] of Object.entries(RULES)) {
+    const group = groupFor(`packages/${pkg}/src/**`);
+    const testGroup = rule.testOnly ? groupFor(`packages/${pkg}/src/**/*.test.ts`) : group;
+    if (!group || !testGroup) {
+      disagreements.push(`${pkg}: no noRestrictedImports override in biome.json`);
+      continue;
+    }
+    for (const spec of probes) {
+      const relative = spec.startsWith('.');
+      const forbidden = !relative && !rule.allow.test(spec);
+      const forbiddenInTests = forbidden && !rule.testOnly?.test(spec);
+      if (biomeForbids(group, spec) !== forbidden) disagreements.push(`${pkg}: '${spec}'`);
+      if (biomeForbids(testGroup, spec) !== forbiddenInTests) disagreements.push(`${pkg} test code: '${spec}'`);
+    }
+  }
+  assert.deepEqual(disagreements, []);
 });

@@ -25,6 +25,7 @@ export function BeatGapChart({ points, now, intervalMs, timeoutMs, maxGapMs }: P
           <text key={t.ms} className="tick" x={g.left - 4} y={t.y + 4} textAnchor="end">{formatDuration(t.ms)}</text>
         ))}
         {g.xTicks.map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: three positional ticks (start, middle, end), stateless, rebuilt on every render
           <text key={i} className="tick" x={t.x} y={g.bottom + 16} textAnchor={i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}>{formatClock(t.at).slice(0, 8)}</text>
         ))}
         {/* Reference labels sit on the left: the newest gaps, drawn on the right, would cover them. */}
@@ -37,6 +38,7 @@ export function BeatGapChart({ points, now, intervalMs, timeoutMs, maxGapMs }: P
           </>
         )}
         {g.marks.map((m, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: stateless marks, rebuilt from the data on every render
           <g key={i} className={`mark ${m.point.kind}${m.severe ? ' severe' : ''}`}>
             <line x1={m.x} y1={g.bottom} x2={m.x} y2={m.y} />
             <circle cx={m.x} cy={m.y} r={3.5}>

@@ -67,9 +67,9 @@ export function InstanceTable({ service, instances, probes, onChanged }: Props) 
                   <td className="meta" data-label="Metadata">{metadataInline(i.metadata) || '—'}</td>
                   <td data-label={i.ephemeral ? 'Last beat' : 'Last probe'}>{i.ephemeral ? (i.lastBeatAt === undefined ? '—' : formatAge(i.lastBeatAt, now)) : probeText(probes.get(key), now)}</td>
                   <td className="row-actions">
-                    <button onClick={() => toggle(i)}>{i.enabled ? 'Take offline' : 'Bring online'}</button>
-                    <button onClick={() => setDialog({ kind: 'edit', instance: i })}>Edit</button>
-                    <button className="danger" onClick={() => setDialog({ kind: 'delete', instance: i })}>Delete</button>
+                    <button type="button" onClick={() => toggle(i)}>{i.enabled ? 'Take offline' : 'Bring online'}</button>
+                    <button type="button" onClick={() => setDialog({ kind: 'edit', instance: i })}>Edit</button>
+                    <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', instance: i })}>Delete</button>
                   </td>
                 </tr>
               );

@@ -23,7 +23,7 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
     <section>
       <div className="page-head">
         <h1>Namespaces</h1>
-        <button className="primary" onClick={() => setDialog({ kind: 'create' })}>Create namespace</button>
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>Create namespace</button>
       </div>
       {list.error && <ErrorBox error={list.error} stale={!!list.data} />}
       {list.loading && <Loading what="namespaces" />}
@@ -41,8 +41,8 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
                   <td className="row-actions">
                     {n.namespaceId !== PUBLIC && (
                       <>
-                        <button onClick={() => setDialog({ kind: 'edit', ns: n })}>Edit</button>
-                        <button className="danger" onClick={() => setDialog({ kind: 'delete', ns: n })}>Delete</button>
+                        <button type="button" onClick={() => setDialog({ kind: 'edit', ns: n })}>Edit</button>
+                        <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', ns: n })}>Delete</button>
                       </>
                     )}
                   </td>

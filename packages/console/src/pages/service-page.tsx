@@ -52,8 +52,8 @@ export function ServicePage({ route }: { route: Extract<Route, { page: 'service'
         <h1>{ref.name}</h1>
         <div className="actions">
           <Link className="button" href={serviceTimelinePath(ref.namespace, ref.group, ref.name)}>Timeline</Link>
-          <button onClick={() => setDialog('edit')} disabled={!d}>Edit service</button>
-          <button className="danger" onClick={() => setDialog('delete')} disabled={!d}>Delete service</button>
+          <button type="button" onClick={() => setDialog('edit')} disabled={!d}>Edit service</button>
+          <button type="button" className="danger" onClick={() => setDialog('delete')} disabled={!d}>Delete service</button>
         </div>
       </div>
       {view.error && <ErrorBox error={view.error} stale={!!view.data} />}
@@ -72,7 +72,7 @@ export function ServicePage({ route }: { route: Extract<Route, { page: 'service'
           <div className="cluster-head">
             <h2 id={`cluster-${info.name}`}>Cluster {info.name} <span className="muted">({instances.length} instance{instances.length === 1 ? '' : 's'})</span></h2>
             {d?.service.ephemeral === false && (
-              <button onClick={() => setDialog({ cluster: info })}>
+              <button type="button" onClick={() => setDialog({ cluster: info })}>
                 Health check: {info.healthChecker.type}{info.healthChecker.type === 'HTTP' && info.healthChecker.path ? ` ${info.healthChecker.path}` : ''}
               </button>
             )}

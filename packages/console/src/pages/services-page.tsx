@@ -33,8 +33,9 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
     <section>
       <div className="page-head">
         <h1>Services</h1>
-        <button className="primary" onClick={() => setDialog({ kind: 'create' })}>Create service</button>
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>Create service</button>
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: the filters must stay a <form> (submit on Enter); role="search" makes it the search landmark */}
       <form className="filters" role="search" onSubmit={search} key={`${name}|${group}`}>
         <label>Name contains<input name="name" defaultValue={name} /></label>
         <label>Group contains<input name="group" defaultValue={group} /></label>
@@ -69,7 +70,7 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
                     <td className="num" data-col="disabled">{s.disabledInstanceCount}</td>
                     <td data-col="threshold">{formatThreshold(s.protectThreshold)}</td>
                     <td className="row-actions">
-                      <button className="link danger" onClick={() => setDialog({ kind: 'delete', service: s })} aria-label={`Delete service ${s.name}`}>Delete</button>
+                      <button type="button" className="link danger" onClick={() => setDialog({ kind: 'delete', service: s })} aria-label={`Delete service ${s.name}`}>Delete</button>
                     </td>
                   </tr>
                 );

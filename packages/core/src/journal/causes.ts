@@ -28,5 +28,5 @@ export const CAUSES = {
 export type Cause = keyof typeof CAUSES;
 
 export function isCause(value: string): value is Cause {
-  return Object.prototype.hasOwnProperty.call(CAUSES, value);
+  return Object.hasOwn(CAUSES, value);
 }

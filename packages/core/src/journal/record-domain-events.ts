@@ -22,5 +22,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
     journal.append(journalEntryOf(event));
   };
   const stops = [bus.on('instance', record), bus.on('service', record)];
-  return () => stops.forEach((stop) => stop());
+  return () => {
+    for (const stop of stops) stop();
+  };
 }

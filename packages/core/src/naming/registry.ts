@@ -132,7 +132,7 @@ export class Registry {
   beat(cmd: Beat, origin: Origin): BeatResult {
     const service = this.services.get(cmd);
     const instance = service?.instances.get(addressKey(cmd.ip, cmd.port));
-    if (!instance || !instance.ephemeral) {
+    if (!instance?.ephemeral) {
       if (!cmd.body) return this.unknownBeat(cmd, origin);
       const recreated = this.recreateFromBeat(cmd, origin, service);
       return { code: 10200, clientBeatIntervalMs: recreated.timing.intervalMs, recreated: true };

@@ -1,4 +1,4 @@
-import { type ProbeResult, type ProbeTarget } from '@cairn/core';
+import type { ProbeResult, ProbeTarget } from '@cairn/core';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Probe } from './probe.js';

@@ -237,7 +237,7 @@ export class NamingPersistence {
     }
     for (const ref of batch.services.values()) {
       const service = this.registry.service(ref);
-      if (service && service.explicit) await this.stores.naming.saveService(snapshotOf(service));
+      if (service?.explicit) await this.stores.naming.saveService(snapshotOf(service));
       else if (!service) await this.stores.naming.deleteService(ref);
     }
     for (const at of batch.overlays.values()) {
