@@ -37,8 +37,17 @@ async function main() {
     sampler.stop();
     await server.stop();
   };
-  process.once('exit', () => { try { process.kill(server.pid, 'SIGKILL'); } catch { /* already gone */ } });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => { void cleanup().finally(() => process.exit(130)); });
+  process.once('exit', () => {
+    try {
+      process.kill(server.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      void cleanup().finally(() => process.exit(130));
+    });
   const watchdog = setTimeout(() => {
     console.error(`bench: gave up after ${settings.maxRunMs / 1000} s (BENCH_MAX_SECONDS)`);
     void cleanup().finally(() => process.exit(2));
@@ -84,7 +93,10 @@ async function main() {
   if (settings.cpuProfile) console.log(`bench: server CPU profile in ${profileDir}`);
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -15,7 +15,13 @@ function findTests(dir, out = []) {
 const filter = process.argv[2];
 const files = readdirSync('packages')
   .map((p) => join('packages', p, 'dist'))
-  .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
+  .filter((d) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  })
   .flatMap((d) => findTests(d))
   .filter((f) => !filter || f.includes(filter))
   .sort();

@@ -41,7 +41,10 @@ export class BeatWheel {
     for (let s = from; s <= current; s++) {
       const due = this.epoch + s * BeatWheel.SLOT_MS;
       for (const local of this.wheel[s % this.slots]) {
-        if (this.queued[local]) { this.skipped++; continue; }
+        if (this.queued[local]) {
+          this.skipped++;
+          continue;
+        }
         this.queued[local] = 1;
         this.ring[this.tail] = local;
         this.ringDue[this.tail] = due;

@@ -15,7 +15,7 @@ function indexOf(us) {
 function upperOf(index) {
   if (index < LINEAR) return index + 1;
   const shift = Math.floor((index - LINEAR) / SUB) + 1;
-  return ((index - LINEAR) % SUB + SUB + 1) * 2 ** shift;
+  return (((index - LINEAR) % SUB) + SUB + 1) * 2 ** shift;
 }
 
 export class Histogram {

@@ -22,8 +22,7 @@ export class Target {
   async request(method, path, wantBody = false, timeoutMs = 10_000) {
     if (this.agent) return this.viaNodeHttp(method, path, wantBody, timeoutMs);
     // biome-ignore lint/complexity/noCommaOperator: the socket is counted in the same expression that opens it
-    const conn = this.idle.pop() ?? (this.opened < this.maxSockets ? (this.opened++, new RawConnection(this.port))
-      : await new Promise((resolve) => this.waiting.push(resolve)));
+    const conn = this.idle.pop() ?? (this.opened < this.maxSockets ? (this.opened++, new RawConnection(this.port)) : await new Promise((resolve) => this.waiting.push(resolve)));
     try {
       return await conn.request(method, path, wantBody, timeoutMs);
     } finally {

@@ -22,8 +22,10 @@ const grouped = (service) => encodeURIComponent(`${GROUP}@@${service}`);
 
 /** Registration exactly as the `nacos` npm client sends it: everything in the query string, empty body. */
 export function registerPath(service, ip, port, metadata = { bench: '1' }, ephemeral = true) {
-  return `/nacos/v1/ns/instance?namespaceId=public&serviceName=${grouped(service)}&groupName=${GROUP}&clusterName=DEFAULT`
-    + `&ip=${ip}&port=${port}&weight=1&enable=true&healthy=true&ephemeral=${ephemeral}&metadata=${encodeURIComponent(JSON.stringify(metadata))}`;
+  return (
+    `/nacos/v1/ns/instance?namespaceId=public&serviceName=${grouped(service)}&groupName=${GROUP}&clusterName=DEFAULT`
+    + `&ip=${ip}&port=${port}&weight=1&enable=true&healthy=true&ephemeral=${ephemeral}&metadata=${encodeURIComponent(JSON.stringify(metadata))}`
+  );
 }
 
 /** The npm client's beat: the full beat JSON every time (it ignores lightBeatEnabled). */

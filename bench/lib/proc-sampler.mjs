@@ -56,8 +56,12 @@ export class ProcSampler {
 
   begin(name) {
     this.phase = {
-      name, startedAt: performance.now(), peakRssMb: this.sample() ?? 0,
-      serverTicks: cpuTicks(this.serverPid) ?? 0, generatorTicks: this.generatorTicksNow(), machine: machineTicks(),
+      name,
+      startedAt: performance.now(),
+      peakRssMb: this.sample() ?? 0,
+      serverTicks: cpuTicks(this.serverPid) ?? 0,
+      generatorTicks: this.generatorTicksNow(),
+      machine: machineTicks(),
     };
   }
 
@@ -70,8 +74,10 @@ export class ProcSampler {
     const pct = (ticks) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10;
     const machine = machineTicks();
     return {
-      phase: p.name, seconds: Math.round(seconds * 10) / 10,
-      serverPeakRssMb: Math.round(Math.max(p.peakRssMb, rss ?? 0)), serverEndRssMb: rss === undefined ? null : Math.round(rss),
+      phase: p.name,
+      seconds: Math.round(seconds * 10) / 10,
+      serverPeakRssMb: Math.round(Math.max(p.peakRssMb, rss ?? 0)),
+      serverEndRssMb: rss === undefined ? null : Math.round(rss),
       serverCpuPct: pct((cpuTicks(this.serverPid) ?? 0) - p.serverTicks),
       generatorCpuPct: pct(this.generatorTicksNow() - p.generatorTicks),
       machineBusyPct: Math.round(((machine.busy - p.machine.busy) / Math.max(1, machine.total - p.machine.total)) * 1000) / 10,

@@ -31,7 +31,9 @@ export class RawConnection {
     const socket = net.connect({ host: '127.0.0.1', port: this.port, noDelay: true });
     socket.on('data', (data) => this.onData(data));
     socket.on('error', (error) => this.failAndClose(error));
-    socket.on('close', () => { if (this.socket === socket) this.failAndClose(new Error('connection closed by the server')); });
+    socket.on('close', () => {
+      if (this.socket === socket) this.failAndClose(new Error('connection closed by the server'));
+    });
     this.socket = socket;
     this.chunks = [];
     this.buffered = 0;
@@ -78,7 +80,10 @@ export class RawConnection {
     const pending = this.pending;
     this.pending = null;
     this.close();
-    if (pending) { clearTimeout(pending.timer); pending.reject(error); }
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
   }
 
   close() {

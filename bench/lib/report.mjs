@@ -9,7 +9,8 @@ export function verdicts(results, _settings) {
   const reg = results.register;
   if (reg) out.push({ target: `registrations/s >= ${TARGETS.registrationsPerSecond}`, measured: `${reg.perSecond}/s`, pass: reg.perSecond >= TARGETS.registrationsPerSecond && reg.failed === 0 });
   const durable = results.durable;
-  if (durable) out.push({ target: `durable registrations/s on SQLite >= ${TARGETS.durableRegistrationsPerSecond}`, measured: `${durable.perSecond}/s`, pass: durable.perSecond >= TARGETS.durableRegistrationsPerSecond && durable.failed === 0 });
+  if (durable)
+    out.push({ target: `durable registrations/s on SQLite >= ${TARGETS.durableRegistrationsPerSecond}`, measured: `${durable.perSecond}/s`, pass: durable.perSecond >= TARGETS.durableRegistrationsPerSecond && durable.failed === 0 });
   const probes = results.probes;
   if (probes) {
     const scaled = probes.instances < 10_000;
@@ -23,13 +24,13 @@ export function verdicts(results, _settings) {
   const b = results.beats;
   if (b) {
     const rss = Math.max(b.proc.ramp.serverPeakRssMb, b.proc.steady.serverPeakRssMb);
-    const held = b.health.maxUnhealthySeen === 0 && b.health.maxMissingSeen === 0 && b.health.censusErrors === 0 && b.failed === 0
-      && b.okPerSecond >= 0.95 * b.expectedPerSecond;
+    const held = b.health.maxUnhealthySeen === 0 && b.health.maxMissingSeen === 0 && b.health.censusErrors === 0 && b.failed === 0 && b.okPerSecond >= 0.95 * b.expectedPerSecond;
     const scaled = b.instances < TARGETS.beatInstances;
     out.push({
       target: `${TARGETS.beatInstances} instances held (no unhealthy, >= 95% of ${TARGETS.beatInstances / 5}/s beats)`,
       measured: `${b.instances} instances, ${b.okPerSecond}/s ok of ${b.expectedPerSecond}/s, max unhealthy ${b.health.maxUnhealthySeen}, missing ${b.health.maxMissingSeen}`,
-      pass: held && !scaled, note: scaled ? `scaled-down run (${b.instances} instances): no verdict` : undefined,
+      pass: held && !scaled,
+      note: scaled ? `scaled-down run (${b.instances} instances): no verdict` : undefined,
     });
     out.push({ target: `beat p99 < ${TARGETS.beatP99Ms} ms`, measured: `${b.latency.p99Ms} ms`, pass: b.latency.p99Ms !== null && b.latency.p99Ms < TARGETS.beatP99Ms, note: scaled ? 'at scaled-down load' : undefined });
     out.push({ target: `server RSS < ${TARGETS.serverRssMb} MB`, measured: `${rss} MB`, pass: rss < TARGETS.serverRssMb, note: scaled ? 'at scaled-down load' : undefined });
@@ -50,10 +51,8 @@ const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(2));
 export function printReport(run) {
   const { results } = run;
   const rows = [['phase', 'ok', 'rate/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'srv CPU %', 'srv RSS MB', 'gen CPU %', 'machine %']];
-  const add = (name, _r, latency, proc, rate, ok, errors) => rows.push([
-    name, ok, rate, ms(latency?.p50Ms), ms(latency?.p99Ms), ms(latency?.maxMs), errors,
-    proc.serverCpuPct, proc.serverPeakRssMb, proc.generatorCpuPct, proc.machineBusyPct,
-  ]);
+  const add = (name, _r, latency, proc, rate, ok, errors) =>
+    rows.push([name, ok, rate, ms(latency?.p50Ms), ms(latency?.p99Ms), ms(latency?.maxMs), errors, proc.serverCpuPct, proc.serverPeakRssMb, proc.generatorCpuPct, proc.machineBusyPct]);
   if (results.list) add('list (100 hosts)', results.list, results.list.latency, results.list.proc, results.list.perSecond, results.list.ok, results.list.failed);
   if (results.register) add(`register ${results.register.instances}`, results.register, results.register.latency, results.register.proc, results.register.perSecond, results.register.ok, results.register.failed);
   if (results.durable) add(`durable ${results.durable.instances}`, results.durable, results.durable.latency, results.durable.proc, results.durable.perSecond, results.durable.ok, results.durable.failed);
@@ -67,11 +66,15 @@ export function printReport(run) {
   if (run.idle) out.push(`idle server before load: RSS ${run.idle.serverPeakRssMb} MB; machine ${run.idle.machineBusyPct} % busy (other processes), load average at start ${run.machine.loadAverageAtStart.join(' ')}`);
   out.push('srv CPU % = server process, % of one core; gen CPU % = all load-generator processes; machine % = all CPUs busy, any process.');
   if (b) {
-    out.push(`beats: expected ${b.expectedPerSecond}/s, sent ${b.sentPerSecond}/s; lateness (send - due) p99 ${ms(b.lateness.p99Ms)} ms, max ${ms(b.lateness.maxMs)} ms; `
-      + `skipped ${b.skipped}; max gap ${b.maxBeatGapMs} ms (${b.gapsOverTimeout} over 15 s)`);
+    out.push(
+      `beats: expected ${b.expectedPerSecond}/s, sent ${b.sentPerSecond}/s; lateness (send - due) p99 ${ms(b.lateness.p99Ms)} ms, max ${ms(b.lateness.maxMs)} ms; `
+        + `skipped ${b.skipped}; max gap ${b.maxBeatGapMs} ms (${b.gapsOverTimeout} over 15 s)`,
+    );
     const j = b.health.journal;
-    out.push(`health: ${b.health.checks} checks during the window + final list census: max unhealthy ${b.health.maxUnhealthySeen}, max missing ${b.health.maxMissingSeen}, `
-      + `census errors ${b.health.censusErrors}${j ? `; journal BEAT_MISSED ${j.beatMissed}, EXPIRED ${j.expired}` : '; journal counters: no Prometheus endpoint found'}`);
+    out.push(
+      `health: ${b.health.checks} checks during the window + final list census: max unhealthy ${b.health.maxUnhealthySeen}, max missing ${b.health.maxMissingSeen}, `
+        + `census errors ${b.health.censusErrors}${j ? `; journal BEAT_MISSED ${j.beatMissed}, EXPIRED ${j.expired}` : '; journal counters: no Prometheus endpoint found'}`,
+    );
   }
   for (const r of Object.values(results)) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');

@@ -28,18 +28,29 @@ export async function startServer({ nodeFlags = [], serverArgs = [], timeoutMs =
   const args = [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr.on('data', (d) => { output += d; process.stderr.write(`[server] ${d}`); });
+  child.stderr.on('data', (d) => {
+    output += d;
+    process.stderr.write(`[server] ${d}`);
+  });
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     child.stdout.on('data', (d) => {
       output += d;
-      if (output.includes('Cairn listening on')) { clearTimeout(timer); resolve(); }
+      if (output.includes('Cairn listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before listening:\n${output}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
   });
   child.stdout.resume();
   return {
-    port, pid: child.pid, dataDir,
+    port,
+    pid: child.pid,
+    dataDir,
     async stop(graceMs = 10_000) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -15,10 +15,15 @@ export function resolveSettings(argv, env = process.env) {
   const unknown = argv.filter((a) => a !== '--quick');
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (only --quick is accepted)`);
   const quick = argv.includes('--quick');
-  const scenarios = (env.BENCH_SCENARIOS ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const scenarios = (env.BENCH_SCENARIOS ?? SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
   // A run with other sizes or scenarios than its mode's defaults is labelled 'custom', so its file is not mistaken for one.
-  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVER_NODE_FLAGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_DURABLE_INSTANCES', 'BENCH_PROBE_INSTANCES', 'BENCH_BEAT_INSTANCES'].some((k) => env[k] !== undefined && env[k] !== '');
+  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVER_NODE_FLAGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_DURABLE_INSTANCES', 'BENCH_PROBE_INSTANCES', 'BENCH_BEAT_INSTANCES'].some(
+    (k) => env[k] !== undefined && env[k] !== '',
+  );
   return Object.freeze({
     quick,
     label: sized ? 'custom' : quick ? 'quick' : 'full',

@@ -7,7 +7,10 @@ const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 export class WorkerPool {
   constructor(count) {
     this.workers = Array.from({ length: count }, () => fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    for (const w of this.workers) w.on('exit', (code) => { if (code && !this.closing) console.error(`bench worker ${w.pid} exited with ${code}`); });
+    for (const w of this.workers)
+      w.on('exit', (code) => {
+        if (code && !this.closing) console.error(`bench worker ${w.pid} exited with ${code}`);
+      });
   }
 
   get pids() {
@@ -22,13 +25,28 @@ export class WorkerPool {
   /** Sends `message` and waits for the next message of `type` from this worker. */
   ask(worker, message, type, timeoutMs) {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`worker ${worker.pid}: no '${type}' within ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`worker ${worker.pid}: no '${type}' within ${timeoutMs} ms`));
+      }, timeoutMs);
       const onMessage = (m) => {
-        if (m.type === 'error') { cleanup(); reject(new Error(`worker ${worker.pid}: ${m.message}`)); }
-        else if (m.type === type) { cleanup(); resolve(m); }
+        if (m.type === 'error') {
+          cleanup();
+          reject(new Error(`worker ${worker.pid}: ${m.message}`));
+        } else if (m.type === type) {
+          cleanup();
+          resolve(m);
+        }
       };
-      const onExit = (code) => { cleanup(); reject(new Error(`worker ${worker.pid} exited (${code}) before '${type}'`)); };
-      const cleanup = () => { clearTimeout(timer); worker.off('message', onMessage); worker.off('exit', onExit); };
+      const onExit = (code) => {
+        cleanup();
+        reject(new Error(`worker ${worker.pid} exited (${code}) before '${type}'`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+      };
       worker.on('message', onMessage);
       worker.on('exit', onExit);
       if (message) worker.send(message);

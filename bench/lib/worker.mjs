@@ -14,8 +14,10 @@ process.on('disconnect', () => process.exit(0)); // never outlive the orchestrat
 process.on('message', (msg) => {
   if (msg.task === 'register') void register(msg).then(send, fail);
   else if (msg.task === 'list') void list(msg).then(send, fail);
-  else if (msg.task === 'beat') { beatTask = new BeatTask(msg); void beatTask.run().catch(fail); }
-  else if (msg.task === 'window-start') beatTask?.resetWindow();
+  else if (msg.task === 'beat') {
+    beatTask = new BeatTask(msg);
+    void beatTask.run().catch(fail);
+  } else if (msg.task === 'window-start') beatTask?.resetWindow();
   else if (msg.task === 'report') send({ type: 'report', ...beatTask.report() });
   else if (msg.task === 'stop') beatTask?.stop();
 });
@@ -31,7 +33,10 @@ function fail(error) {
 async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '', probeTargetPort = 0 }) {
   const target = new Target(port, lanes);
   const hist = new Histogram();
-  let next = from, ok = 0, failed = 0, firstError = null;
+  let next = from,
+    ok = 0,
+    failed = 0,
+    firstError = null;
   const startedAt = Date.now();
   await runLanes(lanes, startedAt + maxMs, async () => {
     if (next >= to) return false;
@@ -43,7 +48,10 @@ async function register({ port, from, to, services, lanes, maxMs, persistent = f
       const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), address[0], address[1], { bench: '1' }, !persistent), true);
       hist.recordMs(performance.now() - t0);
       if (res.status === 200 && res.body === 'ok') ok++;
-      else { failed++; firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`; }
+      else {
+        failed++;
+        firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+      }
     } catch (error) {
       failed++;
       firstError ??= String(error);
@@ -58,7 +66,11 @@ async function register({ port, from, to, services, lanes, maxMs, persistent = f
 async function list({ port, path, lanes, durationMs, maxRequests, minBytes }) {
   const target = new Target(port, lanes);
   const hist = new Histogram();
-  let sent = 0, ok = 0, failed = 0, bytes = 0, firstError = null;
+  let sent = 0,
+    ok = 0,
+    failed = 0,
+    bytes = 0,
+    firstError = null;
   const startedAt = Date.now();
   await runLanes(lanes, startedAt + durationMs, async () => {
     if (sent >= maxRequests) return false;
@@ -70,7 +82,10 @@ async function list({ port, path, lanes, durationMs, maxRequests, minBytes }) {
       hist.recordMs(performance.now() - t0);
       bytes += res.bytes;
       if (res.status === 200 && res.bytes >= minBytes) ok++;
-      else { failed++; firstError ??= `HTTP ${res.status}, ${res.bytes} bytes (expected at least ${minBytes})`; }
+      else {
+        failed++;
+        firstError ??= `HTTP ${res.status}, ${res.bytes} bytes (expected at least ${minBytes})`;
+      }
     } catch (error) {
       failed++;
       firstError ??= String(error);
@@ -112,17 +127,35 @@ class BeatTask {
 
   resetWindow() {
     this.window = {
-      startedAt: Date.now(), sent: 0, ok: 0, notFound: 0, failed: 0, latency: new Histogram(), lateness: new Histogram(),
-      maxGapMs: 0, gapsOverTimeout: 0, skippedAtStart: this.wheel.skipped,
+      startedAt: Date.now(),
+      sent: 0,
+      ok: 0,
+      notFound: 0,
+      failed: 0,
+      latency: new Histogram(),
+      lateness: new Histogram(),
+      maxGapMs: 0,
+      gapsOverTimeout: 0,
+      skippedAtStart: this.wheel.skipped,
     };
   }
 
   report() {
     const w = this.window;
     return {
-      startedAt: w.startedAt, endedAt: Date.now(), sent: w.sent, ok: w.ok, notFound: w.notFound, failed: w.failed,
-      latency: w.latency.toJSON(), lateness: w.lateness.toJSON(), maxGapMs: w.maxGapMs, gapsOverTimeout: w.gapsOverTimeout,
-      skipped: this.wheel.skipped - w.skippedAtStart, queued: this.wheel.length, registrationFailures: this.registrationFailures,
+      startedAt: w.startedAt,
+      endedAt: Date.now(),
+      sent: w.sent,
+      ok: w.ok,
+      notFound: w.notFound,
+      failed: w.failed,
+      latency: w.latency.toJSON(),
+      lateness: w.lateness.toJSON(),
+      maxGapMs: w.maxGapMs,
+      gapsOverTimeout: w.gapsOverTimeout,
+      skipped: this.wheel.skipped - w.skippedAtStart,
+      queued: this.wheel.length,
+      registrationFailures: this.registrationFailures,
       firstError: this.firstError,
     };
   }
@@ -140,7 +173,9 @@ class BeatTask {
 
   async run() {
     const target = new Target(this.port, this.lanes);
-    const ticker = setInterval(() => { if (this.wheel.advance(Date.now()) > 0) this.wake(); }, BeatWheel.SLOT_MS);
+    const ticker = setInterval(() => {
+      if (this.wheel.advance(Date.now()) > 0) this.wake();
+    }, BeatWheel.SLOT_MS);
     let announced = false;
     const announce = () => {
       if (announced || this.registrationsDone < this.to - this.firstToRegister) return;
@@ -157,13 +192,18 @@ class BeatTask {
         return true;
       }
       const due = this.wheel.take();
-      if (due) { await this.beat(target, due[0], due[1]); return true; }
+      if (due) {
+        await this.beat(target, due[0], due[1]);
+        return true;
+      }
       if (this.nextRegistration < this.to) {
         await this.register(target, this.nextRegistration++);
         announce();
         return true;
       }
-      await new Promise((resolve) => { this.waiters.push(resolve); });
+      await new Promise((resolve) => {
+        this.waiters.push(resolve);
+      });
       return true;
     });
     clearInterval(ticker);
@@ -179,7 +219,10 @@ class BeatTask {
   async register(target, i) {
     try {
       const res = await target.request('POST', registerPath(serviceOf(i, this.services), ipOf(i), PORT), true);
-      if (res.status !== 200) { this.registrationFailures++; this.firstError ??= `register HTTP ${res.status}: ${res.body.slice(0, 200)}`; }
+      if (res.status !== 200) {
+        this.registrationFailures++;
+        this.firstError ??= `register HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+      }
     } catch (error) {
       this.registrationFailures++;
       this.firstError ??= `register: ${error}`;
@@ -205,7 +248,10 @@ class BeatTask {
       w.latency.recordMs(performance.now() - t0);
       if (res.status === 200 && res.body.includes('"code":10200')) w.ok++;
       else if (res.body.includes('"code":20404')) w.notFound++;
-      else { w.failed++; this.firstError ??= `beat HTTP ${res.status}: ${res.body.slice(0, 200)}`; }
+      else {
+        w.failed++;
+        this.firstError ??= `beat HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+      }
     } catch (error) {
       w.failed++;
       this.firstError ??= `beat: ${error}`;

@@ -18,15 +18,26 @@ export async function listQueries({ settings, pool, sampler, target }) {
   const lanes = Math.max(1, Math.ceil(settings.connections / settings.workers));
   const durationMs = settings.listSeconds * 1000;
   sampler.begin('list');
-  const results = await pool.runAll(pool.workers.map(() => ({ task: 'list', port: target.port, path, lanes, durationMs, maxRequests: 50_000_000, minBytes: answer.bytes - 64 })), durationMs + 30_000);
+  const results = await pool.runAll(
+    pool.workers.map(() => ({ task: 'list', port: target.port, path, lanes, durationMs, maxRequests: 50_000_000, minBytes: answer.bytes - 64 })),
+    durationMs + 30_000,
+  );
   const proc = sampler.end();
   const ok = results.reduce((a, r) => a + r.ok, 0);
   const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
   const latency = results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram());
   return {
-    scenario: 'list', hostsPerAnswer: check.hosts.length, answerBytes: Math.round(results.reduce((a, r) => a + r.bytes, 0) / Math.max(1, ok)),
-    connections: lanes * settings.workers, ok, failed: results.reduce((a, r) => a + r.failed, 0), firstError: results.find((r) => r.firstError)?.firstError ?? null,
-    seconds: round(seconds), perSecond: Math.round(ok / seconds), latency: latency.summary(), proc,
+    scenario: 'list',
+    hostsPerAnswer: check.hosts.length,
+    answerBytes: Math.round(results.reduce((a, r) => a + r.bytes, 0) / Math.max(1, ok)),
+    connections: lanes * settings.workers,
+    ok,
+    failed: results.reduce((a, r) => a + r.failed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError ?? null,
+    seconds: round(seconds),
+    perSecond: Math.round(ok / seconds),
+    latency: latency.summary(),
+    proc,
   };
 }
 

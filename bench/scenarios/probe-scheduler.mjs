@@ -20,15 +20,29 @@ export async function probeScheduler({ settings, pool, nodeFlags }) {
   const target = new Target(server.port, 4);
   let accepted = 0;
   // Bound to all addresses only so that every 127.1.x.y reaches it; every probe dials a loopback address.
-  const listener = createServer((socket) => { accepted++; socket.destroy(); });
+  const listener = createServer((socket) => {
+    accepted++;
+    socket.destroy();
+  });
   await new Promise((resolve) => listener.listen(0, '0.0.0.0', resolve));
   const port = listener.address().port;
   try {
     const lanes = Math.max(1, Math.ceil(settings.connections / settings.workers));
-    const results = await pool.runAll(ranges(settings.probeInstances, settings.workers).map(([from, to]) => ({
-      task: 'register', port: target.port, from, to, services: settings.services, lanes, maxMs: 120_000,
-      persistent: true, servicePrefix: 'probe-', probeTargetPort: port,
-    })), 150_000);
+    const results = await pool.runAll(
+      ranges(settings.probeInstances, settings.workers).map(([from, to]) => ({
+        task: 'register',
+        port: target.port,
+        from,
+        to,
+        services: settings.services,
+        lanes,
+        maxMs: 120_000,
+        persistent: true,
+        servicePrefix: 'probe-',
+        probeTargetPort: port,
+      })),
+      150_000,
+    );
     const registered = results.reduce((a, r) => a + r.ok, 0);
     await sleep(settings.probeWarmupMs);
     const before = accepted;
@@ -37,8 +51,14 @@ export async function probeScheduler({ settings, pool, nodeFlags }) {
     const proc = sampler.end();
     const probesPerSecond = Math.round((accepted - before) / settings.probeSeconds);
     return {
-      scenario: 'probes', instances: registered, failed: results.reduce((a, r) => a + r.failed, 0),
-      seconds: settings.probeSeconds, probesPerSecond, expectedPerSecond: Math.round(registered / 5), serverCpuPct: round(proc.serverCpuPct), proc,
+      scenario: 'probes',
+      instances: registered,
+      failed: results.reduce((a, r) => a + r.failed, 0),
+      seconds: settings.probeSeconds,
+      probesPerSecond,
+      expectedPerSecond: Math.round(registered / 5),
+      serverCpuPct: round(proc.serverCpuPct),
+      proc,
     };
   } finally {
     sampler.stop();

@@ -17,10 +17,21 @@ export async function sustainedBeats({ settings, pool, sampler, target, preRegis
 
   sampler.begin('beats: register + ramp');
   const rampStart = Date.now();
-  const announced = await pool.runAll(ranges(total, settings.workers).map(([from, to]) => ({
-    task: 'beat', port: target.port, from, to, preRegisteredBelow: preRegistered, services: settings.services, lanes,
-    intervalMs: settings.beatIntervalMs, maxMs: 300_000 + settings.beatSeconds * 1000,
-  })), 240_000, 'registered');
+  const announced = await pool.runAll(
+    ranges(total, settings.workers).map(([from, to]) => ({
+      task: 'beat',
+      port: target.port,
+      from,
+      to,
+      preRegisteredBelow: preRegistered,
+      services: settings.services,
+      lanes,
+      intervalMs: settings.beatIntervalMs,
+      maxMs: 300_000 + settings.beatSeconds * 1000,
+    })),
+    240_000,
+    'registered',
+  );
   const rampSeconds = (Math.max(...announced.map((a) => a.at)) - rampStart) / 1000;
   await sleep(settings.beatIntervalMs);
   const ramp = sampler.end();
@@ -45,20 +56,33 @@ export async function sustainedBeats({ settings, pool, sampler, target, preRegis
   const latency = reports.reduce((h, r) => h.merge(Histogram.from(r.latency)), new Histogram());
   const lateness = reports.reduce((h, r) => h.merge(Histogram.from(r.lateness)), new Histogram());
   return {
-    scenario: 'beats', instances: total, services: settings.services, connections: lanes * settings.workers,
-    registeredInRamp: total - Math.min(total, preRegistered), registrationFailures: announced.reduce((a, r) => a + r.failures, 0),
-    rampSeconds: round(rampSeconds), rampRegistrationsPerSecond: Math.round((total - Math.min(total, preRegistered)) / rampSeconds), windowSeconds: round(seconds),
+    scenario: 'beats',
+    instances: total,
+    services: settings.services,
+    connections: lanes * settings.workers,
+    registeredInRamp: total - Math.min(total, preRegistered),
+    registrationFailures: announced.reduce((a, r) => a + r.failures, 0),
+    rampSeconds: round(rampSeconds),
+    rampRegistrationsPerSecond: Math.round((total - Math.min(total, preRegistered)) / rampSeconds),
+    windowSeconds: round(seconds),
     expectedPerSecond: Math.round(total / (settings.beatIntervalMs / 1000)),
-    sentPerSecond: Math.round(sum('sent') / seconds), okPerSecond: Math.round(sum('ok') / seconds),
-    ok: sum('ok'), answered20404: sum('notFound'), failed: sum('failed'), skipped: sum('skipped'),
+    sentPerSecond: Math.round(sum('sent') / seconds),
+    okPerSecond: Math.round(sum('ok') / seconds),
+    ok: sum('ok'),
+    answered20404: sum('notFound'),
+    failed: sum('failed'),
+    skipped: sum('skipped'),
     firstError: reports.find((r) => r.firstError)?.firstError ?? announced.find((a) => a.firstError)?.firstError ?? null,
-    latency: latency.summary(), lateness: lateness.summary(),
-    maxBeatGapMs: Math.max(...reports.map((r) => r.maxGapMs)), gapsOverTimeout: sum('gapsOverTimeout'),
+    latency: latency.summary(),
+    lateness: lateness.summary(),
+    maxBeatGapMs: Math.max(...reports.map((r) => r.maxGapMs)),
+    gapsOverTimeout: sum('gapsOverTimeout'),
     health: {
       maxUnhealthySeen: Math.max(final.unhealthy, ...checks.map((c) => c.unhealthy)),
       maxMissingSeen: Math.max(final.missing, ...checks.map((c) => c.missing)),
       censusErrors: final.errors + checks.reduce((a, c) => a + c.errors, 0),
-      checks: checks.length, final,
+      checks: checks.length,
+      final,
       journal: before && after ? { path: after.path, beatMissed: after.beatMissed - before.beatMissed, expired: after.expired - before.expired, recreated: after.recreated - before.recreated } : null,
     },
     proc: { ramp, steady },

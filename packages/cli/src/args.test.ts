@@ -11,8 +11,7 @@ const SPECS: FlagSpec[] = [
 
 describe('parseFlags', () => {
   it('reads values, = forms, bare switches and switch words', () => {
-    assert.deepEqual(parseFlags(['--service', 'orders', '--port=8080', '--json', '--ephemeral', 'false'], SPECS),
-      { service: 'orders', port: 8080, json: true, ephemeral: false });
+    assert.deepEqual(parseFlags(['--service', 'orders', '--port=8080', '--json', '--ephemeral', 'false'], SPECS), { service: 'orders', port: 8080, json: true, ephemeral: false });
     assert.deepEqual(parseFlags(['--json=no', '--service=a=b'], SPECS), { json: false, service: 'a=b' });
     // A switch does not swallow a following word that is not true/false.
     assert.throws(() => parseFlags(['--service', 'x', '--json', 'orders'], SPECS), /unexpected argument 'orders'/);
@@ -28,7 +27,11 @@ describe('parseFlags', () => {
       [['-s', 'x'], /unexpected argument '-s'/],
     ];
     for (const [argv, message] of cases) {
-      assert.throws(() => parseFlags(argv, SPECS), (e: unknown) => e instanceof UsageError && message.test(e.message), argv.join(' '));
+      assert.throws(
+        () => parseFlags(argv, SPECS),
+        (e: unknown) => e instanceof UsageError && message.test(e.message),
+        argv.join(' '),
+      );
     }
   });
 });

@@ -5,9 +5,4 @@ import { instanceDeregisterCommand, instanceListCommand, instanceRegisterCommand
 import { serviceGetCommand, serviceListCommand } from './service-command.js';
 
 /** Every command but `start`, in the order the overview lists them. */
-export const COMMANDS: Command[] = [
-  instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand,
-  serviceListCommand, serviceGetCommand,
-  eventsCommand,
-  doctorCommand(),
-];
+export const COMMANDS: Command[] = [instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand, serviceListCommand, serviceGetCommand, eventsCommand, doctorCommand()];

@@ -7,7 +7,12 @@ import { after, before, test } from 'node:test';
 import { closedPort, hostPort, runCli, startCli } from './testing/run-cli.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
-interface Step { line: string; kind: 'cairn' | 'background' | 'kill' | 'sleep'; args: string[]; exit: number }
+interface Step {
+  line: string;
+  kind: 'cairn' | 'background' | 'kill' | 'sleep';
+  args: string[];
+  exit: number;
+}
 
 /**
  * The `npx cairn …`, `sleep N` and `kill %N` lines of the ```sh blocks of docs/cli.md, in order. A trailing
@@ -15,7 +20,10 @@ interface Step { line: string; kind: 'cairn' | 'background' | 'kill' | 'sleep'; 
  * ending in `&` runs in the background until a `kill %N` names it (jobs numbered from 1, as in a shell).
  */
 function steps(markdown: string): Step[] {
-  const blocks = markdown.split(/^```/m).filter((_, i) => i % 2 === 1).filter((b) => b.startsWith('sh\n'));
+  const blocks = markdown
+    .split(/^```/m)
+    .filter((_, i) => i % 2 === 1)
+    .filter((b) => b.startsWith('sh\n'));
   const out: Step[] = [];
   for (const line of blocks.flatMap((b) => b.split('\n').slice(1))) {
     const [command, comment = ''] = line.split(/\s+#\s+/);
@@ -32,13 +40,21 @@ function steps(markdown: string): Step[] {
 }
 
 /** A background command, with everything it printed so far. */
-interface Job { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+interface Job {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
 
 function startJob(args: string[], env: Record<string, string>): Job {
   const child = startCli(args, env);
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   return { child, output: () => out, exited: new Promise((resolve) => child.on('close', resolve)) };
 }
 
@@ -93,7 +109,10 @@ test('every cairn command in docs/cli.md runs, in order, with the exit code the 
       if (args.includes('--json')) assert.doesNotThrow(() => JSON.parse(run.stdout), step.line);
     }
     assert.ok(jobs.length > 0, 'the page starts no background job');
-    assert.ok(jobs.every((j) => j.child.exitCode !== null || j.child.signalCode !== null), 'a background job was never killed');
+    assert.ok(
+      jobs.every((j) => j.child.exitCode !== null || j.child.signalCode !== null),
+      'a background job was never killed',
+    );
   } finally {
     for (const job of jobs) if (job.child.exitCode === null) job.child.kill('SIGKILL');
   }

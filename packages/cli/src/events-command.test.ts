@@ -10,7 +10,10 @@ describe('cairn events', { timeout: 60_000 }, () => {
     ts = await startTestServer({ beatTimeoutMs: 500, deleteTimeoutMs: 1000, beatIntervalMs: 200 }, { fakeTime: true });
     server = hostPort(ts.url);
     // One instance that expires, one that registers and is deleted, in another group.
-    for (const [service, group, port] of [['orders', 'DEFAULT_GROUP', '8080'], ['billing', 'PAY', '9090']]) {
+    for (const [service, group, port] of [
+      ['orders', 'DEFAULT_GROUP', '8080'],
+      ['billing', 'PAY', '9090'],
+    ]) {
       assert.equal((await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: service, groupName: group, ip: '127.0.0.1', port })).status, 200);
     }
     ts.time!.advance(1200);
@@ -23,13 +26,19 @@ describe('cairn events', { timeout: 60_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.split('\n');
     assert.match(lines[0], /^TIME \(UTC\)\s+CAUSE\s+SERVICE\s+INSTANCE\s+DETAIL$/);
-    const causes = lines.slice(1).filter((l) => /^\d{4}-/.test(l)).map((l) => l.split(/\s{2,}/)[1]);
+    const causes = lines
+      .slice(1)
+      .filter((l) => /^\d{4}-/.test(l))
+      .map((l) => l.split(/\s{2,}/)[1]);
     // The billing instance went through BEAT_MISSED and INSTANCE_EXPIRED too before its DELETE found nothing.
     assert.equal(causes[0], 'INSTANCE_EXPIRED');
     assert.ok(causes.includes('BEAT_MISSED') && causes.includes('INSTANCE_REGISTERED'), causes.join(','));
     const expired = lines.find((l) => l.includes('INSTANCE_EXPIRED') && l.includes('orders'))!;
     assert.match(expired, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+INSTANCE_EXPIRED\s+orders\s+127\.0\.0\.1:8080\s+silentMs=1000 deleteTimeoutMs=1000 lastBeatFrom=127\.0\.0\.1/);
-    assert.ok(lines.some((l) => /INSTANCE_REGISTERED\s+PAY@@billing\s+127\.0\.0\.1:9090/.test(l)), run.stdout);
+    assert.ok(
+      lines.some((l) => /INSTANCE_REGISTERED\s+PAY@@billing\s+127\.0\.0\.1:9090/.test(l)),
+      run.stdout,
+    );
     assert.match(run.stdout, /\n\d+ events, newest first\n$/);
   });
 
@@ -46,17 +55,20 @@ describe('cairn events', { timeout: 60_000 }, () => {
     assert.match(paged.stdout, /\nevents 1-1 of 3, newest first; --limit and --page show more\n$/);
   });
 
-  it('prints the server\'s answer with --json and nothing else', async () => {
+  it("prints the server's answer with --json and nothing else", async () => {
     const run = await runCli(['events', '--server', server, '--service', 'billing', '--group', 'PAY', '--json']);
     assert.equal(run.code, 0);
     assert.equal(run.stderr, '');
     const page = JSON.parse(run.stdout) as { total: number; events: { cause: string; group: string; service: string; port: number }[] };
     assert.equal(page.total, 3);
-    assert.deepEqual(page.events.map((e) => e.cause), ['INSTANCE_EXPIRED', 'BEAT_MISSED', 'INSTANCE_REGISTERED']);
+    assert.deepEqual(
+      page.events.map((e) => e.cause),
+      ['INSTANCE_EXPIRED', 'BEAT_MISSED', 'INSTANCE_REGISTERED'],
+    );
     assert.ok(page.events.every((e) => e.group === 'PAY' && e.service === 'billing' && e.port === 9090));
   });
 
-  it('passes the server\'s message on for a bad filter, with exit code 1', async () => {
+  it("passes the server's message on for a bad filter, with exit code 1", async () => {
     const run = await runCli(['events', '--server', server, '--cause', 'GONE']);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^cairn events: the server refused \(HTTP 400\): Param 'cause' must be one of INSTANCE_REGISTERED/);

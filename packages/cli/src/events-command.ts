@@ -18,7 +18,12 @@ interface EventView {
   evidence: Record<string, unknown>;
 }
 
-interface EventPage { total: number; pageNo: number; pageSize: number; events: EventView[] }
+interface EventPage {
+  total: number;
+  pageNo: number;
+  pageSize: number;
+  events: EventView[];
+}
 
 export const eventsCommand: Command = {
   words: ['events'],
@@ -45,9 +50,16 @@ Example:
     try {
       const { baseUrl } = parseServerAddress(server);
       const url = apiUrl(baseUrl, '/v1/cairn/events', {
-        namespaceId: str(flags, 'namespace'), serviceName: str(flags, 'service'), groupName: str(flags, 'group'),
-        ip: str(flags, 'ip'), port: int(flags, 'port'), cause: str(flags, 'cause'), since: str(flags, 'since'), until: str(flags, 'until'),
-        pageSize: int(flags, 'limit') ?? 50, pageNo: int(flags, 'page'),
+        namespaceId: str(flags, 'namespace'),
+        serviceName: str(flags, 'service'),
+        groupName: str(flags, 'group'),
+        ip: str(flags, 'ip'),
+        port: int(flags, 'port'),
+        cause: str(flags, 'cause'),
+        since: str(flags, 'since'),
+        until: str(flags, 'until'),
+        pageSize: int(flags, 'limit') ?? 50,
+        pageNo: int(flags, 'page'),
       });
       const page = successBody(await progress.around('reading the journal …', () => httpRequest(url))) as EventPage;
       io.out(flags.json === true ? printJson(page) : formatEvents(page));
@@ -60,13 +72,16 @@ Example:
 
 function formatEvents(page: EventPage): string {
   if (page.events.length === 0) return page.total === 0 ? 'No events match.\n' : `No events on page ${page.pageNo} (${page.total} in all).\n`;
-  const table = formatTable(['time (UTC)', 'cause', 'service', 'instance', 'detail'], page.events.map((e) => [
-    e.time.replace('T', ' ').replace(/Z$/, ''),
-    e.cause,
-    e.group === DEFAULT_GROUP ? e.service : `${e.group}@@${e.service}`,
-    e.ip === undefined ? '-' : `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${e.port}`,
-    evidenceLine(e.evidence),
-  ]));
+  const table = formatTable(
+    ['time (UTC)', 'cause', 'service', 'instance', 'detail'],
+    page.events.map((e) => [
+      e.time.replace('T', ' ').replace(/Z$/, ''),
+      e.cause,
+      e.group === DEFAULT_GROUP ? e.service : `${e.group}@@${e.service}`,
+      e.ip === undefined ? '-' : `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${e.port}`,
+      evidenceLine(e.evidence),
+    ]),
+  );
   const first = (page.pageNo - 1) * page.pageSize + 1;
   const more = first + page.events.length - 1 < page.total ? '; --limit and --page show more' : '';
   return `${table}\n${page.events.length === page.total ? `${page.total} events` : `events ${first}-${first + page.events.length - 1} of ${page.total}`}, newest first${more}\n`;

@@ -6,7 +6,10 @@ import { AddressError } from './server-address.js';
 /** The server answered, but not with success: its status and its own words. */
 export class ServerRefusedError extends Error {
   override name = 'ServerRefusedError';
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

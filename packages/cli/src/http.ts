@@ -15,7 +15,11 @@ export interface HttpAnswer {
 /** The request never got an HTTP answer: refused, timed out, reset, not HTTP. */
 export class NoAnswerError extends Error {
   override name = 'NoAnswerError';
-  constructor(readonly url: string, readonly code: string, message: string) {
+  constructor(
+    readonly url: string,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -17,12 +17,14 @@ describe('cairn instance register | list | deregister', { timeout: 60_000 }, () 
   }
 
   it('registers, lists (table and JSON) and deregisters an instance', async () => {
-    const reg = await runCli(['instance', 'register', '--server', server, '--service', 'orders', '--group', 'SHOP', '--ip', '127.0.0.1', '--port', '8080',
-      '--weight', '2.5', '--metadata', 'version=2,zone=a', '--ephemeral', 'false']);
+    const reg = await runCli(['instance', 'register', '--server', server, '--service', 'orders', '--group', 'SHOP', '--ip', '127.0.0.1', '--port', '8080', '--weight', '2.5', '--metadata', 'version=2,zone=a', '--ephemeral', 'false']);
     assert.equal(reg.code, 0, reg.stderr);
     assert.equal(reg.stdout, 'registered 127.0.0.1:8080 in SHOP@@orders (namespace public, persistent)\n');
     const hosts = await listed('orders', 'SHOP');
-    assert.deepEqual(hosts.map((h) => [h.ip, h.port, h.weight, h.ephemeral, h.metadata]), [['127.0.0.1', 8080, 2.5, false, { version: '2', zone: 'a' }]]);
+    assert.deepEqual(
+      hosts.map((h) => [h.ip, h.port, h.weight, h.ephemeral, h.metadata]),
+      [['127.0.0.1', 8080, 2.5, false, { version: '2', zone: 'a' }]],
+    );
 
     const table = await runCli(['instance', 'list', '--server', server, '--service', 'orders', '--group', 'SHOP']);
     assert.equal(table.code, 0, table.stderr);
@@ -34,7 +36,10 @@ describe('cairn instance register | list | deregister', { timeout: 60_000 }, () 
     const json = await runCli(['instance', 'list', '--server', server, '--service', 'orders', '--group', 'SHOP', '--json']);
     assert.equal(json.stderr, '');
     const parsed = JSON.parse(json.stdout) as { ip: string; port: number; serviceName: string }[];
-    assert.deepEqual(parsed.map((i) => [i.ip, i.port, i.serviceName]), [['127.0.0.1', 8080, 'SHOP@@orders']]);
+    assert.deepEqual(
+      parsed.map((i) => [i.ip, i.port, i.serviceName]),
+      [['127.0.0.1', 8080, 'SHOP@@orders']],
+    );
 
     const dereg = await runCli(['instance', 'deregister', '--server', server, '--service', 'orders', '--group', 'SHOP', '--ip', '127.0.0.1', '--port', '8080', '--ephemeral', 'false']);
     assert.equal(dereg.code, 0, dereg.stderr);
@@ -55,8 +60,12 @@ describe('cairn instance register | list | deregister', { timeout: 60_000 }, () 
   it('with --keep-alive stays registered until SIGTERM, then deregisters', async () => {
     const child = startCli(['instance', 'register', '--server', server, '--service', 'kept', '--ip', '127.0.0.1', '--port', '8091', '--keep-alive']);
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no heartbeat line:\n${out}`)), 10_000);
@@ -67,14 +76,17 @@ describe('cairn instance register | list | deregister', { timeout: 60_000 }, () 
         }
       });
     });
-    assert.deepEqual((await listed('kept')).map((h) => [h.port, h.healthy]), [[8091, true]]);
+    assert.deepEqual(
+      (await listed('kept')).map((h) => [h.port, h.healthy]),
+      [[8091, true]],
+    );
     child.kill('SIGTERM');
     assert.equal(await exited, 0, out);
     assert.match(out, /SIGTERM: deregistered 127\.0\.0\.1:8091 in DEFAULT_GROUP@@kept/);
     assert.deepEqual(await listed('kept'), []);
   });
 
-  it('reports the server\'s refusal with exit code 1', async () => {
+  it("reports the server's refusal with exit code 1", async () => {
     await runCli(['instance', 'register', '--server', server, '--service', 'mixed', '--ip', '127.0.0.1', '--port', '8100', '--ephemeral', 'false']);
     const run = await runCli(['instance', 'register', '--server', server, '--service', 'mixed', '--ip', '127.0.0.1', '--port', '8101']);
     assert.equal(run.code, 1);

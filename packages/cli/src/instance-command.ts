@@ -12,8 +12,8 @@ const SERVICE_FLAGS: FlagSpec[] = [
   { name: 'group', kind: 'string', value: 'GROUP', help: `group of the service (default ${DEFAULT_GROUP})` },
 ];
 const ADDRESS_FLAGS: FlagSpec[] = [
-  { name: 'ip', kind: 'string', value: 'IP', help: 'the instance\'s IP address', required: true },
-  { name: 'port', kind: 'int', value: 'PORT', help: 'the instance\'s port', required: true },
+  { name: 'ip', kind: 'string', value: 'IP', help: "the instance's IP address", required: true },
+  { name: 'port', kind: 'int', value: 'PORT', help: "the instance's port", required: true },
 ];
 
 export const instanceRegisterCommand: Command = {
@@ -27,7 +27,8 @@ deregisters. Use --ephemeral false for an instance that stays until deregistered
 Example:
   cairn instance register --service orders --ip 127.0.0.1 --port 8080 --metadata version=2,zone=a --keep-alive`,
   flags: [
-    ...SERVICE_FLAGS, ...ADDRESS_FLAGS,
+    ...SERVICE_FLAGS,
+    ...ADDRESS_FLAGS,
     { name: 'cluster', kind: 'string', value: 'NAME', help: 'cluster (default DEFAULT)' },
     { name: 'weight', kind: 'string', value: 'W', help: 'weight from 0 to 10000 (default 1)' },
     { name: 'metadata', kind: 'string', value: 'K=V,…', help: 'metadata as k=v,k2=v2 or a JSON object' },
@@ -40,8 +41,13 @@ Example:
     const service = str(flags, 'service')!;
     const group = str(flags, 'group') ?? DEFAULT_GROUP;
     const instance: InstanceInput = {
-      ip: str(flags, 'ip')!, port: int(flags, 'port')!, clusterName: str(flags, 'cluster'), weight: weightOf(flags),
-      metadata: metadataOf(str(flags, 'metadata')), ephemeral: bool(flags, 'ephemeral') ?? true, enabled: bool(flags, 'enabled'),
+      ip: str(flags, 'ip')!,
+      port: int(flags, 'port')!,
+      clusterName: str(flags, 'cluster'),
+      weight: weightOf(flags),
+      metadata: metadataOf(str(flags, 'metadata')),
+      ephemeral: bool(flags, 'ephemeral') ?? true,
+      enabled: bool(flags, 'enabled'),
     };
     const keepAlive = flags['keep-alive'] === true;
     if (keepAlive && !instance.ephemeral) throw new UsageError('--keep-alive is for ephemeral instances; a persistent one needs no heartbeats');
@@ -79,11 +85,7 @@ Example:
 export const instanceDeregisterCommand: Command = {
   words: ['instance', 'deregister'],
   summary: 'deregister an instance',
-  flags: [
-    ...SERVICE_FLAGS, ...ADDRESS_FLAGS,
-    { name: 'cluster', kind: 'string', value: 'NAME', help: 'cluster (default DEFAULT)' },
-    { name: 'ephemeral', kind: 'bool', help: 'whether it is ephemeral (default true; Nacos needs it right)' },
-  ],
+  flags: [...SERVICE_FLAGS, ...ADDRESS_FLAGS, { name: 'cluster', kind: 'string', value: 'NAME', help: 'cluster (default DEFAULT)' }, { name: 'ephemeral', kind: 'bool', help: 'whether it is ephemeral (default true; Nacos needs it right)' }],
   async run(flags, io) {
     const server = serverAddressFrom(str(flags, 'server'), io.env);
     const service = str(flags, 'service')!;
@@ -91,11 +93,13 @@ export const instanceDeregisterCommand: Command = {
     const ip = str(flags, 'ip')!;
     const port = int(flags, 'port')!;
     try {
-      const wasListed = await progressOf(io).around('deregistering …', () => withNamingClient(server, str(flags, 'namespace'), io, async (c) => {
-        const before = await c.list(service, group);
-        await c.client.deregisterInstance(service, { ip, port, clusterName: str(flags, 'cluster'), ephemeral: bool(flags, 'ephemeral') }, { group });
-        return before.some((i) => i.ip === ip && i.port === port);
-      }));
+      const wasListed = await progressOf(io).around('deregistering …', () =>
+        withNamingClient(server, str(flags, 'namespace'), io, async (c) => {
+          const before = await c.list(service, group);
+          await c.client.deregisterInstance(service, { ip, port, clusterName: str(flags, 'cluster'), ephemeral: bool(flags, 'ephemeral') }, { group });
+          return before.some((i) => i.ip === ip && i.port === port);
+        }),
+      );
       if (flags.json === true) io.out(printJson({ deregistered: { group, service, ip, port }, wasListed }));
       else io.out(`deregistered ${ip}:${port} from ${group}@@${service}${wasListed ? '' : ' (it was not listed: already gone, or disabled)'}\n`);
       return EXIT_OK;
@@ -108,17 +112,16 @@ export const instanceDeregisterCommand: Command = {
 export const instanceListCommand: Command = {
   words: ['instance', 'list'],
   summary: 'list the instances of a service as consumers see them',
-  details: 'Disabled instances are not listed (consumers never see them); \'cairn service get\' shows the service too.',
-  flags: [
-    ...SERVICE_FLAGS,
-    { name: 'cluster', kind: 'string', value: 'A,B', help: 'only these clusters (default all)' },
-    { name: 'healthy-only', kind: 'bool', help: 'only healthy instances' },
-  ],
+  details: "Disabled instances are not listed (consumers never see them); 'cairn service get' shows the service too.",
+  flags: [...SERVICE_FLAGS, { name: 'cluster', kind: 'string', value: 'A,B', help: 'only these clusters (default all)' }, { name: 'healthy-only', kind: 'bool', help: 'only healthy instances' }],
   async run(flags, io) {
     const server = serverAddressFrom(str(flags, 'server'), io.env);
     const service = str(flags, 'service')!;
     const group = str(flags, 'group') ?? DEFAULT_GROUP;
-    const clusters = str(flags, 'cluster')?.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const clusters = str(flags, 'cluster')
+      ?.split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     try {
       let instances = await progressOf(io).around('listing …', () => withNamingClient(server, str(flags, 'namespace'), io, (c) => c.list(service, group, clusters)));
       if (flags['healthy-only'] === true) instances = instances.filter((i) => i.healthy);
@@ -133,8 +136,10 @@ export const instanceListCommand: Command = {
 
 export function formatInstances(instances: Instance[]): string {
   const sorted = [...instances].sort((a, b) => a.ip.localeCompare(b.ip) || a.port - b.port);
-  return formatTable(['ip', 'port', 'cluster', 'weight', 'healthy', 'enabled', 'ephemeral', 'metadata'],
-    sorted.map((i) => [i.ip, i.port, i.clusterName, i.weight, i.healthy, i.enabled, i.ephemeral, formatMetadata(i.metadata)]));
+  return formatTable(
+    ['ip', 'port', 'cluster', 'weight', 'healthy', 'enabled', 'ephemeral', 'metadata'],
+    sorted.map((i) => [i.ip, i.port, i.clusterName, i.weight, i.healthy, i.enabled, i.ephemeral, formatMetadata(i.metadata)]),
+  );
 }
 
 function weightOf(flags: FlagValues): number | undefined {

@@ -30,8 +30,12 @@ test('a bad option stops the CLI with a message naming it', () => {
 test('npm start passes flags through to the server', async () => {
   const child = spawn('npm', ['start', '--silent', '--', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'cairn-npm-start-')), '--log-level', 'warn'], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no listening line:\n${out}`)), 20_000);

@@ -79,12 +79,15 @@ const io: CliIo = {
   env: process.env,
 };
 
-main(process.argv.slice(2), io).then((code) => {
-  // Exit at once: a command's SDK client or a pending DNS lookup must not hold the process open.
-  if (code >= 0) process.stdout.write('', () => process.exit(code));
-}, (error: unknown) => {
-  const known = error instanceof Error && (OPERATOR_ERRORS.has(error.name) || OPERATOR_ERRORS.has(error.constructor.name));
-  const listenError = error instanceof Error && 'code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES');
-  process.stderr.write(`cairn: ${known || listenError ? (error as Error).message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2), io).then(
+  (code) => {
+    // Exit at once: a command's SDK client or a pending DNS lookup must not hold the process open.
+    if (code >= 0) process.stdout.write('', () => process.exit(code));
+  },
+  (error: unknown) => {
+    const known = error instanceof Error && (OPERATOR_ERRORS.has(error.name) || OPERATOR_ERRORS.has(error.constructor.name));
+    const listenError = error instanceof Error && 'code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES');
+    process.stderr.write(`cairn: ${known || listenError ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -40,7 +40,11 @@ describe('parseServerAddress', () => {
       ['a b', /space/],
     ];
     for (const [input, message] of cases) {
-      assert.throws(() => parseServerAddress(input), (e: unknown) => e instanceof AddressError && message.test(e.message), input);
+      assert.throws(
+        () => parseServerAddress(input),
+        (e: unknown) => e instanceof AddressError && message.test(e.message),
+        input,
+      );
     }
   });
 

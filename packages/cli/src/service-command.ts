@@ -34,7 +34,10 @@ export const serviceListCommand: Command = {
       const { baseUrl } = parseServerAddress(server);
       // The console's catalog carries the counts; its group filter is a substring, so the exact match is here.
       const url = apiUrl(baseUrl, '/v1/ns/catalog/services', {
-        namespaceId: str(flags, 'namespace'), groupNameParam: group, pageNo: int(flags, 'page') ?? 1, pageSize: int(flags, 'limit') ?? 100,
+        namespaceId: str(flags, 'namespace'),
+        groupNameParam: group,
+        pageNo: int(flags, 'page') ?? 1,
+        pageSize: int(flags, 'limit') ?? 100,
       });
       const answer = successBody(await progressOf(io).around('listing services …', () => httpRequest(url))) as { count: number; serviceList: ServiceSummary[] };
       const services = answer.serviceList.filter((s) => group === undefined || s.groupName === group);
@@ -43,7 +46,12 @@ export const serviceListCommand: Command = {
       } else if (services.length === 0) {
         io.out('No services.\n');
       } else {
-        io.out(formatTable(['service', 'group', 'clusters', 'instances', 'healthy'], services.map((s) => [s.name, s.groupName, s.clusterCount, s.ipCount, s.healthyInstanceCount])));
+        io.out(
+          formatTable(
+            ['service', 'group', 'clusters', 'instances', 'healthy'],
+            services.map((s) => [s.name, s.groupName, s.clusterCount, s.ipCount, s.healthyInstanceCount]),
+          ),
+        );
       }
       return EXIT_OK;
     } catch (error) {
@@ -71,15 +79,17 @@ export const serviceGetCommand: Command = {
         io.out(printJson({ ...detail, instances }));
         return EXIT_OK;
       }
-      io.out([
-        `service            ${detail.name}`,
-        `group              ${detail.groupName}`,
-        `namespace          ${detail.namespaceId}`,
-        `kind               ${detail.ephemeral === undefined || detail.ephemeral === null ? '-' : detail.ephemeral ? 'ephemeral' : 'persistent'}`,
-        `protect threshold  ${detail.protectThreshold}`,
-        `metadata           ${formatMetadata(detail.metadata)}`,
-        `clusters           ${detail.clusters.map((c) => `${c.name} (check ${c.healthChecker?.type ?? 'NONE'})`).join(', ') || '-'}`,
-      ].join('\n') + '\n\n');
+      io.out(
+        [
+          `service            ${detail.name}`,
+          `group              ${detail.groupName}`,
+          `namespace          ${detail.namespaceId}`,
+          `kind               ${detail.ephemeral === undefined || detail.ephemeral === null ? '-' : detail.ephemeral ? 'ephemeral' : 'persistent'}`,
+          `protect threshold  ${detail.protectThreshold}`,
+          `metadata           ${formatMetadata(detail.metadata)}`,
+          `clusters           ${detail.clusters.map((c) => `${c.name} (check ${c.healthChecker?.type ?? 'NONE'})`).join(', ') || '-'}`,
+        ].join('\n') + '\n\n',
+      );
       io.out(instances.length === 0 ? 'No instances visible to consumers.\n' : formatInstances(instances));
       return EXIT_OK;
     } catch (error) {

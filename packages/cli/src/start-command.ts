@@ -36,10 +36,13 @@ export async function start(args: string[]): Promise<number> {
     if (closing) return;
     closing = true;
     process.stdout.write(`Cairn received ${signal}, shutting down\n`);
-    server.close().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`cairn: shutdown failed: ${String(err)}\n`);
-      process.exit(1);
-    });
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`cairn: shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
   // Handlers go in before the listening line: a supervisor that signals on seeing it must get a clean shutdown.
   process.on('SIGTERM', () => shutdown('SIGTERM'));

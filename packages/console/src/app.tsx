@@ -20,20 +20,30 @@ export function App() {
   const ns = route.namespace;
   return (
     <>
-      <a className="skip" href="#main">Skip to content</a>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="top">
-        <Link className="brand" href={servicesPath(ns)}>Cairn</Link>
+        <Link className="brand" href={servicesPath(ns)}>
+          Cairn
+        </Link>
         <nav aria-label="Main">
           {/* A service, its timeline and its instances sit under Services: the header says where the page belongs. */}
-          <Link href={servicesPath(ns)} aria-current={route.page === 'services' ? 'page' : undefined}
-            className={SERVICE_PAGES.has(route.page) ? 'section' : undefined}>Services</Link>
-          <Link href={namespacesPath(ns)} aria-current={route.page === 'namespaces' ? 'page' : undefined}>Namespaces</Link>
+          <Link href={servicesPath(ns)} aria-current={route.page === 'services' ? 'page' : undefined} className={SERVICE_PAGES.has(route.page) ? 'section' : undefined}>
+            Services
+          </Link>
+          <Link href={namespacesPath(ns)} aria-current={route.page === 'namespaces' ? 'page' : undefined}>
+            Namespaces
+          </Link>
         </nav>
         <label className="ns-switch">
           <span>Namespace</span>
           <select value={ns} onChange={(e) => navigate(route.page === 'namespaces' ? namespacesPath(e.target.value) : servicesPath(e.target.value))}>
             {(namespaces.data ?? [{ namespaceId: ns, namespaceShowName: ns }]).map((n) => (
-              <option key={n.namespaceId} value={n.namespaceId}>{n.namespaceShowName}{n.namespaceId !== n.namespaceShowName ? ` (${n.namespaceId})` : ''}</option>
+              <option key={n.namespaceId} value={n.namespaceId}>
+                {n.namespaceShowName}
+                {n.namespaceId !== n.namespaceShowName ? ` (${n.namespaceId})` : ''}
+              </option>
             ))}
           </select>
         </label>
@@ -47,16 +57,24 @@ export function App() {
 
 function Page({ route, reloadNamespaces }: { route: Route; reloadNamespaces: () => void }) {
   switch (route.page) {
-    case 'services': return <ServicesPage route={route} />;
-    case 'service': return <ServicePage key={`${route.namespace}/${route.group}/${route.name}`} route={route} />;
-    case 'service-timeline': return <ServiceTimelinePage route={route} />;
-    case 'instance': return <InstancePage route={route} />;
-    case 'namespaces': return <NamespacesPage namespace={route.namespace} onChanged={reloadNamespaces} />;
-    default: return (
-      <section>
-        <h1>Page not found</h1>
-        <p>No console page at <code>{route.path}</code>. <Link href={servicesPath(route.namespace)}>Go to the services</Link>.</p>
-      </section>
-    );
+    case 'services':
+      return <ServicesPage route={route} />;
+    case 'service':
+      return <ServicePage key={`${route.namespace}/${route.group}/${route.name}`} route={route} />;
+    case 'service-timeline':
+      return <ServiceTimelinePage route={route} />;
+    case 'instance':
+      return <InstancePage route={route} />;
+    case 'namespaces':
+      return <NamespacesPage namespace={route.namespace} onChanged={reloadNamespaces} />;
+    default:
+      return (
+        <section>
+          <h1>Page not found</h1>
+          <p>
+            No console page at <code>{route.path}</code>. <Link href={servicesPath(route.namespace)}>Go to the services</Link>.
+          </p>
+        </section>
+      );
   }
 }

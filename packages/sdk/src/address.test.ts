@@ -15,11 +15,24 @@ test('server addresses in every accepted form', () => {
 
 test('each malformed address is one CairnConfigError naming serverAddresses and the entry', () => {
   for (const [bad, why] of [
-    ['127.0.0.1:88x', /port '88x' is not a number/], ['host:0', /out of range/], ['host:70000', /out of range/],
-    ['https://h:1', /only http:\/\//], ['http://u:p@h:1', /credentials/], ['bad host:1', /not a valid host name/],
-    ['', /empty/], ['h/1', /host:port/], ['[nope]:1', /not an IPv6/],
+    ['127.0.0.1:88x', /port '88x' is not a number/],
+    ['host:0', /out of range/],
+    ['host:70000', /out of range/],
+    ['https://h:1', /only http:\/\//],
+    ['http://u:p@h:1', /credentials/],
+    ['bad host:1', /not a valid host name/],
+    ['', /empty/],
+    ['h/1', /host:port/],
+    ['[nope]:1', /not an IPv6/],
   ] as const) {
-    assert.throws(() => parseServerAddress(bad), (e: unknown) => e instanceof CairnConfigError && e.setting === 'serverAddresses' && why.test(e.message) && e.message.includes(`'${bad}'`), bad);
+    assert.throws(
+      () => parseServerAddress(bad),
+      (e: unknown) => e instanceof CairnConfigError && e.setting === 'serverAddresses' && why.test(e.message) && e.message.includes(`'${bad}'`),
+      bad,
+    );
   }
-  assert.throws(() => parseServerList([]), (e: unknown) => e instanceof CairnConfigError && e.setting === 'serverAddresses');
+  assert.throws(
+    () => parseServerList([]),
+    (e: unknown) => e instanceof CairnConfigError && e.setting === 'serverAddresses',
+  );
 });

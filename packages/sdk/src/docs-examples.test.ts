@@ -14,7 +14,9 @@ const blocks = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 describe('the examples in docs/sdk.md run', () => {
   let server: SpawnedServer;
   const dir = mkdtempSync(join(tmpdir(), 'cairn-sdk-docs-'));
-  before(async () => { server = await spawnServer(); });
+  before(async () => {
+    server = await spawnServer();
+  });
   after(async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -28,7 +30,11 @@ describe('the examples in docs/sdk.md run', () => {
       const sdk = pathToFileURL(join(repoRoot(), 'packages/sdk/dist/index.js')).href;
       const file = join(dir, `example-${i + 1}.mjs`);
       writeFileSync(file, code.replaceAll("'@cairn/sdk'", `'${sdk}'`).replaceAll('127.0.0.1:8848', new URL(server.url).host));
-      const { stdout, stderr, code: exit } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
+      const {
+        stdout,
+        stderr,
+        code: exit,
+      } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
         execFile(process.execPath, [file], { timeout: 10_000 }, (error, out, err) => resolve({ stdout: out, stderr: err, code: error ? Number(error.code ?? 1) : 0 }));
       });
       assert.equal(exit, 0, `example ${i + 1} failed:\n${stderr}`);

@@ -7,7 +7,11 @@ import type { FailureKind } from './types.js';
 export class CairnConfigError extends Error {
   override readonly name = 'CairnConfigError';
   readonly code = 'CAIRN_CONFIG';
-  constructor(readonly setting: string, message: string, readonly server?: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+    readonly server?: string,
+  ) {
     super(message);
   }
 }

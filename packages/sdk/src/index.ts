@@ -16,8 +16,21 @@ export type { NamingClientOptions, CreateNamingClientOptions, BeatOptions, PushO
 export { CairnConfigError, CairnRequestError, CairnClosedError } from './errors.js';
 export { parseServerAddress, type ServerAddress } from './address.js';
 export type {
-  Instance, InstanceInput, ServiceOptions, ListOptions, SelectOptions, ServiceSnapshot, ServiceChange, ChangeListener,
-  Subscription, ClientLogger, LookupFunction, ClientClock, FailureKind, ServerHealth, ClientStats,
+  Instance,
+  InstanceInput,
+  ServiceOptions,
+  ListOptions,
+  SelectOptions,
+  ServiceSnapshot,
+  ServiceChange,
+  ChangeListener,
+  Subscription,
+  ClientLogger,
+  LookupFunction,
+  ClientClock,
+  FailureKind,
+  ServerHealth,
+  ClientStats,
 } from './types.js';
 export type { NamingTransport, Registration, BeatAnswer, ListAnswer, ServiceKey, PushAddress } from './transport/naming-transport.js';
 export { pickWeighted } from './select.js';

@@ -24,20 +24,27 @@ test('the SDK packed with `npm pack -w @cairn/api -w @cairn/sdk` installs into a
     const packed = JSON.parse(await npm(['pack', '-w', '@cairn/api', '-w', '@cairn/sdk', '--pack-destination', dir, '--json'], repoRoot())) as { filename: string; files: { path: string }[] }[];
     const files = packed[1].files.map((f) => f.path);
     assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), files.join(' '));
-    assert.deepEqual(files.filter((f) => /\.test\.|\/testing\/|^src\//.test(f)), [], 'the tarball ships no tests or sources');
+    assert.deepEqual(
+      files.filter((f) => /\.test\.|\/testing\/|^src\//.test(f)),
+      [],
+      'the tarball ships no tests or sources',
+    );
 
     const app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
     // --offline: the SDK depends only on the API types, installed beside it, so the install needs no registry.
     await npm(['install', '--offline', '--no-audit', '--no-fund', ...packed.map((p) => join(dir, p.filename))], app);
-    writeFileSync(join(app, 'list.mjs'), [
-      "import { NamingClient } from '@cairn/sdk';",
-      `const client = new NamingClient({ serverAddresses: ['${new URL(server.url).host}'] });`,
-      "await client.registerInstance('installed', { ip: '127.0.0.1', port: 7400 });",
-      "console.log(JSON.stringify((await client.getAllInstances('installed')).map((i) => `${i.ip}:${i.port}`)));",
-      'await client.close();',
-    ].join('\n'));
+    writeFileSync(
+      join(app, 'list.mjs'),
+      [
+        "import { NamingClient } from '@cairn/sdk';",
+        `const client = new NamingClient({ serverAddresses: ['${new URL(server.url).host}'] });`,
+        "await client.registerInstance('installed', { ip: '127.0.0.1', port: 7400 });",
+        "console.log(JSON.stringify((await client.getAllInstances('installed')).map((i) => `${i.ip}:${i.port}`)));",
+        'await client.close();',
+      ].join('\n'),
+    );
     const out = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, ['list.mjs'], { cwd: app, timeout: 20_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
     });

@@ -15,8 +15,7 @@ describe('NamingClient against a real server', () => {
   });
   after(() => server.stop());
 
-  const client = (extra: Partial<ConstructorParameters<typeof NamingClient>[0]> = {}) =>
-    new NamingClient({ serverAddresses: [address], logger: captureLogger(), pollIntervalMs: 100, ...extra });
+  const client = (extra: Partial<ConstructorParameters<typeof NamingClient>[0]> = {}) => new NamingClient({ serverAddresses: [address], logger: captureLogger(), pollIntervalMs: 100, ...extra });
 
   test('registers, keeps the instance healthy past the beat timeout by following the server interval, deregisters on close', async () => {
     const c = client();
@@ -26,7 +25,10 @@ describe('NamingClient against a real server', () => {
     assert.equal(host.healthy, true);
     // Past the server's 1500 ms beat timeout: only beats at its 500 ms interval keep it healthy.
     await new Promise((r) => setTimeout(r, 1900));
-    assert.deepEqual((await serverHosts(server.url, 'orders')).map((h) => h.healthy), [true]);
+    assert.deepEqual(
+      (await serverHosts(server.url, 'orders')).map((h) => h.healthy),
+      [true],
+    );
     const stats = c.stats();
     assert.equal(stats.beatIntervalMs, 500);
     assert.ok(stats.beatsOk >= 3, `beats ok: ${stats.beatsOk}`);
@@ -44,7 +46,10 @@ describe('NamingClient against a real server', () => {
     await c.registerInstance('pay', { ip: '127.0.0.1', port: 7104, weight: 2, clusterName: 'B' });
     const all = await c.getAllInstances('pay');
     assert.deepEqual(all.map((i) => i.port).sort(), [7101, 7102, 7104]); // the server leaves disabled ones out
-    assert.deepEqual((await c.getAllInstances('pay', { clusters: ['B'] })).map((i) => i.port), [7104]);
+    assert.deepEqual(
+      (await c.getAllInstances('pay', { clusters: ['B'] })).map((i) => i.port),
+      [7104],
+    );
     assert.deepEqual((await c.selectInstances('pay')).map((i) => i.port).sort(), [7101, 7102, 7104]);
     assert.deepEqual(await c.selectInstances('pay', { healthy: false }), []);
     // random 0.99 of total weight 6 lands in the last weight band of the server's order.
@@ -61,17 +66,32 @@ describe('NamingClient against a real server', () => {
     const sub = consumer.subscribe('stock');
     const it = sub[Symbol.asyncIterator]();
     const first = (await it.next()).value as ServiceChange;
-    assert.deepEqual(first.instances.map((i) => i.port), [7201]);
-    assert.deepEqual(first.added.map((i) => i.port), [7201]);
+    assert.deepEqual(
+      first.instances.map((i) => i.port),
+      [7201],
+    );
+    assert.deepEqual(
+      first.added.map((i) => i.port),
+      [7201],
+    );
     await producer.registerInstance('stock', { ip: '127.0.0.1', port: 7202 });
     const second = (await it.next()).value as ServiceChange;
     assert.deepEqual(second.instances.map((i) => i.port).sort(), [7201, 7202]);
-    assert.deepEqual(second.added.map((i) => i.port), [7202]);
+    assert.deepEqual(
+      second.added.map((i) => i.port),
+      [7202],
+    );
     assert.deepEqual(second.removed, []);
     await producer.deregisterInstance('stock', { ip: '127.0.0.1', port: 7201 });
     const third = (await it.next()).value as ServiceChange;
-    assert.deepEqual(third.removed.map((i) => i.port), [7201]);
-    assert.deepEqual(third.instances.map((i) => i.port), [7202]);
+    assert.deepEqual(
+      third.removed.map((i) => i.port),
+      [7201],
+    );
+    assert.deepEqual(
+      third.instances.map((i) => i.port),
+      [7202],
+    );
     sub.unsubscribe();
     assert.deepEqual(await it.next(), { done: true, value: undefined });
     await Promise.all([producer.close(), consumer.close()]);
@@ -90,7 +110,10 @@ describe('NamingClient against a real server', () => {
     await waitFor('first change', () => changes.length === 1, 3000);
     await producer.registerInstance('cart', { ip: '127.0.0.1', port: 7301, weight: 5 });
     await waitFor('weight change', () => changes.length === 2, 3000);
-    assert.deepEqual(changes[1].changed.map((i) => [i.port, i.weight]), [[7301, 5]]);
+    assert.deepEqual(
+      changes[1].changed.map((i) => [i.port, i.weight]),
+      [[7301, 5]],
+    );
     assert.deepEqual(changes[1].added, []);
     assert.ok(logger.lines.some((l) => l.level === 'error' && l.message.includes('listener bug')));
     consumer.unsubscribe('cart');
@@ -108,13 +131,20 @@ describe('NamingClient against a real server', () => {
     await producer.registerInstance('push-svc', { ip: '127.0.0.1', port: 7402 });
     await waitFor('pushed change', () => changes.length === 2, 3000);
     assert.ok(Date.now() - started < 2000, 'arrived by push, not by the 60 s poll');
-    assert.deepEqual(changes[1].added.map((i) => i.port), [7402]);
+    assert.deepEqual(
+      changes[1].added.map((i) => i.port),
+      [7402],
+    );
     assert.ok(consumer.stats().pushesReceived >= 1);
     // The server counted our push-ack.
-    await waitFor('server saw the ack', async () => {
-      const text = (await rawGet(server.url, '/actuator/prometheus')).body;
-      return Number(/cairn_push_packets_total\{outcome="acked"\} (\d+)/.exec(text)?.[1] ?? 0) >= 1;
-    }, 2000);
+    await waitFor(
+      'server saw the ack',
+      async () => {
+        const text = (await rawGet(server.url, '/actuator/prometheus')).body;
+        return Number(/cairn_push_packets_total\{outcome="acked"\} (\d+)/.exec(text)?.[1] ?? 0) >= 1;
+      },
+      2000,
+    );
     await Promise.all([producer.close(), consumer.close()]);
   });
 
@@ -124,7 +154,10 @@ describe('NamingClient against a real server', () => {
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(c.stats().beatsSent, 0);
     await c.close();
-    assert.deepEqual((await serverHosts(server.url, 'db')).map((h) => h.port), [7501]);
+    assert.deepEqual(
+      (await serverHosts(server.url, 'db')).map((h) => h.port),
+      [7501],
+    );
   });
 
   test('bad arguments are refused before anything is sent', async () => {

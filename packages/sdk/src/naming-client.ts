@@ -10,9 +10,7 @@ import { ServiceSubscription } from './subscribe/subscription.js';
 import { UdpReceiver } from './subscribe/udp-receiver.js';
 import { HttpV1Transport } from './transport/http-v1-transport.js';
 import type { NamingTransport, PushAddress, Registration, ServiceKey } from './transport/naming-transport.js';
-import type {
-  ChangeListener, ClientStats, Instance, InstanceInput, ListOptions, SelectOptions, ServiceOptions, ServiceSnapshot, Subscription,
-} from './types.js';
+import type { ChangeListener, ClientStats, Instance, InstanceInput, ListOptions, SelectOptions, ServiceOptions, ServiceSnapshot, Subscription } from './types.js';
 import { verifyConfiguration, type VerifyOptions } from './verify.js';
 
 /** Which instance to deregister. `ephemeral` defaults to how this client registered it (else true). */
@@ -54,18 +52,31 @@ export class NamingClient {
     this.http = new HttpV1Transport(this.o);
     this.transport = deps.transport ?? this.http;
     this.counters = {
-      beatsSent: 0, beatsOk: 0, beatFailures: {}, reRegistrations: 0, beatIntervalMs: this.o.beatIntervalMs, polls: 0, pollFailures: {},
-      pushesReceived: 0, emptyAnswersIgnored: 0, cacheFallbacks: 0, servers: [],
+      beatsSent: 0,
+      beatsOk: 0,
+      beatFailures: {},
+      reRegistrations: 0,
+      beatIntervalMs: this.o.beatIntervalMs,
+      polls: 0,
+      pollFailures: {},
+      pushesReceived: 0,
+      emptyAnswersIgnored: 0,
+      cacheFallbacks: 0,
+      servers: [],
     };
     this.beatLog = new FailureLog(this.o.logger, 'heartbeat', this.counters.beatFailures);
     this.pollLog = new FailureLog(this.o.logger, 'subscription poll', this.counters.pollFailures);
     this.cache = new ServiceCache(this.o.namespace, this.o.cacheDir, this.o.pushEmptyProtection, this.counters, this.o.logger);
     if (this.o.push) {
-      this.receiver = new UdpReceiver(this.o.push.bindAddress, (name, clusters, answer) => {
-        const at = name.indexOf('@@');
-        const key = at > 0 ? `${name}@@${clusters}` : `${DEFAULT_GROUP}@@${name}@@${clusters}`;
-        this.watches.get(key)?.pushed(answer);
-      }, this.o.logger);
+      this.receiver = new UdpReceiver(
+        this.o.push.bindAddress,
+        (name, clusters, answer) => {
+          const at = name.indexOf('@@');
+          const key = at > 0 ? `${name}@@${clusters}` : `${DEFAULT_GROUP}@@${name}@@${clusters}`;
+          this.watches.get(key)?.pushed(answer);
+        },
+        this.o.logger,
+      );
     }
   }
 
@@ -100,9 +111,20 @@ export class NamingClient {
       await this.transport.deregister(reg).catch(() => undefined);
       throw new CairnClosedError();
     }
-    const loop = new BeatLoop(reg, this.transport, {
-      intervalMs: this.counters.beatIntervalMs, followServerInterval: this.o.followServerInterval, retryBaseMs: this.o.beatRetryBaseMs,
-    }, this.o.clock, this.o.random, this.counters, this.beatLog, this.o.logger);
+    const loop = new BeatLoop(
+      reg,
+      this.transport,
+      {
+        intervalMs: this.counters.beatIntervalMs,
+        followServerInterval: this.o.followServerInterval,
+        retryBaseMs: this.o.beatRetryBaseMs,
+      },
+      this.o.clock,
+      this.o.random,
+      this.counters,
+      this.beatLog,
+      this.o.logger,
+    );
     this.beats.set(id, loop);
     loop.start();
   }
@@ -167,16 +189,27 @@ export class NamingClient {
   subscribe(service: string, options: ServiceOptions, listener?: ChangeListener): Subscription;
   subscribe(service: string, a?: ServiceOptions | ChangeListener, b?: ChangeListener): Subscription {
     this.open();
-    const options = typeof a === 'function' ? {} : a ?? {};
+    const options = typeof a === 'function' ? {} : (a ?? {});
     const listener = typeof a === 'function' ? a : b;
     const key = this.key(service, options);
     const k = cacheKey(key);
     let watch = this.watches.get(k);
     const sub = new ServiceSubscription(key.service, key.group, key.clusters, listener, (s) => this.ended(k, s), this.o.logger);
     if (!watch) {
-      watch = new ServiceWatch(key, this.transport, this.cache, () => this.pushAddress(), {
-        ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}), retryBaseMs: this.o.beatRetryBaseMs,
-      }, this.o.clock, this.o.random, this.counters, this.pollLog);
+      watch = new ServiceWatch(
+        key,
+        this.transport,
+        this.cache,
+        () => this.pushAddress(),
+        {
+          ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
+          retryBaseMs: this.o.beatRetryBaseMs,
+        },
+        this.o.clock,
+        this.o.random,
+        this.counters,
+        this.pollLog,
+      );
       this.watches.set(k, watch);
       watch.add(sub);
       watch.start();
@@ -209,14 +242,16 @@ export class NamingClient {
     for (const w of this.watches.values()) for (const s of [...w.subscriptions]) s.unsubscribe();
     const loops = [...this.beats.values()];
     this.beats.clear();
-    await Promise.all(loops.map(async (loop) => {
-      await loop.stop();
-      try {
-        await this.transport.deregister(loop.registration);
-      } catch (error) {
-        this.o.logger.warn?.(`close: could not deregister ${loop.registration.ip}:${loop.registration.port} of ${loop.registration.service}: ${(error as Error).message}; the server will expire it`);
-      }
-    }));
+    await Promise.all(
+      loops.map(async (loop) => {
+        await loop.stop();
+        try {
+          await this.transport.deregister(loop.registration);
+        } catch (error) {
+          this.o.logger.warn?.(`close: could not deregister ${loop.registration.ip}:${loop.registration.port} of ${loop.registration.service}: ${(error as Error).message}; the server will expire it`);
+        }
+      }),
+    );
     this.receiver?.close();
     await this.cache.flush();
     this.transport.close();
@@ -257,8 +292,16 @@ export class NamingClient {
     const weight = i.weight ?? 1;
     if (!Number.isFinite(weight) || weight < 0 || weight > 10000) throw new TypeError(`instance.weight must be from 0 to 10000, got ${String(i.weight)}`);
     return {
-      namespace: this.o.namespace, group: groupOf(group), service: checkName(service, 'service'), ip: i.ip, port: i.port, weight,
-      healthy: i.healthy ?? true, enabled: i.enabled ?? true, ephemeral: i.ephemeral ?? true, clusterName: i.clusterName ?? 'DEFAULT',
+      namespace: this.o.namespace,
+      group: groupOf(group),
+      service: checkName(service, 'service'),
+      ip: i.ip,
+      port: i.port,
+      weight,
+      healthy: i.healthy ?? true,
+      enabled: i.enabled ?? true,
+      ephemeral: i.ephemeral ?? true,
+      clusterName: i.clusterName ?? 'DEFAULT',
       metadata: { ...(i.metadata ?? {}) },
     };
   }

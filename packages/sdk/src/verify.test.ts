@@ -20,7 +20,10 @@ async function closedPort(): Promise<number> {
 async function failsOn(options: NamingClientOptions, setting: string, message: RegExp): Promise<CairnConfigError> {
   const client = new NamingClient({ logger: captureLogger(), requestTimeoutMs: 1000, ...options });
   try {
-    const error = await client.verify().then(() => undefined, (e: unknown) => e);
+    const error = await client.verify().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof CairnConfigError, `expected a CairnConfigError, got ${String(error)}`);
     assert.equal(error.setting, setting, error.message);
     assert.match(error.message, message);
@@ -48,11 +51,22 @@ describe('configuration errors are caught at start, each naming the setting to f
   });
 
   test('a malformed address is refused when the client is created', () => {
-    assert.throws(() => new NamingClient({ serverAddresses: ['127.0.0.1:80a'] }),
-      (e: unknown) => e instanceof CairnConfigError && e.setting === 'serverAddresses' && /'127.0.0.1:80a'.*port '80a' is not a number/.test(e.message));
-    assert.throws(() => new NamingClient({ serverAddresses: [address], namespace: 'has space' }), (e: unknown) => e instanceof CairnConfigError && e.setting === 'namespace');
-    assert.throws(() => new NamingClient({ serverAddresses: [address], username: 'nacos' }), (e: unknown) => e instanceof CairnConfigError && e.setting === 'password');
-    assert.throws(() => new NamingClient({ serverAddresses: [address], requestTimeoutMs: -1 }), (e: unknown) => e instanceof CairnConfigError && e.setting === 'requestTimeoutMs');
+    assert.throws(
+      () => new NamingClient({ serverAddresses: ['127.0.0.1:80a'] }),
+      (e: unknown) => e instanceof CairnConfigError && e.setting === 'serverAddresses' && /'127.0.0.1:80a'.*port '80a' is not a number/.test(e.message),
+    );
+    assert.throws(
+      () => new NamingClient({ serverAddresses: [address], namespace: 'has space' }),
+      (e: unknown) => e instanceof CairnConfigError && e.setting === 'namespace',
+    );
+    assert.throws(
+      () => new NamingClient({ serverAddresses: [address], username: 'nacos' }),
+      (e: unknown) => e instanceof CairnConfigError && e.setting === 'password',
+    );
+    assert.throws(
+      () => new NamingClient({ serverAddresses: [address], requestTimeoutMs: -1 }),
+      (e: unknown) => e instanceof CairnConfigError && e.setting === 'requestTimeoutMs',
+    );
   });
 
   test('an unreachable port', async () => {
@@ -61,7 +75,9 @@ describe('configuration errors are caught at start, each naming the setting to f
   });
 
   test('a host name that does not resolve', async () => {
-    const lookup = async (host: string) => { throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }); };
+    const lookup = async (host: string) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    };
     await failsOn({ serverAddresses: ['registyr.example.test:8848'], lookup }, 'serverAddresses', /'registyr\.example\.test'.*does not resolve \(ENOTFOUND\)/);
   });
 

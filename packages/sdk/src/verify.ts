@@ -21,13 +21,27 @@ const DEFAULT_CONTEXT_PATH = '/nacos';
  * namespace exists. The first problem becomes one `CairnConfigError` naming the option to fix.
  */
 export async function verifyConfiguration(o: ResolvedOptions, transport: HttpV1Transport, opts: VerifyOptions = {}): Promise<void> {
-  const results = await Promise.all(o.servers.map((s) => checkServer(o, transport, s).then(() => undefined, (e: unknown) => e)));
+  const results = await Promise.all(
+    o.servers.map((s) =>
+      checkServer(o, transport, s).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    ),
+  );
   const errors = results.filter((e): e is Error => e !== undefined);
   if (errors.length === 0) return;
   if (opts.allServers === false && errors.length < o.servers.length) return;
   const first = errors[0];
   if (errors.length > 1 && first instanceof CairnConfigError) {
-    throw new CairnConfigError(first.setting, `${first.message}\n(${errors.length - 1} more server(s) failed too: ${errors.slice(1).map((e) => e.message).join('; ')})`, first.server);
+    throw new CairnConfigError(
+      first.setting,
+      `${first.message}\n(${errors.length - 1} more server(s) failed too: ${errors
+        .slice(1)
+        .map((e) => e.message)
+        .join('; ')})`,
+      first.server,
+    );
   }
   throw first;
 }
@@ -54,8 +68,9 @@ async function checkServer(o: ResolvedOptions, transport: HttpV1Transport, serve
     }
   }
   // A naming read is what a client's credentials must allow; unknown service names answer an empty list.
-  await get(transport, server, '/v1/ns/instance/list', { namespaceId: o.namespace, serviceName: 'DEFAULT_GROUP@@cairn-sdk-verify', healthyOnly: 'false' })
-    .catch((e: unknown) => { throw requestError(o, e as CairnRequestError, server); });
+  await get(transport, server, '/v1/ns/instance/list', { namespaceId: o.namespace, serviceName: 'DEFAULT_GROUP@@cairn-sdk-verify', healthyOnly: 'false' }).catch((e: unknown) => {
+    throw requestError(o, e as CairnRequestError, server);
+  });
   await checkNamespace(o, transport, server);
 }
 
@@ -74,7 +89,12 @@ async function checkNamespace(o: ResolvedOptions, transport: HttpV1Transport, se
   const ids = list.map((n) => String(n.namespaceId ?? n.namespace ?? '')).filter((id) => id !== '');
   if (ids.includes(o.namespace)) return;
   const byName = list.find((n) => n.namespaceShowName === o.namespace && n.namespace);
-  const hint = byName ? ` '${o.namespace}' is the display name of namespace id '${String(byName.namespace)}': use the id.` : ` Known namespaces: public${ids.filter((i) => i !== 'public').map((i) => `, ${i}`).join('')}.`;
+  const hint = byName
+    ? ` '${o.namespace}' is the display name of namespace id '${String(byName.namespace)}': use the id.`
+    : ` Known namespaces: public${ids
+        .filter((i) => i !== 'public')
+        .map((i) => `, ${i}`)
+        .join('')}.`;
   throw new CairnConfigError('namespace', `namespace: '${o.namespace}' does not exist on server '${server.label}'.${hint}`, server.label);
 }
 
@@ -109,9 +129,16 @@ async function contextPathError(o: ResolvedOptions, transport: HttpV1Transport, 
   let hint = '';
   if (contextPath !== DEFAULT_CONTEXT_PATH) {
     const other: ServerAddress = { ...server, path: DEFAULT_CONTEXT_PATH };
-    const works = await get(transport, other, '/v1/ns/operator/metrics', { namespaceId: o.namespace }).then(() => true, () => false);
+    const works = await get(transport, other, '/v1/ns/operator/metrics', { namespaceId: o.namespace }).then(
+      () => true,
+      () => false,
+    );
     if (works) hint = ` The server answers under '${DEFAULT_CONTEXT_PATH}': set contextPath to '${DEFAULT_CONTEXT_PATH}'.`;
   }
   const setting = server.path !== undefined ? 'serverAddresses' : 'contextPath';
-  return new CairnConfigError(setting, `${setting}: server '${server.label}' has no Nacos API under '${contextPath}' (HTTP 404 for ${contextPath}/v1/ns/operator/metrics).${hint || ' Use the context path the server was started with (default /nacos).'}`, server.label);
+  return new CairnConfigError(
+    setting,
+    `${setting}: server '${server.label}' has no Nacos API under '${contextPath}' (HTTP 404 for ${contextPath}/v1/ns/operator/metrics).${hint || ' Use the context path the server was started with (default /nacos).'}`,
+    server.label,
+  );
 }

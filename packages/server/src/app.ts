@@ -62,30 +62,51 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const journal = new Journal({ maxEvents: options.journalMaxEvents, maxAgeMs: options.journalMaxAgeMs });
   recordDomainEvents(journal, bus);
   const registry = new Registry({
-    clock, alarm, events: bus,
+    clock,
+    alarm,
+    events: bus,
     lifecycle: {
-      beatIntervalMs: options.beatIntervalMs, beatTimeoutMs: options.beatTimeoutMs, deleteTimeoutMs: options.deleteTimeoutMs,
-      expireInstances: options.expireInstances, emptyServiceTtlMs: options.emptyServiceTtlMs,
+      beatIntervalMs: options.beatIntervalMs,
+      beatTimeoutMs: options.beatTimeoutMs,
+      deleteTimeoutMs: options.deleteTimeoutMs,
+      expireInstances: options.expireInstances,
+      emptyServiceTtlMs: options.emptyServiceTtlMs,
     },
   });
   const serviceInfo = new ServiceInfoCache(registry);
-  const push = new UdpPush(registry, bus, serviceInfo, {
-    enabled: options.pushEnabled, ackTimeoutMs: options.pushAckTimeoutMs, retries: options.pushRetries,
-    subscriberTtlMs: options.subscriberTtlMs, bindHost: isLoopbackHost(options.host) ? loopbackOf(options.host) : '0.0.0.0',
-  }, log);
+  const push = new UdpPush(
+    registry,
+    bus,
+    serviceInfo,
+    {
+      enabled: options.pushEnabled,
+      ackTimeoutMs: options.pushAckTimeoutMs,
+      retries: options.pushRetries,
+      subscriberTtlMs: options.subscriberTtlMs,
+      bindHost: isLoopbackHost(options.host) ? loopbackOf(options.host) : '0.0.0.0',
+    },
+    log,
+  );
   const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
   const namespaces = new Namespaces(clock, bus);
-  const stores = parts.stores ?? await openStores(options.db, options.dataDir);
+  const stores = parts.stores ?? (await openStores(options.db, options.dataDir));
   const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
-  const probes = new ProbeScheduler(registry, bus, {
-    intervalMs: options.probeIntervalMs, timeoutMs: options.probeTimeoutMs,
-    concurrency: options.probeConcurrency, enabled: options.healthCheckEnabled,
-    firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
-  }, log);
+  const probes = new ProbeScheduler(
+    registry,
+    bus,
+    {
+      intervalMs: options.probeIntervalMs,
+      timeoutMs: options.probeTimeoutMs,
+      concurrency: options.probeConcurrency,
+      enabled: options.healthCheckEnabled,
+      firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
+    },
+    log,
+  );
   const registrationDefaults = new RegistrationDefaults();
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
   const ctx: AppContext = { options, registry, journal, events: bus, persistence, namespaces, push, metrics, serviceInfo, switches, registrationDefaults, startedAt: Date.now() };
@@ -122,31 +143,41 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   installRequestHooks(app, metrics, persistence, options.storeWaitMs);
   installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).type('text/plain; charset=utf-8').send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
+    void reply
+      .code(404)
+      .type('text/plain; charset=utf-8')
+      .send(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  await app.register(async (v1) => {
-    v1.setErrorHandler(replyV1Error);
-    instanceRoutes(v1, ctx);
-    metadataBatchRoutes(v1, ctx);
-    serviceRoutes(v1, ctx);
-    catalogRoutes(v1, ctx);
-    healthRoutes(v1, ctx);
-    operatorRoutes(v1, ctx);
-    namespaceRoutes(v1, ctx);
-    serverStateRoutes(v1);
-  }, { prefix: options.contextPath });
-  await app.register(async (v2) => {
-    v2.setErrorHandler(replyV2Error);
-    namingV2Routes(v2, ctx);
-    namespaceV2Routes(v2, ctx);
-    journalRoutes(v2, ctx);
-    metricsRoutes(v2, ctx);
-  }, { prefix: options.contextPath });
+  await app.register(
+    async (v1) => {
+      v1.setErrorHandler(replyV1Error);
+      instanceRoutes(v1, ctx);
+      metadataBatchRoutes(v1, ctx);
+      serviceRoutes(v1, ctx);
+      catalogRoutes(v1, ctx);
+      healthRoutes(v1, ctx);
+      operatorRoutes(v1, ctx);
+      namespaceRoutes(v1, ctx);
+      serverStateRoutes(v1);
+    },
+    { prefix: options.contextPath },
+  );
+  await app.register(
+    async (v2) => {
+      v2.setErrorHandler(replyV2Error);
+      namingV2Routes(v2, ctx);
+      namespaceV2Routes(v2, ctx);
+      journalRoutes(v2, ctx);
+      metricsRoutes(v2, ctx);
+    },
+    { prefix: options.contextPath },
+  );
   consoleStatic(app, options.contextPath);
 
   return {
-    app, ctx,
+    app,
+    ctx,
     async listen() {
       await push.start();
       probes.start();

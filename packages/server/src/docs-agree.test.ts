@@ -26,7 +26,10 @@ function rows(markdown: string, key: RegExp): string[][] {
   const out: string[][] = [];
   for (const line of markdown.split('\n')) {
     if (!line.startsWith('|')) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const first = /^`([^`]+)`$/.exec(cells[0] ?? '');
     if (first && key.test(first[1])) out.push([first[1], ...cells.slice(1).map((c) => c.replace(/`/g, ''))]);
   }
@@ -38,7 +41,17 @@ const NODE_FLAGS = new Set(['--max-old-space-size']);
 
 /** The prose and the `npm start` command lines of a page: where Cairn's flags appear (curl has flags too). */
 function cairnText(markdown: string): string {
-  return markdown.split(/^```.*$/m).map((part, i) => (i % 2 === 0 ? part : part.split('\n').filter((l) => /npm start|main\.js start|cairn(\.js)? start/.test(l)).join('\n'))).join('\n');
+  return markdown
+    .split(/^```.*$/m)
+    .map((part, i) =>
+      i % 2 === 0
+        ? part
+        : part
+            .split('\n')
+            .filter((l) => /npm start|main\.js start|cairn(\.js)? start/.test(l))
+            .join('\n'),
+    )
+    .join('\n');
 }
 
 function duplicates(values: string[]): string[] {
@@ -60,17 +73,14 @@ test('docs/errors.md lists every error code with the status and Nacos code of th
   assert.deepEqual(table.map((r) => r[0]).sort(), [...ERROR_CODES].sort());
   for (const [code, status, nacosCode, text] of table) {
     const row = ERROR_TABLE[code as keyof typeof ERROR_TABLE];
-    assert.deepEqual({ code, status: Number(status), nacosCode: Number(nacosCode), text },
-      { code, status: row.status, nacosCode: row.nacosCode, text: NACOS_CODE_TEXT[row.nacosCode] });
+    assert.deepEqual({ code, status: Number(status), nacosCode: Number(nacosCode), text }, { code, status: row.status, nacosCode: row.nacosCode, text: NACOS_CODE_TEXT[row.nacosCode] });
   }
 });
 
 test('docs/operations.md lists every cairn_* metric with its type', async () => {
   const time = new FakeTime();
   const metrics = new Metrics(new Registry({ clock: time, alarm: time }), { size: 0 }, new EventBus<CairnEvent>(), { subscribers: () => 0, pushStats: () => ({ sent: 0, acked: 0, retried: 0, failed: 0 }) });
-  const exported = new Map((await metrics.registry.getMetricsAsJSON())
-    .filter((m) => m.name.startsWith('cairn_'))
-    .map((m) => [m.name, String(m.type)]));
+  const exported = new Map((await metrics.registry.getMetricsAsJSON()).filter((m) => m.name.startsWith('cairn_')).map((m) => [m.name, String(m.type)]));
   const documented = rows(section(doc('operations.md'), 'Metrics'), /^cairn_\w+$/);
   assert.deepEqual(duplicates(documented.map((r) => r[0])), []);
   assert.deepEqual(new Map(documented.map((r) => [r[0], r[1]])), exported);

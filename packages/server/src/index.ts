@@ -1,5 +1,13 @@
 export { createServer, type CairnServer, type ServerParts } from './app.js';
 export {
-  resolveOptions, describeOptions, isLoopbackHost, flagName, envName, OptionsError, SETTINGS, DEFAULT_OPTIONS,
-  type Options, type ResolvedOptions,
+  resolveOptions,
+  describeOptions,
+  isLoopbackHost,
+  flagName,
+  envName,
+  OptionsError,
+  SETTINGS,
+  DEFAULT_OPTIONS,
+  type Options,
+  type ResolvedOptions,
 } from './config/options.js';

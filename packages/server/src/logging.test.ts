@@ -16,16 +16,22 @@ const SECRETS = ['s3cr3t', 't0k3n'];
 function capture(): DestinationStream & { text(): string; lines(): any[] } {
   const chunks: string[] = [];
   return {
-    write(chunk: string) { chunks.push(chunk); },
+    write(chunk: string) {
+      chunks.push(chunk);
+    },
     text: () => chunks.join(''),
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
   };
 }
 
 describe('maskSecrets', () => {
   test('masks secret parameters in URLs, form bodies and free text, and nothing else', () => {
-    assert.equal(maskSecrets('/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=pw%26x&pageNo=1'),
-      '/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=***&pageNo=1');
+    assert.equal(maskSecrets('/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=pw%26x&pageNo=1'), '/nacos/v1/ns/instance/list?serviceName=a&username=nacos&password=***&pageNo=1');
     assert.equal(maskSecrets('accessToken=eyJ.a.b'), 'accessToken=***');
     assert.equal(maskSecrets('?Password=a&ACCESSTOKEN=b&newPassword=c&pwd=d'), '?Password=***&ACCESSTOKEN=***&newPassword=***&pwd=***');
     assert.equal(maskSecrets('?p%61ssword=a'), '?p%61ssword=***');
@@ -33,8 +39,7 @@ describe('maskSecrets', () => {
     assert.equal(maskSecrets('?passwordHint=a&password_x=b&ip=1.2.3.4'), '?passwordHint=a&password_x=b&ip=1.2.3.4');
     assert.equal(maskSecrets('/nacos/v1/ns/instance'), '/nacos/v1/ns/instance');
     const checker = JSON.stringify({ type: 'MYSQL', user: 'root', pwd: 'hunter2', cmd: 'select 1' });
-    assert.equal(maskSecrets(`/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker)}&checkPort=3306`),
-      `/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker).replace('hunter2', '***')}&checkPort=3306`);
+    assert.equal(maskSecrets(`/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker)}&checkPort=3306`), `/nacos/v1/ns/cluster?healthChecker=${encodeURIComponent(checker).replace('hunter2', '***')}&checkPort=3306`);
     assert.equal(maskSecrets(`bad checker ${checker}`), `bad checker ${checker.replace('hunter2', '***')}`);
   });
 
@@ -101,7 +106,10 @@ for (const [name, makeLogger] of LOGGERS) {
     const clientErrors = lines.filter((l) => l.msg === 'client error');
     assert.equal(clientErrors.length, 3, sink.text());
     assert.ok(clientErrors.every((l) => l.level === 20 && l.status === 400));
-    assert.ok(clientErrors.some((l) => l.url === '/nacos/v1/ns/instance?p%61ssword=***&accessToken=***' && /'port'/.test(l.detail)), sink.text());
+    assert.ok(
+      clientErrors.some((l) => l.url === '/nacos/v1/ns/instance?p%61ssword=***&accessToken=***' && /'port'/.test(l.detail)),
+      sink.text(),
+    );
     assert.ok(clientErrors.some((l) => l.url.startsWith('/nacos/v1/cairn/events?cause=NOPE&username=nacos&password=***&accessToken=***')));
     const failure = lines.find((l) => l.msg === 'request failed');
     assert.ok(failure, sink.text());

@@ -20,7 +20,6 @@ export type StorageTarget = { kind: 'sqlite'; file: string } | NetworkTarget;
 
 const USAGE = 'use sqlite:<file>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db';
 
-
 function decode(part: string, display: string): string {
   try {
     return decodeURIComponent(part);

@@ -2,9 +2,12 @@
 export class SchemaTooNewError extends Error {
   override readonly name = 'SchemaTooNewError';
 
-  constructor(readonly current: number, readonly latest: number, where: string) {
-    super(`the database schema of ${where} is version ${current}, newer than this server understands (${latest}): `
-      + 'upgrade Cairn or use another database');
+  constructor(
+    readonly current: number,
+    readonly latest: number,
+    where: string,
+  ) {
+    super(`the database schema of ${where} is version ${current}, newer than this server understands (${latest}): ` + 'upgrade Cairn or use another database');
   }
 }
 

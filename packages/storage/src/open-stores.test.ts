@@ -21,8 +21,14 @@ test('no URL, or a bare sqlite:, means <dataDir>/cairn.db; and the stores open t
   assert.ok(existsSync(join(dataDir, 'cairn.db')));
   // One database: the namespace and the service written through two stores are both in the one file.
   const again = await openStores(`sqlite:${join(dataDir, 'cairn.db')}`, '/elsewhere');
-  assert.deepEqual((await again.namespaces.loadNamespaces()).map((n) => n.id), ['dev']);
-  assert.deepEqual((await again.naming.loadServices()).map((s) => s.name), ['orders']);
+  assert.deepEqual(
+    (await again.namespaces.loadNamespaces()).map((n) => n.id),
+    ['dev'],
+  );
+  assert.deepEqual(
+    (await again.naming.loadServices()).map((s) => s.name),
+    ['orders'],
+  );
   await again.close();
 });
 
@@ -35,8 +41,14 @@ test('sqlite paths are relative to the working directory, not to the data folder
 
 test('mysql and postgres URLs give host, port (with defaults), user, decoded password and database', () => {
   assert.deepEqual(parseStorageUrl('mysql://cairn:p%40ss@db.internal/registry', '.'), {
-    kind: 'mysql', host: 'db.internal', port: 3306, user: 'cairn', password: 'p@ss', database: 'registry',
-    display: 'mysql://cairn:***@db.internal/registry', address: 'db.internal:3306',
+    kind: 'mysql',
+    host: 'db.internal',
+    port: 3306,
+    user: 'cairn',
+    password: 'p@ss',
+    database: 'registry',
+    display: 'mysql://cairn:***@db.internal/registry',
+    address: 'db.internal:3306',
   });
   const pg = parseStorageUrl('postgresql://postgres@[::1]:6543/cairn', '.');
   assert.equal(pg.kind, 'postgres');
@@ -46,12 +58,16 @@ test('mysql and postgres URLs give host, port (with defaults), user, decoded pas
 });
 
 test('an unsupported or incomplete URL is refused with a message that shows no password', () => {
-  const refused = (url: string, pattern: RegExp) => assert.throws(() => parseStorageUrl(url, '.'), (e: unknown) => {
-    assert.ok(e instanceof StorageUrlError);
-    assert.match(e.message, pattern);
-    assert.ok(!e.message.includes('topsecret'), e.message);
-    return true;
-  });
+  const refused = (url: string, pattern: RegExp) =>
+    assert.throws(
+      () => parseStorageUrl(url, '.'),
+      (e: unknown) => {
+        assert.ok(e instanceof StorageUrlError);
+        assert.match(e.message, pattern);
+        assert.ok(!e.message.includes('topsecret'), e.message);
+        return true;
+      },
+    );
   refused('redis://u:topsecret@127.0.0.1/0', /unsupported storage URL "redis:\/\/u:\*\*\*@127\.0\.0\.1\/0": use sqlite:<file>, mysql:\/\/.*postgres:\/\//);
   refused('cairn.db', /unsupported storage URL "cairn\.db"/);
   refused('mysql://root:topsecret@127.0.0.1:3306', /names no database/);

@@ -25,7 +25,10 @@ function setupSql(heading: string): string[] {
   assert.ok(start >= 0, `section '### ${heading}' not found`);
   const block = /```sql\n([\s\S]*?)```/.exec(doc.slice(start));
   assert.ok(block, `no sql block under '### ${heading}'`);
-  return block[1].split(';').map((s) => s.trim()).filter((s) => s !== '');
+  return block[1]
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** A skip that says why, or a failure when CAIRN_REQUIRE_DB=1 (CI). */

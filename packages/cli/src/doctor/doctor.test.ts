@@ -88,7 +88,12 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
   it('says when the port answers, but not in HTTP', async () => {
     // Reading (resume) lets each socket see the client's close, so the server can close; the doctor's TCP check
     // resets its connection at once, which is no failure of this fake.
-    const notHttp = createNetServer((socket) => socket.on('error', () => undefined).resume().end('SSH-2.0-OpenSSH_9.2\r\n'));
+    const notHttp = createNetServer((socket) =>
+      socket
+        .on('error', () => undefined)
+        .resume()
+        .end('SSH-2.0-OpenSSH_9.2\r\n'),
+    );
     await new Promise<void>((resolve) => notHttp.listen(0, '127.0.0.1', resolve));
     try {
       const run = await runCli(['doctor', '--server', `127.0.0.1:${(notHttp.address() as AddressInfo).port}`]);
@@ -102,9 +107,7 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
   });
 
   it('says when a server requires credentials and none were given', async () => {
-    const guarded = await plainHttpServer((path) => (path.endsWith('/operator/metrics')
-      ? { status: 200, body: '{"status":"UP"}' }
-      : { status: 403, body: 'user not found!' }));
+    const guarded = await plainHttpServer((path) => (path.endsWith('/operator/metrics') ? { status: 200, body: '{"status":"UP"}' } : { status: 403, body: 'user not found!' }));
     try {
       const run = await runCli(['doctor', '--server', guarded.address]);
       assert.equal(run.code, 1);
@@ -144,7 +147,7 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
     assert.match(block(elsewhere, 'service'), /fix: use --group PAYMENTS/);
   });
 
-  it('passes every check for a healthy instance, and prints the server\'s diagnosis', async () => {
+  it("passes every check for a healthy instance, and prints the server's diagnosis", async () => {
     const register = await runCli(['instance', 'register', '--server', hostPort(ts.url), '--service', 'orders', '--ip', '127.0.0.1', '--port', '8081']);
     assert.equal(register.code, 0, register.stderr);
     const run = await runCli(['doctor', '--server', hostPort(ts.url), '--service', 'orders', '--ip', '127.0.0.1', '--port', '8081', '--username', 'nacos', '--password', 'nacos']);
@@ -179,9 +182,19 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
     const report = JSON.parse(run.stdout) as { ok: boolean; server: string; checks: { name: string; status: string; fix?: string }[] };
     assert.equal(report.ok, false);
     assert.equal(report.server, ts.url);
-    assert.deepEqual(report.checks.map((c) => [c.name, c.status]), [
-      ['address', 'ok'], ['dns', 'ok'], ['tcp', 'ok'], ['server', 'ok'], ['credentials', 'ok'], ['namespace', 'ok'], ['service', 'fail'], ['instance', 'skip'],
-    ]);
+    assert.deepEqual(
+      report.checks.map((c) => [c.name, c.status]),
+      [
+        ['address', 'ok'],
+        ['dns', 'ok'],
+        ['tcp', 'ok'],
+        ['server', 'ok'],
+        ['credentials', 'ok'],
+        ['namespace', 'ok'],
+        ['service', 'fail'],
+        ['instance', 'skip'],
+      ],
+    );
     assert.match(report.checks[6].fix ?? '', /registers/);
   });
 
@@ -189,7 +202,9 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
     const command = [process.execPath, cliPath(), 'doctor', '--server', hostPort(ts.url)].map((w) => `'${w}'`).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 0, out);
     assert.match(out, /\r\x1b\[2K. tcp: connecting to 127\.0\.0\.1:\d+ …/);

@@ -43,15 +43,26 @@ Example:
         serverInput: serverAddressFrom(str(flags, 'server'), io.env),
         namespace: str(flags, 'namespace') ?? 'public',
         group: str(flags, 'group') ?? DEFAULT_GROUP,
-        service, ip, port, username, password, lookup, auth: {},
+        service,
+        ip,
+        port,
+        username,
+        password,
+        lookup,
+        auth: {},
       };
       const json = flags.json === true;
       const progress = new Progress({ write: (t) => io.err(t), isTTY: io.stderrIsTTY });
       if (!json) io.out(`cairn doctor: ${state.serverInput}\n\n`);
-      const results = await runChecks(CHECKS, state, (label) => progress.update(`${label} …`), (r) => {
-        progress.done();
-        if (!json) io.out(formatResult(r));
-      });
+      const results = await runChecks(
+        CHECKS,
+        state,
+        (label) => progress.update(`${label} …`),
+        (r) => {
+          progress.done();
+          if (!json) io.out(formatResult(r));
+        },
+      );
       const failed = results.some((r) => r.status === 'fail');
       io.out(json ? printJson({ server: state.address?.baseUrl ?? state.serverInput, ok: !failed, checks: results }) : formatVerdict(results));
       return failed ? EXIT_FAILED : EXIT_OK;

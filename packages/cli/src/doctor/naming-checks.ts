@@ -2,7 +2,11 @@ import { apiUrl, httpRequest } from '../http.js';
 import { fail, ok, skip, type Check, type DoctorState } from './check.js';
 import { instanceFix } from './instance-fix.js';
 
-interface NamespaceEntry { namespace?: string; namespaceId?: string; namespaceShowName?: string }
+interface NamespaceEntry {
+  namespace?: string;
+  namespaceId?: string;
+  namespaceShowName?: string;
+}
 
 export const namespaceCheck: Check = {
   name: 'namespace',
@@ -24,9 +28,11 @@ export const namespaceCheck: Check = {
     if (byName) {
       return fail(`'${wanted}' is the display name of namespace '${byName.id}'; clients and this flag take the id`, `use --namespace ${byName.id}`, [`namespaces on this server: ${known}`]);
     }
-    return fail(`namespace '${wanted}' does not exist on this server`,
+    return fail(
+      `namespace '${wanted}' does not exist on this server`,
       `use --namespace with one of the existing ids, or create it: curl -X POST '${state.address!.baseUrl}/v1/console/namespaces' -d customNamespaceId=${wanted} -d namespaceName=${wanted}`,
-      [`namespaces on this server: ${known}`]);
+      [`namespaces on this server: ${known}`],
+    );
   },
 };
 
@@ -50,12 +56,20 @@ export const serviceCheck: Check = {
     const where = `namespace '${state.namespace}', group '${state.group}'`;
     if (elsewhere.length > 0) {
       const first = elsewhere[0];
-      return fail(`no service '${state.service}' in ${where}, but it exists in namespace '${first.namespace}', group '${first.group}'`,
+      return fail(
+        `no service '${state.service}' in ${where}, but it exists in namespace '${first.namespace}', group '${first.group}'`,
         `use ${first.namespace === state.namespace ? '' : `--namespace ${first.namespace} `}--group ${first.group}, or fix the client's namespace/group setting`,
-        elsewhere.length > 1 ? [`also in: ${elsewhere.slice(1).map((e) => `${e.namespace}/${e.group}`).join(', ')}`] : []);
+        elsewhere.length > 1
+          ? [
+              `also in: ${elsewhere
+                .slice(1)
+                .map((e) => `${e.namespace}/${e.group}`)
+                .join(', ')}`,
+            ]
+          : [],
+      );
     }
-    return fail(`no service '${state.service}' in ${where}, nor in any other namespace or group`,
-      'a service appears when its first instance registers: start the client (it registers at start) and check the service name it uses');
+    return fail(`no service '${state.service}' in ${where}, nor in any other namespace or group`, 'a service appears when its first instance registers: start the client (it registers at start) and check the service name it uses');
   },
 };
 
@@ -94,8 +108,10 @@ export interface Diagnosis {
 
 function describeState(state: string): string {
   const words: Record<string, string> = {
-    unhealthy: 'registered but unhealthy', disabled: 'registered but disabled (taken out of traffic)',
-    absent: 'not registered any more', unknown: 'unknown to this service',
+    unhealthy: 'registered but unhealthy',
+    disabled: 'registered but disabled (taken out of traffic)',
+    absent: 'not registered any more',
+    unknown: 'unknown to this service',
   };
   return words[state] ?? state;
 }

@@ -10,7 +10,9 @@ const MAX_ADDRESSES_TRIED = 4;
 
 /** Nacos's other ports: a client pointed at one of them reaches a server that never answers HTTP. */
 const NACOS_OTHER_PORTS: Record<number, { name: string; httpPort: number }> = {
-  9848: { name: 'gRPC', httpPort: 8848 }, 9849: { name: 'cluster gRPC', httpPort: 8848 }, 7848: { name: 'Raft', httpPort: 8848 },
+  9848: { name: 'gRPC', httpPort: 8848 },
+  9849: { name: 'cluster gRPC', httpPort: 8848 },
+  7848: { name: 'Raft', httpPort: 8848 },
 };
 
 /** " (9848 is Nacos's gRPC port; its HTTP API is on 8848)" for a port that is known not to be HTTP; else "". */
@@ -56,11 +58,14 @@ export const dnsCheck: Check = {
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'UNKNOWN';
       const why: Record<string, string> = {
-        ENOTFOUND: 'no such host name', EAI_NONAME: 'no such host name', ENODATA: 'the name has no address record',
-        EAI_AGAIN: 'the DNS server did not answer (temporary failure)', ETIMEDOUT: `no answer within ${DNS_TIMEOUT_MS} ms`,
+        ENOTFOUND: 'no such host name',
+        EAI_NONAME: 'no such host name',
+        ENODATA: 'the name has no address record',
+        EAI_AGAIN: 'the DNS server did not answer (temporary failure)',
+        ETIMEDOUT: `no answer within ${DNS_TIMEOUT_MS} ms`,
       };
       if (code === 'EAI_AGAIN' || code === 'ETIMEDOUT') {
-        return fail(`cannot resolve '${host}': ${why[code]} (${code})`, 'check this machine\'s DNS settings (/etc/resolv.conf) and that its DNS server is reachable; the SDK keeps retrying, but nothing works until DNS answers');
+        return fail(`cannot resolve '${host}': ${why[code]} (${code})`, "check this machine's DNS settings (/etc/resolv.conf) and that its DNS server is reachable; the SDK keeps retrying, but nothing works until DNS answers");
       }
       return fail(`cannot resolve '${host}': ${why[code] ?? (error as Error).message} (${code})`, fix);
     }
@@ -108,8 +113,10 @@ function connectOnce(host: string, port: number): Promise<ConnectResult> {
     socket.once('connect', () => done({ ok: true, ms: Date.now() - started }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const reasons: Record<string, string> = {
-        ECONNREFUSED: 'connection refused: nothing listens on that port', EHOSTUNREACH: 'no route to the host',
-        ENETUNREACH: 'the network is unreachable', ECONNRESET: 'the connection was reset',
+        ECONNREFUSED: 'connection refused: nothing listens on that port',
+        EHOSTUNREACH: 'no route to the host',
+        ENETUNREACH: 'the network is unreachable',
+        ECONNRESET: 'the connection was reset',
       };
       const code = error.code ?? 'UNKNOWN';
       done({ ok: false, code, reason: reasons[code] ?? error.message });

@@ -27,12 +27,13 @@ export const serverCheck: Check = {
     if (answer.status === 403) return ok(`a Nacos server answers at ${address.contextPath || '/'} (it asks for credentials)`);
     const found = await findContextPath(address);
     if (found !== undefined) {
-      return fail(`wrong context path: ${address.contextPath || '/'} answers HTTP ${answer.status}, but the server answers at ${found || '/'}`,
-        `use --server ${withContextPath(address, found)}`);
+      return fail(`wrong context path: ${address.contextPath || '/'} answers HTTP ${answer.status}, but the server answers at ${found || '/'}`, `use --server ${withContextPath(address, found)}`);
     }
-    return fail(`HTTP ${answer.status} at ${address.contextPath || '/'}${METRICS}: this is not a Cairn or Nacos server, or it runs under another context path`,
+    return fail(
+      `HTTP ${answer.status} at ${address.contextPath || '/'}${METRICS}: this is not a Cairn or Nacos server, or it runs under another context path`,
       `point --server at the registry (e.g. http://${address.hostPort}${DEFAULT_CONTEXT_PATH}); if its context path was changed, give it in the address: http://${address.hostPort}/<context-path>`,
-      answer.text.trim() === '' ? [] : [`the answer was: ${clip(answer.text)}`]);
+      answer.text.trim() === '' ? [] : [`the answer was: ${clip(answer.text)}`],
+    );
   },
 };
 
@@ -46,7 +47,7 @@ export const credentialsCheck: Check = {
     if (state.username !== undefined) {
       const login = await httpRequest(`${base}/v1/auth/login`, { method: 'POST', form: { username: state.username, password: state.password ?? '' } });
       if (login.status === 403 || login.status === 401) {
-        return fail(`the server refused user '${state.username}': ${clip(login.text) || `HTTP ${login.status}`}`, 'check --username and --password (or CAIRN_PASSWORD) with the server\'s administrator');
+        return fail(`the server refused user '${state.username}': ${clip(login.text) || `HTTP ${login.status}`}`, "check --username and --password (or CAIRN_PASSWORD) with the server's administrator");
       }
       const token = (login.json() as { accessToken?: unknown } | undefined)?.accessToken;
       if (login.status === 200 && typeof token === 'string') {
@@ -89,8 +90,7 @@ async function identify(address: ServerAddress): Promise<string> {
 /** The context path the server does answer at, among the usual ones; undefined when none answers. */
 async function findContextPath(address: ServerAddress): Promise<string | undefined> {
   // Also the given path with an API suffix removed: people paste `/nacos/v1/ns` from curl examples.
-  const candidates = [...new Set([DEFAULT_CONTEXT_PATH, '', address.contextPath.replace(/\/v[1-3](\/.*)?$/, '')])]
-    .filter((p) => p !== address.contextPath);
+  const candidates = [...new Set([DEFAULT_CONTEXT_PATH, '', address.contextPath.replace(/\/v[1-3](\/.*)?$/, '')])].filter((p) => p !== address.contextPath);
   for (const path of candidates) {
     try {
       if (statusOf(await httpRequest(`http://${address.hostPort}${path}${METRICS}`)) !== undefined) return path;

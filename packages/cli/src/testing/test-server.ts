@@ -24,7 +24,9 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
   const server = await createServer({ options, clock: time, alarm: time });
   const url = await server.listen();
   return {
-    server, url, time,
+    server,
+    url,
+    time,
     async close() {
       await server.close();
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });

@@ -6,7 +6,10 @@ export const API_BASE = BASE;
 
 /** A failed request: the status and the server's own message (v1 answers text, v2 `{code, message, data}`). */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

@@ -87,17 +87,22 @@ function refParams(ref: ServiceRef): Record<string, string> {
 
 export const namingApi = {
   namespaces: async (signal?: AbortSignal) => (await getJson<{ data: NamespaceInfo[] }>('/v1/console/namespaces', {}, signal)).data,
-  createNamespace: (id: string, name: string, desc: string) =>
-    write('POST', '/v1/console/namespaces', { customNamespaceId: id || undefined, namespaceName: name, namespaceDesc: desc }),
-  updateNamespace: (id: string, name: string, desc: string) =>
-    write('PUT', '/v1/console/namespaces', { namespace: id, namespaceShowName: name, namespaceDesc: desc }),
+  createNamespace: (id: string, name: string, desc: string) => write('POST', '/v1/console/namespaces', { customNamespaceId: id || undefined, namespaceName: name, namespaceDesc: desc }),
+  updateNamespace: (id: string, name: string, desc: string) => write('PUT', '/v1/console/namespaces', { namespace: id, namespaceShowName: name, namespaceDesc: desc }),
   deleteNamespace: (id: string) => write('DELETE', '/v1/console/namespaces', { namespaceId: id }),
 
   services: (namespace: string, filter: { name: string; group: string; pageNo: number; pageSize: number }, signal?: AbortSignal) =>
-    getJson<{ count: number; serviceList: ServiceSummary[] }>('/v1/ns/catalog/services', {
-      namespaceId: namespace, serviceNameParam: filter.name || undefined, groupNameParam: filter.group || undefined,
-      pageNo: filter.pageNo, pageSize: filter.pageSize,
-    }, signal),
+    getJson<{ count: number; serviceList: ServiceSummary[] }>(
+      '/v1/ns/catalog/services',
+      {
+        namespaceId: namespace,
+        serviceNameParam: filter.name || undefined,
+        groupNameParam: filter.group || undefined,
+        pageNo: filter.pageNo,
+        pageSize: filter.pageSize,
+      },
+      signal,
+    ),
   service: (ref: ServiceRef, signal?: AbortSignal) => getJson<ServiceDetail>('/v1/ns/catalog/service', refParams(ref), signal),
   createService: (ref: ServiceRef, s: { protectThreshold: number; metadata: Record<string, string>; selector: string }) =>
     write('POST', '/v1/ns/service', { ...refParams(ref), protectThreshold: s.protectThreshold, metadata: JSON.stringify(s.metadata), selector: s.selector }),
@@ -109,18 +114,25 @@ export const namingApi = {
     (await getJson<{ list: InstanceRow[]; count: number }>('/v1/ns/catalog/instances', { ...refParams(ref), clusterName: cluster, pageNo: 1, pageSize: 1000 }, signal)).list,
   patchInstance: (ref: ServiceRef, i: { ip: string; port: number; cluster: string }, change: { enabled?: boolean; weight?: number; metadata?: Record<string, string> }) =>
     write('PATCH', '/v1/ns/instance', {
-      ...refParams(ref), ip: i.ip, port: i.port, clusterName: i.cluster, enabled: change.enabled, weight: change.weight,
+      ...refParams(ref),
+      ip: i.ip,
+      port: i.port,
+      clusterName: i.cluster,
+      enabled: change.enabled,
+      weight: change.weight,
       metadata: change.metadata && JSON.stringify(change.metadata),
     }),
-  deleteInstance: (ref: ServiceRef, i: { ip: string; port: number; cluster: string }) =>
-    write('DELETE', '/v1/ns/instance', { ...refParams(ref), ip: i.ip, port: i.port, clusterName: i.cluster }),
+  deleteInstance: (ref: ServiceRef, i: { ip: string; port: number; cluster: string }) => write('DELETE', '/v1/ns/instance', { ...refParams(ref), ip: i.ip, port: i.port, clusterName: i.cluster }),
   updateCluster: (ref: ServiceRef, cluster: string, s: { checkPort: number; useInstancePort: boolean; checker: HealthCheckerJson }) =>
     write('PUT', '/v1/ns/cluster', {
-      ...refParams(ref), clusterName: cluster, checkPort: s.checkPort, useInstancePort4Check: s.useInstancePort, healthChecker: JSON.stringify(s.checker),
+      ...refParams(ref),
+      clusterName: cluster,
+      checkPort: s.checkPort,
+      useInstancePort4Check: s.useInstancePort,
+      healthChecker: JSON.stringify(s.checker),
     }),
 
   events: async (filter: ServiceRef & { ip?: string; port?: number }, pageSize: number, signal?: AbortSignal) =>
-    (await getJson<{ total: number; events: JournalEvent[] }>('/v1/cairn/events', { ...refParams(filter), ip: filter.ip, port: filter.port, pageSize }, signal)),
-  diagnosis: (ref: ServiceRef, ip: string, port: number, signal?: AbortSignal) =>
-    getJson<Diagnosis>('/v1/cairn/diagnosis', { ...refParams(ref), ip, port }, signal),
+    await getJson<{ total: number; events: JournalEvent[] }>('/v1/cairn/events', { ...refParams(filter), ip: filter.ip, port: filter.port, pageSize }, signal),
+  diagnosis: (ref: ServiceRef, ip: string, port: number, signal?: AbortSignal) => getJson<Diagnosis>('/v1/cairn/diagnosis', { ...refParams(ref), ip, port }, signal),
 };

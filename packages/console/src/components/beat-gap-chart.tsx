@@ -22,19 +22,27 @@ export function BeatGapChart({ points, now, intervalMs, timeoutMs, maxGapMs }: P
         <line className="axis" x1={g.left} y1={g.bottom} x2={g.right} y2={g.bottom} />
         <line className="axis" x1={g.left} y1={g.top} x2={g.left} y2={g.bottom} />
         {g.yTicks.map((t) => (
-          <text key={t.ms} className="tick" x={g.left - 4} y={t.y + 4} textAnchor="end">{formatDuration(t.ms)}</text>
+          <text key={t.ms} className="tick" x={g.left - 4} y={t.y + 4} textAnchor="end">
+            {formatDuration(t.ms)}
+          </text>
         ))}
         {g.xTicks.map((t, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: three positional ticks (start, middle, end), stateless, rebuilt on every render
-          <text key={i} className="tick" x={t.x} y={g.bottom + 16} textAnchor={i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}>{formatClock(t.at).slice(0, 8)}</text>
+          <text key={i} className="tick" x={t.x} y={g.bottom + 16} textAnchor={i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}>
+            {formatClock(t.at).slice(0, 8)}
+          </text>
         ))}
         {/* Reference labels sit on the left: the newest gaps, drawn on the right, would cover them. */}
         <line className="ref interval" x1={g.left} y1={g.intervalY} x2={g.right} y2={g.intervalY} />
-        <text className="ref-label" x={g.left + 4} y={g.intervalY - 3}>expected interval</text>
+        <text className="ref-label" x={g.left + 4} y={g.intervalY - 3}>
+          expected interval
+        </text>
         {g.timeoutY !== null && (
           <>
             <line className="ref timeout" x1={g.left} y1={g.timeoutY} x2={g.right} y2={g.timeoutY} />
-            <text className="ref-label" x={g.left + 4} y={g.timeoutY - 3}>unhealthy after</text>
+            <text className="ref-label" x={g.left + 4} y={g.timeoutY - 3}>
+              unhealthy after
+            </text>
           </>
         )}
         {g.marks.map((m, i) => (

@@ -58,11 +58,19 @@ export function FormDialog({ title, submitLabel, onClose, onSubmit, children, da
     <Dialog title={title} onClose={onClose}>
       <form onSubmit={submit} className="form">
         {children}
-        {error && <p className="state error" role="alert">{error}</p>}
+        {error && (
+          <p className="state error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="actions">
           {extraActions}
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>{submitLabel}</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
+            {submitLabel}
+          </button>
         </div>
       </form>
     </Dialog>

@@ -18,10 +18,16 @@ export function EventList({ events, now, showInstance }: { events: JournalEvent[
     <ol className="timeline" aria-label="Events, newest first">
       {events.map((e) => (
         <li key={e.seq} className={BAD.has(e.cause) ? 'bad' : GOOD.has(e.cause) ? 'good' : ''} data-cause={e.cause}>
-          <div className="when"><time dateTime={e.time}>{formatDateTime(e.at, now)}</time></div>
+          <div className="when">
+            <time dateTime={e.time}>{formatDateTime(e.at, now)}</time>
+          </div>
           <div className="what">
             <code className="cause">{e.cause}</code>
-            {showInstance && e.ip !== undefined && <span className="addr">{e.ip}:{e.port}</span>}
+            {showInstance && e.ip !== undefined && (
+              <span className="addr">
+                {e.ip}:{e.port}
+              </span>
+            )}
             <span className="desc">{e.description}</span>
             {Object.keys(e.evidence).length > 0 && <div className="evidence">{evidenceText(e.evidence)}</div>}
           </div>

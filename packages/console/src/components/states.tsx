@@ -3,7 +3,11 @@ import type { ReactNode } from 'react';
 /** Loading, empty and error states: every list shows one of them instead of a blank area. */
 
 export function Loading({ what }: { what: string }) {
-  return <p className="state loading" role="status" aria-live="polite">Loading {what}…</p>;
+  return (
+    <p className="state loading" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
 }
 
 export function Empty({ children }: { children: ReactNode }) {

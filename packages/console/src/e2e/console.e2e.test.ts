@@ -11,8 +11,7 @@ import { api, Beater, catalogInstance, eventAt, register, type Address } from '.
 // Short lifecycle timings: an instance without beats turns unhealthy 800 ms after its last beat.
 const BEAT_MS = 200;
 // Health checks on (the test kit turns them off), probing often, so a persistent row shows a real probe result.
-const SERVER_ARGS = ['--beat-interval-ms', String(BEAT_MS), '--beat-timeout-ms', '800', '--delete-timeout-ms', '60000',
-  '--health-check-enabled', 'true', '--probe-interval-ms', '500'];
+const SERVER_ARGS = ['--beat-interval-ms', String(BEAT_MS), '--beat-timeout-ms', '800', '--delete-timeout-ms', '60000', '--health-check-enabled', 'true', '--probe-interval-ms', '500'];
 const SHOTS = join(repoRoot(), 'test-artifacts', 'console');
 
 const steady: Address = { service: 'orders', ip: '127.0.0.1', port: 9001 };
@@ -25,9 +24,7 @@ const bouncing: Address = { service: 'inventory', ip: '127.0.0.1', port: 9004 };
 const row = (page: Page, a: Address) => page.locator(`tr[data-instance="${a.ip}:${a.port}"]`);
 
 // Without Debian's Chromium the browser tests skip with the reason, unless CAIRN_REQUIRE_BROWSER=1 (as .ci/run sets).
-const noBrowser = !existsSync(CHROMIUM) && process.env.CAIRN_REQUIRE_BROWSER !== '1'
-  ? `${CHROMIUM} is missing (apt-get install chromium); set CAIRN_REQUIRE_BROWSER=1 to fail instead`
-  : undefined;
+const noBrowser = !existsSync(CHROMIUM) && process.env.CAIRN_REQUIRE_BROWSER !== '1' ? `${CHROMIUM} is missing (apt-get install chromium); set CAIRN_REQUIRE_BROWSER=1 to fail instead` : undefined;
 if (noBrowser) console.log(`console browser tests skipped: ${noBrowser}`);
 
 describe('web console in headless Chromium against a real server', { timeout: 90_000, skip: noBrowser }, () => {
@@ -68,7 +65,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     // 9003 never beats: 800 ms after registering it counts as unhealthy, and the list updates by itself.
     await orders.locator('[data-col="unhealthy"]', { hasText: /^1$/ }).waitFor();
     assert.equal(await orders.locator('[data-col="healthy"]').textContent(), '3');
-    assert.match(await orders.textContent() ?? '', /degraded/);
+    assert.match((await orders.textContent()) ?? '', /degraded/);
     await page.getByText('Page 1 of 2').waitFor();
     // State has its own column; the threshold column holds only the threshold.
     assert.equal(await orders.locator('td', { has: page.locator('.badge') }).textContent(), 'degraded');
@@ -95,7 +92,10 @@ describe('web console in headless Chromium against a real server', { timeout: 90
 
     await page.goto(`${base}/services/DEFAULT_GROUP/payments`);
     await page.getByRole('button', { name: 'Edit service' }).click();
-    await page.getByRole('dialog').getByLabel(/Protect threshold/).fill('0.8');
+    await page
+      .getByRole('dialog')
+      .getByLabel(/Protect threshold/)
+      .fill('0.8');
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
     await page.getByText('80 %').waitFor();
     assert.equal((await api(base, 'GET', '/v1/ns/service', { serviceName: 'payments' })).protectThreshold, 0.8);
@@ -112,15 +112,20 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     const alert = page.getByRole('dialog').getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.textContent() ?? '', /instance/i);
+    assert.match((await alert.textContent()) ?? '', /instance/i);
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
   test('an instance whose beats stop turns unhealthy on screen within 2 s, without a reload', async () => {
     await page.goto(`${base}/services/DEFAULT_GROUP/orders`);
     await row(page, dying).and(page.locator('[data-state="healthy"]')).waitFor();
-    await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
-    const shown = row(page, dying).and(page.locator('[data-state="unhealthy"]')).waitFor({ timeout: 10_000 }).then(() => Date.now());
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    const shown = row(page, dying)
+      .and(page.locator('[data-state="unhealthy"]'))
+      .waitFor({ timeout: 10_000 })
+      .then(() => Date.now());
     beaters[1].stop();
     const transition = await eventAt(base, dying, 'BEAT_MISSED', 5000);
     const shownAt = await shown;
@@ -178,7 +183,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.waitForURL(/instances\/127\.0\.0\.1:9002/);
     const diagnosis = page.getByTestId('diagnosis');
     await diagnosis.waitFor();
-    assert.match(await diagnosis.textContent() ?? '', /^Unhealthy since \d\d:\d\d:\d\d after 0\.8 s without a heartbeat/);
+    assert.match((await diagnosis.textContent()) ?? '', /^Unhealthy since \d\d:\d\d:\d\d after 0\.8 s without a heartbeat/);
     await page.locator('li[data-cause="BEAT_MISSED"]').waitFor();
     await page.locator('li[data-cause="INSTANCE_REGISTERED"]').waitFor();
     await page.getByTestId('beat-gap-chart').waitFor();
@@ -186,7 +191,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.goto(`${base}/services/DEFAULT_GROUP/orders/instances/${steady.ip}:${steady.port}`);
     await page.locator('li[data-cause="BEAT_LATE"]').first().waitFor();
     await page.locator('li[data-cause="INSTANCE_EDITED"]').first().waitFor();
-    assert.ok(await page.locator('[data-testid="beat-gap-chart"] .mark').count() >= 1, 'the late beat is on the chart');
+    assert.ok((await page.locator('[data-testid="beat-gap-chart"] .mark').count()) >= 1, 'the late beat is on the chart');
     await page.screenshot({ path: join(SHOTS, 'instance-timeline.png'), fullPage: true });
   });
 
@@ -195,8 +200,8 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.getByRole('link', { name: 'Timeline' }).click();
     const headline = page.getByTestId('diagnosis');
     await headline.waitFor();
-    assert.match(await headline.textContent() ?? '', /^2 of 3 instances healthy; 1 unhealthy\./);
-    assert.match(await page.locator('.diagnosis').getAttribute('class') ?? '', /\bsvc-degraded\b/, 'a degraded service does not look healthy');
+    assert.match((await headline.textContent()) ?? '', /^2 of 3 instances healthy; 1 unhealthy\./);
+    assert.match((await page.locator('.diagnosis').getAttribute('class')) ?? '', /\bsvc-degraded\b/, 'a degraded service does not look healthy');
     await page.locator('li[data-cause="INSTANCE_DEREGISTERED"]').waitFor();
     await page.locator('li[data-cause="BEAT_MISSED"]').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'service-timeline.png') });
@@ -214,11 +219,14 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     const diagnosis = page.getByTestId('diagnosis');
     await diagnosis.waitFor();
     const served = await diagnosisOf();
-    assert.match(served.explanation, /^Healthy again since \d\d:\d\d:\d\d; it turned unhealthy at \d\d:\d\d:\d\d after 0\.8 s without a heartbeat \(its beats stopped for \d+\.\d s; the last came from 127\.0\.0\.1\) and its beats resumed\./);
+    assert.match(
+      served.explanation,
+      /^Healthy again since \d\d:\d\d:\d\d; it turned unhealthy at \d\d:\d\d:\d\d after 0\.8 s without a heartbeat \(its beats stopped for \d+\.\d s; the last came from 127\.0\.0\.1\) and its beats resumed\./,
+    );
     assert.equal(served.outagesLastHour, 1);
     // The page shows the server's sentence as it is (the live part after it changes with every beat).
     const firstSentence = served.explanation.slice(0, served.explanation.indexOf('. ') + 1);
-    assert.ok((await diagnosis.textContent() ?? '').startsWith(firstSentence), await diagnosis.textContent() ?? '');
+    assert.ok(((await diagnosis.textContent()) ?? '').startsWith(firstSentence), (await diagnosis.textContent()) ?? '');
     await page.locator('li[data-cause="BEAT_RESUMED"]').waitFor();
     // Gone again, so the services list and its keyboard order stay as the other tests expect.
     beater.stop();
@@ -264,7 +272,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     const refusal = page.getByRole('dialog').getByRole('alert');
     await refusal.waitFor();
-    assert.match(await refusal.textContent() ?? '', /namespace 'staging' still has services/);
+    assert.match((await refusal.textContent()) ?? '', /namespace 'staging' still has services/);
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
     // The header's switch moves the console into the namespace: its services, and the namespace in the address.
@@ -327,7 +335,9 @@ function gzippedSize(url: string): Promise<number> {
     get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
       let size = 0;
       if (res.headers['content-encoding'] !== 'gzip') reject(new Error(`${url} was not sent gzipped`));
-      res.on('data', (chunk: Buffer) => { size += chunk.length; });
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
       res.on('end', () => resolve(size));
     }).on('error', reject);
   });

@@ -26,7 +26,7 @@ export function register(base: string, a: Address, extra: Record<string, string 
 export async function catalogInstance(base: string, a: Address): Promise<{ healthy: boolean; enabled: boolean; weight: number } | undefined> {
   const res = await fetch(`${base}/v1/ns/catalog/instances?${query({ serviceName: a.service, clusterName: a.cluster ?? 'DEFAULT', pageNo: 1, pageSize: 100 })}`);
   if (res.status === 404) return undefined;
-  const body = await res.json() as { list: { ip: string; port: number; healthy: boolean; enabled: boolean; weight: number }[] };
+  const body = (await res.json()) as { list: { ip: string; port: number; healthy: boolean; enabled: boolean; weight: number }[] };
   return body.list.find((i) => i.ip === a.ip && i.port === a.port);
 }
 
@@ -35,13 +35,16 @@ export class Beater {
   private timer: ReturnType<typeof setInterval> | undefined;
   private pausedUntil = 0;
 
-  constructor(private readonly base: string, private readonly a: Address, private readonly intervalMs: number) {}
+  constructor(
+    private readonly base: string,
+    private readonly a: Address,
+    private readonly intervalMs: number,
+  ) {}
 
   start(): this {
     this.timer = setInterval(() => {
       if (Date.now() < this.pausedUntil) return;
-      void api(this.base, 'PUT', '/v1/ns/instance/beat', { serviceName: this.a.service, ip: this.a.ip, port: this.a.port, clusterName: this.a.cluster ?? 'DEFAULT' })
-        .catch(() => undefined);
+      void api(this.base, 'PUT', '/v1/ns/instance/beat', { serviceName: this.a.service, ip: this.a.ip, port: this.a.port, clusterName: this.a.cluster ?? 'DEFAULT' }).catch(() => undefined);
     }, this.intervalMs);
     return this;
   }

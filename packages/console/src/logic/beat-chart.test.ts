@@ -9,7 +9,13 @@ test('gap points come from late beats and ended silences, oldest first', () => {
     { at: 200, cause: 'INSTANCE_EDITED', evidence: { enabled: false } },
     { at: 250, cause: 'BEAT_LATE', evidence: { gapMs: 'broken' } },
   ]);
-  assert.deepEqual(points.map((p) => [p.at, p.gapMs, p.kind, p.label]), [[100, 9000, 'late', '10.0.0.1:80'], [300, 20_000, 'silence', '10.0.0.1:80']]);
+  assert.deepEqual(
+    points.map((p) => [p.at, p.gapMs, p.kind, p.label]),
+    [
+      [100, 9000, 'late', '10.0.0.1:80'],
+      [300, 20_000, 'silence', '10.0.0.1:80'],
+    ],
+  );
 });
 
 test('nice ceilings are 1, 2 or 5 times a power of ten', () => {
@@ -27,7 +33,11 @@ test('the largest gap reaches high, time runs left to right, gaps at or above th
       { at: now - 50_000, gapMs: 8000, kind: 'late', label: '' },
       { at: now - 10_000, gapMs: 30_000, kind: 'late', label: '' },
     ],
-    now, intervalMs: 5000, timeoutMs: 15_000, width: 600, height: 200,
+    now,
+    intervalMs: 5000,
+    timeoutMs: 15_000,
+    width: 600,
+    height: 200,
   });
   assert.equal(g.yMax, 50_000);
   assert.equal(g.to, now);
@@ -36,7 +46,10 @@ test('the largest gap reaches high, time runs left to right, gaps at or above th
   assert.ok(small.x < big.x, 'older is further left');
   assert.ok(big.y < small.y, 'larger gap is higher (smaller y)');
   assert.ok(big.y >= g.top && small.y <= g.bottom);
-  assert.deepEqual(g.marks.map((m) => m.severe), [false, true]);
+  assert.deepEqual(
+    g.marks.map((m) => m.severe),
+    [false, true],
+  );
   assert.ok(g.intervalY > g.timeoutY!, 'the interval line sits below the timeout line');
   assert.ok(Math.abs(g.intervalY - (g.bottom - (5000 / 50_000) * (g.bottom - g.top))) < 1e-9);
 });

@@ -50,8 +50,13 @@ export interface ChartInput {
 
 export interface ChartGeometry {
   /** Plot area inside the axes. */
-  left: number; right: number; top: number; bottom: number;
-  from: number; to: number; yMax: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  from: number;
+  to: number;
+  yMax: number;
   marks: { x: number; y: number; point: GapPoint; severe: boolean }[];
   intervalY: number;
   timeoutY: number | null;
@@ -85,7 +90,13 @@ export function chartGeometry(input: ChartInput): ChartGeometry {
   const y = (ms: number) => bottom - (Math.min(ms, yMax) / yMax) * (bottom - top);
   const severeAt = timeoutMs ?? intervalMs * 3;
   return {
-    left, right, top, bottom, from, to, yMax,
+    left,
+    right,
+    top,
+    bottom,
+    from,
+    to,
+    yMax,
     marks: points.map((p) => ({ x: x(p.at), y: y(p.gapMs), point: p, severe: p.gapMs >= severeAt })),
     intervalY: y(intervalMs),
     timeoutY: timeoutMs === undefined ? null : y(timeoutMs),

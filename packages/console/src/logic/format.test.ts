@@ -26,7 +26,7 @@ test('weights without float noise, threshold 0 reads off', () => {
 });
 
 test('metadata round-trips through its text form; values may hold =', () => {
-  const metadata = { zone: 'a', 'url': 'http://x/?q=1', version: '2' };
+  const metadata = { zone: 'a', url: 'http://x/?q=1', version: '2' };
   assert.deepEqual(textToMetadata(metadataToText(metadata)), metadata);
   assert.equal(metadataToText({ b: '2', a: '1' }), 'a=1\nb=2');
   assert.deepEqual(textToMetadata('\n  k = v \n\n'), { k: 'v' });

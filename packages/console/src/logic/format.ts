@@ -52,7 +52,10 @@ export function formatThreshold(threshold: number): string {
 
 /** Metadata as editable text: one `key=value` per line, keys sorted. */
 export function metadataToText(metadata: Record<string, string>): string {
-  return Object.keys(metadata).sort().map((k) => `${k}=${metadata[k]}`).join('\n');
+  return Object.keys(metadata)
+    .sort()
+    .map((k) => `${k}=${metadata[k]}`)
+    .join('\n');
 }
 
 /**
@@ -73,7 +76,10 @@ export function textToMetadata(text: string): Record<string, string> {
 
 /** Metadata on one line for a table cell. */
 export function metadataInline(metadata: Record<string, string>): string {
-  return Object.keys(metadata).sort().map((k) => `${k}=${metadata[k]}`).join(', ');
+  return Object.keys(metadata)
+    .sort()
+    .map((k) => `${k}=${metadata[k]}`)
+    .join(', ');
 }
 
 /** "1 instance", "3 instances": a count with its noun in the right number. */

@@ -7,8 +7,16 @@ const key = (r: Row) => r.id;
 const fp = (r: Row) => String(r.healthy);
 
 test('added, changed and removed rows are told apart; ignored fields are no change', () => {
-  const prev: Row[] = [{ id: 'a', healthy: true, beat: 1 }, { id: 'b', healthy: true, beat: 1 }, { id: 'c', healthy: true, beat: 1 }];
-  const next: Row[] = [{ id: 'a', healthy: true, beat: 2 }, { id: 'b', healthy: false, beat: 2 }, { id: 'd', healthy: true, beat: 2 }];
+  const prev: Row[] = [
+    { id: 'a', healthy: true, beat: 1 },
+    { id: 'b', healthy: true, beat: 1 },
+    { id: 'c', healthy: true, beat: 1 },
+  ];
+  const next: Row[] = [
+    { id: 'a', healthy: true, beat: 2 },
+    { id: 'b', healthy: false, beat: 2 },
+    { id: 'd', healthy: true, beat: 2 },
+  ];
   assert.deepEqual(listDelta(prev, next, key, fp), { added: ['d'], changed: ['b'], removed: ['c'] });
 });
 

@@ -25,7 +25,10 @@ export function parseRoute(pathname: string, search: string): Route {
   const q = new URLSearchParams(search);
   const namespace = q.get('namespace') || PUBLIC;
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
-  const parts = rest.split('/').filter((p) => p !== '').map(safeDecode);
+  const parts = rest
+    .split('/')
+    .filter((p) => p !== '')
+    .map(safeDecode);
   if (parts.length === 0 || (parts.length === 1 && (parts[0] === 'services' || parts[0] === 'index.html'))) {
     const pageNo = Number(q.get('page') ?? '1');
     return { page: 'services', namespace, name: q.get('name') ?? '', group: q.get('group') ?? '', pageNo: Number.isInteger(pageNo) && pageNo > 0 ? pageNo : 1 };

@@ -16,14 +16,30 @@ export interface EventLike {
 
 // Events that change what consumers get: the last one of these is "what happened last".
 const TRANSITIONS = new Set([
-  'INSTANCE_REGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'INSTANCE_DEREGISTERED', 'BEAT_MISSED', 'BEAT_RESUMED', 'INSTANCE_EXPIRED',
-  'HEALTH_MARKED', 'INSTANCE_EDITED', 'PROBE_FAILED', 'PROBE_RECOVERED', 'PROTECT_THRESHOLD_REACHED', 'PROTECT_THRESHOLD_CLEARED',
+  'INSTANCE_REGISTERED',
+  'INSTANCE_RECREATED_FROM_BEAT',
+  'INSTANCE_DEREGISTERED',
+  'BEAT_MISSED',
+  'BEAT_RESUMED',
+  'INSTANCE_EXPIRED',
+  'HEALTH_MARKED',
+  'INSTANCE_EDITED',
+  'PROBE_FAILED',
+  'PROBE_RECOVERED',
+  'PROTECT_THRESHOLD_REACHED',
+  'PROTECT_THRESHOLD_CLEARED',
 ]);
 
 const VERB: Record<string, string> = {
-  INSTANCE_REGISTERED: 'registered', INSTANCE_RECREATED_FROM_BEAT: 're-created from a heartbeat', INSTANCE_DEREGISTERED: 'deleted',
-  BEAT_MISSED: 'turned unhealthy (no heartbeat)', BEAT_RESUMED: 'healthy again (heartbeat resumed)', INSTANCE_EXPIRED: 'removed on expiry',
-  HEALTH_MARKED: 'marked by hand', INSTANCE_EDITED: 'edited by an operator', PROBE_FAILED: 'failed its health probe',
+  INSTANCE_REGISTERED: 'registered',
+  INSTANCE_RECREATED_FROM_BEAT: 're-created from a heartbeat',
+  INSTANCE_DEREGISTERED: 'deleted',
+  BEAT_MISSED: 'turned unhealthy (no heartbeat)',
+  BEAT_RESUMED: 'healthy again (heartbeat resumed)',
+  INSTANCE_EXPIRED: 'removed on expiry',
+  HEALTH_MARKED: 'marked by hand',
+  INSTANCE_EDITED: 'edited by an operator',
+  PROBE_FAILED: 'failed its health probe',
   PROBE_RECOVERED: 'passed its health probes again',
 };
 
@@ -37,18 +53,14 @@ export function serviceSentence(s: ServiceSummaryLike | undefined, events: reado
   const parts: string[] = [];
   if (s.ipCount === 0) parts.push('No instances.');
   else {
-    const extra = [
-      s.unhealthyInstanceCount > 0 ? `${s.unhealthyInstanceCount} unhealthy` : '',
-      s.disabledInstanceCount > 0 ? `${s.disabledInstanceCount} offline` : '',
-    ].filter(Boolean).join(', ');
+    const extra = [s.unhealthyInstanceCount > 0 ? `${s.unhealthyInstanceCount} unhealthy` : '', s.disabledInstanceCount > 0 ? `${s.disabledInstanceCount} offline` : ''].filter(Boolean).join(', ');
     parts.push(`${s.healthyInstanceCount} of ${s.ipCount} instance${s.ipCount === 1 ? '' : 's'} healthy${extra ? `; ${extra}` : ''}.`);
   }
   if (s.reachProtectionThreshold) parts.push(`The protect threshold (${Math.round(s.protectThreshold * 100)} %) is reached: consumers get all instances, unhealthy ones included.`);
   const last = events.find((e) => TRANSITIONS.has(e.cause));
   if (last) {
     const who = last.ip !== undefined ? `${last.ip}:${last.port} ` : '';
-    const what = last.cause === 'PROTECT_THRESHOLD_REACHED' ? 'protect threshold reached'
-      : last.cause === 'PROTECT_THRESHOLD_CLEARED' ? 'protect threshold cleared' : `${who}${VERB[last.cause] ?? last.cause}`;
+    const what = last.cause === 'PROTECT_THRESHOLD_REACHED' ? 'protect threshold reached' : last.cause === 'PROTECT_THRESHOLD_CLEARED' ? 'protect threshold cleared' : `${who}${VERB[last.cause] ?? last.cause}`;
     parts.push(`Last change at ${formatClock(last.at)}: ${what}.`);
   }
   return parts.join(' ');

@@ -29,7 +29,8 @@ export function ClusterHealthForm({ service, cluster, onClose, onSaved }: Props)
   };
   return (
     <FormDialog title={`Health check of cluster ${cluster.name}`} submitLabel="Save" onClose={onClose} onSubmit={submit}>
-      <label>Checker
+      <label>
+        Checker
         <select value={type} onChange={(e) => setType(e.target.value as HealthCheckerJson['type'])} autoFocus>
           <option value="TCP">TCP: connect to the port</option>
           <option value="HTTP">HTTP: GET a path, expect a status</option>
@@ -37,13 +38,29 @@ export function ClusterHealthForm({ service, cluster, onClose, onSaved }: Props)
           <option value="NONE">NONE: health is marked by hand</option>
         </select>
       </label>
-      <label className="check"><input type="checkbox" checked={useInstancePort} onChange={(e) => setUseInstancePort(e.target.checked)} /> Probe each instance's own port</label>
-      {!useInstancePort && <label>Check port<input name="checkPort" type="number" min="1" max="65535" defaultValue={cluster.defaultCheckPort} required /></label>}
+      <label className="check">
+        <input type="checkbox" checked={useInstancePort} onChange={(e) => setUseInstancePort(e.target.checked)} /> Probe each instance's own port
+      </label>
+      {!useInstancePort && (
+        <label>
+          Check port
+          <input name="checkPort" type="number" min="1" max="65535" defaultValue={cluster.defaultCheckPort} required />
+        </label>
+      )}
       {type === 'HTTP' && (
         <>
-          <label>Path<input name="path" defaultValue={String(cluster.healthChecker.path ?? '')} placeholder="/health" /></label>
-          <label>Headers (Name:value|Name:value)<input name="headers" defaultValue={String(cluster.healthChecker.headers ?? '')} /></label>
-          <label>Expected status<input name="expectedResponseCode" type="number" min="100" max="599" defaultValue={Number(cluster.healthChecker.expectedResponseCode ?? 200)} /></label>
+          <label>
+            Path
+            <input name="path" defaultValue={String(cluster.healthChecker.path ?? '')} placeholder="/health" />
+          </label>
+          <label>
+            Headers (Name:value|Name:value)
+            <input name="headers" defaultValue={String(cluster.healthChecker.headers ?? '')} />
+          </label>
+          <label>
+            Expected status
+            <input name="expectedResponseCode" type="number" min="100" max="599" defaultValue={Number(cluster.healthChecker.expectedResponseCode ?? 200)} />
+          </label>
         </>
       )}
     </FormDialog>

@@ -28,8 +28,12 @@ export function EditInstanceDialog({ service, instance, onClose, onSaved }: Prop
   };
   return (
     <FormDialog title={`Edit ${instance.ip}:${instance.port}`} submitLabel="Save" onClose={onClose} onSubmit={submit}>
-      <label>Weight<input name="weight" type="number" min="0" max="10000" step="0.01" defaultValue={instance.weight} required autoFocus /></label>
-      <label>Metadata (one key=value per line; added or changed keys are kept over what the client registers)
+      <label>
+        Weight
+        <input name="weight" type="number" min="0" max="10000" step="0.01" defaultValue={instance.weight} required autoFocus />
+      </label>
+      <label>
+        Metadata (one key=value per line; added or changed keys are kept over what the client registers)
         <textarea name="metadata" rows={5} defaultValue={metadataToText(instance.metadata)} />
       </label>
     </FormDialog>
@@ -48,13 +52,31 @@ export function DeleteInstanceDialog({ service, instance, onClose, onSaved, now 
     onClose();
   };
   return (
-    <FormDialog title={`Delete ${instance.ip}:${instance.port}?`} submitLabel={beating ? 'Delete anyway' : 'Delete'} danger onClose={onClose}
-      onSubmit={async () => { await namingApi.deleteInstance(service, addressOf(instance)); onSaved(); }}
-      extraActions={beating && instance.enabled ? <button type="button" className="primary" onClick={takeOffline} autoFocus>Take offline instead</button> : undefined}>
+    <FormDialog
+      title={`Delete ${instance.ip}:${instance.port}?`}
+      submitLabel={beating ? 'Delete anyway' : 'Delete'}
+      danger
+      onClose={onClose}
+      onSubmit={async () => {
+        await namingApi.deleteInstance(service, addressOf(instance));
+        onSaved();
+      }}
+      extraActions={
+        beating && instance.enabled ? (
+          <button type="button" className="primary" onClick={takeOffline} autoFocus>
+            Take offline instead
+          </button>
+        ) : undefined
+      }>
       {beating ? (
         <div className="warning" role="alert">
-          <p><strong>Its client is still sending heartbeats</strong> (last {instance.lastBeatAt === undefined ? 'recently' : formatAge(instance.lastBeatAt, now)}): the next beat re-creates the instance, so deleting it does not keep it out of traffic.</p>
-          <p>To stop traffic to it, <strong>take it offline</strong> instead; it stays registered but consumers no longer get it.</p>
+          <p>
+            <strong>Its client is still sending heartbeats</strong> (last {instance.lastBeatAt === undefined ? 'recently' : formatAge(instance.lastBeatAt, now)}): the next beat re-creates the instance, so deleting it does not keep it out of
+            traffic.
+          </p>
+          <p>
+            To stop traffic to it, <strong>take it offline</strong> instead; it stays registered but consumers no longer get it.
+          </p>
         </div>
       ) : (
         <p>The instance is removed from the registry{instance.ephemeral ? '' : ' and from storage'}. Its journal stays.</p>

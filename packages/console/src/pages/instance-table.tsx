@@ -42,13 +42,24 @@ export function InstanceTable({ service, instances, probes, onChanged }: Props) 
   if (instances.length === 0) return <Empty>No instances in this cluster.</Empty>;
   return (
     <>
-      {error && <p className="state error" role="alert">{error}</p>}
+      {error && (
+        <p className="state error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="table-wrap">
         <table className="instances">
           <thead>
             <tr>
-              <th>Address</th><th>State</th><th>Kind</th><th className="num">Weight</th><th>Metadata</th>
-              <th>Last beat / probe</th><th><span className="sr">Actions</span></th>
+              <th>Address</th>
+              <th>State</th>
+              <th>Kind</th>
+              <th className="num">Weight</th>
+              <th>Metadata</th>
+              <th>Last beat / probe</th>
+              <th>
+                <span className="sr">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -57,19 +68,33 @@ export function InstanceTable({ service, instances, probes, onChanged }: Props) 
               const key = keyOf(i);
               return (
                 <tr key={key} className={`inst-${state}${flash.has(key) ? ' flash' : ''}`} data-instance={key} data-state={state}>
-                  <td><Link href={instancePath(service.namespace, service.group, service.name, i.ip, i.port, i.clusterName)} title="Timeline and diagnosis">{key}</Link></td>
+                  <td>
+                    <Link href={instancePath(service.namespace, service.group, service.name, i.ip, i.port, i.clusterName)} title="Timeline and diagnosis">
+                      {key}
+                    </Link>
+                  </td>
                   <td>
                     <span className={`badge ${state}`}>{STATE_LABEL[state]}</span>
                     {!i.enabled && !i.healthy && <span className="badge unhealthy">unhealthy</span>}
                   </td>
                   <td data-label="Kind">{i.ephemeral ? 'ephemeral' : 'persistent'}</td>
-                  <td className="num" data-label="Weight">{formatWeight(i.weight)}</td>
-                  <td className="meta" data-label="Metadata">{metadataInline(i.metadata) || '—'}</td>
+                  <td className="num" data-label="Weight">
+                    {formatWeight(i.weight)}
+                  </td>
+                  <td className="meta" data-label="Metadata">
+                    {metadataInline(i.metadata) || '—'}
+                  </td>
                   <td data-label={i.ephemeral ? 'Last beat' : 'Last probe'}>{i.ephemeral ? (i.lastBeatAt === undefined ? '—' : formatAge(i.lastBeatAt, now)) : probeText(probes.get(key), now)}</td>
                   <td className="row-actions">
-                    <button type="button" onClick={() => toggle(i)}>{i.enabled ? 'Take offline' : 'Bring online'}</button>
-                    <button type="button" onClick={() => setDialog({ kind: 'edit', instance: i })}>Edit</button>
-                    <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', instance: i })}>Delete</button>
+                    <button type="button" onClick={() => toggle(i)}>
+                      {i.enabled ? 'Take offline' : 'Bring online'}
+                    </button>
+                    <button type="button" onClick={() => setDialog({ kind: 'edit', instance: i })}>
+                      Edit
+                    </button>
+                    <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', instance: i })}>
+                      Delete
+                    </button>
                   </td>
                 </tr>
               );

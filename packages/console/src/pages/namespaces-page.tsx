@@ -23,7 +23,9 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
     <section>
       <div className="page-head">
         <h1>Namespaces</h1>
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>Create namespace</button>
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
+          Create namespace
+        </button>
       </div>
       {list.error && <ErrorBox error={list.error} stale={!!list.data} />}
       {list.loading && <Loading what="namespaces" />}
@@ -31,18 +33,35 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
       {list.data && list.data.length > 0 && (
         <div className="table-wrap">
           <table>
-            <thead><tr><th>Name</th><th>Id</th><th>Description</th><th><span className="sr">Actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Id</th>
+                <th>Description</th>
+                <th>
+                  <span className="sr">Actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {list.data.map((n) => (
                 <tr key={n.namespaceId} data-namespace={n.namespaceId} className={n.namespaceId === namespace ? 'current' : ''}>
-                  <td><Link href={servicesPath(n.namespaceId)}>{n.namespaceShowName}</Link></td>
-                  <td><code>{n.namespaceId}</code></td>
+                  <td>
+                    <Link href={servicesPath(n.namespaceId)}>{n.namespaceShowName}</Link>
+                  </td>
+                  <td>
+                    <code>{n.namespaceId}</code>
+                  </td>
                   <td>{n.namespaceDesc || '—'}</td>
                   <td className="row-actions">
                     {n.namespaceId !== PUBLIC && (
                       <>
-                        <button type="button" onClick={() => setDialog({ kind: 'edit', ns: n })}>Edit</button>
-                        <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', ns: n })}>Delete</button>
+                        <button type="button" onClick={() => setDialog({ kind: 'edit', ns: n })}>
+                          Edit
+                        </button>
+                        <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', ns: n })}>
+                          Delete
+                        </button>
                       </>
                     )}
                   </td>
@@ -53,23 +72,57 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
         </div>
       )}
       {dialog?.kind === 'create' && (
-        <FormDialog title="Create namespace" submitLabel="Create" onClose={close}
-          onSubmit={async (f) => { await namingApi.createNamespace(String(f.get('id') ?? '').trim(), String(f.get('name') ?? '').trim(), String(f.get('desc') ?? '')); changed(); }}>
-          <label>Name<input name="name" required autoFocus /></label>
-          <label>Id (letters, digits, - and _; empty: generated)<input name="id" /></label>
-          <label>Description<input name="desc" /></label>
+        <FormDialog
+          title="Create namespace"
+          submitLabel="Create"
+          onClose={close}
+          onSubmit={async (f) => {
+            await namingApi.createNamespace(String(f.get('id') ?? '').trim(), String(f.get('name') ?? '').trim(), String(f.get('desc') ?? ''));
+            changed();
+          }}>
+          <label>
+            Name
+            <input name="name" required autoFocus />
+          </label>
+          <label>
+            Id (letters, digits, - and _; empty: generated)
+            <input name="id" />
+          </label>
+          <label>
+            Description
+            <input name="desc" />
+          </label>
         </FormDialog>
       )}
       {dialog?.kind === 'edit' && (
-        <FormDialog title={`Edit namespace ${dialog.ns.namespaceShowName}`} submitLabel="Save" onClose={close}
-          onSubmit={async (f) => { await namingApi.updateNamespace(dialog.ns.namespaceId, String(f.get('name') ?? '').trim(), String(f.get('desc') ?? '')); changed(); }}>
-          <label>Name<input name="name" required defaultValue={dialog.ns.namespaceShowName} autoFocus /></label>
-          <label>Description<input name="desc" defaultValue={dialog.ns.namespaceDesc} /></label>
+        <FormDialog
+          title={`Edit namespace ${dialog.ns.namespaceShowName}`}
+          submitLabel="Save"
+          onClose={close}
+          onSubmit={async (f) => {
+            await namingApi.updateNamespace(dialog.ns.namespaceId, String(f.get('name') ?? '').trim(), String(f.get('desc') ?? ''));
+            changed();
+          }}>
+          <label>
+            Name
+            <input name="name" required defaultValue={dialog.ns.namespaceShowName} autoFocus />
+          </label>
+          <label>
+            Description
+            <input name="desc" defaultValue={dialog.ns.namespaceDesc} />
+          </label>
         </FormDialog>
       )}
       {dialog?.kind === 'delete' && (
-        <FormDialog title={`Delete namespace ${dialog.ns.namespaceShowName}?`} submitLabel="Delete" danger onClose={close}
-          onSubmit={async () => { await namingApi.deleteNamespace(dialog.ns.namespaceId); changed(); }}>
+        <FormDialog
+          title={`Delete namespace ${dialog.ns.namespaceShowName}?`}
+          submitLabel="Delete"
+          danger
+          onClose={close}
+          onSubmit={async () => {
+            await namingApi.deleteNamespace(dialog.ns.namespaceId);
+            changed();
+          }}>
           <p>Only an empty namespace can be deleted: the server refuses while services remain in it.</p>
         </FormDialog>
       )}

@@ -33,26 +33,42 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
     <section>
       <div className="page-head">
         <h1>Services</h1>
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>Create service</button>
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
+          Create service
+        </button>
       </div>
       {/* biome-ignore lint/a11y/useSemanticElements: the filters must stay a <form> (submit on Enter); role="search" makes it the search landmark */}
       <form className="filters" role="search" onSubmit={search} key={`${name}|${group}`}>
-        <label>Name contains<input name="name" defaultValue={name} /></label>
-        <label>Group contains<input name="group" defaultValue={group} /></label>
+        <label>
+          Name contains
+          <input name="name" defaultValue={name} />
+        </label>
+        <label>
+          Group contains
+          <input name="group" defaultValue={group} />
+        </label>
         <button type="submit">Search</button>
       </form>
       {list.error && <ErrorBox error={list.error} stale={!!list.data} />}
       {list.loading && <Loading what="services" />}
-      {list.data && list.data.serviceList.length === 0 && (
-        <Empty>{name || group ? 'No service matches this search.' : 'No services in this namespace yet. Services appear when a client registers an instance, or create one here.'}</Empty>
-      )}
+      {list.data && list.data.serviceList.length === 0 && <Empty>{name || group ? 'No service matches this search.' : 'No services in this namespace yet. Services appear when a client registers an instance, or create one here.'}</Empty>}
       {list.data && list.data.serviceList.length > 0 && (
         <div className="table-wrap">
           <table className="services">
             <thead>
               <tr>
-                <th>Service</th><th>Group</th><th>State</th><th className="num">Clusters</th><th className="num">Instances</th>
-                <th className="num">Healthy</th><th className="num">Unhealthy</th><th className="num">Offline</th><th>Protect threshold</th><th><span className="sr">Actions</span></th>
+                <th>Service</th>
+                <th>Group</th>
+                <th>State</th>
+                <th className="num">Clusters</th>
+                <th className="num">Instances</th>
+                <th className="num">Healthy</th>
+                <th className="num">Unhealthy</th>
+                <th className="num">Offline</th>
+                <th>Protect threshold</th>
+                <th>
+                  <span className="sr">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -60,17 +76,29 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
                 const health = serviceHealth(s);
                 return (
                   <tr key={`${s.groupName}@@${s.name}`} className={`svc-${health}`} data-service={s.name}>
-                    <td><Link href={servicePath(namespace, s.groupName, s.name)}>{s.name}</Link></td>
+                    <td>
+                      <Link href={servicePath(namespace, s.groupName, s.name)}>{s.name}</Link>
+                    </td>
                     <td>{s.groupName}</td>
-                    <td><span className={`badge ${health}`}>{HEALTH_LABEL[health]}</span></td>
+                    <td>
+                      <span className={`badge ${health}`}>{HEALTH_LABEL[health]}</span>
+                    </td>
                     <td className="num">{s.clusterCount}</td>
                     <td className="num">{s.ipCount}</td>
-                    <td className="num" data-col="healthy">{s.healthyInstanceCount}</td>
-                    <td className="num" data-col="unhealthy">{s.unhealthyInstanceCount > 0 ? <span className="bad">{s.unhealthyInstanceCount}</span> : 0}</td>
-                    <td className="num" data-col="disabled">{s.disabledInstanceCount}</td>
+                    <td className="num" data-col="healthy">
+                      {s.healthyInstanceCount}
+                    </td>
+                    <td className="num" data-col="unhealthy">
+                      {s.unhealthyInstanceCount > 0 ? <span className="bad">{s.unhealthyInstanceCount}</span> : 0}
+                    </td>
+                    <td className="num" data-col="disabled">
+                      {s.disabledInstanceCount}
+                    </td>
                     <td data-col="threshold">{formatThreshold(s.protectThreshold)}</td>
                     <td className="row-actions">
-                      <button type="button" className="link danger" onClick={() => setDialog({ kind: 'delete', service: s })} aria-label={`Delete service ${s.name}`}>Delete</button>
+                      <button type="button" className="link danger" onClick={() => setDialog({ kind: 'delete', service: s })} aria-label={`Delete service ${s.name}`}>
+                        Delete
+                      </button>
                     </td>
                   </tr>
                 );
@@ -82,15 +110,30 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
       {list.data && pages > 1 && (
         <nav className="pager" aria-label="Pages">
           {pageNo > 1 && <Link href={servicesPath(namespace, { name, group, pageNo: pageNo - 1 })}>← Previous</Link>}
-          <span>Page {pageNo} of {pages} ({list.data.count} services)</span>
+          <span>
+            Page {pageNo} of {pages} ({list.data.count} services)
+          </span>
           {pageNo < pages && <Link href={servicesPath(namespace, { name, group, pageNo: pageNo + 1 })}>Next →</Link>}
         </nav>
       )}
       {dialog?.kind === 'create' && <ServiceForm namespace={namespace} onClose={close} onSaved={list.reload} />}
       {dialog?.kind === 'delete' && (
-        <FormDialog title={`Delete service ${dialog.service.name}?`} submitLabel="Delete" danger onClose={close}
-          onSubmit={async () => { await namingApi.deleteService({ namespace, group: dialog.service.groupName, name: dialog.service.name }); list.reload(); }}>
-          <p>The service <strong>{dialog.service.groupName}@@{dialog.service.name}</strong> and its settings are removed. The server refuses while instances remain.</p>
+        <FormDialog
+          title={`Delete service ${dialog.service.name}?`}
+          submitLabel="Delete"
+          danger
+          onClose={close}
+          onSubmit={async () => {
+            await namingApi.deleteService({ namespace, group: dialog.service.groupName, name: dialog.service.name });
+            list.reload();
+          }}>
+          <p>
+            The service{' '}
+            <strong>
+              {dialog.service.groupName}@@{dialog.service.name}
+            </strong>{' '}
+            and its settings are removed. The server refuses while instances remain.
+          </p>
         </FormDialog>
       )}
     </section>

@@ -13,7 +13,7 @@ export const CAUSES = {
   BEAT_LATE: 'a heartbeat arrived later than 1.5x its interval: the client paused or its network stalled',
   INSTANCE_EXPIRED: 'no heartbeat within the delete timeout: the instance was removed',
   HEALTH_MARKED: 'an operator marked a persistent instance healthy or unhealthy by hand',
-  PROBE_FAILED: "a server-side health probe of a persistent instance failed (once a minute while it stays unhealthy)",
+  PROBE_FAILED: 'a server-side health probe of a persistent instance failed (once a minute while it stays unhealthy)',
   PROBE_RECOVERED: 'server-side health probes of an unhealthy persistent instance passed again: it is healthy again',
   BEAT_UNKNOWN_INSTANCE: 'a heartbeat without instance data named an instance the registry does not have (answered 20404)',
   REGISTRATION_REJECTED: 'a registration was refused; evidence.reason says why',

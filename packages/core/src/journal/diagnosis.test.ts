@@ -53,9 +53,12 @@ test('deleted by request and re-created by its still-beating client', () => {
   registry.beat(beat({ body: { weight: 1, metadata: {} } }), BEATER);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
-  assert.equal(d.explanation, 'Healthy again since 10:00:24; it was deleted at 10:00:20 by DELETE /nacos/v1/ns/instance from 192.168.1.20 (claiming to be user ops; not verified)'
-    + ' and a heartbeat from its still-running client re-created it 4.5 s later. To keep it out of traffic, take it offline (enabled=false) instead of deleting it.'
-    + ' Last beat 0 s ago from 10.0.0.7 (Nacos-Java-Client:v1.4.1).');
+  assert.equal(
+    d.explanation,
+    'Healthy again since 10:00:24; it was deleted at 10:00:20 by DELETE /nacos/v1/ns/instance from 192.168.1.20 (claiming to be user ops; not verified)'
+      + ' and a heartbeat from its still-running client re-created it 4.5 s later. To keep it out of traffic, take it offline (enabled=false) instead of deleting it.'
+      + ' Last beat 0 s ago from 10.0.0.7 (Nacos-Java-Client:v1.4.1).',
+  );
   assert.deepEqual([d.lastOutage?.cause, d.lastOutage?.endedBy], ['INSTANCE_DEREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT']);
 });
 
@@ -139,7 +142,10 @@ test('never seen here but registered in another namespace: a wrong-namespace hin
   registry.registerInstance(registration({ namespace: 'dev' }), CLIENT);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'unknown');
-  assert.deepEqual(d.seenElsewhere.map((s) => [s.namespace, s.group, s.service]), [['dev', 'DEFAULT_GROUP', 'orders']]);
+  assert.deepEqual(
+    d.seenElsewhere.map((s) => [s.namespace, s.group, s.service]),
+    [['dev', 'DEFAULT_GROUP', 'orders']],
+  );
   assert.match(d.explanation, /registered in namespace 'dev', group 'DEFAULT_GROUP', service 'orders'/);
   assert.match(d.explanation, /namespace, group or service name likely differs/);
 });

@@ -46,8 +46,17 @@ export interface Diagnosis {
 }
 
 const TRANSITIONS = new Set<Cause>([
-  'INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'INSTANCE_DEREGISTERED', 'BEAT_MISSED',
-  'BEAT_RESUMED', 'INSTANCE_EXPIRED', 'HEALTH_MARKED', 'INSTANCE_EDITED', 'REGISTRATION_REJECTED', 'BEAT_UNKNOWN_INSTANCE',
+  'INSTANCE_REGISTERED',
+  'INSTANCE_REREGISTERED',
+  'INSTANCE_RECREATED_FROM_BEAT',
+  'INSTANCE_DEREGISTERED',
+  'BEAT_MISSED',
+  'BEAT_RESUMED',
+  'INSTANCE_EXPIRED',
+  'HEALTH_MARKED',
+  'INSTANCE_EDITED',
+  'REGISTRATION_REJECTED',
+  'BEAT_UNKNOWN_INSTANCE',
   'PROBE_RECOVERED',
 ]);
 
@@ -70,15 +79,24 @@ export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string
   const outage: Outage | null = outages.at(-1) ?? null;
   const outagesLastHour = outagesWithin(outages, now);
   const base = {
-    namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, lastTransition,
-    lastOutage: outage && summarizeOutage(outage), outagesLastHour, events: events.slice(0, 20),
+    namespace: ref.namespace,
+    group: ref.group,
+    service: ref.name,
+    ip,
+    port,
+    lastTransition,
+    lastOutage: outage && summarizeOutage(outage),
+    outagesLastHour,
+    events: events.slice(0, 20),
   };
   if (found) {
     const { service, instance } = found;
     const view = toView(service, instance);
     const state: InstanceState = !view.enabled ? 'disabled' : instance.healthy ? 'healthy' : 'unhealthy';
     return {
-      ...base, state, seenElsewhere: [],
+      ...base,
+      state,
+      seenElsewhere: [],
       instance: { ...view, registeredAt: instance.registeredAt, lastBeatAt: instance.lastBeatAt, lastSeenFrom: instance.lastSeenFrom, lastSeenAgent: instance.lastSeenAgent },
       beats: instance.ephemeral ? beatSummary(instance, now) : null,
       probe: instance.ephemeral ? null : probeSummary(registry, service, instance),
@@ -87,7 +105,12 @@ export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string
   }
   const seenElsewhere = lastTransition ? [] : elsewhere(registry, ref, ip, port, now);
   return {
-    ...base, state: lastTransition ? 'absent' : 'unknown', instance: null, beats: null, probe: null, seenElsewhere,
+    ...base,
+    state: lastTransition ? 'absent' : 'unknown',
+    instance: null,
+    beats: null,
+    probe: null,
+    seenElsewhere,
     explanation: lastTransition ? explainAbsent(lastTransition, events) : explainNeverSeen(ref, ip, port, seenElsewhere),
   };
 }
@@ -106,9 +129,11 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
   const parts: string[] = [];
   if (!view.enabled) {
     const edit = events.find((e) => e.cause === 'INSTANCE_EDITED' && e.evidence.enabled === false);
-    parts.push(edit
-      ? `Taken offline by an operator at ${clockTime(edit.at)} (${edit.evidence.via} from ${edit.evidence.by}): consumers do not see it until it is enabled again.`
-      : 'Registered with enabled=false: consumers do not see it until it is enabled.');
+    parts.push(
+      edit
+        ? `Taken offline by an operator at ${clockTime(edit.at)} (${edit.evidence.via} from ${edit.evidence.by}): consumers do not see it until it is enabled again.`
+        : 'Registered with enabled=false: consumers do not see it until it is enabled.',
+    );
   }
   if (!instance.ephemeral) {
     parts.push(explainPersistent(registry, service, instance, recovered));
@@ -117,7 +142,9 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
   if (!instance.healthy) {
     const since = instance.unhealthySince ?? now;
     const removal = registry.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
-    parts.push(`Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, instance.beats.count)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`);
+    parts.push(
+      `Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, instance.beats.count)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`,
+    );
     return parts.join(' ');
   }
   const recreated = events.find((e) => e.cause === 'INSTANCE_RECREATED_FROM_BEAT');
@@ -129,7 +156,9 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
     parts.push(recovered, `${live[0].toUpperCase()}${live.slice(1)}`);
   } else if (recreated && recreated === lastRegistration && typeof recreated.evidence.removedAgoMs === 'number') {
     const how = recreated.evidence.removedBy === 'INSTANCE_EXPIRED' ? 'expired' : `was deleted by ${recreated.evidence.removedVia} from ${recreated.evidence.removedFrom}`;
-    parts.push(`Healthy. It ${how} and its client is still beating, so it was re-created ${measuredSeconds(recreated.evidence.removedAgoMs)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`);
+    parts.push(
+      `Healthy. It ${how} and its client is still beating, so it was re-created ${measuredSeconds(recreated.evidence.removedAgoMs)} later, at ${clockTime(recreated.at)}.${recreated.evidence.removedBy === 'INSTANCE_DEREGISTERED' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : ''}`,
+    );
   } else {
     parts.push(`Healthy: ${liveClause(instance, now)}`);
   }
@@ -140,9 +169,11 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
   const hourMax = maxGapLastHourMs(instance.beats, now);
   if (hourMax > instance.timing.intervalMs * registry.lifecycle.lateBeatFactor) {
     // One late beat is a hint, a pattern is a diagnosis: say "pausing" only when it happened more than once.
-    parts.push(instance.beats.lateCount > 1
-      ? `Largest gap ${measuredSeconds(hourMax)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`
-      : `One beat arrived late in the last hour (gap ${measuredSeconds(hourMax)}, expected every ${seconds(instance.timing.intervalMs)}): a single pause of the client process or a network stall; watch for more.`);
+    parts.push(
+      instance.beats.lateCount > 1
+        ? `Largest gap ${measuredSeconds(hourMax)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`
+        : `One beat arrived late in the last hour (gap ${measuredSeconds(hourMax)}, expected every ${seconds(instance.timing.intervalMs)}): a single pause of the client process or a network stall; watch for more.`,
+    );
   }
   return parts.join(' ');
 }

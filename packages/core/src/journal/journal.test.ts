@@ -16,8 +16,16 @@ test('the journal keeps at most maxEvents, dropping the oldest first', () => {
   assert.equal(journal.size, 5);
   const page = journal.query({});
   assert.equal(page.total, 5);
-  assert.deepEqual(page.events.map((e) => e.port), [11, 10, 9, 8, 7], 'newest first, the oldest gone');
-  assert.deepEqual(page.events.map((e) => e.seq), [12, 11, 10, 9, 8], 'sequence numbers keep counting');
+  assert.deepEqual(
+    page.events.map((e) => e.port),
+    [11, 10, 9, 8, 7],
+    'newest first, the oldest gone',
+  );
+  assert.deepEqual(
+    page.events.map((e) => e.seq),
+    [12, 11, 10, 9, 8],
+    'sequence numbers keep counting',
+  );
 });
 
 test('the journal drops events older than maxAgeMs, on append and in queries given now', () => {
@@ -26,19 +34,36 @@ test('the journal drops events older than maxAgeMs, on append and in queries giv
   journal.append(event(5_000, { port: 2 }));
   journal.append(event(12_000, { port: 3 })); // pushes out the event at 0
   assert.equal(journal.size, 2);
-  assert.deepEqual(journal.query({}).events.map((e) => e.port), [3, 2], 'without now, every kept event counts');
-  assert.deepEqual(journal.query({}, 1, 100, 16_000).events.map((e) => e.port), [3], 'with now, aged events are left out');
+  assert.deepEqual(
+    journal.query({}).events.map((e) => e.port),
+    [3, 2],
+    'without now, every kept event counts',
+  );
+  assert.deepEqual(
+    journal.query({}, 1, 100, 16_000).events.map((e) => e.port),
+    [3],
+    'with now, aged events are left out',
+  );
   assert.deepEqual(journal.query({}, 1, 100, 30_000).events, []);
 });
 
 test('a full ring that wraps around still answers in order and ages out correctly', () => {
   const journal = new Journal({ maxEvents: 4, maxAgeMs: 5_000 });
   for (let i = 0; i < 10; i++) journal.append(event(i * 1_000, { port: i }));
-  assert.deepEqual(journal.query({}).events.map((e) => e.port), [9, 8, 7, 6]);
+  assert.deepEqual(
+    journal.query({}).events.map((e) => e.port),
+    [9, 8, 7, 6],
+  );
   journal.append(event(20_000, { port: 20 }));
-  assert.deepEqual(journal.query({}).events.map((e) => e.port), [20]);
+  assert.deepEqual(
+    journal.query({}).events.map((e) => e.port),
+    [20],
+  );
   journal.append(event(21_000, { port: 21 }));
-  assert.deepEqual(journal.query({}).events.map((e) => e.port), [21, 20]);
+  assert.deepEqual(
+    journal.query({}).events.map((e) => e.port),
+    [21, 20],
+  );
 });
 
 test('query filters by namespace, group, service, ip, port, cause and time, newest first', () => {
@@ -74,10 +99,20 @@ test('query pages: pageNo from 1, total counts every match', () => {
   const page1 = journal.query({}, 1, 10);
   const page3 = journal.query({}, 3, 10);
   assert.equal(page1.total, 25);
-  assert.deepEqual(page1.events.map((e) => e.port), [25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
-  assert.deepEqual(page3.events.map((e) => e.port), [5, 4, 3, 2, 1]);
+  assert.deepEqual(
+    page1.events.map((e) => e.port),
+    [25, 24, 23, 22, 21, 20, 19, 18, 17, 16],
+  );
+  assert.deepEqual(
+    page3.events.map((e) => e.port),
+    [5, 4, 3, 2, 1],
+  );
   assert.deepEqual(journal.query({}, 4, 10).events, []);
-  assert.deepEqual(journal.query({}, 0, 2).events.map((e) => e.port), [25, 24], 'a page number below 1 reads as the first page');
+  assert.deepEqual(
+    journal.query({}, 0, 2).events.map((e) => e.port),
+    [25, 24],
+    'a page number below 1 reads as the first page',
+  );
 });
 
 test('the journal records instance and service events from the bus, and stops when unsubscribed', () => {
@@ -88,7 +123,13 @@ test('the journal records instance and service events from the bus, and stops wh
   bus.publish({ type: 'instance', at, cause: 'INSTANCE_REGISTERED', namespace: 'public', group: 'G', service: 's', cluster: 'DEFAULT', ip: '10.0.0.1', port: 80, ephemeral: true, healthy: true, evidence: { by: '10.0.0.1' } });
   bus.publish({ type: 'service', at, cause: 'SERVICE_CREATED', namespace: 'public', group: 'G', service: 's', evidence: {} });
   bus.publish({ type: 'namespace', namespace: { id: 'dev', name: 'dev', description: '', createdAt: at }, removed: false });
-  assert.deepEqual(journal.query({}, 1, 10, at).events.map((e) => [e.seq, e.cause]), [[2, 'SERVICE_CREATED'], [1, 'INSTANCE_REGISTERED']]);
+  assert.deepEqual(
+    journal.query({}, 1, 10, at).events.map((e) => [e.seq, e.cause]),
+    [
+      [2, 'SERVICE_CREATED'],
+      [1, 'INSTANCE_REGISTERED'],
+    ],
+  );
   assert.equal(journal.query({}, 1, 10, at).events[1].evidence.by, '10.0.0.1');
   stop();
   assert.equal(bus.listenerCount('instance'), 0);

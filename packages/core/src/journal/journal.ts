@@ -118,12 +118,14 @@ export class Journal {
 }
 
 function matchesFilter(e: JournalEvent, f: JournalFilter): boolean {
-  return (f.namespace === undefined || e.namespace === f.namespace)
+  return (
+    (f.namespace === undefined || e.namespace === f.namespace)
     && (f.group === undefined || e.group === f.group)
     && (f.service === undefined || e.service === f.service)
     && (f.ip === undefined || e.ip === f.ip)
     && (f.port === undefined || e.port === f.port)
     && (f.cause === undefined || e.cause === f.cause)
     && (f.since === undefined || e.at >= f.since)
-    && (f.until === undefined || e.at <= f.until);
+    && (f.until === undefined || e.at <= f.until)
+  );
 }

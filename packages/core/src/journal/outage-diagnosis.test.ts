@@ -19,12 +19,19 @@ test('removed during a client-side network outage and registered again a second 
   registry.registerInstance(shortTimeouts, CLIENT);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
-  assert.equal(d.explanation,
+  assert.equal(
+    d.explanation,
     'Healthy again since 10:00:17; it was removed at 10:00:16 after 6 s without a heartbeat (its beats stopped for 7.0 s; the last came from 10.0.0.7) and its client registered it again.'
-    + ' Registered 0 s ago from 10.0.0.7 (Nacos-Java-Client:v1.4.1), no heartbeat yet (the first is due within 1 s; unhealthy after 3 s without one).');
+      + ' Registered 0 s ago from 10.0.0.7 (Nacos-Java-Client:v1.4.1), no heartbeat yet (the first is due within 1 s; unhealthy after 3 s without one).',
+  );
   assert.deepEqual(d.lastOutage, {
-    startedAt: at(10, 0, 13), endedAt: at(10, 0, 17), durationMs: 4_000, cause: 'BEAT_MISSED',
-    removedAt: at(10, 0, 16), removedBy: 'INSTANCE_EXPIRED', endedBy: 'INSTANCE_REGISTERED',
+    startedAt: at(10, 0, 13),
+    endedAt: at(10, 0, 17),
+    durationMs: 4_000,
+    cause: 'BEAT_MISSED',
+    removedAt: at(10, 0, 16),
+    removedBy: 'INSTANCE_EXPIRED',
+    endedBy: 'INSTANCE_REGISTERED',
   });
   assert.equal(d.outagesLastHour, 1);
 });
@@ -37,12 +44,16 @@ test('beats stopped long enough to turn unhealthy, then resumed before removal',
   registry.beat(beat(), BEATER);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
-  assert.equal(firstSentence(d.explanation),
-    'Healthy again since 10:01:20; it turned unhealthy at 10:01:15 after 15 s without a heartbeat (its beats stopped for 20.0 s; the last came from 10.0.0.7) and its beats resumed.');
+  assert.equal(firstSentence(d.explanation), 'Healthy again since 10:01:20; it turned unhealthy at 10:01:15 after 15 s without a heartbeat (its beats stopped for 20.0 s; the last came from 10.0.0.7) and its beats resumed.');
   assert.match(d.explanation, /\. Last beat 0 s ago from 10\.0\.0\.7 \(Nacos-Java-Client:v1\.4\.1\)\./);
   assert.deepEqual(d.lastOutage, {
-    startedAt: at(10, 1, 15), endedAt: at(10, 1, 20), durationMs: 5_000, cause: 'BEAT_MISSED',
-    removedAt: null, removedBy: null, endedBy: 'BEAT_RESUMED',
+    startedAt: at(10, 1, 15),
+    endedAt: at(10, 1, 20),
+    durationMs: 5_000,
+    cause: 'BEAT_MISSED',
+    removedAt: null,
+    removedBy: null,
+    endedBy: 'BEAT_RESUMED',
   });
 });
 
@@ -54,8 +65,7 @@ test('deregistered by its own client and registered again: a clean restart', () 
   time.advance(12_000);
   registry.registerInstance(registration(), CLIENT);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
-  assert.equal(firstSentence(d.explanation),
-    'Healthy again since 10:00:32; its client deregistered it at 10:00:20 (DELETE /nacos/v1/ns/instance from 10.0.0.7: a clean shutdown or restart) and registered it again.');
+  assert.equal(firstSentence(d.explanation), 'Healthy again since 10:00:32; its client deregistered it at 10:00:20 (DELETE /nacos/v1/ns/instance from 10.0.0.7: a clean shutdown or restart) and registered it again.');
   assert.equal(d.lastOutage?.cause, 'INSTANCE_DEREGISTERED');
   assert.equal(d.lastOutage?.removedAt, at(10, 0, 20));
 });
@@ -69,9 +79,11 @@ test('unhealthy, then deleted by an operator, then re-created by a beat: both st
   time.advance(3_000);
   registry.beat(beat({ body: { weight: 1, metadata: {} } }), BEATER);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
-  assert.equal(firstSentence(d.explanation),
+  assert.equal(
+    firstSentence(d.explanation),
     'Healthy again since 10:00:33; it turned unhealthy at 10:00:25 after 15 s without a heartbeat (its beats stopped for 23.0 s; the last came from 10.0.0.7),'
-    + ' then it was deleted at 10:00:30 by DELETE /nacos/v1/ns/instance from 192.168.1.20 (claiming to be user ops; not verified) and a heartbeat from its still-running client re-created it 3.0 s later.');
+      + ' then it was deleted at 10:00:30 by DELETE /nacos/v1/ns/instance from 192.168.1.20 (claiming to be user ops; not verified) and a heartbeat from its still-running client re-created it 3.0 s later.',
+  );
   assert.deepEqual([d.lastOutage?.cause, d.lastOutage?.removedBy, d.lastOutage?.endedBy], ['BEAT_MISSED', 'INSTANCE_DEREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT']);
 });
 
@@ -81,7 +93,10 @@ const PASS: ProbeResult = { ok: true, failNow: false, probe: 'TCP', target: '10.
 test('a persistent instance whose probes failed, then passed again', () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration({ ephemeral: false }), CLIENT);
-  const probe = (r: ProbeResult) => { time.advance(5_000); registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, r); };
+  const probe = (r: ProbeResult) => {
+    time.advance(5_000);
+    registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, r);
+  };
   probe(PASS);
   probe(TIMEOUT);
   probe({ ...TIMEOUT, error: 'EHOSTUNREACH' });
@@ -89,19 +104,29 @@ test('a persistent instance whose probes failed, then passed again', () => {
   for (let i = 0; i < 3; i++) probe(PASS); // healthy at 10:00:35
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
-  assert.equal(d.explanation,
+  assert.equal(
+    d.explanation,
     'Healthy again since 10:00:35; it turned unhealthy at 10:00:20 after 3 TCP probes to 10.0.0.7:8080 failed with ETIMEDOUT, EHOSTUNREACH and 3 TCP probes in a row passed again.'
-    + ' The last TCP probe to 10.0.0.7:8080 passed at 10:00:35 in 3 ms.');
+      + ' The last TCP probe to 10.0.0.7:8080 passed at 10:00:35 in 3 ms.',
+  );
   assert.deepEqual(d.lastOutage, {
-    startedAt: at(10, 0, 20), endedAt: at(10, 0, 35), durationMs: 15_000, cause: 'PROBE_FAILED',
-    removedAt: null, removedBy: null, endedBy: 'PROBE_RECOVERED',
+    startedAt: at(10, 0, 20),
+    endedAt: at(10, 0, 35),
+    durationMs: 15_000,
+    cause: 'PROBE_FAILED',
+    removedAt: null,
+    removedBy: null,
+    endedBy: 'PROBE_RECOVERED',
   });
 });
 
 test('a flapping instance: the count of outages in the last hour, then the last one; older outages are not counted', () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
-  const outage = () => { time.advance(20_000); registry.beat(beat(), BEATER); }; // unhealthy after 15 s, back at 20 s
+  const outage = () => {
+    time.advance(20_000);
+    registry.beat(beat(), BEATER);
+  }; // unhealthy after 15 s, back at 20 s
   beatEvery(time, registry, 5_000, 30_000);
   outage(); // 10:00:45 to 10:00:50
   beatEvery(time, registry, 5_000, 70 * 60_000); // until 11:10:50
@@ -114,8 +139,10 @@ test('a flapping instance: the count of outages in the last hour, then the last 
   }
   d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
-  assert.equal(firstSentence(d.explanation),
-    'Healthy again since 11:15:10, but flapping: 4 outages in the last hour; in the last one it turned unhealthy at 11:15:05 after 15 s without a heartbeat (its beats stopped for 20.0 s; the last came from 10.0.0.7) and its beats resumed.');
+  assert.equal(
+    firstSentence(d.explanation),
+    'Healthy again since 11:15:10, but flapping: 4 outages in the last hour; in the last one it turned unhealthy at 11:15:05 after 15 s without a heartbeat (its beats stopped for 20.0 s; the last came from 10.0.0.7) and its beats resumed.',
+  );
   assert.equal(d.outagesLastHour, 4);
   assert.equal(d.lastOutage?.startedAt, at(11, 15, 5));
 });

@@ -10,29 +10,45 @@ function ev(at: number, cause: Cause, healthy: boolean | undefined, evidence: Ev
 }
 
 test('unhealthy, removed and registered again is one outage, from the fall to the return', () => {
-  const events = [
-    ev(0, 'INSTANCE_REGISTERED', true), ev(1_000, 'BEAT_LATE', true), ev(15_000, 'BEAT_MISSED', false),
-    ev(30_000, 'INSTANCE_EXPIRED', false), ev(31_000, 'INSTANCE_REGISTERED', true),
-  ];
+  const events = [ev(0, 'INSTANCE_REGISTERED', true), ev(1_000, 'BEAT_LATE', true), ev(15_000, 'BEAT_MISSED', false), ev(30_000, 'INSTANCE_EXPIRED', false), ev(31_000, 'INSTANCE_REGISTERED', true)];
   const [outage, ...rest] = outageHistory(events);
   assert.deepEqual(rest, []);
   assert.deepEqual(summarizeOutage(outage), {
-    startedAt: 15_000, endedAt: 31_000, durationMs: 16_000, cause: 'BEAT_MISSED', removedAt: 30_000, removedBy: 'INSTANCE_EXPIRED', endedBy: 'INSTANCE_REGISTERED',
+    startedAt: 15_000,
+    endedAt: 31_000,
+    durationMs: 16_000,
+    cause: 'BEAT_MISSED',
+    removedAt: 30_000,
+    removedBy: 'INSTANCE_EXPIRED',
+    endedBy: 'INSTANCE_REGISTERED',
   });
 });
 
 test('a removal of a healthy instance starts an outage; one that has not ended has no end', () => {
   const [outage] = outageHistory([ev(0, 'INSTANCE_REGISTERED', true), ev(5_000, 'INSTANCE_DEREGISTERED', true)]);
   assert.deepEqual(summarizeOutage(outage), {
-    startedAt: 5_000, endedAt: null, durationMs: null, cause: 'INSTANCE_DEREGISTERED', removedAt: 5_000, removedBy: 'INSTANCE_DEREGISTERED', endedBy: null,
+    startedAt: 5_000,
+    endedAt: null,
+    durationMs: null,
+    cause: 'INSTANCE_DEREGISTERED',
+    removedAt: 5_000,
+    removedBy: 'INSTANCE_DEREGISTERED',
+    endedBy: null,
   });
 });
 
 test('arriving unhealthy is no outage, and neither are events that leave health as it was', () => {
-  assert.deepEqual(outageHistory([
-    ev(0, 'INSTANCE_REGISTERED', false), ev(5_000, 'PROBE_FAILED', false, { flipped: false }), ev(10_000, 'PROBE_RECOVERED', true),
-    ev(15_000, 'PROBE_FAILED', true, { flipped: false }), ev(16_000, 'INSTANCE_EDITED', undefined), ev(17_000, 'INSTANCE_REREGISTERED', true),
-  ]), []);
+  assert.deepEqual(
+    outageHistory([
+      ev(0, 'INSTANCE_REGISTERED', false),
+      ev(5_000, 'PROBE_FAILED', false, { flipped: false }),
+      ev(10_000, 'PROBE_RECOVERED', true),
+      ev(15_000, 'PROBE_FAILED', true, { flipped: false }),
+      ev(16_000, 'INSTANCE_EDITED', undefined),
+      ev(17_000, 'INSTANCE_REREGISTERED', true),
+    ]),
+    [],
+  );
 });
 
 test('where the journal window begins mid-story, only an event that reports a fall starts an outage', () => {

@@ -50,8 +50,7 @@ function statusAfter(e: JournalEvent): Status | undefined {
  * begins in the middle of the instance's story.
  */
 function isFall(e: JournalEvent): boolean {
-  return REMOVALS.has(e.cause) || e.cause === 'BEAT_MISSED' || (e.cause === 'HEALTH_MARKED' && e.evidence.healthy === false)
-    || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true);
+  return REMOVALS.has(e.cause) || e.cause === 'BEAT_MISSED' || (e.cause === 'HEALTH_MARKED' && e.evidence.healthy === false) || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true);
 }
 
 /**
@@ -88,7 +87,12 @@ export function outagesWithin(outages: readonly Outage[], now: number, windowMs 
 
 export function summarizeOutage(o: Outage): OutageSummary {
   return {
-    startedAt: o.start.at, endedAt: o.end?.at ?? null, durationMs: o.end ? o.end.at - o.start.at : null, cause: o.start.cause,
-    removedAt: o.removal?.at ?? null, removedBy: o.removal?.cause ?? null, endedBy: o.end?.cause ?? null,
+    startedAt: o.start.at,
+    endedAt: o.end?.at ?? null,
+    durationMs: o.end ? o.end.at - o.start.at : null,
+    cause: o.start.cause,
+    removedAt: o.removal?.at ?? null,
+    removedBy: o.removal?.cause ?? null,
+    endedBy: o.end?.cause ?? null,
   };
 }

@@ -18,9 +18,10 @@ type Clause = (e: JournalEvent, c: Context) => string;
 const FELL: Partial<Record<Cause, Clause>> = {
   BEAT_MISSED: (e, c) => `it turned unhealthy at ${clockTime(e.at)} after ${seconds(Number(e.evidence.timeoutMs))} without a heartbeat (${silence(e, c)})`,
   INSTANCE_EXPIRED: (e, c) => `it was removed at ${clockTime(e.at)} after ${seconds(Number(e.evidence.deleteTimeoutMs))} without a heartbeat (${silence(e, c)})`,
-  INSTANCE_DEREGISTERED: (e, c) => (isClient(e.evidence.from, c) || e.evidence.from === origin(c.outage.end)
-    ? `its client deregistered it at ${clockTime(e.at)} (${e.evidence.via} from ${e.evidence.from}: a clean shutdown or restart)`
-    : `it was deleted at ${clockTime(e.at)} by ${e.evidence.via} from ${e.evidence.from}${claimed(e)}`),
+  INSTANCE_DEREGISTERED: (e, c) =>
+    isClient(e.evidence.from, c) || e.evidence.from === origin(c.outage.end)
+      ? `its client deregistered it at ${clockTime(e.at)} (${e.evidence.via} from ${e.evidence.from}: a clean shutdown or restart)`
+      : `it was deleted at ${clockTime(e.at)} by ${e.evidence.via} from ${e.evidence.from}${claimed(e)}`,
   PROBE_FAILED: (e, c) => {
     const count = Number(e.evidence.consecutive);
     return `it turned unhealthy at ${clockTime(e.at)} after ${count} ${e.evidence.probe} probe${count === 1 ? '' : 's'} to ${e.evidence.target} failed with ${probeErrors(e, c)}`;
@@ -56,17 +57,11 @@ export function explainRecovery(outage: Outage, outagesLastHour: number, where: 
   const end = outage.end!;
   const c: Context = { outage, ...where };
   const { start, removal } = outage;
-  const left = !removal || removal === start || TELLS_START[removal.cause] === start.cause
-    ? fell(removal ?? start, c)
-    : `${fell(start, c)}, then ${fell(removal, c)}`;
+  const left = !removal || removal === start || TELLS_START[removal.cause] === start.cause ? fell(removal ?? start, c) : `${fell(start, c)}, then ${fell(removal, c)}`;
   const back = BACK[end.cause]?.(end, c) ?? `${end.cause} at ${clockTime(end.at)} made it healthy`;
-  const lead = outagesLastHour >= FLAPPING_OUTAGES
-    ? `Healthy again since ${clockTime(end.at)}, but flapping: ${outagesLastHour} outages in the last hour; in the last one`
-    : `Healthy again since ${clockTime(end.at)};`;
+  const lead = outagesLastHour >= FLAPPING_OUTAGES ? `Healthy again since ${clockTime(end.at)}, but flapping: ${outagesLastHour} outages in the last hour; in the last one` : `Healthy again since ${clockTime(end.at)};`;
   // Deleting an instance whose client still beats only takes it out until the next beat.
-  const advice = removal?.cause === 'INSTANCE_DEREGISTERED' && end.cause === 'INSTANCE_RECREATED_FROM_BEAT'
-    ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.'
-    : '';
+  const advice = removal?.cause === 'INSTANCE_DEREGISTERED' && end.cause === 'INSTANCE_RECREATED_FROM_BEAT' ? ' To keep it out of traffic, take it offline (enabled=false) instead of deleting it.' : '';
   return `${lead} ${left} and ${sameSubjectOnce(left, back)}.${advice}`;
 }
 
@@ -110,5 +105,5 @@ function probeErrors(flip: JournalEvent, c: Context): string {
 }
 
 function origin(e: JournalEvent | null): unknown {
-  return e ? e.evidence.by ?? e.evidence.from : undefined;
+  return e ? (e.evidence.by ?? e.evidence.from) : undefined;
 }

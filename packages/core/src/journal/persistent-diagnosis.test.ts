@@ -42,7 +42,8 @@ test('a refused connection: one probe was enough, and the flip is still found af
   const { time, probe, diagnosis } = persistentRegistry();
   time.advance(4_000);
   probe(REFUSED);
-  for (let i = 0; i < 720; i++) { // an hour of failing probes, one journal entry a minute
+  for (let i = 0; i < 720; i++) {
+    // an hour of failing probes, one journal entry a minute
     time.advance(5_000);
     probe(REFUSED);
   }
@@ -70,8 +71,10 @@ test('healthy again after passing probes: when it went down, why, and when it ca
   const d = diagnosis();
   assert.equal(d.state, 'healthy');
   assert.equal(d.lastTransition?.cause, 'PROBE_RECOVERED');
-  assert.equal(d.explanation, 'Healthy again since 10:00:15; it turned unhealthy at 10:00:00 after 1 TCP probe to 10.0.0.7:8080 failed with ECONNREFUSED and 3 TCP probes in a row passed again.'
-    + ' The last TCP probe to 10.0.0.7:8080 passed at 10:00:15 in 3 ms.');
+  assert.equal(
+    d.explanation,
+    'Healthy again since 10:00:15; it turned unhealthy at 10:00:00 after 1 TCP probe to 10.0.0.7:8080 failed with ECONNREFUSED and 3 TCP probes in a row passed again.' + ' The last TCP probe to 10.0.0.7:8080 passed at 10:00:15 in 3 ms.',
+  );
 });
 
 test('healthy with failures short of the flip says how close it is', () => {
@@ -93,12 +96,18 @@ test('marked unhealthy by hand in a NONE cluster: by whom, and that only a mark 
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: false }, OPERATOR);
   const d = diagnosis();
   assert.equal(d.state, 'unhealthy');
-  assert.equal(d.explanation, "Marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health); its cluster's health checker is NONE, so it stays unhealthy until marked healthy again.");
+  assert.equal(
+    d.explanation,
+    "Marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health); its cluster's health checker is NONE, so it stays unhealthy until marked healthy again.",
+  );
   assert.equal(d.probe?.type, 'NONE');
   assert.equal(d.probe?.target, null);
   registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: true }, OPERATOR);
-  assert.equal(diagnosis().explanation, 'Healthy again since 10:00:03; it was marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health)'
-    + " and marked healthy again by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health). Its cluster's health checker is NONE: only a manual mark changes its health.");
+  assert.equal(
+    diagnosis().explanation,
+    'Healthy again since 10:00:03; it was marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health)'
+      + " and marked healthy again by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health). Its cluster's health checker is NONE: only a manual mark changes its health.",
+  );
 });
 
 test('registered unhealthy, and an HTTP checker on the check port', () => {
@@ -116,12 +125,25 @@ test('registered unhealthy, and an HTTP checker on the check port', () => {
 test('an unhealthy instance with no event for its state (restored at start) says it kept its last known health', () => {
   const { registry } = newRegistry();
   registry.restore({
-    services: [], overlays: [],
-    instances: [{
-      namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '10.0.0.7', port: 8080, cluster: 'DEFAULT', weight: 1,
-      enabled: true, healthy: false, metadata: {}, instanceId: '10.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders',
-      registeredAt: Date.UTC(2026, 0, 1, 9, 0, 0), lastHealthChangeAt: Date.UTC(2026, 0, 1, 9, 30, 0),
-    }],
+    services: [],
+    overlays: [],
+    instances: [
+      {
+        namespace: 'public',
+        group: 'DEFAULT_GROUP',
+        service: 'orders',
+        ip: '10.0.0.7',
+        port: 8080,
+        cluster: 'DEFAULT',
+        weight: 1,
+        enabled: true,
+        healthy: false,
+        metadata: {},
+        instanceId: '10.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders',
+        registeredAt: Date.UTC(2026, 0, 1, 9, 0, 0),
+        lastHealthChangeAt: Date.UTC(2026, 0, 1, 9, 30, 0),
+      },
+    ],
   });
   assert.match(diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080).explanation, /^Unhealthy since 09:30:00 \(its last known health, kept across a restart\)\. Not probed yet/);
 });

@@ -20,8 +20,11 @@ export function probeSummary(registry: DiagnosisSources, service: ReadonlyServic
   const target = probeTargetOf(service, instance);
   const status = instance.probe;
   return {
-    type: target?.type ?? 'NONE', target: target ? describeTarget(target) : null, checkTimes: registry.probeRule.checkTimes,
-    consecutiveFailures: status?.failStreak ?? 0, consecutivePasses: status?.okStreak ?? 0,
+    type: target?.type ?? 'NONE',
+    target: target ? describeTarget(target) : null,
+    checkTimes: registry.probeRule.checkTimes,
+    consecutiveFailures: status?.failStreak ?? 0,
+    consecutivePasses: status?.okStreak ?? 0,
     last: status?.lastResult ? { ...status.lastResult, at: status.lastAt } : null,
   };
 }
@@ -35,11 +38,12 @@ export function explainPersistent(registry: DiagnosisSources, service: ReadonlyS
   if (!instance.healthy) return `${unhealthyCause(registry, service, instance, probe)} ${currentProbing(probe, false)}`.trim();
   if (recovery) return `${recovery} ${currentProbing(probe, true)}`.trim();
   const recovered = lastHealthEvent(registry, service, instance, instance.registeredAt, undefined);
-  const prefix = recovered?.cause === 'PROBE_RECOVERED'
-    ? `Healthy again since ${clockTime(recovered.at)} after ${recovered.evidence.consecutive} passing ${recovered.evidence.probe} probes${typeof recovered.evidence.unhealthyForMs === 'number' ? ` (unhealthy for ${measuredSeconds(recovered.evidence.unhealthyForMs)})` : ''}.`
-    : recovered?.cause === 'HEALTH_MARKED'
-      ? `Healthy: marked healthy by hand at ${clockTime(recovered.at)} ${byWhom(recovered)}.`
-      : 'Healthy.';
+  const prefix =
+    recovered?.cause === 'PROBE_RECOVERED'
+      ? `Healthy again since ${clockTime(recovered.at)} after ${recovered.evidence.consecutive} passing ${recovered.evidence.probe} probes${typeof recovered.evidence.unhealthyForMs === 'number' ? ` (unhealthy for ${measuredSeconds(recovered.evidence.unhealthyForMs)})` : ''}.`
+      : recovered?.cause === 'HEALTH_MARKED'
+        ? `Healthy: marked healthy by hand at ${clockTime(recovered.at)} ${byWhom(recovered)}.`
+        : 'Healthy.';
   return `${prefix} ${currentProbing(probe, true)}`.trim();
 }
 
@@ -76,9 +80,7 @@ function currentProbing(probe: ProbeSummary, healthy: boolean): string {
     return healthy ? `${pass}.` : `${pass} (${probe.consecutivePasses} of ${probe.checkTimes} passes in a row needed to turn healthy).`;
   }
   const failed = `the last ${probe.consecutiveFailures === 1 ? `${last.probe} probe` : `${probe.consecutiveFailures} ${last.probe} probes`} to ${last.target} failed with ${last.error ?? 'an error'} (last at ${clockTime(last.at)})`;
-  return healthy
-    ? `But ${failed}; ${probe.checkTimes} failures in a row mark it unhealthy.`
-    : `Probing continues: ${failed}; ${probe.checkTimes} passes in a row make it healthy again.`;
+  return healthy ? `But ${failed}; ${probe.checkTimes} failures in a row mark it unhealthy.` : `Probing continues: ${failed}; ${probe.checkTimes} passes in a row make it healthy again.`;
 }
 
 /** The latest event within [since, until] that set the instance's health. */
@@ -86,16 +88,25 @@ const FLIP_TOLERANCE_MS = 1_000;
 
 function lastHealthEvent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, since: number, until: number | undefined): JournalEvent | undefined {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, since, until };
-  return registry.journal.query(filter, 1, 200, registry.now()).events.find((e) =>
-    e.cause === 'HEALTH_MARKED' || e.cause === 'PROBE_RECOVERED' || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true)
-    || ((e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT') && e.healthy === false));
+  return registry.journal
+    .query(filter, 1, 200, registry.now())
+    .events.find(
+      (e) =>
+        e.cause === 'HEALTH_MARKED'
+        || e.cause === 'PROBE_RECOVERED'
+        || (e.cause === 'PROBE_FAILED' && e.evidence.flipped === true)
+        || ((e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT') && e.healthy === false),
+    );
 }
 
 /** The failures that led to a flip: every failure of a healthy instance is journaled, so they are the latest ones. */
 function failuresUpTo(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, flip: JournalEvent): JournalEvent[] {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, cause: 'PROBE_FAILED' as const, until: flip.at };
   const count = Math.max(1, Number(flip.evidence.consecutive) || 1);
-  return registry.journal.query(filter, 1, 200, registry.now()).events.filter((e) => e.seq <= flip.seq).slice(0, count);
+  return registry.journal
+    .query(filter, 1, 200, registry.now())
+    .events.filter((e) => e.seq <= flip.seq)
+    .slice(0, count);
 }
 
 const HINTS: [RegExp, string][] = [

@@ -20,13 +20,16 @@ test('beat statistics count beats, the last and largest gap, and late beats (gap
   assert.equal(meanGapMs(stats), (5_000 + 7_500 + 7_501 + 4_000 + 12_000 + 5_000) / 6);
 
   const late = eventsOf(registry, { cause: 'BEAT_LATE' });
-  assert.deepEqual(late.map((e) => e.evidence.gapMs), [7_501, 12_000]);
+  assert.deepEqual(
+    late.map((e) => e.evidence.gapMs),
+    [7_501, 12_000],
+  );
   assert.equal(late[0].evidence.intervalMs, 5_000);
   assert.equal(late[0].evidence.from, '10.0.0.7');
   assert.equal(late[1].at, T0 + 5_000 + 5_000 + 7_500 + 7_501 + 4_000 + 12_000);
 });
 
-test('the late threshold follows the instance\'s own interval', () => {
+test("the late threshold follows the instance's own interval", () => {
   const { time, registry } = newRegistry();
   registry.registerInstance(registration({ metadata: { 'preserved.heart.beat.interval': '1000', 'preserved.heart.beat.timeout': '5000' } }), CLIENT);
   registry.beat(beat(), BEATER);

@@ -21,8 +21,17 @@ export const GAP_WINDOW_MS = 30 * 60_000;
 
 export function newBeatStats(now: number): BeatStats {
   return {
-    count: 0, firstAt: now, lastAt: now, lastGapMs: 0, maxGapMs: 0, maxGapAt: 0, lateCount: 0, gapSumMs: 0,
-    windowStart: now, windowMaxGapMs: 0, previousWindowMaxGapMs: 0,
+    count: 0,
+    firstAt: now,
+    lastAt: now,
+    lastGapMs: 0,
+    maxGapMs: 0,
+    maxGapAt: 0,
+    lateCount: 0,
+    gapSumMs: 0,
+    windowStart: now,
+    windowMaxGapMs: 0,
+    previousWindowMaxGapMs: 0,
   };
 }
 

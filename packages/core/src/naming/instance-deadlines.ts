@@ -3,9 +3,7 @@ import { DeadlineQueue } from '../shared/time/deadline-queue.js';
 import type { LifecycleSettings } from './lifecycle-settings.js';
 import type { Instance, Service } from './model.js';
 
-type Entry =
-  | { kind: 'instance'; service: Service; instance: Instance }
-  | { kind: 'service'; service: Service };
+type Entry = { kind: 'instance'; service: Service; instance: Instance } | { kind: 'service'; service: Service };
 
 export interface DeadlineActions {
   markUnhealthy(service: Service, instance: Instance): void;

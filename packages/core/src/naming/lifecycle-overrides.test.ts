@@ -4,7 +4,7 @@ import { DomainError } from '../shared/errors.js';
 import { BEATER, CLIENT, beat, causesOf, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 import { PRESERVED } from './lifecycle-settings.js';
 
-test('preserved.* metadata sets one instance\'s interval, timeout and delete timeout', () => {
+test("preserved.* metadata sets one instance's interval, timeout and delete timeout", () => {
   const { time, registry } = newRegistry();
   const metadata = { [PRESERVED.beatInterval]: '1000', [PRESERVED.beatTimeout]: '3000', [PRESERVED.deleteTimeout]: '9000' };
   const instance = registry.registerInstance(registration({ metadata }), CLIENT);
@@ -45,14 +45,17 @@ test('the Registry lifecycle option sets the server-wide defaults', () => {
 test('a timeout shorter than the interval is refused with INVALID_PARAM naming metadata, and journaled', () => {
   const { registry } = newRegistry();
   const cmd = registration({ metadata: { [PRESERVED.beatInterval]: '10000', [PRESERVED.beatTimeout]: '5000' } });
-  assert.throws(() => registry.registerInstance(cmd, CLIENT), (error: unknown) => {
-    assert.ok(error instanceof DomainError);
-    assert.equal(error.code, 'INVALID_PARAM');
-    assert.equal(error.field, 'metadata');
-    assert.match(error.message, /metadata/);
-    assert.match(error.message, /5000 ms/);
-    return true;
-  });
+  assert.throws(
+    () => registry.registerInstance(cmd, CLIENT),
+    (error: unknown) => {
+      assert.ok(error instanceof DomainError);
+      assert.equal(error.code, 'INVALID_PARAM');
+      assert.equal(error.field, 'metadata');
+      assert.match(error.message, /metadata/);
+      assert.match(error.message, /5000 ms/);
+      return true;
+    },
+  );
   assert.equal(instanceAt(registry), undefined);
   const rejected = eventsOf(registry, { cause: 'REGISTRATION_REJECTED' });
   assert.equal(rejected.length, 1);

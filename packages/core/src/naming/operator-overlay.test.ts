@@ -11,14 +11,22 @@ test('PATCH enabled=false and weight survive expiry and re-registration', () => 
   registry.registerInstance(registration({ ip: '10.0.0.8' }), CLIENT);
   registry.patchInstance({ ...edit, enabled: false }, OPERATOR);
   registry.patchInstance({ ...edit, weight: 7 }, OPERATOR); // a second patch keeps the first one's field
-  assert.deepEqual(registry.query(ORDERS, everyCluster).hosts.map((h) => h.ip), ['10.0.0.8'], 'query() hides the disabled instance');
+  assert.deepEqual(
+    registry.query(ORDERS, everyCluster).hosts.map((h) => h.ip),
+    ['10.0.0.8'],
+    'query() hides the disabled instance',
+  );
 
   time.advance(30_000);
   assert.equal(instanceAt(registry), undefined, 'expired');
   registry.registerInstance(registration({ weight: 1, enabled: true }), CLIENT);
   registry.registerInstance(registration({ ip: '10.0.0.8' }), CLIENT);
   assert.ok(instanceAt(registry), 'registered again');
-  assert.deepEqual(registry.query(ORDERS, everyCluster).hosts.map((h) => h.ip), ['10.0.0.8'], 'still hidden after re-registration');
+  assert.deepEqual(
+    registry.query(ORDERS, everyCluster).hosts.map((h) => h.ip),
+    ['10.0.0.8'],
+    'still hidden after re-registration',
+  );
 
   registry.patchInstance({ ...edit, enabled: true }, OPERATOR);
   const host = registry.query(ORDERS, everyCluster).hosts.find((h) => h.ip === '10.0.0.7');
@@ -67,10 +75,7 @@ test('preserved.* timeouts set by an operator win over the registered ones, and 
   assert.equal(instanceAt(registry)?.healthy, true, 'the overlay timeout of 30 s applies, not the default 15 s');
   time.advance(1);
   assert.equal(instanceAt(registry)?.healthy, false);
-  assert.throws(
-    () => registry.patchInstance({ ...edit, metadata: { 'preserved.heart.beat.timeout': '1000' } }, OPERATOR),
-    { code: 'INVALID_PARAM', field: 'metadata' },
-  );
+  assert.throws(() => registry.patchInstance({ ...edit, metadata: { 'preserved.heart.beat.timeout': '1000' } }, OPERATOR), { code: 'INVALID_PARAM', field: 'metadata' });
   // A re-registration keeps the operator's timeouts.
   registry.registerInstance(registration(), CLIENT);
   assert.equal(instanceAt(registry)?.timing.timeoutMs, 30_000);

@@ -39,12 +39,29 @@ test('three consecutive failures flip a healthy instance; each failure is journa
   assert.equal(instance.unhealthySince, registry.now());
   assert.equal(changes.length, 1, 'subscribers hear the flip once');
   const failures = eventsOf(registry, { cause: 'PROBE_FAILED' });
-  assert.deepEqual(failures.map((e) => e.evidence.consecutive), [1, 2, 3]);
-  assert.deepEqual(failures.map((e) => e.evidence.flipped), [false, false, true]);
-  assert.deepEqual(failures.map((e) => e.healthy), [true, true, false]);
+  assert.deepEqual(
+    failures.map((e) => e.evidence.consecutive),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    failures.map((e) => e.evidence.flipped),
+    [false, false, true],
+  );
+  assert.deepEqual(
+    failures.map((e) => e.healthy),
+    [true, true, false],
+  );
   assert.deepEqual(failures[2].evidence, {
-    probe: 'TCP', target: '10.0.0.7:8080', error: 'ETIMEDOUT', status: null, durationMs: 500, failNow: false,
-    consecutive: 3, checkTimes: 3, flipped: true, unjournaledFailures: 0,
+    probe: 'TCP',
+    target: '10.0.0.7:8080',
+    error: 'ETIMEDOUT',
+    status: null,
+    durationMs: 500,
+    failNow: false,
+    consecutive: 3,
+    checkTimes: 3,
+    flipped: true,
+    unjournaledFailures: 0,
   });
 });
 
@@ -95,14 +112,24 @@ test('three consecutive passes bring it back, journaled as PROBE_RECOVERED with 
 test('while it stays unhealthy, failures are journaled at most once a minute, with a count of the rest', () => {
   const { time, registry, probe } = setup();
   probe(fail('ECONNREFUSED', true)); // 10:00:00, the flip
-  for (let i = 0; i < 24; i++) { // two minutes of probes every 5 s
+  for (let i = 0; i < 24; i++) {
+    // two minutes of probes every 5 s
     time.advance(5_000);
     probe(fail('ECONNREFUSED', true));
   }
   const failures = eventsOf(registry, { cause: 'PROBE_FAILED' });
-  assert.deepEqual(failures.map((e) => e.at - failures[0].at), [0, 60_000, 120_000]);
-  assert.deepEqual(failures.map((e) => e.evidence.unjournaledFailures), [0, 11, 11]);
-  assert.deepEqual(failures.map((e) => e.evidence.consecutive), [1, 13, 25]);
+  assert.deepEqual(
+    failures.map((e) => e.at - failures[0].at),
+    [0, 60_000, 120_000],
+  );
+  assert.deepEqual(
+    failures.map((e) => e.evidence.unjournaledFailures),
+    [0, 11, 11],
+  );
+  assert.deepEqual(
+    failures.map((e) => e.evidence.consecutive),
+    [1, 13, 25],
+  );
   assert.equal(instanceAt(registry)?.healthy, false, 'failing probes never remove a persistent instance');
 });
 

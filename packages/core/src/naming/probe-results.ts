@@ -85,7 +85,7 @@ export interface ProbeStep {
  * says what to do; the caller changes health and journals, so the rule stays a pure step over the status.
  */
 export function applyProbeResult(instance: Instance, result: ProbeResult, now: number, settings: ProbeRuleSettings): ProbeStep {
-  const status = instance.probe ??= newProbeStatus();
+  const status = (instance.probe ??= newProbeStatus());
   status.lastResult = result;
   status.lastAt = now;
   if (result.ok) {
@@ -93,7 +93,9 @@ export function applyProbeResult(instance: Instance, result: ProbeResult, now: n
     status.okStreak++;
     if (instance.healthy || status.okStreak < settings.checkTimes) return { flip: false, journal: undefined };
     const evidence: Evidence = {
-      ...resultEvidence(result), consecutive: status.okStreak, checkTimes: settings.checkTimes,
+      ...resultEvidence(result),
+      consecutive: status.okStreak,
+      checkTimes: settings.checkTimes,
       unhealthyForMs: instance.unhealthySince === undefined ? null : now - instance.unhealthySince,
     };
     resetStreaks(status);
@@ -109,8 +111,12 @@ export function applyProbeResult(instance: Instance, result: ProbeResult, now: n
     return { flip: false, journal: undefined };
   }
   const evidence: Evidence = {
-    ...resultEvidence(result), failNow: result.failNow, consecutive: status.failStreak, checkTimes: settings.checkTimes,
-    flipped: flip, unjournaledFailures: status.unjournaledFailures,
+    ...resultEvidence(result),
+    failNow: result.failNow,
+    consecutive: status.failStreak,
+    checkTimes: settings.checkTimes,
+    flipped: flip,
+    unjournaledFailures: status.unjournaledFailures,
   };
   status.lastFailureJournaledAt = now;
   status.unjournaledFailures = 0;

@@ -23,7 +23,10 @@ test('threshold 0 never trips, even with every instance unhealthy', () => {
   time.advance(10_000); // 8080 misses too
   const all = registry.query(ORDERS, { clusters: [], healthyOnly: false });
   assert.equal(all.reachProtectionThreshold, false);
-  assert.deepEqual(all.hosts.map((h) => h.healthy), [false, false, false, false]);
+  assert.deepEqual(
+    all.hosts.map((h) => h.healthy),
+    [false, false, false, false],
+  );
   assert.deepEqual(registry.query(ORDERS, { clusters: [], healthyOnly: true }).hosts, []);
   assert.equal(causesOf(registry).filter((c) => c.startsWith('PROTECT_')).length, 0);
 });
@@ -33,7 +36,10 @@ test('threshold 0.5 with 1 of 4 healthy returns all 4 as healthy and says so', (
   const result = registry.query(ORDERS, { clusters: [], healthyOnly: false });
   assert.equal(result.reachProtectionThreshold, true);
   assert.equal(result.hosts.length, 4);
-  assert.ok(result.hosts.every((h) => h.healthy), 'every host reported healthy');
+  assert.ok(
+    result.hosts.every((h) => h.healthy),
+    'every host reported healthy',
+  );
   assert.equal(registry.findInstance(ORDERS, '10.0.0.7', 8081)?.instance.healthy, false, 'the stored state is unchanged');
   assert.equal(registry.service(ORDERS)?.protectionReached, true);
 });
@@ -50,7 +56,10 @@ test('below the threshold nothing is forced: healthyOnly filters and unhealthy h
   const all = registry.query(ORDERS, { clusters: [], healthyOnly: false });
   assert.equal(all.reachProtectionThreshold, false);
   assert.equal(all.hosts.filter((h) => h.healthy).length, 1);
-  assert.deepEqual(registry.query(ORDERS, { clusters: [], healthyOnly: true }).hosts.map((h) => h.port), [8080]);
+  assert.deepEqual(
+    registry.query(ORDERS, { clusters: [], healthyOnly: true }).hosts.map((h) => h.port),
+    [8080],
+  );
 });
 
 test('PROTECT_THRESHOLD_REACHED and _CLEARED are journaled on transitions only', () => {

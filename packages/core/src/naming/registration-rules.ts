@@ -33,9 +33,11 @@ function checkKind(service: Service | undefined, cmd: RegisterInstance): void {
   if (!service?.kind || (service.kind === 'ephemeral') === cmd.ephemeral) return;
   const wanted = cmd.ephemeral ? 'ephemeral' : 'persistent';
   const reason = `a service's kind is fixed by its first instance or at its creation; it holds ${service.instances.size} ${service.kind} instance(s) now`;
-  throw new DomainError('SERVICE_KIND_MISMATCH',
+  throw new DomainError(
+    'SERVICE_KIND_MISMATCH',
     `Current service ${groupedName(service.group, service.name)} in namespace ${service.namespace} is ${service.kind === 'ephemeral' ? 'an' : 'a'} ${service.kind} service (${reason}), `
-    + `so it can't register ${wanted} instance ${cmd.ip}:${cmd.port}: register with ephemeral=${service.kind === 'ephemeral'}, use another service name, `
-    + `or remove the ${service.kind} instances first.`,
-    { field: 'ephemeral' });
+      + `so it can't register ${wanted} instance ${cmd.ip}:${cmd.port}: register with ephemeral=${service.kind === 'ephemeral'}, use another service name, `
+      + `or remove the ${service.kind} instances first.`,
+    { field: 'ephemeral' },
+  );
 }

@@ -16,7 +16,10 @@ test('an ephemeral instance without beats turns unhealthy at exactly 15 s and is
   assert.equal(instanceAt(registry), undefined, 'removed at the delete timeout');
 
   const events = eventsOf(registry, { ip: '10.0.0.7', port: 8080 });
-  assert.deepEqual(events.map((e) => e.cause), ['INSTANCE_REGISTERED', 'BEAT_MISSED', 'INSTANCE_EXPIRED']);
+  assert.deepEqual(
+    events.map((e) => e.cause),
+    ['INSTANCE_REGISTERED', 'BEAT_MISSED', 'INSTANCE_EXPIRED'],
+  );
   const [, missed, expired] = events;
   assert.equal(missed.at, T0 + 15_000);
   assert.equal(missed.healthy, false);
@@ -129,5 +132,8 @@ test('many instances each turn unhealthy at their own deadline', () => {
     assert.equal(instanceAt(registry, '10.0.0.7', 9000 + i)?.healthy, false, `port ${9000 + i} unhealthy at its deadline`);
     time.advance(99);
   }
-  assert.deepEqual(eventsOf(registry, { cause: 'BEAT_MISSED' }).map((e) => e.port), Array.from({ length: 50 }, (_, i) => 9000 + i));
+  assert.deepEqual(
+    eventsOf(registry, { cause: 'BEAT_MISSED' }).map((e) => e.port),
+    Array.from({ length: 50 }, (_, i) => 9000 + i),
+  );
 });

@@ -305,10 +305,23 @@ export class Registry {
       return existing;
     }
     const instance: Instance = {
-      ip: cmd.ip, port: cmd.port, cluster: cmd.cluster, weight: cmd.weight, enabled: cmd.enabled,
-      metadata: cmd.metadata, healthy: cmd.ephemeral ? true : cmd.healthy, ephemeral: cmd.ephemeral,
-      instanceId: instanceIdOf(cmd), registeredAt: now, lastBeatAt: now, lastSeenFrom: origin.ip,
-      lastSeenAgent: origin.agent ?? '', timing, beats: newBeatStats(now), removed: false, scheduledAt: 0,
+      ip: cmd.ip,
+      port: cmd.port,
+      cluster: cmd.cluster,
+      weight: cmd.weight,
+      enabled: cmd.enabled,
+      metadata: cmd.metadata,
+      healthy: cmd.ephemeral ? true : cmd.healthy,
+      ephemeral: cmd.ephemeral,
+      instanceId: instanceIdOf(cmd),
+      registeredAt: now,
+      lastBeatAt: now,
+      lastSeenFrom: origin.ip,
+      lastSeenAgent: origin.agent ?? '',
+      timing,
+      beats: newBeatStats(now),
+      removed: false,
+      scheduledAt: 0,
       unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,
     };
     service.instances.set(key, instance);
@@ -322,8 +335,17 @@ export class Registry {
 
   private recreateFromBeat(cmd: Beat, origin: Origin, service: Service | undefined): Instance {
     const register: RegisterInstance = {
-      namespace: cmd.namespace, group: cmd.group, name: cmd.name, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster,
-      weight: cmd.body?.weight ?? 1, enabled: true, healthy: true, ephemeral: true, metadata: cmd.body?.metadata ?? {},
+      namespace: cmd.namespace,
+      group: cmd.group,
+      name: cmd.name,
+      ip: cmd.ip,
+      port: cmd.port,
+      cluster: cmd.cluster,
+      weight: cmd.body?.weight ?? 1,
+      enabled: true,
+      healthy: true,
+      ephemeral: true,
+      metadata: cmd.body?.metadata ?? {},
     };
     try {
       checkRegistration(register, resolveTiming(register.metadata, this.lifecycle), service);
@@ -341,8 +363,16 @@ export class Registry {
     const now = this.now();
     if (this.unknownBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), now)) {
       this.events.publish({
-        type: 'instance', at: now, cause: 'BEAT_UNKNOWN_INSTANCE', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
-        cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: true,
+        type: 'instance',
+        at: now,
+        cause: 'BEAT_UNKNOWN_INSTANCE',
+        namespace: cmd.namespace,
+        group: cmd.group,
+        service: cmd.name,
+        cluster: cmd.cluster,
+        ip: cmd.ip,
+        port: cmd.port,
+        ephemeral: true,
         evidence: { from: origin.ip, agent: origin.agent ?? null, via: origin.via },
       });
     }
@@ -353,18 +383,29 @@ export class Registry {
     instance.healthy = false;
     instance.unhealthySince = this.now();
     this.record('BEAT_MISSED', service, instance, {
-      lastBeatAt: instance.lastBeatAt, silentMs: this.now() - instance.lastBeatAt, timeoutMs: instance.timing.timeoutMs,
-      lastBeatFrom: instance.lastSeenFrom, agent: instance.lastSeenAgent, beats: instance.beats.count,
-      meanGapMs: Math.round(meanGapMs(instance.beats)), maxGapMs: instance.beats.maxGapMs,
+      lastBeatAt: instance.lastBeatAt,
+      silentMs: this.now() - instance.lastBeatAt,
+      timeoutMs: instance.timing.timeoutMs,
+      lastBeatFrom: instance.lastSeenFrom,
+      agent: instance.lastSeenAgent,
+      beats: instance.beats.count,
+      meanGapMs: Math.round(meanGapMs(instance.beats)),
+      maxGapMs: instance.beats.maxGapMs,
     });
     this.services.changed(service);
   }
 
   private onExpired(service: Service, instance: Instance): void {
     this.remove(service, instance, 'INSTANCE_EXPIRED', {
-      lastBeatAt: instance.lastBeatAt, silentMs: this.now() - instance.lastBeatAt, deleteTimeoutMs: instance.timing.deleteTimeoutMs,
-      lastBeatFrom: instance.lastSeenFrom, agent: instance.lastSeenAgent, beats: instance.beats.count,
-      meanGapMs: Math.round(meanGapMs(instance.beats)), maxGapMs: instance.beats.maxGapMs, lateBeats: instance.beats.lateCount,
+      lastBeatAt: instance.lastBeatAt,
+      silentMs: this.now() - instance.lastBeatAt,
+      deleteTimeoutMs: instance.timing.deleteTimeoutMs,
+      lastBeatFrom: instance.lastSeenFrom,
+      agent: instance.lastSeenAgent,
+      beats: instance.beats.count,
+      meanGapMs: Math.round(meanGapMs(instance.beats)),
+      maxGapMs: instance.beats.maxGapMs,
+      lateBeats: instance.beats.lateCount,
     });
     this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_EXPIRED', via: 'expiry', from: 'server' });
   }
@@ -379,8 +420,15 @@ export class Registry {
   private afterEdit(service: Service, cmd: EditInstance, origin: Origin): void {
     this.applyOverlayTiming(service, cmd.ip, cmd.port);
     this.events.publish({
-      type: 'instance', at: this.now(), cause: 'INSTANCE_EDITED', namespace: service.namespace, group: service.group, service: service.name,
-      cluster: cmd.cluster, ip: cmd.ip, port: cmd.port,
+      type: 'instance',
+      at: this.now(),
+      cause: 'INSTANCE_EDITED',
+      namespace: service.namespace,
+      group: service.group,
+      service: service.name,
+      cluster: cmd.cluster,
+      ip: cmd.ip,
+      port: cmd.port,
       evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, claimedUser: origin.claimedUser ?? null, via: origin.via }) as Evidence,
     });
     this.services.changed(service);
@@ -412,8 +460,16 @@ export class Registry {
 
   private rejectRegistration(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
     this.events.publish({
-      type: 'instance', at: this.now(), cause: 'REGISTRATION_REJECTED', namespace: cmd.namespace, group: cmd.group, service: cmd.name,
-      cluster: cmd.cluster, ip: cmd.ip, port: cmd.port, ephemeral: cmd.ephemeral,
+      type: 'instance',
+      at: this.now(),
+      cause: 'REGISTRATION_REJECTED',
+      namespace: cmd.namespace,
+      group: cmd.group,
+      service: cmd.name,
+      cluster: cmd.cluster,
+      ip: cmd.ip,
+      port: cmd.port,
+      ephemeral: cmd.ephemeral,
       evidence: { reason: error.message, code: error.code, field: error.field ?? null, from: origin.ip, agent: origin.agent ?? null, via: origin.via },
     });
   }
@@ -426,9 +482,18 @@ export class Registry {
 
   private record(cause: Cause, service: Service, instance: Instance, evidence: Evidence): void {
     this.events.publish({
-      type: 'instance', at: this.now(), cause, namespace: service.namespace, group: service.group, service: service.name,
-      cluster: instance.cluster, ip: instance.ip, port: instance.port, ephemeral: instance.ephemeral,
-      healthy: instance.healthy, evidence,
+      type: 'instance',
+      at: this.now(),
+      cause,
+      namespace: service.namespace,
+      group: service.group,
+      service: service.name,
+      cluster: instance.cluster,
+      ip: instance.ip,
+      port: instance.port,
+      ephemeral: instance.ephemeral,
+      healthy: instance.healthy,
+      evidence,
     });
   }
 }

@@ -16,7 +16,10 @@ function expectMismatch(error: unknown, kind: string, wanted: string): true {
 test('a persistent instance into an ephemeral service is refused, with the reason journaled', () => {
   const { registry } = newRegistry();
   registry.registerInstance(registration(), CLIENT);
-  assert.throws(() => registry.registerInstance(registration({ ip: '10.0.0.9', ephemeral: false }), CLIENT), (e) => expectMismatch(e, 'ephemeral', 'persistent'));
+  assert.throws(
+    () => registry.registerInstance(registration({ ip: '10.0.0.9', ephemeral: false }), CLIENT),
+    (e) => expectMismatch(e, 'ephemeral', 'persistent'),
+  );
   assert.equal(instanceAt(registry, '10.0.0.9'), undefined);
   const rejected = eventsOf(registry, { cause: 'REGISTRATION_REJECTED' });
   assert.equal(rejected.length, 1);
@@ -30,7 +33,10 @@ test('a persistent instance into an ephemeral service is refused, with the reaso
 test('an ephemeral instance into a persistent service is refused', () => {
   const { registry } = newRegistry();
   registry.registerInstance(registration({ ephemeral: false }), CLIENT);
-  assert.throws(() => registry.registerInstance(registration({ ip: '10.0.0.9' }), CLIENT), (e) => expectMismatch(e, 'persistent', 'ephemeral'));
+  assert.throws(
+    () => registry.registerInstance(registration({ ip: '10.0.0.9' }), CLIENT),
+    (e) => expectMismatch(e, 'persistent', 'ephemeral'),
+  );
   assert.equal(eventsOf(registry, { cause: 'REGISTRATION_REJECTED' }).length, 1);
   assert.equal(registry.service(ORDERS)?.instances.size, 1);
 });

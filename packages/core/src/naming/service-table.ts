@@ -49,10 +49,24 @@ export class ServiceTable {
   create(ref: ServiceRef, explicit: boolean): Service {
     const now = this.clock.now();
     const service: Service = {
-      namespace: ref.namespace, group: ref.group, name: ref.name, key: serviceKey(ref), kind: undefined,
-      protectThreshold: 0, metadata: {}, selector: { type: 'none' }, clusters: new Map(), instances: new Map(),
-      overlays: new Map(), createdAt: now, revision: 0, lastChangeAt: now, emptySince: now, explicit,
-      protectionReached: false, removed: false,
+      namespace: ref.namespace,
+      group: ref.group,
+      name: ref.name,
+      key: serviceKey(ref),
+      kind: undefined,
+      protectThreshold: 0,
+      metadata: {},
+      selector: { type: 'none' },
+      clusters: new Map(),
+      instances: new Map(),
+      overlays: new Map(),
+      createdAt: now,
+      revision: 0,
+      lastChangeAt: now,
+      emptySince: now,
+      explicit,
+      protectionReached: false,
+      removed: false,
     };
     this.byKey.set(service.key, service);
     if (!explicit) this.scheduleCleanup(service);
@@ -106,7 +120,9 @@ export class ServiceTable {
     if (reached === service.protectionReached) return;
     service.protectionReached = reached;
     this.recordService(reached ? 'PROTECT_THRESHOLD_REACHED' : 'PROTECT_THRESHOLD_CLEARED', service, {
-      healthy, total, threshold: service.protectThreshold,
+      healthy,
+      total,
+      threshold: service.protectThreshold,
     });
   }
 }

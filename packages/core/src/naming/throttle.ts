@@ -5,7 +5,10 @@
 export class Throttle {
   private readonly lastByKey = new Map<string, number>();
 
-  constructor(private readonly periodMs: number, private readonly maxKeys = 10_000) {}
+  constructor(
+    private readonly periodMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
 
   /** True when `key` has not been let through within the period before `now`; records it if so. */
   allow(key: string, now: number): boolean {

@@ -35,7 +35,10 @@ test('a beat with body for an unknown instance re-creates it with weight and met
   assert.equal(instance.ephemeral, true);
   assert.equal(instance.healthy, true);
   const events = eventsOf(registry, { ip: '10.0.0.7' });
-  assert.deepEqual(events.map((e) => e.cause), ['INSTANCE_RECREATED_FROM_BEAT']);
+  assert.deepEqual(
+    events.map((e) => e.cause),
+    ['INSTANCE_RECREATED_FROM_BEAT'],
+  );
   assert.equal(events[0].evidence.removedAgoMs, undefined, 'never removed before: no removal evidence');
 });
 
@@ -73,5 +76,8 @@ test('a re-creation from a beat obeys the registration rules, and the refusal is
   }
   assert.equal(eventsOf(registry, { cause: 'REGISTRATION_REJECTED' }).length, 1);
   const badTiming = beat({ port: 8081, body: { metadata: { 'preserved.heart.beat.interval': '20000' } } });
-  assert.throws(() => registry.beat({ ...badTiming, name: 'payments' }, BEATER), (error: unknown) => error instanceof DomainError && error.field === 'metadata');
+  assert.throws(
+    () => registry.beat({ ...badTiming, name: 'payments' }, BEATER),
+    (error: unknown) => error instanceof DomainError && error.field === 'metadata',
+  );
 });

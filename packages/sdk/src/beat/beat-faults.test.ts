@@ -28,20 +28,34 @@ async function faultAndRecover(baseUrl: string, service: string, client: NamingC
 
 describe('the beat loop survives faults and recovers within one beat interval', { concurrency: true }, () => {
   let server: SpawnedServer;
-  before(async () => { server = await spawnServer(FAST); });
+  before(async () => {
+    server = await spawnServer(FAST);
+  });
   after(() => server.stop());
 
   test('DNS failures injected through the lookup hook', async (t) => {
     let dnsDown = false;
     const logger = captureLogger();
     const client = new NamingClient({
-      serverAddresses: [`registry.example.test:${portOf(server.url)}`], logger,
+      serverAddresses: [`registry.example.test:${portOf(server.url)}`],
+      logger,
       lookup: async (host) => {
         if (dnsDown) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
         return { address: '127.0.0.1', family: 4 };
       },
     });
-    const took = await faultAndRecover(server.url, 'dns-svc', client, 8001, () => { dnsDown = true; }, () => { dnsDown = false; });
+    const took = await faultAndRecover(
+      server.url,
+      'dns-svc',
+      client,
+      8001,
+      () => {
+        dnsDown = true;
+      },
+      () => {
+        dnsDown = false;
+      },
+    );
     t.diagnostic(`healthy again ${took} ms after DNS came back`);
     assert.ok(took <= INTERVAL + SLACK, `healthy ${took} ms after DNS came back`);
     const stats = client.stats();
@@ -59,7 +73,14 @@ describe('the beat loop survives faults and recovers within one beat interval', 
       const client = new NamingClient({ serverAddresses: [`127.0.0.1:${proxy.port}`], logger, requestTimeoutMs: 300 });
       try {
         const port = 8100 + ['refuse', 'http-503', 'hang'].indexOf(mode);
-        const took = await faultAndRecover(server.url, `${mode}-svc`, client, port, () => proxy.setMode(mode), () => proxy.setMode('pass'));
+        const took = await faultAndRecover(
+          server.url,
+          `${mode}-svc`,
+          client,
+          port,
+          () => proxy.setMode(mode),
+          () => proxy.setMode('pass'),
+        );
         // A request already hanging when the fault ends still waits for its timeout (300 ms) first.
         const bound = INTERVAL + SLACK + (mode === 'hang' ? 300 : 0);
         t.diagnostic(`healthy again ${took} ms after the fault ended`);
@@ -95,7 +116,7 @@ describe('a server that restarts with empty memory', () => {
     const took = Date.now() - upAt;
     t.diagnostic(`registered again ${took} ms after the server came back`);
     assert.ok(took <= INTERVAL + SLACK, `registered again ${took} ms after the server came back`);
-    const [host] = await serverHosts(server.url, 'restart-svc') as unknown as Array<{ weight: number; metadata: Record<string, string> }>;
+    const [host] = (await serverHosts(server.url, 'restart-svc')) as unknown as Array<{ weight: number; metadata: Record<string, string> }>;
     assert.equal(host.weight, 2);
     assert.deepEqual(host.metadata, { version: '1.2.3' });
     assert.ok(client.stats().reRegistrations >= 1);

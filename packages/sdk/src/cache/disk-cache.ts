@@ -33,9 +33,11 @@ export class DiskCache {
     const previous = this.writes.get(key) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.writeNow(key, snapshot));
     this.writes.set(key, next);
-    void next.finally(() => {
-      if (this.writes.get(key) === next) this.writes.delete(key);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.writes.get(key) === next) this.writes.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 

@@ -7,7 +7,10 @@ import { CairnRequestError, NamingClient, type ServiceChange } from '../index.js
 import { FakeNacos } from '../testing/fake-nacos.js';
 import { captureLogger, waitFor } from '../testing/helpers.js';
 
-const two = [{ ip: '127.0.0.1', port: 1 }, { ip: '127.0.0.1', port: 2 }];
+const two = [
+  { ip: '127.0.0.1', port: 1 },
+  { ip: '127.0.0.1', port: 2 },
+];
 
 function clientOf(fake: FakeNacos, extra: Partial<ConstructorParameters<typeof NamingClient>[0]> = {}): NamingClient {
   return new NamingClient({ serverAddresses: [fake.address], logger: captureLogger(), requestTimeoutMs: 500, ...extra });
@@ -28,13 +31,23 @@ test('push-empty protection: an empty answer keeps the last non-empty list, real
   const polls = consumer.stats().polls;
   await waitFor('several empty polls', () => consumer.stats().polls >= polls + 3, 2000);
   assert.equal(changes.length, 1, 'no change delivered for the empty answers');
-  assert.deepEqual((await consumer.getAllInstances('guarded')).map((i) => i.port), [1, 2]);
-  assert.deepEqual((await reader.getAllInstances('guarded')).map((i) => i.port), [1, 2], 'a direct read is protected too');
+  assert.deepEqual(
+    (await consumer.getAllInstances('guarded')).map((i) => i.port),
+    [1, 2],
+  );
+  assert.deepEqual(
+    (await reader.getAllInstances('guarded')).map((i) => i.port),
+    [1, 2],
+    'a direct read is protected too',
+  );
   assert.ok(consumer.stats().emptyAnswersIgnored >= 3);
   assert.equal(logger.lines.filter((l) => l.message.includes('pushEmptyProtection')).length, 1, 'logged once');
   fake.hosts = [two[1]];
   await waitFor('a real change', () => changes.length === 2, 2000);
-  assert.deepEqual(changes[1].removed.map((i) => i.port), [1]);
+  assert.deepEqual(
+    changes[1].removed.map((i) => i.port),
+    [1],
+  );
   await Promise.all([consumer.close(), reader.close()]);
 });
 
@@ -49,7 +62,10 @@ test('with pushEmptyProtection false an empty answer empties the list', async ()
   fake.hosts = [];
   await waitFor('emptied', () => changes.length === 2, 2000);
   assert.deepEqual(changes[1].instances, []);
-  assert.deepEqual(changes[1].removed.map((i) => i.port), [1, 2]);
+  assert.deepEqual(
+    changes[1].removed.map((i) => i.port),
+    [1, 2],
+  );
   await consumer.close();
 });
 
@@ -72,7 +88,10 @@ test('a consumer keeps working through a registry outage from its memory cache',
   await assert.rejects(consumer.getAllInstances('other-svc', { cacheFallback: false }), (e: unknown) => e instanceof CairnRequestError && e.kind === 'refused');
   await assert.rejects(consumer.getAllInstances('never-seen'), (e: unknown) => e instanceof CairnRequestError && e.kind === 'refused');
   assert.ok(logger.lines.some((l) => l.level === 'warn' && l.message.startsWith('subscription poll failed (refused)')));
-  assert.ok(logger.lines.every((l) => !JSON.stringify(l).includes('pa55-secret')), 'the password is never logged');
+  assert.ok(
+    logger.lines.every((l) => !JSON.stringify(l).includes('pa55-secret')),
+    'the password is never logged',
+  );
   await consumer.close();
 });
 
@@ -93,13 +112,19 @@ test('the disk cache survives a client restart and serves a registry that is dow
   const second = clientOf(fake, { cacheDir });
   const snap = await second.getService('disk-svc', { clusters: ['DEFAULT'] });
   assert.equal(snap.fromCache, true);
-  assert.deepEqual(snap.instances.map((i) => i.port), [1, 2]);
+  assert.deepEqual(
+    snap.instances.map((i) => i.port),
+    [1, 2],
+  );
   const changes: ServiceChange[] = [];
   const third = clientOf(fake, { cacheDir });
   third.subscribe('disk-svc', { clusters: ['DEFAULT'] }, (c) => changes.push(c));
   await waitFor('cached list delivered', () => changes.length === 1, 2000);
   assert.equal(changes[0].fromCache, true);
-  assert.deepEqual(changes[0].added.map((i) => i.port), [1, 2]);
+  assert.deepEqual(
+    changes[0].added.map((i) => i.port),
+    [1, 2],
+  );
   const otherNamespace = clientOf(fake, { cacheDir, namespace: 'dev' });
   await assert.rejects(otherNamespace.getAllInstances('disk-svc', { clusters: ['DEFAULT'] }), CairnRequestError);
   await Promise.all([second.close(), third.close(), otherNamespace.close()]);

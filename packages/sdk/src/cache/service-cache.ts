@@ -59,8 +59,14 @@ export class ServiceCache {
     }
     this.protectionLogged.delete(k);
     const snapshot: ServiceSnapshot = {
-      service: key.service, group: key.group, clusters: key.clusters, instances: answer.instances,
-      cacheMillis: answer.cacheMillis, lastRefTime: answer.lastRefTime, reachProtectionThreshold: answer.reachProtectionThreshold, fromCache: false,
+      service: key.service,
+      group: key.group,
+      clusters: key.clusters,
+      instances: answer.instances,
+      cacheMillis: answer.cacheMillis,
+      lastRefTime: answer.lastRefTime,
+      reachProtectionThreshold: answer.reachProtectionThreshold,
+      fromCache: false,
     };
     this.memory.set(k, snapshot);
     const diff = diffInstances(previous?.instances ?? [], snapshot.instances);

@@ -43,9 +43,13 @@ export class ServiceWatch {
 
   /** Delivers the cached list (memory or disk) at once if there is one, then polls. */
   start(): void {
-    void this.cache.load(this.key).then((cached) => {
-      if (cached && !this.stopped) this.offer(cached);
-    }).catch(() => undefined).finally(() => void this.poll());
+    void this.cache
+      .load(this.key)
+      .then((cached) => {
+        if (cached && !this.stopped) this.offer(cached);
+      })
+      .catch(() => undefined)
+      .finally(() => void this.poll());
   }
 
   add(s: ServiceSubscription): void {

@@ -52,11 +52,12 @@ export class ServiceSubscription implements Subscription {
 
   [Symbol.asyncIterator](): AsyncIterator<ServiceChange> {
     return {
-      next: () => new Promise<IteratorResult<ServiceChange>>((resolve) => {
-        if (this.waiter) throw new Error('one consumer at a time: subscribe again for a second iterator');
-        this.waiter = resolve;
-        this.wake();
-      }),
+      next: () =>
+        new Promise<IteratorResult<ServiceChange>>((resolve) => {
+          if (this.waiter) throw new Error('one consumer at a time: subscribe again for a second iterator');
+          this.waiter = resolve;
+          this.wake();
+        }),
       return: async () => {
         this.unsubscribe();
         return { done: true, value: undefined };

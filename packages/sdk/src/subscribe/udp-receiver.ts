@@ -18,7 +18,11 @@ export class UdpReceiver {
   private socket: dgram.Socket | undefined;
   private ready: Promise<number> | undefined;
 
-  constructor(private readonly bindAddress: string, private readonly onPush: PushHandler, private readonly logger: ClientLogger) {}
+  constructor(
+    private readonly bindAddress: string,
+    private readonly onPush: PushHandler,
+    private readonly logger: ClientLogger,
+  ) {}
 
   /** Binds once; resolves with the UDP port to announce. */
   port(): Promise<number> {

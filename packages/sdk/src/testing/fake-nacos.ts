@@ -1,7 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface FakeHost { ip: string; port: number; healthy?: boolean; weight?: number }
+export interface FakeHost {
+  ip: string;
+  port: number;
+  healthy?: boolean;
+  weight?: number;
+}
 
 /**
  * A scripted Nacos-like HTTP server on a loopback port, for answers a real server would not give on demand:
@@ -34,11 +39,16 @@ export class FakeNacos {
     const url = new URL(req.url ?? '/', 'http://x');
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams });
     if (this.handle?.(url.pathname, url.searchParams, res)) return;
-    const json = (body: unknown): void => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)); };
+    const json = (body: unknown): void => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
     switch (url.pathname) {
       case '/nacos/v1/ns/instance/list':
         return json({
-          name: url.searchParams.get('serviceName'), clusters: url.searchParams.get('clusters') ?? '', cacheMillis: 50, lastRefTime: Date.now(),
+          name: url.searchParams.get('serviceName'),
+          clusters: url.searchParams.get('clusters') ?? '',
+          cacheMillis: 50,
+          lastRefTime: Date.now(),
           hosts: this.hosts.map((h) => ({ ip: h.ip, port: h.port, healthy: h.healthy ?? true, enabled: true, weight: h.weight ?? 1, clusterName: 'DEFAULT', metadata: {} })),
         });
       case '/nacos/v1/ns/operator/metrics':
@@ -46,7 +56,13 @@ export class FakeNacos {
       case '/nacos/v1/ns/instance/beat':
         return json({ clientBeatInterval: 5000, code: 10200, lightBeatEnabled: true });
       case '/nacos/v1/console/namespaces':
-        return json({ code: 200, data: [{ namespace: '', namespaceShowName: 'public' }, { namespace: 'dev-id', namespaceShowName: 'dev' }] });
+        return json({
+          code: 200,
+          data: [
+            { namespace: '', namespaceShowName: 'public' },
+            { namespace: 'dev-id', namespaceShowName: 'dev' },
+          ],
+        });
       default:
         if (url.pathname.startsWith('/nacos/v1/ns/instance')) return void res.end('ok');
         res.writeHead(404).end('not found');

@@ -61,7 +61,10 @@ export class FaultProxy {
     }
     const upstream = net.connect(this.targetPort, '127.0.0.1');
     this.sockets.add(upstream);
-    upstream.on('close', () => { this.sockets.delete(upstream); client.destroy(); });
+    upstream.on('close', () => {
+      this.sockets.delete(upstream);
+      client.destroy();
+    });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     client.pipe(upstream).pipe(client);

@@ -17,11 +17,17 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
   }
 }
 
-export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
+export interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
 
 export function captureLogger(): ClientLogger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => { lines.push({ level, message, ...(fields ? { fields } : {}) }); };
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, message, ...(fields ? { fields } : {}) });
+  };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -31,7 +37,9 @@ export function rawGet(baseUrl: string, pathAndQuery: string): Promise<{ status:
     const req = http.get(baseUrl + pathAndQuery, { timeout: 2000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
+      res.on('data', (c: string) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -28,15 +28,24 @@ test('failover between two servers: beats, reads and subscriptions move to the l
   await waitFor('registered on the second server', () => listedHealthy(b.url, 'fo-svc', 9001), 3000);
   t.diagnostic(`registered on the second server ${Date.now() - downAt} ms after the first went down`);
   assert.ok(Date.now() - downAt <= 500 + 300, 'within one beat interval (plus a refused attempt)');
-  assert.deepEqual((await consumer.getAllInstances('fo-svc')).map((i) => i.port), [9001]);
+  assert.deepEqual(
+    (await consumer.getAllInstances('fo-svc')).map((i) => i.port),
+    [9001],
+  );
   const health = producer.stats().servers;
-  assert.deepEqual(health.map((h) => h.healthy), [false, true]);
+  assert.deepEqual(
+    health.map((h) => h.healthy),
+    [false, true],
+  );
   assert.equal(health[0].lastFailure, 'refused');
   assert.ok(health[0].retryAt !== undefined, 'the dead server waits for its cooldown');
   assert.ok(producer.stats().reRegistrations >= 1);
   // A direct read also skips the dead server (it is behind the live one now).
   const fresh = new NamingClient(opts);
-  assert.deepEqual((await fresh.getAllInstances('fo-svc', { cacheFallback: false })).map((i) => i.port), [9001]);
+  assert.deepEqual(
+    (await fresh.getAllInstances('fo-svc', { cacheFallback: false })).map((i) => i.port),
+    [9001],
+  );
   await fresh.close();
   await Promise.all([producer.close(), consumer.close()]);
   assert.deepEqual(await serverHosts(b.url, 'fo-svc'), [], 'close() deregistered on the live server');

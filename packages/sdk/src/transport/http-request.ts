@@ -50,7 +50,10 @@ function send(server: ServerAddress, address: string, call: HttpCall, timeoutMs:
   const hostHeader = isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: address, port: server.port, method: call.method, path: query ? `${call.path}?${query}` : call.path,
+      host: address,
+      port: server.port,
+      method: call.method,
+      path: query ? `${call.path}?${query}` : call.path,
       headers: { Host: hostHeader, 'User-Agent': USER_AGENT, 'Client-Version': USER_AGENT, 'Request-Module': 'Naming', 'Content-Length': 0 },
       agent: false, // one connection per request: a restarted server never sees a stale keep-alive socket
     });
@@ -67,7 +70,10 @@ function send(server: ServerAddress, address: string, call: HttpCall, timeoutMs:
         if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
         else chunks.push(c);
       });
-      res.on('error', (err) => { clearTimeout(timer); reject(err); });
+      res.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
       res.on('end', () => {
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });

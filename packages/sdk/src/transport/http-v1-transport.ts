@@ -15,16 +15,35 @@ export class HttpV1Transport implements NamingTransport {
   }
 
   async register(r: Registration): Promise<void> {
-    await this.call({ method: 'POST', path: '/v1/ns/instance', params: {
-      ...this.serviceParams(r), clusterName: r.clusterName, ip: r.ip, port: String(r.port), weight: String(r.weight),
-      enable: String(r.enabled), healthy: String(r.healthy), ephemeral: String(r.ephemeral), metadata: JSON.stringify(r.metadata),
-    } });
+    await this.call({
+      method: 'POST',
+      path: '/v1/ns/instance',
+      params: {
+        ...this.serviceParams(r),
+        clusterName: r.clusterName,
+        ip: r.ip,
+        port: String(r.port),
+        weight: String(r.weight),
+        enable: String(r.enabled),
+        healthy: String(r.healthy),
+        ephemeral: String(r.ephemeral),
+        metadata: JSON.stringify(r.metadata),
+      },
+    });
   }
 
   async deregister(r: Registration): Promise<void> {
-    await this.call({ method: 'DELETE', path: '/v1/ns/instance', params: {
-      ...this.serviceParams(r), clusterName: r.clusterName, ip: r.ip, port: String(r.port), ephemeral: String(r.ephemeral),
-    } });
+    await this.call({
+      method: 'DELETE',
+      path: '/v1/ns/instance',
+      params: {
+        ...this.serviceParams(r),
+        clusterName: r.clusterName,
+        ip: r.ip,
+        port: String(r.port),
+        ephemeral: String(r.ephemeral),
+      },
+    });
   }
 
   async beat(r: Registration, light: boolean): Promise<BeatAnswer> {
@@ -45,8 +64,12 @@ export class HttpV1Transport implements NamingTransport {
 
   async list(key: ServiceKey, push?: PushAddress): Promise<ListAnswer> {
     const params: Record<string, string> = {
-      namespaceId: key.namespace, serviceName: `${key.group}@@${key.service}`, groupName: key.group, clusters: key.clusters,
-      healthyOnly: 'false', ...this.auth(),
+      namespaceId: key.namespace,
+      serviceName: `${key.group}@@${key.service}`,
+      groupName: key.group,
+      clusters: key.clusters,
+      healthyOnly: 'false',
+      ...this.auth(),
     };
     if (push) Object.assign(params, { clientIP: push.clientIP, udpPort: String(push.udpPort) });
     const { body } = await this.call({ method: 'GET', path: '/v1/ns/instance/list', params });
@@ -92,8 +115,7 @@ export class HttpV1Transport implements NamingTransport {
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
     const body = answer.body.trim().slice(0, 300);
-    throw new CairnRequestError(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`,
-      answer.status >= 500 || answer.status === 429 ? 'server-error' : 'client-error', server.label, answer.status, body);
+    throw new CairnRequestError(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, answer.status >= 500 || answer.status === 429 ? 'server-error' : 'client-error', server.label, answer.status, body);
   }
 
   private serviceParams(r: Registration): Record<string, string> {

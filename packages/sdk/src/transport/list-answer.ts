@@ -34,11 +34,14 @@ function toInstance(h: Record<string, unknown>): Instance {
   }
   return {
     instanceId: typeof h.instanceId === 'string' && h.instanceId !== '' ? h.instanceId : `${ip}#${port}#${clusterName}#${serviceName}`,
-    ip, port,
+    ip,
+    port,
     weight: h.weight === undefined ? 1 : Number(h.weight),
     healthy: h.healthy !== false,
     enabled: h.enabled !== false,
     ephemeral: h.ephemeral !== false,
-    clusterName, serviceName, metadata,
+    clusterName,
+    serviceName,
+    metadata,
   };
 }

@@ -22,7 +22,11 @@ export class ServerPool {
   private readonly states: ServerState[];
   private preferred: number;
 
-  constructor(servers: readonly ServerAddress[], private readonly now: () => number, random: () => number) {
+  constructor(
+    servers: readonly ServerAddress[],
+    private readonly now: () => number,
+    random: () => number,
+  ) {
     this.states = servers.map((address) => ({ address, consecutiveFailures: 0, retryAt: 0 }));
     // Spread clients over the list, as Nacos clients do, instead of all starting on the first server.
     this.preferred = Math.floor(random() * servers.length) % servers.length;

@@ -19,7 +19,14 @@ const address = namingRequire('address') as { ip: () => string };
 address.ip = () => '127.0.0.1';
 const { NacosNamingClient } = require('nacos') as { NacosNamingClient: new (options: Record<string, unknown>) => NamingClient };
 
-interface Host { ip: string; port: number; healthy: boolean; enabled: boolean; weight: number; metadata: Record<string, string> }
+interface Host {
+  ip: string;
+  port: number;
+  healthy: boolean;
+  enabled: boolean;
+  weight: number;
+  metadata: Record<string, string>;
+}
 interface NamingClient {
   ready(): Promise<void>;
   registerInstance(service: string, instance: Record<string, unknown>, group?: string): Promise<void>;
@@ -40,7 +47,8 @@ let ts: TestServer;
 let client: NamingClient;
 const complaints: string[] = [];
 const quiet = {
-  info() {}, debug() {},
+  info() {},
+  debug() {},
   warn: (...args: unknown[]) => complaints.push(`warn ${args.map(String).join(' ')}`),
   error: (...args: unknown[]) => complaints.push(`error ${args.map(String).join(' ')}`),
 };
@@ -105,7 +113,10 @@ test('the real nacos npm client against Cairn', async (t) => {
     const calls: Host[][] = [];
     client.subscribe({ serviceName: 'compat-orders' }, (hosts) => calls.push(hosts));
     await until('first listener call', () => calls.length > 0, 3_000);
-    assert.deepEqual(calls[0].map((h) => h.port), [9001]);
+    assert.deepEqual(
+      calls[0].map((h) => h.port),
+      [9001],
+    );
     // The client re-polls 1 s after its first fetch and then every cacheMillis (10 s): wait out the first one.
     await sleep(1_200);
     const ackedBefore = ts.server.ctx.push.stats.acked;

@@ -29,14 +29,17 @@ test('flag and variable names derive from the option name', () => {
 });
 
 test('bad values are refused with a message naming the setting', () => {
-  assert.throws(() => resolveOptions({}, ['--port', '70000']), (e: unknown) => e instanceof OptionsError && /--port/.test(e.message));
+  assert.throws(
+    () => resolveOptions({}, ['--port', '70000']),
+    (e: unknown) => e instanceof OptionsError && /--port/.test(e.message),
+  );
   assert.throws(() => resolveOptions({}, ['--nope', '1']), /unknown option '--nope'/);
   assert.throws(() => resolveOptions({}, [], { CAIRN_EXPIRE_INSTANCES: 'maybe' }), /CAIRN_EXPIRE_INSTANCES must be true or false/);
   assert.throws(() => resolveOptions({}, ['--beat-timeout-ms', '1000']), /beatTimeoutMs must be at least beatIntervalMs/);
   assert.throws(() => resolveOptions({}, ['--port']), /needs a value/);
 });
 
-test('the caller\'s object is not changed', () => {
+test("the caller's object is not changed", () => {
   const explicit = { port: 1234 };
   resolveOptions(explicit);
   assert.deepEqual(explicit, { port: 1234 });

@@ -36,7 +36,13 @@ export interface ResolvedOptions {
 export type Options = Partial<ResolvedOptions>;
 
 type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url';
-interface Setting { key: keyof ResolvedOptions; kind: Kind; min?: number; max?: number; help: string }
+interface Setting {
+  key: keyof ResolvedOptions;
+  kind: Kind;
+  min?: number;
+  max?: number;
+  help: string;
+}
 
 export const SETTINGS: readonly Setting[] = [
   { key: 'port', kind: 'int', min: 0, max: 65535, help: 'HTTP port (0 = any free port)' },
@@ -119,8 +125,7 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
   }
   // Nacos ships with auth off and is then open to anyone who can reach it; Cairn refuses that unless asked.
   if (!isLoopbackHost(resolved.host) && !resolved.allowUnauthenticated) {
-    throw new OptionsError(`--host ${resolved.host} would expose the registry to the network, and Cairn has no authentication yet: `
-      + 'listen on 127.0.0.1 (the default), or accept the risk with --allow-unauthenticated true');
+    throw new OptionsError(`--host ${resolved.host} would expose the registry to the network, and Cairn has no authentication yet: ` + 'listen on 127.0.0.1 (the default), or accept the risk with --allow-unauthenticated true');
   }
   return Object.freeze(resolved);
 }
@@ -180,7 +185,6 @@ export function describeOptions(options: ResolvedOptions): string {
     return `  ${s.key.padEnd(18)} ${value.padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`;
   }).join('\n');
 }
-
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {

@@ -39,7 +39,7 @@ async function crashAndCheck(storageArgs: string[]): Promise<{ acked: number; fo
 
   const second: SpawnedServer = await spawnServer(storageArgs);
   try {
-    const list = await (await fetch(`${second.url}/v1/ns/instance/list?serviceName=${SERVICE}`)).json() as { hosts: { port: number }[] };
+    const list = (await (await fetch(`${second.url}/v1/ns/instance/list?serviceName=${SERVICE}`)).json()) as { hosts: { port: number }[] };
     const present = new Set(list.hosts.map((h) => h.port));
     const lost = [...acked].filter((p) => !present.has(p));
     assert.deepEqual(lost, [], `acknowledged registrations lost after SIGKILL: ${lost.length} of ${acked.size}`);

@@ -33,13 +33,14 @@ interface Outcome {
 
 /** The n-th registration's address: loopback only (127.0.0.0/8), one address per registration. */
 function addressOf(n: number): { ip: string; port: number } {
-  return { ip: `127.0.${(n >> 8) & 255}.${(n & 255)}`, port: 9_000 + (n >> 16) };
+  return { ip: `127.0.${(n >> 8) & 255}.${n & 255}`, port: 9_000 + (n >> 16) };
 }
 
 async function register(server: SpawnedServer, n: number): Promise<{ status: number; body: string }> {
   const { ip, port } = addressOf(n);
   const res = await fetch(`${server.url}/v1/ns/instance?serviceName=${SERVICE}&ip=${ip}&port=${port}&ephemeral=false`, {
-    method: 'POST', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    method: 'POST',
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   return { status: res.status, body: await res.text() };
 }
@@ -47,7 +48,7 @@ async function register(server: SpawnedServer, n: number): Promise<{ status: num
 /** The `ip:port` of every instance of SERVICE the server lists. */
 async function listed(server: SpawnedServer): Promise<Set<string>> {
   const res = await fetch(`${server.url}/v1/ns/instance/list?serviceName=${SERVICE}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const list = await res.json() as { hosts: { ip: string; port: number }[] };
+  const list = (await res.json()) as { hosts: { ip: string; port: number }[] };
   return new Set(list.hosts.map((h) => `${h.ip}:${h.port}`));
 }
 
@@ -63,7 +64,9 @@ async function faultAndCheck(t: TestContext, target: FaultTarget): Promise<void>
   let serverExitedEarly = false;
   let second: SpawnedServer | undefined;
   try {
-    void first.exited.then(() => { serverExitedEarly = true; });
+    void first.exited.then(() => {
+      serverExitedEarly = true;
+    });
 
     let killing = true;
     let kills = 0;
@@ -132,16 +135,16 @@ async function faultAndCheck(t: TestContext, target: FaultTarget): Promise<void>
     const storedDespite503 = outcome.unavailable.filter((key) => present.has(key)).length;
 
     t.diagnostic(`clients=${CLIENTS} registrations sent=${next} of ${REGISTRATIONS}, kill every ${KILL_EVERY_MS} ms; load took ${loadMs} ms`);
-    t.diagnostic(`ok=${outcome.ok.length} 503=${outcome.unavailable.length} other=${outcome.other.length} lost=${lost.length} `
-      + `(listed before the SIGKILL=${listedBefore ?? 'n/a'}, present after restart=${present.size}, of the 503s stored anyway=${storedDespite503})`);
-    t.diagnostic(`kill rounds=${killRounds} connections killed=${kills}${killError ? ` (killing stopped: ${killError.message})` : ''}; `
-      + `"storage write failed" log lines=${failedBatches}`);
+    t.diagnostic(
+      `ok=${outcome.ok.length} 503=${outcome.unavailable.length} other=${outcome.other.length} lost=${lost.length} `
+        + `(listed before the SIGKILL=${listedBefore ?? 'n/a'}, present after restart=${present.size}, of the 503s stored anyway=${storedDespite503})`,
+    );
+    t.diagnostic(`kill rounds=${killRounds} connections killed=${kills}${killError ? ` (killing stopped: ${killError.message})` : ''}; ` + `"storage write failed" log lines=${failedBatches}`);
     t.diagnostic(`server survived the kills: ${survived}; registration after the faults: ${after ? `${after.status} ${after.body.slice(0, 120)}` : 'not tried (server gone)'}`);
     for (const body of outcome.unavailableBodies) t.diagnostic(`503 body: ${body}`);
     for (const [reason, count] of outcome.otherReasons) t.diagnostic(`other failure x${count}: ${reason}`);
 
-    assert.equal(lost.length, 0, `acknowledged registrations lost after database connection kills and SIGKILL: ${lost.length} of ${outcome.ok.length}`
-      + ` (first: ${lost.slice(0, 10).join(', ')})`);
+    assert.equal(lost.length, 0, `acknowledged registrations lost after database connection kills and SIGKILL: ${lost.length} of ${outcome.ok.length}` + ` (first: ${lost.slice(0, 10).join(', ')})`);
     assert.ok(survived, `the server exited while its database connections were being killed:\n${first.output().slice(-2000)}`);
     assert.ok(kills > 0, 'no database connection was killed: the fault injection did not happen');
     assert.ok(outcome.ok.length > 0, 'no registration succeeded: nothing was checked');
@@ -171,7 +174,7 @@ function runUrl(baseUrl: string, database: string): string {
   return url.toString();
 }
 
-test('MariaDB: no acknowledged persistent registration is lost while the server\'s database connections are killed', async (t) => {
+test("MariaDB: no acknowledged persistent registration is lost while the server's database connections are killed", async (t) => {
   const baseUrl = process.env.CAIRN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
   const base = parseStorageUrl(baseUrl, '.') as NetworkTarget;
   const database = uniqueDatabaseName();
@@ -192,7 +195,12 @@ test('MariaDB: no acknowledged persistent registration is lost while the server\
       let killed = 0;
       for (const { id } of rows as { id: number }[]) {
         // The connection may have ended between the listing and the kill.
-        await db.query(`KILL CONNECTION ${Number(id)}`).then(() => { killed++; }, () => undefined);
+        await db.query(`KILL CONNECTION ${Number(id)}`).then(
+          () => {
+            killed++;
+          },
+          () => undefined,
+        );
       }
       return killed;
     },
@@ -202,7 +210,7 @@ test('MariaDB: no acknowledged persistent registration is lost while the server\
   });
 });
 
-test('PostgreSQL: no acknowledged persistent registration is lost while the server\'s database connections are killed', async (t) => {
+test("PostgreSQL: no acknowledged persistent registration is lost while the server's database connections are killed", async (t) => {
   const baseUrl = process.env.CAIRN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const base = parseStorageUrl(baseUrl, '.') as NetworkTarget;
   const database = uniqueDatabaseName();

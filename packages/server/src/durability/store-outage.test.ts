@@ -12,22 +12,29 @@ async function switchableStores(file: string): Promise<{ stores: CairnStores; se
   const real = await openStores(`sqlite:${file}`, dirname(file));
   let down = false;
   let writes = 0;
-  const failingWrites = <S extends object>(store: S): S => new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      const isWrite = typeof name === 'string' && /^(save|delete|write|append)/.test(name);
-      return (...args: unknown[]) => {
-        if (isWrite) {
-          writes++;
-          if (down) return Promise.reject(Object.assign(new Error('connection lost (injected)'), { code: 'ECONNRESET' }));
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
+  const failingWrites = <S extends object>(store: S): S =>
+    new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        const isWrite = typeof name === 'string' && /^(save|delete|write|append)/.test(name);
+        return (...args: unknown[]) => {
+          if (isWrite) {
+            writes++;
+            if (down) return Promise.reject(Object.assign(new Error('connection lost (injected)'), { code: 'ECONNRESET' }));
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
   const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), close: () => real.close() };
-  return { stores, setDown: (d) => { down = d; }, writes: () => writes };
+  return {
+    stores,
+    setDown: (d) => {
+      down = d;
+    },
+    writes: () => writes,
+  };
 }
 
 let dir: string;
@@ -79,10 +86,16 @@ test('once the store takes writes again, the refused changes are retried and sto
   assert.equal(ok.text, 'ok');
   const stored = await openStores(`sqlite:${join(dir, 'cairn.db')}`, dir);
   try {
-    const ports = (await stored.naming.loadInstances()).filter((i) => i.service === 'outage-db').map((i) => i.port).sort();
+    const ports = (await stored.naming.loadInstances())
+      .filter((i) => i.service === 'outage-db')
+      .map((i) => i.port)
+      .sort();
     // 7001 was answered 503 but kept in memory and retried, so it is stored now too: memory and store agree.
     assert.deepEqual(ports, [7001, 7002]);
-    assert.ok((await stored.namespaces.loadNamespaces()).some((n) => n.id === 'outage-ns'), 'the refused namespace is stored too');
+    assert.ok(
+      (await stored.namespaces.loadNamespaces()).some((n) => n.id === 'outage-ns'),
+      'the refused namespace is stored too',
+    );
   } finally {
     await stored.close();
   }

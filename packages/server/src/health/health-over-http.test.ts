@@ -44,15 +44,20 @@ after(async () => {
   await new Promise((r) => up.close(r));
 });
 
-const register = (service: string, port: number) =>
-  call(ts.url, 'POST', '/v1/ns/instance', { serviceName: service, ip: '127.0.0.1', port: String(port), ephemeral: 'false' });
+const register = (service: string, port: number) => call(ts.url, 'POST', '/v1/ns/instance', { serviceName: service, ip: '127.0.0.1', port: String(port), ephemeral: 'false' });
 
 test('a persistent instance on a closed port turns unhealthy, stays registered, and the diagnosis says why', async () => {
   assert.equal((await register('web', downPort)).text, 'ok');
   assert.equal((await register('web', upPort)).text, 'ok');
   const hosts = async () => (await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=web')).json().hosts as { port: number; healthy: boolean }[];
   await waitFor('the closed port to turn unhealthy', async () => (await hosts()).some((h) => h.port === downPort && !h.healthy));
-  assert.deepEqual((await hosts()).map((h) => [h.port, h.healthy]).sort(), [[downPort, false], [upPort, true]].sort());
+  assert.deepEqual(
+    (await hosts()).map((h) => [h.port, h.healthy]).sort(),
+    [
+      [downPort, false],
+      [upPort, true],
+    ].sort(),
+  );
   const d = (await call(ts.url, 'GET', `/v1/cairn/diagnosis?serviceName=web&ip=127.0.0.1&port=${downPort}`)).json();
   assert.equal(d.state, 'unhealthy');
   assert.match(d.explanation, new RegExp(`^Unhealthy since \\d\\d:\\d\\d:\\d\\d: 1 TCP probe to 127\\.0\\.0\\.1:${downPort} failed with ECONNREFUSED`));
@@ -71,7 +76,11 @@ test('manual marking is refused while probes run, and works once the cluster is 
   assert.equal(refused.status, 400);
   assert.match(refused.text, /health check is still working/);
   const cluster = await call(ts.url, 'PUT', '/v1/ns/cluster', {
-    serviceName: 'manual', clusterName: 'DEFAULT', checkPort: '80', useInstancePort4Check: 'true', healthChecker: '{"type":"NONE"}',
+    serviceName: 'manual',
+    clusterName: 'DEFAULT',
+    checkPort: '80',
+    useInstancePort4Check: 'true',
+    healthChecker: '{"type":"NONE"}',
   });
   assert.equal(cluster.text, 'ok');
   const probed = () => ts.server.ctx.registry.findInstance({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'manual' }, '127.0.0.1', upPort)!.instance.probe?.lastAt;

@@ -59,7 +59,11 @@ test('503 and 302 are ordinary failures (redirects are not followed); other stat
   status = 302;
   seen.length = 0;
   assert.deepEqual(pick(await probe(webPort, { path: '/health' })), { ok: false, failNow: false, status: 302, error: 'HTTP 302' });
-  assert.deepEqual(seen.map((s) => s.url), ['/health'], 'the redirect was not followed');
+  assert.deepEqual(
+    seen.map((s) => s.url),
+    ['/health'],
+    'the redirect was not followed',
+  );
   status = 404;
   assert.deepEqual(pick(await probe(webPort)), { ok: false, failNow: true, status: 404, error: 'HTTP 404' });
   const closed = createServer();
@@ -95,8 +99,14 @@ test('scheduled: three 503s in a row flip it unhealthy, three 200s flip it back 
   await advance(5_000);
   assert.equal(healthy(), false);
   const failures = journal.query({ cause: 'PROBE_FAILED' }).events.reverse();
-  assert.deepEqual(failures.map((e) => [e.evidence.status, e.evidence.error, e.evidence.consecutive, e.evidence.flipped]),
-    [[503, 'HTTP 503', 1, false], [503, 'HTTP 503', 2, false], [503, 'HTTP 503', 3, true]]);
+  assert.deepEqual(
+    failures.map((e) => [e.evidence.status, e.evidence.error, e.evidence.consecutive, e.evidence.flipped]),
+    [
+      [503, 'HTTP 503', 1, false],
+      [503, 'HTTP 503', 2, false],
+      [503, 'HTTP 503', 3, true],
+    ],
+  );
   assert.equal(failures[2].evidence.target, `127.0.0.1:${webPort}/health`);
   status = 200;
   await advance(5_000);

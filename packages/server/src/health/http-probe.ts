@@ -13,8 +13,12 @@ const USER_AGENT = 'VIPServer';
 export function httpProbe(target: ProbeTarget, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
   return runProbe(target, timeoutMs, signal, (finish) => {
     const req = request({
-      host: target.ip, port: target.port, method: 'GET', path: normalizePath(target.checker.path) || '/',
-      headers: { 'user-agent': USER_AGENT, ...parseHeaders(target.checker.headers) }, agent: false,
+      host: target.ip,
+      port: target.port,
+      method: 'GET',
+      path: normalizePath(target.checker.path) || '/',
+      headers: { 'user-agent': USER_AGENT, ...parseHeaders(target.checker.headers) },
+      agent: false,
     });
     req.once('response', (res) => {
       res.resume(); // the body is not read; the status answers

@@ -13,8 +13,7 @@ const pwd = decodeURIComponent(url.password);
 // A handshake on a busy test machine can take longer than Nacos's 500 ms.
 const TIMEOUT_MS = 3_000;
 
-const probe = (checker: Partial<HealthChecker>) =>
-  mysqlProbe({ type: 'MYSQL', ip: host, port, checker: { type: 'MYSQL', user, pwd, ...checker } }, TIMEOUT_MS, new AbortController().signal);
+const probe = (checker: Partial<HealthChecker>) => mysqlProbe({ type: 'MYSQL', ip: host, port, checker: { type: 'MYSQL', user, pwd, ...checker } }, TIMEOUT_MS, new AbortController().signal);
 
 const reachable = await probe({});
 const skip = reachable.ok ? false : `MySQL at ${host}:${port} is not usable (${reachable.error}); set CAIRN_TEST_MYSQL_URL`;

@@ -12,7 +12,11 @@ const DEFAULT_COMMAND = 'SELECT 1';
 export function mysqlProbe(target: ProbeTarget, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
   return runProbe(target, timeoutMs, signal, (finish) => {
     const connection = mysql.createConnection({
-      host: target.ip, port: target.port, user: target.checker.user ?? '', password: target.checker.pwd ?? '', connectTimeout: timeoutMs,
+      host: target.ip,
+      port: target.port,
+      user: target.checker.user ?? '',
+      password: target.checker.pwd ?? '',
+      connectTimeout: timeoutMs,
     });
     connection.on('error', (error) => finish(failure(error)));
     connection.query({ sql: target.checker.cmd || DEFAULT_COMMAND, timeout: timeoutMs }, (error, rows) => {
@@ -32,6 +36,5 @@ function failure(error: unknown): ProbeOutcome {
 // Nacos's master check runs `show global variables where variable_name='read_only'` and fails on ON.
 function reportsReadOnly(rows: unknown): boolean {
   if (!Array.isArray(rows)) return false;
-  return rows.some((row: Record<string, unknown>) =>
-    String(row?.Variable_name ?? '').toLowerCase() === 'read_only' && String(row?.Value ?? '').toUpperCase() === 'ON');
+  return rows.some((row: Record<string, unknown>) => String(row?.Variable_name ?? '').toLowerCase() === 'read_only' && String(row?.Value ?? '').toUpperCase() === 'ON');
 }

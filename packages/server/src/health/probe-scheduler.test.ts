@@ -5,23 +5,29 @@ import type { Probe } from './probe.js';
 import { CLIENT, ioTurn, persistentInstance, probeHarness, REF } from './testing.js';
 
 // The scheduler runs on a fake clock here and the probes are stand-ins, so timing is exact; real probes have their own tests.
-interface Call { target: string; at: number; signal: AbortSignal; release: (ok: boolean) => void }
+interface Call {
+  target: string;
+  at: number;
+  signal: AbortSignal;
+  release: (ok: boolean) => void;
+}
 
 function recordingProbe(now: () => number, hangFor: (target: ProbeTarget) => boolean = () => false) {
   const calls: Call[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const probe: Probe = (target, _timeoutMs, signal) => new Promise<ProbeResult>((resolve) => {
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    const release = (ok: boolean) => {
-      inFlight--;
-      resolve({ ok, failNow: false, probe: target.type, target: `${target.ip}:${target.port}`, durationMs: 1, error: ok ? undefined : 'ETIMEDOUT' });
-    };
-    calls.push({ target: `${target.ip}:${target.port}`, at: now(), signal, release });
-    signal.addEventListener('abort', () => release(false), { once: true });
-    if (!hangFor(target)) queueMicrotask(() => release(true));
-  });
+  const probe: Probe = (target, _timeoutMs, signal) =>
+    new Promise<ProbeResult>((resolve) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const release = (ok: boolean) => {
+        inFlight--;
+        resolve({ ok, failNow: false, probe: target.type, target: `${target.ip}:${target.port}`, durationMs: 1, error: ok ? undefined : 'ETIMEDOUT' });
+      };
+      calls.push({ target: `${target.ip}:${target.port}`, at: now(), signal, release });
+      signal.addEventListener('abort', () => release(false), { once: true });
+      if (!hangFor(target)) queueMicrotask(() => release(true));
+    });
   return { probe, calls, maxInFlight: () => maxInFlight };
 }
 
@@ -38,17 +44,30 @@ test('each persistent instance is probed after its first-probe jitter, then ever
   await advance(2_499); // random() = 0.5: the first probe after 2.5 s of the 5 s jitter
   assert.equal(tcp.calls.length, 0);
   await advance(1);
-  assert.deepEqual(tcp.calls.map((c) => c.target), ['127.0.0.1:7001']);
+  assert.deepEqual(
+    tcp.calls.map((c) => c.target),
+    ['127.0.0.1:7001'],
+  );
   await advance(5_000);
   await advance(5_000);
-  assert.deepEqual(tcp.calls.map((c) => [c.target, c.at]), [['127.0.0.1:7001', 2_500], ['127.0.0.1:7001', 7_500], ['127.0.0.1:7001', 12_500]]);
+  assert.deepEqual(
+    tcp.calls.map((c) => [c.target, c.at]),
+    [
+      ['127.0.0.1:7001', 2_500],
+      ['127.0.0.1:7001', 7_500],
+      ['127.0.0.1:7001', 12_500],
+    ],
+  );
   assert.equal(scheduler.stats.tracked, 2, 'the NONE instance is tracked (its checker may change) but never probed');
   await scheduler.stop();
 });
 
 test('at most `concurrency` probes run at once, and a hung probe does not hold back the others', async () => {
   let now = () => 0;
-  const tcp = recordingProbe(() => now(), (t) => t.port === 7000);
+  const tcp = recordingProbe(
+    () => now(),
+    (t) => t.port === 7000,
+  );
   const { registry, scheduler, probeTime } = probeHarness({ concurrency: 2, firstProbeJitterMs: 0 }, { probes: { TCP: tcp.probe } });
   now = () => probeTime.now();
   for (let port = 7000; port < 7006; port++) registry.registerInstance(persistentInstance('127.0.0.1', port), CLIENT);
@@ -64,7 +83,10 @@ test('at most `concurrency` probes run at once, and a hung probe does not hold b
 
 test('an instance deregistered while it waits for a slot is never probed; one deregistered mid-probe has its probe aborted', async () => {
   let now = () => 0;
-  const tcp = recordingProbe(() => now(), () => true); // every probe hangs until released
+  const tcp = recordingProbe(
+    () => now(),
+    () => true,
+  ); // every probe hangs until released
   const { registry, scheduler, probeTime } = probeHarness({ concurrency: 1, firstProbeJitterMs: 0 }, { probes: { TCP: tcp.probe } });
   now = () => probeTime.now();
   registry.registerInstance(persistentInstance('127.0.0.1', 7001), CLIENT);
@@ -72,14 +94,20 @@ test('an instance deregistered while it waits for a slot is never probed; one de
   scheduler.start();
   probeTime.advance(0);
   await ioTurn();
-  assert.deepEqual(tcp.calls.map((c) => c.target), ['127.0.0.1:7001']);
+  assert.deepEqual(
+    tcp.calls.map((c) => c.target),
+    ['127.0.0.1:7001'],
+  );
   assert.equal(scheduler.stats.waiting, 1);
   registry.deregisterInstance({ ...REF, ip: '127.0.0.1', port: 7002 }, CLIENT);
   tcp.calls[0].release(true);
   for (let i = 0; i < 5; i++) await ioTurn();
   probeTime.advance(60_000);
   for (let i = 0; i < 5; i++) await ioTurn();
-  assert.ok(tcp.calls.every((c) => c.target === '127.0.0.1:7001'), 'no probe of the removed instance');
+  assert.ok(
+    tcp.calls.every((c) => c.target === '127.0.0.1:7001'),
+    'no probe of the removed instance',
+  );
   const inFlight = tcp.calls.at(-1)!;
   registry.deregisterInstance({ ...REF, ip: '127.0.0.1', port: 7001 }, CLIENT);
   assert.equal(inFlight.signal.aborted, true);
@@ -111,15 +139,35 @@ test('instances restored from storage without an event are found by the sweep', 
   const tcp = recordingProbe(() => 0);
   const { registry, scheduler, advance } = probeHarness({ firstProbeJitterMs: 0 }, { probes: { TCP: tcp.probe } });
   scheduler.start();
-  registry.restore({ services: [], overlays: [], instances: [{
-    namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '127.0.0.1', port: 7009, cluster: 'DEFAULT', weight: 1,
-    enabled: true, healthy: false, metadata: {}, instanceId: 'x', registeredAt: 0, lastHealthChangeAt: 0,
-  }] });
+  registry.restore({
+    services: [],
+    overlays: [],
+    instances: [
+      {
+        namespace: 'public',
+        group: 'DEFAULT_GROUP',
+        service: 'orders',
+        ip: '127.0.0.1',
+        port: 7009,
+        cluster: 'DEFAULT',
+        weight: 1,
+        enabled: true,
+        healthy: false,
+        metadata: {},
+        instanceId: 'x',
+        registeredAt: 0,
+        lastHealthChangeAt: 0,
+      },
+    ],
+  });
   await advance(4_999);
   assert.equal(tcp.calls.length, 0);
   await advance(1); // the sweep runs every interval
   await advance(0);
-  assert.deepEqual(tcp.calls.map((c) => c.target), ['127.0.0.1:7009']);
+  assert.deepEqual(
+    tcp.calls.map((c) => c.target),
+    ['127.0.0.1:7009'],
+  );
   await scheduler.stop();
 });
 
@@ -152,7 +200,10 @@ test('with health checks off nothing is probed', async () => {
 
 test('the healthCheckEnabled switch at run time: off cancels pending probes and aborts those in flight, on picks every instance up again', async () => {
   let now = () => 0;
-  const tcp = recordingProbe(() => now(), (t) => t.port === 7002);
+  const tcp = recordingProbe(
+    () => now(),
+    (t) => t.port === 7002,
+  );
   const { registry, scheduler, advance, probeTime } = probeHarness({ enabled: false }, { probes: { TCP: tcp.probe } });
   now = () => probeTime.now();
   registry.registerInstance(persistentInstance('127.0.0.1', 7001), CLIENT);
@@ -167,7 +218,10 @@ test('the healthCheckEnabled switch at run time: off cancels pending probes and 
   assert.equal(tcp.calls.length, 0, 'switched on: each instance waits its first-probe jitter');
   probeTime.advance(1);
   await ioTurn();
-  assert.deepEqual(tcp.calls.map((c) => [c.target, c.at]).sort(), [['127.0.0.1:7001', 22_500], ['127.0.0.1:7002', 22_500]]);
+  assert.deepEqual(tcp.calls.map((c) => [c.target, c.at]).sort(), [
+    ['127.0.0.1:7001', 22_500],
+    ['127.0.0.1:7002', 22_500],
+  ]);
   const hung = tcp.calls.find((c) => c.target === '127.0.0.1:7002')!;
 
   scheduler.setEnabled(false);
@@ -182,7 +236,13 @@ test('the healthCheckEnabled switch at run time: off cancels pending probes and 
   scheduler.setEnabled(true);
   probeTime.advance(2_500); // not advance(): 7002 hangs again, and stop() below aborts it
   await ioTurn();
-  assert.deepEqual(tcp.calls.slice(before).map((c) => c.target).sort(), ['127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003']);
+  assert.deepEqual(
+    tcp.calls
+      .slice(before)
+      .map((c) => c.target)
+      .sort(),
+    ['127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003'],
+  );
   assert.equal(scheduler.stats.tracked, 3);
   await scheduler.stop();
 });

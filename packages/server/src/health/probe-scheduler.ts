@@ -1,7 +1,4 @@
-import {
-  DeadlineQueue, describeTarget, instanceKey, probeTargetOf, type Alarm, type CairnEventBus, type Clock, type InstanceEvent, type ProbeResult, type Registry,
-  type ServiceRef, type Unsubscribe,
-} from '@cairn/core';
+import { DeadlineQueue, describeTarget, instanceKey, probeTargetOf, type Alarm, type CairnEventBus, type Clock, type InstanceEvent, type ProbeResult, type Registry, type ServiceRef, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
 import { SystemTime } from '../time/system-time.js';
 import { httpProbe } from './http-probe.js';
@@ -23,7 +20,11 @@ export interface ProbeSchedulerOptions {
 }
 
 export const DEFAULT_PROBE_SCHEDULER: Readonly<ProbeSchedulerOptions> = Object.freeze({
-  intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true, firstProbeJitterMs: 5_000,
+  intervalMs: 5_000,
+  timeoutMs: 500,
+  concurrency: 64,
+  enabled: true,
+  firstProbeJitterMs: 5_000,
 });
 
 /** What tests and benchmarks replace: the time the scheduler runs on, its randomness, the probes themselves. */
@@ -273,8 +274,10 @@ export class ProbeScheduler {
     try {
       if (this.registry.recordProbeResult(entry.ref, entry.ip, entry.port, result) !== 'flipped') return;
       this.counters.flips++;
-      this.log.info({ service: `${entry.ref.namespace}/${entry.ref.group}/${entry.ref.name}`, probe: result.probe, target: result.target, ok: result.ok, error: result.error },
-        result.ok ? 'persistent instance healthy again' : 'persistent instance unhealthy');
+      this.log.info(
+        { service: `${entry.ref.namespace}/${entry.ref.group}/${entry.ref.name}`, probe: result.probe, target: result.target, ok: result.ok, error: result.error },
+        result.ok ? 'persistent instance healthy again' : 'persistent instance unhealthy',
+      );
     } catch (error) {
       this.log.error({ err: error, target: result.target }, 'recording a probe result failed');
     }
@@ -296,7 +299,6 @@ export class ProbeScheduler {
     this.alarm.set(next, () => this.runDue());
   }
 }
-
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

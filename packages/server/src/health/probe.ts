@@ -21,10 +21,7 @@ export interface ProbeOutcome {
  * abort signal, one settlement, and the cleanup of whatever socket the probe opened. `begin` starts the I/O and
  * returns its cleanup; it reports through `finish`, which only the first call counts.
  */
-export function runProbe(
-  target: ProbeTarget, timeoutMs: number, signal: AbortSignal,
-  begin: (finish: (outcome: ProbeOutcome) => void) => () => void,
-): Promise<ProbeResult> {
+export function runProbe(target: ProbeTarget, timeoutMs: number, signal: AbortSignal, begin: (finish: (outcome: ProbeOutcome) => void) => () => void): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     let cleanup: (() => void) | undefined;

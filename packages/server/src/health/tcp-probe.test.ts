@@ -57,12 +57,22 @@ test('scheduled: a refused connection marks the instance unhealthy at the first 
   const [event] = journal.query({ cause: 'PROBE_FAILED' }).events;
   assert.equal(event.port, closedPort);
   assert.equal(event.healthy, false);
-  assert.deepEqual({ ...event.evidence, durationMs: 0 }, {
-    probe: 'TCP', target: `127.0.0.1:${closedPort}`, error: 'ECONNREFUSED', status: null, durationMs: 0, failNow: true,
-    consecutive: 1, checkTimes: 3, flipped: true, unjournaledFailures: 0,
-  });
-  assert.match(diagnose(diagnosisSources(registry, journal), REF, '127.0.0.1', closedPort).explanation,
-    new RegExp(`^Unhealthy since 10:00:00: 1 TCP probe to 127\\.0\\.0\\.1:${closedPort} failed with ECONNREFUSED`));
+  assert.deepEqual(
+    { ...event.evidence, durationMs: 0 },
+    {
+      probe: 'TCP',
+      target: `127.0.0.1:${closedPort}`,
+      error: 'ECONNREFUSED',
+      status: null,
+      durationMs: 0,
+      failNow: true,
+      consecutive: 1,
+      checkTimes: 3,
+      flipped: true,
+      unjournaledFailures: 0,
+    },
+  );
+  assert.match(diagnose(diagnosisSources(registry, journal), REF, '127.0.0.1', closedPort).explanation, new RegExp(`^Unhealthy since 10:00:00: 1 TCP probe to 127\\.0\\.0\\.1:${closedPort} failed with ECONNREFUSED`));
   assert.equal(registry.findInstance(REF, '127.0.0.1', closedPort)?.instance, down, 'marked unhealthy, never removed');
   await scheduler.stop();
 });

@@ -17,8 +17,7 @@ export function probeHarness(options: Partial<ProbeSchedulerOptions> = {}, parts
   const journal = new Journal(DEFAULT_JOURNAL);
   recordDomainEvents(journal, bus);
   const registry = new Registry({ clock: registryTime, alarm: registryTime, events: bus });
-  const scheduler = new ProbeScheduler(registry, bus, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true, ...options },
-    pino({ level: 'silent' }), { clock: probeTime, alarm: probeTime, random: () => 0.5, ...parts });
+  const scheduler = new ProbeScheduler(registry, bus, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true, ...options }, pino({ level: 'silent' }), { clock: probeTime, alarm: probeTime, random: () => 0.5, ...parts });
   /** Moves both clocks on (the registry's journal shows the time), then waits for the probes that started. */
   async function advance(ms: number): Promise<void> {
     registryTime.advance(ms);

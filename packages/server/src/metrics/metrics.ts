@@ -1,9 +1,18 @@
 import { CAUSES, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export interface PushCounts { sent: number; acked: number; retried: number; failed: number }
+export interface PushCounts {
+  sent: number;
+  acked: number;
+  retried: number;
+  failed: number;
+}
 /** One live UDP subscription, as far as the per-service gauge needs it. */
-export interface SubscribedService { namespace: string; group: string; name: string }
+export interface SubscribedService {
+  namespace: string;
+  group: string;
+  name: string;
+}
 
 const KINDS = ['ephemeral', 'persistent'] as const;
 // `disabled` wins over health: a disabled instance gets no traffic whatever its health.
@@ -35,11 +44,17 @@ export class Metrics {
     events.on('instance', (e) => byCause.get(e.cause)?.inc());
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
-      name: 'cairn_http_request_duration_seconds', help: 'HTTP request latency by route template', labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,
+      name: 'cairn_http_request_duration_seconds',
+      help: 'HTTP request latency by route template',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
     });
     new Gauge({
-      name: 'cairn_instances', help: 'Instances by kind and state (healthy, unhealthy, disabled)', labelNames: ['kind', 'state'], registers,
+      name: 'cairn_instances',
+      help: 'Instances by kind and state (healthy, unhealthy, disabled)',
+      labelNames: ['kind', 'state'],
+      registers,
       collect() {
         const counts = new Map<string, number>();
         for (const service of naming.allServices()) {
@@ -52,19 +67,45 @@ export class Metrics {
         for (const kind of KINDS) for (const state of STATES) this.set({ kind, state }, counts.get(`${kind}|${state}`) ?? 0);
       },
     });
-    new Gauge({ name: 'cairn_services', help: 'Services', registers, collect() { this.set(naming.serviceCount); } });
     new Gauge({
-      name: 'cairn_services_protect_threshold_reached', help: 'Services whose protect threshold is reached (queries return all instances)', registers,
+      name: 'cairn_services',
+      help: 'Services',
+      registers,
+      collect() {
+        this.set(naming.serviceCount);
+      },
+    });
+    new Gauge({
+      name: 'cairn_services_protect_threshold_reached',
+      help: 'Services whose protect threshold is reached (queries return all instances)',
+      registers,
       collect() {
         let n = 0;
         for (const s of naming.allServices()) if (s.protectionReached) n++;
         this.set(n);
       },
     });
-    new Gauge({ name: 'cairn_journal_size', help: 'Events held in the journal', registers, collect() { this.set(journal.size); } });
-    new Gauge({ name: 'cairn_push_subscribers', help: 'UDP push subscribers', registers, collect() { this.set(extra.subscribers()); } });
     new Gauge({
-      name: 'cairn_service_subscribers', help: 'Live UDP push subscribers by service', labelNames: ['namespace', 'group', 'service'], registers,
+      name: 'cairn_journal_size',
+      help: 'Events held in the journal',
+      registers,
+      collect() {
+        this.set(journal.size);
+      },
+    });
+    new Gauge({
+      name: 'cairn_push_subscribers',
+      help: 'UDP push subscribers',
+      registers,
+      collect() {
+        this.set(extra.subscribers());
+      },
+    });
+    new Gauge({
+      name: 'cairn_service_subscribers',
+      help: 'Live UDP push subscribers by service',
+      labelNames: ['namespace', 'group', 'service'],
+      registers,
       collect() {
         // Reset first: a service whose last subscriber left must drop out, not keep its old count.
         this.reset();
@@ -79,7 +120,10 @@ export class Metrics {
       },
     });
     new Counter({
-      name: 'cairn_push_packets_total', help: 'UDP push packets by outcome (sent, acked, retried, failed)', labelNames: ['outcome'], registers,
+      name: 'cairn_push_packets_total',
+      help: 'UDP push packets by outcome (sent, acked, retried, failed)',
+      labelNames: ['outcome'],
+      registers,
       collect() {
         // The push keeps its own running totals; copy them in at scrape time.
         const s = extra.pushStats();

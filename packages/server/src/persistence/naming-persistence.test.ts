@@ -61,7 +61,10 @@ test('persistent instances keep their health, overlays and journal across a rest
     assert.equal(host.weight, 7);
     assert.deepEqual(host.metadata, { role: 'primary' });
     const events = (await call(second.url, 'GET', '/v1/cairn/events?serviceName=db&port=3307')).json().events;
-    assert.deepEqual(events.map((e: { cause: string }) => e.cause), ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED']);
+    assert.deepEqual(
+      events.map((e: { cause: string }) => e.cause),
+      ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED'],
+    );
     const diagnosis = (await call(second.url, 'GET', '/v1/cairn/diagnosis?serviceName=db&ip=127.0.0.1&port=3306')).json();
     assert.equal(diagnosis.state, 'unhealthy');
   } finally {

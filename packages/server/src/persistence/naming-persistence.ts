@@ -1,15 +1,37 @@
 import {
-  instanceKey, overlayKey, serviceKey, snapshotOf, storedInstanceOf, journalEntryOf,
-  type CairnEventBus, type CairnStores, type InstanceAddress, type InstanceEvent, type Namespace, type Namespaces, type NewJournalEvent,
-  type OverlayAddress, type ReadonlyService, type Registry, type ServiceRef, type StoredInstance, type Unsubscribe,
+  instanceKey,
+  overlayKey,
+  serviceKey,
+  snapshotOf,
+  storedInstanceOf,
+  journalEntryOf,
+  type CairnEventBus,
+  type CairnStores,
+  type InstanceAddress,
+  type InstanceEvent,
+  type Namespace,
+  type Namespaces,
+  type NewJournalEvent,
+  type OverlayAddress,
+  type ReadonlyService,
+  type Registry,
+  type ServiceRef,
+  type StoredInstance,
+  type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
 import { RetryBackoff } from './retry-backoff.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
-interface InstanceRefAt { ref: ServiceRef; ip: string; port: number }
-interface OverlayRefAt extends InstanceRefAt { cluster: string }
+interface InstanceRefAt {
+  ref: ServiceRef;
+  ip: string;
+  port: number;
+}
+interface OverlayRefAt extends InstanceRefAt {
+  cluster: string;
+}
 
 /** Everything not yet durable, as keys whose current state is read from memory when written (latest state wins). */
 interface Dirty {

@@ -11,9 +11,16 @@ test('v2 persistent instances and v1 cluster settings survive a restart and read
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-v2-parity-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
   const first = await startTestServer({ dataDir });
-  const reg = (port: number) => call(first.url, 'POST', '/v2/ns/instance', {
-    serviceName: 'ledger', groupName: 'fin', ip: '127.0.0.1', port: String(port), ephemeral: 'false', weight: '3', metadata: '{"role":"replica"}',
-  });
+  const reg = (port: number) =>
+    call(first.url, 'POST', '/v2/ns/instance', {
+      serviceName: 'ledger',
+      groupName: 'fin',
+      ip: '127.0.0.1',
+      port: String(port),
+      ephemeral: 'false',
+      weight: '3',
+      metadata: '{"role":"replica"}',
+    });
   assert.deepEqual((await reg(5432)).json(), { code: 0, message: 'success', data: 'ok' });
   assert.equal((await reg(5433)).json().code, 0);
   const checker = encodeURIComponent('{"type":"HTTP","path":"/ready","headers":"X-Probe:cairn"}');
@@ -30,10 +37,16 @@ test('v2 persistent instances and v1 cluster settings survive a restart and read
   after(() => second.close());
   const v2List = (await call(second.url, 'GET', '/v2/ns/instance/list?serviceName=ledger&groupName=fin')).json();
   assert.equal(v2List.code, 0);
-  assert.deepEqual(v2List.data.hosts.map((h: { port: number; ephemeral: boolean; weight: number; metadata: unknown }) => [h.port, h.ephemeral, h.weight, h.metadata]),
-    [[5432, false, 3, { role: 'replica' }]], 'the v2 registration survived; the v2 deregistration stayed done');
+  assert.deepEqual(
+    v2List.data.hosts.map((h: { port: number; ephemeral: boolean; weight: number; metadata: unknown }) => [h.port, h.ephemeral, h.weight, h.metadata]),
+    [[5432, false, 3, { role: 'replica' }]],
+    'the v2 registration survived; the v2 deregistration stayed done',
+  );
   const v1List = (await call(second.url, 'GET', '/v1/ns/instance/list?serviceName=fin@@ledger')).json();
-  assert.deepEqual(v1List.hosts.map((h: { port: number }) => h.port), [5432]);
+  assert.deepEqual(
+    v1List.hosts.map((h: { port: number }) => h.port),
+    [5432],
+  );
   const v2Detail = (await call(second.url, 'GET', '/v2/ns/instance?serviceName=ledger&groupName=fin&ip=127.0.0.1&port=5432')).json();
   assert.equal(v2Detail.code, 0);
   assert.equal(v2Detail.data.healthy, true);

@@ -14,11 +14,14 @@ export class SystemTime implements Clock, Alarm {
   set(at: number, onFire: () => void): void {
     if (this.timer) clearTimeout(this.timer);
     const delay = Math.max(0, at - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (Date.now() < at) this.set(at, onFire);
-      else onFire();
-    }, Math.min(delay, MAX_TIMER_MS));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (Date.now() < at) this.set(at, onFire);
+        else onFire();
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     this.timer.unref();
   }
 

@@ -70,7 +70,10 @@ export class ServiceInfoCache {
     const revision = service ? service.revision : -1;
     // Revisions restart at 0 when a removed service is created again, so the entry must be for this very service.
     if (cached && cached.service === service && cached.revision === revision) return cached;
-    const clusters = req.clusters.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const clusters = req.clusters
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     const result = this.registry.query(req, { clusters, healthyOnly: req.healthyOnly });
     const fresh: CachedHosts = { service, revision, hostsJson: JSON.stringify(result.hosts.map(wireHost)), reached: result.reachProtectionThreshold, count: result.hosts.length };
     // Unknown services and odd cluster strings are cheap to answer and would only let a caller fill the cache.
@@ -83,22 +86,31 @@ export class ServiceInfoCache {
 
 function head(req: ServiceInfoRequest, hosts: CachedHosts): string {
   const name = groupedName(req.group, req.name);
-  return `{"name":${JSON.stringify(name)},"groupName":${JSON.stringify(req.group)},"clusters":${JSON.stringify(req.clusters)},`
-    + `"cacheMillis":${CACHE_MILLIS},"hosts":${hosts.hostsJson},"lastRefTime":`;
+  return `{"name":${JSON.stringify(name)},"groupName":${JSON.stringify(req.group)},"clusters":${JSON.stringify(req.clusters)},` + `"cacheMillis":${CACHE_MILLIS},"hosts":${hosts.hostsJson},"lastRefTime":`;
 }
 
 function tail(req: ServiceInfoRequest, hosts: CachedHosts): string {
-  return `,"checksum":"","allIPs":false,"reachProtectionThreshold":${hosts.reached},"valid":true,`
-    + `"dom":${JSON.stringify(groupedName(req.group, req.name))},"env":"","useSpecifiedURL":false,"metadata":{}}`;
+  return `,"checksum":"","allIPs":false,"reachProtectionThreshold":${hosts.reached},"valid":true,` + `"dom":${JSON.stringify(groupedName(req.group, req.name))},"env":"","useSpecifiedURL":false,"metadata":{}}`;
 }
 
 /** One host as Nacos's v1 list shows it: the instance view plus the 1.x fields `valid` and `marked`. */
 export function wireHost(view: InstanceView): Record<string, unknown> {
   return {
-    instanceId: view.instanceId, ip: view.ip, port: view.port, weight: view.weight, healthy: view.healthy,
-    enabled: view.enabled, ephemeral: view.ephemeral, clusterName: view.clusterName, serviceName: view.serviceName,
-    metadata: view.metadata, instanceHeartBeatInterval: view.instanceHeartBeatInterval,
-    instanceHeartBeatTimeOut: view.instanceHeartBeatTimeOut, ipDeleteTimeout: view.ipDeleteTimeout,
-    instanceIdGenerator: view.instanceIdGenerator, valid: view.healthy, marked: false,
+    instanceId: view.instanceId,
+    ip: view.ip,
+    port: view.port,
+    weight: view.weight,
+    healthy: view.healthy,
+    enabled: view.enabled,
+    ephemeral: view.ephemeral,
+    clusterName: view.clusterName,
+    serviceName: view.serviceName,
+    metadata: view.metadata,
+    instanceHeartBeatInterval: view.instanceHeartBeatInterval,
+    instanceHeartBeatTimeOut: view.instanceHeartBeatTimeOut,
+    ipDeleteTimeout: view.ipDeleteTimeout,
+    instanceIdGenerator: view.instanceIdGenerator,
+    valid: view.healthy,
+    marked: false,
   };
 }

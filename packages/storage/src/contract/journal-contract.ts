@@ -17,11 +17,17 @@ export function runJournalContract(withStore: WithStore<NamingStore>): void {
       await store.appendJournal([event(1, T1), event(2, T1 + 10, { healthy: true, cause: 'INSTANCE_REGISTERED' })]);
       await store.appendJournal([minimal, event(4, T1 + 20)]);
       await store.appendJournal([]);
-      assert.deepEqual(await store.loadJournal(T1, 100), [
-        event(1, T1), event(2, T1 + 10, { healthy: true, cause: 'INSTANCE_REGISTERED' }), minimal, event(4, T1 + 20),
-      ]);
-      assert.deepEqual((await store.loadJournal(T1, 2)).map((e) => e.evidence.n), [3, 4], 'the newest two');
-      assert.deepEqual((await store.loadJournal(T1 + 10, 100)).map((e) => e.evidence.n), [2, 3, 4], 'since is inclusive');
+      assert.deepEqual(await store.loadJournal(T1, 100), [event(1, T1), event(2, T1 + 10, { healthy: true, cause: 'INSTANCE_REGISTERED' }), minimal, event(4, T1 + 20)]);
+      assert.deepEqual(
+        (await store.loadJournal(T1, 2)).map((e) => e.evidence.n),
+        [3, 4],
+        'the newest two',
+      );
+      assert.deepEqual(
+        (await store.loadJournal(T1 + 10, 100)).map((e) => e.evidence.n),
+        [2, 3, 4],
+        'since is inclusive',
+      );
       assert.deepEqual(await store.loadJournal(T1 + 21, 100), []);
       assert.deepEqual(await store.loadJournal(T1, 0), []);
     });

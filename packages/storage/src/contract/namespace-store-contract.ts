@@ -17,7 +17,10 @@ export function runNamespaceStoreContract(withStore: WithStore<NamespaceStore>):
       ]);
       await store.deleteNamespace('ns-b');
       await store.deleteNamespace('ns-never-there');
-      assert.deepEqual((await store.loadNamespaces()).filter((n) => n.id.startsWith('ns-')).map((n) => n.id), ['ns-a']);
+      assert.deepEqual(
+        (await store.loadNamespaces()).filter((n) => n.id.startsWith('ns-')).map((n) => n.id),
+        ['ns-a'],
+      );
     });
   });
 }

@@ -20,11 +20,23 @@ export function runNamingStoreContract(withStore: WithStore<NamingStore>): void 
       await store.saveService(service('svc', 'Orders', { protectThreshold: 0.8, kind: 'ephemeral' }));
       const mine = (await store.loadServices()).filter((s) => s.namespace === 'svc');
       assert.deepEqual(mine.map((s) => `${s.group}/${s.name}`).sort(), ['DEFAULT_GROUP/Orders', 'DEFAULT_GROUP/café-ü', 'DEFAULT_GROUP/orders', `G.1:x-y/${long}`].sort());
-      assert.deepEqual(mine.find((s) => s.name === 'Orders'), service('svc', 'Orders', { protectThreshold: 0.8, kind: 'ephemeral' }));
-      assert.deepEqual(mine.find((s) => s.name === 'orders'), service('svc', 'orders', { kind: null, protectThreshold: 0, metadata: {}, selector: { type: 'none' }, clusters: [] }));
+      assert.deepEqual(
+        mine.find((s) => s.name === 'Orders'),
+        service('svc', 'Orders', { protectThreshold: 0.8, kind: 'ephemeral' }),
+      );
+      assert.deepEqual(
+        mine.find((s) => s.name === 'orders'),
+        service('svc', 'orders', { kind: null, protectThreshold: 0, metadata: {}, selector: { type: 'none' }, clusters: [] }),
+      );
       await store.deleteService({ namespace: 'svc', group: 'DEFAULT_GROUP', name: 'Orders' });
       await store.deleteService({ namespace: 'svc', group: 'DEFAULT_GROUP', name: 'absent' });
-      assert.deepEqual((await store.loadServices()).filter((s) => s.namespace === 'svc').map((s) => s.name).sort(), [long, 'café-ü', 'orders'].sort());
+      assert.deepEqual(
+        (await store.loadServices())
+          .filter((s) => s.namespace === 'svc')
+          .map((s) => s.name)
+          .sort(),
+        [long, 'café-ü', 'orders'].sort(),
+      );
     });
   });
 

@@ -46,16 +46,25 @@ export function runStoreContracts(name: string, open: () => Promise<SqlDriver>, 
     describe('namespace store', () => runNamespaceStoreContract((use) => withStores((stores) => use(stores.namespaces))));
     describe('naming store', () => runNamingStoreContract((use) => withStores((stores) => use(stores.naming))));
 
-    test('reopening keeps every store\'s records and applies no migration again', async () => {
+    test("reopening keeps every store's records and applies no migration again", async () => {
       await withStores(async ({ namespaces, naming }) => {
         await namespaces.saveNamespace({ id: 'reopen', name: 'Reopen', description: 'kept', createdAt: 11 });
         await naming.saveInstance(instance('reopen', '10.1.1.1', 80));
         await naming.saveOverlay(overlay('reopen', '10.1.1.1', 80, { weight: 2 }));
       });
       await withStores(async ({ namespaces, naming }) => {
-        assert.deepEqual((await namespaces.loadNamespaces()).filter((n) => n.id === 'reopen'), [{ id: 'reopen', name: 'Reopen', description: 'kept', createdAt: 11 }]);
-        assert.deepEqual((await naming.loadInstances()).filter((i) => i.namespace === 'reopen'), [instance('reopen', '10.1.1.1', 80)]);
-        assert.deepEqual((await naming.loadOverlays()).filter((o) => o.namespace === 'reopen'), [overlay('reopen', '10.1.1.1', 80, { weight: 2 })]);
+        assert.deepEqual(
+          (await namespaces.loadNamespaces()).filter((n) => n.id === 'reopen'),
+          [{ id: 'reopen', name: 'Reopen', description: 'kept', createdAt: 11 }],
+        );
+        assert.deepEqual(
+          (await naming.loadInstances()).filter((i) => i.namespace === 'reopen'),
+          [instance('reopen', '10.1.1.1', 80)],
+        );
+        assert.deepEqual(
+          (await naming.loadOverlays()).filter((o) => o.namespace === 'reopen'),
+          [overlay('reopen', '10.1.1.1', 80, { weight: 2 })],
+        );
       });
       assert.deepEqual(await schema.versions(), [1, LATEST_SCHEMA_VERSION]);
     });
@@ -63,8 +72,7 @@ export function runStoreContracts(name: string, open: () => Promise<SqlDriver>, 
     // Last: it leaves the database at a version no driver accepts.
     test('a schema newer than the driver is refused with SchemaTooNewError', async () => {
       await schema.record(LATEST_SCHEMA_VERSION + 97);
-      await assert.rejects(open(), (e: unknown) => e instanceof SchemaTooNewError
-        && e.message.includes(`version ${LATEST_SCHEMA_VERSION + 97}, newer than this server understands (${LATEST_SCHEMA_VERSION})`));
+      await assert.rejects(open(), (e: unknown) => e instanceof SchemaTooNewError && e.message.includes(`version ${LATEST_SCHEMA_VERSION + 97}, newer than this server understands (${LATEST_SCHEMA_VERSION})`));
     });
   });
 }

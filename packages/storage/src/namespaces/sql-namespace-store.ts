@@ -3,7 +3,10 @@ import { num, str } from '../drivers/row-values.js';
 import { upsertSql, type Row, type SqlDriver } from '../drivers/sql-driver.js';
 
 const toNamespace = (r: Row): Namespace => ({
-  id: str(r.id), name: str(r.name), description: str(r.description), createdAt: num(r.created_at),
+  id: str(r.id),
+  name: str(r.name),
+  description: str(r.description),
+  createdAt: num(r.created_at),
 });
 
 /**

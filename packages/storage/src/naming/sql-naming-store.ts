@@ -1,11 +1,6 @@
-import type {
-  InstanceAddress, InstanceWriteBatch, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay,
-} from '@cairn/core';
+import type { InstanceAddress, InstanceWriteBatch, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
 import { upsertSql, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
-import {
-  INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent,
-  toOverlay, toService,
-} from './naming-rows.js';
+import { INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent, toOverlay, toService } from './naming-rows.js';
 
 // Rows per multi-row journal INSERT: 12 parameters each stays far below every driver's placeholder limit.
 const JOURNAL_ROWS_PER_INSERT = 500;
@@ -48,8 +43,7 @@ export class SqlNamingStore implements NamingStore {
   }
 
   async saveService(s: ServiceSnapshot): Promise<void> {
-    await this.db.query(this.sql.service, [s.namespace, s.group, s.name, s.kind, s.protectThreshold, JSON.stringify(s.metadata),
-      JSON.stringify(s.selector), JSON.stringify(s.clusters), Date.now()]);
+    await this.db.query(this.sql.service, [s.namespace, s.group, s.name, s.kind, s.protectThreshold, JSON.stringify(s.metadata), JSON.stringify(s.selector), JSON.stringify(s.clusters), Date.now()]);
   }
 
   async deleteService(ref: ServiceRef): Promise<void> {

@@ -68,8 +68,13 @@ export interface NamingStore {
 
 export function snapshotOf(service: ReadonlyService): ServiceSnapshot {
   return {
-    namespace: service.namespace, group: service.group, name: service.name, kind: service.kind ?? null,
-    protectThreshold: service.protectThreshold, metadata: { ...service.metadata }, selector: { ...service.selector },
+    namespace: service.namespace,
+    group: service.group,
+    name: service.name,
+    kind: service.kind ?? null,
+    protectThreshold: service.protectThreshold,
+    metadata: { ...service.metadata },
+    selector: { ...service.selector },
     clusters: [...service.clusters.values()],
   };
 }

@@ -16,11 +16,24 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
   const service = services.getOrCreate({ namespace: stored.namespace, group: stored.group, name: stored.service });
   service.kind = 'persistent';
   const instance: Instance = {
-    ip: stored.ip, port: stored.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled,
-    metadata: stored.metadata, healthy: stored.healthy, ephemeral: false, instanceId: stored.instanceId,
-    registeredAt: stored.registeredAt, lastBeatAt: stored.registeredAt, lastSeenFrom: '', lastSeenAgent: '',
-    timing: resolveTiming(stored.metadata, lifecycle), beats: newBeatStats(stored.registeredAt),
-    removed: false, scheduledAt: 0, unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
+    ip: stored.ip,
+    port: stored.port,
+    cluster: stored.cluster,
+    weight: stored.weight,
+    enabled: stored.enabled,
+    metadata: stored.metadata,
+    healthy: stored.healthy,
+    ephemeral: false,
+    instanceId: stored.instanceId,
+    registeredAt: stored.registeredAt,
+    lastBeatAt: stored.registeredAt,
+    lastSeenFrom: '',
+    lastSeenAgent: '',
+    timing: resolveTiming(stored.metadata, lifecycle),
+    beats: newBeatStats(stored.registeredAt),
+    removed: false,
+    scheduledAt: 0,
+    unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
   };
   service.instances.set(addressKey(stored.ip, stored.port), instance);
   service.emptySince = undefined;
@@ -31,7 +44,10 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
 export function restoreOverlay(services: ServiceTable, stored: StoredOverlay): Service {
   const service = services.getOrCreate({ namespace: stored.namespace, group: stored.group, name: stored.service });
   service.overlays.set(overlayKey(stored.ip, stored.port, stored.cluster), {
-    enabled: stored.enabled, weight: stored.weight, metadata: stored.metadata, updatedAt: stored.updatedAt,
+    enabled: stored.enabled,
+    weight: stored.weight,
+    metadata: stored.metadata,
+    updatedAt: stored.updatedAt,
   });
   return service;
 }
@@ -39,8 +55,18 @@ export function restoreOverlay(services: ServiceTable, stored: StoredOverlay): S
 /** The stored form of a persistent instance. */
 export function storedInstanceOf(service: ReadonlyService, instance: ReadonlyInstance, lastHealthChangeAt: number): StoredInstance {
   return {
-    namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port,
-    cluster: instance.cluster, weight: instance.weight, enabled: instance.enabled, healthy: instance.healthy,
-    metadata: instance.metadata, instanceId: instance.instanceId, registeredAt: instance.registeredAt, lastHealthChangeAt,
+    namespace: service.namespace,
+    group: service.group,
+    service: service.name,
+    ip: instance.ip,
+    port: instance.port,
+    cluster: instance.cluster,
+    weight: instance.weight,
+    enabled: instance.enabled,
+    healthy: instance.healthy,
+    metadata: instance.metadata,
+    instanceId: instance.instanceId,
+    registeredAt: instance.registeredAt,
+    lastHealthChangeAt,
   };
 }

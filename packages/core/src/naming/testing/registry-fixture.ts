@@ -47,8 +47,16 @@ export function journalOf(registry: Registry): Journal {
 
 export function registration(overrides: Partial<RegisterInstance> = {}): RegisterInstance {
   return {
-    ...ORDERS, ip: '10.0.0.7', port: 8080, cluster: 'DEFAULT', weight: 1, enabled: true, healthy: true, ephemeral: true,
-    metadata: {}, ...overrides,
+    ...ORDERS,
+    ip: '10.0.0.7',
+    port: 8080,
+    cluster: 'DEFAULT',
+    weight: 1,
+    enabled: true,
+    healthy: true,
+    ephemeral: true,
+    metadata: {},
+    ...overrides,
   };
 }
 

@@ -5,7 +5,15 @@ import { FakeTime } from './fake-time.js';
 
 test('DeadlineQueue pops entries in deadline order, only once due', () => {
   const q = new DeadlineQueue<string>();
-  for (const [at, item] of [[50, 'e'], [10, 'a'], [40, 'd'], [20, 'b'], [30, 'c'], [60, 'f']] as const) q.push(at, item);
+  for (const [at, item] of [
+    [50, 'e'],
+    [10, 'a'],
+    [40, 'd'],
+    [20, 'b'],
+    [30, 'c'],
+    [60, 'f'],
+  ] as const)
+    q.push(at, item);
   assert.equal(q.size, 6);
   assert.equal(q.peekAt(), 10);
   assert.equal(q.popDue(9), undefined, 'nothing is due before the earliest deadline');
@@ -35,7 +43,10 @@ test('DeadlineQueue sorts a large random set', () => {
   }
   const popped: number[] = [];
   for (let e = q.popDue(Infinity); e; e = q.popDue(Infinity)) popped.push(e.at);
-  assert.deepEqual(popped, [...ats].sort((a, b) => a - b));
+  assert.deepEqual(
+    popped,
+    [...ats].sort((a, b) => a - b),
+  );
   assert.equal(q.size, 0);
   assert.equal(q.peekAt(), undefined);
 });
@@ -69,7 +80,9 @@ test('FakeTime.advance stops at each alarm in order, with the clock at the alarm
 test('FakeTime.cancel drops the pending alarm', () => {
   const time = new FakeTime(0);
   let fired = false;
-  time.set(100, () => { fired = true; });
+  time.set(100, () => {
+    fired = true;
+  });
   time.cancel();
   time.advance(1_000);
   assert.equal(fired, false);

@@ -5,14 +5,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
-interface Packet { raw: Buffer; gzipped: boolean; body: { type: string; data: string; lastRefTime: number }; from: dgram.RemoteInfo }
+interface Packet {
+  raw: Buffer;
+  gzipped: boolean;
+  body: { type: string; data: string; lastRefTime: number };
+  from: dgram.RemoteInfo;
+}
 
 /** A v1 push subscriber: a UDP socket on 127.0.0.1 that records every packet and acks only when told to. */
 class Subscriber {
   readonly packets: Packet[] = [];
   private waiters: Array<() => void> = [];
 
-  private constructor(private readonly socket: dgram.Socket, readonly autoAck: boolean) {
+  private constructor(
+    private readonly socket: dgram.Socket,
+    readonly autoAck: boolean,
+  ) {
     socket.on('message', (raw, from) => {
       const gzipped = raw[0] === 0x1f && raw[1] === 0x8b;
       const body = JSON.parse((gzipped ? gunzipSync(raw) : raw).toString('utf8')) as Packet['body'];
@@ -46,7 +54,10 @@ class Subscriber {
       if (left <= 0) assert.fail(`expected ${count} packet(s), got ${this.packets.length} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     return this.packets;
@@ -88,9 +99,10 @@ describe('UDP push to v1 subscribers', () => {
     try {
       await subscribe(ts.url, 'DEFAULT_GROUP@@visible', sub, 'DEFAULT');
       const found = ts.server.ctx.push.subscribers({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'visible' });
-      assert.deepEqual(found.map((s) => ({ clientIP: s.clientIP, udpPort: s.udpPort, clusters: s.clusters, agent: s.agent })), [
-        { clientIP: '127.0.0.1', udpPort: sub.port, clusters: 'DEFAULT', agent: 'Nacos-Java-Client:v1.0.0' },
-      ]);
+      assert.deepEqual(
+        found.map((s) => ({ clientIP: s.clientIP, udpPort: s.udpPort, clusters: s.clusters, agent: s.agent })),
+        [{ clientIP: '127.0.0.1', udpPort: sub.port, clusters: 'DEFAULT', agent: 'Nacos-Java-Client:v1.0.0' }],
+      );
       await subscribe(ts.url, 'DEFAULT_GROUP@@visible', sub, 'DEFAULT');
       assert.equal(ts.server.ctx.push.subscribers({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'visible' }).length, 1, 'polling again refreshes, not duplicates');
     } finally {
@@ -114,7 +126,10 @@ describe('UDP push to v1 subscribers', () => {
       assert.equal(info.name, 'DEFAULT_GROUP@@pushed');
       assert.equal(info.clusters, 'DEFAULT');
       assert.equal(info.cacheMillis, 10000);
-      assert.deepEqual(info.hosts.map((h: any) => [h.ip, h.port, h.healthy, h.metadata]), [['10.2.0.1', 8080, true, { k: 'v' }]]);
+      assert.deepEqual(
+        info.hosts.map((h: any) => [h.ip, h.port, h.healthy, h.metadata]),
+        [['10.2.0.1', 8080, true, { k: 'v' }]],
+      );
 
       await sleep(ACK_TIMEOUT_MS * (RETRIES + 3));
       assert.equal(sub.packets.length, 1, 'no resend after the ack');
@@ -133,7 +148,10 @@ describe('UDP push to v1 subscribers', () => {
       const packets = await sub.waitFor(2);
       const last = JSON.parse(packets[1].body.data);
       assert.equal(last.clusters, 'east');
-      assert.deepEqual(last.hosts.map((h: any) => h.ip), ['10.2.1.1']);
+      assert.deepEqual(
+        last.hosts.map((h: any) => h.ip),
+        ['10.2.1.1'],
+      );
       assert.ok(packets[1].body.lastRefTime > packets[0].body.lastRefTime);
     } finally {
       await sub.close();

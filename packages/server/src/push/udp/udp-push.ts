@@ -23,7 +23,12 @@ interface Subscriber extends Subscription {
   pendingKey: string | undefined;
 }
 
-interface Pending { subscriber: Subscriber; packet: Buffer; attempts: number; timer: NodeJS.Timeout }
+interface Pending {
+  subscriber: Subscriber;
+  packet: Buffer;
+  attempts: number;
+  timer: NodeJS.Timeout;
+}
 
 export interface PushSettings {
   enabled: boolean;
@@ -34,7 +39,12 @@ export interface PushSettings {
   bindHost: string;
 }
 
-export interface PushStats { sent: number; acked: number; retried: number; failed: number }
+export interface PushStats {
+  sent: number;
+  acked: number;
+  retried: number;
+  failed: number;
+}
 
 const GZIP_FROM_BYTES = 1024;
 // Each subscriber costs a packet per change of its service; a bound keeps a flood of list calls from costing more.
@@ -146,10 +156,19 @@ export class UdpPush {
 
   subscribers(ref?: ServiceRef): Subscription[] {
     const lists = ref ? [this.byService.get(serviceKey(ref))] : [...this.byService.values()];
-    return lists.flatMap((m) => (m ? [...m.values()] : [])).filter((s) => this.isLive(s)).map((s) => ({
-      namespace: s.namespace, group: s.group, name: s.name, clusters: s.clusters, healthyOnly: s.healthyOnly,
-      clientIP: s.clientIP, udpPort: s.udpPort, agent: s.agent,
-    }));
+    return lists
+      .flatMap((m) => (m ? [...m.values()] : []))
+      .filter((s) => this.isLive(s))
+      .map((s) => ({
+        namespace: s.namespace,
+        group: s.group,
+        name: s.name,
+        clusters: s.clusters,
+        healthyOnly: s.healthyOnly,
+        clientIP: s.clientIP,
+        udpPort: s.udpPort,
+        agent: s.agent,
+      }));
   }
 
   /** Subscribers held, including ones past their TTL that the sweeper has not dropped yet. */

@@ -19,9 +19,21 @@ const REQUESTS = Number(process.env.CAIRN_FUZZ_REQUESTS ?? 3000);
 const CONCURRENCY = 16;
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 
-interface Route { method: string; url: string }
-interface FuzzRequest { method: string; path: string; headers: Record<string, string>; body?: Buffer }
-interface Outcome { request: FuzzRequest; status: number; text: string }
+interface Route {
+  method: string;
+  url: string;
+}
+interface FuzzRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+interface Outcome {
+  request: FuzzRequest;
+  status: number;
+  text: string;
+}
 
 /** Every method+path the router knows, read from Fastify's route tree (children are printed relative to their parent). */
 function routesOf(tree: string): Route[] {
@@ -52,13 +64,70 @@ function prng(seed: number): () => number {
 }
 
 const PARAM_NAMES = [
-  'serviceName', 'groupName', 'namespaceId', 'namespace', 'clusterName', 'cluster', 'clusters', 'ip', 'port', 'weight',
-  'enabled', 'enable', 'healthy', 'ephemeral', 'metadata', 'beat', 'udpPort', 'clientIP', 'healthyOnly', 'key',
-  'pageNo', 'pageSize', 'protectThreshold', 'selector', 'checkPort', 'healthChecker', 'useInstancePortForCheck',
-  'consistencyType', 'instances', 'namespaceName', 'namespaceDesc', 'customNamespaceId', 'namespaceShowName', 'entry',
-  'value', 'debug', 'since', 'until', 'cause', 'limit', 'service', 'keyword', 'accessToken', 'username', 'password',
-  'withInstances', 'hasIpCount', 'serviceNameParam', 'groupNameParam', 'show', 'all', 'onlyStatus', 'type', 'id',
-  'ipAddress', 'app', 'tid', 'env', 'isCheck', 'encoding', 'instanceId', 'clientId', 'detailed', 'format',
+  'serviceName',
+  'groupName',
+  'namespaceId',
+  'namespace',
+  'clusterName',
+  'cluster',
+  'clusters',
+  'ip',
+  'port',
+  'weight',
+  'enabled',
+  'enable',
+  'healthy',
+  'ephemeral',
+  'metadata',
+  'beat',
+  'udpPort',
+  'clientIP',
+  'healthyOnly',
+  'key',
+  'pageNo',
+  'pageSize',
+  'protectThreshold',
+  'selector',
+  'checkPort',
+  'healthChecker',
+  'useInstancePortForCheck',
+  'consistencyType',
+  'instances',
+  'namespaceName',
+  'namespaceDesc',
+  'customNamespaceId',
+  'namespaceShowName',
+  'entry',
+  'value',
+  'debug',
+  'since',
+  'until',
+  'cause',
+  'limit',
+  'service',
+  'keyword',
+  'accessToken',
+  'username',
+  'password',
+  'withInstances',
+  'hasIpCount',
+  'serviceNameParam',
+  'groupNameParam',
+  'show',
+  'all',
+  'onlyStatus',
+  'type',
+  'id',
+  'ipAddress',
+  'app',
+  'tid',
+  'env',
+  'isCheck',
+  'encoding',
+  'instanceId',
+  'clientId',
+  'detailed',
+  'format',
 ];
 
 const LOOPBACK = ['127.0.0.1', '127.0.0.2', '::1'];
@@ -68,29 +137,106 @@ function makeValues(rand: () => number, udpSinkPort: number) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const weird = [
-    '', ' ', '  \t ', '0', '-0', '-1', '1', '65535', '65536', '70000', '99999999999999999999', '1e309', '-1e309', '1e-400',
-    'NaN', 'Infinity', '-Infinity', '0x10', '1.5', '.5', '5.', '+7', 'true', 'false', 'TRUE', 'yes', 'null', 'undefined',
-    '{}', '[]', '{"', '{"k":', '{"k":"v"}', '{"k":{"n":1}}', '{"k":[1,2]}', '[1,"a",null]', '"str"', '{"__proto__":{"x":1}}',
-    '{"constructor":{"prototype":{"x":1}}}', '@@', 'a@@b', '@@b', 'a@@', 'a@@b@@c', '@@@@', 'DEFAULT_GROUP@@fuzz',
-    'public##DEFAULT_GROUP@@fuzz', '##', '%', '%zz', '../../etc/passwd', '<script>', "' OR 1=1 --", '服务', 'ÿ', '\u0000',
-    '\u202e', '💥🔥', 'a=b,c=d', 'a=b=c', '=', ',', ',,', 'k=', '=v', 'DEFAULT', 'c-1,c_2', 'bad cluster!', 'TCP', 'HTTP',
-    'NONE', 'MYSQL', '{"type":"HTTP","path":"/","headers":""}', '{"type":"label","expression":"CONSUMER.label.a = PROVIDER.label.a"}',
-    '{"type":"bogus"}', 'persist', 'ephemeral', 'public', 'nope-ns', 'x'.repeat(65), 'x'.repeat(129), 'x'.repeat(513),
-    'x'.repeat(1025), 'é'.repeat(3000), 'a'.repeat(12_000),
+    '',
+    ' ',
+    '  \t ',
+    '0',
+    '-0',
+    '-1',
+    '1',
+    '65535',
+    '65536',
+    '70000',
+    '99999999999999999999',
+    '1e309',
+    '-1e309',
+    '1e-400',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '0x10',
+    '1.5',
+    '.5',
+    '5.',
+    '+7',
+    'true',
+    'false',
+    'TRUE',
+    'yes',
+    'null',
+    'undefined',
+    '{}',
+    '[]',
+    '{"',
+    '{"k":',
+    '{"k":"v"}',
+    '{"k":{"n":1}}',
+    '{"k":[1,2]}',
+    '[1,"a",null]',
+    '"str"',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{"x":1}}}',
+    '@@',
+    'a@@b',
+    '@@b',
+    'a@@',
+    'a@@b@@c',
+    '@@@@',
+    'DEFAULT_GROUP@@fuzz',
+    'public##DEFAULT_GROUP@@fuzz',
+    '##',
+    '%',
+    '%zz',
+    '../../etc/passwd',
+    '<script>',
+    "' OR 1=1 --",
+    '服务',
+    'ÿ',
+    '\u0000',
+    '\u202e',
+    '💥🔥',
+    'a=b,c=d',
+    'a=b=c',
+    '=',
+    ',',
+    ',,',
+    'k=',
+    '=v',
+    'DEFAULT',
+    'c-1,c_2',
+    'bad cluster!',
+    'TCP',
+    'HTTP',
+    'NONE',
+    'MYSQL',
+    '{"type":"HTTP","path":"/","headers":""}',
+    '{"type":"label","expression":"CONSUMER.label.a = PROVIDER.label.a"}',
+    '{"type":"bogus"}',
+    'persist',
+    'ephemeral',
+    'public',
+    'nope-ns',
+    'x'.repeat(65),
+    'x'.repeat(129),
+    'x'.repeat(513),
+    'x'.repeat(1025),
+    'é'.repeat(3000),
+    'a'.repeat(12_000),
   ];
-  const beat = () => JSON.stringify(pick([
-    { ip: pick(LOOPBACK), port: int(-5, 70_000), cluster: pick(['DEFAULT', 'c1', '', 'bad!']), weight: pick([1, -1, 'x', 1e9, null]), metadata: pick([{}, { k: 'v' }, [1], 'str', null, { n: { deep: 1 } }]), scheduled: true },
-    { ip: pick(NOT_AN_ADDRESS), port: pick([1, 'abc', null, 1.5]) },
-    { serviceName: pick(['@@', 'a@@b', '']), ip: 127, port: '80' },
-    [], 'str', 42, null,
-  ])).slice(0, rand() < 0.2 ? int(1, 20) : undefined);
-  const instances = () => JSON.stringify(pick([
-    [{ ip: pick(LOOPBACK), port: int(1, 65535), clusterName: 'DEFAULT' }], [{ ip: 1 }], [null], {}, 'x', [],
-  ]));
-  const healthChecker = () => JSON.stringify(pick([
-    { type: 'TCP' }, { type: 'HTTP', path: '/health', headers: '' }, { type: 'MYSQL', user: 'u', pwd: 'p', cmd: 'select 1' },
-    { type: 'NONE' }, { type: 'NOPE' }, { type: 7 }, null, [],
-  ]));
+  const beat = () =>
+    JSON.stringify(
+      pick([
+        { ip: pick(LOOPBACK), port: int(-5, 70_000), cluster: pick(['DEFAULT', 'c1', '', 'bad!']), weight: pick([1, -1, 'x', 1e9, null]), metadata: pick([{}, { k: 'v' }, [1], 'str', null, { n: { deep: 1 } }]), scheduled: true },
+        { ip: pick(NOT_AN_ADDRESS), port: pick([1, 'abc', null, 1.5]) },
+        { serviceName: pick(['@@', 'a@@b', '']), ip: 127, port: '80' },
+        [],
+        'str',
+        42,
+        null,
+      ]),
+    ).slice(0, rand() < 0.2 ? int(1, 20) : undefined);
+  const instances = () => JSON.stringify(pick([[{ ip: pick(LOOPBACK), port: int(1, 65535), clusterName: 'DEFAULT' }], [{ ip: 1 }], [null], {}, 'x', []]));
+  const healthChecker = () => JSON.stringify(pick([{ type: 'TCP' }, { type: 'HTTP', path: '/health', headers: '' }, { type: 'MYSQL', user: 'u', pwd: 'p', cmd: 'select 1' }, { type: 'NONE' }, { type: 'NOPE' }, { type: 7 }, null, []]));
 
   return function valueFor(name: string): string {
     // Addresses first: a weird value such as 'DEFAULT' is a valid host name, and a registered host may get probed.
@@ -99,17 +245,36 @@ function makeValues(rand: () => number, udpSinkPort: number) {
     if (name === 'udpPort') return rand() < 0.6 ? String(udpSinkPort) : pick(['0', '-1', '65536', 'abc', '1.5']);
     if (rand() < 0.45) return pick(weird);
     switch (name) {
-      case 'port': case 'checkPort': return String(pick([int(-10, 70_000), int(1, 65535), 0, 65535]));
-      case 'weight': case 'protectThreshold': return String(pick([rand() * 2, rand() * 20_000 - 100, 0, 1]));
-      case 'beat': return beat();
-      case 'instances': return instances();
-      case 'healthChecker': return healthChecker();
-      case 'metadata': case 'selector': return pick(['{"a":"b"}', 'a=b,c=d', '{"preserved.heart.beat.interval":"1"}', '{"preserved.heart.beat.timeout":"abc"}', JSON.stringify({ big: 'v'.repeat(int(0, 2000)) })]);
-      case 'serviceName': case 'service': return pick(['fuzz', 'DEFAULT_GROUP@@fuzz', 'g1@@fuzz', 'other', `s${int(0, 20)}`]);
-      case 'groupName': return pick(['DEFAULT_GROUP', 'g1', 'bad group']);
-      case 'namespaceId': case 'namespace': case 'customNamespaceId': return pick(['public', 'ns-fuzz', '', 'bad ns!']);
-      case 'pageNo': case 'pageSize': case 'limit': return String(pick([int(-5, 200), 0, 1e9, 1]));
-      default: return rand() < 0.5 ? `v${int(0, 99)}` : pick(weird);
+      case 'port':
+      case 'checkPort':
+        return String(pick([int(-10, 70_000), int(1, 65535), 0, 65535]));
+      case 'weight':
+      case 'protectThreshold':
+        return String(pick([rand() * 2, rand() * 20_000 - 100, 0, 1]));
+      case 'beat':
+        return beat();
+      case 'instances':
+        return instances();
+      case 'healthChecker':
+        return healthChecker();
+      case 'metadata':
+      case 'selector':
+        return pick(['{"a":"b"}', 'a=b,c=d', '{"preserved.heart.beat.interval":"1"}', '{"preserved.heart.beat.timeout":"abc"}', JSON.stringify({ big: 'v'.repeat(int(0, 2000)) })]);
+      case 'serviceName':
+      case 'service':
+        return pick(['fuzz', 'DEFAULT_GROUP@@fuzz', 'g1@@fuzz', 'other', `s${int(0, 20)}`]);
+      case 'groupName':
+        return pick(['DEFAULT_GROUP', 'g1', 'bad group']);
+      case 'namespaceId':
+      case 'namespace':
+      case 'customNamespaceId':
+        return pick(['public', 'ns-fuzz', '', 'bad ns!']);
+      case 'pageNo':
+      case 'pageSize':
+      case 'limit':
+        return String(pick([int(-5, 200), 0, 1e9, 1]));
+      default:
+        return rand() < 0.5 ? `v${int(0, 99)}` : pick(weird);
     }
   };
 }
@@ -225,7 +390,7 @@ test(`${REQUESTS} random and malformed requests: no 5xx, no hang, the server sti
   assert.ok(routes.length >= 10, `found ${routes.length} routes`);
   t.diagnostic(`fuzzing ${routes.length} method+path pairs, seed ${SEED}`);
   const rand = prng(SEED);
-  const valueFor = makeValues(rand, (sink.address()).port);
+  const valueFor = makeValues(rand, sink.address().port);
   const requests = Array.from({ length: REQUESTS }, () => buildRequest(rand, routes, valueFor));
 
   const port = Number(new URL(ts.url).port);
@@ -253,8 +418,9 @@ test(`${REQUESTS} random and malformed requests: no 5xx, no hang, the server sti
   agent.destroy();
   t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}, UDP pushes seen: ${pushesSeen}, slowest: ${Math.round(slowest.ms)} ms ${slowest.what}`);
 
-  const shown = failures.slice(0, 15).map((f) => `${f.status} ${f.request.method} ${f.request.path.slice(0, 300)} `
-    + `${f.request.headers['content-type'] ?? ''} ${f.request.body ? f.request.body.subarray(0, 120).toString() : ''} → ${f.text}`);
+  const shown = failures
+    .slice(0, 15)
+    .map((f) => `${f.status} ${f.request.method} ${f.request.path.slice(0, 300)} ` + `${f.request.headers['content-type'] ?? ''} ${f.request.body ? f.request.body.subarray(0, 120).toString() : ''} → ${f.text}`);
   assert.equal(failures.length, 0, `${failures.length} request(s) failed:\n${shown.join('\n')}`);
   assert.ok((statuses.get(200) ?? 0) > REQUESTS / 20, 'enough requests were valid enough to reach the handlers');
 

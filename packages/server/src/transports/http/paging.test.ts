@@ -21,13 +21,22 @@ describe('paging (pageNo and pageSize)', () => {
   it('pageNo=0 is the first page on every paged endpoint', async () => {
     assert.deepEqual(await get('/v1/ns/service/list?groupName=paged&pageNo=0&pageSize=2'), { count: 3, doms: ['p1', 'p2'] });
     const catalog = await get('/v1/ns/catalog/services?groupNameParam=paged&pageNo=0&pageSize=2');
-    assert.deepEqual(catalog.serviceList.map((s: { name: string }) => s.name), ['p1', 'p2']);
+    assert.deepEqual(
+      catalog.serviceList.map((s: { name: string }) => s.name),
+      ['p1', 'p2'],
+    );
     const instances = await get('/v1/ns/catalog/instances?serviceName=paged@@p1&clusterName=DEFAULT&pageNo=0&pageSize=2');
-    assert.deepEqual(instances.list.map((i: { port: number }) => i.port), [1, 2]);
+    assert.deepEqual(
+      instances.list.map((i: { port: number }) => i.port),
+      [1, 2],
+    );
     assert.equal((await get('/v1/ns/service/subscribers?serviceName=paged@@p1&pageNo=0')).count, 0);
     assert.deepEqual((await get('/v2/ns/service/list?groupName=paged&pageNo=0&pageSize=2')).data, { count: 3, services: ['p1', 'p2'] });
     const v2Instances = await get('/v2/ns/catalog/instances?serviceName=paged@@p1&pageNo=0&pageSize=2');
-    assert.deepEqual(v2Instances.data.instances.map((i: { port: number }) => i.port), [1, 2]);
+    assert.deepEqual(
+      v2Instances.data.instances.map((i: { port: number }) => i.port),
+      [1, 2],
+    );
   });
 
   it('a v2 service list page asked larger than 500 holds 500', async () => {

@@ -1,7 +1,10 @@
 import { invalidParam } from '@cairn/core';
 import type { Params } from './params.js';
 
-export interface Page { pageNo: number; pageSize: number }
+export interface Page {
+  pageNo: number;
+  pageSize: number;
+}
 
 export interface PageRule {
   /** Values for absent parameters; without them both are required (a missing one is a 400), as Nacos declares. */

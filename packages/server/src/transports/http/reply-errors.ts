@@ -2,7 +2,11 @@ import { DomainError, maskSecrets } from '@cairn/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TABLE, NACOS_CODE_TEXT } from './error-table.js';
 
-interface WireError { status: number; nacosCode: number; message: string }
+interface WireError {
+  status: number;
+  nacosCode: number;
+  message: string;
+}
 
 /**
  * Turns any thrown error into a wire error: domain errors by the table, Fastify's own client errors (bad JSON,

@@ -37,9 +37,12 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics, pers
       done(null, payload);
       return;
     }
-    persistence.durable(after, storeWaitMs).then(() => done(null, payload), (error: Error) => {
-      void reply.code(503).type('text/plain; charset=utf-8');
-      done(null, `storage unavailable: the change is not durable yet (${error.message}); retry the request`);
-    });
+    persistence.durable(after, storeWaitMs).then(
+      () => done(null, payload),
+      (error: Error) => {
+        void reply.code(503).type('text/plain; charset=utf-8');
+        done(null, `storage unavailable: the change is not durable yet (${error.message}); retry the request`);
+      },
+    );
   });
 }

@@ -30,17 +30,21 @@ if (admin === undefined) {
 } else {
   const db = admin;
   const target: NetworkTarget = { ...base, database };
-  runStoreContracts('mysql', () => openMysql(target), async () => {
-    await db.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await db.end();
-  }, {
-    versions: async () => {
-      const [rows] = await db.query(`SELECT version FROM \`${database}\`.schema_version ORDER BY version`);
-      return (rows as { version: number }[]).map((r) => r.version);
+  runStoreContracts(
+    'mysql',
+    () => openMysql(target),
+    async () => {
+      await db.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await db.end();
     },
-    record: async (version) => void (await db.query(`INSERT INTO \`${database}\`.schema_version (version) VALUES (?)`, [version])),
-  });
+    {
+      versions: async () => {
+        const [rows] = await db.query(`SELECT version FROM \`${database}\`.schema_version ORDER BY version`);
+        return (rows as { version: number }[]).map((r) => r.version);
+      },
+      record: async (version) => void (await db.query(`INSERT INTO \`${database}\`.schema_version (version) VALUES (?)`, [version])),
+    },
+  );
 }
 
-runUnreachableContract('mysql', 'mysql://root:hunter2-not-shown@127.0.0.1:1/test',
-  /^StorageUnavailableError: cannot reach mysql at 127\.0\.0\.1:1: ECONNREFUSED$/, 'hunter2-not-shown');
+runUnreachableContract('mysql', 'mysql://root:hunter2-not-shown@127.0.0.1:1/test', /^StorageUnavailableError: cannot reach mysql at 127\.0\.0\.1:1: ECONNREFUSED$/, 'hunter2-not-shown');

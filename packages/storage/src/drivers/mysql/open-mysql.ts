@@ -21,8 +21,14 @@ const SESSION_SQL_MODE = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DI
  */
 export async function openMysql(target: NetworkTarget): Promise<SqlDriver> {
   const pool = mysql.createPool({
-    host: target.host, port: target.port, user: target.user, password: target.password, database: target.database,
-    connectionLimit: POOL_SIZE, connectTimeout: CONNECT_TIMEOUT_MS, charset: 'utf8mb4',
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    connectionLimit: POOL_SIZE,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    charset: 'utf8mb4',
   });
   // mysql2 hands this event its callback-style connection (whatever the promise typings say); the statement is
   // queued ahead of any query on the new connection.

@@ -40,14 +40,18 @@ if (admin === undefined) {
       await c.end();
     }
   };
-  runStoreContracts('postgres', () => openPostgres(target), async () => {
-    await adminClient.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await adminClient.end();
-  }, {
-    versions: () => inRunDatabase(async (c) => (await c.query('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => Number(r.version))),
-    record: (version) => inRunDatabase(async (c) => void (await c.query('INSERT INTO schema_version (version) VALUES ($1)', [version]))),
-  });
+  runStoreContracts(
+    'postgres',
+    () => openPostgres(target),
+    async () => {
+      await adminClient.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await adminClient.end();
+    },
+    {
+      versions: () => inRunDatabase(async (c) => (await c.query('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => Number(r.version))),
+      record: (version) => inRunDatabase(async (c) => void (await c.query('INSERT INTO schema_version (version) VALUES ($1)', [version]))),
+    },
+  );
 }
 
-runUnreachableContract('postgres', 'postgresql://postgres:hunter2-not-shown@127.0.0.1:1/test',
-  /^StorageUnavailableError: cannot reach postgres at 127\.0\.0\.1:1: ECONNREFUSED$/, 'hunter2-not-shown');
+runUnreachableContract('postgres', 'postgresql://postgres:hunter2-not-shown@127.0.0.1:1/test', /^StorageUnavailableError: cannot reach postgres at 127\.0\.0\.1:1: ECONNREFUSED$/, 'hunter2-not-shown');

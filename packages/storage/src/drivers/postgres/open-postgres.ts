@@ -20,8 +20,13 @@ const MIGRATION_LOCK_KEY = 0x6361_6972; // "cair"
  */
 export async function openPostgres(target: NetworkTarget): Promise<SqlDriver> {
   const pool = new pg.Pool({
-    host: target.host, port: target.port, user: target.user, password: target.password, database: target.database,
-    max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   // An idle connection that dies (server restart) is dropped by the pool; the next query reports the failure.
   // Without a listener the pool's 'error' event would end the process.

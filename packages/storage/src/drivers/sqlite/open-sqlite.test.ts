@@ -28,10 +28,15 @@ function direct<T>(use: (db: Database.Database) => T): T {
   }
 }
 
-runStoreContracts('sqlite', async () => openSqlite(file), async () => rmSync(dir, { recursive: true, force: true }), {
-  versions: async () => direct((db) => (db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)),
-  record: async (version) => void direct((db) => db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version)),
-});
+runStoreContracts(
+  'sqlite',
+  async () => openSqlite(file),
+  async () => rmSync(dir, { recursive: true, force: true }),
+  {
+    versions: async () => direct((db) => (db.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version)),
+    record: async (version) => void direct((db) => db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version)),
+  },
+);
 
 runUnreachableContract('sqlite', 'sqlite:/dev/null/cairn.db', /StorageUnavailableError: cannot open sqlite file \/dev\/null\/cairn\.db: E[A-Z]+/, '');
 

@@ -43,9 +43,10 @@ describe('GET /v1/cairn/events', () => {
 
   test('lists the namespace public by default, newest first, with an ISO time and the cause text', async () => {
     const page = await events(ts, '');
-    assert.deepEqual(page.events.map((e) => `${e.cause} ${e.service}`), [
-      'INSTANCE_DEREGISTERED orders', 'INSTANCE_REGISTERED billing', 'INSTANCE_REGISTERED orders',
-    ]);
+    assert.deepEqual(
+      page.events.map((e) => `${e.cause} ${e.service}`),
+      ['INSTANCE_DEREGISTERED orders', 'INSTANCE_REGISTERED billing', 'INSTANCE_REGISTERED orders'],
+    );
     assert.equal(page.total, 3);
     assert.equal(page.pageNo, 1);
     assert.equal(page.pageSize, 100);
@@ -60,12 +61,27 @@ describe('GET /v1/cairn/events', () => {
   });
 
   test('filters by namespace, group, service (also group@@name), address and cause', async () => {
-    assert.deepEqual((await events(ts, 'namespaceId=dev')).events.map((e) => e.ip), ['10.0.0.3']);
-    assert.deepEqual((await events(ts, 'serviceName=orders')).events.map((e) => e.cause), ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED']);
-    assert.deepEqual((await events(ts, 'serviceName=PAY%40%40billing')).events.map((e) => e.ip), ['10.0.0.2']);
-    assert.deepEqual((await events(ts, 'serviceName=billing&groupName=PAY')).events.map((e) => e.ip), ['10.0.0.2']);
+    assert.deepEqual(
+      (await events(ts, 'namespaceId=dev')).events.map((e) => e.ip),
+      ['10.0.0.3'],
+    );
+    assert.deepEqual(
+      (await events(ts, 'serviceName=orders')).events.map((e) => e.cause),
+      ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED'],
+    );
+    assert.deepEqual(
+      (await events(ts, 'serviceName=PAY%40%40billing')).events.map((e) => e.ip),
+      ['10.0.0.2'],
+    );
+    assert.deepEqual(
+      (await events(ts, 'serviceName=billing&groupName=PAY')).events.map((e) => e.ip),
+      ['10.0.0.2'],
+    );
     assert.equal((await events(ts, 'serviceName=billing&groupName=DEFAULT_GROUP')).total, 0);
-    assert.deepEqual((await events(ts, 'groupName=PAY')).events.map((e) => e.service), ['billing']);
+    assert.deepEqual(
+      (await events(ts, 'groupName=PAY')).events.map((e) => e.service),
+      ['billing'],
+    );
     assert.equal((await events(ts, 'ip=10.0.0.1&port=8001')).total, 2);
     assert.equal((await events(ts, 'ip=10.0.0.1&port=8002')).total, 0);
     const deregistered = await events(ts, 'cause=INSTANCE_DEREGISTERED');
@@ -75,8 +91,14 @@ describe('GET /v1/cairn/events', () => {
 
   test('filters by time, given as epoch ms or ISO-8601', async () => {
     const since = new Date(t0 + 1_000).toISOString();
-    assert.deepEqual((await events(ts, `since=${since}`)).events.map((e) => e.cause), ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED']);
-    assert.deepEqual((await events(ts, `until=${t0 + 999}`)).events.map((e) => e.service), ['orders']);
+    assert.deepEqual(
+      (await events(ts, `since=${since}`)).events.map((e) => e.cause),
+      ['INSTANCE_DEREGISTERED', 'INSTANCE_REGISTERED'],
+    );
+    assert.deepEqual(
+      (await events(ts, `until=${t0 + 999}`)).events.map((e) => e.service),
+      ['orders'],
+    );
     assert.equal((await events(ts, `since=${t0 + 1_000}&until=${encodeURIComponent(since)}`)).total, 1);
     // A zone offset, and the same instant written with a `+` that the query string turned into a space.
     const plusTwo = new Date(t0 + 2_000 + 2 * 3_600_000).toISOString().slice(0, 23);
@@ -89,7 +111,10 @@ describe('GET /v1/cairn/events', () => {
     assert.equal(second.total, 3);
     assert.equal(second.pageNo, 2);
     assert.equal(second.pageSize, 1);
-    assert.deepEqual(second.events.map((e) => e.service), ['billing']);
+    assert.deepEqual(
+      second.events.map((e) => e.service),
+      ['billing'],
+    );
     assert.deepEqual((await events(ts, 'pageNo=4&pageSize=1')).events, []);
     assert.equal((await events(ts, 'pageSize=1000')).events.length, 3);
   });
@@ -122,8 +147,13 @@ describe('GET /v1/cairn/diagnosis', () => {
     const del = await call(ts.url, 'DELETE', '/v1/ns/instance?serviceName=claims&ip=10.3.0.1&port=80&username=mallory');
     assert.equal(del.status, 200, del.text);
     const listed = await events(ts, 'service=claims');
-    assert.deepEqual(listed.events.map((e) => [e.cause, e.evidence.claimedUser, 'user' in e.evidence]),
-      [['INSTANCE_DEREGISTERED', 'mallory', false], ['INSTANCE_REGISTERED', 'alice', false]]);
+    assert.deepEqual(
+      listed.events.map((e) => [e.cause, e.evidence.claimedUser, 'user' in e.evidence]),
+      [
+        ['INSTANCE_DEREGISTERED', 'mallory', false],
+        ['INSTANCE_REGISTERED', 'alice', false],
+      ],
+    );
     const d = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=claims&ip=10.3.0.1&port=80')).json();
     assert.match(d.explanation, /claiming to be user mallory; not verified/);
   });
@@ -145,7 +175,10 @@ describe('GET /v1/cairn/diagnosis', () => {
     assert.equal(d.lastTransition.at, registeredAt + 30_000);
     assert.equal(d.lastTransition.time, new Date(registeredAt + 30_000).toISOString());
     assert.equal(d.lastTransition.description, CAUSES.INSTANCE_EXPIRED);
-    assert.deepEqual(d.events.map((e: any) => e.cause), ['INSTANCE_EXPIRED', 'BEAT_MISSED', 'INSTANCE_REGISTERED']);
+    assert.deepEqual(
+      d.events.map((e: any) => e.cause),
+      ['INSTANCE_EXPIRED', 'BEAT_MISSED', 'INSTANCE_REGISTERED'],
+    );
     assert.equal(d.checkedTime, new Date(ts.time!.now()).toISOString());
     assert.equal(d.instance, null);
   });
@@ -177,12 +210,23 @@ describe('GET /v1/cairn/diagnosis', () => {
     const d = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=back&ip=10.0.0.5&port=8080')).json();
     assert.equal(d.state, 'healthy');
     const clock = (at: number) => new Date(at).toISOString().slice(11, 19);
-    assert.ok(d.explanation.startsWith(`Healthy again since ${clock(lastBeat + 7_000)}; it was removed at ${clock(lastBeat + 6_000)} after 6 s without a heartbeat`
-      + ' (its beats stopped for 7.0 s; the last came from 127.0.0.1) and its client registered it again.'), d.explanation);
+    assert.ok(
+      d.explanation.startsWith(
+        `Healthy again since ${clock(lastBeat + 7_000)}; it was removed at ${clock(lastBeat + 6_000)} after 6 s without a heartbeat` + ' (its beats stopped for 7.0 s; the last came from 127.0.0.1) and its client registered it again.',
+      ),
+      d.explanation,
+    );
     assert.deepEqual(d.lastOutage, {
-      startedAt: lastBeat + 3_000, endedAt: lastBeat + 7_000, durationMs: 4_000, cause: 'BEAT_MISSED',
-      removedAt: lastBeat + 6_000, removedBy: 'INSTANCE_EXPIRED', endedBy: 'INSTANCE_REGISTERED',
-      startedTime: new Date(lastBeat + 3_000).toISOString(), endedTime: new Date(lastBeat + 7_000).toISOString(), removedTime: new Date(lastBeat + 6_000).toISOString(),
+      startedAt: lastBeat + 3_000,
+      endedAt: lastBeat + 7_000,
+      durationMs: 4_000,
+      cause: 'BEAT_MISSED',
+      removedAt: lastBeat + 6_000,
+      removedBy: 'INSTANCE_EXPIRED',
+      endedBy: 'INSTANCE_REGISTERED',
+      startedTime: new Date(lastBeat + 3_000).toISOString(),
+      endedTime: new Date(lastBeat + 7_000).toISOString(),
+      removedTime: new Date(lastBeat + 6_000).toISOString(),
     });
     assert.equal(d.outagesLastHour, 1);
   });
@@ -191,7 +235,10 @@ describe('GET /v1/cairn/diagnosis', () => {
     await register(ts, { serviceName: 'payments', groupName: 'PAY', ip: '10.0.0.9', port: '9000' });
     const d = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=payments&ip=10.0.0.9&port=9000')).json();
     assert.equal(d.state, 'unknown');
-    assert.deepEqual(d.seenElsewhere.map((s: any) => `${s.group}/${s.service}`), ['PAY/payments']);
+    assert.deepEqual(
+      d.seenElsewhere.map((s: any) => `${s.group}/${s.service}`),
+      ['PAY/payments'],
+    );
     assert.equal(d.seenElsewhere[0].time, new Date(d.seenElsewhere[0].at).toISOString());
     assert.match(d.explanation, /group 'PAY'/);
   });

@@ -1,6 +1,18 @@
 import {
-  CAUSES, DEFAULT_GROUP, DEFAULT_NAMESPACE, diagnose, diagnosisSources, invalidParam, isCause, splitGroupedName, validateGroup, validateIp,
-  validateNamespaceId, validatePort, validateServiceName, type JournalFilter,
+  CAUSES,
+  DEFAULT_GROUP,
+  DEFAULT_NAMESPACE,
+  diagnose,
+  diagnosisSources,
+  invalidParam,
+  isCause,
+  splitGroupedName,
+  validateGroup,
+  validateIp,
+  validateNamespaceId,
+  validatePort,
+  validateServiceName,
+  type JournalFilter,
 } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';

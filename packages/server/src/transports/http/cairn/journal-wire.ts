@@ -16,12 +16,23 @@ export function diagnosisView(d: Diagnosis, now: number): unknown {
   const { namespace, group, service, ip, port, state, explanation, instance, lastTransition, lastOutage, outagesLastHour, seenElsewhere, events, ...rest } = d;
   // The answer first (state, explanation), the evidence after.
   return {
-    namespace, group, service, ip, port, state, explanation, checkedAt: now, checkedTime: iso(now),
+    namespace,
+    group,
+    service,
+    ip,
+    port,
+    state,
+    explanation,
+    checkedAt: now,
+    checkedTime: iso(now),
     ...rest,
     instance: instance && { ...instance, registeredTime: iso(instance.registeredAt), lastBeatTime: iso(instance.lastBeatAt) },
     lastTransition: lastTransition && eventView(lastTransition),
     lastOutage: lastOutage && {
-      ...lastOutage, startedTime: iso(lastOutage.startedAt), endedTime: isoOrNull(lastOutage.endedAt), removedTime: isoOrNull(lastOutage.removedAt),
+      ...lastOutage,
+      startedTime: iso(lastOutage.startedAt),
+      endedTime: isoOrNull(lastOutage.endedAt),
+      removedTime: isoOrNull(lastOutage.removedAt),
     },
     outagesLastHour,
     seenElsewhere: seenElsewhere.map((s) => ({ ...s, time: iso(s.at) })),

@@ -17,7 +17,9 @@ function parseSamples(text: string): Map<string, number> {
 }
 
 function key(name: string, labels: Record<string, string> = {}): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort();
+  const parts = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .sort();
   return parts.length ? `${name}{${parts.join(',')}}` : name;
 }
 
@@ -52,9 +54,19 @@ describe('GET /nacos/actuator/prometheus', () => {
   test('is served under the context path with every Cairn metric', async () => {
     const { text, value } = await scrape();
     for (const name of [
-      'cairn_instances', 'cairn_services', 'cairn_beats_total', 'cairn_list_queries_total', 'cairn_journal_events_total',
-      'cairn_journal_size', 'cairn_http_request_duration_seconds', 'cairn_services_protect_threshold_reached',
-      'cairn_push_subscribers', 'cairn_service_subscribers', 'cairn_push_packets_total', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds',
+      'cairn_instances',
+      'cairn_services',
+      'cairn_beats_total',
+      'cairn_list_queries_total',
+      'cairn_journal_events_total',
+      'cairn_journal_size',
+      'cairn_http_request_duration_seconds',
+      'cairn_services_protect_threshold_reached',
+      'cairn_push_subscribers',
+      'cairn_service_subscribers',
+      'cairn_push_packets_total',
+      'process_cpu_user_seconds_total',
+      'nodejs_eventloop_lag_seconds',
     ]) {
       assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }

@@ -91,7 +91,9 @@ describe('console under another context path', () => {
 
 describe('console beside the APIs of a real server', () => {
   let ts: TestServer;
-  before(async () => { ts = await startTestServer(); });
+  before(async () => {
+    ts = await startTestServer();
+  });
   after(() => ts.close());
 
   test('API paths keep answering as before', async () => {

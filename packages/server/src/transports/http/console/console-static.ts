@@ -47,9 +47,15 @@ interface StaticFile {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json; charset=utf-8',
-  '.woff2': 'font/woff2', '.map': 'application/json; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
 };
 // Already compressed formats gain nothing from gzip.
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map']);
@@ -92,9 +98,7 @@ The HTTP APIs under this path work without it.</p>`;
 /** The build assumes `/nacos`; under another context path its asset links and the app's base are rewritten. */
 function atContextPath(file: StaticFile, contextPath: string): StaticFile {
   if (contextPath === BUILT_FOR) return file;
-  const html = file.body.toString('utf8')
-    .replaceAll(`"${BUILT_FOR}/`, `"${contextPath}/`)
-    .replace(`name="cairn-context-path" content="${BUILT_FOR}"`, `name="cairn-context-path" content="${contextPath}"`);
+  const html = file.body.toString('utf8').replaceAll(`"${BUILT_FOR}/`, `"${contextPath}/`).replace(`name="cairn-context-path" content="${BUILT_FOR}"`, `name="cairn-context-path" content="${contextPath}"`);
   return fileOf('index.html', Buffer.from(html));
 }
 

@@ -12,9 +12,14 @@ const QUOTA = 200;
 export function namespaceJson(ns: Namespace): Record<string, unknown> {
   const isPublic = ns.id === DEFAULT_NAMESPACE;
   return {
-    namespace: isPublic ? '' : ns.id, namespaceShowName: ns.name, namespaceDesc: ns.description, quota: QUOTA,
+    namespace: isPublic ? '' : ns.id,
+    namespaceShowName: ns.name,
+    namespaceDesc: ns.description,
+    quota: QUOTA,
     // Cairn has no config store yet, so no namespace holds configurations.
-    configCount: 0, type: isPublic ? 0 : 2, namespaceId: ns.id,
+    configCount: 0,
+    type: isPublic ? 0 : 2,
+    namespaceId: ns.id,
   };
 }
 
@@ -40,6 +45,5 @@ export function deleteNamespace(ctx: AppContext, id: string): void {
 
 /** Public first, then the others by name. */
 export function sortedNamespaces(ctx: AppContext): Namespace[] {
-  return ctx.namespaces.list().sort((a, b) =>
-    Number(b.id === DEFAULT_NAMESPACE) - Number(a.id === DEFAULT_NAMESPACE) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return ctx.namespaces.list().sort((a, b) => Number(b.id === DEFAULT_NAMESPACE) - Number(a.id === DEFAULT_NAMESPACE) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

@@ -5,7 +5,9 @@ import { call, startTestServer, type TestServer } from '../../../testing/test-se
 /** Heartbeats as Nacos 2.5.1 answers them: the v2 beat names its service `group@@service`, both report the switch. */
 describe('beat answers (v1 and v2)', () => {
   let ts: TestServer;
-  before(async () => { ts = await startTestServer(); });
+  before(async () => {
+    ts = await startTestServer();
+  });
   after(() => ts.close());
 
   const beatV2 = (params: Record<string, string>) => call(ts.url, 'PUT', '/v2/ns/instance/beat', params);
@@ -28,7 +30,10 @@ describe('beat answers (v1 and v2)', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json().code, 10200);
     const hosts = (await call(ts.url, 'GET', '/v2/ns/instance/list?serviceName=reborn&groupName=shop')).json().data.hosts;
-    assert.deepEqual(hosts.map((h: { ip: string; port: number; clusterName: string }) => `${h.ip}:${h.port} ${h.clusterName}`), ['127.0.0.12:7001 c1']);
+    assert.deepEqual(
+      hosts.map((h: { ip: string; port: number; clusterName: string }) => `${h.ip}:${h.port} ${h.clusterName}`),
+      ['127.0.0.12:7001 c1'],
+    );
   });
 
   it('v2 beat with a bare service name is a 400 (code 20002) naming serviceName, as in Nacos', async () => {

@@ -15,7 +15,7 @@ export function parseBeat(p: Params, ref: ServiceRef): Beat {
   const ip = typeof json.ip === 'string' && json.ip !== '' ? json.ip : p.required('ip');
   const port = json.port === undefined ? p.requiredInt('port') : Number(json.port);
   if (!Number.isInteger(port)) throw invalidParam('beat', "Param 'beat' has a 'port' that is not an integer.");
-  const cluster = typeof json.cluster === 'string' && json.cluster !== '' ? json.cluster : p.str('clusterName') ?? DEFAULT_CLUSTER;
+  const cluster = typeof json.cluster === 'string' && json.cluster !== '' ? json.cluster : (p.str('clusterName') ?? DEFAULT_CLUSTER);
   const weight = json.weight === undefined ? undefined : Number(json.weight);
   if (weight !== undefined && !Number.isFinite(weight)) throw invalidParam('beat', "Param 'beat' has a 'weight' that is not a number.");
   const metadata = json.metadata === undefined || json.metadata === null ? undefined : objectOrFail(json.metadata);

@@ -2,7 +2,11 @@ import { invalidParam, missingParam, overlayOf, validateIp, validatePort, type O
 import type { Params } from '../params.js';
 
 /** One entry of the `instances` parameter; a missing cluster matches any cluster. */
-export interface InstanceSelector { ip: string; port: number; clusterName?: string }
+export interface InstanceSelector {
+  ip: string;
+  port: number;
+  clusterName?: string;
+}
 
 export interface MetadataBatch {
   ref: ServiceRef;

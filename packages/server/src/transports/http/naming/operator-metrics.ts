@@ -23,10 +23,15 @@ function namingCounts(ctx: AppContext): Record<string, number> {
     else persistent++;
   }
   return {
-    serviceCount: ctx.registry.serviceCount, instanceCount, responsibleInstanceCount: instanceCount, subscribeCount: ctx.push.subscriberCount,
+    serviceCount: ctx.registry.serviceCount,
+    instanceCount,
+    responsibleInstanceCount: instanceCount,
+    subscribeCount: ctx.push.subscriberCount,
     clientCount: ephemeral + persistent,
     // No gRPC connections yet; one node is responsible for every client.
-    connectionBasedClientCount: 0, ephemeralIpPortClientCount: ephemeral, persistentIpPortClientCount: persistent,
+    connectionBasedClientCount: 0,
+    ephemeralIpPortClientCount: ephemeral,
+    persistentIpPortClientCount: persistent,
     responsibleClientCount: ephemeral + persistent,
   };
 }

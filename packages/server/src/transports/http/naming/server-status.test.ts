@@ -50,8 +50,7 @@ describe('server status (overriddenServerStatus)', () => {
       }
       assert.equal(ts.server.ctx.registry.findInstance({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'gated' }, '127.0.0.21', 8001), undefined, 'nothing was registered');
       // Reachable: the operator endpoints (to set the status back), the console namespaces and server state, Cairn's own.
-      for (const path of ['/v1/ns/operator/switches', '/v1/ns/ops/metrics', '/v2/ns/operator/switches', '/v1/ns/operator/push/state',
-        '/v1/console/namespaces', '/v1/console/server/state', '/v1/cairn/events']) {
+      for (const path of ['/v1/ns/operator/switches', '/v1/ns/ops/metrics', '/v2/ns/operator/switches', '/v1/ns/operator/push/state', '/v1/console/namespaces', '/v1/console/server/state', '/v1/cairn/events']) {
         assert.equal((await call(ts.url, 'GET', path)).status, 200, path);
       }
     });

@@ -20,13 +20,20 @@ export interface LiveSwitches {
 }
 
 const PUSH_VERSION_FIELDS: Record<string, string> = {
-  java: 'pushJavaVersion', go: 'pushGoVersion', python: 'pushPythonVersion', c: 'pushCVersion', csharp: 'pushCSharpVersion',
+  java: 'pushJavaVersion',
+  go: 'pushGoVersion',
+  python: 'pushPythonVersion',
+  c: 'pushCVersion',
+  csharp: 'pushCSharpVersion',
 };
 
 type Parse = (value: string, p: Params) => unknown;
 /** Setters for the switches the running server can change at once; a switch without one is only kept. */
 export type SwitchAppliers = { [K in keyof EffectiveSwitches]?: (value: EffectiveSwitches[K]) => void };
-interface Entry { field: string; parse: Parse }
+interface Entry {
+  field: string;
+  parse: Parse;
+}
 
 /**
  * Nacos's naming switch object (`/v1/ns/operator/switches`): Nacos's field names and defaults, updated one
@@ -37,27 +44,61 @@ export class SwitchDomain {
   private readonly values: Record<string, unknown>;
   private readonly entries: Map<string, Entry>;
 
-  constructor(private readonly effective: () => EffectiveSwitches, private readonly appliers: SwitchAppliers = {}) {
+  constructor(
+    private readonly effective: () => EffectiveSwitches,
+    private readonly appliers: SwitchAppliers = {},
+  ) {
     const now = effective();
     this.values = {
-      name: '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00', masters: null, adWeightMap: {},
-      defaultPushCacheMillis: now.defaultPushCacheMillis, clientBeatInterval: now.clientBeatInterval, defaultCacheMillis: 3000,
-      distroThreshold: 0.7, healthCheckEnabled: now.healthCheckEnabled, autoChangeHealthCheckEnabled: true, distroEnabled: true,
-      enableStandalone: true, pushEnabled: now.pushEnabled, checkTimes: 3,
-      httpHealthParams: { max: 5000, min: 500, factor: 0.85 }, tcpHealthParams: { max: 5000, min: 1000, factor: 0.75 },
-      mysqlHealthParams: { max: 3000, min: 2000, factor: 0.65 }, incrementalList: [],
-      serverStatusSynchronizationPeriodMillis: 2000, serviceStatusSynchronizationPeriodMillis: 5000,
-      disableAddIP: false, sendBeatOnly: false, lightBeatEnabled: true, limitedUrlMap: {}, distroServerExpiredMillis: 10000,
-      pushGoVersion: '0.1.0', pushJavaVersion: '0.1.0', pushPythonVersion: '0.4.3', pushCVersion: '1.0.12', pushCSharpVersion: '0.9.0',
-      enableAuthentication: false, overriddenServerStatus: null, defaultInstanceEphemeral: now.defaultInstanceEphemeral,
-      healthCheckWhiteList: [], checksum: null,
+      name: '00-00---000-NACOS_SWITCH_DOMAIN-000---00-00',
+      masters: null,
+      adWeightMap: {},
+      defaultPushCacheMillis: now.defaultPushCacheMillis,
+      clientBeatInterval: now.clientBeatInterval,
+      defaultCacheMillis: 3000,
+      distroThreshold: 0.7,
+      healthCheckEnabled: now.healthCheckEnabled,
+      autoChangeHealthCheckEnabled: true,
+      distroEnabled: true,
+      enableStandalone: true,
+      pushEnabled: now.pushEnabled,
+      checkTimes: 3,
+      httpHealthParams: { max: 5000, min: 500, factor: 0.85 },
+      tcpHealthParams: { max: 5000, min: 1000, factor: 0.75 },
+      mysqlHealthParams: { max: 3000, min: 2000, factor: 0.65 },
+      incrementalList: [],
+      serverStatusSynchronizationPeriodMillis: 2000,
+      serviceStatusSynchronizationPeriodMillis: 5000,
+      disableAddIP: false,
+      sendBeatOnly: false,
+      lightBeatEnabled: true,
+      limitedUrlMap: {},
+      distroServerExpiredMillis: 10000,
+      pushGoVersion: '0.1.0',
+      pushJavaVersion: '0.1.0',
+      pushPythonVersion: '0.4.3',
+      pushCVersion: '1.0.12',
+      pushCSharpVersion: '0.9.0',
+      enableAuthentication: false,
+      overriddenServerStatus: null,
+      defaultInstanceEphemeral: now.defaultInstanceEphemeral,
+      healthCheckWhiteList: [],
+      checksum: null,
     };
     const entries: [string, string, Parse][] = [
       ['distroThreshold', 'distroThreshold', (v) => number(v, 0, 1, true)],
       ['clientBeatInterval', 'clientBeatInterval', (v) => integer(v, 100, 3_600_000)],
       ['pushCacheMillis', 'defaultPushCacheMillis', (v) => integer(v, 10_000, 3_600_000)],
       ['defaultCacheMillis', 'defaultCacheMillis', (v) => integer(v, 1000, 3_600_000)],
-      ['masters', 'masters', (v) => v.split(',').map((s) => s.trim()).filter((s) => s !== '')],
+      [
+        'masters',
+        'masters',
+        (v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+      ],
       ['distro', 'distroEnabled', bool],
       ['check', 'healthCheckEnabled', bool],
       ['pushEnabled', 'pushEnabled', bool],
@@ -156,7 +197,10 @@ function serverStatus(v: string): ServerStatus | null {
 /** `url:status,url2:status`; empty clears the map. */
 function limitedUrls(v: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const pair of v.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const pair of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const at = pair.lastIndexOf(':');
     const status = Number(pair.slice(at + 1));
     if (at <= 0 || !/^\d{3}$/.test(pair.slice(at + 1))) throw new BadValue(`must be url:status pairs separated by commas`);
@@ -189,12 +233,20 @@ export class RegistrationDefaults {
 }
 
 export function createSwitches(lifecycleBeatIntervalMs: () => number, push: PushSwitch, healthChecks: HealthCheckSwitch, defaults: RegistrationDefaults): SwitchDomain {
-  return new SwitchDomain(() => ({
-    clientBeatInterval: lifecycleBeatIntervalMs(), defaultPushCacheMillis: CACHE_MILLIS,
-    pushEnabled: push.isEnabled, healthCheckEnabled: healthChecks.enabled, defaultInstanceEphemeral: defaults.ephemeral,
-  }), {
-    healthCheckEnabled: (on) => healthChecks.setEnabled(on),
-    pushEnabled: (on) => void push.setEnabled(on),
-    defaultInstanceEphemeral: (on) => { defaults.ephemeral = on; },
-  });
+  return new SwitchDomain(
+    () => ({
+      clientBeatInterval: lifecycleBeatIntervalMs(),
+      defaultPushCacheMillis: CACHE_MILLIS,
+      pushEnabled: push.isEnabled,
+      healthCheckEnabled: healthChecks.enabled,
+      defaultInstanceEphemeral: defaults.ephemeral,
+    }),
+    {
+      healthCheckEnabled: (on) => healthChecks.setEnabled(on),
+      pushEnabled: (on) => void push.setEnabled(on),
+      defaultInstanceEphemeral: (on) => {
+        defaults.ephemeral = on;
+      },
+    },
+  );
 }

@@ -36,7 +36,12 @@ export function registrationOf(p: Params, ref: ServiceRef, defaultEphemeral: boo
 /** PUT semantics (v1 and v2): the whole operator overlay; an omitted weight is 1 and an omitted enabled is true. */
 export function overlayEditOf(p: Params, ref: ServiceRef): EditInstance {
   return {
-    ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
-    weight: p.float('weight', 1), enabled: enabledParam(p, true), metadata: p.metadata(),
+    ...ref,
+    ip: p.required('ip'),
+    port: p.requiredInt('port'),
+    cluster: clusterParam(p),
+    weight: p.float('weight', 1),
+    enabled: enabledParam(p, true),
+    metadata: p.metadata(),
   };
 }

@@ -13,7 +13,13 @@ describe('/v1/console/namespaces', () => {
     const res = (await call(ts.url, 'GET', '/v1/console/namespaces')).json();
     assert.equal(res.code, 200);
     assert.deepEqual(res.data[0], {
-      namespace: '', namespaceShowName: 'public', namespaceDesc: 'Default Namespace', quota: 200, configCount: 0, type: 0, namespaceId: 'public',
+      namespace: '',
+      namespaceShowName: 'public',
+      namespaceDesc: 'Default Namespace',
+      quota: 200,
+      configCount: 0,
+      type: 0,
+      namespaceId: 'public',
     });
   });
 
@@ -31,7 +37,13 @@ describe('/v1/console/namespaces', () => {
     const edited = await call(ts.url, 'PUT', '/v1/console/namespaces', { namespace: 'dev', namespaceShowName: 'Dev', namespaceDesc: 'renamed' });
     assert.equal(edited.text, 'true');
     const list = (await call(ts.url, 'GET', '/v1/console/namespaces')).json().data;
-    assert.deepEqual(list.map((n: { namespace: string; namespaceShowName: string }) => [n.namespace, n.namespaceShowName]), [['', 'public'], ['dev', 'Dev']]);
+    assert.deepEqual(
+      list.map((n: { namespace: string; namespaceShowName: string }) => [n.namespace, n.namespaceShowName]),
+      [
+        ['', 'public'],
+        ['dev', 'Dev'],
+      ],
+    );
 
     assert.equal((await call(ts.url, 'DELETE', '/v1/console/namespaces?namespaceId=dev')).text, 'true');
     assert.equal((await call(ts.url, 'GET', '/v1/console/namespaces?checkNamespaceIdExist=true&customNamespaceId=dev')).text, 'false');

@@ -40,4 +40,3 @@ export function namespaceRoutes(app: FastifyInstance, ctx: AppContext): void {
     return true;
   });
 }
-

@@ -7,10 +7,12 @@ const PACKAGE_VERSION = (createRequire(import.meta.url)('../../../../../package.
 
 describe('/v1/console/server/state', () => {
   let ts: TestServer;
-  before(async () => { ts = await startTestServer(); });
+  before(async () => {
+    ts = await startTestServer();
+  });
   after(() => ts.close());
 
-  it('tells the truth: Cairn\'s version, naming only, standalone, this port, no auth', async () => {
+  it("tells the truth: Cairn's version, naming only, standalone, this port, no auth", async () => {
     const res = await call(ts.url, 'GET', '/v1/console/server/state');
     assert.equal(res.status, 200);
     const state = res.json();

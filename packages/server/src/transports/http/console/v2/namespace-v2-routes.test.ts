@@ -16,7 +16,10 @@ describe('/v2/console/namespace', () => {
 
     const list = (await call(ts.url, 'GET', '/v2/console/namespace/list')).json();
     assert.equal(list.code, 0);
-    assert.deepEqual(list.data.map((n: { namespaceId: string }) => n.namespaceId), ['public', 'qa']);
+    assert.deepEqual(
+      list.data.map((n: { namespaceId: string }) => n.namespaceId),
+      ['public', 'qa'],
+    );
     assert.equal(list.data[0].namespace, '');
 
     const one = (await call(ts.url, 'GET', '/v2/console/namespace?namespaceId=qa')).json();

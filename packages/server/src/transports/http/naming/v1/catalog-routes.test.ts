@@ -33,26 +33,49 @@ describe('/v1/ns/catalog', () => {
     const body = res.json();
     assert.equal(body.count, 1);
     assert.deepEqual(body.serviceList[0], {
-      name: 'pay', groupName: 'shop', clusterCount: 1, ipCount: 3, healthyInstanceCount: 2, triggerFlag: 'false',
-      unhealthyInstanceCount: 1, disabledInstanceCount: 1, protectThreshold: 0, reachProtectionThreshold: false,
+      name: 'pay',
+      groupName: 'shop',
+      clusterCount: 1,
+      ipCount: 3,
+      healthyInstanceCount: 2,
+      triggerFlag: 'false',
+      unhealthyInstanceCount: 1,
+      disabledInstanceCount: 1,
+      protectThreshold: 0,
+      reachProtectionThreshold: false,
     });
   });
 
   it('filters by name and group substrings and hides empty services with hasIpCount', async () => {
     const all = (await call(ts.url, 'GET', '/v1/ns/catalog/services?pageNo=1&pageSize=10')).json();
-    assert.deepEqual(all.serviceList.map((s: { name: string }) => s.name), ['empty-one', 'pay', 'search']);
+    assert.deepEqual(
+      all.serviceList.map((s: { name: string }) => s.name),
+      ['empty-one', 'pay', 'search'],
+    );
     const shop = (await call(ts.url, 'GET', '/v1/ns/catalog/services?pageNo=1&pageSize=10&groupNameParam=SHO')).json();
-    assert.deepEqual(shop.serviceList.map((s: { name: string }) => s.name), ['empty-one', 'pay']);
+    assert.deepEqual(
+      shop.serviceList.map((s: { name: string }) => s.name),
+      ['empty-one', 'pay'],
+    );
     const withIps = (await call(ts.url, 'GET', '/v1/ns/catalog/services?pageNo=1&pageSize=10&groupNameParam=shop&hasIpCount=true')).json();
-    assert.deepEqual(withIps.serviceList.map((s: { name: string }) => s.name), ['pay']);
+    assert.deepEqual(
+      withIps.serviceList.map((s: { name: string }) => s.name),
+      ['pay'],
+    );
     const byIp = (await call(ts.url, 'GET', '/v1/ns/catalog/services?pageNo=1&pageSize=10&instance=10.0.2.1')).json();
-    assert.deepEqual(byIp.serviceList.map((s: { name: string }) => s.name), ['search']);
+    assert.deepEqual(
+      byIp.serviceList.map((s: { name: string }) => s.name),
+      ['search'],
+    );
   });
 
   it('pages the service list', async () => {
     const page2 = (await call(ts.url, 'GET', '/v1/ns/catalog/services?pageNo=2&pageSize=2')).json();
     assert.equal(page2.count, 3);
-    assert.deepEqual(page2.serviceList.map((s: { name: string }) => s.name), ['search']);
+    assert.deepEqual(
+      page2.serviceList.map((s: { name: string }) => s.name),
+      ['search'],
+    );
   });
 
   it('lists services with their instances by cluster', async () => {
@@ -75,9 +98,17 @@ describe('/v1/ns/catalog', () => {
     assert.equal(body.service.name, 'pay');
     assert.equal(body.service.groupName, 'shop');
     assert.equal(body.service.ephemeral, true);
-    assert.deepEqual(body.clusters, [{
-      serviceName: 'pay', name: 'DEFAULT', healthChecker: { type: 'TCP' }, metadata: {}, useIPPort4Check: true, defaultPort: 80, defaultCheckPort: 80,
-    }]);
+    assert.deepEqual(body.clusters, [
+      {
+        serviceName: 'pay',
+        name: 'DEFAULT',
+        healthChecker: { type: 'TCP' },
+        metadata: {},
+        useIPPort4Check: true,
+        defaultPort: 80,
+        defaultCheckPort: 80,
+      },
+    ]);
     const missing = await call(ts.url, 'GET', '/v1/ns/catalog/service?serviceName=nope');
     assert.equal(missing.status, 404);
   });
@@ -87,7 +118,10 @@ describe('/v1/ns/catalog', () => {
     assert.equal(res.status, 200, res.text);
     const body = res.json();
     assert.equal(body.count, 3);
-    assert.deepEqual(body.list.map((i: { ip: string }) => i.ip), ['10.0.1.1', '10.0.1.2']);
+    assert.deepEqual(
+      body.list.map((i: { ip: string }) => i.ip),
+      ['10.0.1.1', '10.0.1.2'],
+    );
     assert.equal(body.list[0].lastBeatAt, beatAt);
     assert.equal(body.list[1].healthy, false);
     const page2 = (await call(ts.url, 'GET', '/v1/ns/catalog/instances?serviceName=shop@@pay&clusterName=DEFAULT&pageNo=2&pageSize=2')).json();

@@ -21,11 +21,13 @@ export function catalogRoutes(app: FastifyInstance, ctx: AppContext): void {
     const groupLike = p.str('groupNameParam')?.toLowerCase();
     const containing = p.str('instance');
     const hasIpCount = p.bool('hasIpCount', false);
-    const services = sortedServices(registry.servicesIn(namespace)).filter((s) =>
-      (nameLike === undefined || s.name.toLowerCase().includes(nameLike))
-      && (groupLike === undefined || s.group.toLowerCase().includes(groupLike))
-      && (containing === undefined || hasInstanceAt(s, containing))
-      && (!hasIpCount || s.instances.size > 0));
+    const services = sortedServices(registry.servicesIn(namespace)).filter(
+      (s) =>
+        (nameLike === undefined || s.name.toLowerCase().includes(nameLike))
+        && (groupLike === undefined || s.group.toLowerCase().includes(groupLike))
+        && (containing === undefined || hasInstanceAt(s, containing))
+        && (!hasIpCount || s.instances.size > 0),
+    );
     if (p.bool('withInstances', false)) return pageOf(services, page).map(serviceWithInstances);
     return { count: services.length, serviceList: pageOf(services, page).map(serviceSummary) };
   });
@@ -36,14 +38,23 @@ export function catalogRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!service) return notFound(reply, `service ${groupedName(ref.group, ref.name)} is not found!`);
     return {
       service: {
-        name: service.name, groupName: service.group, protectThreshold: service.protectThreshold,
-        selector: selectorJson(service.selector), metadata: service.metadata, ephemeral: ephemeralOf(service),
+        name: service.name,
+        groupName: service.group,
+        protectThreshold: service.protectThreshold,
+        selector: selectorJson(service.selector),
+        metadata: service.metadata,
+        ephemeral: ephemeralOf(service),
       },
       clusters: clusterNames(service).map((name) => {
         const settings = service.clusters.get(name);
         return {
-          serviceName: service.name, name, healthChecker: checkerJson(settings?.healthChecker), metadata: settings?.metadata ?? {},
-          useIPPort4Check: settings?.useInstancePortForCheck ?? true, defaultPort: 80, defaultCheckPort: settings?.checkPort ?? 80,
+          serviceName: service.name,
+          name,
+          healthChecker: checkerJson(settings?.healthChecker),
+          metadata: settings?.metadata ?? {},
+          useIPPort4Check: settings?.useInstancePortForCheck ?? true,
+          defaultPort: 80,
+          defaultCheckPort: settings?.checkPort ?? 80,
         };
       }),
     };
@@ -60,9 +71,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: AppContext): void {
       const service = registry.service(ref);
       if (!service) return notFound(reply, `service ${groupedName(ref.group, ref.name)} is not found!`);
       if (!clusterNames(service).includes(cluster)) return notFound(reply, `cluster ${cluster} is not found in service ${groupedName(ref.group, ref.name)}!`);
-      const instances = [...service.instances.values()]
-        .filter((i) => i.cluster === cluster)
-        .sort((a, b) => a.ip.localeCompare(b.ip) || a.port - b.port);
+      const instances = [...service.instances.values()].filter((i) => i.cluster === cluster).sort((a, b) => a.ip.localeCompare(b.ip) || a.port - b.port);
       const list = pageOf(instances, page).map((i) => ({
         ...toView(service, i),
         // When the last beat came: the console shows how close an ephemeral instance is to going unhealthy.
@@ -94,8 +103,11 @@ function cairnExtras(service: ReadonlyService): Record<string, unknown> {
 function serviceSummary(service: ReadonlyService): Record<string, unknown> {
   const counts = serviceCounts(service);
   return {
-    name: service.name, groupName: service.group, clusterCount: clusterNames(service).length,
-    ipCount: counts.ipCount, healthyInstanceCount: counts.healthyInstanceCount,
+    name: service.name,
+    groupName: service.group,
+    clusterCount: clusterNames(service).length,
+    ipCount: counts.ipCount,
+    healthyInstanceCount: counts.healthyInstanceCount,
     // Nacos's string flag; Cairn's protect-threshold rule decides it (a threshold of 0 never trips).
     triggerFlag: String(service.protectionReached),
     ...cairnExtras(service),

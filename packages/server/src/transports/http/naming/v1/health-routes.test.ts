@@ -36,7 +36,12 @@ describe('/v1/ns/health and /v1/ns/cluster', () => {
     assert.match(refused.text, /health check is still working/);
 
     const cluster = await call(ts.url, 'PUT', '/v1/ns/cluster', {
-      serviceName: 'db', clusterName: 'DEFAULT', checkPort: '0', useInstancePort4Check: 'true', healthChecker: '{"type":"NONE"}', metadata: 'rack=r1',
+      serviceName: 'db',
+      clusterName: 'DEFAULT',
+      checkPort: '0',
+      useInstancePort4Check: 'true',
+      healthChecker: '{"type":"NONE"}',
+      metadata: 'rack=r1',
     });
     assert.equal(cluster.status, 200, cluster.text);
     const detail = (await call(ts.url, 'GET', '/v1/ns/service?serviceName=db')).json();
@@ -61,14 +66,22 @@ describe('/v1/ns/health and /v1/ns/cluster', () => {
   it('keeps an HTTP checker with its settings', async () => {
     await call(ts.url, 'POST', '/v1/ns/service', { serviceName: 'api' });
     const res = await call(ts.url, 'PUT', '/v1/ns/cluster', {
-      serviceName: 'api', clusterName: 'east', checkPort: '8080', useInstancePort4Check: 'false',
+      serviceName: 'api',
+      clusterName: 'east',
+      checkPort: '8080',
+      useInstancePort4Check: 'false',
       healthChecker: '{"type":"HTTP","path":"/health","headers":"a:b","expectedResponseCode":204}',
     });
     assert.equal(res.status, 200, res.text);
     const body = (await call(ts.url, 'GET', '/v1/ns/catalog/service?serviceName=api')).json();
     assert.deepEqual(body.clusters[0], {
-      serviceName: 'api', name: 'east', healthChecker: { type: 'HTTP', path: '/health', headers: 'a:b', expectedResponseCode: 204 },
-      metadata: {}, useIPPort4Check: false, defaultPort: 80, defaultCheckPort: 8080,
+      serviceName: 'api',
+      name: 'east',
+      healthChecker: { type: 'HTTP', path: '/health', headers: 'a:b', expectedResponseCode: 204 },
+      metadata: {},
+      useIPPort4Check: false,
+      defaultPort: 80,
+      defaultCheckPort: 8080,
     });
   });
 

@@ -27,9 +27,16 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
       const p = Params.from(request);
       const healthy = p.bool('healthy') ?? p.bool('valid');
       if (healthy === undefined) throw missingParam('healthy');
-      registry.markHealth({
-        ...serviceRefV1(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p), healthy,
-      }, originOf(request, p.str('username')));
+      registry.markHealth(
+        {
+          ...serviceRefV1(p),
+          ip: p.required('ip'),
+          port: p.requiredInt('port'),
+          cluster: clusterParam(p),
+          healthy,
+        },
+        originOf(request, p.str('username')),
+      );
       return 'ok';
     });
   }
@@ -45,9 +52,17 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (useInstancePortForCheck === undefined) throw missingParam('useInstancePort4Check');
     const json = p.jsonObject('healthChecker');
     if (!json) throw missingParam('healthChecker');
-    registry.updateCluster({
-      ...ref, cluster, checkPort, useInstancePortForCheck, healthChecker: parseChecker(json), metadata: p.metadata(),
-    }, originOf(request, p.str('username')));
+    registry.updateCluster(
+      {
+        ...ref,
+        cluster,
+        checkPort,
+        useInstancePortForCheck,
+        healthChecker: parseChecker(json),
+        metadata: p.metadata(),
+      },
+      originOf(request, p.str('username')),
+    );
     return 'ok';
   });
 

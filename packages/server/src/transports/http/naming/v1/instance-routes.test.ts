@@ -3,7 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import type { Service, ServiceTable } from '@cairn/core';
 import { startTestServer, type TestServer } from '../../../../testing/test-server.js';
 
-interface Answer { status: number; text: string; json: () => any }
+interface Answer {
+  status: number;
+  text: string;
+  json: () => any;
+}
 
 /**
  * A request the way the npm `nacos` client sends it: every parameter in the query string, whatever the method,
@@ -50,8 +54,17 @@ describe('v1 instance API', () => {
 
   test('registers exactly like the npm client: query only, empty body, no Content-Type', async () => {
     await register(base, {
-      namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@npm-style', groupName: 'DEFAULT_GROUP', clusterName: 'DEFAULT',
-      ip: '127.0.0.1', port: 9001, weight: 1, enable: 'true', healthy: 'true', ephemeral: 'true', metadata: '{"k":"v"}',
+      namespaceId: 'public',
+      serviceName: 'DEFAULT_GROUP@@npm-style',
+      groupName: 'DEFAULT_GROUP',
+      clusterName: 'DEFAULT',
+      ip: '127.0.0.1',
+      port: 9001,
+      weight: 1,
+      enable: 'true',
+      healthy: 'true',
+      ephemeral: 'true',
+      metadata: '{"k":"v"}',
     });
     const info = await list(base, { namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@npm-style', clusters: '', healthyOnly: 'false' });
     assert.equal(info.hosts.length, 1);
@@ -82,7 +95,10 @@ describe('v1 instance API', () => {
     await register(base, { serviceName: 'alias', ip: '10.0.0.2', port: 1, enabled: 'false' });
     await register(base, { serviceName: 'alias', ip: '10.0.0.3', port: 1 });
     const info = await list(base, { serviceName: 'alias' });
-    assert.deepEqual(info.hosts.map((h: any) => h.ip), ['10.0.0.3']);
+    assert.deepEqual(
+      info.hosts.map((h: any) => h.ip),
+      ['10.0.0.3'],
+    );
     const stored = ts.server.ctx.registry.findInstance({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'alias' }, '10.0.0.1', 1);
     assert.equal(stored?.instance.enabled, false);
   });
@@ -135,7 +151,10 @@ describe('v1 instance API', () => {
       assert.equal(info.valid, true);
       assert.equal(info.allIPs, false);
       assert.equal(typeof info.checksum, 'string');
-      assert.deepEqual(info.hosts.map((h: any) => h.ip), ['10.0.3.1']);
+      assert.deepEqual(
+        info.hosts.map((h: any) => h.ip),
+        ['10.0.3.1'],
+      );
       times.push(info.lastRefTime);
     }
     for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1], `lastRefTime ${times[i]} after ${times[i - 1]}`);
@@ -158,14 +177,20 @@ describe('v1 instance API', () => {
   test('a re-created service is listed with its new hosts, not a cached answer of the old one', async () => {
     const ref = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'recreated' };
     await register(base, { serviceName: 'recreated', ip: '10.0.4.1', port: 1 });
-    assert.deepEqual((await list(base, { serviceName: 'recreated' })).hosts.map((h: any) => h.ip), ['10.0.4.1']);
+    assert.deepEqual(
+      (await list(base, { serviceName: 'recreated' })).hosts.map((h: any) => h.ip),
+      ['10.0.4.1'],
+    );
     const service = ts.server.ctx.registry.service(ref)!;
     const listedRevision = service.revision;
     // White box: the service vanishes without a deregistration (as an empty-service cleanup racing a list would).
     (ts.server.ctx.registry as unknown as { services: ServiceTable }).services.remove(service as Service, 'SERVICE_REMOVED', {});
     await register(base, { serviceName: 'recreated', ip: '10.0.4.2', port: 1 });
     assert.equal(ts.server.ctx.registry.service(ref)!.revision, listedRevision, 'the new service has the revision of the cached answer');
-    assert.deepEqual((await list(base, { serviceName: 'recreated' })).hosts.map((h: any) => h.ip), ['10.0.4.2']);
+    assert.deepEqual(
+      (await list(base, { serviceName: 'recreated' })).hosts.map((h: any) => h.ip),
+      ['10.0.4.2'],
+    );
   });
 
   test('beats: 10200 with clientBeatInterval for a known instance, preserved interval honoured', async () => {
@@ -207,7 +232,10 @@ describe('v1 instance API', () => {
     const res = await query(base, 'DELETE', '/v1/ns/instance', { namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@gone', clusterName: 'DEFAULT', ip: '10.0.7.1', port: 1, ephemeral: 'true' });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.text, 'ok');
-    assert.deepEqual((await list(base, { serviceName: 'gone' })).hosts.map((h: any) => h.ip), ['10.0.7.2']);
+    assert.deepEqual(
+      (await list(base, { serviceName: 'gone' })).hosts.map((h: any) => h.ip),
+      ['10.0.7.2'],
+    );
     const again = await query(base, 'DELETE', '/v1/ns/instance', { serviceName: 'gone', ip: '10.0.7.1', port: 1 });
     assert.equal(again.status, 200);
   });
@@ -217,8 +245,14 @@ describe('v1 instance API', () => {
     const ok = await query(base, 'GET', '/v1/ns/instance', { serviceName: 'detail', ip: '10.0.8.1', port: 3, clusterName: 'east' });
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(ok.json(), {
-      service: 'DEFAULT_GROUP@@detail', ip: '10.0.8.1', port: 3, clusterName: 'east', weight: 2, healthy: true,
-      instanceId: '10.0.8.1#3#east#DEFAULT_GROUP@@detail', metadata: { x: 'y' },
+      service: 'DEFAULT_GROUP@@detail',
+      ip: '10.0.8.1',
+      port: 3,
+      clusterName: 'east',
+      weight: 2,
+      healthy: true,
+      instanceId: '10.0.8.1#3#east#DEFAULT_GROUP@@detail',
+      metadata: { x: 'y' },
     });
     const missing = await query(base, 'GET', '/v1/ns/instance', { serviceName: 'detail', ip: '10.0.8.9', port: 3 });
     assert.equal(missing.status, 404);
@@ -313,8 +347,7 @@ describe('ephemeral lifecycle over HTTP (fake time)', () => {
   });
   after(() => ts.close());
 
-  const healthOf = async (service: string): Promise<Record<string, boolean>> =>
-    Object.fromEntries((await list(base, { serviceName: service })).hosts.map((h: any) => [`${h.ip}:${h.port}`, h.healthy]));
+  const healthOf = async (service: string): Promise<Record<string, boolean>> => Object.fromEntries((await list(base, { serviceName: service })).hosts.map((h: any) => [`${h.ip}:${h.port}`, h.healthy]));
 
   test('unhealthy at 15 s without a beat, removed at 30 s', async () => {
     await register(base, { serviceName: 'life', ip: '10.1.0.1', port: 1 });
@@ -356,7 +389,9 @@ describe('ephemeral lifecycle over HTTP (fake time)', () => {
 
   test('preserved.heart.beat.timeout and preserved.ip.delete.timeout override the defaults', async () => {
     await register(base, {
-      serviceName: 'custom', ip: '10.1.3.1', port: 1,
+      serviceName: 'custom',
+      ip: '10.1.3.1',
+      port: 1,
       metadata: JSON.stringify({ 'preserved.heart.beat.timeout': '6000', 'preserved.ip.delete.timeout': '9000' }),
     });
     ts.time!.advance(5_999);
@@ -382,7 +417,10 @@ describe('ephemeral lifecycle over HTTP (fake time)', () => {
     ts.time!.advance(5_000);
     const info = await list(base, { serviceName: 'protected' });
     assert.equal(info.reachProtectionThreshold, true);
-    assert.deepEqual(info.hosts.map((h: any) => h.healthy), [true, true]);
+    assert.deepEqual(
+      info.hosts.map((h: any) => h.healthy),
+      [true, true],
+    );
     const stored = ts.server.ctx.registry.findInstance({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'protected' }, '10.1.4.2', 1);
     assert.equal(stored?.instance.healthy, false, 'really unhealthy, only reported healthy');
     await query(base, 'PUT', '/v1/ns/instance/beat', { serviceName: 'protected', ip: '10.1.4.2', port: 1 });

@@ -30,10 +30,18 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.patch('/v1/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.patchInstance({
-      ...serviceRefV1(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
-      weight: p.float('weight'), enabled: p.bool('enabled') ?? p.bool('enable'), metadata: p.metadata(),
-    }, originOf(request, p.str('username')));
+    registry.patchInstance(
+      {
+        ...serviceRefV1(p),
+        ip: p.required('ip'),
+        port: p.requiredInt('port'),
+        cluster: clusterParam(p),
+        weight: p.float('weight'),
+        enabled: p.bool('enabled') ?? p.bool('enable'),
+        metadata: p.metadata(),
+      },
+      originOf(request, p.str('username')),
+    );
     return 'ok';
   });
 
@@ -45,8 +53,14 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const cluster = clusterParam(p);
     const view = registry.instanceView(ref, ip, port, cluster);
     return {
-      service: groupedName(ref.group, ref.name), ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
-      instanceId: view.instanceId, metadata: view.metadata,
+      service: groupedName(ref.group, ref.name),
+      ip,
+      port,
+      clusterName: cluster,
+      weight: view.weight,
+      healthy: view.healthy,
+      instanceId: view.instanceId,
+      metadata: view.metadata,
     };
   });
 

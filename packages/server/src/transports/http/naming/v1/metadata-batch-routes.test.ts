@@ -25,7 +25,10 @@ describe('/v1/ns/instance/metadata/batch', () => {
   });
 
   it('touches only the named instances, matching the cluster when given', async () => {
-    const instances = JSON.stringify([{ ip: '10.0.7.2', port: 80, clusterName: 'east' }, { ip: '10.0.7.1', port: '80', clusterName: 'west' }]);
+    const instances = JSON.stringify([
+      { ip: '10.0.7.2', port: 80, clusterName: 'east' },
+      { ip: '10.0.7.1', port: '80', clusterName: 'west' },
+    ]);
     const res = await call(ts.url, 'PUT', '/v1/ns/instance/metadata/batch', { serviceName: 'cart', metadata: 'owner=team-b', instances });
     assert.deepEqual(res.json().updated, ['10.0.7.2:80:unknown:east:ephemeral']);
     const md = await metadataOf('cart');

@@ -13,7 +13,10 @@ import { serviceRefV1 } from '../wire-params.js';
  * the overlay cannot yet hide registered keys (that needs a core change).
  */
 export function metadataBatchRoutes(app: FastifyInstance, ctx: AppContext): void {
-  for (const [method, mode] of [['PUT', 'merge'], ['DELETE', 'remove']] as const) {
+  for (const [method, mode] of [
+    ['PUT', 'merge'],
+    ['DELETE', 'remove'],
+  ] as const) {
     app.route({
       method,
       url: '/v1/ns/instance/metadata/batch',
@@ -24,4 +27,3 @@ export function metadataBatchRoutes(app: FastifyInstance, ctx: AppContext): void
     });
   }
 }
-

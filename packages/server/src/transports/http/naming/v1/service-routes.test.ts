@@ -11,7 +11,10 @@ describe('/v1/ns/service', () => {
 
   it('creates, shows, updates and deletes a service', async () => {
     const created = await call(ts.url, 'POST', '/v1/ns/service', {
-      serviceName: 'orders', groupName: 'shop', protectThreshold: '0.5', metadata: 'team=core,tier=1',
+      serviceName: 'orders',
+      groupName: 'shop',
+      protectThreshold: '0.5',
+      metadata: 'team=core,tier=1',
       selector: JSON.stringify({ type: 'label', expression: 'CONSUMER.label.a = PROVIDER.label.a' }),
     });
     assert.equal(created.status, 200, created.text);
@@ -100,8 +103,14 @@ describe('/v1/ns/service', () => {
     const res = (await call(ts.url, 'GET', '/v1/ns/service/subscribers?serviceName=watched')).json();
     assert.equal(res.count, 1);
     assert.deepEqual(res.subscribers[0], {
-      addrStr: '127.0.0.1:45678', agent: 'Nacos-Java-Client:v1.4.8', app: 'unknown', ip: '127.0.0.1', port: 45678,
-      namespaceId: 'public', serviceName: 'DEFAULT_GROUP@@watched', cluster: '',
+      addrStr: '127.0.0.1:45678',
+      agent: 'Nacos-Java-Client:v1.4.8',
+      app: 'unknown',
+      ip: '127.0.0.1',
+      port: 45678,
+      namespaceId: 'public',
+      serviceName: 'DEFAULT_GROUP@@watched',
+      cluster: '',
     });
   });
 

@@ -37,9 +37,15 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const ref = serviceRefV1(p);
     const protectThreshold = p.float('protectThreshold');
     if (protectThreshold === undefined) throw missingParam('protectThreshold');
-    registry.updateService(ref, {
-      protectThreshold, metadata: p.metadata() ?? {}, selector: selectorParam(p) ?? { type: 'none' },
-    }, originOf(request, p.str('username')));
+    registry.updateService(
+      ref,
+      {
+        protectThreshold,
+        metadata: p.metadata() ?? {},
+        selector: selectorParam(p) ?? { type: 'none' },
+      },
+      originOf(request, p.str('username')),
+    );
     return 'ok';
   });
 
@@ -48,8 +54,12 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const service = registry.service(ref);
     if (!service) throw serviceNotFound(ref);
     return {
-      namespaceId: service.namespace, groupName: service.group, name: service.name,
-      protectThreshold: service.protectThreshold, metadata: service.metadata, selector: selectorJson(service.selector),
+      namespaceId: service.namespace,
+      groupName: service.group,
+      name: service.name,
+      protectThreshold: service.protectThreshold,
+      metadata: service.metadata,
+      selector: selectorJson(service.selector),
       clusters: clusterNames(service).map((name) => {
         const settings = service.clusters.get(name);
         return { name, healthChecker: checkerJson(settings?.healthChecker), metadata: settings?.metadata ?? {} };
@@ -63,7 +73,11 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const page = pageParams(p, 'required');
     const namespace = validateNamespaceId(p.str('namespaceId', DEFAULT_NAMESPACE));
     const group = validateGroup(p.str('groupName', DEFAULT_GROUP));
-    const names = registry.servicesIn(namespace).filter((s) => s.group === group).map((s) => s.name).sort();
+    const names = registry
+      .servicesIn(namespace)
+      .filter((s) => s.group === group)
+      .map((s) => s.name)
+      .sort();
     return { count: names.length, doms: pageOf(names, page) };
   });
 
@@ -94,8 +108,14 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const ref = serviceRefV1(p);
     const page = pageParams(p, { pageNo: 1, pageSize: 1000 });
     const all = ctx.push.subscribers(ref).map((s) => ({
-      addrStr: `${s.clientIP}:${s.udpPort}`, agent: s.agent, app: 'unknown', ip: s.clientIP, port: s.udpPort,
-      namespaceId: s.namespace, serviceName: groupedName(s.group, s.name), cluster: s.clusters,
+      addrStr: `${s.clientIP}:${s.udpPort}`,
+      agent: s.agent,
+      app: 'unknown',
+      ip: s.clientIP,
+      port: s.udpPort,
+      namespaceId: s.namespace,
+      serviceName: groupedName(s.group, s.name),
+      cluster: s.clusters,
     }));
     return { subscribers: pageOf(all, page), count: all.length };
   });

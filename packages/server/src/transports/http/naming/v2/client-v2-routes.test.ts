@@ -51,7 +51,10 @@ describe('naming v2 client and operator routes', () => {
       const clientId = `127.0.0.1:${port}#true`;
       const subs = await call(ts.url, 'GET', `/v2/ns/client/subscribe/list?clientId=${encodeURIComponent(clientId)}`);
       assert.equal(subs.status, 200);
-      assert.deepEqual(subs.json().data.map((s: { serviceName: string; subscriberInfo: { addrStr: string } }) => [s.serviceName, s.subscriberInfo.addrStr]), [['web', `127.0.0.1:${port}`]]);
+      assert.deepEqual(
+        subs.json().data.map((s: { serviceName: string; subscriberInfo: { addrStr: string } }) => [s.serviceName, s.subscriberInfo.addrStr]),
+        [['web', `127.0.0.1:${port}`]],
+      );
       const subscribers = await call(ts.url, 'GET', '/v2/ns/client/service/subscriber/list?serviceName=web');
       assert.deepEqual(subscribers.json().data, [{ clientId, ip: '127.0.0.1', port }]);
     } finally {

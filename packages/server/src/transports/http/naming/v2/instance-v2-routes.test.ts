@@ -4,11 +4,12 @@ import { call, startTestServer, type TestServer } from '../../../../testing/test
 
 describe('naming v2 instance routes', () => {
   let ts: TestServer;
-  before(async () => { ts = await startTestServer(); });
+  before(async () => {
+    ts = await startTestServer();
+  });
   after(() => ts.close());
 
-  const reg = (extra: Record<string, string> = {}) =>
-    call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'orders', groupName: 'shop', ip: '10.0.0.1', port: '8080', ...extra });
+  const reg = (extra: Record<string, string> = {}) => call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'orders', groupName: 'shop', ip: '10.0.0.1', port: '8080', ...extra });
 
   it('merges and removes metadata keys in a batch', async () => {
     await call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'batch', ip: '10.0.9.1', port: '80' });
@@ -17,7 +18,10 @@ describe('naming v2 instance routes', () => {
     assert.equal(put.status, 200);
     assert.deepEqual(put.json().data.updated.sort(), ['10.0.9.1:80:unknown:DEFAULT:ephemeral', '10.0.9.2:80:unknown:DEFAULT:ephemeral']);
     const hosts = (await call(ts.url, 'GET', '/v2/ns/instance/list?serviceName=batch')).json().data.hosts;
-    assert.deepEqual(hosts.map((h: { metadata: Record<string, string> }) => h.metadata.rack), ['r1', 'r1']);
+    assert.deepEqual(
+      hosts.map((h: { metadata: Record<string, string> }) => h.metadata.rack),
+      ['r1', 'r1'],
+    );
     const del = await call(ts.url, 'DELETE', '/v2/ns/instance/metadata/batch', { serviceName: 'batch', metadata: '{"rack":""}', instances: '[{"ip":"10.0.9.1","port":80}]' });
     assert.equal(del.json().data.updated.length, 1);
     const after = (await call(ts.url, 'GET', '/v2/ns/instance/list?serviceName=batch')).json().data.hosts;
@@ -46,8 +50,14 @@ describe('naming v2 instance routes', () => {
     const detail = await call(ts.url, 'GET', '/v2/ns/instance?serviceName=orders&groupName=shop&ip=10.0.0.1&port=8080');
     assert.equal(detail.status, 200);
     assert.deepEqual(detail.json().data, {
-      serviceName: 'shop@@orders', ip: '10.0.0.1', port: 8080, clusterName: 'DEFAULT', weight: 2.5, healthy: true,
-      instanceId: '10.0.0.1#8080#DEFAULT#shop@@orders', metadata: { zone: 'a' },
+      serviceName: 'shop@@orders',
+      ip: '10.0.0.1',
+      port: 8080,
+      clusterName: 'DEFAULT',
+      weight: 2.5,
+      healthy: true,
+      instanceId: '10.0.0.1#8080#DEFAULT#shop@@orders',
+      metadata: { zone: 'a' },
     });
 
     const gone = await call(ts.url, 'DELETE', '/v2/ns/instance', { serviceName: 'orders', groupName: 'shop', ip: '10.0.0.1', port: '8080' });
@@ -147,7 +157,10 @@ describe('naming v2 instance routes', () => {
     const v1 = await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'shared@@billing', ip: '10.1.1.1', port: '443', namespaceId: 'public' });
     assert.equal(v1.text, 'ok');
     const list = await call(ts.url, 'GET', '/v2/ns/instance/list?serviceName=billing&groupName=shared');
-    assert.deepEqual(list.json().data.hosts.map((h: { ip: string; port: number }) => `${h.ip}:${h.port}`), ['10.1.1.1:443']);
+    assert.deepEqual(
+      list.json().data.hosts.map((h: { ip: string; port: number }) => `${h.ip}:${h.port}`),
+      ['10.1.1.1:443'],
+    );
 
     await call(ts.url, 'POST', '/v2/ns/instance', { serviceName: 'billing', groupName: 'shared', ip: '10.1.1.2', port: '443' });
     const v1list = await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=shared@@billing');

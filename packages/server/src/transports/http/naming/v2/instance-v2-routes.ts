@@ -13,7 +13,10 @@ import { serviceRefGrouped, serviceRefGroupedOrBare, serviceRefV2 } from './v2-p
 export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   const { registry } = ctx;
 
-  for (const [method, mode] of [['PUT', 'merge'], ['DELETE', 'remove']] as const) {
+  for (const [method, mode] of [
+    ['PUT', 'merge'],
+    ['DELETE', 'remove'],
+  ] as const) {
     app.route({
       method,
       url: '/v2/ns/instance/metadata/batch',
@@ -47,10 +50,18 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   // metadata as required; we take any subset, as the v1 PATCH does, since a partial patch is the point of PATCH.
   app.patch('/v2/ns/instance', async (request, reply) => {
     const p = Params.from(request);
-    registry.patchInstance({
-      ...serviceRefGroupedOrBare(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p),
-      weight: p.float('weight'), enabled: p.bool('enabled') ?? p.bool('enable'), metadata: p.metadata(),
-    }, originOf(request, p.str('username')));
+    registry.patchInstance(
+      {
+        ...serviceRefGroupedOrBare(p),
+        ip: p.required('ip'),
+        port: p.requiredInt('port'),
+        cluster: clusterParam(p),
+        weight: p.float('weight'),
+        enabled: p.bool('enabled') ?? p.bool('enable'),
+        metadata: p.metadata(),
+      },
+      originOf(request, p.str('username')),
+    );
     return reply.type('text/plain; charset=utf-8').send('ok');
   });
 
@@ -62,8 +73,14 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const cluster = clusterParam(p);
     const view = registry.instanceView(ref, ip, port, cluster);
     return v2Ok({
-      serviceName: view.serviceName, ip, port, clusterName: cluster, weight: view.weight, healthy: view.healthy,
-      instanceId: view.instanceId, metadata: view.metadata,
+      serviceName: view.serviceName,
+      ip,
+      port,
+      clusterName: cluster,
+      weight: view.weight,
+      healthy: view.healthy,
+      instanceId: view.instanceId,
+      metadata: view.metadata,
     });
   });
 

@@ -4,7 +4,9 @@ import { call, startTestServer, type TestServer } from '../../../../testing/test
 
 describe('naming v2 service, catalog and health routes', () => {
   let ts: TestServer;
-  before(async () => { ts = await startTestServer(); });
+  before(async () => {
+    ts = await startTestServer();
+  });
   after(() => ts.close());
 
   it('creates, shows, updates and deletes a service', async () => {
@@ -15,8 +17,14 @@ describe('naming v2 service, catalog and health routes', () => {
     const detail = await call(ts.url, 'GET', '/v2/ns/service?serviceName=cart&groupName=shop');
     assert.equal(detail.status, 200);
     assert.deepEqual(detail.json().data, {
-      namespace: 'public', groupName: 'shop', serviceName: 'cart', clusterMap: {}, metadata: { owner: 'team-a' },
-      protectThreshold: 0.5, selector: { type: 'none' }, ephemeral: false,
+      namespace: 'public',
+      groupName: 'shop',
+      serviceName: 'cart',
+      clusterMap: {},
+      metadata: { owner: 'team-a' },
+      protectThreshold: 0.5,
+      selector: { type: 'none' },
+      ephemeral: false,
     });
 
     const updated = await call(ts.url, 'PUT', '/v2/ns/service', { serviceName: 'cart', groupName: 'shop', protectThreshold: '0.2', selector: '{"type":"label","expression":"x"}' });
@@ -87,9 +95,15 @@ describe('naming v2 service, catalog and health routes', () => {
     const page1 = await call(ts.url, 'GET', '/v2/ns/catalog/instances?serviceName=DEFAULT_GROUP@@cat&pageNo=1&pageSize=2');
     assert.equal(page1.status, 200);
     assert.equal(page1.json().data.count, 3);
-    assert.deepEqual(page1.json().data.instances.map((i: { port: number }) => i.port), [1, 2]);
+    assert.deepEqual(
+      page1.json().data.instances.map((i: { port: number }) => i.port),
+      [1, 2],
+    );
     const enabled = await call(ts.url, 'GET', '/v2/ns/catalog/instances?serviceName=cat&pageNo=1&pageSize=10&enabledOnly=true');
-    assert.deepEqual(enabled.json().data.instances.map((i: { port: number }) => i.port), [1, 3]);
+    assert.deepEqual(
+      enabled.json().data.instances.map((i: { port: number }) => i.port),
+      [1, 3],
+    );
     const noPage = await call(ts.url, 'GET', '/v2/ns/catalog/instances?serviceName=cat');
     assert.equal(noPage.json().code, 10000);
   });

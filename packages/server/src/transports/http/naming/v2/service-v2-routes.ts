@@ -32,11 +32,15 @@ export function serviceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   // The kind (`ephemeral`) of an existing service never changes.
   app.put('/v2/ns/service', async (request) => {
     const p = Params.from(request);
-    registry.updateService(serviceRefV2(p), {
-      protectThreshold: p.float('protectThreshold', 0),
-      metadata: p.metadata() ?? {},
-      selector: selectorParam(p) ?? { type: 'none' },
-    }, originOf(request, p.str('username')));
+    registry.updateService(
+      serviceRefV2(p),
+      {
+        protectThreshold: p.float('protectThreshold', 0),
+        metadata: p.metadata() ?? {},
+        selector: selectorParam(p) ?? { type: 'none' },
+      },
+      originOf(request, p.str('username')),
+    );
     return v2Ok('ok');
   });
 
@@ -54,7 +58,11 @@ export function serviceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const group = validateGroup(p.str('groupName', DEFAULT_GROUP));
     const paging = pageParams(p, { pageNo: 1, pageSize: 20 }, SERVICE_LIST_MAX_PAGE_SIZE);
     // `selector` is ignored, as in Nacos 2.x. Sorted so that paging is stable (Nacos's order is a hash set's).
-    const names = registry.servicesIn(namespace).filter((s) => s.group === group).map((s) => s.name).sort();
+    const names = registry
+      .servicesIn(namespace)
+      .filter((s) => s.group === group)
+      .map((s) => s.name)
+      .sort();
     return v2Ok({ count: names.length, services: page(names, paging) });
   });
 }
@@ -71,8 +79,13 @@ function serviceDetail(service: ReadonlyService): Record<string, unknown> {
     clusterMap[name] = { clusterName: name, healthChecker: settings?.healthChecker ?? DEFAULT_CHECKER, metadata: settings?.metadata ?? {} };
   }
   return {
-    namespace: service.namespace, groupName: service.group, serviceName: service.name, clusterMap,
-    metadata: service.metadata, protectThreshold: service.protectThreshold, selector: service.selector,
+    namespace: service.namespace,
+    groupName: service.group,
+    serviceName: service.name,
+    clusterMap,
+    metadata: service.metadata,
+    protectThreshold: service.protectThreshold,
+    selector: service.selector,
     ephemeral: service.kind === 'ephemeral',
   };
 }

@@ -1,7 +1,4 @@
-import {
-  DEFAULT_GROUP, DEFAULT_NAMESPACE, GROUP_SEPARATOR, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName,
-  type ServiceRef,
-} from '@cairn/core';
+import { DEFAULT_GROUP, DEFAULT_NAMESPACE, GROUP_SEPARATOR, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName, type ServiceRef } from '@cairn/core';
 import { readPage, type Page } from '../../paging.js';
 import type { Params } from '../../params.js';
 
