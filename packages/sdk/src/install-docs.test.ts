@@ -41,6 +41,7 @@ test('the SDK packed with `npm pack -w @cairn/api -w @cairn/sdk` installs into a
         "import { NamingClient } from '@cairn/sdk';",
         `const client = new NamingClient({ serverAddresses: ['${new URL(server.url).host}'] });`,
         "await client.registerInstance('installed', { ip: '127.0.0.1', port: 7400 });",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: this line is source code for the application, where the template is evaluated.
         "console.log(JSON.stringify((await client.getAllInstances('installed')).map((i) => `${i.ip}:${i.port}`)));",
         'await client.close();',
       ].join('\n'),

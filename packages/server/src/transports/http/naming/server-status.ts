@@ -47,11 +47,11 @@ function refusal(status: ServerStatus): string {
  * v1 answers plain text, v2 `{code: 30000, message, data}` (what Nacos v2 makes of a 503 NacosException).
  */
 export function installServerStatusGate(app: FastifyInstance, contextPath: string, switches: SwitchDomain): void {
-  const isClientApi = (url: string | undefined): url is string => url !== undefined && url.startsWith(contextPath) && CLIENT_API.test(url.slice(contextPath.length));
+  const isClientApi = (url: string): boolean => url.startsWith(contextPath) && CLIENT_API.test(url.slice(contextPath.length));
   app.addHook('onRequest', (request, reply, done) => {
     const status = serverStatusOf(switches);
     const url = request.routeOptions.url;
-    if (status === 'UP' || !isClientApi(url) || admits(status, request.method)) {
+    if (status === 'UP' || url === undefined || !isClientApi(url) || admits(status, request.method)) {
       done();
       return;
     }
