@@ -80,7 +80,8 @@ export class NamingPersistence {
   private durableCount = 0;
   private dirty = emptyDirty(0);
   private writing: Promise<void> | undefined;
-  private waiters: { upTo: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private waiters: { upTo: number; deadline: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private waitTimer: NodeJS.Timeout | undefined;
   private lastError: Error | undefined;
   private readonly backoff = new RetryBackoff();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -136,18 +137,40 @@ export class NamingPersistence {
   durable(upTo: number, timeoutMs: number): Promise<void> {
     if (upTo <= this.durableCount) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const waiter = { upTo, resolve, reject };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        const why = this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time';
-        reject(new NotDurableError(why));
-      }, timeoutMs);
-      waiter.resolve = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.waiters.push(waiter);
+      // Requests wait in the order they were answered, so both their change numbers and their deadlines only grow:
+      // the queue is settled from its front, and one timer serves the earliest deadline.
+      this.waiters.push({ upTo, deadline: Date.now() + timeoutMs, resolve, reject });
+      this.armWaitTimer();
     });
+  }
+
+  private settleWaiters(): void {
+    const now = Date.now();
+    let settled = 0;
+    for (const waiter of this.waiters) {
+      if (waiter.upTo <= this.durableCount) waiter.resolve();
+      else if (waiter.deadline <= now) waiter.reject(new NotDurableError(this.notDurableReason()));
+      else break;
+      settled++;
+    }
+    if (settled > 0) this.waiters.splice(0, settled);
+    this.armWaitTimer();
+  }
+
+  private armWaitTimer(): void {
+    if (this.waitTimer || this.waiters.length === 0) return;
+    this.waitTimer = setTimeout(
+      () => {
+        this.waitTimer = undefined;
+        this.settleWaiters();
+      },
+      Math.max(0, this.waiters[0].deadline - Date.now()),
+    );
+    this.waitTimer.unref();
+  }
+
+  private notDurableReason(): string {
+    return this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time';
   }
 
   /** Stops following changes, writes what is still dirty (one attempt), and closes the database. */
@@ -158,6 +181,7 @@ export class NamingPersistence {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.writing;
     if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'storage write at shutdown failed; unsaved changes are lost'));
+    if (this.waitTimer) clearTimeout(this.waitTimer);
     for (const waiter of this.waiters) waiter.reject(new NotDurableError('the server is shutting down'));
     this.waiters = [];
     await this.stores.close();
@@ -246,10 +270,7 @@ export class NamingPersistence {
     this.lastError = undefined;
     this.backoff.reset();
     this.durableCount = Math.max(this.durableCount, batch.upTo);
-    const ready = this.waiters.filter((w) => w.upTo <= this.durableCount);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.upTo > this.durableCount);
-    for (const waiter of ready) waiter.resolve();
+    this.settleWaiters();
   }
 
   private async write(batch: Dirty): Promise<void> {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { NamingPersistence } from '../../persistence/naming-persistence.js';
 
@@ -26,11 +26,12 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics, pers
     timer.observe(reply.elapsedTime / 1000);
     done();
   });
-  app.addHook('preHandler', (request, _reply, done) => {
+  // Only routes that can change stored data get the two hooks: a GET (a list, a detail) pays nothing for them.
+  const trackStart: preHandlerHookHandler = (request, _reply, done) => {
     (request as Tracked)[changeAtStart] = persistence.lastChange;
     done();
-  });
-  app.addHook('onSend', (request, reply, payload, done) => {
+  };
+  const holdUntilDurable: onSendHookHandler = (request, reply, payload, done) => {
     const before = (request as Tracked)[changeAtStart];
     const after = persistence.lastChange;
     if (before === undefined || after === before) {
@@ -44,5 +45,15 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics, pers
         done(null, `storage unavailable: the change is not durable yet (${error.message}); retry the request`);
       },
     );
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => m === 'GET' || m === 'HEAD')) return;
+    route.preHandler = [trackStart, ...asArray(route.preHandler)];
+    route.onSend = [...asArray(route.onSend), holdUntilDurable];
   });
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

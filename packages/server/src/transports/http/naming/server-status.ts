@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { NACOS_CODE_TEXT } from '../error-table.js';
 import type { SwitchDomain } from './switch-domain.js';
 
@@ -47,16 +47,22 @@ function refusal(status: ServerStatus): string {
  * v1 answers plain text, v2 `{code: 30000, message, data}` (what Nacos v2 makes of a 503 NacosException).
  */
 export function installServerStatusGate(app: FastifyInstance, contextPath: string, switches: SwitchDomain): void {
-  const isClientApi = (url: string): boolean => url.startsWith(contextPath) && CLIENT_API.test(url.slice(contextPath.length));
-  app.addHook('onRequest', (request, reply, done) => {
-    const status = serverStatusOf(switches);
-    const url = request.routeOptions.url;
-    if (status === 'UP' || url === undefined || !isClientApi(url) || admits(status, request.method)) {
-      done();
-      return;
-    }
-    const message = refusal(status);
-    if (url.startsWith(`${contextPath}/v2/`)) void reply.code(503).send({ code: SERVER_ERROR, message: NACOS_CODE_TEXT[SERVER_ERROR], data: message });
-    else void reply.code(503).type('text/plain; charset=utf-8').send(message);
+  // Attached per route when the route is added, so requests to other routes pay nothing and no request has to read
+  // its route (Fastify builds `request.routeOptions` anew on every access).
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(contextPath) || !CLIENT_API.test(route.url.slice(contextPath.length))) return;
+    const v2 = route.url.startsWith(`${contextPath}/v2/`);
+    const gate: onRequestHookHandler = (request, reply, done) => {
+      const status = serverStatusOf(switches);
+      if (status === 'UP' || admits(status, request.method)) {
+        done();
+        return;
+      }
+      const message = refusal(status);
+      if (v2) void reply.code(503).send({ code: SERVER_ERROR, message: NACOS_CODE_TEXT[SERVER_ERROR], data: message });
+      else void reply.code(503).type('text/plain; charset=utf-8').send(message);
+    };
+    const existing = route.onRequest;
+    route.onRequest = existing === undefined ? [gate] : [gate, ...(Array.isArray(existing) ? existing : [existing])];
   });
 }
