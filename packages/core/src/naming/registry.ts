@@ -4,10 +4,11 @@ import type { EventPublisher } from '../shared/event-bus.js';
 import type { Cause } from '../journal/causes.js';
 import type { Alarm, Clock } from '../shared/time/clock.js';
 import { instanceNotFound, serviceNotFound } from './naming-errors.js';
-import { newBeatStats, recordBeat, meanGapMs } from './beat-stats.js';
+import { newBeatStats, recordBeat } from './beat-stats.js';
 import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
 import type { Beat, BeatResult, ClusterDefinition, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
 import { InstanceDeadlines } from './instance-deadlines.js';
+import { InstanceEventLog } from './instance-event-log.js';
 import { overlayKey, queryService, toView, type InstanceQuery } from './instance-view.js';
 import { DEFAULT_LIFECYCLE, type LifecycleSettings, resolveTiming } from './lifecycle-settings.js';
 import type { Instance, InstanceView, Origin, Service, ServiceQueryResult } from './model.js';
@@ -19,7 +20,7 @@ import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
 import { checkRegistration } from './registration-rules.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
-import { createService, deleteService, stripUndefined, updateCluster, updateService } from './service-commands.js';
+import { createService, deleteService, updateCluster, updateService } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
 import { Throttle } from './throttle.js';
 import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
@@ -52,6 +53,7 @@ export class Registry {
   readonly probeRule: Readonly<ProbeRuleSettings>;
   private readonly services: ServiceTable;
   private readonly events: EventPublisher<NamingEvent>;
+  private readonly log: InstanceEventLog;
   private readonly clock: Clock;
   private readonly deadlines: InstanceDeadlines;
   private readonly removals = new RemovalMemory();
@@ -63,6 +65,7 @@ export class Registry {
     this.lifecycle = Object.freeze({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
     this.probeRule = Object.freeze({ ...DEFAULT_PROBE_RULE, ...options.probes });
     this.events = options.events ?? { publish: () => undefined };
+    this.log = new InstanceEventLog(this.clock, this.events);
     this.services = new ServiceTable(this.clock, this.events, (s) => this.deadlines.scheduleService(s));
     this.deadlines = new InstanceDeadlines(this.clock, options.alarm, this.lifecycle, {
       markUnhealthy: (s, i) => this.onBeatMissed(s, i),
@@ -114,7 +117,7 @@ export class Registry {
     try {
       checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), service);
     } catch (error) {
-      if (error instanceof DomainError) this.rejectRegistration(cmd, origin, error);
+      if (error instanceof DomainError) this.log.registrationRejected(cmd, origin, error);
       throw error;
     }
     return this.upsert(cmd, origin, 'INSTANCE_REGISTERED', {}, service);
@@ -144,12 +147,12 @@ export class Registry {
     instance.lastSeenFrom = origin.ip;
     if (origin.agent) instance.lastSeenAgent = origin.agent;
     if (gap > instance.timing.intervalMs * this.lifecycle.lateBeatFactor) {
-      this.record('BEAT_LATE', service!, instance, { gapMs: gap, intervalMs: instance.timing.intervalMs, from: origin.ip });
+      this.log.record('BEAT_LATE', service!, instance, { gapMs: gap, intervalMs: instance.timing.intervalMs, from: origin.ip });
     }
     if (!instance.healthy) {
       instance.healthy = true;
       instance.unhealthySince = undefined;
-      this.record('BEAT_RESUMED', service!, instance, { silentMs, from: origin.ip, agent: origin.agent ?? null });
+      this.log.record('BEAT_RESUMED', service!, instance, { silentMs, from: origin.ip, agent: origin.agent ?? null });
       this.services.changed(service!);
     }
     this.deadlines.schedule(service!, instance); // no-op while an earlier entry is pending
@@ -207,7 +210,7 @@ export class Registry {
     if (instance.healthy === target.healthy) return;
     this.setHealth(instance, target.healthy);
     if (instance.probe) resetStreaks(instance.probe);
-    this.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, via: origin.via });
+    this.log.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, via: origin.via });
     this.services.changed(service);
   }
 
@@ -225,7 +228,7 @@ export class Registry {
     const { service, instance } = found;
     const step = applyProbeResult(instance, result, this.now(), this.probeRule);
     if (step.flip) this.setHealth(instance, result.ok);
-    if (step.journal) this.record(step.journal.cause, service, instance, step.journal.evidence);
+    if (step.journal) this.log.record(step.journal.cause, service, instance, step.journal.evidence);
     if (!step.flip) return 'unchanged';
     this.services.changed(service);
     return 'flipped';
@@ -299,7 +302,7 @@ export class Registry {
       existing.lastSeenFrom = origin.ip;
       if (origin.agent) existing.lastSeenAgent = origin.agent;
       existing.instanceId = instanceIdOf(cmd);
-      this.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, wasHealthy });
+      this.log.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, wasHealthy });
       this.deadlines.schedule(service, existing);
       this.services.changed(service);
       return existing;
@@ -327,7 +330,7 @@ export class Registry {
     service.instances.set(key, instance);
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
-    this.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, claimedUser: origin.claimedUser ?? null, ...sinceRemoval, ...extra });
+    this.log.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, claimedUser: origin.claimedUser ?? null, ...sinceRemoval, ...extra });
     if (instance.ephemeral) this.deadlines.schedule(service, instance);
     this.services.changed(service);
     return instance;
@@ -352,7 +355,7 @@ export class Registry {
     } catch (error) {
       // The client repeats the same beat every few seconds: record the refusal once a minute, answer it every time.
       if (error instanceof DomainError && this.rejectedBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), this.now())) {
-        this.rejectRegistration(register, origin, error);
+        this.log.registrationRejected(register, origin, error);
       }
       throw error;
     }
@@ -361,76 +364,32 @@ export class Registry {
 
   private unknownBeat(cmd: Beat, origin: Origin): BeatResult {
     const now = this.now();
-    if (this.unknownBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), now)) {
-      this.events.publish({
-        type: 'instance',
-        at: now,
-        cause: 'BEAT_UNKNOWN_INSTANCE',
-        namespace: cmd.namespace,
-        group: cmd.group,
-        service: cmd.name,
-        cluster: cmd.cluster,
-        ip: cmd.ip,
-        port: cmd.port,
-        ephemeral: true,
-        evidence: { from: origin.ip, agent: origin.agent ?? null, via: origin.via },
-      });
-    }
+    if (this.unknownBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), now)) this.log.unknownBeat(cmd, origin);
     return { code: 20404, clientBeatIntervalMs: this.lifecycle.beatIntervalMs, recreated: false };
   }
 
   private onBeatMissed(service: Service, instance: Instance): void {
     instance.healthy = false;
     instance.unhealthySince = this.now();
-    this.record('BEAT_MISSED', service, instance, {
-      lastBeatAt: instance.lastBeatAt,
-      silentMs: this.now() - instance.lastBeatAt,
-      timeoutMs: instance.timing.timeoutMs,
-      lastBeatFrom: instance.lastSeenFrom,
-      agent: instance.lastSeenAgent,
-      beats: instance.beats.count,
-      meanGapMs: Math.round(meanGapMs(instance.beats)),
-      maxGapMs: instance.beats.maxGapMs,
-    });
+    this.log.beatMissed(service, instance);
     this.services.changed(service);
   }
 
   private onExpired(service: Service, instance: Instance): void {
-    this.remove(service, instance, 'INSTANCE_EXPIRED', {
-      lastBeatAt: instance.lastBeatAt,
-      silentMs: this.now() - instance.lastBeatAt,
-      deleteTimeoutMs: instance.timing.deleteTimeoutMs,
-      lastBeatFrom: instance.lastSeenFrom,
-      agent: instance.lastSeenAgent,
-      beats: instance.beats.count,
-      meanGapMs: Math.round(meanGapMs(instance.beats)),
-      maxGapMs: instance.beats.maxGapMs,
-      lateBeats: instance.beats.lateCount,
-    });
+    this.remove(service, instance, 'INSTANCE_EXPIRED', this.log.expiryEvidence(instance));
     this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_EXPIRED', via: 'expiry', from: 'server' });
   }
 
   private remove(service: Service, instance: Instance, cause: Cause, evidence: Evidence): void {
     service.instances.delete(addressKey(instance.ip, instance.port));
     instance.removed = true;
-    this.record(cause, service, instance, evidence);
+    this.log.record(cause, service, instance, evidence);
     this.services.changed(service);
   }
 
   private afterEdit(service: Service, cmd: EditInstance, origin: Origin): void {
     this.applyOverlayTiming(service, cmd.ip, cmd.port);
-    this.events.publish({
-      type: 'instance',
-      at: this.now(),
-      cause: 'INSTANCE_EDITED',
-      namespace: service.namespace,
-      group: service.group,
-      service: service.name,
-      cluster: cmd.cluster,
-      ip: cmd.ip,
-      port: cmd.port,
-      evidence: stripUndefined({ enabled: cmd.enabled, weight: cmd.weight, metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined, by: origin.ip, claimedUser: origin.claimedUser ?? null, via: origin.via }) as Evidence,
-    });
+    this.log.edited(service, cmd, origin);
     this.services.changed(service);
   }
 
@@ -458,43 +417,10 @@ export class Registry {
     instance.unhealthySince = healthy ? undefined : this.now();
   }
 
-  private rejectRegistration(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
-    this.events.publish({
-      type: 'instance',
-      at: this.now(),
-      cause: 'REGISTRATION_REJECTED',
-      namespace: cmd.namespace,
-      group: cmd.group,
-      service: cmd.name,
-      cluster: cmd.cluster,
-      ip: cmd.ip,
-      port: cmd.port,
-      ephemeral: cmd.ephemeral,
-      evidence: { reason: error.message, code: error.code, field: error.field ?? null, from: origin.ip, agent: origin.agent ?? null, via: origin.via },
-    });
-  }
-
   private requireService(ref: ServiceRef): Service {
     const service = this.services.get(ref);
     if (!service) throw serviceNotFound(ref);
     return service;
-  }
-
-  private record(cause: Cause, service: Service, instance: Instance, evidence: Evidence): void {
-    this.events.publish({
-      type: 'instance',
-      at: this.now(),
-      cause,
-      namespace: service.namespace,
-      group: service.group,
-      service: service.name,
-      cluster: instance.cluster,
-      ip: instance.ip,
-      port: instance.port,
-      ephemeral: instance.ephemeral,
-      healthy: instance.healthy,
-      evidence,
-    });
   }
 }
 
