@@ -54,6 +54,19 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
     assertSkippedAfter(run, 'dns', ['tcp', 'server']);
   });
 
+  it('names a server an operator set DOWN, and how to set it back', async () => {
+    const set = (value: string) => call(ts.url, 'PUT', `/v1/ns/operator/switches?entry=overriddenServerStatus&value=${value}`);
+    assert.equal((await set('DOWN')).status, 200);
+    try {
+      const run = await runCli(['doctor', '--server', hostPort(ts.url)]);
+      assert.equal(run.code, 1);
+      assert.match(line(run, 'server'), /^FAIL\s+server\s+the server answers but reports status DOWN/);
+      assert.match(block(run, 'server'), /fix: an operator set the switch overriddenServerStatus to DOWN; set it back with: curl -X PUT/);
+    } finally {
+      await set('');
+    }
+  });
+
   it('names a closed port and says how to fix it', async () => {
     const port = await closedPort();
     const run = await runCli(['doctor', '--server', `127.0.0.1:${port}`]);

@@ -21,7 +21,7 @@ export const serverCheck: Check = {
     const status = statusOf(answer);
     if (status === 'UP') return ok(`${await identify(address)} answers at ${address.contextPath || '/'}, status UP`);
     if (status !== undefined) {
-      return fail(`the server answers but reports status ${status}`, 'it is starting or unhealthy: wait a few seconds and look at the server log');
+      return fail(`the server answers but reports status ${status}`, statusHint(status));
     }
     // A server with auth may refuse the metrics; it still answered as Nacos, and the credentials check decides.
     if (answer.status === 403) return ok(`a Nacos server answers at ${address.contextPath || '/'} (it asks for credentials)`);
@@ -104,4 +104,12 @@ async function findContextPath(address: ServerAddress): Promise<string | undefin
 function clip(text: string): string {
   const one = text.trim().replace(/\s+/g, ' ');
   return one.length > 160 ? `${one.slice(0, 159)}…` : one;
+}
+
+/** What a status other than UP means: an operator's switch, or a server still starting. */
+export function statusHint(status: string): string {
+  if (['DOWN', 'PAUSED', 'WRITE_ONLY', 'READ_ONLY'].includes(status)) {
+    return `an operator set the switch overriddenServerStatus to ${status}; set it back with: curl -X PUT '<server>/v1/ns/operator/switches?entry=overriddenServerStatus&value='`;
+  }
+  return 'it is starting or unhealthy: wait a few seconds and look at the server log';
 }
