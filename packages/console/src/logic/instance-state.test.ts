@@ -27,6 +27,9 @@ test('an ephemeral, healthy instance with a recent beat is still beating; others
   assert.equal(stillBeating(base, 10_000 + 15_001), false);
   assert.equal(stillBeating({ ...base, healthy: false }, 10_000), false);
   assert.equal(stillBeating({ ...base, ephemeral: false }, 10_000), false);
+  // Data polled up to a second ago: a beat may have come since, so the allowance grows by the poll period.
+  assert.equal(stillBeating(base, 10_000 + 15_500, 1_000), true);
+  assert.equal(stillBeating(base, 10_000 + 16_001, 1_000), false);
 });
 
 test('service badge: tripped threshold first, then empty, down, degraded, healthy', () => {

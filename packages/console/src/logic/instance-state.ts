@@ -39,10 +39,11 @@ export const STATE_LABEL: Readonly<Record<RowState, string>> = {
  * Whether deleting the instance is pointless: an ephemeral instance whose client still beats comes back with
  * its next beat (re-created from it), so "take offline" is what the operator wants.
  */
-export function stillBeating(i: InstanceLike, now: number): boolean {
+/** `staleMs`: how old the data may be (the poll period), so a beat that happened after the last poll still counts. */
+export function stillBeating(i: InstanceLike, now: number, staleMs = 0): boolean {
   if (!i.ephemeral || !i.healthy || i.lastBeatAt === undefined) return false;
   const interval = i.instanceHeartBeatInterval ?? 5000;
-  return now - i.lastBeatAt <= interval * 3;
+  return now - i.lastBeatAt <= interval * 3 + staleMs;
 }
 
 export type ServiceHealth = 'empty' | 'healthy' | 'degraded' | 'down' | 'protected';

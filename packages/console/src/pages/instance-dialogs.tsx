@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { namingApi, type InstanceRow, type ServiceRef } from '../api/naming-api.js';
 import { FormDialog } from '../components/dialog.js';
 import { formatAge, metadataToText, textToMetadata } from '../logic/format.js';
+import { POLL_MS } from '../hooks/use-poll.js';
 import { stillBeating } from '../logic/instance-state.js';
 
 interface Props {
@@ -45,7 +47,9 @@ export function EditInstanceDialog({ service, instance, onClose, onSaved }: Prop
  * next beat, so "take offline" is the action that keeps it out of traffic.
  */
 export function DeleteInstanceDialog({ service, instance, onClose, onSaved, now }: Props & { now: number }) {
-  const beating = stillBeating(instance, now);
+  // Decided when the dialog opens, from the row as last polled: the warning must not vanish while the user reads it
+  // (the dialog's instance is a snapshot, and time moves on).
+  const [beating] = useState(() => stillBeating(instance, now, POLL_MS));
   const takeOffline = async () => {
     await namingApi.patchInstance(service, addressOf(instance), { enabled: false });
     onSaved();

@@ -9,8 +9,9 @@ import { captureLogger, listedHealthy, portOf, serverHosts, waitFor } from '../t
 const INTERVAL = 500;
 const FAST = ['--beat-interval-ms', String(INTERVAL), '--beat-timeout-ms', '1500', '--delete-timeout-ms', '4000'];
 const FAULT_MS = 1800;
-// Scheduling, the raw list call and the test's 25 ms polling.
-const SLACK = 200;
+// Scheduling, the raw list call and the test's 25 ms polling, on a 2-core CI machine that other work may load (200 ms
+// flaked there). A client that backed off instead of beating on would miss the bound by seconds, so the check holds.
+const SLACK = 450;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Registers, breaks beats for FAULT_MS (long enough for the server to mark the instance unhealthy), heals, and returns ms from heal to healthy. */
