@@ -70,10 +70,10 @@ function isTransition(e: JournalEvent): boolean {
 const HISTORY_EVENTS = 5_000;
 
 /** Answers "why is this instance (not) there?" from the live registry and the journal. */
-export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string, port: number): Diagnosis {
-  const now = registry.now();
-  const found = registry.findInstance(ref, ip, port);
-  const events = registry.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, HISTORY_EVENTS, now).events;
+export function diagnose(sources: DiagnosisSources, ref: ServiceRef, ip: string, port: number): Diagnosis {
+  const now = sources.now();
+  const found = sources.findInstance(ref, ip, port);
+  const events = sources.journal.query({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port }, 1, HISTORY_EVENTS, now).events;
   const lastTransition = events.find(isTransition) ?? null;
   const outages = outageHistory([...events].reverse());
   const outage: Outage | null = outages.at(-1) ?? null;
@@ -99,11 +99,11 @@ export function diagnose(registry: DiagnosisSources, ref: ServiceRef, ip: string
       seenElsewhere: [],
       instance: { ...view, registeredAt: instance.registeredAt, lastBeatAt: instance.lastBeatAt, lastSeenFrom: instance.lastSeenFrom, lastSeenAgent: instance.lastSeenAgent },
       beats: instance.ephemeral ? beatSummary(instance, now) : null,
-      probe: instance.ephemeral ? null : probeSummary(registry, service, instance),
-      explanation: explainPresent(registry, service, instance, view, events, now, recovery(instance, outage, outagesLastHour, events)),
+      probe: instance.ephemeral ? null : probeSummary(sources, service, instance),
+      explanation: explainPresent(sources, service, instance, view, events, now, recovery(instance, outage, outagesLastHour, events)),
     };
   }
-  const seenElsewhere = lastTransition ? [] : elsewhere(registry, ref, ip, port, now);
+  const seenElsewhere = lastTransition ? [] : elsewhere(sources, ref, ip, port, now);
   return {
     ...base,
     state: lastTransition ? 'absent' : 'unknown',
@@ -125,7 +125,7 @@ function recovery(instance: ReadonlyInstance, outage: Outage | null, outagesLast
   return instance.healthy && outage?.end ? explainRecovery(outage, outagesLastHour, { ip: instance.ip, events }) : undefined;
 }
 
-function explainPresent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, view: InstanceView, events: JournalEvent[], now: number, recovered: string | undefined): string {
+function explainPresent(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, view: InstanceView, events: JournalEvent[], now: number, recovered: string | undefined): string {
   const parts: string[] = [];
   if (!view.enabled) {
     const edit = events.find((e) => e.cause === 'INSTANCE_EDITED' && e.evidence.enabled === false);
@@ -136,12 +136,12 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
     );
   }
   if (!instance.ephemeral) {
-    parts.push(explainPersistent(registry, service, instance, recovered));
+    parts.push(explainPersistent(sources, service, instance, recovered));
     return parts.join(' ');
   }
   if (!instance.healthy) {
     const since = instance.unhealthySince ?? now;
-    const removal = registry.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
+    const removal = sources.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
     parts.push(
       `Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, instance.beats.count)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`,
     );
@@ -167,7 +167,7 @@ function explainPresent(registry: DiagnosisSources, service: ReadonlyService, in
     parts.push(`A later registration at ${clockTime(rejected.at)} from ${rejected.evidence.from} was refused: ${rejected.evidence.reason}`);
   }
   const hourMax = maxGapLastHourMs(instance.beats, now);
-  if (hourMax > instance.timing.intervalMs * registry.lifecycle.lateBeatFactor) {
+  if (hourMax > instance.timing.intervalMs * sources.lifecycle.lateBeatFactor) {
     // One late beat is a hint, a pattern is a diagnosis: say "pausing" only when it happened more than once.
     parts.push(
       instance.beats.lateCount > 1
@@ -216,9 +216,9 @@ function explainNeverSeen(ref: ServiceRef, ip: string, port: number, seen: Diagn
   return `No event for ${ip}:${port} in ${where} within the journal window: the client never reached this server with this service, or used another address, port, namespace or credentials (rejected requests are logged by the server).`;
 }
 
-function elsewhere(registry: DiagnosisSources, ref: ServiceRef, ip: string, port: number, now: number): Diagnosis['seenElsewhere'] {
+function elsewhere(sources: DiagnosisSources, ref: ServiceRef, ip: string, port: number, now: number): Diagnosis['seenElsewhere'] {
   const seen = new Map<string, Diagnosis['seenElsewhere'][number]>();
-  for (const e of registry.journal.query({ ip, port }, 1, 200, now).events) {
+  for (const e of sources.journal.query({ ip, port }, 1, 200, now).events) {
     if (e.namespace === ref.namespace && e.group === ref.group && e.service === ref.name) continue;
     const key = `${e.namespace}/${e.group}/${e.service}`;
     if (!seen.has(key)) seen.set(key, { namespace: e.namespace, group: e.group, service: e.service, at: e.at });

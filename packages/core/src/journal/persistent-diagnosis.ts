@@ -16,13 +16,13 @@ export interface ProbeSummary {
   last: (ProbeResult & { at: number }) | null;
 }
 
-export function probeSummary(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance): ProbeSummary {
+export function probeSummary(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance): ProbeSummary {
   const target = probeTargetOf(service, instance);
   const status = instance.probe;
   return {
     type: target?.type ?? 'NONE',
     target: target ? describeTarget(target) : null,
-    checkTimes: registry.probeRule.checkTimes,
+    checkTimes: sources.probeRule.checkTimes,
     consecutiveFailures: status?.failStreak ?? 0,
     consecutivePasses: status?.okStreak ?? 0,
     last: status?.lastResult ? { ...status.lastResult, at: status.lastAt } : null,
@@ -33,11 +33,11 @@ export function probeSummary(registry: DiagnosisSources, service: ReadonlyServic
  * "Why is this persistent instance (un)healthy?": the probes that flipped it, the operator who marked it, or its
  * stored state (or, when given, the sentence about the outage it recovered from), then what the probes say now.
  */
-export function explainPersistent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, recovery?: string): string {
-  const probe = probeSummary(registry, service, instance);
-  if (!instance.healthy) return `${unhealthyCause(registry, service, instance, probe)} ${currentProbing(probe, false)}`.trim();
+export function explainPersistent(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, recovery?: string): string {
+  const probe = probeSummary(sources, service, instance);
+  if (!instance.healthy) return `${unhealthyCause(sources, service, instance, probe)} ${currentProbing(probe, false)}`.trim();
   if (recovery) return `${recovery} ${currentProbing(probe, true)}`.trim();
-  const recovered = lastHealthEvent(registry, service, instance, instance.registeredAt, undefined);
+  const recovered = lastHealthEvent(sources, service, instance, instance.registeredAt, undefined);
   const prefix =
     recovered?.cause === 'PROBE_RECOVERED'
       ? `Healthy again since ${clockTime(recovered.at)} after ${recovered.evidence.consecutive} passing ${recovered.evidence.probe} probes${typeof recovered.evidence.unhealthyForMs === 'number' ? ` (unhealthy for ${measuredSeconds(recovered.evidence.unhealthyForMs)})` : ''}.`
@@ -47,18 +47,18 @@ export function explainPersistent(registry: DiagnosisSources, service: ReadonlyS
   return `${prefix} ${currentProbing(probe, true)}`.trim();
 }
 
-function unhealthyCause(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, probe: ProbeSummary): string {
+function unhealthyCause(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, probe: ProbeSummary): string {
   const since = instance.unhealthySince;
   // The flip is journaled right after `unhealthySince` is set, by the same clock: allow the millisecond that may
   // pass in between (a real clock ticks; a test's fake clock does not).
-  const cause = since === undefined ? undefined : lastHealthEvent(registry, service, instance, since, since + FLIP_TOLERANCE_MS);
+  const cause = since === undefined ? undefined : lastHealthEvent(sources, service, instance, since, since + FLIP_TOLERANCE_MS);
   if (since === undefined || !cause) {
     return since === undefined ? 'Unhealthy.' : `Unhealthy since ${clockTime(since)} (its last known health, kept across a restart).`;
   }
   const e = cause.evidence;
   switch (cause.cause) {
     case 'PROBE_FAILED': {
-      const failures = failuresUpTo(registry, service, instance, cause);
+      const failures = failuresUpTo(sources, service, instance, cause);
       const count = Number(e.consecutive);
       const errors = [...new Set(failures.map((f) => String(f.evidence.error ?? 'an error')))].join(', ');
       const atOnce = e.failNow && count < Number(e.checkTimes) ? ' (a definite failure counts at once)' : '';
@@ -86,10 +86,10 @@ function currentProbing(probe: ProbeSummary, healthy: boolean): string {
 /** The latest event within [since, until] that set the instance's health. */
 const FLIP_TOLERANCE_MS = 1_000;
 
-function lastHealthEvent(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, since: number, until: number | undefined): JournalEvent | undefined {
+function lastHealthEvent(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, since: number, until: number | undefined): JournalEvent | undefined {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, since, until };
-  return registry.journal
-    .query(filter, 1, 200, registry.now())
+  return sources.journal
+    .query(filter, 1, 200, sources.now())
     .events.find(
       (e) =>
         e.cause === 'HEALTH_MARKED'
@@ -100,11 +100,11 @@ function lastHealthEvent(registry: DiagnosisSources, service: ReadonlyService, i
 }
 
 /** The failures that led to a flip: every failure of a healthy instance is journaled, so they are the latest ones. */
-function failuresUpTo(registry: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, flip: JournalEvent): JournalEvent[] {
+function failuresUpTo(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance, flip: JournalEvent): JournalEvent[] {
   const filter = { namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port, cause: 'PROBE_FAILED' as const, until: flip.at };
   const count = Math.max(1, Number(flip.evidence.consecutive) || 1);
-  return registry.journal
-    .query(filter, 1, 200, registry.now())
+  return sources.journal
+    .query(filter, 1, 200, sources.now())
     .events.filter((e) => e.seq <= flip.seq)
     .slice(0, count);
 }
