@@ -39,12 +39,12 @@ export class InstanceEventLog {
 
   /** No beat within the timeout: what the client last did and how it beat before. */
   beatMissed(service: Service, instance: Instance): void {
-    this.record('BEAT_MISSED', service, instance, { ...this.silence(instance), timeoutMs: instance.timing.timeoutMs });
+    this.record('BEAT_MISSED', service, instance, this.silence(instance, { timeoutMs: instance.timing.timeoutMs }));
   }
 
   /** The evidence of a removal after the delete timeout. */
   expiryEvidence(instance: Instance): Evidence {
-    return { ...this.silence(instance), deleteTimeoutMs: instance.timing.deleteTimeoutMs, lateBeats: instance.beats.lateCount };
+    return { ...this.silence(instance, { deleteTimeoutMs: instance.timing.deleteTimeoutMs }), lateBeats: instance.beats.lateCount };
   }
 
   registrationRejected(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
@@ -102,10 +102,12 @@ export class InstanceEventLog {
     });
   }
 
-  private silence(instance: Instance): Evidence {
+  /** How long the client has been silent, its limit (in the order the events API has always shown), and its beats. */
+  private silence(instance: Instance, limit: Evidence): Evidence {
     return {
       lastBeatAt: instance.lastBeatAt,
       silentMs: this.clock.now() - instance.lastBeatAt,
+      ...limit,
       lastBeatFrom: instance.lastSeenFrom,
       agent: instance.lastSeenAgent,
       beats: instance.beats.count,
