@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawnServer, type SpawnedServer } from '@cairn/testkit';
-import { CairnConflictError, CairnRequestError, ConfigClient, type ConfigChange, type ConfigClientOptions } from '../index.js';
+import { CairnClosedError, CairnConflictError, CairnRequestError, ConfigClient, type ConfigChange, type ConfigClientOptions } from '../index.js';
 import { FaultProxy } from '../testing/fault-proxy.js';
 import { captureLogger, portOf, rawGet, waitFor } from '../testing/helpers.js';
 
@@ -189,6 +189,19 @@ describe('ConfigClient against a real server', () => {
     assert.ok(logger.lines.some((l) => l.level === 'warn' && l.message.includes('local snapshot')));
     await assert.rejects(c.getConfig('never-read.props'), CairnRequestError, 'no snapshot: the outage is the answer');
 
+    // A watch keeps the snapshot in step with what it delivers.
+    await proxy.setMode('pass');
+    const watch = c.watch('snap.props');
+    const nextWithin = reader(watch);
+    await watch.ready;
+    const writer = client();
+    await writer.publishConfig('snap.props', 'DEFAULT_GROUP', 'kept=newer');
+    assert.equal(((await nextWithin(2000)) as ConfigChange).content, 'kept=newer');
+    watch.close();
+    await writer.close();
+    await proxy.setMode('refuse');
+    assert.equal((await c.getConfig('snap.props'))?.content, 'kept=newer');
+
     // Deleted on the server: the read says null (not the snapshot) and forgets the snapshot.
     await proxy.setMode('pass');
     await c.removeConfig('snap.props');
@@ -196,5 +209,6 @@ describe('ConfigClient against a real server', () => {
     await proxy.setMode('refuse');
     await assert.rejects(c.getConfig('snap.props'), CairnRequestError);
     await Promise.all([c.close(), proxy.close()]);
+    await assert.rejects(c.getConfig('snap.props'), CairnClosedError);
   });
 });

@@ -62,7 +62,7 @@ export class ConfigClient {
     const key = this.keyOf(dataId, group);
     let found: Awaited<ReturnType<ConfigWire['get']>>;
     try {
-      found = await this.wire.get(key);
+      found = await this.readAndKeep(key);
     } catch (error) {
       if (!(error instanceof CairnRequestError) || !error.retryable || !this.snapshot) throw error;
       const saved = await this.snapshot.read(key.tenant, key.group, key.dataId);
@@ -70,11 +70,7 @@ export class ConfigClient {
       this.o.http.logger.warn?.(`config ${group}/${dataId}: no server answered (${error.message}); using the local snapshot`, { dataId, group, kind: error.kind });
       return { dataId, group, namespace: key.tenant, ...saved, fromSnapshot: true };
     }
-    if (!found) {
-      await this.snapshot?.remove(key.tenant, key.group, key.dataId);
-      return null;
-    }
-    await this.snapshot?.write(key.tenant, key.group, key.dataId, found).catch((error: Error) => this.o.http.logger.warn?.(`config snapshot not written: ${error.message}`));
+    if (!found) return null;
     return { dataId, group, namespace: key.tenant, ...found, fromSnapshot: false };
   }
 
@@ -113,6 +109,7 @@ export class ConfigClient {
     this.open();
     const watch = new ConfigWatch(
       this.wire,
+      (k) => this.readAndKeep(k),
       this.keyOf(dataId, group),
       {
         longPollTimeoutMs: this.o.longPollTimeoutMs,
@@ -134,6 +131,15 @@ export class ConfigClient {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of [...this.watches]) w.close();
+  }
+
+  /** A read from the server that keeps the snapshot in step: saved when found, forgotten on 404. */
+  private async readAndKeep(key: ConfigKey): Promise<Awaited<ReturnType<ConfigWire['get']>>> {
+    const found = await this.wire.get(key);
+    if (!this.snapshot) return found;
+    if (!found) await this.snapshot.remove(key.tenant, key.group, key.dataId);
+    else await this.snapshot.write(key.tenant, key.group, key.dataId, found).catch((error: Error) => this.o.http.logger.warn?.(`config snapshot not written: ${error.message}`));
+    return found;
   }
 
   private keyOf(dataId: string, group: string): ConfigKey {

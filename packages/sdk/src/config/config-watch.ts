@@ -4,6 +4,9 @@ import type { ClientClock, ClientLogger } from '../types.js';
 import type { ConfigChange, ConfigListener } from './config-types.js';
 import type { ConfigKey, ConfigWire } from './config-wire.js';
 
+/** Reads a config for a watch (the client's read, which also keeps the snapshot current); undefined = missing. */
+export type ConfigRead = (key: ConfigKey) => Promise<{ content: string; md5: string; type: string } | undefined>;
+
 export interface WatchSettings {
   longPollTimeoutMs: number;
   /** Bound on connect and answer, added to the hold of a long poll. */
@@ -37,6 +40,7 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
 
   constructor(
     private readonly wire: ConfigWire,
+    private readonly read: ConfigRead,
     readonly key: ConfigKey,
     private readonly s: WatchSettings,
     private readonly listener?: ConfigListener,
@@ -93,7 +97,7 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
     while (!this.closed) {
       try {
         if (this.md5 === undefined) {
-          this.md5 = (await this.wire.get(this.key))?.md5 ?? '';
+          this.md5 = (await this.read(this.key))?.md5 ?? '';
           this.markReady();
         } else {
           const changed = await this.wire.poll(this.key, this.md5, this.s.longPollTimeoutMs, this.s.longPollTimeoutMs + this.s.requestTimeoutMs, this.abort.signal);
@@ -113,7 +117,7 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
   }
 
   private async fetchChange(): Promise<void> {
-    const now = await this.wire.get(this.key);
+    const now = await this.read(this.key);
     const md5 = now?.md5 ?? '';
     if (md5 === this.md5 || this.closed) return; // already delivered (or changed and changed back)
     this.md5 = md5;
