@@ -25,6 +25,8 @@ export interface ResolvedOptions {
   readonly configMaxContentBytes: number;
   /** A held config long poll lasts at least this long (Nacos: 10 s); lower only for tests. */
   readonly configMinHoldMs: number;
+  /** Config long polls held at once at most; one more answers 503 (each holds a connection). */
+  readonly configMaxHeldPolls: number;
   readonly configHistoryMaxAgeMs: number;
   readonly pushEnabled: boolean;
   readonly pushAckTimeoutMs: number;
@@ -67,6 +69,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'storeWaitMs', kind: 'int', min: 100, max: 600_000, help: 'a change waits this long to be stored before it is answered 503 (it stays queued and is retried)' },
   { key: 'configMaxContentBytes', kind: 'int', min: 1, max: 10 * 1024 * 1024, help: 'largest config content accepted, in UTF-8 bytes' },
   { key: 'configMinHoldMs', kind: 'int', min: 100, max: 600_000, help: 'a config long poll is held max(this, Long-Pulling-Timeout - 500 ms) when nothing changed' },
+  { key: 'configMaxHeldPolls', kind: 'int', min: 1, max: 1_000_000, help: 'config long polls held at once at most; one more is answered 503' },
   { key: 'configHistoryMaxAgeMs', kind: 'int', min: 60_000, max: 3650 * 86_400_000, help: 'config history older than this is pruned (hourly)' },
   { key: 'pushEnabled', kind: 'bool', help: 'push changes to UDP subscribers' },
   { key: 'pushAckTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'wait this long for a push-ack before resending' },
@@ -97,6 +100,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   storeWaitMs: 5_000,
   configMaxContentBytes: 100 * 1024,
   configMinHoldMs: 10_000,
+  configMaxHeldPolls: 10_000,
   configHistoryMaxAgeMs: 30 * 86_400_000,
   pushEnabled: true,
   pushAckTimeoutMs: 1_000,

@@ -31,6 +31,7 @@ export class LongPolls {
   private timerAt = Number.POSITIVE_INFINITY;
   private readonly unsubscribe: Unsubscribe;
   private holding = 0;
+  private closed = false;
 
   constructor(events: CairnEventBus) {
     this.unsubscribe = events.on('config', (e) => this.changed(e));
@@ -43,6 +44,11 @@ export class LongPolls {
 
   /** Holds a poll; returns the function that drops it unanswered (the client went away). */
   hold(keys: readonly ListenKey[], holdMs: number, answer: (changed: readonly ListenKey[]) => void): () => void {
+    if (this.closed) {
+      // A poll that arrives while the server shuts down is answered at once: nothing would wake it.
+      answer([]);
+      return () => {};
+    }
     const poll: HeldPoll = { keys, answer, done: false };
     this.holding++;
     for (const k of keys) {
@@ -59,9 +65,11 @@ export class LongPolls {
 
   /** Answers every held poll empty and stops following changes (server shutdown). */
   releaseAll(): void {
+    this.closed = true;
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     for (;;) {
       const due = this.deadlines.popDue(Number.POSITIVE_INFINITY);
       if (!due) break;

@@ -82,3 +82,19 @@ describe('config v1 long poll /v1/cs/configs/listener', () => {
     assert.ok(Date.now() - closing < 2000);
   });
 });
+
+test('a long poll beyond --config-max-held-polls answers 503 at once; stale keys still answer 200', async () => {
+  const ts = await startTestServer({ configMaxHeldPolls: 1 });
+  try {
+    const first = poll(ts.url, line('limit', ''));
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await poll(ts.url, line('limit', ''));
+    assert.equal(second.status, 503);
+    assert.match(second.text, /too many config listeners held \(limit 1/);
+    assert.equal((await poll(ts.url, line('limit', 'stale'))).status, 200);
+    await publish(ts.url, 'limit', 'now');
+    assert.equal((await first).status, 200);
+  } finally {
+    await ts.close();
+  }
+});

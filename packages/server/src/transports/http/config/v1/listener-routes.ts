@@ -27,6 +27,10 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (timeoutHeader === undefined || changed.length > 0 || noHangup) return encodeChangedKeys(changed);
     if (!/^\d{1,10}$/.test(timeoutHeader)) throw invalidParam('Long-Pulling-Timeout', `Header 'Long-Pulling-Timeout' must be milliseconds, got '${timeoutHeader.slice(0, 32)}'.`);
     const holdMs = Math.max(options.configMinHoldMs, Number(timeoutHeader) - ANSWER_BEFORE_CLIENT_TIMEOUT_MS);
+    if (longPolls.size >= options.configMaxHeldPolls) {
+      // Nacos's answer to a breached connection limit; the client waits and polls again.
+      return reply.code(503).send(`too many config listeners held (limit ${options.configMaxHeldPolls}, --config-max-held-polls); retry later`);
+    }
     return new Promise<string>((resolve) => {
       const drop = longPolls.hold(keys, holdMs, (keysChanged) => resolve(encodeChangedKeys(keysChanged)));
       // A client that goes away releases its place at once.
