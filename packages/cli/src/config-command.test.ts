@@ -117,4 +117,48 @@ describe('cairn config get | publish | delete | history | watch', { timeout: 60_
     assert.equal(await exited, 0, err);
     assert.match(err, /SIGTERM: stopped watching/);
   });
+
+  it('watch survives a server restart (same port and data folder) and prints what the new server holds', async () => {
+    const dataDir = mkdtempSync(join(dir, 'restart-'));
+    let first: TestServer | undefined = await startTestServer({ configMinHoldMs: 500, dataDir });
+    const address = hostPort(first.url);
+    const port = Number(new URL(first.url).port);
+    let second: TestServer | undefined;
+    const child = startCli(['config', 'watch', '--data-id', 'restart.props', '--server', address]);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const until = async (what: string, check: () => boolean, ms = 8000) => {
+      const deadline = Date.now() + ms;
+      while (!check()) {
+        assert.ok(Date.now() < deadline, `${what}\nstdout: ${out}\nstderr: ${err}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    try {
+      await until('watching', () => err.includes('watching restart.props'));
+      await runCli(['config', 'publish', '--data-id', 'restart.props', '--content', 'before', '--server', address]);
+      await until('the version before the restart', () => out.includes('before'));
+      await first.close();
+      first = undefined;
+      await new Promise((r) => setTimeout(r, 300)); // the watch meets a closed port
+      second = await startTestServer({ configMinHoldMs: 500, dataDir, port });
+      await runCli(['config', 'publish', '--data-id', 'restart.props', '--content', 'after', '--server', address]);
+      await until('the version published after the restart', () => out.includes('after'));
+      assert.equal(out.split('\n').filter((l) => l.startsWith('--- ')).length, 2, out);
+      assert.equal(child.exitCode, null, 'the watch is still running');
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, err);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await first?.close();
+      await second?.close();
+    }
+  });
 });

@@ -14,7 +14,10 @@ export interface ConfigClientOptions {
   password?: string;
   /** Bound on every request but the held watch poll, DNS and connect included. Default 5000. */
   requestTimeoutMs?: number;
-  /** How long the server may hold a watch poll (`Long-Pulling-Timeout`). Default 30000. */
+  /**
+   * How long the server may hold a watch poll (`Long-Pulling-Timeout`). Default 30000. The server holds a poll at
+   * least its own minimum (10 s by default) whatever this says; keep this plus `requestTimeoutMs` above it.
+   */
   longPollTimeoutMs?: number;
   /** First retry delay of a watch after a failure; doubles per failure up to `watchRetryMaxMs`. Default 200. */
   watchRetryBaseMs?: number;
