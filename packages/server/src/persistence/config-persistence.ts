@@ -1,6 +1,7 @@
 import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigHistoryRecord, type ConfigItem, type ConfigKey, type ConfigStore, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
-import { NotDurableError, type PersistenceStatus } from './naming-persistence.js';
+import { DurableWaiters } from './durable-waiters.js';
+import type { PersistenceStatus } from './naming-persistence.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -24,8 +25,7 @@ export class ConfigPersistence {
   private durableCount = 0;
   private dirty: Dirty = { keys: new Map(), history: [], upTo: 0 };
   private writing: Promise<void> | undefined;
-  private waiters: { upTo: number; deadline: number; resolve: () => void; reject: (error: Error) => void }[] = [];
-  private waitTimer: NodeJS.Timeout | undefined;
+  private readonly waiters = new DurableWaiters(() => (this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time'));
   private lastError: Error | undefined;
   private readonly backoff = new RetryBackoff();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -68,12 +68,7 @@ export class ConfigPersistence {
 
   /** Resolves once change `upTo` is durable; rejects with NotDurableError after `timeoutMs` (the change stays queued). */
   durable(upTo: number, timeoutMs: number): Promise<void> {
-    if (upTo <= this.durableCount) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      // Change numbers and deadlines both grow along the queue: it is settled from its front, by one timer.
-      this.waiters.push({ upTo, deadline: Date.now() + timeoutMs, resolve, reject });
-      this.armWaitTimer();
-    });
+    return this.waiters.wait(upTo, timeoutMs);
   }
 
   /** Stops following changes, writes what is dirty (one attempt); the database is closed by naming persistence. */
@@ -84,34 +79,7 @@ export class ConfigPersistence {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.writing;
     if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'config write at shutdown failed; unsaved changes are lost'));
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    for (const waiter of this.waiters) waiter.reject(new NotDurableError('the server is shutting down'));
-    this.waiters = [];
-  }
-
-  private settleWaiters(): void {
-    const now = Date.now();
-    let settled = 0;
-    for (const waiter of this.waiters) {
-      if (waiter.upTo <= this.durableCount) waiter.resolve();
-      else if (waiter.deadline <= now) waiter.reject(new NotDurableError(this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time'));
-      else break;
-      settled++;
-    }
-    if (settled > 0) this.waiters.splice(0, settled);
-    this.armWaitTimer();
-  }
-
-  private armWaitTimer(): void {
-    if (this.waitTimer || this.waiters.length === 0) return;
-    this.waitTimer = setTimeout(
-      () => {
-        this.waitTimer = undefined;
-        this.settleWaiters();
-      },
-      Math.max(0, this.waiters[0].deadline - Date.now()),
-    );
-    this.waitTimer.unref();
+    this.waiters.rejectAll('the server is shutting down');
   }
 
   private schedule(): void {
@@ -165,7 +133,7 @@ export class ConfigPersistence {
     this.lastError = undefined;
     this.backoff.reset();
     this.durableCount = Math.max(this.durableCount, batch.upTo);
-    this.settleWaiters();
+    this.waiters.settle(this.durableCount);
   }
 
   private async prune(): Promise<void> {

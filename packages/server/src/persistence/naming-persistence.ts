@@ -20,6 +20,7 @@ import {
   type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
+import { DurableWaiters } from './durable-waiters.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -53,13 +54,7 @@ export interface PersistenceStatus {
   attempts: number;
 }
 
-/** A request's change did not become durable in time; it stays queued and is retried. */
-export class NotDurableError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'NotDurableError';
-  }
-}
+export { NotDurableError } from './not-durable-error.js';
 
 /** The stores naming persistence writes to, and the database's `close()`, which it calls when it closes. */
 export type NamingPersistenceStores = Pick<CairnStores, 'namespaces' | 'naming' | 'close'>;
@@ -80,8 +75,7 @@ export class NamingPersistence {
   private durableCount = 0;
   private dirty = emptyDirty(0);
   private writing: Promise<void> | undefined;
-  private waiters: { upTo: number; deadline: number; resolve: () => void; reject: (error: Error) => void }[] = [];
-  private waitTimer: NodeJS.Timeout | undefined;
+  private readonly waiters = new DurableWaiters(() => this.notDurableReason());
   private lastError: Error | undefined;
   private readonly backoff = new RetryBackoff();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -135,38 +129,7 @@ export class NamingPersistence {
    * (the change stays queued and is retried: it may become durable later, which a 503 allows).
    */
   durable(upTo: number, timeoutMs: number): Promise<void> {
-    if (upTo <= this.durableCount) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      // Requests wait in the order they were answered, so both their change numbers and their deadlines only grow:
-      // the queue is settled from its front, and one timer serves the earliest deadline.
-      this.waiters.push({ upTo, deadline: Date.now() + timeoutMs, resolve, reject });
-      this.armWaitTimer();
-    });
-  }
-
-  private settleWaiters(): void {
-    const now = Date.now();
-    let settled = 0;
-    for (const waiter of this.waiters) {
-      if (waiter.upTo <= this.durableCount) waiter.resolve();
-      else if (waiter.deadline <= now) waiter.reject(new NotDurableError(this.notDurableReason()));
-      else break;
-      settled++;
-    }
-    if (settled > 0) this.waiters.splice(0, settled);
-    this.armWaitTimer();
-  }
-
-  private armWaitTimer(): void {
-    if (this.waitTimer || this.waiters.length === 0) return;
-    this.waitTimer = setTimeout(
-      () => {
-        this.waitTimer = undefined;
-        this.settleWaiters();
-      },
-      Math.max(0, this.waiters[0].deadline - Date.now()),
-    );
-    this.waitTimer.unref();
+    return this.waiters.wait(upTo, timeoutMs);
   }
 
   private notDurableReason(): string {
@@ -181,9 +144,7 @@ export class NamingPersistence {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.writing;
     if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'storage write at shutdown failed; unsaved changes are lost'));
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    for (const waiter of this.waiters) waiter.reject(new NotDurableError('the server is shutting down'));
-    this.waiters = [];
+    this.waiters.rejectAll('the server is shutting down');
     await this.stores.close();
   }
 
@@ -270,7 +231,7 @@ export class NamingPersistence {
     this.lastError = undefined;
     this.backoff.reset();
     this.durableCount = Math.max(this.durableCount, batch.upTo);
-    this.settleWaiters();
+    this.waiters.settle(this.durableCount);
   }
 
   private async write(batch: Dirty): Promise<void> {
