@@ -1,8 +1,9 @@
 import type { Command } from './command.js';
+import { CONFIG_COMMANDS } from './config-command.js';
 import { doctorCommand } from './doctor/index.js';
 import { eventsCommand } from './events-command.js';
 import { instanceDeregisterCommand, instanceListCommand, instanceRegisterCommand } from './instance-command.js';
 import { serviceGetCommand, serviceListCommand } from './service-command.js';
 
 /** Every command but `start`, in the order the overview lists them. */
-export const COMMANDS: Command[] = [instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand, serviceListCommand, serviceGetCommand, eventsCommand, doctorCommand()];
+export const COMMANDS: Command[] = [instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand, serviceListCommand, serviceGetCommand, ...CONFIG_COMMANDS, eventsCommand, doctorCommand()];

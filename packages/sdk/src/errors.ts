@@ -42,7 +42,7 @@ export class CairnClosedError extends Error {
   override readonly name = 'CairnClosedError';
   readonly code = 'CAIRN_CLOSED';
   constructor() {
-    super('the naming client is closed');
+    super('the client is closed');
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * @cairn/sdk: a naming client for Cairn and Nacos-compatible registries (Nacos HTTP v1 protocol).
+ * @cairn/sdk: naming and config clients for Cairn and Nacos-compatible servers (Nacos HTTP v1 protocol).
  *
  * @example
  * ```ts
@@ -14,6 +14,19 @@
 export { NamingClient, createNamingClient, DEFAULT_GROUP, type InstanceRef } from './naming-client.js';
 export type { NamingClientOptions, CreateNamingClientOptions, BeatOptions, PushOptions } from './options.js';
 export { CairnConfigError, CairnRequestError, CairnClosedError } from './errors.js';
+export {
+  ConfigClient,
+  CairnConflictError,
+  ConfigWatch,
+  type ConfigClientOptions,
+  type ConfigValue,
+  type ConfigChange,
+  type ConfigListener,
+  type ConfigType,
+  type PublishOptions,
+  type ConfigHistoryEntry,
+  type HistoryPage,
+} from './config/index.js';
 export { parseServerAddress, type ServerAddress } from './address.js';
 export type {
   Instance,

@@ -8,11 +8,23 @@ export interface HttpCall {
   /** Path including the context path, without the query. */
   path: string;
   params: Record<string, string>;
+  /** Extra request headers (`Long-Pulling-Timeout`, `casMd5`). */
+  headers?: Record<string, string>;
+  /** Sent as an `application/x-www-form-urlencoded` body: for values too long for a query string (config content). */
+  form?: Record<string, string>;
+  /** Overrides the client's request timeout for this call (a long poll outlives it). */
+  timeoutMs?: number;
+  /** Aborts the request (a closed watch ends its held poll at once). */
+  signal?: AbortSignal;
+  /** A non-2xx answer for which this is true is the caller's final answer, not a server fault to fail over from. */
+  isFinal?: (answer: HttpAnswer) => boolean;
 }
 
 export interface HttpAnswer {
   status: number;
   body: string;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string | undefined>;
 }
 
 // Nacos enables UDP push for clients that identify as a known client; Cairn records the agent in its journal.
@@ -48,14 +60,19 @@ async function withTimeout<T>(work: Promise<T>, ms: number, stage: string): Prom
 function send(server: ServerAddress, address: string, call: HttpCall, timeoutMs: number): Promise<HttpAnswer> {
   const query = new URLSearchParams(call.params).toString();
   const hostHeader = isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+  const body = call.form ? Buffer.from(new URLSearchParams(call.form).toString(), 'utf8') : undefined;
+  const headers: Record<string, string | number> = { Host: hostHeader, 'User-Agent': USER_AGENT, 'Client-Version': USER_AGENT, 'Request-Module': 'Naming', 'Content-Length': body?.length ?? 0 };
+  if (body) headers['Content-Type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+  Object.assign(headers, call.headers);
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: address,
       port: server.port,
       method: call.method,
       path: query ? `${call.path}?${query}` : call.path,
-      headers: { Host: hostHeader, 'User-Agent': USER_AGENT, 'Client-Version': USER_AGENT, 'Request-Module': 'Naming', 'Content-Length': 0 },
+      headers,
       agent: false, // one connection per request: a restarted server never sees a stale keep-alive socket
+      ...(call.signal ? { signal: call.signal } : {}),
     });
     const timer = setTimeout(() => req.destroy(timeoutError(timeoutMs, 'connect or answer')), timeoutMs);
     req.on('error', (err) => {
@@ -76,9 +93,11 @@ function send(server: ServerAddress, address: string, call: HttpCall, timeoutMs:
       });
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(res.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers });
       });
     });
-    req.end();
+    req.end(body);
   });
 }

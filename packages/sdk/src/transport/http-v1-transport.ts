@@ -88,6 +88,7 @@ export class HttpV1Transport implements NamingTransport {
         return answer;
       } catch (error) {
         const e = error as CairnRequestError;
+        if (c.signal?.aborted) throw e; // the caller gave up: the server did nothing wrong
         if (e.kind === 'client-error') {
           this.pool.succeeded(server); // the server is fine; the request is not
           throw e;
@@ -105,7 +106,7 @@ export class HttpV1Transport implements NamingTransport {
     const params = { ...c.params, ...this.auth() };
     let answer: HttpAnswer;
     try {
-      answer = await httpRequest(server, { ...c, path, params }, this.o.requestTimeoutMs, this.o.lookup);
+      answer = await httpRequest(server, { ...c, path, params }, c.timeoutMs ?? this.o.requestTimeoutMs, this.o.lookup);
     } catch (error) {
       const kind = kindOfNetworkError(error);
       const code = (error as { code?: string }).code;
@@ -115,7 +116,8 @@ export class HttpV1Transport implements NamingTransport {
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
     const body = answer.body.trim().slice(0, 300);
-    throw new CairnRequestError(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, answer.status >= 500 || answer.status === 429 ? 'server-error' : 'client-error', server.label, answer.status, body);
+    const kind = c.isFinal?.(answer) || (answer.status < 500 && answer.status !== 429) ? 'client-error' : 'server-error';
+    throw new CairnRequestError(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, kind, server.label, answer.status, body);
   }
 
   private serviceParams(r: Registration): Record<string, string> {
