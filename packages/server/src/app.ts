@@ -1,4 +1,4 @@
-import { EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock } from '@cairn/core';
+import { ConfigCenter, EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
@@ -8,7 +8,12 @@ import type { AppContext } from './transports/http/context.js';
 import { journalRoutes } from './transports/http/cairn/journal-routes.js';
 import { consoleStatic } from './transports/http/console/console-static.js';
 import { metricsRoutes } from './transports/http/cairn/metrics-routes.js';
-import { replyV1Error, replyV2Error } from './transports/http/reply-errors.js';
+import { replyConfigV1Error, replyV1Error, replyV2Error } from './transports/http/reply-errors.js';
+import { LongPolls } from './transports/http/config/long-polls.js';
+import { configRoutes } from './transports/http/config/v1/config-routes.js';
+import { historyRoutes } from './transports/http/config/v1/history-routes.js';
+import { listenerRoutes } from './transports/http/config/v1/listener-routes.js';
+import { ConfigPersistence } from './persistence/config-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
 import { ServiceInfoCache } from './wire/service-info.js';
 import { catalogRoutes } from './transports/http/naming/v1/catalog-routes.js';
@@ -94,6 +99,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
+  const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
+  const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
+  log.info(await configPersistence.start(), 'restored configs from storage');
+  const longPolls = new LongPolls(bus);
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
   const probes = new ProbeScheduler(
     registry,
@@ -109,7 +118,24 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   const registrationDefaults = new RegistrationDefaults();
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
-  const ctx: AppContext = { options, registry, journal, events: bus, persistence, namespaces, push, metrics, serviceInfo, switches, registrationDefaults, startedAt: Date.now() };
+  const ctx: AppContext = {
+    options,
+    registry,
+    journal,
+    events: bus,
+    persistence,
+    namespaces,
+    push,
+    metrics,
+    serviceInfo,
+    switches,
+    registrationDefaults,
+    startedAt: Date.now(),
+    config,
+    configPersistence,
+    configHistory: stores.config,
+    longPolls,
+  };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -140,7 +166,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   });
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
-  installRequestHooks(app, metrics, persistence, options.storeWaitMs);
+  installRequestHooks(app, metrics, [persistence, configPersistence], options.storeWaitMs);
   installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -173,6 +199,15 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     },
     { prefix: options.contextPath },
   );
+  await app.register(
+    async (cs) => {
+      cs.setErrorHandler(replyConfigV1Error);
+      configRoutes(cs, ctx);
+      listenerRoutes(cs, ctx);
+      historyRoutes(cs, ctx);
+    },
+    { prefix: options.contextPath },
+  );
   consoleStatic(app, options.contextPath);
 
   return {
@@ -185,9 +220,12 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       return `${address}${options.contextPath}`;
     },
     async close() {
+      // Held long polls are answered (empty) first: the HTTP server waits for in-flight requests to finish.
+      longPolls.releaseAll();
       await app.close();
       await push.stop();
       await probes.stop();
+      await configPersistence.close();
       await persistence.close();
       alarm.cancel();
     },

@@ -1,4 +1,5 @@
 import type { CairnStores } from '@cairn/core';
+import { SqlConfigStore } from './config/sql-config-store.js';
 import { parseStorageUrl, type StorageTarget } from './database-url.js';
 import { openMysql } from './drivers/mysql/open-mysql.js';
 import { openPostgres } from './drivers/postgres/open-postgres.js';
@@ -30,6 +31,7 @@ export function storesOn(driver: SqlDriver): CairnStores {
   return {
     namespaces: new SqlNamespaceStore(driver),
     naming: new SqlNamingStore(driver),
+    config: new SqlConfigStore(driver),
     close: () => driver.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { ConfigStore } from '../config/store/config-store.js';
 import type { NamingStore } from '../naming/store/naming-store.js';
 import type { NamespaceStore } from './namespace-store.js';
 
@@ -13,6 +14,7 @@ import type { NamespaceStore } from './namespace-store.js';
 export interface CairnStores {
   readonly namespaces: NamespaceStore;
   readonly naming: NamingStore;
+  readonly config: ConfigStore;
   /** Closes the database, and with it every store above. */
   close(): Promise<void>;
 }

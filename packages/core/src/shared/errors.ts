@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'NAMESPACE_ALREADY_EXISTS',
   'NAMESPACE_NOT_EMPTY',
   'ILLEGAL_STATE',
+  'CONFIG_NOT_FOUND',
+  'CONFIG_CAS_MISMATCH',
+  'CONFIG_HISTORY_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -21,6 +21,11 @@ export interface ResolvedOptions {
   readonly bodyLimitBytes: number;
   /** How long a request that changed stored data waits for the store before it answers 503. */
   readonly storeWaitMs: number;
+  /** Largest config content accepted, in UTF-8 bytes. */
+  readonly configMaxContentBytes: number;
+  /** A held config long poll lasts at least this long (Nacos: 10 s); lower only for tests. */
+  readonly configMinHoldMs: number;
+  readonly configHistoryMaxAgeMs: number;
   readonly pushEnabled: boolean;
   readonly pushAckTimeoutMs: number;
   readonly pushRetries: number;
@@ -60,6 +65,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'journalMaxAgeMs', kind: 'int', min: 1000, max: 30 * 86_400_000, help: 'oldest event kept in the journal' },
   { key: 'bodyLimitBytes', kind: 'int', min: 1024, max: 64 * 1024 * 1024, help: 'largest request body accepted' },
   { key: 'storeWaitMs', kind: 'int', min: 100, max: 600_000, help: 'a change waits this long to be stored before it is answered 503 (it stays queued and is retried)' },
+  { key: 'configMaxContentBytes', kind: 'int', min: 1, max: 10 * 1024 * 1024, help: 'largest config content accepted, in UTF-8 bytes' },
+  { key: 'configMinHoldMs', kind: 'int', min: 100, max: 600_000, help: 'a config long poll is held max(this, Long-Pulling-Timeout - 500 ms) when nothing changed' },
+  { key: 'configHistoryMaxAgeMs', kind: 'int', min: 60_000, max: 3650 * 86_400_000, help: 'config history older than this is pruned (hourly)' },
   { key: 'pushEnabled', kind: 'bool', help: 'push changes to UDP subscribers' },
   { key: 'pushAckTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'wait this long for a push-ack before resending' },
   { key: 'pushRetries', kind: 'int', min: 0, max: 10, help: 'resends of an unacknowledged push' },
@@ -87,6 +95,9 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   journalMaxAgeMs: 24 * 3_600_000,
   bodyLimitBytes: 1024 * 1024,
   storeWaitMs: 5_000,
+  configMaxContentBytes: 100 * 1024,
+  configMinHoldMs: 10_000,
+  configHistoryMaxAgeMs: 30 * 86_400_000,
   pushEnabled: true,
   pushAckTimeoutMs: 1_000,
   pushRetries: 3,

@@ -27,7 +27,7 @@ async function switchableStores(file: string): Promise<{ stores: CairnStores; se
         };
       },
     });
-  const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), close: () => real.close() };
+  const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), config: failingWrites(real.config), close: () => real.close() };
   return {
     stores,
     setDown: (d) => {

@@ -1,6 +1,8 @@
-import type { CairnEventBus, Journal, Namespaces, Registry } from '@cairn/core';
+import type { CairnEventBus, ConfigCenter, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
 import type { ResolvedOptions } from '../../config/options.js';
+import type { ConfigPersistence } from '../../persistence/config-persistence.js';
 import type { NamingPersistence } from '../../persistence/naming-persistence.js';
+import type { LongPolls } from './config/long-polls.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { UdpPush } from '../../push/udp/udp-push.js';
 import type { ServiceInfoCache } from '../../wire/service-info.js';
@@ -22,4 +24,10 @@ export interface AppContext {
   /** Defaults a switch can change at run time (`defaultInstanceEphemeral`). */
   readonly registrationDefaults: RegistrationDefaults;
   readonly startedAt: number;
+  /** The configuration center: configs and their commands. */
+  readonly config: ConfigCenter;
+  readonly configPersistence: ConfigPersistence;
+  /** Read side of the stored config history (the history lives only in the store). */
+  readonly configHistory: Pick<ConfigStore, 'historyOf' | 'historyById' | 'previousHistory'>;
+  readonly longPolls: LongPolls;
 }

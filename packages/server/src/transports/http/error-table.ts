@@ -17,6 +17,10 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; nacosCode
   NAMESPACE_ALREADY_EXISTS: { status: 400, nacosCode: 22002 },
   NAMESPACE_NOT_EMPTY: { status: 400, nacosCode: 22000 },
   ILLEGAL_STATE: { status: 409, nacosCode: 23000 },
+  CONFIG_NOT_FOUND: { status: 404, nacosCode: 20004 },
+  // Nacos answers a failed compare-and-set with 500 (its clients retry on 409, which would loop); kept for compatibility.
+  CONFIG_CAS_MISMATCH: { status: 500, nacosCode: 30000 },
+  CONFIG_HISTORY_NOT_FOUND: { status: 404, nacosCode: 20004 },
 });
 
 /** Nacos v2 error texts by numeric code (the `message` field of a v2 error). */

@@ -47,3 +47,10 @@ export function replyV2Error(error: unknown, request: FastifyRequest, reply: Fas
 export function v2Ok(data: unknown): { code: number; message: string; data: unknown } {
   return { code: 0, message: 'success', data };
 }
+
+/** Config v1 errors: as v1, but a missing config answers Nacos's exact body, `config data not exist` and a newline. */
+export function replyConfigV1Error(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const wire = toWireError(error, request);
+  const body = error instanceof DomainError && error.code === 'CONFIG_NOT_FOUND' ? `${wire.message}\n` : wire.message;
+  void reply.code(wire.status).type('text/plain; charset=utf-8').send(body);
+}

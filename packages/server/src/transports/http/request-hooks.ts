@@ -1,10 +1,15 @@
 import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { NamingPersistence } from '../../persistence/naming-persistence.js';
 
-// The persistence change number when the handler started; a request that made no durable change answers at once.
+/** A persistence that numbers its changes and says when one is durable (naming's and config's). */
+export interface DurableChanges {
+  readonly lastChange: number;
+  durable(upTo: number, timeoutMs: number): Promise<void>;
+}
+
+// Each persistence's change number when the handler started; a request that made no durable change answers at once.
 const changeAtStart = Symbol('changeAtStart');
-type Tracked = FastifyRequest & { [changeAtStart]?: number };
+type Tracked = FastifyRequest & { [changeAtStart]?: number[] };
 
 /**
  * Hooks every request passes: latency metrics, and holding the answer of a request that changed stored data
@@ -13,7 +18,7 @@ type Tracked = FastifyRequest & { [changeAtStart]?: number };
  * between. A beat or a list changes nothing stored and never waits; a change the store has not taken within
  * `storeWaitMs` is answered 503 (never 200), whatever else shared its write.
  */
-export function installRequestHooks(app: FastifyInstance, metrics: Metrics, persistence: NamingPersistence, storeWaitMs: number): void {
+export function installRequestHooks(app: FastifyInstance, metrics: Metrics, persistences: readonly DurableChanges[], storeWaitMs: number): void {
   const timers = new Map<string, ReturnType<Metrics['requestDuration']['labels']>>();
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -28,17 +33,22 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics, pers
   });
   // Only routes that can change stored data get the two hooks: a GET (a list, a detail) pays nothing for them.
   const trackStart: preHandlerHookHandler = (request, _reply, done) => {
-    (request as Tracked)[changeAtStart] = persistence.lastChange;
+    (request as Tracked)[changeAtStart] = persistences.map((p) => p.lastChange);
     done();
   };
   const holdUntilDurable: onSendHookHandler = (request, reply, payload, done) => {
     const before = (request as Tracked)[changeAtStart];
-    const after = persistence.lastChange;
-    if (before === undefined || after === before) {
+    const waits: Promise<void>[] = [];
+    if (before) {
+      persistences.forEach((p, i) => {
+        if (p.lastChange !== before[i]) waits.push(p.durable(p.lastChange, storeWaitMs));
+      });
+    }
+    if (waits.length === 0) {
       done(null, payload);
       return;
     }
-    persistence.durable(after, storeWaitMs).then(
+    Promise.all(waits).then(
       () => done(null, payload),
       (error: Error) => {
         void reply.code(503).type('text/plain; charset=utf-8');
@@ -49,6 +59,8 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics, pers
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.every((m) => m === 'GET' || m === 'HEAD')) return;
+    // A route that declares it changes nothing stored (a long poll) must not wait for others' changes.
+    if ((route.config as { readOnly?: boolean } | undefined)?.readOnly) return;
     route.preHandler = [trackStart, ...asArray(route.preHandler)];
     route.onSend = [...asArray(route.onSend), holdUntilDurable];
   });

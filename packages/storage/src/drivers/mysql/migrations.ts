@@ -84,4 +84,42 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
       ) ${TABLE}`,
     ],
   },
+  {
+    // Config: the current version of each config, and the history of every publish and delete (ids from core).
+    version: 3,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS configs (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        data_id VARCHAR(256) ${ASCII} NOT NULL,
+        id BIGINT NOT NULL,
+        content MEDIUMTEXT NOT NULL,
+        md5 VARCHAR(32) NOT NULL,
+        type VARCHAR(16) NOT NULL,
+        app_name VARCHAR(128) NOT NULL,
+        description VARCHAR(512) NOT NULL,
+        tags TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS config_history (
+        id BIGINT NOT NULL PRIMARY KEY,
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        data_id VARCHAR(256) ${ASCII} NOT NULL,
+        op CHAR(1) NOT NULL,
+        content MEDIUMTEXT NOT NULL,
+        md5 VARCHAR(32) NOT NULL,
+        app_name VARCHAR(128) NOT NULL,
+        type VARCHAR(16) NOT NULL,
+        author TEXT NOT NULL,
+        at_ms BIGINT NOT NULL,
+        INDEX config_history_key (namespace, group_name, data_id, id),
+        INDEX config_history_at (at_ms)
+      ) ${TABLE}`,
+    ],
+  },
 ];

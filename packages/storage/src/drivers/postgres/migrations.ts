@@ -77,4 +77,42 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
       'CREATE INDEX journal_at ON journal (at_ms)',
     ],
   },
+  {
+    // Config: the current version of each config, and the history of every publish and delete (ids from core).
+    version: 3,
+    statements: [
+      `CREATE TABLE configs (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        data_id TEXT NOT NULL,
+        id BIGINT NOT NULL,
+        content TEXT NOT NULL,
+        md5 TEXT NOT NULL,
+        type TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id)
+      )`,
+      `CREATE TABLE config_history (
+        id BIGINT PRIMARY KEY,
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        data_id TEXT NOT NULL,
+        op TEXT NOT NULL,
+        content TEXT NOT NULL,
+        md5 TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at_ms BIGINT NOT NULL
+      )`,
+      'CREATE INDEX config_history_key ON config_history (namespace, group_name, data_id, id)',
+      'CREATE INDEX config_history_at ON config_history (at_ms)',
+    ],
+  },
 ];

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DomainError } from '../shared/errors.js';
+import { EventBus } from '../shared/event-bus.js';
+import { FakeTime } from '../shared/time/fake-time.js';
+import type { ConfigEvent } from './config-events.js';
+import { namespaceToTenant, tenantToNamespace } from './config-key.js';
+import { ConfigCenter } from './config-center.js';
+import { configKeyOf, configTypeOf } from './config-validation.js';
+
+const AUTHOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'alice' };
+const KEY = configKeyOf('app.yaml', 'DEFAULT_GROUP', '');
+
+function newCenter(maxContentBytes?: number) {
+  const time = new FakeTime();
+  const bus = new EventBus<ConfigEvent>();
+  const events: ConfigEvent[] = [];
+  bus.on('config', (e) => events.push(e));
+  return { time, events, center: new ConfigCenter({ clock: time, events: bus, maxContentBytes }) };
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return `${error.code}:${error.field}`;
+    throw error;
+  }
+  return undefined;
+}
+
+test('tenant blank, public and null map to the one default namespace, and back to "" on the wire', () => {
+  for (const t of ['', '  ', 'public', 'PUBLIC', 'null', undefined]) assert.equal(tenantToNamespace(t), 'public');
+  assert.equal(tenantToNamespace('dev'), 'dev');
+  assert.equal(namespaceToTenant('public'), '');
+  assert.equal(namespaceToTenant('dev'), 'dev');
+  assert.deepEqual(configKeyOf('a', 'g', 'public'), configKeyOf('a', 'g', ''));
+});
+
+test('keys are validated with Nacos charset and lengths, naming the field', () => {
+  assert.equal(
+    codeOf(() => configKeyOf('', 'g', '')),
+    'MISSING_PARAM:dataId',
+  );
+  assert.equal(
+    codeOf(() => configKeyOf('a b', 'g', '')),
+    'INVALID_PARAM:dataId',
+  );
+  assert.equal(
+    codeOf(() => configKeyOf('a', 'g/h', '')),
+    'INVALID_PARAM:group',
+  );
+  assert.equal(
+    codeOf(() => configKeyOf('a', 'g', 'x'.repeat(129))),
+    'INVALID_PARAM:tenant',
+  );
+  assert.equal(
+    codeOf(() => configKeyOf('a.b:c-d_e', 'G', 'dev')),
+    undefined,
+  );
+  assert.equal(configTypeOf('YAML'), 'yaml');
+  assert.equal(configTypeOf('exe'), 'text');
+  assert.equal(configTypeOf(undefined), 'text');
+});
+
+test('publish validates content, desc, tags and size', () => {
+  const { center } = newCenter(10);
+  assert.equal(
+    codeOf(() => center.publish({ key: KEY, content: '  ', type: 'text' }, AUTHOR)),
+    'MISSING_PARAM:content',
+  );
+  assert.equal(
+    codeOf(() => center.publish({ key: KEY, content: 'ü'.repeat(6), type: 'text' }, AUTHOR)),
+    'INVALID_PARAM:content',
+  );
+  assert.equal(
+    codeOf(() => center.publish({ key: KEY, content: 'x', type: 'text', desc: 'd'.repeat(129) }, AUTHOR)),
+    'INVALID_PARAM:desc',
+  );
+  assert.equal(
+    codeOf(() => center.publish({ key: KEY, content: 'x', type: 'text', tags: 'a,b,c,d,e,f' }, AUTHOR)),
+    'INVALID_PARAM:config_tags',
+  );
+  assert.equal(
+    codeOf(() => center.publish({ key: KEY, content: 'x', type: 'text', tags: 't'.repeat(65) }, AUTHOR)),
+    'INVALID_PARAM:config_tags',
+  );
+  assert.equal(center.size, 0);
+});
+
+test('publish is an upsert with md5, history ids and I/U/D events carrying the author', () => {
+  const { center, events, time } = newCenter();
+  const first = center.publish({ key: KEY, content: 'a: 1', type: 'yaml', tags: 'x, y' }, AUTHOR);
+  assert.match(first.md5, /^[0-9a-f]{32}$/);
+  assert.deepEqual(first.tags, ['x', 'y']);
+  time.advance(1000);
+  const second = center.publish({ key: KEY, content: 'a: 2', type: 'yaml' }, { ...AUTHOR, claimedUser: 'bob' });
+  assert.equal(second.createdAt, first.createdAt);
+  assert.equal(second.modifiedAt, first.createdAt + 1000);
+  assert.equal(second.createdBy.claimedUser, 'alice');
+  assert.equal(center.md5Of(KEY), second.md5);
+  assert.equal(center.remove(KEY, AUTHOR), true);
+  assert.equal(center.remove(KEY, AUTHOR), false, 'a second delete changes nothing');
+  assert.equal(center.md5Of(KEY), '');
+  assert.deepEqual(
+    events.map((e) => [e.op, e.historyId, e.md5 === '' ? '' : 'md5', e.history.content, e.author.claimedUser]),
+    [
+      ['I', 1, 'md5', 'a: 1', 'alice'],
+      ['U', 2, 'md5', 'a: 2', 'bob'],
+      ['D', 3, '', 'a: 2', 'alice'],
+    ],
+  );
+});
+
+test('casMd5 publishes only over the md5 it names', () => {
+  const { center } = newCenter();
+  const item = center.publish({ key: KEY, content: 'v1', type: 'text' }, AUTHOR);
+  assert.equal(
+    codeOf(() => center.publish({ key: KEY, content: 'v2', type: 'text', casMd5: 'deadbeef' }, AUTHOR)),
+    'CONFIG_CAS_MISMATCH:casMd5',
+  );
+  assert.equal(center.get(KEY)?.content, 'v1');
+  center.publish({ key: KEY, content: 'v2', type: 'text', casMd5: item.md5 }, AUTHOR);
+  assert.equal(center.get(KEY)?.content, 'v2');
+  const other = configKeyOf('new', 'g', '');
+  assert.equal(
+    codeOf(() => center.publish({ key: other, content: 'v', type: 'text', casMd5: item.md5 }, AUTHOR)),
+    'CONFIG_CAS_MISMATCH:casMd5',
+  );
+});
+
+test('restore continues the history sequence', () => {
+  const { center, events } = newCenter();
+  center.restore([], 41);
+  center.publish({ key: KEY, content: 'v', type: 'text' }, AUTHOR);
+  assert.equal(events[0].historyId, 42);
+});

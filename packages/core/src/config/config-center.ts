@@ -1,0 +1,120 @@
+import type { EventPublisher } from '../shared/event-bus.js';
+import { invalidParam, missingParam } from '../shared/errors.js';
+import type { Clock } from '../shared/time/clock.js';
+import type { ConfigEvent } from './config-events.js';
+import { casMismatch } from './config-errors.js';
+import { type ConfigKey, configKeyString } from './config-key.js';
+import type { ConfigAuthor, ConfigHistoryRecord, ConfigItem, ConfigOp, ConfigType } from './config-model.js';
+import { checkAppName, checkDesc, checkTags } from './config-validation.js';
+import { md5Hex, utf8 } from './md5.js';
+
+/** Nacos ships 10 MB; Cairn defaults to 100 KB (issue 9): configs are read on every client start and change. */
+export const DEFAULT_MAX_CONTENT_BYTES = 100 * 1024;
+
+export interface PublishConfig {
+  key: ConfigKey;
+  content: string | undefined;
+  type: ConfigType;
+  appName?: string;
+  desc?: string;
+  /** Raw `config_tags`. */
+  tags?: string;
+  /** Compare-and-set: publish only if the current md5 is this one (`""` or absent = no check). */
+  casMd5?: string;
+}
+
+export interface ConfigCenterOptions {
+  clock: Clock;
+  events: EventPublisher<ConfigEvent>;
+  maxContentBytes?: number;
+}
+
+/**
+ * The configuration center's state and commands: current configs keyed by (namespace, group, dataId). Each publish
+ * or delete appends a history record and publishes one `config` event, which persistence and the long-poll
+ * listeners follow.
+ *
+ * @example
+ *   const center = new ConfigCenter({ clock, events: bus });
+ *   center.publish({ key: configKeyOf('app.yaml', 'DEFAULT_GROUP', ''), content: 'a: 1', type: 'yaml' }, author);
+ */
+export class ConfigCenter {
+  private readonly configs = new Map<string, ConfigItem>();
+  private lastHistoryId = 0;
+  private readonly maxContentBytes: number;
+
+  constructor(private readonly options: ConfigCenterOptions) {
+    this.maxContentBytes = options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
+  }
+
+  /** Puts stored state back at start, before any command. */
+  restore(items: readonly ConfigItem[], lastHistoryId: number): void {
+    for (const item of items) this.configs.set(configKeyString(item), item);
+    this.lastHistoryId = Math.max(this.lastHistoryId, lastHistoryId);
+  }
+
+  get(key: ConfigKey): ConfigItem | undefined {
+    return this.configs.get(configKeyString(key));
+  }
+
+  /** The md5 a long-polling client compares with: `""` when the config does not exist. */
+  md5Of(key: ConfigKey): string {
+    return this.get(key)?.md5 ?? '';
+  }
+
+  get size(): number {
+    return this.configs.size;
+  }
+
+  /** Creates or replaces a config (upsert). Throws INVALID_PARAM/MISSING_PARAM or CONFIG_CAS_MISMATCH. */
+  publish(input: PublishConfig, author: ConfigAuthor): ConfigItem {
+    const content = input.content ?? '';
+    if (content.trim() === '') throw missingParam('content');
+    const size = utf8(content).length;
+    if (size > this.maxContentBytes) throw invalidParam('content', `content is ${size} bytes, over the maximum of ${this.maxContentBytes} bytes`);
+    const appName = checkAppName(input.appName);
+    const desc = checkDesc(input.desc);
+    const tags = checkTags(input.tags);
+    const current = this.get(input.key);
+    const cas = (input.casMd5 ?? '').trim();
+    if (cas !== '' && current?.md5 !== cas) throw casMismatch();
+    const now = this.options.clock.now();
+    const id = ++this.lastHistoryId;
+    const item: ConfigItem = {
+      ...pickKey(input.key),
+      id: current?.id ?? id,
+      content,
+      md5: md5Hex(content),
+      type: input.type,
+      appName,
+      desc,
+      tags,
+      createdAt: current?.createdAt ?? now,
+      modifiedAt: now,
+      createdBy: current?.createdBy ?? author,
+      modifiedBy: author,
+    };
+    this.configs.set(configKeyString(item), item);
+    this.announce(current ? 'U' : 'I', item, item.md5, id, author, now);
+    return item;
+  }
+
+  /** Deletes a config; deleting one that does not exist changes nothing and is not an error (Nacos answers true). */
+  remove(key: ConfigKey, author: ConfigAuthor): boolean {
+    const current = this.get(key);
+    if (!current) return false;
+    this.configs.delete(configKeyString(key));
+    const now = this.options.clock.now();
+    this.announce('D', current, '', ++this.lastHistoryId, author, now);
+    return true;
+  }
+
+  private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number): void {
+    const history: ConfigHistoryRecord = { ...pickKey(item), id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at };
+    this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history });
+  }
+}
+
+function pickKey(key: ConfigKey): ConfigKey {
+  return { namespace: key.namespace, group: key.group, dataId: key.dataId };
+}

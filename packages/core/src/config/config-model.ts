@@ -1,0 +1,41 @@
+import type { ConfigKey } from './config-key.js';
+
+/** Who changed a config, as the request claimed it: `claimedUser` is never a verified identity (no auth yet). */
+export interface ConfigAuthor {
+  readonly sourceIp: string;
+  readonly clientAgent: string;
+  readonly claimedUser: string;
+}
+
+export const CONFIG_TYPES = ['properties', 'xml', 'json', 'text', 'html', 'yaml', 'toml', 'unset'] as const;
+export type ConfigType = (typeof CONFIG_TYPES)[number];
+
+/** The current version of a config. */
+export interface ConfigItem extends ConfigKey {
+  /** Stable per key: the history id of the publish that created it. */
+  readonly id: number;
+  readonly content: string;
+  readonly md5: string;
+  readonly type: ConfigType;
+  readonly appName: string;
+  readonly desc: string;
+  readonly tags: readonly string[];
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+  readonly createdBy: ConfigAuthor;
+  readonly modifiedBy: ConfigAuthor;
+}
+
+export type ConfigOp = 'I' | 'U' | 'D';
+
+/** One publish or delete, as kept in the history: the content and md5 after an I/U, before a D (as Nacos). */
+export interface ConfigHistoryRecord extends ConfigKey {
+  readonly id: number;
+  readonly op: ConfigOp;
+  readonly content: string;
+  readonly md5: string;
+  readonly appName: string;
+  readonly type: ConfigType;
+  readonly author: ConfigAuthor;
+  readonly at: number;
+}

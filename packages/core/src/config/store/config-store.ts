@@ -1,0 +1,38 @@
+import type { ConfigKey } from '../config-key.js';
+import type { ConfigHistoryRecord, ConfigItem } from '../config-model.js';
+
+/** Current configs to save or delete and history records to append, written together. */
+export interface ConfigWriteBatch {
+  readonly save: readonly ConfigItem[];
+  readonly remove: readonly ConfigKey[];
+  readonly history: readonly ConfigHistoryRecord[];
+}
+
+export interface HistoryPage {
+  readonly total: number;
+  readonly items: ConfigHistoryRecord[];
+}
+
+/**
+ * The port durable storage implements for config. Every write resolves once it is committed and durable. History
+ * ids are assigned by core (one sequence restored from `lastHistoryId()`), so a batch needs no generated keys.
+ *
+ * @example
+ *   const { config } = await openStores('sqlite:./data/cairn.db', './data'); // from @cairn/storage
+ *   const items = await config.loadConfigs();
+ */
+export interface ConfigStore {
+  /** Every current config, ordered by (namespace, group, dataId). */
+  loadConfigs(): Promise<ConfigItem[]>;
+  /** The largest history id ever stored, 0 when none. */
+  lastHistoryId(): Promise<number>;
+  /** Saves (upsert by key) and deletes current configs and appends history, in one transaction. */
+  writeConfigs(batch: ConfigWriteBatch): Promise<void>;
+  /** One key's history, newest first; `page` counts from 1. */
+  historyOf(key: ConfigKey, page: number, pageSize: number): Promise<HistoryPage>;
+  historyById(id: number): Promise<ConfigHistoryRecord | undefined>;
+  /** The record of the same key just before `id`, if any. */
+  previousHistory(id: number): Promise<ConfigHistoryRecord | undefined>;
+  /** Drops history records older than `before`. */
+  pruneHistory(before: number): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
+
+/*
+ * The published `nacos` npm client's NacosConfigClient (nacos-config 2.6.3) against a real Cairn server, over HTTP
+ * v1 on loopback. Its long poll sends `Long-Pulling-Timeout: 30000`, so the subscription step passes only if a
+ * publish is pushed to the held poll: the test fails long before any timeout would answer.
+ */
+
+const require = createRequire(import.meta.url);
+const { NacosConfigClient } = require('nacos') as { NacosConfigClient: new (options: Record<string, unknown>) => ConfigClient };
+// The client runs inside cluster-client, whose leader binds 127.0.0.1:7777 by default: give it a private port, so
+// no other process on this machine becomes part of the test.
+const cluster = createRequire(createRequire(require.resolve('nacos')).resolve('nacos-config'))('cluster-client') as (cls: unknown, options: Record<string, unknown>) => unknown;
+
+interface ConfigClient {
+  ready(): Promise<void>;
+  getConfig(dataId: string, group: string): Promise<string | null>;
+  publishSingle(dataId: string, group: string, content: string, options?: { type?: string }): Promise<boolean>;
+  remove(dataId: string, group: string): Promise<boolean>;
+  subscribe(reg: { dataId: string; group: string }, listener: (content: string | null) => void): void;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let ts: TestServer;
+let client: ConfigClient;
+let cacheDir: string;
+const complaints: string[] = [];
+const quiet = {
+  info() {},
+  debug() {},
+  warn: (...args: unknown[]) => complaints.push(`warn ${args.map(String).join(' ')}`),
+  error: (...args: unknown[]) => complaints.push(`error ${args.map(String).join(' ')}`),
+};
+
+before(async () => {
+  ts = await startTestServer();
+  cacheDir = mkdtempSync(join(tmpdir(), 'cairn-nacos-config-cache-'));
+  const leaderPort = await freePort();
+  client = new NacosConfigClient({
+    serverAddr: `127.0.0.1:${new URL(ts.url).port}`,
+    cacheDir,
+    logger: quiet,
+    cluster: (cls: unknown, options: Record<string, unknown>) => cluster(cls, { ...options, port: leaderPort, isLeader: true, logger: quiet }),
+  });
+  await client.ready();
+});
+
+after(async () => {
+  await client.close();
+  await ts.close();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+const DATA_ID = 'compat.properties';
+const GROUP = 'DEFAULT_GROUP';
+const CONTENT = 'a=1 & b=ü\nc=%2B+x';
+
+test('publishSingle stores byte-exact content that getConfig and a plain GET read back; a missing config is null', async () => {
+  assert.equal(await client.getConfig(DATA_ID, GROUP), null);
+  assert.equal(await client.publishSingle(DATA_ID, GROUP, CONTENT, { type: 'properties' }), true);
+  assert.equal(await client.getConfig(DATA_ID, GROUP), CONTENT);
+  const res = await fetch(`${ts.url}/v1/cs/configs?dataId=${DATA_ID}&group=${GROUP}`);
+  assert.equal(await res.text(), CONTENT);
+  assert.equal(res.headers.get('config-type'), 'properties');
+});
+
+test('subscribe hears the current content, then a publish through the held long poll, then the removal', async () => {
+  const heard: (string | null)[] = [];
+  let wake: () => void = () => {};
+  const next = (count: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`heard ${JSON.stringify(heard)}, waited for ${count}`)), 8_000);
+      wake = () => {
+        if (heard.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      wake();
+    });
+  client.subscribe({ dataId: DATA_ID, group: GROUP }, (content) => {
+    heard.push(content);
+    wake();
+  });
+  await next(1);
+  assert.deepEqual(heard, [CONTENT]);
+  // Wait until the client's long poll is held, so the change must be pushed to it.
+  const deadline = Date.now() + 5_000;
+  while (ts.server.ctx.longPolls.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(ts.server.ctx.longPolls.size, 1, 'the client holds one long poll');
+  const publishedAt = Date.now();
+  await client.publishSingle(DATA_ID, GROUP, 'a=2');
+  await next(2);
+  const latency = Date.now() - publishedAt;
+  assert.deepEqual(heard, [CONTENT, 'a=2']);
+  assert.ok(latency < 2_000, `the listener heard the change ${latency} ms after the publish`);
+  assert.equal(await client.remove(DATA_ID, GROUP), true);
+  await next(3);
+  assert.deepEqual(heard, [CONTENT, 'a=2', null]);
+  assert.equal(await client.getConfig(DATA_ID, GROUP), null);
+  assert.deepEqual(complaints, []);
+});

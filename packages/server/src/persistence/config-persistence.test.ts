@@ -1,0 +1,75 @@
+import type { CairnStores } from '@cairn/core';
+import { openStores } from '@cairn/storage';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { call, startTestServer } from '../testing/test-server.js';
+
+const KEY = { dataId: 'kept.yaml', group: 'G' };
+
+test('configs and their history survive a restart on SQLite; the history sequence continues', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-config-restart-'));
+  try {
+    const first = await startTestServer({ dataDir });
+    assert.equal((await call(first.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v1', type: 'yaml' })).text, 'true');
+    assert.equal((await call(first.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v2 ü', type: 'yaml' })).text, 'true');
+    await call(first.url, 'POST', '/v1/cs/configs', { dataId: 'dropped', group: 'G', content: 'x' });
+    await call(first.url, 'DELETE', '/v1/cs/configs?dataId=dropped&group=G');
+    await first.close();
+
+    const second = await startTestServer({ dataDir });
+    try {
+      const got = await fetch(`${second.url}/v1/cs/configs?dataId=kept.yaml&group=G`);
+      assert.equal(await got.text(), 'v2 ü');
+      assert.equal(got.headers.get('config-type'), 'yaml');
+      assert.equal((await call(second.url, 'GET', '/v1/cs/configs?dataId=dropped&group=G')).status, 404);
+      await call(second.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v3' });
+      const history = (await call(second.url, 'GET', '/v1/cs/history?search=accurate&dataId=kept.yaml&group=G')).json();
+      assert.deepEqual(
+        history.pageItems.map((h: { opType: string; content: string; id: string }) => `${h.id}:${h.opType}:${h.content}`),
+        ['5:U:v3', '2:U:v2 ü', '1:I:v1'],
+      );
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a publish the store refuses is answered 503, never 200, and is stored once the store is back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-config-outage-'));
+  const real = await openStores(`sqlite:${join(dir, 'cairn.db')}`, dir);
+  let down = true;
+  const stores: CairnStores = {
+    ...real,
+    config: new Proxy(real.config, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as (...a: unknown[]) => unknown;
+        if (name !== 'writeConfigs') return typeof value === 'function' ? value.bind(target) : value;
+        return (...args: unknown[]) => (down ? Promise.reject(new Error('disk full (injected)')) : value.apply(target, args));
+      },
+    }),
+    close: () => real.close(),
+  };
+  const ts = await startTestServer({ storeWaitMs: 200 }, { stores });
+  try {
+    const refused = await call(ts.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v1' });
+    assert.equal(refused.status, 503);
+    assert.match(refused.text, /not durable yet .*disk full \(injected\)/);
+    down = false;
+    const deadline = Date.now() + 5000;
+    while (ts.server.ctx.configPersistence.status.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(ts.server.ctx.configPersistence.status.pending, 0, 'the refused write was retried');
+    assert.deepEqual(
+      (await real.config.loadConfigs()).map((c) => c.content),
+      ['v1'],
+    );
+    assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v2' })).text, 'true');
+  } finally {
+    await ts.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,115 @@
+import { configKeyString, DeadlineQueue, type CairnEventBus, type ConfigKey, type Unsubscribe } from '@cairn/core';
+
+/** One key a long-polling client listens to, with the tenant spelled as the client sent it (echoed in the answer). */
+export interface ListenKey {
+  readonly key: ConfigKey;
+  readonly tenant: string;
+  readonly md5: string;
+}
+
+interface HeldPoll {
+  readonly keys: readonly ListenKey[];
+  readonly answer: (changed: readonly ListenKey[]) => void;
+  done: boolean;
+}
+
+/**
+ * The held long polls of `POST /v1/cs/configs/listener`. A poll is held until a `config` event touches one of its
+ * keys (answered within the same turn of the event loop as the publish) or its deadline passes (answered empty).
+ * All deadlines share one DeadlineQueue and one timer set for the earliest, so holding 10,000 polls costs no
+ * timer each; an answered or abandoned poll stays in the queue until its deadline and is skipped then.
+ *
+ * @example
+ *   const polls = new LongPolls(bus);
+ *   polls.hold(keys, 29_500, (changed) => reply.send(encode(changed)));
+ *   polls.releaseAll(); // at shutdown: every held poll is answered empty
+ */
+export class LongPolls {
+  private readonly byKey = new Map<string, Set<HeldPoll>>();
+  private readonly deadlines = new DeadlineQueue<HeldPoll>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly unsubscribe: Unsubscribe;
+  private holding = 0;
+
+  constructor(events: CairnEventBus) {
+    this.unsubscribe = events.on('config', (e) => this.changed(e));
+  }
+
+  /** Polls held now. */
+  get size(): number {
+    return this.holding;
+  }
+
+  /** Holds a poll; returns the function that drops it unanswered (the client went away). */
+  hold(keys: readonly ListenKey[], holdMs: number, answer: (changed: readonly ListenKey[]) => void): () => void {
+    const poll: HeldPoll = { keys, answer, done: false };
+    this.holding++;
+    for (const k of keys) {
+      const id = configKeyString(k.key);
+      let set = this.byKey.get(id);
+      if (!set) this.byKey.set(id, (set = new Set()));
+      set.add(poll);
+    }
+    const at = Date.now() + holdMs;
+    this.deadlines.push(at, poll);
+    this.arm(at);
+    return () => this.finish(poll);
+  }
+
+  /** Answers every held poll empty and stops following changes (server shutdown). */
+  releaseAll(): void {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (;;) {
+      const due = this.deadlines.popDue(Number.POSITIVE_INFINITY);
+      if (!due) break;
+      if (this.finish(due.item)) due.item.answer([]);
+    }
+  }
+
+  private changed(key: ConfigKey): void {
+    const set = this.byKey.get(configKeyString(key));
+    if (!set) return;
+    const id = configKeyString(key);
+    for (const poll of [...set]) {
+      if (this.finish(poll)) poll.answer(poll.keys.filter((k) => configKeyString(k.key) === id));
+    }
+  }
+
+  /** Marks a poll answered and unlinks it from its keys; false when it already was. */
+  private finish(poll: HeldPoll): boolean {
+    if (poll.done) return false;
+    poll.done = true;
+    this.holding--;
+    for (const k of poll.keys) {
+      const id = configKeyString(k.key);
+      const set = this.byKey.get(id);
+      set?.delete(poll);
+      if (set?.size === 0) this.byKey.delete(id);
+    }
+    return true;
+  }
+
+  private arm(at: number): void {
+    if (at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, at - Date.now()));
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    for (;;) {
+      const due = this.deadlines.popDue(now);
+      if (!due) break;
+      if (this.finish(due.item)) due.item.answer([]);
+    }
+    const next = this.deadlines.peekAt();
+    if (next !== undefined) this.arm(next);
+  }
+}

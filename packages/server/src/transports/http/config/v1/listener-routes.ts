@@ -1,0 +1,41 @@
+import { invalidParam } from '@cairn/core';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { Params } from '../../params.js';
+import { noCache } from '../config-wire.js';
+import { encodeChangedKeys, parseListeningConfigs } from '../listening-configs.js';
+
+/** Nacos's FIXED_DELAY_TIME: a held poll answers this long before the client's own timeout. */
+const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
+
+/**
+ * `POST /v1/cs/configs/listener`, the 1.x long poll (spec §6.3): answers at once with the keys whose md5 differs
+ * from the client's (`""` = the client has no config), or when asked not to hang up; otherwise holds the request
+ * for max(minimum hold, Long-Pulling-Timeout − 500 ms) and answers as soon as one of its keys changes.
+ */
+export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { config, longPolls, options } = ctx;
+
+  // The listener changes nothing stored: the durability hooks skip it (`readOnly`).
+  app.post('/v1/cs/configs/listener', { config: { readOnly: true } }, async (request, reply) => {
+    const p = Params.from(request);
+    const keys = parseListeningConfigs(p.raw('Listening-Configs'));
+    const changed = keys.filter((k) => config.md5Of(k.key) !== k.md5);
+    noCache(reply).type('text/plain;charset=UTF-8');
+    const timeoutHeader = header(request.headers['long-pulling-timeout']);
+    const noHangup = header(request.headers['long-pulling-timeout-no-hangup']) === 'true';
+    if (timeoutHeader === undefined || changed.length > 0 || noHangup) return encodeChangedKeys(changed);
+    if (!/^\d{1,10}$/.test(timeoutHeader)) throw invalidParam('Long-Pulling-Timeout', `Header 'Long-Pulling-Timeout' must be milliseconds, got '${timeoutHeader.slice(0, 32)}'.`);
+    const holdMs = Math.max(options.configMinHoldMs, Number(timeoutHeader) - ANSWER_BEFORE_CLIENT_TIMEOUT_MS);
+    return new Promise<string>((resolve) => {
+      const drop = longPolls.hold(keys, holdMs, (keysChanged) => resolve(encodeChangedKeys(keysChanged)));
+      // A client that goes away releases its place at once.
+      reply.raw.on('close', drop);
+    });
+  });
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}

@@ -1,0 +1,82 @@
+import type { ConfigHistoryRecord, ConfigItem, ConfigStore } from '@cairn/core';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { WithStore } from './with-store.js';
+
+const AUTHOR = { sourceIp: '10.0.0.9', clientAgent: 'nacos-client', claimedUser: 'alice' };
+
+function item(namespace: string, dataId: string, content: string, id: number): ConfigItem {
+  return {
+    namespace,
+    group: 'DEFAULT_GROUP',
+    dataId,
+    id,
+    content,
+    md5: `md5-${content}`,
+    type: 'yaml',
+    appName: 'app',
+    desc: 'd',
+    tags: ['a', 'b'],
+    createdAt: 10,
+    modifiedAt: 20,
+    createdBy: AUTHOR,
+    modifiedBy: { ...AUTHOR, claimedUser: 'bob' },
+  };
+}
+
+function history(c: ConfigItem, id: number, op: 'I' | 'U' | 'D', at: number): ConfigHistoryRecord {
+  return { namespace: c.namespace, group: c.group, dataId: c.dataId, id, op, content: c.content, md5: c.md5, appName: c.appName, type: c.type, author: AUTHOR, at };
+}
+
+/** The behaviour every ConfigStore must have. Each test uses a namespace of its own (`cfg-…`), and history ids from its own range. */
+export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void {
+  test('configs and history are written together, round-trip byte-exact, and deletes are idempotent', async () => {
+    await withStore(async (store) => {
+      const a = item('cfg-rt', 'a.yaml', 'a: 1\nü: "&=+%"\n日本', 1001);
+      const b = item('cfg-rt', 'b.yaml', 'b', 1002);
+      await store.writeConfigs({ save: [a, b], remove: [], history: [history(a, 1001, 'I', 100), history(b, 1002, 'I', 100)] });
+      const a2 = { ...a, content: 'a: 2', md5: 'md5-a2', modifiedAt: 30 };
+      await store.writeConfigs({ save: [a2], remove: [b, { namespace: 'cfg-rt', group: 'G', dataId: 'never' }], history: [history(a2, 1003, 'U', 200), history(b, 1004, 'D', 200)] });
+      const mine = (await store.loadConfigs()).filter((c) => c.namespace === 'cfg-rt');
+      assert.deepEqual(mine, [a2]);
+      assert.ok((await store.lastHistoryId()) >= 1004);
+      assert.deepEqual(await store.historyById(1001), history(a, 1001, 'I', 100));
+      assert.equal(await store.historyById(999_999_999), undefined);
+    });
+  });
+
+  test('a batch is all or none: a duplicate history id rolls back the config write', async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-atomic', 'c', 'v1', 2001);
+      await store.writeConfigs({ save: [c], remove: [], history: [history(c, 2001, 'I', 1)] });
+      const c2 = { ...c, content: 'v2' };
+      await assert.rejects(store.writeConfigs({ save: [c2], remove: [], history: [history(c2, 2001, 'U', 2)] }));
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-atomic').map((x) => x.content),
+        ['v1'],
+      );
+    });
+  });
+
+  test('history is paged newest first, previous finds the same key before an id, prune drops by age', async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-hist', 'h', 'v', 3000);
+      const other = item('cfg-hist', 'other', 'o', 3000);
+      const records = [1, 2, 3, 4, 5].map((n) => history({ ...c, content: `v${n}` }, 3000 + n * 2, n === 1 ? 'I' : 'U', n * 100));
+      await store.writeConfigs({ save: [], remove: [], history: [...records, history(other, 3003, 'I', 150)] });
+      const page2 = await store.historyOf(c, 2, 2);
+      assert.equal(page2.total, 5);
+      assert.deepEqual(
+        page2.items.map((h) => h.content),
+        ['v3', 'v2'],
+      );
+      assert.equal((await store.previousHistory(3006))?.id, 3004, 'skips the other key in between');
+      assert.equal(await store.previousHistory(3002), undefined);
+      await store.pruneHistory(300);
+      assert.deepEqual(
+        (await store.historyOf(c, 1, 10)).items.map((h) => h.content),
+        ['v5', 'v4', 'v3'],
+      );
+    });
+  });
+}
