@@ -13,6 +13,7 @@ import { listQueries } from './scenarios/list-queries.mjs';
 import { registrations } from './scenarios/registrations.mjs';
 import { probeScheduler } from './scenarios/probe-scheduler.mjs';
 import { sustainedBeats } from './scenarios/sustained-beats.mjs';
+import { configScenario } from './scenarios/config.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -68,6 +69,10 @@ async function main() {
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);
       run.results.durable = await registrations(ctx, true);
+    }
+    if (settings.scenarios.includes('config')) {
+      console.log(`bench: config: ${settings.configPublishes} publishes, gets for ${settings.configGetSeconds} s, ${settings.configListeners} held listeners…`);
+      run.results.config = await configScenario(ctx);
     }
     if (settings.scenarios.includes('list')) {
       console.log(`bench: list queries for ${settings.listSeconds} s…`);

@@ -18,13 +18,16 @@ export class Target {
     if (client === 'http') this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'fifo' });
   }
 
-  /** Resolves to { status, body, bytes } (body only when `wantBody`); rejects on socket errors or after `timeoutMs`. */
-  async request(method, path, wantBody = false, timeoutMs = 10_000) {
-    if (this.agent) return this.viaNodeHttp(method, path, wantBody, timeoutMs);
+  /**
+   * Resolves to { status, body, bytes } (body only when `wantBody`); rejects on socket errors or after `timeoutMs`.
+   * `headers` are extra header lines for the raw client (`Name: value\r\n` each).
+   */
+  async request(method, path, wantBody = false, timeoutMs = 10_000, headers = '') {
+    if (this.agent) return this.viaNodeHttp(method, path, wantBody, timeoutMs, headers);
     // biome-ignore lint/complexity/noCommaOperator: the socket is counted in the same expression that opens it
     const conn = this.idle.pop() ?? (this.opened < this.maxSockets ? (this.opened++, new RawConnection(this.port)) : await new Promise((resolve) => this.waiting.push(resolve)));
     try {
-      return await conn.request(method, path, wantBody, timeoutMs);
+      return await conn.request(method, path, wantBody, timeoutMs, headers);
     } finally {
       const next = this.waiting.shift();
       if (next) next(conn);
@@ -32,9 +35,15 @@ export class Target {
     }
   }
 
-  viaNodeHttp(method, path, wantBody, timeoutMs) {
+  viaNodeHttp(method, path, wantBody, timeoutMs, headers = '') {
+    const extra = Object.fromEntries(
+      headers
+        .split('\r\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: this.port, method, path, agent: this.agent, headers: { 'content-length': 0 } }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port: this.port, method, path, agent: this.agent, headers: { ...extra, 'content-length': 0 } }, (res) => {
         let body = '';
         let bytes = 0;
         res.on('data', (chunk) => {

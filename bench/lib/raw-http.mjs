@@ -17,13 +17,14 @@ export class RawConnection {
     this.buffered = 0;
   }
 
-  request(method, path, wantBody, timeoutMs) {
+  /** `headers`: extra header lines, each ending in CRLF (`Long-Pulling-Timeout: 30000\r\n`). */
+  request(method, path, wantBody, timeoutMs, headers = '') {
     if (this.pending) return Promise.reject(new Error('RawConnection: a request is already in flight'));
     if (!this.socket) this.connect();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.failAndClose(new Error(`timeout after ${timeoutMs} ms: ${method} ${path.slice(0, 60)}`)), timeoutMs);
       this.pending = { resolve, reject, wantBody, timer };
-      this.socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\nContent-Length: 0\r\n\r\n`);
+      this.socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\n${headers}Content-Length: 0\r\n\r\n`);
     });
   }
 

@@ -1,7 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const TARGETS = { registrationsPerSecond: 15_000, beatInstances: 100_000, beatP99Ms: 50, serverRssMb: 400, listPerSecond: 20_000, durableRegistrationsPerSecond: 3_000, probeCpuPct: 25 };
+export const TARGETS = {
+  registrationsPerSecond: 15_000,
+  beatInstances: 100_000,
+  beatP99Ms: 50,
+  serverRssMb: 400,
+  listPerSecond: 20_000,
+  durableRegistrationsPerSecond: 3_000,
+  probeCpuPct: 25,
+  configPublishesPerSecond: 3_000,
+  configGetsPerSecond: 20_000,
+  configListeners: 5_000,
+  configNotifyP99Ms: 200,
+};
 
 /** Pass/fail against the targets. A quick run is scaled down, so its beat verdict says so instead of passing. */
 export function verdicts(results, _settings) {
@@ -37,6 +49,19 @@ export function verdicts(results, _settings) {
   }
   const list = results.list;
   if (list) out.push({ target: `list queries/s >= ${TARGETS.listPerSecond}`, measured: `${list.perSecond}/s`, pass: list.perSecond >= TARGETS.listPerSecond && list.failed === 0 });
+  const config = results.config;
+  if (config) {
+    const { publish, get, notify } = config;
+    out.push({ target: `config publishes/s on SQLite >= ${TARGETS.configPublishesPerSecond}`, measured: `${publish.perSecond}/s`, pass: publish.perSecond >= TARGETS.configPublishesPerSecond && publish.failed === 0 });
+    out.push({ target: `config gets/s of a 4 KB config >= ${TARGETS.configGetsPerSecond}`, measured: `${get.perSecond}/s`, pass: get.perSecond >= TARGETS.configGetsPerSecond && get.failed === 0 });
+    const scaled = notify.listeners < TARGETS.configListeners;
+    out.push({
+      target: `all ${TARGETS.configListeners} held listeners notified, p99 <= ${TARGETS.configNotifyP99Ms} ms after the publish`,
+      measured: `${notify.notified} of ${notify.listeners} notified, p50 ${ms(notify.delay.p50Ms)} ms, p99 ${ms(notify.delay.p99Ms)} ms`,
+      pass: !scaled && notify.notified === notify.listeners && notify.delay.p99Ms !== null && notify.delay.p99Ms <= TARGETS.configNotifyP99Ms,
+      note: scaled ? `scaled-down run (${notify.listeners} listeners): no verdict` : undefined,
+    });
+  }
   return out;
 }
 
@@ -62,6 +87,12 @@ export function printReport(run) {
     add(`beats ramp (+${b.registeredInRamp} reg)`, b, null, b.proc.ramp, b.registeredInRamp > 0 ? b.rampRegistrationsPerSecond : '-', b.registeredInRamp, b.registrationFailures);
     add(`beats steady ${b.instances}`, b, b.latency, b.proc.steady, b.okPerSecond, b.ok, b.failed + b.answered20404);
   }
+  const c = results.config;
+  if (c) {
+    add('config publish', c.publish, c.publish.latency, c.publish.proc, c.publish.perSecond, c.publish.ok, c.publish.failed);
+    add(`config get (${c.get.answerBytes} B)`, c.get, c.get.latency, c.get.proc, c.get.perSecond, c.get.ok, c.get.failed);
+    add(`config notify ${c.notify.listeners}`, c.notify, c.notify.delay, c.notify.proc, '-', c.notify.notified, c.notify.failed + c.notify.answeredEmpty);
+  }
   const out = [`\nCairn benchmark (${run.settings.label}) on ${run.machine.nproc} x ${run.machine.cpuModel}, Node ${run.machine.node}`, table(rows)];
   if (run.idle) out.push(`idle server before load: RSS ${run.idle.serverPeakRssMb} MB; machine ${run.idle.machineBusyPct} % busy (other processes), load average at start ${run.machine.loadAverageAtStart.join(' ')}`);
   out.push('srv CPU % = server process, % of one core; gen CPU % = all load-generator processes; machine % = all CPUs busy, any process.');
@@ -76,7 +107,9 @@ export function printReport(run) {
         + `census errors ${b.health.censusErrors}${j ? `; journal BEAT_MISSED ${j.beatMissed}, EXPIRED ${j.expired}` : '; journal counters: no Prometheus endpoint found'}`,
     );
   }
-  for (const r of Object.values(results)) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
+  if (c) out.push('config notify: p50/p99/max = ms from the start of the publish to each held long poll answered with the changed key.');
+  const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
+  for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');
   for (const v of run.verdicts) out.push(`  ${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.measured}${v.note ? ` (${v.note})` : ''}`);
   console.log(out.join('\n'));

@@ -8,7 +8,7 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -21,9 +21,18 @@ export function resolveSettings(argv, env = process.env) {
     .filter(Boolean);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
   // A run with other sizes or scenarios than its mode's defaults is labelled 'custom', so its file is not mistaken for one.
-  const sized = ['BENCH_SCENARIOS', 'BENCH_SERVER_ARGS', 'BENCH_SERVER_NODE_FLAGS', 'BENCH_SERVICES', 'BENCH_REGISTER_INSTANCES', 'BENCH_DURABLE_INSTANCES', 'BENCH_PROBE_INSTANCES', 'BENCH_BEAT_INSTANCES'].some(
-    (k) => env[k] !== undefined && env[k] !== '',
-  );
+  const sized = [
+    'BENCH_SCENARIOS',
+    'BENCH_SERVER_ARGS',
+    'BENCH_SERVER_NODE_FLAGS',
+    'BENCH_SERVICES',
+    'BENCH_REGISTER_INSTANCES',
+    'BENCH_DURABLE_INSTANCES',
+    'BENCH_PROBE_INSTANCES',
+    'BENCH_BEAT_INSTANCES',
+    'BENCH_CONFIG_PUBLISHES',
+    'BENCH_CONFIG_LISTENERS',
+  ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
     label: sized ? 'custom' : quick ? 'quick' : 'full',
@@ -40,6 +49,11 @@ export function resolveSettings(argv, env = process.env) {
     beatTimeoutMs: 15_000, // the server's default: unhealthy after this long without a beat
     listInstances: 100,
     listSeconds: envInt('BENCH_LIST_SECONDS', quick ? 3 : 10, 1, 600),
+    configPublishes: envInt('BENCH_CONFIG_PUBLISHES', quick ? 1_000 : 10_000, 1, 1_000_000),
+    configGetSeconds: envInt('BENCH_CONFIG_GET_SECONDS', quick ? 3 : 10, 1, 600),
+    configListeners: envInt('BENCH_CONFIG_LISTENERS', quick ? 500 : 5_000, 1, 15_000),
+    // Time for the server to accept every listener's connection and park its poll before the publish.
+    configSettleMs: quick ? 1_500 : 3_000,
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,

@@ -1,6 +1,8 @@
 // One load-generator process. The orchestrator forks several (node:child_process) and drives them over IPC:
-// { task: 'register' | 'list' | 'beat', ... }; the beat task also takes 'window-start', 'report' and 'stop'.
+// { task: 'register' | 'list' | 'beat' | 'config-publish' | 'config-listen', ... }; the beat task also takes
+// 'window-start', 'report' and 'stop'.
 import { BeatWheel } from './beat-wheel.mjs';
+import { configListen, configPublish } from './config-tasks.mjs';
 import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
 import { beatPath, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
@@ -14,6 +16,8 @@ process.on('disconnect', () => process.exit(0)); // never outlive the orchestrat
 process.on('message', (msg) => {
   if (msg.task === 'register') void register(msg).then(send, fail);
   else if (msg.task === 'list') void list(msg).then(send, fail);
+  else if (msg.task === 'config-publish') void configPublish(msg).then(send, fail);
+  else if (msg.task === 'config-listen') void configListen(msg).then(send, fail);
   else if (msg.task === 'beat') {
     beatTask = new BeatTask(msg);
     void beatTask.run().catch(fail);
