@@ -13,6 +13,7 @@ import { LongPolls } from './transports/http/config/long-polls.js';
 import { configRoutes } from './transports/http/config/v1/config-routes.js';
 import { historyRoutes } from './transports/http/config/v1/history-routes.js';
 import { listenerRoutes } from './transports/http/config/v1/listener-routes.js';
+import { configV2Group } from './transports/http/config/v2/config-v2-group.js';
 import { ConfigPersistence } from './persistence/config-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
 import { ServiceInfoCache } from './wire/service-info.js';
@@ -196,6 +197,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
       metricsRoutes(v2, ctx);
+      configV2Group(v2, ctx);
     },
     { prefix: options.contextPath },
   );

@@ -62,6 +62,11 @@ export class ConfigCenter {
     return this.get(key)?.md5 ?? '';
   }
 
+  /** The configs of one namespace, ordered by group then dataId. */
+  listIn(namespace: string): ConfigItem[] {
+    return [...this.configs.values()].filter((c) => c.namespace === namespace).sort((a, b) => (a.group === b.group ? cmp(a.dataId, b.dataId) : cmp(a.group, b.group)));
+  }
+
   get size(): number {
     return this.configs.size;
   }
@@ -113,6 +118,10 @@ export class ConfigCenter {
     const history: ConfigHistoryRecord = { ...pickKey(item), id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at };
     this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history });
   }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function pickKey(key: ConfigKey): ConfigKey {

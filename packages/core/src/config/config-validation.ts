@@ -18,9 +18,14 @@ export function configKeyOf(dataId: string | undefined, group: string | undefine
   const g = required('group', group);
   if (d.length > MAX_DATA_ID || !NAME.test(d)) throw invalidParam('dataId', 'invalid dataId');
   if (g.length > MAX_GROUP || !NAME.test(g)) throw invalidParam('group', 'invalid group');
+  return { namespace: configNamespaceOf(tenant), group: g, dataId: d };
+}
+
+/** A config namespace from a wire `tenant`/`namespaceId` (blank/`public`/`null` → default); 400 `invalid tenant`. */
+export function configNamespaceOf(tenant: string | undefined): string {
   const t = (tenant ?? '').trim();
   if (t.length > MAX_TENANT || (t !== '' && !NAME.test(t))) throw invalidParam('tenant', 'invalid tenant');
-  return { namespace: tenantToNamespace(t), group: g, dataId: d };
+  return tenantToNamespace(t);
 }
 
 /** Nacos's list, else `text` (unknown and absent alike, as Nacos does). */

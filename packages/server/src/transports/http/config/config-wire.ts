@@ -1,5 +1,6 @@
-import { namespaceToTenant, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
-import type { FastifyReply } from 'fastify';
+import { invalidParam, namespaceToTenant, type ConfigAuthor, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Params } from '../params.js';
 
 /** Nacos's response Content-Type per config type. */
 export function contentTypeOf(type: ConfigType): string {
@@ -59,4 +60,33 @@ export function historyInfo(h: ConfigHistoryRecord): Record<string, unknown> {
     lastModifiedTime: new Date(h.at).toISOString(),
     encryptedDataKey: '',
   };
+}
+
+/** The read headers Nacos sets on a config answer (v1 raw content, v2 result-wrapped alike). */
+export function configReadHeaders(reply: FastifyReply, item: ConfigItem): FastifyReply {
+  return noCache(reply).header('Config-Type', item.type).header('Content-MD5', item.md5).header('Last-Modified', new Date(item.modifiedAt).toUTCString());
+}
+
+/** The author as the request claims it (`claimedUser`, else `username`); never a verified identity. */
+export function configAuthorOf(request: FastifyRequest, p: Params, claimedUser: string | undefined): ConfigAuthor {
+  const agent = headerOf(request, 'client-version') ?? headerOf(request, 'user-agent') ?? '';
+  return { sourceIp: request.ip, clientAgent: agent.slice(0, 128), claimedUser: (claimedUser ?? p.str('username') ?? '').slice(0, 128) };
+}
+
+/** Gray release (`tag`, header `betaIps`) is refused rather than silently published or read as the main version. */
+export function refuseGray(request: FastifyRequest, p: Params): void {
+  if (p.str('tag') !== undefined) throw invalidParam('tag', "Param 'tag' (tag gray release) is not supported yet.");
+  if (headerOf(request, 'betaips') !== undefined) throw invalidParam('betaIps', "Header 'betaIps' (beta gray release) is not supported yet.");
+}
+
+/** A request header, trimmed; undefined when absent or blank. */
+export function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  const v = Array.isArray(value) ? value[0] : value;
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/** `/history/configs`: a namespace's configs as Nacos lists them (ConfigInfoWrapper without content). */
+export function configBrief(c: ConfigItem): Record<string, unknown> {
+  return { id: String(c.id), dataId: c.dataId, group: c.group, tenant: namespaceToTenant(c.namespace), appName: c.appName, type: c.type };
 }
