@@ -27,7 +27,9 @@ test('failover between two servers: beats, reads and subscriptions move to the l
   // The next beat fails on A, goes to B, which answers 20404; the client registers there.
   await waitFor('registered on the second server', () => listedHealthy(b.url, 'fo-svc', 9001), 3000);
   t.diagnostic(`registered on the second server ${Date.now() - downAt} ms after the first went down`);
-  assert.ok(Date.now() - downAt <= 500 + 300, 'within one beat interval (plus a refused attempt)');
+  // One beat interval plus a refused attempt, with slack for a loaded 2-core CI machine (300 ms flaked there); a
+  // client that backed off or stuck to the dead server would take seconds.
+  assert.ok(Date.now() - downAt <= 500 + 700, 'within one beat interval (plus a refused attempt)');
   assert.deepEqual(
     (await consumer.getAllInstances('fo-svc')).map((i) => i.port),
     [9001],
