@@ -186,7 +186,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       healthRoutes(v1, ctx);
       operatorRoutes(v1, ctx);
       namespaceRoutes(v1, ctx);
-      serverStateRoutes(v1);
+      serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs });
     },
     { prefix: options.contextPath },
   );
@@ -236,4 +236,11 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
 
 function loopbackOf(host: string): string {
   return host === 'localhost' ? '127.0.0.1' : host;
+}
+
+/** The storage URL's database, named as Nacos's server state names its datasource platform. */
+function datasourcePlatformOf(db: string): string {
+  if (db.startsWith('mysql:')) return 'mysql';
+  if (db.startsWith('postgres:') || db.startsWith('postgresql:')) return 'postgresql';
+  return 'sqlite';
 }
