@@ -23,6 +23,8 @@ export const CAUSES = {
   SERVICE_EXPIRED_EMPTY: 'a service stayed without instances for its empty-service time and was cleaned up',
   PROTECT_THRESHOLD_REACHED: 'the healthy share fell to or below the protect threshold: queries now return all instances',
   PROTECT_THRESHOLD_CLEARED: 'the healthy share rose above the protect threshold again',
+  CONFIG_PUBLISHED: 'a config was created or replaced (evidence.op I or U); evidence.md5 is its new fingerprint',
+  CONFIG_REMOVED: 'a config was deleted by request',
 } as const;
 
 export type Cause = keyof typeof CAUSES;

@@ -43,6 +43,7 @@ export class Metrics {
     for (const child of byCause.values()) child.inc(0);
     events.on('instance', (e) => byCause.get(e.cause)?.inc());
     events.on('service', (e) => byCause.get(e.cause)?.inc());
+    events.on('config', (e) => byCause.get(e.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED')?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'HTTP request latency by route template',
