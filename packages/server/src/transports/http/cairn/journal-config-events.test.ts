@@ -75,3 +75,64 @@ describe('GET /v1/cairn/events with config events', () => {
     assert.equal((await events(ts, 'cause=CONFIG_PUBLISHED')).total, 3);
   });
 });
+
+describe('config long-poll listeners in the journal', () => {
+  let ts: TestServer;
+  const line = (dataId: string, md5: string) => `${dataId}\u0002G\u0002${md5}\u0001`;
+  const poll = (listening: string) =>
+    fetch(`${ts.url}/v1/cs/configs/listener`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'Long-Pulling-Timeout': '30000', 'user-agent': 'poller/1' },
+      body: new URLSearchParams({ 'Listening-Configs': listening }).toString(),
+    }).then((r) => r.text());
+  const publish = async (content: string) => {
+    const res = await call(ts.url, 'POST', '/v1/cs/configs', { dataId: 'lp', group: 'G', content });
+    assert.equal(res.text, 'true');
+  };
+  const waitHeld = async (n: number) => {
+    while (ts.server.ctx.longPolls.size < n) await new Promise((r) => setTimeout(r, 5));
+  };
+  before(async () => {
+    ts = await startTestServer({}, { fakeTime: true });
+  });
+  after(() => ts.close());
+
+  test('a stale md5, then held polls, then a publish leave the events that tell it; re-polls add no held event', async () => {
+    await publish('v1');
+    const v1 = md5Hex('v1');
+    ts.time!.advance(1_000);
+    assert.equal(await poll(line('lp', 'stale')), `${encodeURIComponent('lp\u0002G\u0001')}\n`);
+    // Held with the current md5, then held again (as a client re-polling after a timeout): one held event.
+    const first = poll(line('lp', v1));
+    await waitHeld(1);
+    const second = poll(line('lp', v1));
+    await waitHeld(2);
+    ts.time!.advance(5_000);
+    await publish('v2');
+    assert.equal(await first, `${encodeURIComponent('lp\u0002G\u0001')}\n`);
+    assert.equal(await second, `${encodeURIComponent('lp\u0002G\u0001')}\n`);
+    const page = await events(ts, 'dataId=lp&group=G');
+    assert.deepEqual(
+      page.events.map((e) => [e.cause, e.evidence.clientMd5 ?? e.evidence.md5, e.evidence.heldMs]),
+      [
+        ['CONFIG_LISTENER_NOTIFIED', v1, 5_000],
+        ['CONFIG_LISTENER_NOTIFIED', v1, 5_000],
+        ['CONFIG_PUBLISHED', md5Hex('v2'), undefined],
+        ['CONFIG_LISTENER_HELD', v1, undefined],
+        ['CONFIG_LISTENER_NOTIFIED', 'stale', 0],
+        ['CONFIG_PUBLISHED', v1, undefined],
+      ],
+    );
+    const [notified] = page.events;
+    assert.deepEqual(notified.evidence, { from: '127.0.0.1', agent: 'poller/1', clientMd5: v1, md5: md5Hex('v2'), heldMs: 5_000 });
+    assert.deepEqual(page.events[3].evidence, { from: '127.0.0.1', agent: 'poller/1', md5: v1, current: true, keys: 1 });
+    // After the change, holding the new md5 is a new state: one more held event.
+    const third = poll(line('lp', md5Hex('v2')));
+    await waitHeld(1);
+    const fourth = poll(line('lp', md5Hex('v2')));
+    await waitHeld(2);
+    assert.equal((await events(ts, 'dataId=lp&cause=CONFIG_LISTENER_HELD')).total, 2);
+    await publish('v3');
+    await Promise.all([third, fourth]);
+  });
+});
