@@ -132,6 +132,10 @@ describe('config long-poll listeners in the journal', () => {
     const fourth = poll(line('lp', md5Hex('v2')));
     await waitHeld(2);
     assert.equal((await events(ts, 'dataId=lp&cause=CONFIG_LISTENER_HELD')).total, 2);
+    const metrics = await call(ts.url, 'GET', '/actuator/prometheus');
+    assert.match(metrics.text, /cairn_journal_events_total\{cause="CONFIG_LISTENER_HELD"\} 2\n/);
+    assert.match(metrics.text, /cairn_journal_events_total\{cause="CONFIG_LISTENER_NOTIFIED"\} 3\n/);
+    assert.match(metrics.text, /cairn_journal_events_total\{cause="CONFIG_PUBLISHED"\} 2\n/);
     await publish('v3');
     await Promise.all([third, fourth]);
   });

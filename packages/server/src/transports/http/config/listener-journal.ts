@@ -1,4 +1,4 @@
-import { configKeyString, type Journal } from '@cairn/core';
+import { configKeyString, type Journal, type NewJournalEvent } from '@cairn/core';
 import type { ListenKey } from './long-polls.js';
 
 // Bounds the memory of "what did this client last hold": the oldest client+key pair is forgotten first (it then
@@ -18,6 +18,8 @@ export class ListenerJournal {
   constructor(
     private readonly journal: Journal,
     private readonly now: () => number,
+    /** Counts each event in `cairn_journal_events_total`, as the bus-fed events are counted. */
+    private readonly count: (cause: NewJournalEvent['cause']) => void = () => {},
   ) {}
 
   /** A poll is held: every key was current. */
@@ -29,6 +31,7 @@ export class ListenerJournal {
       this.lastHeld.delete(id);
       this.lastHeld.set(id, k.md5);
       if (this.lastHeld.size > MAX_REMEMBERED) this.lastHeld.delete(this.lastHeld.keys().next().value!);
+      this.count('CONFIG_LISTENER_HELD');
       this.journal.append({
         at,
         cause: 'CONFIG_LISTENER_HELD',
@@ -46,6 +49,7 @@ export class ListenerJournal {
     const at = this.now();
     for (const k of changed) {
       this.lastHeld.delete(`${from}\u0003${configKeyString(k.key)}`);
+      this.count('CONFIG_LISTENER_NOTIFIED');
       this.journal.append({
         at,
         cause: 'CONFIG_LISTENER_NOTIFIED',

@@ -16,7 +16,11 @@ const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
  */
 export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config, longPolls, options } = ctx;
-  const listeners = new ListenerJournal(ctx.journal, () => ctx.registry.now());
+  const listeners = new ListenerJournal(
+    ctx.journal,
+    () => ctx.registry.now(),
+    (cause) => ctx.metrics.countJournalEvent(cause),
+  );
   const md5Of = (k: { key: Parameters<typeof config.md5Of>[0] }) => config.md5Of(k.key);
 
   // The listener changes nothing stored: the durability hooks skip it (`readOnly`).
