@@ -9,7 +9,10 @@ export interface JournalEventJson {
   description: string;
   namespace: string;
   group: string;
+  /** `""` on config events. */
   service: string;
+  /** Config events only: with `namespace` and `group`, the config's key. */
+  dataId?: string;
   cluster?: string;
   ip?: string;
   port?: number;

@@ -23,6 +23,10 @@ export const CAUSES = {
   SERVICE_EXPIRED_EMPTY: 'a service stayed without instances for its empty-service time and was cleaned up',
   PROTECT_THRESHOLD_REACHED: 'the healthy share fell to or below the protect threshold: queries now return all instances',
   PROTECT_THRESHOLD_CLEARED: 'the healthy share rose above the protect threshold again',
+  CONFIG_PUBLISHED: 'a config was created or replaced (evidence.op I or U); evidence.md5 is its new fingerprint',
+  CONFIG_REMOVED: 'a config was deleted by request',
+  CONFIG_LISTENER_HELD: 'a client long-polls a config with its current md5 (once per client and key until it changes)',
+  CONFIG_LISTENER_NOTIFIED: 'a client long-polling a config was answered that it changed (at once if its md5 was stale)',
 } as const;
 
 export type Cause = keyof typeof CAUSES;

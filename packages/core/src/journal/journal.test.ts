@@ -136,3 +136,45 @@ test('the journal records instance and service events from the bus, and stops wh
   bus.publish({ type: 'service', at, cause: 'SERVICE_REMOVED', namespace: 'public', group: 'G', service: 's', evidence: {} });
   assert.equal(journal.size, 2);
 });
+
+test('config publishes and deletes are journaled with their key, md5, type and author; naming events are unchanged', async () => {
+  const { ConfigCenter } = await import('../config/config-center.js');
+  const { configKeyOf } = await import('../config/config-validation.js');
+  const { FakeTime } = await import('../shared/time/fake-time.js');
+  const time = new FakeTime();
+  const bus = new EventBus<CairnEvent>();
+  const journal = new Journal({ maxEvents: 100, maxAgeMs: 3_600_000 });
+  recordDomainEvents(journal, bus);
+  const center = new ConfigCenter({ clock: time, events: bus });
+  const key = configKeyOf('app.yaml', 'DEFAULT_GROUP', '');
+  const author = { sourceIp: '10.1.1.1', clientAgent: 'curl/8', claimedUser: 'alice' };
+  const t0 = time.now();
+  const first = center.publish({ key, content: 'a: 1', type: 'yaml' }, author);
+  time.advance(1_000);
+  const second = center.publish({ key, content: 'a: 2', type: 'yaml' }, { ...author, claimedUser: 'bob' });
+  time.advance(1_000);
+  center.remove(key, { ...author, sourceIp: '10.2.2.2' });
+  center.remove(configKeyOf('other', 'DEFAULT_GROUP', 'dev'), author); // nothing to delete: no event
+  const page = journal.query({ dataId: 'app.yaml' });
+  assert.deepEqual(
+    page.events.map((e) => [e.cause, e.at - t0, e.namespace, e.group, e.service, e.dataId]),
+    [
+      ['CONFIG_REMOVED', 2_000, 'public', 'DEFAULT_GROUP', '', 'app.yaml'],
+      ['CONFIG_PUBLISHED', 1_000, 'public', 'DEFAULT_GROUP', '', 'app.yaml'],
+      ['CONFIG_PUBLISHED', 0, 'public', 'DEFAULT_GROUP', '', 'app.yaml'],
+    ],
+  );
+  assert.deepEqual(page.events[2]!.evidence, { op: 'I', md5: first.md5, type: 'yaml', historyId: 1, from: '10.1.1.1', agent: 'curl/8', claimedUser: 'alice' });
+  assert.deepEqual(page.events[1]!.evidence, { op: 'U', md5: second.md5, type: 'yaml', historyId: 2, from: '10.1.1.1', agent: 'curl/8', claimedUser: 'bob' });
+  assert.deepEqual(page.events[0]!.evidence, { op: 'D', md5: '', type: 'yaml', historyId: 3, from: '10.2.2.2', agent: 'curl/8', claimedUser: 'alice' });
+  assert.equal(journal.size, 3);
+  assert.equal(journal.query({ dataId: 'other' }).total, 0);
+
+  const naming = { type: 'instance', ...event(time.now()) } as CairnEvent;
+  bus.publish(naming);
+  const latest = journal.query({}).events[0]!;
+  assert.equal(latest.cause, 'INSTANCE_REGISTERED');
+  assert.equal('dataId' in latest, false, 'a naming event carries no dataId');
+  assert.equal(journal.query({ dataId: 'app.yaml' }).total, 3, 'the dataId filter leaves naming events out');
+  assert.equal(journal.query({ service: 'orders' }).total, 1, 'a service filter leaves config events out');
+});

@@ -8,7 +8,10 @@ export interface JournalEvent {
   cause: Cause;
   namespace: string;
   group: string;
+  /** The service of a naming event; `""` for a config event. */
   service: string;
+  /** Set on config events only (with `namespace` and `group`, the config's key). */
+  dataId?: string;
   cluster?: string;
   ip?: string;
   port?: number;
@@ -31,6 +34,7 @@ export interface JournalFilter {
   namespace?: string;
   group?: string;
   service?: string;
+  dataId?: string;
   ip?: string;
   port?: number;
   cause?: Cause;
@@ -122,6 +126,7 @@ function matchesFilter(e: JournalEvent, f: JournalFilter): boolean {
     (f.namespace === undefined || e.namespace === f.namespace)
     && (f.group === undefined || e.group === f.group)
     && (f.service === undefined || e.service === f.service)
+    && (f.dataId === undefined || e.dataId === f.dataId)
     && (f.ip === undefined || e.ip === f.ip)
     && (f.port === undefined || e.port === f.port)
     && (f.cause === undefined || e.cause === f.cause)

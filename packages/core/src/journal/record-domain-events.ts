@@ -1,4 +1,5 @@
 import type { InstanceEvent, ServiceEvent } from '../naming/naming-events.js';
+import type { ConfigEvent } from '../config/config-events.js';
 import type { CairnEventBus } from '../domain-events.js';
 import type { Unsubscribe } from '../shared/event-bus.js';
 import type { Journal, NewJournalEvent } from './journal.js';
@@ -10,7 +11,32 @@ export function journalEntryOf(event: InstanceEvent | ServiceEvent): NewJournalE
 }
 
 /**
- * Subscribes the journal to every instance and service event on the bus; returns the function that stops it.
+ * The journal's entry for a config publish or delete: the key (`service` is `""`), and as evidence the op, the new
+ * md5 (`""` after a delete), the type, the history id and who claimed to make the change.
+ */
+export function journalEntryOfConfig(event: ConfigEvent): NewJournalEvent {
+  const { author } = event;
+  return {
+    at: event.at,
+    cause: event.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED',
+    namespace: event.namespace,
+    group: event.group,
+    service: '',
+    dataId: event.dataId,
+    evidence: {
+      op: event.op,
+      md5: event.md5,
+      type: event.history.type,
+      historyId: event.historyId,
+      from: author.sourceIp,
+      agent: author.clientAgent,
+      claimedUser: author.claimedUser,
+    },
+  };
+}
+
+/**
+ * Subscribes the journal to every instance, service and config event on the bus; returns the function that stops it.
  *
  * @example
  *   const bus = new EventBus<CairnEvent>();
@@ -21,7 +47,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
   const record = (event: InstanceEvent | ServiceEvent): void => {
     journal.append(journalEntryOf(event));
   };
-  const stops = [bus.on('instance', record), bus.on('service', record)];
+  const stops = [bus.on('instance', record), bus.on('service', record), bus.on('config', (event) => journal.append(journalEntryOfConfig(event)))];
   return () => {
     for (const stop of stops) stop();
   };

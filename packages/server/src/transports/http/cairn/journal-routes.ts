@@ -1,5 +1,6 @@
 import {
   CAUSES,
+  configKeyOf,
   DEFAULT_GROUP,
   DEFAULT_NAMESPACE,
   diagnose,
@@ -66,6 +67,7 @@ function eventFilter(p: Params): JournalFilter {
   } else if (groupName !== undefined) {
     filter.group = validateGroup(groupName);
   }
+  configFilter(p, filter);
   const ip = p.str('ip');
   if (ip !== undefined) filter.ip = validateIp(ip);
   const port = p.int('port');
@@ -81,6 +83,22 @@ function eventFilter(p: Params): JournalFilter {
     throw invalidParam('until', `Param 'until' must not be before 'since'.`);
   }
   return filter;
+}
+
+/**
+ * Config's own names for the key, as the config API spells them: `tenant` (blank, `public` or `null` = the default
+ * namespace; it overrides `namespaceId`), `group` (any when absent) and `dataId`.
+ */
+function configFilter(p: Params, filter: JournalFilter): void {
+  const dataId = p.str('dataId');
+  const group = p.str('group');
+  const tenant = p.str('tenant');
+  if (dataId === undefined && group === undefined && tenant === undefined) return;
+  // Validated as the config API validates a key; the placeholders stand in for the parts not given.
+  const key = configKeyOf(dataId ?? 'any', group ?? 'any', tenant);
+  if (dataId !== undefined) filter.dataId = key.dataId;
+  if (group !== undefined) filter.group = key.group;
+  if (tenant !== undefined) filter.namespace = key.namespace;
 }
 
 function clip(value: string): string {

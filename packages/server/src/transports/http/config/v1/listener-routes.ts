@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { noCache } from '../config-wire.js';
+import { ListenerJournal } from '../listener-journal.js';
 import { encodeChangedKeys, parseListeningConfigs } from '../listening-configs.js';
 
 /** Nacos's FIXED_DELAY_TIME: a held poll answers this long before the client's own timeout. */
@@ -15,6 +16,12 @@ const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
  */
 export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config, longPolls, options } = ctx;
+  const listeners = new ListenerJournal(
+    ctx.journal,
+    () => ctx.registry.now(),
+    (cause) => ctx.metrics.countJournalEvent(cause),
+  );
+  const md5Of = (k: { key: Parameters<typeof config.md5Of>[0] }) => config.md5Of(k.key);
 
   // The listener changes nothing stored: the durability hooks skip it (`readOnly`).
   app.post('/v1/cs/configs/listener', { config: { readOnly: true } }, async (request, reply) => {
@@ -24,15 +31,25 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
     noCache(reply).type('text/plain;charset=UTF-8');
     const timeoutHeader = header(request.headers['long-pulling-timeout']);
     const noHangup = header(request.headers['long-pulling-timeout-no-hangup']) === 'true';
-    if (timeoutHeader === undefined || changed.length > 0 || noHangup) return encodeChangedKeys(changed);
+    const from = request.ip;
+    const agent = (header(request.headers['user-agent']) ?? '').slice(0, 128);
+    if (timeoutHeader === undefined || changed.length > 0 || noHangup) {
+      listeners.notified(from, agent, changed, 0, md5Of);
+      return encodeChangedKeys(changed);
+    }
     if (!/^\d{1,10}$/.test(timeoutHeader)) throw invalidParam('Long-Pulling-Timeout', `Header 'Long-Pulling-Timeout' must be milliseconds, got '${timeoutHeader.slice(0, 32)}'.`);
     const holdMs = Math.max(options.configMinHoldMs, Number(timeoutHeader) - ANSWER_BEFORE_CLIENT_TIMEOUT_MS);
     if (longPolls.size >= options.configMaxHeldPolls) {
       // Nacos's answer to a breached connection limit; the client waits and polls again.
       return reply.code(503).send(`too many config listeners held (limit ${options.configMaxHeldPolls}, --config-max-held-polls); retry later`);
     }
+    listeners.held(from, agent, keys);
+    const heldAt = ctx.registry.now();
     return new Promise<string>((resolve) => {
-      const drop = longPolls.hold(keys, holdMs, (keysChanged) => resolve(encodeChangedKeys(keysChanged)));
+      const drop = longPolls.hold(keys, holdMs, (keysChanged) => {
+        listeners.notified(from, agent, keysChanged, ctx.registry.now() - heldAt, md5Of);
+        resolve(encodeChangedKeys(keysChanged));
+      });
       // A client that goes away releases its place at once.
       reply.raw.on('close', drop);
     });
