@@ -87,27 +87,27 @@ test('unhealthy, then deleted by an operator, then re-created by a beat: both st
   assert.deepEqual([d.lastOutage?.cause, d.lastOutage?.removedBy, d.lastOutage?.endedBy], ['BEAT_MISSED', 'INSTANCE_DEREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT']);
 });
 
-const TIMEOUT: ProbeResult = { ok: false, failNow: false, probe: 'TCP', target: '10.0.0.7:8080', error: 'ETIMEDOUT', durationMs: 500 };
-const PASS: ProbeResult = { ok: true, failNow: false, probe: 'TCP', target: '10.0.0.7:8080', durationMs: 3 };
+const TIMEOUT: ProbeResult = { ok: false, failNow: false, probe: 'TCP', target: '127.0.0.7:8080', error: 'ETIMEDOUT', durationMs: 500 };
+const PASS: ProbeResult = { ok: true, failNow: false, probe: 'TCP', target: '127.0.0.7:8080', durationMs: 3 };
 
 test('a persistent instance whose probes failed, then passed again', () => {
   const { time, registry } = newRegistry();
-  registry.registerInstance(registration({ ephemeral: false }), CLIENT);
+  registry.registerInstance(registration({ ip: '127.0.0.7', ephemeral: false }), CLIENT);
   const probe = (r: ProbeResult) => {
     time.advance(5_000);
-    registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, r);
+    registry.recordProbeResult(ORDERS, '127.0.0.7', 8080, r);
   };
   probe(PASS);
   probe(TIMEOUT);
   probe({ ...TIMEOUT, error: 'EHOSTUNREACH' });
   probe(TIMEOUT); // unhealthy at 10:00:20
   for (let i = 0; i < 3; i++) probe(PASS); // healthy at 10:00:35
-  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
+  const d = diagnose(sourcesOf(registry), ORDERS, '127.0.0.7', 8080);
   assert.equal(d.state, 'healthy');
   assert.equal(
     d.explanation,
-    'Healthy again since 10:00:35; it turned unhealthy at 10:00:20 after 3 TCP probes to 10.0.0.7:8080 failed with ETIMEDOUT, EHOSTUNREACH and 3 TCP probes in a row passed again.'
-      + ' The last TCP probe to 10.0.0.7:8080 passed at 10:00:35 in 3 ms.',
+    'Healthy again since 10:00:35; it turned unhealthy at 10:00:20 after 3 TCP probes to 127.0.0.7:8080 failed with ETIMEDOUT, EHOSTUNREACH and 3 TCP probes in a row passed again.'
+      + ' The last TCP probe to 127.0.0.7:8080 passed at 10:00:35 in 3 ms.',
   );
   assert.deepEqual(d.lastOutage, {
     startedAt: at(10, 0, 20),
@@ -172,13 +172,13 @@ test('without a past outage the sentences stay as they were', () => {
 
   // Registered unhealthy and then probed healthy: it never was in traffic before, so that is no outage.
   const persistent = newRegistry();
-  persistent.registry.registerInstance(registration({ ephemeral: false, healthy: false }), CLIENT);
+  persistent.registry.registerInstance(registration({ ip: '127.0.0.7', ephemeral: false, healthy: false }), CLIENT);
   for (let i = 0; i < 3; i++) {
     persistent.time.advance(5_000);
-    persistent.registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, PASS);
+    persistent.registry.recordProbeResult(ORDERS, '127.0.0.7', 8080, PASS);
   }
-  const p = diagnose(sourcesOf(persistent.registry), ORDERS, '10.0.0.7', 8080);
-  assert.equal(p.explanation, 'Healthy again since 10:00:15 after 3 passing TCP probes (unhealthy for 15.0 s). The last TCP probe to 10.0.0.7:8080 passed at 10:00:15 in 3 ms.');
+  const p = diagnose(sourcesOf(persistent.registry), ORDERS, '127.0.0.7', 8080);
+  assert.equal(p.explanation, 'Healthy again since 10:00:15 after 3 passing TCP probes (unhealthy for 15.0 s). The last TCP probe to 127.0.0.7:8080 passed at 10:00:15 in 3 ms.');
   assert.equal(p.lastOutage, null);
   assert.equal(T0, at(10, 0, 0));
 });
