@@ -1,8 +1,6 @@
 import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigHistoryRecord, type ConfigItem, type ConfigKey, type ConfigStore, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
-import { DurableWaiters } from './durable-waiters.js';
-import type { PersistenceStatus } from './naming-persistence.js';
-import { RetryBackoff } from './retry-backoff.js';
+import { type PersistenceStatus, WriteBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -10,7 +8,6 @@ const PRUNE_EVERY_MS = 3_600_000;
 interface Dirty {
   keys: Map<string, ConfigKey>;
   history: ConfigHistoryRecord[];
-  upTo: number;
 }
 
 /**
@@ -21,17 +18,9 @@ interface Dirty {
  * only then (or 503 when the store keeps refusing), never 200 for a change that is not stored.
  */
 export class ConfigPersistence {
-  private changeCount = 0;
-  private durableCount = 0;
-  private dirty: Dirty = { keys: new Map(), history: [], upTo: 0 };
-  private writing: Promise<void> | undefined;
-  private readonly waiters = new DurableWaiters(() => (this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time'));
-  private lastError: Error | undefined;
-  private readonly backoff = new RetryBackoff();
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
   private unsubscribe: Unsubscribe | undefined;
-  private closed = false;
 
   constructor(
     private readonly store: ConfigStore,
@@ -40,79 +29,56 @@ export class ConfigPersistence {
     private readonly historyMaxAgeMs: number,
     private readonly now: () => number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.writer = new WriteBehind<Dirty>({
+      what: 'config',
+      empty: () => ({ keys: new Map(), history: [] }),
+      write: (batch) => this.write(batch),
+      // The failed batch goes back in front of what changed meanwhile; its history keeps its order.
+      putBack: (failed, newer) => {
+        for (const [k, key] of failed.keys) newer.keys.set(k, key);
+        newer.history = [...failed.history, ...newer.history];
+      },
+      log,
+    });
+  }
 
   /** Loads the stored configs into the center, then follows changes. */
   async start(): Promise<{ configs: number }> {
     const items: ConfigItem[] = await this.store.loadConfigs();
     this.center.restore(items, await this.store.lastHistoryId());
-    this.unsubscribe = this.events.on('config', (e) => {
-      if (this.closed) return;
-      this.dirty.keys.set(configKeyString(e), { namespace: e.namespace, group: e.group, dataId: e.dataId });
-      this.dirty.history.push(e.history);
-      this.dirty.upTo = ++this.changeCount;
-      this.schedule();
-    });
+    this.unsubscribe = this.events.on('config', (e) =>
+      this.writer.mark((d) => {
+        d.keys.set(configKeyString(e), { namespace: e.namespace, group: e.group, dataId: e.dataId });
+        d.history.push(e.history);
+      }),
+    );
     void this.prune();
     this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
     return { configs: items.length };
   }
 
   get lastChange(): number {
-    return this.changeCount;
+    return this.writer.lastChange;
   }
 
   get status(): PersistenceStatus {
-    return { pending: this.changeCount - this.durableCount, failing: this.lastError ? this.lastError.message : null, attempts: this.backoff.failures };
+    return this.writer.status;
   }
 
   /** Resolves once change `upTo` is durable; rejects with NotDurableError after `timeoutMs` (the change stays queued). */
   durable(upTo: number, timeoutMs: number): Promise<void> {
-    return this.waiters.wait(upTo, timeoutMs);
+    return this.writer.durable(upTo, timeoutMs);
   }
 
   /** Stops following changes, writes what is dirty (one attempt); the database is closed by naming persistence. */
   async close(): Promise<void> {
-    this.closed = true;
     this.unsubscribe?.();
     if (this.pruner) clearInterval(this.pruner);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.writing;
-    if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'config write at shutdown failed; unsaved changes are lost'));
-    this.waiters.rejectAll('the server is shutting down');
+    await this.writer.close();
   }
 
-  private schedule(): void {
-    if (this.writing || this.retryTimer) return;
-    // Group commit: every change made in this turn of the event loop shares one write.
-    this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeLoop());
-  }
-
-  private async writeLoop(): Promise<void> {
-    try {
-      while (!this.closed && this.changeCount > this.durableCount) {
-        try {
-          await this.writeOnce();
-        } catch (error) {
-          this.lastError = error instanceof Error ? error : new Error(String(error));
-          const delay = this.backoff.next();
-          this.log.error({ err: error, attempt: this.backoff.failures, retryInMs: delay }, 'config write failed; retrying');
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = undefined;
-            this.schedule();
-          }, delay);
-          this.retryTimer.unref();
-          return;
-        }
-      }
-    } finally {
-      this.writing = undefined;
-    }
-  }
-
-  private async writeOnce(): Promise<void> {
-    const batch = this.dirty;
-    this.dirty = { keys: new Map(), history: [], upTo: batch.upTo };
+  private async write(batch: Dirty): Promise<void> {
     const save: ConfigItem[] = [];
     const remove: ConfigKey[] = [];
     for (const key of batch.keys.values()) {
@@ -120,20 +86,7 @@ export class ConfigPersistence {
       if (item) save.push(item);
       else remove.push(key);
     }
-    try {
-      await this.store.writeConfigs({ save, remove, history: batch.history });
-    } catch (error) {
-      // The failed batch goes back in front of what changed meanwhile; its history keeps its order.
-      for (const [k, key] of batch.keys) this.dirty.keys.set(k, key);
-      this.dirty.history = [...batch.history, ...this.dirty.history];
-      this.dirty.upTo = Math.max(this.dirty.upTo, batch.upTo);
-      throw error;
-    }
-    if (this.lastError) this.log.info({ attempts: this.backoff.failures }, 'config writes succeed again');
-    this.lastError = undefined;
-    this.backoff.reset();
-    this.durableCount = Math.max(this.durableCount, batch.upTo);
-    this.waiters.settle(this.durableCount);
+    await this.store.writeConfigs({ save, remove, history: batch.history });
   }
 
   private async prune(): Promise<void> {

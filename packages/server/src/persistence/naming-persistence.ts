@@ -20,8 +20,7 @@ import {
   type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
-import { DurableWaiters } from './durable-waiters.js';
-import { RetryBackoff } from './retry-backoff.js';
+import { type PersistenceStatus, WriteBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -41,18 +40,9 @@ interface Dirty {
   overlays: Map<string, OverlayRefAt>;
   instances: Map<string, InstanceRefAt>;
   journal: NewJournalEvent[];
-  /** The change counter when this set was taken: once it is written, every change up to it is durable. */
-  upTo: number;
 }
 
-export interface PersistenceStatus {
-  /** Changes made but not yet durable. */
-  pending: number;
-  /** The last write error while the store keeps refusing, else null. */
-  failing: string | null;
-  /** Consecutive failed write attempts. */
-  attempts: number;
-}
+export type { PersistenceStatus } from './write-behind.js';
 
 export { NotDurableError } from './not-durable-error.js';
 
@@ -71,18 +61,10 @@ export type NamingPersistenceStores = Pick<CairnStores, 'namespaces' | 'naming' 
  * request that changed nothing durable (a beat, a list) never waits.
  */
 export class NamingPersistence {
-  private changeCount = 0;
-  private durableCount = 0;
-  private dirty = emptyDirty(0);
-  private writing: Promise<void> | undefined;
-  private readonly waiters = new DurableWaiters(() => this.notDurableReason());
-  private lastError: Error | undefined;
-  private readonly backoff = new RetryBackoff();
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly savedServices = new Map<string, string>();
-  private closed = false;
 
   constructor(
     private readonly stores: NamingPersistenceStores,
@@ -92,7 +74,9 @@ export class NamingPersistence {
     private readonly journalMaxAgeMs: number,
     private readonly journalMaxEvents: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.writer = new WriteBehind<Dirty>({ what: 'storage', empty: emptyDirty, write: (batch) => this.write(batch), putBack, log });
+  }
 
   /** Loads what was stored, then starts following changes. Returns the stored events for the journal. */
   async start(): Promise<{ counts: { services: number; instances: number; overlays: number; events: number }; journal: NewJournalEvent[] }> {
@@ -106,7 +90,7 @@ export class NamingPersistence {
     const journal = await this.stores.naming.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
 
     this.unsubscribe.push(
-      this.events.on('namespace', (e) => this.mark(() => this.dirty.namespaces.set(e.namespace.id, e.removed ? null : { ...e.namespace }))),
+      this.events.on('namespace', (e) => this.mark((d) => d.namespaces.set(e.namespace.id, e.removed ? null : { ...e.namespace }))),
       this.events.on('service-changed', (e) => this.onServiceChanged(e.service)),
       this.events.on('instance', (e) => this.onInstanceEvent(e)),
     );
@@ -117,11 +101,11 @@ export class NamingPersistence {
 
   /** The number of the latest change: a request compares it before and after its handler ran. */
   get lastChange(): number {
-    return this.changeCount;
+    return this.writer.lastChange;
   }
 
   get status(): PersistenceStatus {
-    return { pending: this.changeCount - this.durableCount, failing: this.lastError ? this.lastError.message : null, attempts: this.backoff.failures };
+    return this.writer.status;
   }
 
   /**
@@ -129,22 +113,14 @@ export class NamingPersistence {
    * (the change stays queued and is retried: it may become durable later, which a 503 allows).
    */
   durable(upTo: number, timeoutMs: number): Promise<void> {
-    return this.waiters.wait(upTo, timeoutMs);
-  }
-
-  private notDurableReason(): string {
-    return this.lastError ? `the store refused the write (${this.lastError.message}); it is being retried` : 'the store did not confirm the write in time';
+    return this.writer.durable(upTo, timeoutMs);
   }
 
   /** Stops following changes, writes what is still dirty (one attempt), and closes the database. */
   async close(): Promise<void> {
-    this.closed = true;
     for (const stop of this.unsubscribe) stop();
     if (this.pruner) clearInterval(this.pruner);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.writing;
-    if (this.changeCount > this.durableCount) await this.writeOnce().catch((err: unknown) => this.log.error({ err }, 'storage write at shutdown failed; unsaved changes are lost'));
-    this.waiters.rejectAll('the server is shutting down');
+    await this.writer.close();
     await this.stores.close();
   }
 
@@ -156,82 +132,33 @@ export class NamingPersistence {
       }
       if (!this.savedServices.has(service.key)) return;
       this.savedServices.delete(service.key);
-      this.mark(() => this.dirty.services.set(service.key, { namespace: service.namespace, group: service.group, name: service.name }));
+      this.mark((d) => d.services.set(service.key, { namespace: service.namespace, group: service.group, name: service.name }));
       return;
     }
     if (!service.explicit) return;
     const json = JSON.stringify(snapshotOf(service));
     if (this.savedServices.get(service.key) === json) return;
     this.savedServices.set(service.key, json);
-    this.mark(() => this.dirty.services.set(service.key, { namespace: service.namespace, group: service.group, name: service.name }));
+    this.mark((d) => d.services.set(service.key, { namespace: service.namespace, group: service.group, name: service.name }));
   }
 
   private onInstanceEvent(event: InstanceEvent): void {
     const ref = { namespace: event.namespace, group: event.group, name: event.service };
     if (event.cause === 'INSTANCE_EDITED') this.markOverlay({ ref, ip: event.ip, port: event.port, cluster: event.cluster });
     if (event.ephemeral !== false) return;
-    this.mark(() => {
-      this.dirty.instances.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port });
-      this.dirty.journal.push(journalEntryOf(event));
+    this.mark((d) => {
+      d.instances.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port });
+      d.journal.push(journalEntryOf(event));
     });
   }
 
   private markOverlay(at: OverlayRefAt): void {
-    this.mark(() => this.dirty.overlays.set(`${serviceKey(at.ref)}#${overlayKey(at.ip, at.port, at.cluster)}`, at));
+    this.mark((d) => d.overlays.set(`${serviceKey(at.ref)}#${overlayKey(at.ip, at.port, at.cluster)}`, at));
   }
 
   /** Records one change and makes sure a write will carry it. */
-  private mark(change: () => void): void {
-    if (this.closed) return;
-    change();
-    this.dirty.upTo = ++this.changeCount;
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.writing || this.retryTimer) return;
-    // Group commit: the write starts after the current turn of the event loop, so every change made in that turn
-    // (and during the previous write) shares one write.
-    this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeLoop());
-  }
-
-  private async writeLoop(): Promise<void> {
-    try {
-      while (!this.closed && this.changeCount > this.durableCount) {
-        try {
-          await this.writeOnce();
-        } catch (error) {
-          this.lastError = error instanceof Error ? error : new Error(String(error));
-          const delay = this.backoff.next();
-          this.log.error({ err: error, attempt: this.backoff.failures, retryInMs: delay, pending: this.changeCount - this.durableCount }, 'storage write failed; retrying');
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = undefined;
-            this.schedule();
-          }, delay);
-          this.retryTimer.unref();
-          return;
-        }
-      }
-    } finally {
-      this.writing = undefined;
-    }
-  }
-
-  /** Takes every dirty key, writes it in its current state, and on failure puts the keys back. */
-  private async writeOnce(): Promise<void> {
-    const batch = this.dirty;
-    this.dirty = emptyDirty(batch.upTo);
-    try {
-      await this.write(batch);
-    } catch (error) {
-      this.restoreDirty(batch);
-      throw error;
-    }
-    if (this.lastError) this.log.info({ attempts: this.backoff.failures }, 'storage writes succeed again');
-    this.lastError = undefined;
-    this.backoff.reset();
-    this.durableCount = Math.max(this.durableCount, batch.upTo);
-    this.waiters.settle(this.durableCount);
+  private mark(change: (dirty: Dirty) => void): void {
+    this.writer.mark(change);
   }
 
   private async write(batch: Dirty): Promise<void> {
@@ -264,17 +191,6 @@ export class NamingPersistence {
     await this.stores.naming.writeInstances({ save, remove, journal: batch.journal });
   }
 
-  /** A failed batch's keys go back in front of what changed meanwhile; its journal events keep their order. */
-  private restoreDirty(batch: Dirty): void {
-    const newer = this.dirty;
-    for (const [key, ns] of batch.namespaces) if (!newer.namespaces.has(key)) newer.namespaces.set(key, ns);
-    for (const [key, ref] of batch.services) newer.services.set(key, ref);
-    for (const [key, at] of batch.overlays) newer.overlays.set(key, at);
-    for (const [key, at] of batch.instances) newer.instances.set(key, at);
-    newer.journal = [...batch.journal, ...newer.journal];
-    newer.upTo = Math.max(newer.upTo, batch.upTo);
-  }
-
   private async prune(): Promise<void> {
     try {
       await this.stores.naming.pruneJournal(this.registry.now() - this.journalMaxAgeMs);
@@ -284,8 +200,17 @@ export class NamingPersistence {
   }
 }
 
-function emptyDirty(upTo: number): Dirty {
-  return { namespaces: new Map(), services: new Map(), overlays: new Map(), instances: new Map(), journal: [], upTo };
+function emptyDirty(): Dirty {
+  return { namespaces: new Map(), services: new Map(), overlays: new Map(), instances: new Map(), journal: [] };
+}
+
+/** A failed batch's keys go back in front of what changed meanwhile; its journal events keep their order. */
+function putBack(failed: Dirty, newer: Dirty): void {
+  for (const [key, ns] of failed.namespaces) if (!newer.namespaces.has(key)) newer.namespaces.set(key, ns);
+  for (const [key, ref] of failed.services) newer.services.set(key, ref);
+  for (const [key, at] of failed.overlays) newer.overlays.set(key, at);
+  for (const [key, at] of failed.instances) newer.instances.set(key, at);
+  newer.journal = [...failed.journal, ...newer.journal];
 }
 
 /** `ip:port:cluster`, where an IPv6 ip itself contains colons. */
