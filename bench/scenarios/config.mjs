@@ -23,20 +23,7 @@ async function publishes(settings, pool, sampler, target) {
     ranges(settings.configPublishes, settings.workers).map(([from, to]) => ({ task: 'config-publish', port: target.port, from, to, lanes, maxMs: 120_000, prefix: 'bench-pub' })),
     150_000,
   );
-  const proc = sampler.end();
-  const ok = results.reduce((a, r) => a + r.ok, 0);
-  const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
-  return {
-    scenario: 'config-publish',
-    connections: lanes * settings.workers,
-    ok,
-    failed: results.reduce((a, r) => a + r.failed, 0),
-    firstError: results.find((r) => r.firstError)?.firstError ?? null,
-    seconds: round(seconds),
-    perSecond: Math.round(ok / seconds),
-    latency: results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram()).summary(),
-    proc,
-  };
+  return rateSummary('config-publish', results, lanes * settings.workers, sampler.end());
 }
 
 async function gets(settings, pool, sampler, target) {
@@ -52,21 +39,7 @@ async function gets(settings, pool, sampler, target) {
     pool.workers.map(() => ({ task: 'list', port: target.port, path, lanes, durationMs, maxRequests: 50_000_000, minBytes: answer.bytes })),
     durationMs + 30_000,
   );
-  const proc = sampler.end();
-  const ok = results.reduce((a, r) => a + r.ok, 0);
-  const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
-  return {
-    scenario: 'config-get',
-    answerBytes: answer.bytes,
-    connections: lanes * settings.workers,
-    ok,
-    failed: results.reduce((a, r) => a + r.failed, 0),
-    firstError: results.find((r) => r.firstError)?.firstError ?? null,
-    seconds: round(seconds),
-    perSecond: Math.round(ok / seconds),
-    latency: results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram()).summary(),
-    proc,
-  };
+  return { ...rateSummary('config-get', results, lanes * settings.workers, sampler.end()), answerBytes: answer.bytes };
 }
 
 async function notifications(settings, pool, sampler, target) {
@@ -116,4 +89,21 @@ async function md5Of(port) {
   const md5 = res.headers.get('content-md5');
   if (!md5) throw new Error('config get: no Content-MD5 header');
   return md5;
+}
+
+/** The figures of a phase whose workers each report ok/failed counts, a latency histogram and their start/end. */
+function rateSummary(scenario, results, connections, proc) {
+  const ok = results.reduce((a, r) => a + r.ok, 0);
+  const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
+  return {
+    scenario,
+    connections,
+    ok,
+    failed: results.reduce((a, r) => a + r.failed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError ?? null,
+    seconds: round(seconds),
+    perSecond: Math.round(ok / seconds),
+    latency: results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram()).summary(),
+    proc,
+  };
 }
