@@ -23,6 +23,12 @@ export interface PublishConfig {
   casMd5?: string;
 }
 
+/** Who reads or listens to a config, as gray releases select by it: the client IP and its `Vipserver-Tag`. */
+export interface ConfigClient {
+  readonly ip: string;
+  readonly tag?: string;
+}
+
 export interface ConfigCenterOptions {
   clock: Clock;
   events: EventPublisher<ConfigEvent>;
@@ -60,6 +66,15 @@ export class ConfigCenter {
   /** The md5 a long-polling client compares with: `""` when the config does not exist. */
   md5Of(key: ConfigKey): string {
     return this.get(key)?.md5 ?? '';
+  }
+
+  /**
+   * The md5 of the version this client would be served (gray aware: a beta or tag version when one matches the
+   * client, else the main version); `""` when there is none. Listeners and the diagnosis compare with this.
+   */
+  md5For(key: ConfigKey, client: ConfigClient): string {
+    void client;
+    return this.md5Of(key);
   }
 
   /** The configs of one namespace, ordered by group then dataId. */
