@@ -105,7 +105,7 @@ test('a dropped poll ends the hold; a poll answered at once is never held', () =
   assert.deepEqual([listeners.of(KEY)[0].heldPolls, listeners.of(KEY)[0].heldSince], [0, undefined]);
   const quick = listeners.pollArrived(CLIENT, [{ key: OTHER, md5: 'stale' }], false);
   listeners.pollAnswered(quick, [{ key: OTHER, md5: 'stale' }], () => 'new');
-  assert.deepEqual([listeners.of(OTHER)[0].heldPolls, listeners.of(OTHER)[0].notifiedMd5], [0, 'new']);
+  assert.deepEqual([listeners.of(OTHER)[0].heldPolls, listeners.of(OTHER)[0].notifiedMd5, listeners.of(OTHER)[0].pollEndedAt], [0, 'new', time.now()]);
   assert.deepEqual(
     events.map((e) => e.cause === 'CONFIG_LISTENER_NOTIFIED' && e.heldMs),
     [false, 0],

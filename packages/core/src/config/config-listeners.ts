@@ -173,13 +173,13 @@ export class ConfigListeners {
 
   private end(poll: ListenerPoll): number {
     const at = this.deps.clock.now();
-    if (!poll.held) return at;
     for (const k of poll.keys) {
       const row = this.rows.get(rowId(poll.client, k.key));
       if (!row) continue; // forgotten meanwhile: nothing is held there any more
+      row.pollEndedAt = at;
+      if (!poll.held) continue;
       row.heldPolls = Math.max(0, row.heldPolls - 1);
       if (row.heldPolls === 0) row.heldSince = undefined;
-      row.pollEndedAt = at;
     }
     return at;
   }
