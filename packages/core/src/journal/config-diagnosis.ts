@@ -88,7 +88,7 @@ export function diagnoseConfig(sources: ConfigDiagnosisSources, key: ConfigKey):
       heldNow: s.heldPolls > 0,
       fromJournal: source === 'journal',
       lastActivityAt: lastActivity(s),
-      ...optional({ notifiedAt: s.notifiedAt, fetchedAt: s.fetchedAt, fetchedMd5: s.fetchedMd5 }),
+      ...optional({ notifiedAt: s.notifiedAt, notifiedMd5: s.notifiedMd5, fetchedAt: s.fetchedAt, fetchedMd5: s.fetchedMd5 }),
     };
     const sentence = clientSentence(facts, ctx);
     const view: ConfigClientDiagnosis = {

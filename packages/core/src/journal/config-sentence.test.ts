@@ -40,6 +40,12 @@ describe('one client in one sentence', () => {
     );
   });
 
+  test('a fetch at the same millisecond as the notification counts as after it only when it got the new md5', () => {
+    const tie = { md5: OLD, listening: false, heldNow: false, notifiedAt: at(10, 2, 1), notifiedMd5: NEW, fetchedAt: at(10, 2, 1) };
+    assert.match(clientSentence(client({ ...tie, fetchedMd5: OLD }), ctx(at(10, 3, 0))), /notified at 10:02:01, never fetched;/);
+    assert.match(clientSentence(client({ ...tie, fetchedMd5: NEW }), ctx(at(10, 3, 0))), /notified at 10:02:01, fetched the new version at 10:02:01 but polls again/);
+  });
+
   test('notified and fetched, but served another md5 (a gray version, or a change since)', () => {
     const c = client({ md5: OLD, heldNow: false, notifiedAt: at(10, 2, 1), fetchedAt: at(10, 2, 2), fetchedMd5: 'c'.repeat(32) });
     assert.match(clientSentence(c, ctx(at(10, 2, 5))), new RegExp(`fetched at 10:02:02 but was served md5 ${'c'.repeat(32)};`));

@@ -20,6 +20,8 @@ export interface ClientFacts {
   /** Its last sign of life: when its last poll ended (or arrived), or its last fetch. */
   readonly lastActivityAt: number;
   readonly notifiedAt?: number;
+  /** The md5 it was told of when notified. */
+  readonly notifiedMd5?: string;
   readonly fetchedAt?: number;
   readonly fetchedMd5?: string;
 }
@@ -56,7 +58,7 @@ function currentSentence(c: ClientFacts, ctx: SentenceContext): string {
 function whatItWasTold(c: ClientFacts, ctx: SentenceContext): string {
   if (c.notifiedAt !== undefined) {
     const at = `notified at ${clockTime(c.notifiedAt)}`;
-    if (c.fetchedAt === undefined || c.fetchedAt < c.notifiedAt) return `${at}, never fetched`;
+    if (!fetchedSinceNotified(c) || c.fetchedAt === undefined) return `${at}, never fetched`;
     if (c.fetchedMd5 === c.expectedMd5) return `${at}, fetched the new version at ${clockTime(c.fetchedAt)} but polls again with the old md5: the application did not take the new content`;
     return `${at}, fetched at ${clockTime(c.fetchedAt)} but was served md5 ${c.fetchedMd5 === '' ? '""' : c.fetchedMd5}`;
   }
@@ -65,6 +67,15 @@ function whatItWasTold(c: ClientFacts, ctx: SentenceContext): string {
     return `never notified: its polls stopped at ${clockTime(c.lastActivityAt)}, before the change at ${clockTime(changedAt)}`;
   }
   return 'never notified';
+}
+
+/**
+ * Whether the last fetch came after the last notification. Times can tie (the clock counts milliseconds): a tie
+ * counts as after only when the fetch was served the md5 the notification told of.
+ */
+export function fetchedSinceNotified(c: Pick<ClientFacts, 'notifiedAt' | 'notifiedMd5' | 'fetchedAt' | 'fetchedMd5'>): boolean {
+  if (c.notifiedAt === undefined || c.fetchedAt === undefined) return false;
+  return c.fetchedAt > c.notifiedAt || (c.fetchedAt === c.notifiedAt && c.fetchedMd5 === c.notifiedMd5);
 }
 
 /** Whether the client still polls, in the words the sentence needs. */
