@@ -1,4 +1,4 @@
-import type { ConfigItem, ConfigType } from './config-model.js';
+import type { ConfigItem } from './config-model.js';
 
 /**
  * A config search as Nacos's `search=accurate|blur` runs it. `accurate`: dataId, group and appName are equal to
@@ -14,7 +14,7 @@ export interface ConfigSearch {
   readonly appName?: string;
   readonly tags?: readonly string[];
   /** Any of these types (Nacos's blur `types`). */
-  readonly types?: readonly ConfigType[];
+  readonly types?: readonly string[];
   /** The content, a pattern in blur mode (Nacos v2 `searchDetail`'s `config_detail`). */
   readonly content?: string;
 }
@@ -27,7 +27,7 @@ export function searchConfigs(items: Iterable<ConfigItem>, search: ConfigSearch)
   const content = text(search.content);
   const appName = exact(search.appName);
   const tags = search.tags && search.tags.length > 0 ? new Set(search.tags) : undefined;
-  const types = search.types && search.types.length > 0 ? new Set(search.types) : undefined;
+  const types = search.types && search.types.length > 0 ? new Set<string>(search.types) : undefined;
   const found: ConfigItem[] = [];
   for (const c of items) {
     if (c.namespace !== search.namespace || !dataId(c.dataId) || !group(c.group) || !appName(c.appName) || !content(c.content)) continue;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configAllInfo, configAuthorOf, configReadHeaders, contentTypeOf, headerOf, refuseGray } from '../config-wire.js';
+import { configOperations } from './config-operations.js';
 
 /**
  * `/v1/cs/configs`: read (raw content with Nacos's headers, or `show=all` detail), publish (upsert, `casMd5`
@@ -11,9 +12,12 @@ import { configAllInfo, configAuthorOf, configReadHeaders, contentTypeOf, header
  */
 export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config } = ctx;
+  const operations = configOperations(ctx);
 
   app.get('/v1/cs/configs', async (request, reply) => {
     const p = Params.from(request);
+    const operation = operations.get(p);
+    if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     refuseGray(request, p);
     const item = config.get(key);
@@ -23,8 +27,10 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     return item.content;
   });
 
-  app.post('/v1/cs/configs', async (request) => {
+  app.post('/v1/cs/configs', async (request, reply) => {
     const p = Params.from(request);
+    const operation = operations.post(p);
+    if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     refuseGray(request, p);
     config.publish(
@@ -43,8 +49,10 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   // Deviation: Nacos v1 DELETE does not map tenant `public` to the default namespace; Cairn maps it everywhere.
-  app.delete('/v1/cs/configs', async (request) => {
+  app.delete('/v1/cs/configs', async (request, reply) => {
     const p = Params.from(request);
+    const operation = operations.delete(p);
+    if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     refuseGray(request, p);
     config.remove(key, configAuthorOf(request, p, p.str('src_user')));
