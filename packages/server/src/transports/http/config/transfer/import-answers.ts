@@ -10,7 +10,7 @@ export const IMPORT_REFUSALS = {
   NAMESPACE_NOT_EXIST: { code: 100001, text: 'the target namespace does not exist' },
   METADATA_ILLEGAL: { code: 100002, text: 'the metadata of the import is not valid' },
   PARSING_DATA_FAILED: { code: 100004, text: 'the import file cannot be read' },
-  DATA_EMPTY: { code: 100005, text: 'the import holds no config' },
+  DATA_EMPTY: { code: 100005, text: 'no config to write' },
   NO_SELECTED_CONFIG: { code: 100006, text: 'no config selected' },
 } as const;
 

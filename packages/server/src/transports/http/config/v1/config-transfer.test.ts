@@ -74,10 +74,7 @@ describe('config export, import and clone', () => {
       ['SHOP/orders.yaml', 'SHOP/orders.json', '.metadata.yml'],
     );
     assert.equal(files[0].text, 'pool: 8');
-    assert.equal(
-      files[2].text,
-      ['metadata:', '- appName: orders', '  dataId: orders.yaml', '  desc: the orders service', '  group: SHOP', '  type: yaml', '- dataId: orders.json', '  group: SHOP', '  type: json', ''].join('\n'),
-    );
+    assert.equal(files[2].text, ['metadata:', '- appName: orders', '  dataId: orders.yaml', '  desc: the orders service', '  group: SHOP', '  type: yaml', '- dataId: orders.json', '  group: SHOP', '  type: json', ''].join('\n'));
     const byDataId = await readZip(await exportZip(ts, 'exportV2=true&dataId=*.properties'), UNLIMITED);
     assert.deepEqual(
       byDataId.map((f) => f.name),
@@ -167,14 +164,29 @@ describe('config export, import and clone', () => {
     assert.match(bomb, /^the import file cannot be read: the zip is damaged: too many bytes in the stream/);
     assert.deepEqual(await refused(await writeZip([{ name: 'G/big', text: 'b'.repeat(1001) }])), [100004, "the import file cannot be read: entry 'G/big' unpacks to 1001 bytes, over the maximum of 1000"]);
     assert.equal((await refused(await writeZip([{ name: '.metadata.yml', text: 'metadata: [' }])))[0], 100002);
-    assert.deepEqual(await refused(await writeZip([{ name: 'G/a', text: 'a' }, { name: '.metadata.yml', text: 'metadata:\n- dataId: a\n  group: G\n' }])), [100002, 'the metadata of the import is not valid: .metadata.yml: metadata item 1 lacks dataId, group or type']);
+    assert.deepEqual(
+      await refused(
+        await writeZip([
+          { name: 'G/a', text: 'a' },
+          { name: '.metadata.yml', text: 'metadata:\n- dataId: a\n  group: G\n' },
+        ]),
+      ),
+      [100002, 'the metadata of the import is not valid: .metadata.yml: metadata item 1 lacks dataId, group or type'],
+    );
     assert.equal((await refused(await writeZip([{ name: 'a/b/c', text: 'deep' }])))[0], 100005);
     assert.equal((await refused(good, 'namespace=nowhere'))[0], 100001);
-    assert.deepEqual(await refused(good, 'namespace=', 'upload'), [100005, "the import holds no config: the multipart body has no field 'file'"]);
+    assert.deepEqual(await refused(good, 'namespace=', 'upload'), [100005, "no config to write: the multipart body has no field 'file'"]);
     const notMultipart = await call(ts.url, 'POST', '/v1/cs/configs?import=true', { file: 'x' });
     assert.deepEqual([notMultipart.status, notMultipart.json().code], [400, 100005]);
     // A bad name inside the zip is the client's mistake too, naming the entry; nothing of the zip is written.
-    const badName = await importZip(ts, await writeZip([{ name: 'G/fine', text: 'f' }, { name: 'G/bad name', text: 'x' }]), 'namespace=');
+    const badName = await importZip(
+      ts,
+      await writeZip([
+        { name: 'G/fine', text: 'f' },
+        { name: 'G/bad name', text: 'x' },
+      ]),
+      'namespace=',
+    );
     assert.deepEqual([badName.status, badName.text], [400, "entry 'G/bad name': invalid dataId"]);
     assert.equal(await contentOf(ts, 'fine', 'G'), undefined);
     assert.equal(await contentOf(ts, 'a', 'G'), undefined);
@@ -189,14 +201,7 @@ describe('config export, import and clone', () => {
       const res = await fetch(`${ts.url}/v1/cs/configs?clone=true&${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as { code: number; message: string; data: Record<string, unknown> } };
     };
-    const first = await clone(
-      [
-        { cfgId: Number(yaml.id), dataId: 'orders-copy.yaml', group: 'COPY' },
-        { cfgId: json.id, dataId: '', group: null },
-        { cfgId: 999_999 },
-      ],
-      'tenant=clone&policy=ABORT',
-    );
+    const first = await clone([{ cfgId: Number(yaml.id), dataId: 'orders-copy.yaml', group: 'COPY' }, { cfgId: json.id, dataId: '', group: null }, { cfgId: 999_999 }], 'tenant=clone&policy=ABORT');
     assert.deepEqual([first.status, first.body], [200, { code: 200, message: 'Clone Completed Successfully', data: { succCount: 2, skipCount: 0 } }]);
     const detail = (await call(ts.url, 'GET', '/v1/cs/configs?dataId=orders-copy.yaml&group=COPY&tenant=clone&show=all')).json();
     assert.deepEqual([detail.content, detail.type, detail.appName, detail.desc], ['pool: 8', 'yaml', 'orders', 'the orders service']);
