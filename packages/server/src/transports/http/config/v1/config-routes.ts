@@ -8,7 +8,8 @@ import { configOperations } from './config-operations.js';
 /**
  * `/v1/cs/configs`: read (raw content with Nacos's headers, or `show=all` detail), publish (upsert, `casMd5`
  * compare-and-set) and delete (idempotent). Gray release (`tag`, `betaIps`) is refused rather than silently
- * published as the main version.
+ * published as the main version. The operations Nacos selects by a parameter on the same path (search, export,
+ * import, clone, delete by ids) are handed to `configOperations`.
  */
 export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config } = ctx;

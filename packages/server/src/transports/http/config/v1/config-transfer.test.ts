@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { call, startTestServer, type TestServer } from '../../../../testing/test-server.js';
 import { readZip } from '../transfer/zip-reader.js';
+import { MAX_IMPORT_ENTRIES, MAX_IMPORT_ZIP_BYTES } from './import-operation.js';
 import { writeZip } from '../transfer/zip-writer.js';
 
 const UNLIMITED = { maxEntries: 1000, maxEntryBytes: () => 1 << 30, maxTotalBytes: 1 << 30 };
@@ -176,6 +177,9 @@ describe('config export, import and clone', () => {
     assert.equal((await refused(await writeZip([{ name: 'a/b/c', text: 'deep' }])))[0], 100005);
     assert.equal((await refused(good, 'namespace=nowhere'))[0], 100001);
     assert.deepEqual(await refused(good, 'namespace=', 'upload'), [100005, "no config to write: the multipart body has no field 'file'"]);
+    assert.deepEqual(await refused(Buffer.alloc(MAX_IMPORT_ZIP_BYTES + 1)), [100004, `the import file cannot be read: the zip is over the maximum of ${MAX_IMPORT_ZIP_BYTES} bytes`]);
+    const crowded = await writeZip(Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, (_, i) => ({ name: `G/e${i}`, text: 'e' })));
+    assert.deepEqual(await refused(crowded), [100004, `the import file cannot be read: the zip has ${MAX_IMPORT_ENTRIES + 1} entries, over the maximum of ${MAX_IMPORT_ENTRIES}`]);
     const notMultipart = await call(ts.url, 'POST', '/v1/cs/configs?import=true', { file: 'x' });
     assert.deepEqual([notMultipart.status, notMultipart.json().code], [400, 100005]);
     // A bad name inside the zip is the client's mistake too, naming the entry; nothing of the zip is written.

@@ -51,6 +51,8 @@ async function readUpload(request: FastifyRequest, maxContentBytes: number): Pro
     const part = await request.file({ limits: { fileSize: MAX_IMPORT_ZIP_BYTES, files: 1, fields: 20, parts: 25 } });
     if (part?.fieldname !== 'file') throw new ImportRefusedError('DATA_EMPTY', "the multipart body has no field 'file'");
     zip = await part.toBuffer();
+    // toBuffer misses the limit when it falls on the last chunk's end; the stream still says it was cut.
+    if (part.file.truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' });
   } catch (error) {
     if (error instanceof ImportRefusedError) throw error;
     const code = (error as { code?: string }).code;
