@@ -1,4 +1,4 @@
-import { CairnConflictError, ConfigClient, DEFAULT_GROUP, type ClientLogger, type ConfigChange } from '@cairn/sdk';
+import { CairnConflictError, CairnRequestError, ConfigClient, DEFAULT_GROUP, type ClientLogger, type ConfigChange } from '@cairn/sdk';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UsageError, type FlagValues } from './args.js';
@@ -131,6 +131,28 @@ export const configHistoryCommand: Command = {
     }),
 };
 
+export const configRollbackCommand: Command = {
+  words: ['config', 'rollback'],
+  summary: 'publish an earlier version of a config again',
+  details: 'The version is a history id (--nid, the ID column of `cairn config history`); its content, type and appName become the new version, also when the config was deleted since. Exit 1 when --nid is not a record of this config.',
+  flags: [...KEY_FLAGS, { name: 'nid', kind: 'string', value: 'ID', help: 'the history id to roll back to', required: true }],
+  run: (flags, io) =>
+    withConfig('config rollback', flags, io, async (client, dataId, group) => {
+      const nid = str(flags, 'nid')!;
+      if (!/^\d+$/.test(nid)) throw new UsageError(`--nid must be a history id (digits), got '${nid}'`);
+      try {
+        const now = await client.rollback(dataId, group, nid);
+        if (flags.json === true) io.out(printJson({ rolledBack: { dataId, group, namespace: now.namespace, nid, md5: now.md5, type: now.type } }));
+        else io.out(`rolled back ${where(client, dataId, group)} to history ${nid}, md5 ${now.md5}\n`);
+        return EXIT_OK;
+      } catch (error) {
+        if (!(error instanceof CairnRequestError) || error.status !== 404 || !/config history/.test(error.body ?? '')) throw error;
+        io.err(`cairn config rollback: history ${nid} is not a version of ${where(client, dataId, group)}; see 'cairn config history'\n`);
+        return EXIT_FAILED;
+      }
+    }),
+};
+
 export const configWatchCommand: Command = {
   words: ['config', 'watch'],
   summary: 'print each new version of a config until Ctrl-C',
@@ -164,4 +186,4 @@ function formatChange(change: ConfigChange, json: boolean): string {
   return `--- ${at} md5 ${change.md5}\n${content.endsWith('\n') ? content : `${content}\n`}`;
 }
 
-export const CONFIG_COMMANDS: Command[] = [configGetCommand, configPublishCommand, configDeleteCommand, configHistoryCommand, configWatchCommand, configDiagnoseCommand];
+export const CONFIG_COMMANDS: Command[] = [configGetCommand, configPublishCommand, configDeleteCommand, configHistoryCommand, configRollbackCommand, configWatchCommand, configDiagnoseCommand];

@@ -39,4 +39,6 @@ export * from './config/config-events.js';
 export * from './config/config-validation.js';
 export * from './config/config-center.js';
 export * from './config/config-listeners.js';
+export * from './config/config-search.js';
+export * from './config/config-batch.js';
 export * from './config/store/config-store.js';

@@ -5,6 +5,8 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { isLoopbackHost, type ResolvedOptions } from './config/options.js';
 import type { AppContext } from './transports/http/context.js';
+import multipart from '@fastify/multipart';
+import { configRollbackRoutes } from './transports/http/cairn/config-rollback-routes.js';
 import { journalRoutes } from './transports/http/cairn/journal-routes.js';
 import { consoleStatic } from './transports/http/console/console-static.js';
 import { metricsRoutes } from './transports/http/cairn/metrics-routes.js';
@@ -200,6 +202,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namingV2Routes(v2, ctx);
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
+      configRollbackRoutes(v2, ctx);
       metricsRoutes(v2, ctx);
       configV2Group(v2, ctx);
       configDiagnosisRoutes(v2, ctx);
@@ -209,6 +212,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   await app.register(
     async (cs) => {
       cs.setErrorHandler(replyConfigV1Error);
+      // Config import's zip upload; the body is streamed and bounded where it is read (the import operation).
+      await cs.register(multipart);
       configRoutes(cs, ctx);
       listenerRoutes(cs, ctx);
       listenerQueryRoutes(cs, ctx);

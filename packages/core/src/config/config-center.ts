@@ -1,10 +1,11 @@
 import type { EventPublisher } from '../shared/event-bus.js';
 import { invalidParam, missingParam } from '../shared/errors.js';
 import type { Clock } from '../shared/time/clock.js';
-import type { ConfigEvent } from './config-events.js';
+import type { ConfigEvent, RestoredVersion } from './config-events.js';
 import { casMismatch } from './config-errors.js';
 import { type ConfigKey, configKeyString } from './config-key.js';
 import type { ConfigAuthor, ConfigHistoryRecord, ConfigItem, ConfigOp, ConfigType } from './config-model.js';
+import { type ConfigSearch, searchConfigs } from './config-search.js';
 import { checkAppName, checkDesc, checkTags } from './config-validation.js';
 import { md5Hex, utf8 } from './md5.js';
 
@@ -93,15 +94,51 @@ export class ConfigCenter {
     return this.configs.size;
   }
 
+  /** The configs a `search=accurate|blur` finds, oldest first. */
+  search(search: ConfigSearch): ConfigItem[] {
+    return searchConfigs(this.configs.values(), search);
+  }
+
+  /** The configs with these ids (`ConfigItem.id`), in the order asked; unknown ids are left out. */
+  withIds(ids: readonly number[]): ConfigItem[] {
+    const byId = new Map<number, ConfigItem>();
+    const wanted = new Set(ids);
+    for (const c of this.configs.values()) if (wanted.has(c.id)) byId.set(c.id, c);
+    return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Throws what `publish` would throw for this input's fields (not for its compare-and-set); changes nothing. */
+  check(input: PublishConfig): void {
+    this.validated(input);
+  }
+
   /** Creates or replaces a config (upsert). Throws INVALID_PARAM/MISSING_PARAM or CONFIG_CAS_MISMATCH. */
   publish(input: PublishConfig, author: ConfigAuthor): ConfigItem {
+    return this.publishVersion(input, author, undefined);
+  }
+
+  /**
+   * Publishes the version a history record holds (its content, type and appName; desc and tags stay as they are)
+   * as a new version of the record's config: op U, or I when the config was deleted meanwhile. The event says
+   * which record was restored over which md5 (`CONFIG_ROLLED_BACK` in the journal).
+   */
+  rollback(record: ConfigHistoryRecord, author: ConfigAuthor): ConfigItem {
+    const key = pickKey(record);
+    const current = this.get(key);
+    const restored: RestoredVersion = { historyId: record.id, md5: record.md5, previousMd5: current?.md5 ?? '' };
+    return this.publishVersion({ key, content: record.content, type: record.type, appName: record.appName, desc: current?.desc, tags: current?.tags.join(',') }, author, restored);
+  }
+
+  private validated(input: PublishConfig): { content: string; appName: string; desc: string; tags: string[] } {
     const content = input.content ?? '';
     if (content.trim() === '') throw missingParam('content');
     const size = utf8(content).length;
     if (size > this.maxContentBytes) throw invalidParam('content', `content is ${size} bytes, over the maximum of ${this.maxContentBytes} bytes`);
-    const appName = checkAppName(input.appName);
-    const desc = checkDesc(input.desc);
-    const tags = checkTags(input.tags);
+    return { content, appName: checkAppName(input.appName), desc: checkDesc(input.desc), tags: checkTags(input.tags) };
+  }
+
+  private publishVersion(input: PublishConfig, author: ConfigAuthor, restored: RestoredVersion | undefined): ConfigItem {
+    const { content, appName, desc, tags } = this.validated(input);
     const current = this.get(input.key);
     const cas = (input.casMd5 ?? '').trim();
     if (cas !== '' && current?.md5 !== cas) throw casMismatch();
@@ -122,7 +159,7 @@ export class ConfigCenter {
       modifiedBy: author,
     };
     this.configs.set(configKeyString(item), item);
-    this.announce(current ? 'U' : 'I', item, item.md5, id, author, now);
+    this.announce(current ? 'U' : 'I', item, item.md5, id, author, now, restored);
     return item;
   }
 
@@ -136,9 +173,9 @@ export class ConfigCenter {
     return true;
   }
 
-  private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number): void {
+  private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number, restored?: RestoredVersion): void {
     const history: ConfigHistoryRecord = { ...pickKey(item), id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at };
-    this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history });
+    this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history, ...(restored ? { restored } : {}) });
   }
 }
 

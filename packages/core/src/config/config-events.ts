@@ -14,6 +14,15 @@ export interface ConfigChangedEvent extends ConfigKey {
   readonly at: number;
   /** The record to append to the stored history (persistence writes it with the change). */
   readonly history: ConfigHistoryRecord;
+  /** Set when the publish was a rollback: the history record whose version it restored. */
+  readonly restored?: RestoredVersion;
+}
+
+/** A rollback restored the version of history record `historyId` (`md5`) over `previousMd5` (`""`: deleted). */
+export interface RestoredVersion {
+  readonly historyId: number;
+  readonly md5: string;
+  readonly previousMd5: string;
 }
 
 export type ConfigEvent = ConfigChangedEvent;

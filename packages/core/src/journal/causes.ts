@@ -25,6 +25,7 @@ export const CAUSES = {
   PROTECT_THRESHOLD_CLEARED: 'the healthy share rose above the protect threshold again',
   CONFIG_PUBLISHED: 'a config was created or replaced (evidence.op I or U); evidence.md5 is its new fingerprint',
   CONFIG_REMOVED: 'a config was deleted by request',
+  CONFIG_ROLLED_BACK: 'a config was rolled back: the version of a history record was published again (evidence.restoredHistoryId)',
   CONFIG_LISTENER_HELD: 'a client long-polls a config with its current md5 (once per client and key until it changes)',
   CONFIG_LISTENER_NOTIFIED: 'a client long-polling a config was answered that it changed (at once if its md5 was stale)',
   CONFIG_FETCHED: 'a client read a config and was served this md5 (once per client and key for each md5 served)',

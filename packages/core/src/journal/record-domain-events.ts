@@ -10,15 +10,22 @@ export function journalEntryOf(event: InstanceEvent | ServiceEvent): NewJournalE
   return entry;
 }
 
+/** The cause a config event is journaled (and counted) under. */
+export function configCauseOf(event: ConfigEvent): 'CONFIG_PUBLISHED' | 'CONFIG_REMOVED' | 'CONFIG_ROLLED_BACK' {
+  if (event.restored) return 'CONFIG_ROLLED_BACK';
+  return event.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED';
+}
+
 /**
  * The journal's entry for a config publish or delete: the key (`service` is `""`), and as evidence the op, the new
- * md5 (`""` after a delete), the type, the history id and who claimed to make the change.
+ * md5 (`""` after a delete), the type, the history id and who claimed to make the change; a rollback adds the
+ * restored record and the md5 it replaced.
  */
 export function journalEntryOfConfig(event: ConfigEvent): NewJournalEvent {
-  const { author } = event;
+  const { author, restored } = event;
   return {
     at: event.at,
-    cause: event.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED',
+    cause: configCauseOf(event),
     namespace: event.namespace,
     group: event.group,
     service: '',
@@ -31,6 +38,7 @@ export function journalEntryOfConfig(event: ConfigEvent): NewJournalEvent {
       from: author.sourceIp,
       agent: author.clientAgent,
       claimedUser: author.claimedUser,
+      ...(restored ? { restoredHistoryId: restored.historyId, restoredMd5: restored.md5, previousMd5: restored.previousMd5 } : {}),
     },
   };
 }

@@ -24,9 +24,9 @@ export class CairnConflictError extends Error {
 }
 
 /**
- * A config client over the Nacos v1 config API: read, publish (with compare-and-set), remove, read history and
- * watch configs. It shares the naming client's server list, failover, timeouts and typed errors
- * (`CairnRequestError` with `kind` and `retryable`). With `snapshotDir`, every read is saved, and a read that no
+ * A config client over the Nacos v1 config API: read, publish (with compare-and-set), remove, read history, roll
+ * back (Cairn's extension) and watch configs. It shares the naming client's server list, failover, timeouts and
+ * typed errors (`CairnRequestError` with `kind` and `retryable`). With `snapshotDir`, every read is saved, and a read that no
  * server answers is served from the saved copy (`fromSnapshot: true`, logged as a warning); a 404 is an answer
  * (`null`), not an outage.
  *
@@ -99,6 +99,24 @@ export class ConfigClient {
   async getHistory(dataId: string, group = DEFAULT_GROUP, page: { pageNo?: number; pageSize?: number } = {}): Promise<HistoryPage> {
     this.open();
     return this.wire.history(this.keyOf(dataId, group), page.pageNo ?? 1, page.pageSize ?? 100);
+  }
+
+  /**
+   * Rolls the config back to the version history record `nid` holds (an `id` from `getHistory`): its content, type
+   * and appName are published as a new version, also when the config was deleted since. Resolves to the config as
+   * it now is; a `nid` that is not a record of this config rejects with `CairnRequestError` (status 404).
+   *
+   * @example
+   * const [, previous] = (await config.getHistory('app.yaml')).entries;
+   * await config.rollback('app.yaml', 'DEFAULT_GROUP', previous.id);
+   */
+  async rollback(dataId: string, group: string, nid: string | number): Promise<ConfigValue> {
+    this.open();
+    const id = String(nid);
+    if (!/^\d{1,18}$/.test(id)) throw new TypeError(`nid must be a history id (digits), got '${id}'`);
+    const key = this.keyOf(dataId, group);
+    const now = await this.wire.rollback(key, id);
+    return { dataId, group, namespace: key.tenant, ...now, fromSnapshot: false };
   }
 
   /**

@@ -74,6 +74,14 @@ export class ConfigWire {
     return changedKeys(answer).some((k) => k.dataId === key.dataId && k.group === key.group && k.tenant === key.tenant);
   }
 
+  /** Cairn's rollback: publishes history record `nid`'s version again; answers the config as it now is. */
+  async rollback(key: ConfigKey, nid: string): Promise<{ content: string; md5: string; type: string }> {
+    const answer = await this.http.call({ method: 'POST', path: '/v1/cairn/config/rollback', params: { ...keyParams(key), nid } });
+    const info = parse(answer) as { content?: unknown; md5?: unknown; type?: unknown };
+    if (typeof info.content !== 'string' || typeof info.md5 !== 'string') throw new CairnRequestError(`rollback answer has no content: ${answer.body.slice(0, 100)}`, 'bad-answer');
+    return { content: info.content, md5: info.md5, type: typeof info.type === 'string' ? info.type : 'text' };
+  }
+
   async history(key: ConfigKey, pageNo: number, pageSize: number): Promise<HistoryPage> {
     const answer = await this.http.call({
       method: 'GET',

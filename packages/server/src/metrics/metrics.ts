@@ -1,4 +1,4 @@
-import { CAUSES, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
+import { CAUSES, configCauseOf, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PushCounts {
@@ -43,7 +43,7 @@ export class Metrics {
     for (const child of byCause.values()) child.inc(0);
     events.on('instance', (e) => byCause.get(e.cause)?.inc());
     events.on('service', (e) => byCause.get(e.cause)?.inc());
-    events.on('config', (e) => byCause.get(e.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED')?.inc());
+    events.on('config', (e) => byCause.get(configCauseOf(e))?.inc());
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',

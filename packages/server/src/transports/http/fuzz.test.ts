@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { writeZip } from './config/transfer/zip-writer.js';
 
 /*
  * Robustness: thousands of random and malformed requests against every route the server registers (read from
@@ -128,6 +129,25 @@ const PARAM_NAMES = [
   'clientId',
   'detailed',
   'format',
+  // Config: the key, and the parameters that select /v1/cs/configs's operations (search, export, import, …).
+  'dataId',
+  'group',
+  'tenant',
+  'content',
+  'appName',
+  'config_tags',
+  'src_user',
+  'search',
+  'types',
+  'config_detail',
+  'delType',
+  'ids',
+  'exportV2',
+  'export',
+  'import',
+  'clone',
+  'policy',
+  'nid',
 ];
 
 const LOOPBACK = ['127.0.0.1', '127.0.0.2', '::1'];
@@ -273,22 +293,56 @@ function makeValues(rand: () => number, udpSinkPort: number) {
       case 'pageSize':
       case 'limit':
         return String(pick([int(-5, 200), 0, 1e9, 1]));
+      case 'dataId':
+        return pick(['fuzz.yaml', 'fuzz.json', 'f*', '*', `c${int(0, 9)}`]);
+      case 'group':
+        return pick(['DEFAULT_GROUP', 'G', '*', 'G*']);
+      case 'tenant':
+        return pick(['', 'public', 'ns-fuzz', 'nope-ns']);
+      case 'search':
+        return pick(['accurate', 'blur', 'fuzzy']);
+      case 'delType':
+        return 'ids';
+      case 'ids':
+      case 'nid':
+        return pick([String(int(1, 40)), `${int(1, 40)},${int(1, 40)}`, '1,x', '-1', '']);
+      case 'exportV2':
+      case 'export':
+      case 'import':
+      case 'clone':
+        return pick(['true', 'false']);
+      case 'policy':
+        return pick(['ABORT', 'SKIP', 'OVERWRITE', 'MERGE']);
       default:
         return rand() < 0.5 ? `v${int(0, 99)}` : pick(weird);
     }
   };
 }
 
-function buildRequest(rand: () => number, routes: Route[], valueFor: (n: string) => string): FuzzRequest {
+/** Where each of the config operations the fuzz selects by parameter runs. */
+const CONFIG_OPERATION_TARGETS: Record<string, { method: string; path: string }> = {
+  search: { method: 'GET', path: '/nacos/v1/cs/configs' },
+  exportV2: { method: 'GET', path: '/nacos/v1/cs/configs' },
+  export: { method: 'GET', path: '/nacos/v1/cs/configs' },
+  import: { method: 'POST', path: '/nacos/v1/cs/configs' },
+  clone: { method: 'POST', path: '/nacos/v1/cs/configs' },
+  delType: { method: 'DELETE', path: '/nacos/v1/cs/configs' },
+  nid: { method: 'POST', path: '/nacos/v1/cairn/config/rollback' },
+  '': { method: 'GET', path: '/nacos/v2/cs/config/searchDetail' },
+};
+
+function buildRequest(rand: () => number, routes: Route[], valueFor: (n: string) => string, zips: readonly Buffer[]): FuzzRequest {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const route = pick(routes);
   let path = route.url.replace(/:(\w+)|\*/g, () => encodeURIComponent(valueFor('key')));
   const r = rand();
   if (r < 0.04) path = `${path}/${encodeURIComponent(valueFor('x'))}`;
   else if (r < 0.06) path = pick(['/nacos/v1/ns/%ZZ', '/nacos//v1/ns/instance', `/nacos/${'a/'.repeat(300)}`, '/nacos/v1/ns/instance/list/', '/nacos/v1/ns/../ns/instance']);
-  const method = rand() < 0.75 ? route.method : pick(METHODS);
+  let method = rand() < 0.75 ? route.method : pick(METHODS);
 
   const params: Array<[string, string]> = [];
+  let upload = false;
+  let cloning = false;
   // A quarter of the requests start from a plausible request and break only a few things, to get past validation.
   if (rand() < 0.25) {
     const port = String(1 + Math.floor(rand() * 4));
@@ -296,6 +350,23 @@ function buildRequest(rand: () => number, routes: Route[], valueFor: (n: string)
     if (rand() < 0.5) params.push(['udpPort', valueFor('udpPort')], ['clientIP', '127.0.0.1']);
     if (rand() < 0.3) params.push(['beat', JSON.stringify({ ip: '127.0.0.1', port: Number(port), cluster: 'DEFAULT', metadata: {}, scheduled: true })]);
     if (rand() < 0.3) params.push(['ephemeral', pick(['true', 'false'])]);
+  } else if (rand() < 0.2) {
+    // A plausible config request, often selecting one of /v1/cs/configs's operations; mostly valid values, so
+    // that the operations run (an import or clone writes configs) rather than stop at the first check.
+    const plausible = (name: string, valid: string) => (rand() < 0.8 ? valid : valueFor(name));
+    params.push(['dataId', plausible('dataId', pick(['fuzz.yaml', 'c1', 'f*']))], ['group', plausible('group', pick(['G', 'DEFAULT_GROUP']))], ['content', `v${Math.floor(rand() * 5)}`]);
+    const operation = pick(['search', 'exportV2', 'export', 'import', 'import', 'clone', 'delType', 'nid', '']);
+    upload = operation === 'import';
+    cloning = operation === 'clone';
+    if (operation !== '') params.push([operation, plausible(operation, operation === 'search' ? pick(['accurate', 'blur']) : operation === 'delType' ? 'ids' : operation === 'nid' ? String(Math.floor(rand() * 40)) : 'true')]);
+    // Aim most of them at the endpoint that runs the operation, or the fuzz would rarely reach it.
+    if (rand() < 0.8) {
+      const target = CONFIG_OPERATION_TARGETS[operation] ?? CONFIG_OPERATION_TARGETS[''];
+      method = target.method;
+      path = target.path;
+    }
+    if (rand() < 0.7) params.push(['ids', plausible('ids', `${Math.floor(rand() * 40)},${Math.floor(rand() * 40)}`)], ['policy', plausible('policy', pick(['ABORT', 'SKIP', 'OVERWRITE']))]);
+    if (operation === 'clone' && rand() < 0.7) params.push(['tenant', pick(['', 'public'])]);
   }
   const count = Math.floor(rand() * (params.length > 0 ? 3 : 9));
   for (let i = 0; i < count; i++) {
@@ -303,7 +374,7 @@ function buildRequest(rand: () => number, routes: Route[], valueFor: (n: string)
     params.push([name, valueFor(name)]);
     if (rand() < 0.05) params.push([name, valueFor(name)]); // repeated key
   }
-  const inQuery = rand() < 0.6;
+  const inQuery = upload || rand() < 0.6;
   let query = inQuery ? new URLSearchParams(params).toString() : '';
   if (rand() < 0.05) query += pick(['&serviceName=%E4%B8%AD%', '&ip=%zz', '&&&', '&=&=', '&port', '&a[b]=c', '&%00=%00']);
   const headers: Record<string, string> = {};
@@ -311,8 +382,16 @@ function buildRequest(rand: () => number, routes: Route[], valueFor: (n: string)
   if (rand() < 0.05) headers.accesstoken = valueFor('accessToken').replace(/[^\x20-\x7e]/g, '?');
 
   let body: Buffer | undefined;
-  const b = rand();
-  if (b < 0.01) {
+  // An import's upload skips the other kinds of body (its parameters stay in the query string).
+  const b = upload && rand() < 0.8 ? 0.73 + rand() * 0.2 : rand();
+  if (cloning && rand() < 0.8) {
+    // A clone's list: config ids that may or may not exist, renamed or not, some malformed.
+    const items = Array.from({ length: 1 + Math.floor(rand() * 4) }, () =>
+      pick<unknown>([{ cfgId: Math.floor(rand() * 40) }, { cfgId: String(Math.floor(rand() * 40)), dataId: `copy${Math.floor(rand() * 3)}`, group: 'COPY' }, { cfgId: 1, group: 'bad group' }, null, { cfgId: -1 }, 'x']),
+    );
+    body = Buffer.from(JSON.stringify(items));
+    headers['content-type'] = 'application/json';
+  } else if (b < 0.01) {
     body = Buffer.alloc(2 * 1024 * 1024, 'a');
     headers['content-type'] = pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain']);
   } else if (!inQuery && b < 0.45) {
@@ -322,8 +401,32 @@ function buildRequest(rand: () => number, routes: Route[], valueFor: (n: string)
     body = Buffer.from(JSON.stringify(Object.fromEntries(params)));
     headers['content-type'] = 'application/json';
   } else if (b < 0.72) {
-    body = Buffer.from(pick(['{"serviceName":', '{', '[1,2', 'nul', '{"a":1}}', '\u0000\u0001', '[]', '42', 'null', '"s"', '{"__proto__":{"polluted":1}}']));
+    body = Buffer.from(
+      pick([
+        '{"serviceName":',
+        '{',
+        '[1,2',
+        'nul',
+        '{"a":1}}',
+        '\u0000\u0001',
+        '[]',
+        '42',
+        'null',
+        '"s"',
+        '{"__proto__":{"polluted":1}}',
+        '[{"cfgId":1},{"cfgId":"2","dataId":"copy"},null,{"cfgId":"x"},5]',
+        '[{"cfgId":3,"group":"bad group"}]',
+      ]),
+    );
     headers['content-type'] = pick(['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON']);
+  } else if (b < 0.76 || (upload && b < 0.95)) {
+    // An upload as config import takes it: a zip (whole, cut short or noise) in a multipart field.
+    const boundary = 'fuzzboundary';
+    const zip = pick(zips);
+    const file = rand() < 0.3 ? zip.subarray(0, Math.floor(rand() * zip.length)) : zip;
+    const field = pick(['file', 'file', 'upload']);
+    body = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="c.zip"\r\nContent-Type: application/zip\r\n\r\n`), file, Buffer.from(rand() < 0.9 ? `\r\n--${boundary}--\r\n` : '')]);
+    headers['content-type'] = pick([`multipart/form-data; boundary=${boundary}`, `multipart/form-data; boundary=${boundary}`, 'multipart/form-data; boundary=other', 'multipart/form-data']);
   } else if (b < 0.8) {
     body = Buffer.from(pick(['<xml/>', '--boundary\r\n', 'a=1', '\xff\xfe', '']));
     headers['content-type'] = pick(['text/xml', 'multipart/form-data', 'multipart/form-data; boundary=x', 'application/octet-stream', ';;;', 'application/x-www-form-urlencoded; charset=']);
@@ -391,7 +494,22 @@ test(`${REQUESTS} random and malformed requests: no 5xx, no hang, the server sti
   t.diagnostic(`fuzzing ${routes.length} method+path pairs, seed ${SEED}`);
   const rand = prng(SEED);
   const valueFor = makeValues(rand, sink.address().port);
-  const requests = Array.from({ length: REQUESTS }, () => buildRequest(rand, routes, valueFor));
+  const zips = [
+    await writeZip([
+      { name: 'G/fuzz.yaml', text: 'a: 1' },
+      { name: '.metadata.yml', text: 'metadata:\n- dataId: fuzz.yaml\n  group: G\n  type: yaml\n' },
+    ]),
+    await writeZip([
+      { name: 'G/c1', text: 'old layout' },
+      { name: '.meta.yml', text: 'G.c1.app=x\r\n' },
+    ]),
+    await writeZip([
+      { name: '.metadata.yml', text: 'metadata: [' },
+      { name: 'a/b/c', text: '' },
+    ]),
+    Buffer.from('PK\u0003\u0004 not really a zip'),
+  ];
+  const requests = Array.from({ length: REQUESTS }, () => buildRequest(rand, routes, valueFor, zips));
 
   const port = Number(new URL(ts.url).port);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });

@@ -4,17 +4,22 @@ import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
 import { configAllInfo, configAuthorOf, configReadHeaders, contentTypeOf, headerOf, refuseGray } from '../config-wire.js';
+import { configOperations } from './config-operations.js';
 
 /**
  * `/v1/cs/configs`: read (raw content with Nacos's headers, or `show=all` detail), publish (upsert, `casMd5`
  * compare-and-set) and delete (idempotent). Gray release (`tag`, `betaIps`) is refused rather than silently
- * published as the main version.
+ * published as the main version. The operations Nacos selects by a parameter on the same path (search, export,
+ * import, clone, delete by ids) are handed to `configOperations`.
  */
 export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config } = ctx;
+  const operations = configOperations(ctx);
 
   app.get('/v1/cs/configs', async (request, reply) => {
     const p = Params.from(request);
+    const operation = operations.get(p);
+    if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     refuseGray(request, p);
     const item = config.get(key);
@@ -25,8 +30,10 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     return item.content;
   });
 
-  app.post('/v1/cs/configs', async (request) => {
+  app.post('/v1/cs/configs', async (request, reply) => {
     const p = Params.from(request);
+    const operation = operations.post(p);
+    if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     refuseGray(request, p);
     config.publish(
@@ -45,8 +52,10 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   // Deviation: Nacos v1 DELETE does not map tenant `public` to the default namespace; Cairn maps it everywhere.
-  app.delete('/v1/cs/configs', async (request) => {
+  app.delete('/v1/cs/configs', async (request, reply) => {
     const p = Params.from(request);
+    const operation = operations.delete(p);
+    if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     refuseGray(request, p);
     config.remove(key, configAuthorOf(request, p, p.str('src_user')));
