@@ -37,3 +37,8 @@ export * from './config/config-events.js';
 export * from './config/config-validation.js';
 export * from './config/config-center.js';
 export * from './config/store/config-store.js';
+export * from './config/gray/gray-model.js';
+export * from './config/gray/gray-validation.js';
+export * from './config/gray/gray-selection.js';
+export * from './config/gray/gray-errors.js';
+export * from './config/gray/ip-address.js';

@@ -25,6 +25,9 @@ export const CAUSES = {
   PROTECT_THRESHOLD_CLEARED: 'the healthy share rose above the protect threshold again',
   CONFIG_PUBLISHED: 'a config was created or replaced (evidence.op I or U); evidence.md5 is its new fingerprint',
   CONFIG_REMOVED: 'a config was deleted by request',
+  CONFIG_GRAY_PUBLISHED: 'a gray version (beta: listed client IPs; tag: clients sending the tag) was created or replaced',
+  CONFIG_GRAY_STOPPED: 'a gray version was stopped (deleted) by request, or because its config was deleted',
+  CONFIG_GRAY_PROMOTED: 'a gray version was promoted: its content became the main version and the gray version is gone',
   CONFIG_LISTENER_HELD: 'a client long-polls a config with its current md5 (once per client and key until it changes)',
   CONFIG_LISTENER_NOTIFIED: 'a client long-polling a config was answered that it changed (at once if its md5 was stale)',
 } as const;
