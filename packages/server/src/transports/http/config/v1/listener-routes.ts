@@ -5,6 +5,7 @@ import { Params } from '../../params.js';
 import { noCache } from '../config-wire.js';
 import { ListenerJournal } from '../listener-journal.js';
 import { encodeChangedKeys, parseListeningConfigs } from '../listening-configs.js';
+import type { ListenKey } from '../long-polls.js';
 
 /** Nacos's FIXED_DELAY_TIME: a held poll answers this long before the client's own timeout. */
 const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
@@ -21,13 +22,16 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
     () => ctx.registry.now(),
     (cause) => ctx.metrics.countJournalEvent(cause),
   );
-  const md5Of = (k: { key: Parameters<typeof config.md5Of>[0] }) => config.md5Of(k.key);
 
   // The listener changes nothing stored: the durability hooks skip it (`readOnly`).
   app.post('/v1/cs/configs/listener', { config: { readOnly: true } }, async (request, reply) => {
     const p = Params.from(request);
     const keys = parseListeningConfigs(p.raw('Listening-Configs'));
-    const changed = keys.filter((k) => config.md5Of(k.key) !== k.md5);
+    // Each key is compared with the version THIS client is served (gray aware: its IP and Vipserver-Tag).
+    const tag = header(request.headers['vipserver-tag']);
+    const client = tag === undefined ? { ip: request.ip } : { ip: request.ip, tag };
+    const md5Of = (k: ListenKey) => config.md5For(k.key, client);
+    const changed = keys.filter((k) => md5Of(k) !== k.md5);
     noCache(reply).type('text/plain;charset=UTF-8');
     const timeoutHeader = header(request.headers['long-pulling-timeout']);
     const noHangup = header(request.headers['long-pulling-timeout-no-hangup']) === 'true';
@@ -46,10 +50,15 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
     listeners.held(from, agent, keys);
     const heldAt = ctx.registry.now();
     return new Promise<string>((resolve) => {
-      const drop = longPolls.hold(keys, holdMs, (keysChanged) => {
-        listeners.notified(from, agent, keysChanged, ctx.registry.now() - heldAt, md5Of);
-        resolve(encodeChangedKeys(keysChanged));
-      });
+      const drop = longPolls.hold(
+        keys,
+        holdMs,
+        (keysChanged) => {
+          listeners.notified(from, agent, keysChanged, ctx.registry.now() - heldAt, md5Of);
+          resolve(encodeChangedKeys(keysChanged));
+        },
+        client,
+      );
       // A client that goes away releases its place at once.
       reply.raw.on('close', drop);
     });
