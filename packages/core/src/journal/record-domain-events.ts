@@ -84,9 +84,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
   const record = (event: InstanceEvent | ServiceEvent): void => {
     journal.append(journalEntryOf(event));
   };
-  const stops = [bus.on('instance', record), bus.on('service', record), bus.on('config', (event) => journal.append(journalEntryOfConfig(event))),
-    bus.on('config-gray', (event) => journal.append(journalEntryOfGray(event))),
-  ];
+  const stops = [bus.on('instance', record), bus.on('service', record), bus.on('config', (event) => journal.append(journalEntryOfConfig(event))), bus.on('config-gray', (event) => journal.append(journalEntryOfGray(event)))];
   return () => {
     for (const stop of stops) stop();
   };

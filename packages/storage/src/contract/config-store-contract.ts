@@ -93,7 +93,16 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
       const betaRecord = { ...history(c, 4002, 'I', 400), content: beta.content, md5: beta.md5, gray: { grayName: 'beta', rule: beta.rule } };
       await store.writeConfigs({ save: [c], remove: [], saveGrays: [beta, tag], history: [history(c, 4001, 'I', 400), betaRecord] });
       const beta2 = { ...beta, content: 'b2', md5: 'md5-b2', modifiedAt: 40 };
-      await store.writeConfigs({ save: [], remove: [], saveGrays: [beta2], removeGrays: [{ ...tag, grayName: 'tag_canary' }, { ...c, grayName: 'tag_never' }], history: [] });
+      await store.writeConfigs({
+        save: [],
+        remove: [],
+        saveGrays: [beta2],
+        removeGrays: [
+          { ...tag, grayName: 'tag_canary' },
+          { ...c, grayName: 'tag_never' },
+        ],
+        history: [],
+      });
       const mine = (await store.loadGrays()).filter((g) => g.namespace === 'cfg-gray');
       assert.deepEqual(mine, [beta2]);
       assert.deepEqual(await store.historyById(4002), betaRecord, 'a gray record keeps its gray name and rule');
@@ -132,7 +141,14 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
     await withStore(async (store) => {
       const c = item('cfg-gray-prune', 'g', 'v', 6001);
       const rule: GrayRule = { kind: 'tag', tag: 'old' };
-      await store.writeConfigs({ save: [], remove: [], history: [{ ...history(c, 6001, 'I', 10), gray: { grayName: 'tag_old', rule } }, { ...history(c, 6002, 'U', 5000), gray: { grayName: 'tag_old', rule } }] });
+      await store.writeConfigs({
+        save: [],
+        remove: [],
+        history: [
+          { ...history(c, 6001, 'I', 10), gray: { grayName: 'tag_old', rule } },
+          { ...history(c, 6002, 'U', 5000), gray: { grayName: 'tag_old', rule } },
+        ],
+      });
       await store.pruneHistory(100);
       assert.equal(await store.historyById(6001), undefined);
       assert.deepEqual((await store.historyById(6002))?.gray, { grayName: 'tag_old', rule });

@@ -12,8 +12,7 @@ const changedKey = (dataId: string) => `${encodeURIComponent(`${dataId}\u0002G\u
 describe('long polls compare with the version each client is served, and gray changes wake only the clients they change', () => {
   let ts: TestServer;
   const send = (from: string, method: string, params: Record<string, string>, headers: Record<string, string> = {}) => sendFrom(from, ts.url, method, '/v1/cs/configs', params, headers);
-  const poll = (from: string, listening: string, headers: Record<string, string> = {}) =>
-    sendFrom(from, ts.url, 'POST', '/v1/cs/configs/listener', { 'Listening-Configs': listening }, { 'Long-Pulling-Timeout': '30000', ...headers });
+  const poll = (from: string, listening: string, headers: Record<string, string> = {}) => sendFrom(from, ts.url, 'POST', '/v1/cs/configs/listener', { 'Listening-Configs': listening }, { 'Long-Pulling-Timeout': '30000', ...headers });
   /** Waits until `n` polls are held (the polls are sent concurrently); a poll answered at once instead never gets there. */
   const held = async (n: number) => {
     for (let i = 0; ts.server.ctx.longPolls.size !== n; i++) {
