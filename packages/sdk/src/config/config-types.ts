@@ -36,6 +36,13 @@ export interface PublishOptions {
   type?: string;
   /** Compare-and-set: publish only if the stored content still has this MD5 (`CairnConflictError` otherwise). */
   casMd5?: string;
+  /**
+   * Publish a beta gray version instead of the main one: served only to clients with these IPs (header `betaIps`).
+   * With `casMd5`, the comparison is with the beta version's MD5.
+   */
+  betaIps?: readonly string[];
+  /** Publish a tag gray version instead of the main one: served to clients sending `Vipserver-Tag: <tag>`. */
+  tag?: string;
 }
 
 /** One version in a config's history, newest first. */
