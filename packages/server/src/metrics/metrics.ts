@@ -1,4 +1,4 @@
-import { CAUSES, type Cause, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
+import { CAUSES, type Cause, causeOfGrayChange, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PushCounts {
@@ -46,6 +46,7 @@ export class Metrics {
     events.on('instance', (e) => byCause.get(e.cause)?.inc());
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     events.on('config', (e) => byCause.get(e.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED')?.inc());
+    events.on('config-gray', (e) => byCause.get(causeOfGrayChange(e))?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'HTTP request latency by route template',

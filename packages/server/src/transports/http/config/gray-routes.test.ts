@@ -106,6 +106,9 @@ describe('config gray releases over HTTP (v1, v2, Cairn endpoints)', () => {
     assert.deepEqual((await send(OTHER, 'GET', '/v1/cairn/config/gray', key)).json(), { grays: [] });
     const causes = (await send(OTHER, 'GET', '/v1/cairn/events', key)).json();
     assert.ok(JSON.stringify(causes).includes('"config-removed"'), 'the stop is journaled with its reason');
+    const metrics = (await send(OTHER, 'GET', '/actuator/prometheus', {})).text;
+    assert.match(metrics, /cairn_journal_events_total\{cause="CONFIG_GRAY_STOPPED"\} [1-9]/);
+    assert.match(metrics, /cairn_journal_events_total\{cause="CONFIG_GRAY_PUBLISHED"\} [1-9]/);
   });
 });
 
