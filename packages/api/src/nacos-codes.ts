@@ -5,6 +5,7 @@ export const NACOS_CODE_TEXT: Readonly<Record<number, string>> = Object.freeze({
   10001: 'access denied',
   20002: 'parameter validate error',
   20004: 'resource not found',
+  20010: 'config gray version version over max count',
   21001: 'weight error',
   21003: 'instance not found',
   21004: 'instance error',

@@ -63,6 +63,24 @@ describe('cairn config get | publish | delete | history | watch', { timeout: 60_
     );
   });
 
+  it('--beta-ips and --tag publish gray versions; a bad --beta-ips is refused naming it', async () => {
+    assert.equal((await cairn('config', 'publish', '--data-id', 'gray.props', '--content', 'v=main')).code, 0);
+    const beta = await cairn('config', 'publish', '--data-id', 'gray.props', '--content', 'v=beta', '--beta-ips', '10.0.0.7,10.0.0.8');
+    assert.equal(beta.code, 0, beta.stderr);
+    assert.equal(beta.stdout, `published gray version beta of gray.props in DEFAULT_GROUP (namespace public), md5 ${md5('v=beta')}\n`);
+    const tag = await cairn('config', 'publish', '--data-id', 'gray.props', '--content', 'v=canary', '--tag', 'canary', '--json');
+    assert.equal(JSON.parse(tag.stdout).published.gray, 'tag_canary');
+    const grays = (await call(ts.url, 'GET', '/v1/cairn/config/gray?dataId=gray.props&group=DEFAULT_GROUP')).json().grays;
+    assert.deepEqual(
+      grays.map((g: { grayName: string; content: string }) => `${g.grayName}:${g.content}`),
+      ['beta:v=beta', 'tag_canary:v=canary'],
+    );
+    assert.equal((await cairn('config', 'get', '--data-id', 'gray.props')).stdout, 'v=main\n', 'this client is in no gray list');
+    const bad = await cairn('config', 'publish', '--data-id', 'gray.props', '--content', 'x', '--beta-ips', 'nope');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /betaIps/);
+  });
+
   it('--namespace selects the tenant; a stale --cas-md5 is refused with exit 1; content flags are checked', async () => {
     assert.equal((await cairn('config', 'publish', '--data-id', 'ns.props', '--namespace', 'dev', '--content', 'x=dev')).code, 0);
     assert.equal((await call(ts.url, 'GET', '/v1/cs/configs?dataId=ns.props&group=DEFAULT_GROUP&tenant=dev')).text, 'x=dev');

@@ -66,13 +66,17 @@ export const configGetCommand: Command = {
 export const configPublishCommand: Command = {
   words: ['config', 'publish'],
   summary: 'create or replace a config',
-  details: 'The content comes from --content or --file. With --cas-md5 the publish happens only if the stored md5 is still that one.',
+  details:
+    'The content comes from --content or --file. With --cas-md5 the publish happens only if the stored md5 is still that one. '
+    + 'With --beta-ips or --tag it publishes a gray version, served only to those client IPs or to clients sending that Vipserver-Tag.',
   flags: [
     ...KEY_FLAGS,
     { name: 'content', kind: 'string', value: 'TEXT', help: 'the content' },
     { name: 'file', kind: 'string', value: 'PATH', help: 'read the content from this file' },
     { name: 'type', kind: 'string', value: 'TYPE', help: 'properties, json, yaml, xml, html, toml or text (default text)' },
     { name: 'cas-md5', kind: 'string', value: 'MD5', help: 'publish only over this version (compare-and-set)' },
+    { name: 'beta-ips', kind: 'string', value: 'IP,IP', help: 'publish a beta version, served only to these client IPs' },
+    { name: 'tag', kind: 'string', value: 'TAG', help: 'publish a tag version, served to clients sending Vipserver-Tag: TAG' },
   ],
   run: async (flags, io) => {
     const text = str(flags, 'content');
@@ -88,10 +92,13 @@ export const configPublishCommand: Command = {
     return withConfig('config publish', flags, io, async (client, dataId, group) => {
       const type = str(flags, 'type');
       const casMd5 = str(flags, 'cas-md5');
-      await client.publishConfig(dataId, group, content, { ...(type ? { type } : {}), ...(casMd5 ? { casMd5 } : {}) });
+      const betaIps = str(flags, 'beta-ips')?.split(',');
+      const tag = str(flags, 'tag');
+      await client.publishConfig(dataId, group, content, { ...(type ? { type } : {}), ...(casMd5 ? { casMd5 } : {}), ...(betaIps ? { betaIps } : {}), ...(tag ? { tag } : {}) });
       const md5 = createHash('md5').update(content, 'utf8').digest('hex');
-      if (flags.json === true) io.out(printJson({ published: { dataId, group, namespace: client.namespace, md5 } }));
-      else io.out(`published ${where(client, dataId, group)}, md5 ${md5}\n`);
+      const gray = betaIps ? 'beta' : tag ? `tag_${tag}` : undefined;
+      if (flags.json === true) io.out(printJson({ published: { dataId, group, namespace: client.namespace, md5, ...(gray ? { gray } : {}) } }));
+      else io.out(`published ${gray ? `gray version ${gray} of ` : ''}${where(client, dataId, group)}, md5 ${md5}\n`);
       return EXIT_OK;
     });
   },

@@ -42,3 +42,8 @@ export * from './config/config-listeners.js';
 export * from './config/config-search.js';
 export * from './config/config-batch.js';
 export * from './config/store/config-store.js';
+export * from './config/gray/gray-model.js';
+export * from './config/gray/gray-validation.js';
+export * from './config/gray/gray-selection.js';
+export * from './config/gray/gray-errors.js';
+export * from './config/gray/ip-address.js';

@@ -8,6 +8,7 @@ import type { AppContext } from './transports/http/context.js';
 import multipart from '@fastify/multipart';
 import { configRollbackRoutes } from './transports/http/cairn/config-rollback-routes.js';
 import { journalRoutes } from './transports/http/cairn/journal-routes.js';
+import { configGrayRoutes } from './transports/http/cairn/config-gray-routes.js';
 import { consoleStatic } from './transports/http/console/console-static.js';
 import { metricsRoutes } from './transports/http/cairn/metrics-routes.js';
 import { replyConfigV1Error, replyV1Error, replyV2Error } from './transports/http/reply-errors.js';
@@ -20,6 +21,8 @@ import { configDiagnosisRoutes } from './transports/http/cairn/config-diagnosis-
 import { configV2Group } from './transports/http/config/v2/config-v2-group.js';
 import { ConfigPersistence } from './persistence/config-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
+import { installRealIp } from './transports/http/client-ip.js';
+import { proxyTrust } from './config/trusted-proxies.js';
 import { ServiceInfoCache } from './wire/service-info.js';
 import { catalogRoutes } from './transports/http/naming/v1/catalog-routes.js';
 import { healthRoutes } from './transports/http/naming/v1/health-routes.js';
@@ -107,7 +110,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
-  const longPolls = new LongPolls(bus);
+  const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
   const probes = new ProbeScheduler(
@@ -144,7 +147,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     configListeners,
   };
 
+  // Client IPs select beta versions: forwarded headers count only from the proxies the operator trusts.
+  const trustedProxy = proxyTrust(options.trustedProxies);
   const app = Fastify({
+    trustProxy: trustedProxy ? (address: string) => trustedProxy(address) : false,
     loggerInstance: log as FastifyBaseLogger,
     // Per-request logs would cost more than a beat itself; errors are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
@@ -173,6 +179,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   });
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
+  if (trustedProxy) installRealIp(app, trustedProxy);
   installRequestHooks(app, metrics, [persistence, configPersistence], options.storeWaitMs);
   installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
@@ -203,6 +210,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);
+      configGrayRoutes(v2, ctx);
       metricsRoutes(v2, ctx);
       configV2Group(v2, ctx);
       configDiagnosisRoutes(v2, ctx);

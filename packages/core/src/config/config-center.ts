@@ -7,6 +7,10 @@ import { type ConfigKey, configKeyString } from './config-key.js';
 import type { ConfigAuthor, ConfigHistoryRecord, ConfigItem, ConfigOp, ConfigType } from './config-model.js';
 import { type ConfigSearch, searchConfigs } from './config-search.js';
 import { checkAppName, checkDesc, checkTags } from './config-validation.js';
+import { grayNotFound } from './gray/gray-errors.js';
+import { type ConfigGray, type GrayRule, grayNameOf } from './gray/gray-model.js';
+import { grayPublishOp, type ServedConfig, serve } from './gray/gray-selection.js';
+import { GrayVersions } from './gray/gray-versions.js';
 import { md5Hex, utf8 } from './md5.js';
 
 /** Nacos ships 10 MB; Cairn defaults to 100 KB (issue 9): configs are read on every client start and change. */
@@ -21,6 +25,17 @@ export interface PublishConfig {
   /** Raw `config_tags`. */
   tags?: string;
   /** Compare-and-set: publish only if the current md5 is this one (`""` or absent = no check). */
+  casMd5?: string;
+}
+
+/** A gray version to publish: served instead of the main version to the clients `rule` selects. */
+export interface PublishGray {
+  key: ConfigKey;
+  rule: GrayRule;
+  content: string | undefined;
+  type: ConfigType;
+  appName?: string;
+  /** Compare-and-set against the gray version's current md5 (as Nacos's `insertOrUpdateGrayCas`). */
   casMd5?: string;
 }
 
@@ -47,6 +62,7 @@ export interface ConfigCenterOptions {
  */
 export class ConfigCenter {
   private readonly configs = new Map<string, ConfigItem>();
+  private readonly grays = new GrayVersions();
   private lastHistoryId = 0;
   private readonly maxContentBytes: number;
 
@@ -55,8 +71,9 @@ export class ConfigCenter {
   }
 
   /** Puts stored state back at start, before any command. */
-  restore(items: readonly ConfigItem[], lastHistoryId: number): void {
+  restore(items: readonly ConfigItem[], lastHistoryId: number, grays: readonly ConfigGray[] = []): void {
     for (const item of items) this.configs.set(configKeyString(item), item);
+    for (const gray of grays) this.grays.set(gray);
     this.lastHistoryId = Math.max(this.lastHistoryId, lastHistoryId);
   }
 
@@ -74,8 +91,24 @@ export class ConfigCenter {
    * client, else the main version); `""` when there is none. Listeners and the diagnosis compare with this.
    */
   md5For(key: ConfigKey, client: ConfigClient): string {
-    void client;
-    return this.md5Of(key);
+    return this.resolve(key, client)?.md5 ?? '';
+  }
+
+  /**
+   * What a read by this client is served: the matching gray version, else the main version; undefined when there
+   * is none. `explicitTag`: the read named its tag as a parameter, so no match is served nothing (Nacos's 404).
+   */
+  resolve(key: ConfigKey, client: ConfigClient, explicitTag = false): ServedConfig | undefined {
+    return serve(this.get(key), this.grays.of(key), client, explicitTag);
+  }
+
+  /** A config's gray versions, in the order the selection rule tries them (beta first, then tags by name). */
+  graysOf(key: ConfigKey): readonly ConfigGray[] {
+    return this.grays.of(key);
+  }
+
+  grayOf(key: ConfigKey, grayName: string): ConfigGray | undefined {
+    return this.grays.get(key, grayName);
   }
 
   /** The configs of one namespace, ordered by group then dataId. */
@@ -123,6 +156,8 @@ export class ConfigCenter {
    * which record was restored over which md5 (`CONFIG_ROLLED_BACK` in the journal).
    */
   rollback(record: ConfigHistoryRecord, author: ConfigAuthor): ConfigItem {
+    // A gray version's record holds gray content: restoring it as the main version would publish it to everyone.
+    if (record.gray) throw invalidParam('nid', `history ${record.id} is a record of the gray version '${record.gray.grayName}', not of the main version; publish it as a gray version or promote a gray version instead`);
     const key = pickKey(record);
     const current = this.get(key);
     const restored: RestoredVersion = { historyId: record.id, md5: record.md5, previousMd5: current?.md5 ?? '' };
@@ -130,10 +165,7 @@ export class ConfigCenter {
   }
 
   private validated(input: PublishConfig): { content: string; appName: string; desc: string; tags: string[] } {
-    const content = input.content ?? '';
-    if (content.trim() === '') throw missingParam('content');
-    const size = utf8(content).length;
-    if (size > this.maxContentBytes) throw invalidParam('content', `content is ${size} bytes, over the maximum of ${this.maxContentBytes} bytes`);
+    const content = this.checkContent(input.content);
     return { content, appName: checkAppName(input.appName), desc: checkDesc(input.desc), tags: checkTags(input.tags) };
   }
 
@@ -163,14 +195,90 @@ export class ConfigCenter {
     return item;
   }
 
-  /** Deletes a config; deleting one that does not exist changes nothing and is not an error (Nacos answers true). */
+  /**
+   * Deletes a config and its gray versions (Nacos 2.5 stops serving them at once but leaves their rows, which come
+   * back after a restart; Cairn removes them). Deleting one that does not exist is not an error (Nacos answers true).
+   */
   remove(key: ConfigKey, author: ConfigAuthor): boolean {
+    for (const gray of this.grays.of(key)) this.dropGray(gray, 'stopped', author, 'config-removed');
     const current = this.get(key);
     if (!current) return false;
     this.configs.delete(configKeyString(key));
     const now = this.options.clock.now();
     this.announce('D', current, '', ++this.lastHistoryId, author, now);
     return true;
+  }
+
+  /**
+   * Publishes (creates or replaces) a gray version. Throws INVALID_PARAM/MISSING_PARAM, CONFIG_CAS_MISMATCH, or
+   * CONFIG_GRAY_OVER_MAX_COUNT for an 11th gray name. The main version need not exist (as in Nacos).
+   */
+  publishGray(input: PublishGray, author: ConfigAuthor): ConfigGray {
+    const content = this.checkContent(input.content);
+    const appName = checkAppName(input.appName);
+    const grayName = grayNameOf(input.rule);
+    const current = this.grays.get(input.key, grayName);
+    const cas = (input.casMd5 ?? '').trim();
+    if (cas !== '' && current?.md5 !== cas) throw casMismatch();
+    const op = grayPublishOp(this.grays.namesOf(input.key), input.rule);
+    const now = this.options.clock.now();
+    const id = ++this.lastHistoryId;
+    const gray: ConfigGray = {
+      ...pickKey(input.key),
+      grayName,
+      rule: input.rule,
+      id: current?.id ?? id,
+      content,
+      md5: md5Hex(content),
+      type: input.type,
+      appName,
+      createdAt: current?.createdAt ?? now,
+      modifiedAt: now,
+      modifiedBy: author,
+    };
+    this.grays.set(gray);
+    this.announceGray('published', op, gray, gray.md5, id, author, now);
+    return gray;
+  }
+
+  /** Stops (deletes) a gray version; its clients get the main version again. False when there was none. */
+  stopGray(key: ConfigKey, grayName: string, author: ConfigAuthor): boolean {
+    const gray = this.grays.get(key, grayName);
+    if (!gray) return false;
+    this.dropGray(gray, 'stopped', author);
+    return true;
+  }
+
+  /**
+   * Promotes a gray version: publishes its content as the main version (keeping the main version's appName, desc
+   * and tags), then removes the gray version. Throws CONFIG_GRAY_NOT_FOUND when there is no such gray version.
+   */
+  promoteGray(key: ConfigKey, grayName: string, author: ConfigAuthor): ConfigItem {
+    const gray = this.grays.get(key, grayName);
+    if (!gray) throw grayNotFound(grayName);
+    const main = this.get(key);
+    const item = this.publish({ key, content: gray.content, type: gray.type, appName: main?.appName ?? gray.appName, desc: main?.desc, tags: main?.tags.join(',') }, author);
+    this.dropGray(gray, 'promoted', author);
+    return item;
+  }
+
+  private dropGray(gray: ConfigGray, change: 'stopped' | 'promoted', author: ConfigAuthor, reason?: 'config-removed'): void {
+    this.grays.delete(gray, gray.grayName);
+    this.announceGray(change, 'D', gray, '', ++this.lastHistoryId, author, this.options.clock.now(), reason);
+  }
+
+  private checkContent(raw: string | undefined): string {
+    const content = raw ?? '';
+    if (content.trim() === '') throw missingParam('content');
+    const size = utf8(content).length;
+    if (size > this.maxContentBytes) throw invalidParam('content', `content is ${size} bytes, over the maximum of ${this.maxContentBytes} bytes`);
+    return content;
+  }
+
+  private announceGray(change: 'published' | 'stopped' | 'promoted', op: ConfigOp, gray: ConfigGray, md5: string, id: number, author: ConfigAuthor, at: number, reason?: 'config-removed'): void {
+    const { grayName, rule } = gray;
+    const history: ConfigHistoryRecord = { ...pickKey(gray), id, op, content: gray.content, md5: gray.md5, appName: gray.appName, type: gray.type, author, at, gray: { grayName, rule } };
+    this.options.events.publish({ type: 'config-gray', ...pickKey(gray), change, grayName, rule, op, md5, historyId: id, author, at, ...(reason ? { reason } : {}), history });
   }
 
   private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number, restored?: RestoredVersion): void {

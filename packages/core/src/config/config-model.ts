@@ -1,4 +1,5 @@
 import type { ConfigKey } from './config-key.js';
+import type { GrayRule } from './gray/gray-model.js';
 
 /** Who changed a config, as the request claimed it: `claimedUser` is never a verified identity (no auth yet). */
 export interface ConfigAuthor {
@@ -38,4 +39,6 @@ export interface ConfigHistoryRecord extends ConfigKey {
   readonly type: ConfigType;
   readonly author: ConfigAuthor;
   readonly at: number;
+  /** Present on a gray version's record (Nacos `publishType` `gray`, `grayName`); absent on the main version's. */
+  readonly gray?: { readonly grayName: string; readonly rule: GrayRule };
 }

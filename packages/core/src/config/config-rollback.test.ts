@@ -4,7 +4,7 @@ import { journalEntryOfConfig } from '../journal/record-domain-events.js';
 import { EventBus } from '../shared/event-bus.js';
 import { FakeTime } from '../shared/time/fake-time.js';
 import { ConfigCenter } from './config-center.js';
-import type { ConfigEvent } from './config-events.js';
+import type { ConfigChangedEvent, ConfigEvent } from './config-events.js';
 import { md5Hex } from './md5.js';
 import { configKeyOf } from './config-validation.js';
 
@@ -12,7 +12,7 @@ const AUTHOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'alice
 const KEY = configKeyOf('app.yaml', 'G', '');
 
 function setup() {
-  const events: ConfigEvent[] = [];
+  const events: ConfigChangedEvent[] = [];
   const bus = new EventBus<ConfigEvent>();
   bus.on('config', (e) => events.push(e));
   return { events, center: new ConfigCenter({ clock: new FakeTime(), events: bus }) };
@@ -47,4 +47,19 @@ test('rollback after a delete re-creates the config (I) from the delete record, 
     events.map((x) => journalEntryOfConfig(x).cause),
     ['CONFIG_PUBLISHED', 'CONFIG_REMOVED', 'CONFIG_ROLLED_BACK'],
   );
+});
+
+test('rollback refuses a gray version record: its content was never the main version', () => {
+  const { center } = setup();
+  center.publish({ key: KEY, content: 'v: 1', type: 'yaml' }, AUTHOR);
+  const grayEvents: ConfigEvent[] = [];
+  const bus = new EventBus<ConfigEvent>();
+  bus.on('config-gray', (e) => grayEvents.push(e));
+  const grays = new ConfigCenter({ clock: new FakeTime(), events: bus });
+  grays.publishGray({ key: KEY, rule: { kind: 'beta', betaIps: ['127.0.0.1'] }, content: 'v: beta', type: 'yaml' }, AUTHOR);
+  assert.throws(
+    () => center.rollback(grayEvents[0].history, AUTHOR),
+    (e: Error & { code?: string; field?: string }) => e.code === 'INVALID_PARAM' && /gray version 'beta'/.test(e.message),
+  );
+  assert.equal(center.get(KEY)?.content, 'v: 1');
 });

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { ConfigCenter } from '../config/config-center.js';
 import { ConfigListeners, type ConfigListenersSettings } from '../config/config-listeners.js';
 import { configKeyOf } from '../config/config-validation.js';
-import { md5Hex } from '../config/md5.js';
 import type { CairnEvent } from '../domain-events.js';
 import { EventBus } from '../shared/event-bus.js';
 import { FakeTime } from '../shared/time/fake-time.js';
@@ -30,7 +29,7 @@ function setup(settings: Partial<ConfigListenersSettings> = {}) {
     const poll = listeners.pollArrived({ ip, ...POLL }, [{ key: KEY, md5 }], true);
     return (changed: boolean) => listeners.pollAnswered(poll, changed ? [{ key: KEY, md5 }] : [], (k) => config.md5For(k, { ip }));
   };
-  return { time, journal, listeners, diagnose, publish, hold, fetch: (ip: string) => listeners.fetched({ ip, ...GET }, KEY, config.md5Of(KEY)) };
+  return { time, journal, listeners, config, diagnose, publish, hold, fetch: (ip: string) => listeners.fetched({ ip, ...GET }, KEY, config.md5Of(KEY)) };
 }
 
 test('a client held, notified of a publish, that fetched and polls again: it holds the current md5', () => {
@@ -99,21 +98,23 @@ test('a config that does not exist, and one nobody listens to', () => {
   void publish;
 });
 
-test('two agents at one address are told apart by name; the gray seams are used when given', () => {
-  const { time, journal, listeners, publish } = setup();
+test('two agents at one address are told apart by name; a tag client is compared with its gray version', () => {
+  const { time, journal, listeners, publish, config } = setup();
   const v1 = publish('a: 1');
+  const canary = config.publishGray({ key: KEY, rule: { kind: 'tag', tag: 'canary' }, content: 'a: canary', type: 'yaml' }, AUTHOR).md5;
   listeners.pollArrived({ ip: '10.0.0.7', agent: 'app/1', via: 'x' }, [{ key: KEY, md5: v1 }], true);
-  listeners.pollArrived({ ip: '10.0.0.7', agent: 'app/2', via: 'x', tag: 'canary' }, [{ key: KEY, md5: md5Hex('canary') }], true);
-  const config = { get: () => undefined, md5For: (_k: unknown, c: { tag?: string }) => (c.tag === 'canary' ? md5Hex('canary') : v1) };
-  const d = diagnoseConfig({ now: () => time.now(), config, listeners, journal, grays: () => [{ grayName: 'tag_canary' }], grayNameFor: (_k, c) => (c.tag ? `tag_${c.tag}` : undefined) }, KEY);
+  listeners.pollArrived({ ip: '10.0.0.7', agent: 'app/2', via: 'x', tag: 'canary' }, [{ key: KEY, md5: canary }], true);
+  listeners.pollArrived({ ip: '10.0.0.8', agent: 'app/3', via: 'x', tag: 'canary' }, [{ key: KEY, md5: v1 }], true);
+  const d = diagnoseConfig({ now: () => time.now(), config, listeners, journal }, KEY);
   assert.deepEqual(
     d.clients.map((c) => [c.agent, c.current, c.gray, c.tag]),
     [
+      ['app/3', false, 'tag_canary', 'canary'],
       ['app/1', true, undefined, undefined],
       ['app/2', true, 'tag_canary', 'canary'],
     ],
   );
-  assert.match(d.clients[0].sentence, /^10\.0\.0\.7 \(app\/1\) holds the current md5/);
-  assert.match(d.clients[1].sentence, /^10\.0\.0\.7 \(app\/2\) holds the current tag_canary md5/);
-  assert.deepEqual(d.config.gray, [{ grayName: 'tag_canary' }]);
+  assert.match(d.clients[1].sentence, /^10\.0\.0\.7 \(app\/1\) holds the current md5/);
+  assert.match(d.clients[2].sentence, /^10\.0\.0\.7 \(app\/2\) holds the current tag_canary md5/);
+  assert.deepEqual(d.config.gray, [{ grayName: 'tag_canary', kind: 'tag', tag: 'canary', md5: canary, modifiedAt: time.now() }]);
 });

@@ -1,5 +1,6 @@
 import type { ConfigCenter } from '../config/config-center.js';
 import type { ConfigKey } from '../config/config-key.js';
+import type { ConfigGray } from '../config/gray/gray-model.js';
 import { isListening, type ConfigListeners, type ListenerState } from '../config/config-listeners.js';
 import { clientSentence, configSentence, type ClientFacts } from './config-sentence.js';
 import type { Journal, JournalEvent } from './journal.js';
@@ -7,13 +8,9 @@ import type { Journal, JournalEvent } from './journal.js';
 /** What a config diagnosis reads: the config, the live table of its clients and the journal. */
 export interface ConfigDiagnosisSources {
   now(): number;
-  readonly config: Pick<ConfigCenter, 'get' | 'md5For'>;
+  readonly config: Pick<ConfigCenter, 'get' | 'resolve' | 'graysOf'>;
   readonly listeners: Pick<ConfigListeners, 'of' | 'silentAfterMs' | 'forgetAfterMs'>;
   readonly journal: Journal;
-  /** The config's gray versions, once gray releases exist; none when absent. */
-  grays?(key: ConfigKey): readonly unknown[];
-  /** The gray version (`beta`, `tag_<tag>`) a client is served, if any. */
-  grayNameFor?(key: ConfigKey, client: { ip: string; tag?: string }): string | undefined;
 }
 
 /** One client of the config: what it holds, what it would be served, what it was told and did. */
@@ -46,7 +43,7 @@ export interface ConfigDiagnosis {
   dataId: string;
   sentence: string;
   checkedAt: number;
-  config: { exists: boolean; md5: string; modifiedAt: number | null; gray: readonly unknown[] };
+  config: { exists: boolean; md5: string; modifiedAt: number | null; gray: readonly GrayBrief[] };
   clients: ConfigClientDiagnosis[];
 }
 
@@ -75,8 +72,9 @@ export function diagnoseConfig(sources: ConfigDiagnosisSources, key: ConfigKey):
   const ctx = { now, configExists: item !== undefined, publishedAt: (md5: string) => published.get(md5), forgetAfterMs: sources.listeners.forgetAfterMs };
   const clients = rows.map(({ s, source }) => {
     const client = { ip: s.ip, ...(s.tag === undefined ? {} : { tag: s.tag }) };
-    const expectedMd5 = sources.config.md5For(key, client);
-    const gray = sources.grayNameFor?.(key, client);
+    const served = sources.config.resolve(key, client);
+    const expectedMd5 = served?.md5 ?? '';
+    const gray = served?.gray?.grayName;
     const listening = source === 'live' && s.listeningSince !== undefined && isListening(s, now, sources.listeners.silentAfterMs);
     const facts: ClientFacts = {
       name: sharedIps.has(s.ip) && s.agent !== '' ? `${s.ip} (${s.agent})` : s.ip,
@@ -115,9 +113,24 @@ export function diagnoseConfig(sources: ConfigDiagnosisSources, key: ConfigKey):
     dataId: key.dataId,
     sentence: configSentence(item !== undefined, clients),
     checkedAt: now,
-    config: { exists: item !== undefined, md5: item?.md5 ?? '', modifiedAt: item?.modifiedAt ?? null, gray: sources.grays?.(key) ?? [] },
+    config: { exists: item !== undefined, md5: item?.md5 ?? '', modifiedAt: item?.modifiedAt ?? null, gray: sources.config.graysOf(key).map(grayBrief) },
     clients: clients.map((c) => c.view),
   };
+}
+
+/** A gray version as the diagnosis lists it: who it is served to and its fingerprint, not its content. */
+export interface GrayBrief {
+  grayName: string;
+  kind: 'beta' | 'tag';
+  betaIps?: readonly string[];
+  tag?: string;
+  md5: string;
+  modifiedAt: number;
+}
+
+function grayBrief(g: ConfigGray): GrayBrief {
+  const rule = g.rule.kind === 'beta' ? { betaIps: g.rule.betaIps } : { tag: g.rule.tag };
+  return { grayName: g.grayName, kind: g.rule.kind, ...rule, md5: g.md5, modifiedAt: g.modifiedAt };
 }
 
 /** Its last sign of life: its last poll (ended or arrived); for a client that never polled, its last fetch. */

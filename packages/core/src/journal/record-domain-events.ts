@@ -1,5 +1,6 @@
 import type { InstanceEvent, ServiceEvent } from '../naming/naming-events.js';
-import type { ConfigClientEvent, ConfigEvent } from '../config/config-events.js';
+import type { ConfigChangedEvent, ConfigClientEvent, ConfigGrayChangedEvent } from '../config/config-events.js';
+import { grayExpr } from '../config/gray/gray-model.js';
 import type { CairnEventBus } from '../domain-events.js';
 import type { Unsubscribe } from '../shared/event-bus.js';
 import type { Evidence, Journal, NewJournalEvent } from './journal.js';
@@ -11,7 +12,7 @@ export function journalEntryOf(event: InstanceEvent | ServiceEvent): NewJournalE
 }
 
 /** The cause a config event is journaled (and counted) under. */
-export function configCauseOf(event: ConfigEvent): 'CONFIG_PUBLISHED' | 'CONFIG_REMOVED' | 'CONFIG_ROLLED_BACK' {
+export function configCauseOf(event: ConfigChangedEvent): 'CONFIG_PUBLISHED' | 'CONFIG_REMOVED' | 'CONFIG_ROLLED_BACK' {
   if (event.restored) return 'CONFIG_ROLLED_BACK';
   return event.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED';
 }
@@ -21,7 +22,7 @@ export function configCauseOf(event: ConfigEvent): 'CONFIG_PUBLISHED' | 'CONFIG_
  * md5 (`""` after a delete), the type, the history id and who claimed to make the change; a rollback adds the
  * restored record and the md5 it replaced.
  */
-export function journalEntryOfConfig(event: ConfigEvent): NewJournalEvent {
+export function journalEntryOfConfig(event: ConfigChangedEvent): NewJournalEvent {
   const { author, restored } = event;
   return {
     at: event.at,
@@ -39,6 +40,42 @@ export function journalEntryOfConfig(event: ConfigEvent): NewJournalEvent {
       agent: author.clientAgent,
       claimedUser: author.claimedUser,
       ...(restored ? { restoredHistoryId: restored.historyId, restoredMd5: restored.md5, previousMd5: restored.previousMd5 } : {}),
+    },
+  };
+}
+
+const GRAY_CAUSES = { published: 'CONFIG_GRAY_PUBLISHED', stopped: 'CONFIG_GRAY_STOPPED', promoted: 'CONFIG_GRAY_PROMOTED' } as const;
+
+/** The journal's cause for a gray change. */
+export function causeOfGrayChange(event: ConfigGrayChangedEvent): (typeof GRAY_CAUSES)[keyof typeof GRAY_CAUSES] {
+  return GRAY_CAUSES[event.change];
+}
+
+/**
+ * The journal's entry for a gray change: the key, and as evidence the gray name, its rule (`kind`, and `betaIps` or
+ * `tag`), the op, the gray version's md5 (`""` once gone), the history id, who claimed the change, and `reason`
+ * `config-removed` when the stop came with deleting the config.
+ */
+export function journalEntryOfGray(event: ConfigGrayChangedEvent): NewJournalEvent {
+  const { author, rule } = event;
+  return {
+    at: event.at,
+    cause: causeOfGrayChange(event),
+    namespace: event.namespace,
+    group: event.group,
+    service: '',
+    dataId: event.dataId,
+    evidence: {
+      grayName: event.grayName,
+      kind: rule.kind,
+      rule: grayExpr(rule),
+      op: event.op,
+      md5: event.md5,
+      historyId: event.historyId,
+      from: author.sourceIp,
+      agent: author.clientAgent,
+      claimedUser: author.claimedUser,
+      ...(event.reason ? { reason: event.reason } : {}),
     },
   };
 }
@@ -66,7 +103,13 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
   const record = (event: InstanceEvent | ServiceEvent): void => {
     journal.append(journalEntryOf(event));
   };
-  const stops = [bus.on('instance', record), bus.on('service', record), bus.on('config', (event) => journal.append(journalEntryOfConfig(event))), bus.on('configClient', (event) => journal.append(journalEntryOfConfigClient(event)))];
+  const stops = [
+    bus.on('instance', record),
+    bus.on('service', record),
+    bus.on('config', (event) => journal.append(journalEntryOfConfig(event))),
+    bus.on('config-gray', (event) => journal.append(journalEntryOfGray(event))),
+    bus.on('configClient', (event) => journal.append(journalEntryOfConfigClient(event))),
+  ];
   return () => {
     for (const stop of stops) stop();
   };

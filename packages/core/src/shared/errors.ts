@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'CONFIG_NOT_FOUND',
   'CONFIG_CAS_MISMATCH',
   'CONFIG_HISTORY_NOT_FOUND',
+  'CONFIG_GRAY_OVER_MAX_COUNT',
+  'CONFIG_GRAY_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

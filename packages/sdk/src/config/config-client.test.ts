@@ -61,6 +61,23 @@ describe('ConfigClient against a real server', () => {
     await c.close();
   });
 
+  test('publish with betaIps or tag makes a gray version and leaves the main version alone', async () => {
+    const c = client();
+    await c.publishConfig('gray.props', 'G', 'v=main');
+    await c.publishConfig('gray.props', 'G', 'v=beta', { betaIps: ['127.0.0.1', '10.0.0.7'] });
+    await c.publishConfig('gray.props', 'G', 'v=canary', { tag: 'canary' });
+    assert.equal((await c.getConfig('gray.props', 'G'))?.content, 'v=beta', 'this client reads from 127.0.0.1, in the beta list');
+    const beta = JSON.parse((await rawGet(server.url, '/v1/cs/configs?dataId=gray.props&group=G&beta=true')).body);
+    assert.equal(beta.data.betaIps, '127.0.0.1,10.0.0.7');
+    const grays = JSON.parse((await rawGet(server.url, '/v1/cairn/config/gray?dataId=gray.props&group=G')).body).grays;
+    assert.deepEqual(
+      grays.map((g: { grayName: string; content: string }) => `${g.grayName}=${g.content}`),
+      ['beta=v=beta', 'tag_canary=v=canary'],
+    );
+    assert.equal(JSON.parse((await rawGet(server.url, '/v1/cs/configs?dataId=gray.props&group=G&show=all')).body).content, 'v=main');
+    await c.close();
+  });
+
   test('namespace: public and blank are the default tenant, another namespace is separate', async () => {
     const plain = client();
     const pub = client({ namespace: 'public' });

@@ -74,7 +74,10 @@ export class ConfigClient {
     return { dataId, group, namespace: key.tenant, ...found, fromSnapshot: false };
   }
 
-  /** Creates or replaces the config. With `casMd5`, throws `CairnConflictError` if the stored MD5 differs. */
+  /**
+   * Creates or replaces the config. With `casMd5`, throws `CairnConflictError` if the stored MD5 differs. With
+   * `betaIps` or `tag`, creates or replaces a gray version instead (see docs/config.md, Gray releases).
+   */
   async publishConfig(dataId: string, group: string, content: string, options: PublishOptions = {}): Promise<void> {
     this.open();
     const key = this.keyOf(dataId, group);

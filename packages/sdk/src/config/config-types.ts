@@ -38,6 +38,13 @@ export interface PublishOptions {
   casMd5?: string;
   /** The author recorded in the history (`src_user`) for this publish; default the client's `srcUser`. */
   srcUser?: string;
+  /**
+   * Publish a beta gray version instead of the main one: served only to clients with these IPs (header `betaIps`).
+   * With `casMd5`, the comparison is with the beta version's MD5.
+   */
+  betaIps?: readonly string[];
+  /** Publish a tag gray version instead of the main one: served to clients sending `Vipserver-Tag: <tag>`. */
+  tag?: string;
 }
 
 /** One version in a config's history, newest first. */

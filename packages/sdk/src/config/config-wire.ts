@@ -38,16 +38,20 @@ export class ConfigWire {
     }
   }
 
-  async publish(key: ConfigKey, content: string, options: { type?: string; casMd5?: string; srcUser?: string }): Promise<void> {
+  async publish(key: ConfigKey, content: string, options: { type?: string; casMd5?: string; srcUser?: string; betaIps?: readonly string[]; tag?: string }): Promise<void> {
     const form: Record<string, string> = { ...keyParams(key), content };
     if (options.type !== undefined) form.type = options.type;
     if (options.srcUser !== undefined) form.src_user = options.srcUser;
+    if (options.tag !== undefined) form.tag = options.tag;
+    const headers: Record<string, string> = {};
+    if (options.casMd5 !== undefined) headers.casMd5 = options.casMd5;
+    if (options.betaIps !== undefined) headers.betaIps = options.betaIps.join(',');
     await this.http.call({
       method: 'POST',
       path: '/v1/cs/configs',
       params: {},
       form,
-      ...(options.casMd5 !== undefined ? { headers: { casMd5: options.casMd5 } } : {}),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
       isFinal: isCasFailure,
     });
   }

@@ -1,3 +1,4 @@
+import { md5Hex } from '@cairn/core';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -113,5 +114,51 @@ test('subscribe hears the current content, then a publish through the held long 
   await next(3);
   assert.deepEqual(heard, [CONTENT, 'a=2', null]);
   assert.equal(await client.getConfig(DATA_ID, GROUP), null);
+  assert.deepEqual(complaints, []);
+});
+
+test('a beta version for the client IP (127.0.0.1) reaches the real client: getConfig, then its subscription hears the stop', async () => {
+  const dataId = 'gray.properties';
+  const form = (params: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+  assert.equal(await (await fetch(`${ts.url}/v1/cs/configs`, form({ dataId, group: GROUP, content: 'v=main' }))).text(), 'true');
+  const beta = await fetch(`${ts.url}/v1/cs/configs`, { ...form({ dataId, group: GROUP, content: 'v=beta' }), headers: { 'content-type': 'application/x-www-form-urlencoded', betaIps: '127.0.0.1' } });
+  assert.equal(await beta.text(), 'true');
+  assert.equal(await client.getConfig(dataId, GROUP), 'v=beta');
+  const heard: (string | null)[] = [];
+  let wake: () => void = () => {};
+  const next = (count: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`heard ${JSON.stringify(heard)}, waited for ${count}`)), 8_000);
+      wake = () => {
+        if (heard.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      wake();
+    });
+  client.subscribe({ dataId, group: GROUP }, (content) => {
+    heard.push(content);
+    wake();
+  });
+  await next(1);
+  assert.deepEqual(heard, ['v=beta']);
+  // The client adds a new key to its long poll only when the poll in flight ends: a change to the key the earlier
+  // test subscribed ends it. Then wait until the journal shows the poll holding this key with the beta md5.
+  assert.equal(await client.publishSingle(DATA_ID, GROUP, 'a=3'), true);
+  const holding = () => ts.server.ctx.journal.query({ dataId, cause: 'CONFIG_LISTENER_HELD' }).events.some((e) => e.evidence.from === '127.0.0.1' && e.evidence.md5 === md5Hex('v=beta'));
+  for (let i = 0; !holding(); i++) {
+    assert.ok(i < 400, 'the client never long-polled the beta md5');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const stop = await fetch(`${ts.url}/v1/cs/configs?dataId=${dataId}&group=${GROUP}&beta=true`, { method: 'DELETE' });
+  assert.equal(((await stop.json()) as { message: string }).message, 'stop beta ok');
+  await next(2);
+  assert.deepEqual(heard, ['v=beta', 'v=main']);
+  // Let the client hold its next poll before the test ends: a client closed between polls polls once more.
+  for (let i = 0; ts.server.ctx.longPolls.size === 0; i++) {
+    assert.ok(i < 400, 'the client did not poll again');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   assert.deepEqual(complaints, []);
 });

@@ -1,4 +1,5 @@
 import { maskSecrets } from '@cairn/core';
+import { parseTrustedProxies } from './trusted-proxies.js';
 /**
  * One schema for every setting: its flag, its environment variable, its default and how to parse it.
  * Flags win over environment variables, which win over defaults. The result is validated once and frozen.
@@ -38,11 +39,16 @@ export interface ResolvedOptions {
   readonly probeConcurrency: number;
   /** Listening beyond loopback without authentication must be asked for explicitly (Cairn has no auth yet). */
   readonly allowUnauthenticated: boolean;
+  /**
+   * Comma list of proxy IPs/CIDRs; only a request whose socket peer is one of them has its client IP taken from
+   * `X-Forwarded-For` / `X-Real-IP` (gray releases select by client IP). Empty: the socket peer is the client.
+   */
+  readonly trustedProxies: string;
 }
 
 export type Options = Partial<ResolvedOptions>;
 
-type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url';
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies';
 interface Setting {
   key: keyof ResolvedOptions;
   kind: Kind;
@@ -80,6 +86,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'probeTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'timeout of one health probe' },
   { key: 'probeConcurrency', kind: 'int', min: 1, max: 10_000, help: 'health probes in flight at most' },
   { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback although Cairn has no authentication yet' },
+  { key: 'trustedProxies', kind: 'proxies', help: 'comma list of proxy IPs/CIDRs whose X-Forwarded-For / X-Real-IP headers name the client IP; empty = trust none' },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -111,6 +118,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   probeTimeoutMs: 500,
   probeConcurrency: 64,
   allowUnauthenticated: false,
+  trustedProxies: '',
 });
 
 export class OptionsError extends Error {}
@@ -187,6 +195,11 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
         throw new OptionsError(`${source} must start with sqlite:, mysql:// or postgres://, got '${maskSecrets(raw)}'`);
       }
       return raw.trim();
+    case 'proxies': {
+      const parsed = parseTrustedProxies(raw);
+      if ('bad' in parsed) throw new OptionsError(`${source} must be a comma list of IP addresses or CIDR ranges, got '${parsed.bad}'`);
+      return parsed.entries.join(',');
+    }
     default:
       if (raw.trim() === '') throw new OptionsError(`${source} must not be empty`);
       return raw;

@@ -1,4 +1,4 @@
-import { CAUSES, configCauseOf, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
+import { CAUSES, causeOfGrayChange, configCauseOf, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PushCounts {
@@ -45,6 +45,7 @@ export class Metrics {
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     events.on('config', (e) => byCause.get(configCauseOf(e))?.inc());
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
+    events.on('config-gray', (e) => byCause.get(causeOfGrayChange(e))?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'HTTP request latency by route template',

@@ -1,4 +1,4 @@
-import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigHistoryRecord, type ConfigItem, type ConfigKey, type ConfigStore, type Unsubscribe } from '@cairn/core';
+import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigGray, type ConfigHistoryRecord, type ConfigItem, type ConfigKey, type ConfigStore, type GrayKey, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
 import { type PersistenceStatus, WriteBehind } from './write-behind.js';
 
@@ -7,11 +7,13 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** What is not yet durable: keys whose current state is read from memory when written, and history to append. */
 interface Dirty {
   keys: Map<string, ConfigKey>;
+  /** Gray versions (config key and gray name) whose current state is read from memory when written. */
+  grays: Map<string, GrayKey>;
   history: ConfigHistoryRecord[];
 }
 
 /**
- * Keeps configs and their history in the config store, the way NamingPersistence keeps naming's data: it follows
+ * Keeps configs, their gray versions and their history in the config store, the way NamingPersistence keeps naming's data: it follows
  * `config` events on the bus, and one writer at a time writes every dirty key in its current state together with
  * the history appended meanwhile, in one transaction (group commit). A refused write is retried with backoff until
  * the store takes it. `durable(n)` resolves once change `n` is committed; the HTTP layer answers a publish or delete
@@ -20,7 +22,7 @@ interface Dirty {
 export class ConfigPersistence {
   private readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
-  private unsubscribe: Unsubscribe | undefined;
+  private unsubscribes: Unsubscribe[] = [];
 
   constructor(
     private readonly store: ConfigStore,
@@ -32,11 +34,12 @@ export class ConfigPersistence {
   ) {
     this.writer = new WriteBehind<Dirty>({
       what: 'config',
-      empty: () => ({ keys: new Map(), history: [] }),
+      empty: () => ({ keys: new Map(), grays: new Map(), history: [] }),
       write: (batch) => this.write(batch),
       // The failed batch goes back in front of what changed meanwhile; its history keeps its order.
       putBack: (failed, newer) => {
         for (const [k, key] of failed.keys) newer.keys.set(k, key);
+        for (const [k, key] of failed.grays) newer.grays.set(k, key);
         newer.history = [...failed.history, ...newer.history];
       },
       log,
@@ -44,18 +47,28 @@ export class ConfigPersistence {
   }
 
   /** Loads the stored configs into the center, then follows changes. */
-  async start(): Promise<{ configs: number }> {
+  async start(): Promise<{ configs: number; grays: number }> {
     const items: ConfigItem[] = await this.store.loadConfigs();
-    this.center.restore(items, await this.store.lastHistoryId());
-    this.unsubscribe = this.events.on('config', (e) =>
-      this.writer.mark((d) => {
-        d.keys.set(configKeyString(e), { namespace: e.namespace, group: e.group, dataId: e.dataId });
-        d.history.push(e.history);
-      }),
-    );
+    const grays: ConfigGray[] = await this.store.loadGrays();
+    this.center.restore(items, await this.store.lastHistoryId(), grays);
+    this.unsubscribes = [
+      this.events.on('config', (e) =>
+        this.writer.mark((d) => {
+          d.keys.set(configKeyString(e), { namespace: e.namespace, group: e.group, dataId: e.dataId });
+          d.history.push(e.history);
+        }),
+      ),
+      // Gray versions go through the same dirty set and group commit: one transaction with the rest of the batch.
+      this.events.on('config-gray', (e) =>
+        this.writer.mark((d) => {
+          d.grays.set(`${configKeyString(e)}\u0002${e.grayName}`, { namespace: e.namespace, group: e.group, dataId: e.dataId, grayName: e.grayName });
+          d.history.push(e.history);
+        }),
+      ),
+    ];
     void this.prune();
     this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
-    return { configs: items.length };
+    return { configs: items.length, grays: grays.length };
   }
 
   get lastChange(): number {
@@ -73,7 +86,7 @@ export class ConfigPersistence {
 
   /** Stops following changes, writes what is dirty (one attempt); the database is closed by naming persistence. */
   async close(): Promise<void> {
-    this.unsubscribe?.();
+    for (const stop of this.unsubscribes) stop();
     if (this.pruner) clearInterval(this.pruner);
     await this.writer.close();
   }
@@ -86,7 +99,14 @@ export class ConfigPersistence {
       if (item) save.push(item);
       else remove.push(key);
     }
-    await this.store.writeConfigs({ save, remove, history: batch.history });
+    const saveGrays: ConfigGray[] = [];
+    const removeGrays: GrayKey[] = [];
+    for (const key of batch.grays.values()) {
+      const gray = this.center.grayOf(key, key.grayName);
+      if (gray) saveGrays.push(gray);
+      else removeGrays.push(key);
+    }
+    await this.store.writeConfigs({ save, remove, saveGrays, removeGrays, history: batch.history });
   }
 
   private async prune(): Promise<void> {

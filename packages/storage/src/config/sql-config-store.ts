@@ -1,13 +1,21 @@
-import type { ConfigHistoryRecord, ConfigItem, ConfigKey, ConfigStore, ConfigWriteBatch, HistoryPage } from '@cairn/core';
+import type { ConfigGray, ConfigHistoryRecord, ConfigItem, ConfigKey, ConfigStore, ConfigWriteBatch, HistoryPage } from '@cairn/core';
 import { num } from '../drivers/row-values.js';
-import { upsertSql, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
+import { upsertSql, type Row, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
+import { GRAY_COLUMNS, GRAY_KEY, grayOf, grayValues, HISTORY_GRAY_COLUMNS, historyGrayOf, historyGrayValues } from './config-gray-rows.js';
 import { CONFIG_COLUMNS, configOf, configValues, HISTORY_COLUMNS, historyOf, historyValues } from './config-rows.js';
 
 const KEY = 'namespace = ? AND group_name = ? AND data_id = ?';
-const HISTORY_SELECT = `SELECT ${HISTORY_COLUMNS.join(', ')} FROM config_history`;
+const H_KEY = 'h.namespace = ? AND h.group_name = ? AND h.data_id = ?';
+// A gray version's record has its gray name and rule in config_history_gray (a table of its own, so that adding
+// gray releases needed no ALTER of config_history, which MySQL cannot make re-runnable).
+const HISTORY_SELECT = `SELECT ${HISTORY_COLUMNS.map((c) => `h.${c}`).join(', ')}, g.gray_name, g.gray_rule FROM config_history h LEFT JOIN config_history_gray g ON g.id = h.id`;
+
+function historyRecordOf(r: Row): ConfigHistoryRecord {
+  return { ...historyOf(r), ...historyGrayOf(r) };
+}
 
 /**
- * The ConfigStore on any SQL database the drivers cover (tables `configs` and `config_history`). The store does not
+ * The ConfigStore on any SQL database the drivers cover (tables `configs`, `config_grays`, `config_history` and `config_history_gray`). The store does not
  * own the driver: whoever opened the database closes it.
  *
  * @example
@@ -16,10 +24,18 @@ const HISTORY_SELECT = `SELECT ${HISTORY_COLUMNS.join(', ')} FROM config_history
 export class SqlConfigStore implements ConfigStore {
   private readonly upsert: string;
   private readonly insertHistory = `INSERT INTO config_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map(() => '?').join(', ')})`;
+  private readonly insertHistoryGray = `INSERT INTO config_history_gray (${HISTORY_GRAY_COLUMNS.join(', ')}) VALUES (${HISTORY_GRAY_COLUMNS.map(() => '?').join(', ')})`;
+  private readonly upsertGray: string;
 
   constructor(private readonly db: SqlDriver) {
     const update = CONFIG_COLUMNS.filter((c) => c !== 'namespace' && c !== 'group_name' && c !== 'data_id');
     this.upsert = upsertSql(db.dialect, 'configs', CONFIG_COLUMNS, ['namespace', 'group_name', 'data_id'], update);
+    const grayUpdate = GRAY_COLUMNS.filter((c) => !(GRAY_KEY as readonly string[]).includes(c));
+    this.upsertGray = upsertSql(db.dialect, 'config_grays', GRAY_COLUMNS, GRAY_KEY, grayUpdate);
+  }
+
+  async loadGrays(): Promise<ConfigGray[]> {
+    return (await this.db.query(`SELECT ${GRAY_COLUMNS.join(', ')} FROM config_grays ORDER BY namespace, group_name, data_id, gray_name`)).map(grayOf);
   }
 
   async loadConfigs(): Promise<ConfigItem[]> {
@@ -35,7 +51,10 @@ export class SqlConfigStore implements ConfigStore {
     const statements: SqlStatement[] = [
       ...batch.save.map((c) => ({ sql: this.upsert, params: configValues(c) })),
       ...batch.remove.map((k) => ({ sql: `DELETE FROM configs WHERE ${KEY}`, params: [k.namespace, k.group, k.dataId] })),
+      ...(batch.saveGrays ?? []).map((g) => ({ sql: this.upsertGray, params: grayValues(g) })),
+      ...(batch.removeGrays ?? []).map((k) => ({ sql: `DELETE FROM config_grays WHERE ${KEY} AND gray_name = ?`, params: [k.namespace, k.group, k.dataId, k.grayName] })),
       ...batch.history.map((h) => ({ sql: this.insertHistory, params: historyValues(h) })),
+      ...batch.history.flatMap((h) => (h.gray ? [{ sql: this.insertHistoryGray, params: historyGrayValues({ ...h, gray: h.gray }) }] : [])),
     ];
     if (statements.length > 0) await this.db.batch(statements);
   }
@@ -44,23 +63,26 @@ export class SqlConfigStore implements ConfigStore {
     const params = [key.namespace, key.group, key.dataId];
     const [count] = await this.db.query(`SELECT COUNT(*) AS total FROM config_history WHERE ${KEY}`, params);
     const offset = Math.max(0, page - 1) * pageSize;
-    const rows = await this.db.query(`${HISTORY_SELECT} WHERE ${KEY} ORDER BY id DESC LIMIT ${Math.trunc(pageSize)} OFFSET ${Math.trunc(offset)}`, params);
-    return { total: num(count?.total ?? 0), items: rows.map(historyOf) };
+    const rows = await this.db.query(`${HISTORY_SELECT} WHERE ${H_KEY} ORDER BY h.id DESC LIMIT ${Math.trunc(pageSize)} OFFSET ${Math.trunc(offset)}`, params);
+    return { total: num(count?.total ?? 0), items: rows.map(historyRecordOf) };
   }
 
   async historyById(id: number): Promise<ConfigHistoryRecord | undefined> {
-    const [row] = await this.db.query(`${HISTORY_SELECT} WHERE id = ?`, [id]);
-    return row ? historyOf(row) : undefined;
+    const [row] = await this.db.query(`${HISTORY_SELECT} WHERE h.id = ?`, [id]);
+    return row ? historyRecordOf(row) : undefined;
   }
 
   async previousHistory(id: number): Promise<ConfigHistoryRecord | undefined> {
     const current = await this.historyById(id);
     if (!current) return undefined;
-    const [row] = await this.db.query(`${HISTORY_SELECT} WHERE ${KEY} AND id < ? ORDER BY id DESC LIMIT 1`, [current.namespace, current.group, current.dataId, id]);
-    return row ? historyOf(row) : undefined;
+    const [row] = await this.db.query(`${HISTORY_SELECT} WHERE ${H_KEY} AND h.id < ? ORDER BY h.id DESC LIMIT 1`, [current.namespace, current.group, current.dataId, id]);
+    return row ? historyRecordOf(row) : undefined;
   }
 
   async pruneHistory(before: number): Promise<void> {
-    await this.db.query('DELETE FROM config_history WHERE at_ms < ?', [before]);
+    await this.db.batch([
+      { sql: 'DELETE FROM config_history WHERE at_ms < ?', params: [before] },
+      { sql: 'DELETE FROM config_history_gray WHERE at_ms < ?', params: [before] },
+    ]);
   }
 }

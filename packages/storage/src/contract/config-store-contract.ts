@@ -1,4 +1,4 @@
-import type { ConfigHistoryRecord, ConfigItem, ConfigStore } from '@cairn/core';
+import type { ConfigGray, ConfigHistoryRecord, ConfigItem, ConfigStore, GrayRule } from '@cairn/core';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WithStore } from './with-store.js';
@@ -26,6 +26,11 @@ function item(namespace: string, dataId: string, content: string, id: number): C
 
 function history(c: ConfigItem, id: number, op: 'I' | 'U' | 'D', at: number): ConfigHistoryRecord {
   return { namespace: c.namespace, group: c.group, dataId: c.dataId, id, op, content: c.content, md5: c.md5, appName: c.appName, type: c.type, author: AUTHOR, at };
+}
+
+function gray(c: ConfigItem, rule: GrayRule, content: string, id: number): ConfigGray {
+  const grayName = rule.kind === 'beta' ? 'beta' : `tag_${rule.tag}`;
+  return { namespace: c.namespace, group: c.group, dataId: c.dataId, grayName, rule, id, content, md5: `md5-${content}`, type: 'json', appName: 'app', createdAt: 11, modifiedAt: 21, modifiedBy: AUTHOR };
 }
 
 /** The behaviour every ConfigStore must have. Each test uses a namespace of its own (`cfg-…`), and history ids from its own range. */
@@ -77,6 +82,76 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
         (await store.historyOf(c, 1, 10)).items.map((h) => h.content),
         ['v5', 'v4', 'v3'],
       );
+    });
+  });
+
+  test('gray versions round-trip with their rule, are replaced by name and removed by name, and survive a reopen', async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-gray', 'g.json', '{"v":1}', 4001);
+      const beta = gray(c, { kind: 'beta', betaIps: ['10.0.0.7', '2001:db8::1'] }, '{"v":"beta"}', 4002);
+      const tag = gray(c, { kind: 'tag', tag: 'canary' }, '{"v":"canary"}', 4003);
+      const betaRecord = { ...history(c, 4002, 'I', 400), content: beta.content, md5: beta.md5, gray: { grayName: 'beta', rule: beta.rule } };
+      await store.writeConfigs({ save: [c], remove: [], saveGrays: [beta, tag], history: [history(c, 4001, 'I', 400), betaRecord] });
+      const beta2 = { ...beta, content: 'b2', md5: 'md5-b2', modifiedAt: 40 };
+      await store.writeConfigs({
+        save: [],
+        remove: [],
+        saveGrays: [beta2],
+        removeGrays: [
+          { ...tag, grayName: 'tag_canary' },
+          { ...c, grayName: 'tag_never' },
+        ],
+        history: [],
+      });
+      const mine = (await store.loadGrays()).filter((g) => g.namespace === 'cfg-gray');
+      assert.deepEqual(mine, [beta2]);
+      assert.deepEqual(await store.historyById(4002), betaRecord, 'a gray record keeps its gray name and rule');
+      assert.deepEqual(await store.historyById(4001), history(c, 4001, 'I', 400), 'a main record has no gray');
+      assert.deepEqual(
+        (await store.historyOf(c, 1, 10)).items.map((h) => [h.id, h.gray?.grayName]),
+        [
+          [4002, 'beta'],
+          [4001, undefined],
+        ],
+      );
+    });
+    await withStore(async (store) => {
+      assert.deepEqual(
+        (await store.loadGrays()).filter((g) => g.namespace === 'cfg-gray').map((g) => g.content),
+        ['b2'],
+      );
+    });
+  });
+
+  test('a gray version is written in the same transaction as the batch: a failing history insert rolls it back', async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-gray-atomic', 'g', 'v1', 5001);
+      await store.writeConfigs({ save: [c], remove: [], history: [history(c, 5001, 'I', 1)] });
+      const beta = gray(c, { kind: 'beta', betaIps: ['10.0.0.8'] }, 'beta', 5002);
+      const duplicate = { ...history(c, 5001, 'I', 2), gray: { grayName: 'beta', rule: beta.rule } };
+      await assert.rejects(store.writeConfigs({ save: [], remove: [], saveGrays: [beta], history: [duplicate] }));
+      assert.deepEqual(
+        (await store.loadGrays()).filter((g) => g.namespace === 'cfg-gray-atomic'),
+        [],
+      );
+    });
+  });
+
+  test('prune drops old records of gray versions and keeps newer ones with their gray name and rule', async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-gray-prune', 'g', 'v', 6001);
+      const rule: GrayRule = { kind: 'tag', tag: 'old' };
+      await store.writeConfigs({
+        save: [],
+        remove: [],
+        history: [
+          { ...history(c, 6001, 'I', 10), gray: { grayName: 'tag_old', rule } },
+          { ...history(c, 6002, 'U', 5000), gray: { grayName: 'tag_old', rule } },
+        ],
+      });
+      await store.pruneHistory(100);
+      assert.equal(await store.historyById(6001), undefined);
+      assert.deepEqual((await store.historyById(6002))?.gray, { grayName: 'tag_old', rule });
     });
   });
 }

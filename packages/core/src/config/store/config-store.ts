@@ -1,11 +1,20 @@
 import type { ConfigKey } from '../config-key.js';
 import type { ConfigHistoryRecord, ConfigItem } from '../config-model.js';
+import type { ConfigGray } from '../gray/gray-model.js';
 
-/** Current configs to save or delete and history records to append, written together. */
+/** A gray version's identity: its config's key and its gray name. */
+export interface GrayKey extends ConfigKey {
+  readonly grayName: string;
+}
+
+/** Current configs and gray versions to save or delete and history records to append, written together. */
 export interface ConfigWriteBatch {
   readonly save: readonly ConfigItem[];
   readonly remove: readonly ConfigKey[];
   readonly history: readonly ConfigHistoryRecord[];
+  /** Gray versions to save (upsert by key and gray name). */
+  readonly saveGrays?: readonly ConfigGray[];
+  readonly removeGrays?: readonly GrayKey[];
 }
 
 export interface HistoryPage {
@@ -24,9 +33,11 @@ export interface HistoryPage {
 export interface ConfigStore {
   /** Every current config, ordered by (namespace, group, dataId). */
   loadConfigs(): Promise<ConfigItem[]>;
+  /** Every gray version, ordered by (namespace, group, dataId, grayName). */
+  loadGrays(): Promise<ConfigGray[]>;
   /** The largest history id ever stored, 0 when none. */
   lastHistoryId(): Promise<number>;
-  /** Saves (upsert by key) and deletes current configs and appends history, in one transaction. */
+  /** Saves (upsert by key) and deletes current configs and gray versions and appends history, in one transaction. */
   writeConfigs(batch: ConfigWriteBatch): Promise<void>;
   /** One key's history, newest first; `page` counts from 1. */
   historyOf(key: ConfigKey, page: number, pageSize: number): Promise<HistoryPage>;

@@ -21,6 +21,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; nacosCode
   // Nacos answers a failed compare-and-set with 500 (its clients retry on 409, which would loop); kept for compatibility.
   CONFIG_CAS_MISMATCH: { status: 500, nacosCode: 30000 },
   CONFIG_HISTORY_NOT_FOUND: { status: 404, nacosCode: 20004 },
+  CONFIG_GRAY_OVER_MAX_COUNT: { status: 400, nacosCode: 20010 },
+  CONFIG_GRAY_NOT_FOUND: { status: 404, nacosCode: 20004 },
 });
 
 /** Nacos v2 error texts by numeric code (the `message` field of a v2 error). */

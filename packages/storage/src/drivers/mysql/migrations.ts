@@ -122,4 +122,33 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
       ) ${TABLE}`,
     ],
   },
+  {
+    // Config gray releases: gray versions (Nacos 2.5's config_info_gray) and the gray name and rule of history records.
+    version: 4,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS config_grays (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        data_id VARCHAR(256) ${ASCII} NOT NULL,
+        gray_name VARCHAR(32) ${ASCII} NOT NULL,
+        gray_rule MEDIUMTEXT NOT NULL,
+        id BIGINT NOT NULL,
+        content MEDIUMTEXT NOT NULL,
+        md5 VARCHAR(32) NOT NULL,
+        type VARCHAR(16) NOT NULL,
+        app_name VARCHAR(128) NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id, gray_name)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS config_history_gray (
+        id BIGINT NOT NULL PRIMARY KEY,
+        gray_name VARCHAR(32) ${ASCII} NOT NULL,
+        gray_rule MEDIUMTEXT NOT NULL,
+        at_ms BIGINT NOT NULL,
+        INDEX config_history_gray_at (at_ms)
+      ) ${TABLE}`,
+    ],
+  },
 ];

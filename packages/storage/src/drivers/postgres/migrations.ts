@@ -115,4 +115,33 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
       'CREATE INDEX config_history_at ON config_history (at_ms)',
     ],
   },
+  {
+    // Config gray releases: gray versions (Nacos 2.5's config_info_gray) and the gray name and rule of history records.
+    version: 4,
+    statements: [
+      `CREATE TABLE config_grays (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        data_id TEXT NOT NULL,
+        gray_name TEXT NOT NULL,
+        gray_rule TEXT NOT NULL,
+        id BIGINT NOT NULL,
+        content TEXT NOT NULL,
+        md5 TEXT NOT NULL,
+        type TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id, gray_name)
+      )`,
+      `CREATE TABLE config_history_gray (
+        id BIGINT PRIMARY KEY,
+        gray_name TEXT NOT NULL,
+        gray_rule TEXT NOT NULL,
+        at_ms BIGINT NOT NULL
+      )`,
+      'CREATE INDEX config_history_gray_at ON config_history_gray (at_ms)',
+    ],
+  },
 ];

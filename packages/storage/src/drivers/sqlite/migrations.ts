@@ -109,4 +109,33 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX config_history_key ON config_history (namespace, group_name, data_id, id);
       CREATE INDEX config_history_at ON config_history (at_ms);`,
   },
+  {
+    // Config gray releases: gray versions (Nacos 2.5's config_info_gray, name `beta` or `tag_<tag>`), and the gray
+    // name and rule of each history record of a gray version (Nacos's publish_type `gray`, gray_name).
+    version: 4,
+    sql: `
+      CREATE TABLE config_grays (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        data_id TEXT NOT NULL,
+        gray_name TEXT NOT NULL,
+        gray_rule TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        md5 TEXT NOT NULL,
+        type TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id, gray_name)
+      );
+      CREATE TABLE config_history_gray (
+        id INTEGER PRIMARY KEY,
+        gray_name TEXT NOT NULL,
+        gray_rule TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX config_history_gray_at ON config_history_gray (at_ms);`,
+  },
 ];

@@ -1,6 +1,7 @@
-import { invalidParam, namespaceToTenant, type ConfigAuthor, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
+import { namespaceToTenant, type ConfigAuthor, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from '../params.js';
+import { grayExtInfo } from './gray-ext-info.js';
 
 /** Nacos's response Content-Type per config type. */
 export function contentTypeOf(type: ConfigType): string {
@@ -53,9 +54,9 @@ export function historyInfo(h: ConfigHistoryRecord): Record<string, unknown> {
     srcIp: h.author.sourceIp,
     srcUser: h.author.claimedUser || null,
     opType: h.op,
-    publishType: 'formal',
-    grayName: '',
-    extInfo: '',
+    publishType: h.gray ? 'gray' : 'formal',
+    grayName: h.gray?.grayName ?? '',
+    extInfo: h.gray ? grayExtInfo(h.gray.grayName, h.gray.rule, h.author.claimedUser) : '',
     createdTime: new Date(h.at).toISOString(),
     lastModifiedTime: new Date(h.at).toISOString(),
     encryptedDataKey: '',
@@ -71,12 +72,6 @@ export function configReadHeaders(reply: FastifyReply, item: ConfigItem): Fastif
 export function configAuthorOf(request: FastifyRequest, p: Params, claimedUser: string | undefined): ConfigAuthor {
   const agent = headerOf(request, 'client-version') ?? headerOf(request, 'user-agent') ?? '';
   return { sourceIp: request.ip, clientAgent: agent.slice(0, 128), claimedUser: (claimedUser ?? p.str('username') ?? '').slice(0, 128) };
-}
-
-/** Gray release (`tag`, header `betaIps`) is refused rather than silently published or read as the main version. */
-export function refuseGray(request: FastifyRequest, p: Params): void {
-  if (p.str('tag') !== undefined) throw invalidParam('tag', "Param 'tag' (tag gray release) is not supported yet.");
-  if (headerOf(request, 'betaips') !== undefined) throw invalidParam('betaIps', "Header 'betaIps' (beta gray release) is not supported yet.");
 }
 
 /** A request header, trimmed; undefined when absent or blank. */

@@ -1,4 +1,4 @@
-import { configKeyString, DeadlineQueue, type CairnEventBus, type ConfigKey, type Unsubscribe } from '@cairn/core';
+import { configKeyString, DeadlineQueue, type CairnEventBus, type ConfigClient, type ConfigKey, type Unsubscribe } from '@cairn/core';
 
 /** One key a long-polling client listens to, with the tenant spelled as the client sent it (echoed in the answer). */
 export interface ListenKey {
@@ -7,21 +7,28 @@ export interface ListenKey {
   readonly md5: string;
 }
 
+/** The md5 of the version a client would be served now (ConfigCenter.md5For). */
+export type ServedMd5 = (key: ConfigKey, client: ConfigClient) => string;
+
 interface HeldPoll {
   readonly keys: readonly ListenKey[];
+  /** Who polls: with `served`, a change wakes the poll only when it changes what this client is served. */
+  readonly client: ConfigClient | undefined;
   readonly answer: (changed: readonly ListenKey[]) => void;
   done: boolean;
 }
 
 /**
- * The held long polls of `POST /v1/cs/configs/listener`. A poll is held until a `config` event touches one of its
- * keys (answered within the same turn of the event loop as the publish) or its deadline passes (answered empty).
+ * The held long polls of `POST /v1/cs/configs/listener`. A poll is held until a `config` or `config-gray` event
+ * changes the md5 its client is served for one of its keys (answered within the same turn of the event loop as the
+ * publish) or its deadline passes (answered empty). So a beta publish wakes only the polls of beta clients, and a
+ * main publish does not wake a client that is served a gray version.
  * All deadlines share one DeadlineQueue and one timer set for the earliest, so holding 10,000 polls costs no
  * timer each; an answered or abandoned poll stays in the queue until its deadline and is skipped then.
  *
  * @example
- *   const polls = new LongPolls(bus);
- *   polls.hold(keys, 29_500, (changed) => reply.send(encode(changed)));
+ *   const polls = new LongPolls(bus, (key, client) => center.md5For(key, client));
+ *   polls.hold(keys, 29_500, (changed) => reply.send(encode(changed)), { ip: '10.0.0.7' });
  *   polls.releaseAll(); // at shutdown: every held poll is answered empty
  */
 export class LongPolls {
@@ -33,8 +40,15 @@ export class LongPolls {
   private holding = 0;
   private closed = false;
 
-  constructor(events: CairnEventBus) {
-    this.unsubscribe = events.on('config', (e) => this.changed(e));
+  /** Without `served`, any change to a key wakes every poll holding it. */
+  constructor(
+    events: CairnEventBus,
+    private readonly served?: ServedMd5,
+  ) {
+    const stops = [events.on('config', (e) => this.changed(e)), events.on('config-gray', (e) => this.changed(e))];
+    this.unsubscribe = () => {
+      for (const stop of stops) stop();
+    };
   }
 
   /** Polls held now. */
@@ -43,13 +57,13 @@ export class LongPolls {
   }
 
   /** Holds a poll; returns the function that drops it unanswered (the client went away). */
-  hold(keys: readonly ListenKey[], holdMs: number, answer: (changed: readonly ListenKey[]) => void): () => void {
+  hold(keys: readonly ListenKey[], holdMs: number, answer: (changed: readonly ListenKey[]) => void, client?: ConfigClient): () => void {
     if (this.closed) {
       // A poll that arrives while the server shuts down is answered at once: nothing would wake it.
       answer([]);
       return () => {};
     }
-    const poll: HeldPoll = { keys, answer, done: false };
+    const poll: HeldPoll = { keys, client, answer, done: false };
     this.holding++;
     for (const k of keys) {
       const id = configKeyString(k.key);
@@ -82,7 +96,10 @@ export class LongPolls {
     if (!set) return;
     const id = configKeyString(key);
     for (const poll of [...set]) {
-      if (this.finish(poll)) poll.answer(poll.keys.filter((k) => configKeyString(k.key) === id));
+      const { client } = poll;
+      const mine = poll.keys.filter((k) => configKeyString(k.key) === id);
+      const changed = this.served && client ? mine.filter((k) => this.served!(k.key, client) !== k.md5) : mine;
+      if (changed.length > 0 && this.finish(poll)) poll.answer(changed);
     }
   }
 

@@ -69,13 +69,16 @@ describe('config v1 /v1/cs/configs', () => {
       [{ dataId: 'a', group: 'G', content: 'x'.repeat(1001) }, /content is 1001 bytes, over the maximum of 1000 bytes/],
       [{ dataId: 'a', group: 'G', content: 'x', desc: 'd'.repeat(129) }, /too long desc/],
       [{ dataId: 'a', group: 'G', content: 'x', config_tags: 'a,b,c,d,e,f' }, /config_tags/],
-      [{ dataId: 'a', group: 'G', content: 'x', tag: 'canary' }, /'tag'/],
+      [{ dataId: 'a', group: 'G', content: 'x', tag: 'x'.repeat(17) }, /too long tag, over 16/],
+      [{ dataId: 'a', group: 'G', content: 'x', tag: 'a/b' }, /invalid tag/],
     ];
     for (const [params, message] of cases) {
       const answer = await send(ts.url, 'POST', '/v1/cs/configs', params);
       assert.equal(answer.status, 400, JSON.stringify(params));
       assert.match(answer.text, message);
     }
+    const beta = await send(ts.url, 'POST', '/v1/cs/configs', { dataId: 'a', group: 'G', content: 'x' }, { betaIps: '10.0.0.1,10.0.0' });
+    assert.deepEqual([beta.status, beta.text], [400, "Header 'betaIps' must be a comma list of IP addresses, got '10.0.0'."]);
   });
 
   test('history: paged newest first with string ids, by nid, and previous', async () => {

@@ -1,16 +1,19 @@
-import { configKeyOf, configNotFound, configTypeOf } from '@cairn/core';
+import { configKeyOf, configNotFound, configTypeOf, grayNameOf, tagRuleOf } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
-import { configAllInfo, configAuthorOf, configReadHeaders, contentTypeOf, headerOf, refuseGray } from '../config-wire.js';
+import { configAllInfo, configAuthorOf, contentTypeOf, headerOf } from '../config-wire.js';
+import { grayRuleOfPublish, servedClientOf, servedReadHeaders } from '../gray-wire.js';
+import { betaQueryResult, STOP_BETA_RESULT } from './beta-wire.js';
 import { configOperations } from './config-operations.js';
 
 /**
  * `/v1/cs/configs`: read (raw content with Nacos's headers, or `show=all` detail), publish (upsert, `casMd5`
- * compare-and-set) and delete (idempotent). Gray release (`tag`, `betaIps`) is refused rather than silently
- * published as the main version. The operations Nacos selects by a parameter on the same path (search, export,
- * import, clone, delete by ids) are handed to `configOperations`.
+ * compare-and-set) and delete (idempotent). Gray releases: a publish with header `betaIps` or parameter `tag`
+ * publishes a gray version, a read serves the version the client's IP and tag select, `beta=true` reads or stops
+ * the beta version, a delete with `tag` stops that tag version. The operations Nacos selects by a parameter on the
+ * same path (search, export, import, clone, delete by ids) are handed to `configOperations`.
  */
 export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config } = ctx;
@@ -21,13 +24,17 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     const operation = operations.get(p);
     if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
-    refuseGray(request, p);
-    const item = config.get(key);
-    if (p.str('show') === 'all') return item ? configAllInfo(item) : '';
-    ctx.configListeners.fetched(configClientOf(request), key, item?.md5 ?? '');
-    if (!item) throw configNotFound(key);
-    configReadHeaders(reply, item).type(contentTypeOf(item.type));
-    return item.content;
+    if (p.str('beta') === 'true') return betaQueryResult(config.grayOf(key, 'beta'));
+    if (p.str('show') === 'all') {
+      const item = config.get(key);
+      return item ? configAllInfo(item) : '';
+    }
+    const { client, explicitTag } = servedClientOf(request, p);
+    const served = config.resolve(key, client, explicitTag);
+    ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
+    if (!served) throw configNotFound(key);
+    servedReadHeaders(reply, served).type(contentTypeOf(served.type));
+    return served.content;
   });
 
   app.post('/v1/cs/configs', async (request, reply) => {
@@ -35,7 +42,12 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     const operation = operations.post(p);
     if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
-    refuseGray(request, p);
+    const rule = grayRuleOfPublish(request, p);
+    if (rule) {
+      const input = { key, rule, content: p.raw('content'), type: configTypeOf(p.str('type')), appName: p.str('appName'), casMd5: headerOf(request, 'casmd5') };
+      config.publishGray(input, configAuthorOf(request, p, p.str('src_user')));
+      return 'true';
+    }
     config.publish(
       {
         key,
@@ -57,8 +69,14 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     const operation = operations.delete(p);
     if (operation) return operation(request, reply, p);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
-    refuseGray(request, p);
-    config.remove(key, configAuthorOf(request, p, p.str('src_user')));
+    const author = configAuthorOf(request, p, p.str('src_user') ?? p.str('srcUser'));
+    if (p.str('beta') === 'true') {
+      config.stopGray(key, 'beta', author);
+      return STOP_BETA_RESULT;
+    }
+    const tag = p.str('tag');
+    if (tag !== undefined) config.stopGray(key, grayNameOf(tagRuleOf(tag)), author);
+    else config.remove(key, author);
     return 'true';
   });
 }

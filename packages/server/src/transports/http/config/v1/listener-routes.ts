@@ -41,11 +41,16 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
     const poll = configListeners.pollArrived(client, keys, true);
     return new Promise<string>((resolve) => {
       let answered = false;
-      const drop = longPolls.hold(keys, holdMs, (keysChanged) => {
-        answered = true;
-        configListeners.pollAnswered(poll, keysChanged, md5Now);
-        resolve(encodeChangedKeys(keysChanged));
-      });
+      const drop = longPolls.hold(
+        keys,
+        holdMs,
+        (keysChanged) => {
+          answered = true;
+          configListeners.pollAnswered(poll, keysChanged, md5Now);
+          resolve(encodeChangedKeys(keysChanged));
+        },
+        client,
+      );
       // A client that goes away releases its place at once.
       reply.raw.on('close', () => {
         if (answered) return;

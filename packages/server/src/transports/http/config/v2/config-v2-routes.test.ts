@@ -96,8 +96,8 @@ describe('config v2 /v2/cs/config', () => {
       ['POST', { dataId: 'a', group: 'G', namespaceId: 'x'.repeat(129), content: 'x' }, 20002, /^invalid tenant$/],
       ['POST', { dataId: 'a', group: 'G', content: 'x'.repeat(1001) }, 20002, /over the maximum of 1000 bytes/],
       ['POST', { dataId: 'a', group: 'G', content: 'x', configTags: 'a,b,c,d,e,f' }, 20002, /config_tags/],
-      ['POST', { dataId: 'a', group: 'G', content: 'x', tag: 'canary' }, 20002, /'tag'/],
-      ['GET', { dataId: 'a', group: 'G', tag: 'canary' }, 20002, /'tag'/],
+      ['POST', { dataId: 'a', group: 'G', content: 'x', tag: 'x'.repeat(17) }, 20002, /too long tag, over 16/],
+      ['DELETE', { dataId: 'a', group: 'G', tag: 'a b' }, 20002, /invalid tag/],
     ];
     for (const [method, params, code, message] of cases) {
       const answer = await send(ts.url, method, '/v2/cs/config', params);
@@ -105,7 +105,7 @@ describe('config v2 /v2/cs/config', () => {
       assert.equal(answer.json?.code, code, `${method} ${JSON.stringify(params)}`);
       assert.match(String(answer.json?.data), message);
     }
-    const beta = await send(ts.url, 'POST', '/v2/cs/config', { dataId: 'a', group: 'G', content: 'x' }, { betaIps: '10.0.0.1' });
+    const beta = await send(ts.url, 'POST', '/v2/cs/config', { dataId: 'a', group: 'G', content: 'x' }, { betaIps: 'ten' });
     assert.deepEqual([beta.status, beta.json?.code], [400, 20002]);
     assert.match(String(beta.json?.data), /betaIps/);
     assert.equal((await send(ts.url, 'GET', '/v2/cs/config', { dataId: 'a', group: 'G' })).status, 404, 'nothing refused was published');

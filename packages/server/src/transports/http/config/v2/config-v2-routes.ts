@@ -1,14 +1,16 @@
-import { configKeyOf, configNotFound, configTypeOf } from '@cairn/core';
+import { configKeyOf, configNotFound, configTypeOf, grayNameOf, tagRuleOf } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
 import { v2Ok } from '../../reply-errors.js';
-import { configAuthorOf, configReadHeaders, headerOf, refuseGray } from '../config-wire.js';
+import { configAuthorOf, headerOf } from '../config-wire.js';
+import { grayRuleOfPublish, servedClientOf, servedReadHeaders } from '../gray-wire.js';
 
 /**
  * `/v2/cs/config`: the config Open API v2. The same commands as v1 through `ConfigCenter`; parameters are
- * `namespaceId`, `srcUser`, `configTags`, answers are `{code, message, data}`. Gray release is refused as in v1.
+ * `namespaceId`, `srcUser`, `configTags`, answers are `{code, message, data}`. Gray releases as in v1: header `betaIps` or
+ * parameter `tag` on a publish, reads served by the client's IP and tag, a delete with `tag` stops that version.
  */
 export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
   const { config } = ctx;
@@ -16,18 +18,23 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v2/cs/config', async (request, reply) => {
     const p = Params.from(request);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('namespaceId'));
-    refuseGray(request, p);
-    const item = config.get(key);
-    ctx.configListeners.fetched(configClientOf(request), key, item?.md5 ?? '');
-    if (!item) throw configNotFound(key);
-    configReadHeaders(reply, item);
-    return v2Ok(item.content);
+    const { client, explicitTag } = servedClientOf(request, p);
+    const served = config.resolve(key, client, explicitTag);
+    ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
+    if (!served) throw configNotFound(key);
+    servedReadHeaders(reply, served);
+    return v2Ok(served.content);
   });
 
   app.post('/v2/cs/config', async (request) => {
     const p = Params.from(request);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('namespaceId'));
-    refuseGray(request, p);
+    const rule = grayRuleOfPublish(request, p);
+    if (rule) {
+      const input = { key, rule, content: p.raw('content'), type: configTypeOf(p.str('type')), appName: p.str('appName'), casMd5: headerOf(request, 'casmd5') };
+      config.publishGray(input, configAuthorOf(request, p, p.str('srcUser')));
+      return v2Ok(true);
+    }
     config.publish(
       {
         key,
@@ -46,8 +53,10 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
   app.delete('/v2/cs/config', async (request) => {
     const p = Params.from(request);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('namespaceId'));
-    refuseGray(request, p);
-    config.remove(key, configAuthorOf(request, p, p.str('srcUser')));
+    const author = configAuthorOf(request, p, p.str('srcUser'));
+    const tag = p.str('tag');
+    if (tag !== undefined) config.stopGray(key, grayNameOf(tagRuleOf(tag)), author);
+    else config.remove(key, author);
     return v2Ok(true);
   });
 }

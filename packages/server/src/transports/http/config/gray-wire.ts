@@ -1,0 +1,66 @@
+import { betaRuleOf, grayExpr, namespaceToTenant, tagRuleOf, type ConfigClient, type ConfigGray, type GrayRule, type ServedConfig } from '@cairn/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Params } from '../params.js';
+import { headerOf, noCache } from './config-wire.js';
+
+/**
+ * Who reads or listens, as gray releases select by it: the client IP (the socket peer, or what a trusted proxy
+ * says, see `--trusted-proxies`) and its tag, the `tag` parameter else the `Vipserver-Tag` header (as Nacos's
+ * DefaultChainRequestExtractor). `explicitTag`: the tag came as a parameter, so a read with no tag version is a 404.
+ */
+export function servedClientOf(request: FastifyRequest, p: Params): { client: ConfigClient; explicitTag: boolean } {
+  const param = p.str('tag');
+  const tag = param ?? headerOf(request, 'vipserver-tag');
+  return { client: tag === undefined ? { ip: request.ip } : { ip: request.ip, tag }, explicitTag: param !== undefined };
+}
+
+/** The gray rule a publish asks for: header `betaIps` (wins, as in Nacos), else parameter `tag`; none = main. */
+export function grayRuleOfPublish(request: FastifyRequest, p: Params): GrayRule | undefined {
+  const betaIps = headerOf(request, 'betaips');
+  if (betaIps !== undefined) return betaRuleOf(betaIps);
+  const tag = p.str('tag');
+  return tag === undefined ? undefined : tagRuleOf(tag);
+}
+
+/**
+ * The read headers of a served version (Nacos's setCommonResponseHead): `Config-Type`, `Content-MD5`,
+ * `Last-Modified`, no-cache, and `isBeta: true` or `tag: <tag>` (URL-encoded) when a gray version was served.
+ */
+export function servedReadHeaders(reply: FastifyReply, served: ServedConfig): FastifyReply {
+  noCache(reply).header('Config-Type', served.type).header('Content-MD5', served.md5).header('Last-Modified', new Date(served.modifiedAt).toUTCString());
+  const rule = served.gray?.rule;
+  if (rule?.kind === 'beta') reply.header('isBeta', 'true');
+  if (rule?.kind === 'tag') reply.header('tag', encodeURIComponent(rule.tag));
+  return reply;
+}
+
+/** `GET /v1/cs/configs?beta=true`'s `data`: Nacos's ConfigInfo4Beta (id as a string, `betaIps` comma-joined). */
+export function betaInfo(g: ConfigGray): Record<string, unknown> {
+  return {
+    id: String(g.id),
+    dataId: g.dataId,
+    group: g.group,
+    content: g.content,
+    md5: g.md5,
+    encryptedDataKey: '',
+    tenant: namespaceToTenant(g.namespace),
+    appName: g.appName,
+    type: g.type,
+    betaIps: grayExpr(g.rule),
+    modifyTime: g.modifiedAt,
+  };
+}
+
+/** One gray version as `GET /v1/cairn/config/gray` lists it. */
+export function grayView(g: ConfigGray): Record<string, unknown> {
+  return {
+    grayName: g.grayName,
+    kind: g.rule.kind,
+    ...(g.rule.kind === 'beta' ? { betaIps: g.rule.betaIps } : { tag: g.rule.tag }),
+    md5: g.md5,
+    content: g.content,
+    type: g.type,
+    modifiedAt: g.modifiedAt,
+    author: g.modifiedBy,
+  };
+}
