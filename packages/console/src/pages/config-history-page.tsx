@@ -38,7 +38,7 @@ export function ConfigHistoryPage({ route }: { route: Extract<Route, { page: 'co
           <table className="history">
             <thead>
               <tr>
-                <th>Version</th>
+                <th className="num">Version</th>
                 <th>Change</th>
                 <th>Time</th>
                 <th>By</th>
