@@ -1,20 +1,23 @@
-import { useCallback } from 'react';
+import { lazy, Suspense, useCallback } from 'react';
 import { namingApi } from './api/naming-api.js';
 import { Link } from './components/link.js';
+import { Loading } from './components/states.js';
 import { usePoll } from './hooks/use-poll.js';
 import { navigate, useRoute } from './hooks/use-route.js';
 import { configsPath, namespacesPath, servicesPath, type Route } from './logic/routes.js';
-import { ConfigBetaPage } from './pages/config-beta-page.js';
-import { ConfigEditorPage } from './pages/config-editor-page.js';
-import { ConfigHistoryPage } from './pages/config-history-page.js';
-import { ConfigListenersPage } from './pages/config-listeners-page.js';
-import { ConfigPage } from './pages/config-page.js';
-import { ConfigsPage } from './pages/configs-page.js';
 import { InstancePage } from './pages/instance-page.js';
 import { NamespacesPage } from './pages/namespaces-page.js';
 import { ServicePage } from './pages/service-page.js';
 import { ServiceTimelinePage } from './pages/service-timeline-page.js';
 import { ServicesPage } from './pages/services-page.js';
+
+// The config pages load on first use: the YAML parser and the diff they need stay out of the first load.
+const ConfigsPage = lazy(() => import('./pages/configs-page.js').then((m) => ({ default: m.ConfigsPage })));
+const ConfigPage = lazy(() => import('./pages/config-page.js').then((m) => ({ default: m.ConfigPage })));
+const ConfigEditorPage = lazy(() => import('./pages/config-editor-page.js').then((m) => ({ default: m.ConfigEditorPage })));
+const ConfigHistoryPage = lazy(() => import('./pages/config-history-page.js').then((m) => ({ default: m.ConfigHistoryPage })));
+const ConfigBetaPage = lazy(() => import('./pages/config-beta-page.js').then((m) => ({ default: m.ConfigBetaPage })));
+const ConfigListenersPage = lazy(() => import('./pages/config-listeners-page.js').then((m) => ({ default: m.ConfigListenersPage })));
 
 const SERVICE_PAGES: ReadonlySet<string> = new Set(['service', 'service-timeline', 'instance']);
 const CONFIG_PAGES: ReadonlySet<string> = new Set(['config', 'config-new', 'config-edit', 'config-history', 'config-beta', 'config-listeners']);
@@ -66,7 +69,9 @@ export function App() {
         </label>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} reloadNamespaces={namespaces.reload} />
+        <Suspense fallback={<Loading what="the page" />}>
+          <Page route={route} reloadNamespaces={namespaces.reload} />
+        </Suspense>
       </main>
     </>
   );
