@@ -94,8 +94,14 @@ describe('config pages of the console in headless Chromium against a real server
     assert.equal(await configInfo(base, { dataId: 'flags.json' }), undefined, 'nothing was published');
 
     await page.getByLabel('Type').selectOption('yaml');
-    await editor().fill('a: 1\nb: [1, 2\nc: 3\n');
-    await problems.getByText(/^Line 3/).waitFor();
+    await editor().fill('a: 1\n\nb: [1, 2\n\nc: 3\n');
+    await problems.getByText(/^Line 5/).waitFor();
+    // The coloured copy behind the text area keeps its lines level with the line numbers, blank lines included.
+    const tops = await page.evaluate(() => {
+      const y = (el: Element | null) => Math.round(el?.getBoundingClientRect().top ?? -1);
+      return [y(document.querySelector('.code-editor .gutter .error')), y(document.querySelector('.code-area pre .line.error'))];
+    });
+    assert.equal(tops[0], tops[1], 'the marked line number and the marked line sit at the same height');
     await page.getByLabel('Type').selectOption('properties');
     await editor().fill('a=1\nname=caf\\u00zz\n');
     await problems.getByText('Line 2, column 9').waitFor();
