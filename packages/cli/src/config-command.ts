@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError, type FlagValues } from './args.js';
 import { EXIT_FAILED, EXIT_OK, int, str, type CliIo, type Command } from './command.js';
 import { reportFailure } from './failures.js';
+import { configDiagnoseCommand } from './config-diagnose-command.js';
 import { asUsageError } from './sdk-client.js';
 import { parseServerAddress, serverAddressFrom } from './server-address.js';
 import { formatTable, printJson } from './table.js';
@@ -163,4 +164,4 @@ function formatChange(change: ConfigChange, json: boolean): string {
   return `--- ${at} md5 ${change.md5}\n${content.endsWith('\n') ? content : `${content}\n`}`;
 }
 
-export const CONFIG_COMMANDS: Command[] = [configGetCommand, configPublishCommand, configDeleteCommand, configHistoryCommand, configWatchCommand];
+export const CONFIG_COMMANDS: Command[] = [configGetCommand, configPublishCommand, configDeleteCommand, configHistoryCommand, configWatchCommand, configDiagnoseCommand];

@@ -1,4 +1,4 @@
-import { ConfigCenter, EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock } from '@cairn/core';
+import { ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
@@ -13,6 +13,8 @@ import { LongPolls } from './transports/http/config/long-polls.js';
 import { configRoutes } from './transports/http/config/v1/config-routes.js';
 import { historyRoutes } from './transports/http/config/v1/history-routes.js';
 import { listenerRoutes } from './transports/http/config/v1/listener-routes.js';
+import { listenerQueryRoutes } from './transports/http/config/v1/listener-query-routes.js';
+import { configDiagnosisRoutes } from './transports/http/cairn/config-diagnosis-routes.js';
 import { configV2Group } from './transports/http/config/v2/config-v2-group.js';
 import { ConfigPersistence } from './persistence/config-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
@@ -104,6 +106,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
   const longPolls = new LongPolls(bus);
+  const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
   const probes = new ProbeScheduler(
     registry,
@@ -136,6 +139,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     configPersistence,
     configHistory: stores.config,
     longPolls,
+    configListeners,
   };
 
   const app = Fastify({
@@ -198,6 +202,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       journalRoutes(v2, ctx);
       metricsRoutes(v2, ctx);
       configV2Group(v2, ctx);
+      configDiagnosisRoutes(v2, ctx);
     },
     { prefix: options.contextPath },
   );
@@ -206,6 +211,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       cs.setErrorHandler(replyConfigV1Error);
       configRoutes(cs, ctx);
       listenerRoutes(cs, ctx);
+      listenerQueryRoutes(cs, ctx);
       historyRoutes(cs, ctx);
     },
     { prefix: options.contextPath },

@@ -1,3 +1,4 @@
+import type { ConfigDiagnosisView } from '../config-diagnosis.js';
 import { NoAnswerError } from '../http.js';
 import type { ServerAddress } from '../server-address.js';
 
@@ -48,6 +49,12 @@ export interface DoctorState {
   resolved?: string[];
   /** Set by the credentials check: parameters that authenticate a request (`accessToken`). */
   auth: Record<string, string>;
+  /** The config to check (`--data-id`, with `group` and `namespace`). */
+  dataId?: string;
+  /** The address of the application's config client, when not the one the server sees this doctor at. */
+  clientIp?: string;
+  /** The server's config diagnosis (or the HTTP status it answered instead), asked once by the config checks. */
+  configDiagnosis?: ConfigDiagnosisView | number;
 }
 
 export interface Check {

@@ -5,6 +5,7 @@ import { Progress } from '../progress.js';
 import { serverAddressFrom } from '../server-address.js';
 import { printJson } from '../table.js';
 import { runChecks, type Check, type DoctorState, type LookupAll } from './check.js';
+import { configCheck, configClientCheck } from './config-checks.js';
 import { instanceCheck, namespaceCheck, serviceCheck } from './naming-checks.js';
 import { addressCheck, dnsCheck, systemLookup, tcpCheck } from './network-checks.js';
 import { formatResult, formatVerdict } from './report.js';
@@ -12,21 +13,28 @@ import { credentialsCheck, serverCheck } from './server-checks.js';
 
 /** In the order a client meets them: each one only makes sense once the ones before it pass. */
 export const CHECKS: Check[] = [addressCheck, dnsCheck, tcpCheck, serverCheck, credentialsCheck, namespaceCheck, serviceCheck, instanceCheck];
+/** Added after the others when a config is named (`--data-id`). */
+export const CONFIG_CHECKS: Check[] = [configCheck, configClientCheck];
 
 export function doctorCommand(lookup: LookupAll = systemLookup): Command {
   return {
     words: ['doctor'],
     summary: 'check, step by step, why a client cannot use the registry or why an instance went offline',
-    details: `Checks in order: address, dns, tcp, server, credentials, namespace, service, instance. Each prints
-ok, FAIL (with a fix) or skip (with the reason); the exit code is 1 when any check fails.
+    details: `Checks in order: address, dns, tcp, server, credentials, namespace, service, instance; with --data-id
+also config (it exists) and listener (this machine's client listens and holds its current version). Each prints ok,
+FAIL (with a fix) or skip (with the reason); the exit code is 1 when any check fails.
 
-Example:
-  cairn doctor --server 127.0.0.1:8848 --service orders --ip 10.0.0.7 --port 8080`,
+Examples:
+  cairn doctor --server 127.0.0.1:8848 --service orders --ip 10.0.0.7 --port 8080
+  cairn doctor --server 127.0.0.1:8848 --data-id orders.yaml --group DEFAULT_GROUP`,
     flags: [
-      { name: 'group', kind: 'string', value: 'GROUP', help: `group of the service (default ${DEFAULT_GROUP})` },
+      { name: 'group', kind: 'string', value: 'GROUP', help: `group of the service or config (default ${DEFAULT_GROUP})` },
       { name: 'service', kind: 'string', value: 'NAME', help: 'check that this service exists' },
       { name: 'ip', kind: 'string', value: 'IP', help: 'with --port: the instance to diagnose' },
       { name: 'port', kind: 'int', value: 'PORT', help: 'with --ip: the instance to diagnose' },
+      { name: 'data-id', kind: 'string', value: 'ID', help: "check this config and whether this machine's client holds its current version" },
+      { name: 'tenant', kind: 'string', value: 'NS', help: 'namespace of the config, as Nacos config calls it (default --namespace)' },
+      { name: 'client-ip', kind: 'string', value: 'IP', help: "with --data-id: the config client's address, when the server sees it elsewhere than this doctor" },
       { name: 'username', kind: 'string', value: 'USER', help: 'check these credentials' },
       { name: 'password', kind: 'string', value: 'PASS', help: 'password for --username (env CAIRN_PASSWORD)' },
     ],
@@ -39,9 +47,13 @@ Example:
       const password = str(flags, 'password') ?? io.env.CAIRN_PASSWORD;
       const username = str(flags, 'username');
       if (password !== undefined && username === undefined && str(flags, 'password') !== undefined) throw new UsageError('--password needs --username');
+      const dataId = str(flags, 'data-id');
+      const tenant = str(flags, 'tenant');
+      if (dataId === undefined && (tenant !== undefined || str(flags, 'client-ip') !== undefined)) throw new UsageError('--tenant and --client-ip go with --data-id');
+      if (tenant !== undefined && str(flags, 'namespace') !== undefined && tenant !== str(flags, 'namespace')) throw new UsageError('--tenant and --namespace name two namespaces: give one');
       const state: DoctorState = {
         serverInput: serverAddressFrom(str(flags, 'server'), io.env),
-        namespace: str(flags, 'namespace') ?? 'public',
+        namespace: tenant === '' ? 'public' : (tenant ?? str(flags, 'namespace') ?? 'public'),
         group: str(flags, 'group') ?? DEFAULT_GROUP,
         service,
         ip,
@@ -50,12 +62,14 @@ Example:
         password,
         lookup,
         auth: {},
+        dataId,
+        clientIp: str(flags, 'client-ip'),
       };
       const json = flags.json === true;
       const progress = new Progress({ write: (t) => io.err(t), isTTY: io.stderrIsTTY });
       if (!json) io.out(`cairn doctor: ${state.serverInput}\n\n`);
       const results = await runChecks(
-        CHECKS,
+        dataId === undefined ? CHECKS : [...CHECKS, ...CONFIG_CHECKS],
         state,
         (label) => progress.update(`${label} …`),
         (r) => {

@@ -272,7 +272,7 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     const refusal = page.getByRole('dialog').getByRole('alert');
     await refusal.waitFor();
-    assert.match((await refusal.textContent()) ?? '', /namespace 'staging' still has services/);
+    assert.match((await refusal.textContent()) ?? '', /namespace 'staging' still has 1 service\(s\)/);
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
     // The header's switch moves the console into the namespace: its services, and the namespace in the address.

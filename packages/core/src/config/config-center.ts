@@ -82,6 +82,13 @@ export class ConfigCenter {
     return [...this.configs.values()].filter((c) => c.namespace === namespace).sort((a, b) => (a.group === b.group ? cmp(a.dataId, b.dataId) : cmp(a.group, b.group)));
   }
 
+  /** How many configs a namespace holds. */
+  countIn(namespace: string): number {
+    let n = 0;
+    for (const c of this.configs.values()) if (c.namespace === namespace) n++;
+    return n;
+  }
+
   get size(): number {
     return this.configs.size;
   }

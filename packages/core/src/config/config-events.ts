@@ -17,3 +17,44 @@ export interface ConfigChangedEvent extends ConfigKey {
 }
 
 export type ConfigEvent = ConfigChangedEvent;
+
+/**
+ * What a config client did, as the server saw it: the evidence behind "why does this client still run the old
+ * version?". `ip` and `agent` name the client (its address and `Client-Version`/`User-Agent`), `via` the request
+ * (`POST /nacos/v1/cs/configs/listener`). Published by `ConfigListeners`, which keeps the live table and
+ * publishes only what is news (a held md5 once per client and key until it changes, a fetched md5 once).
+ */
+interface ConfigClientEventBase extends ConfigKey {
+  readonly type: 'configClient';
+  readonly ip: string;
+  readonly agent: string;
+  readonly via: string;
+  /** The client's `Vipserver-Tag`, when it sent one (tag gray releases select by it). */
+  readonly tag?: string;
+  readonly at: number;
+}
+
+/** A long poll is held: the client holds `md5`, the current version for it. */
+export interface ConfigListenerHeldEvent extends ConfigClientEventBase {
+  readonly cause: 'CONFIG_LISTENER_HELD';
+  readonly md5: string;
+  /** How many keys the poll listens to. */
+  readonly keys: number;
+}
+
+/** A long poll was answered that this key changed: the client held `clientMd5`, the server has `md5`. */
+export interface ConfigListenerNotifiedEvent extends ConfigClientEventBase {
+  readonly cause: 'CONFIG_LISTENER_NOTIFIED';
+  readonly clientMd5: string;
+  readonly md5: string;
+  /** How long the poll was held before the answer (0: the client's md5 was already stale). */
+  readonly heldMs: number;
+}
+
+/** The client read the config and was served `md5` (`""`: it does not exist). */
+export interface ConfigFetchedEvent extends ConfigClientEventBase {
+  readonly cause: 'CONFIG_FETCHED';
+  readonly md5: string;
+}
+
+export type ConfigClientEvent = ConfigListenerHeldEvent | ConfigListenerNotifiedEvent | ConfigFetchedEvent;

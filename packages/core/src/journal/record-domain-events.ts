@@ -1,8 +1,8 @@
 import type { InstanceEvent, ServiceEvent } from '../naming/naming-events.js';
-import type { ConfigEvent } from '../config/config-events.js';
+import type { ConfigClientEvent, ConfigEvent } from '../config/config-events.js';
 import type { CairnEventBus } from '../domain-events.js';
 import type { Unsubscribe } from '../shared/event-bus.js';
-import type { Journal, NewJournalEvent } from './journal.js';
+import type { Evidence, Journal, NewJournalEvent } from './journal.js';
 
 /** The journal's entry for a domain event: the same fields without the bus's `type`. */
 export function journalEntryOf(event: InstanceEvent | ServiceEvent): NewJournalEvent {
@@ -36,7 +36,18 @@ export function journalEntryOfConfig(event: ConfigEvent): NewJournalEvent {
 }
 
 /**
- * Subscribes the journal to every instance, service and config event on the bus; returns the function that stops it.
+ * The journal's entry for what a config client did (held, notified, fetched): the key, and as evidence who
+ * (`from`, `agent`, `tag` when sent), through which route (`via`) and the md5s.
+ */
+export function journalEntryOfConfigClient(event: ConfigClientEvent): NewJournalEvent {
+  const { type: _type, cause, at, namespace, group, dataId, ip, agent, via, tag, ...facts } = event;
+  const evidence: Evidence = { from: ip, agent, via, ...(tag === undefined ? {} : { tag }), ...facts };
+  if (cause === 'CONFIG_LISTENER_HELD') evidence.current = true;
+  return { at, cause, namespace, group, service: '', dataId, evidence };
+}
+
+/**
+ * Subscribes the journal to every instance, service, config and config client event on the bus; returns the function that stops it.
  *
  * @example
  *   const bus = new EventBus<CairnEvent>();
@@ -47,7 +58,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
   const record = (event: InstanceEvent | ServiceEvent): void => {
     journal.append(journalEntryOf(event));
   };
-  const stops = [bus.on('instance', record), bus.on('service', record), bus.on('config', (event) => journal.append(journalEntryOfConfig(event)))];
+  const stops = [bus.on('instance', record), bus.on('service', record), bus.on('config', (event) => journal.append(journalEntryOfConfig(event))), bus.on('configClient', (event) => journal.append(journalEntryOfConfigClient(event)))];
   return () => {
     for (const stop of stops) stop();
   };

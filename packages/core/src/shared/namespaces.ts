@@ -28,6 +28,12 @@ export interface Namespace {
   createdAt: number;
 }
 
+/** What a namespace still holds when someone asks to delete it. */
+export interface NamespaceContents {
+  readonly services: number;
+  readonly configs: number;
+}
+
 /** A namespace was created, edited or deleted. Persistence follows it (and, in a cluster, the change log). */
 export interface NamespaceEvent {
   readonly type: 'namespace';
@@ -86,11 +92,12 @@ export class Namespaces {
     return ns;
   }
 
-  /** `inUse` tells whether services remain; a namespace with services is not deleted. */
-  delete(id: string, inUse: boolean): void {
+  /** A namespace that still holds services or configs is not deleted: they would be stranded where no console lists them. */
+  delete(id: string, remaining: NamespaceContents): void {
     if (id === DEFAULT_NAMESPACE) throw invalidParam('namespaceId', 'The public namespace cannot be deleted.');
     const ns = this.require(id);
-    if (inUse) throw new DomainError('NAMESPACE_NOT_EMPTY', `namespace '${id}' still has services; delete them first`, { field: 'namespaceId' });
+    const left = [remaining.services > 0 ? `${remaining.services} service(s)` : '', remaining.configs > 0 ? `${remaining.configs} config(s)` : ''].filter((s) => s !== '');
+    if (left.length > 0) throw new DomainError('NAMESPACE_NOT_EMPTY', `namespace '${id}' still has ${left.join(' and ')}; delete them first`, { field: 'namespaceId' });
     this.byId.delete(id);
     this.notify(ns, true);
   }

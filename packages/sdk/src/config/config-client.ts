@@ -79,7 +79,8 @@ export class ConfigClient {
     this.open();
     const key = this.keyOf(dataId, group);
     try {
-      await this.wire.publish(key, content, options);
+      const srcUser = options.srcUser ?? this.o.srcUser;
+      await this.wire.publish(key, content, { ...options, ...(srcUser === undefined ? {} : { srcUser }) });
     } catch (error) {
       if (error instanceof CairnRequestError && error.status === 500 && error.kind === 'client-error') {
         throw new CairnConflictError(`config ${group}/${dataId} changed since MD5 ${options.casMd5 ?? ''}: ${error.body ?? ''}`, dataId, group, error.server);
@@ -91,7 +92,7 @@ export class ConfigClient {
   /** Removes the config; removing a missing config succeeds. */
   async removeConfig(dataId: string, group = DEFAULT_GROUP): Promise<void> {
     this.open();
-    await this.wire.remove(this.keyOf(dataId, group));
+    await this.wire.remove(this.keyOf(dataId, group), this.o.srcUser);
   }
 
   /** The config's history, newest first. */
@@ -103,7 +104,8 @@ export class ConfigClient {
   /**
    * Each new version of the config, as an async iterator (`for await`), from the version current when the watch
    * starts (await `watch.ready` to be sure a following publish is seen). Pass `listener` for the callback form.
-   * Survives server restarts and network faults; `close()` or leaving the loop stops it.
+   * Survives server restarts, network faults and refusals (4xx, kept in `watch.lastError` while they last);
+   * `close()` or leaving the loop stops it.
    */
   watch(dataId: string, group = DEFAULT_GROUP, listener?: ConfigListener): ConfigWatch {
     this.open();

@@ -11,6 +11,11 @@ export interface ConfigClientOptions {
   contextPath?: string;
   /** Sent as request parameters, as Nacos clients do. Never logged. */
   username?: string;
+  /**
+   * Sent as `src_user` with every publish and removal: the user the server records as the author in the history
+   * (as claimed, not verified). None when absent (the server then records `username`, if any).
+   */
+  srcUser?: string;
   password?: string;
   /** Bound on every request but the held watch poll, DNS and connect included. Default 5000. */
   requestTimeoutMs?: number;
@@ -38,6 +43,7 @@ export interface ResolvedConfigOptions {
   readonly watchRetryBaseMs: number;
   readonly watchRetryMaxMs: number;
   readonly snapshotDir?: string;
+  readonly srcUser?: string;
 }
 
 const TENANT = /^[\w.:-]{0,128}$/;
@@ -52,7 +58,8 @@ export function resolveConfigOptions(o: ConfigClientOptions): ResolvedConfigOpti
   if (typeof o !== 'object' || o === null) throw new CairnConfigError('serverAddresses', 'options are required: { serverAddresses: [...] }');
   const tenant = tenantOf(o.namespace);
   if (!TENANT.test(tenant)) throw new CairnConfigError('namespace', `namespace '${tenant}' is not a namespace id (letters, digits, _ - . :)`);
-  const { namespace: _ignored, longPollTimeoutMs, watchRetryBaseMs, watchRetryMaxMs, snapshotDir, ...shared } = o;
+  const { namespace: _ignored, longPollTimeoutMs, watchRetryBaseMs, watchRetryMaxMs, snapshotDir, srcUser, ...shared } = o;
+  if (srcUser !== undefined && (typeof srcUser !== 'string' || srcUser.length > 128)) throw new CairnConfigError('srcUser', 'srcUser must be a string of at most 128 characters');
   const http = resolveOptions(shared);
   const base = number(watchRetryBaseMs, 200, 'watchRetryBaseMs', 1);
   return Object.freeze({
@@ -62,6 +69,7 @@ export function resolveConfigOptions(o: ConfigClientOptions): ResolvedConfigOpti
     watchRetryBaseMs: base,
     watchRetryMaxMs: Math.max(base, number(watchRetryMaxMs, 5000, 'watchRetryMaxMs', 1)),
     ...(snapshotDir ? { snapshotDir } : {}),
+    ...(srcUser ? { srcUser } : {}),
   });
 }
 

@@ -36,6 +36,8 @@ export interface PublishOptions {
   type?: string;
   /** Compare-and-set: publish only if the stored content still has this MD5 (`CairnConflictError` otherwise). */
   casMd5?: string;
+  /** The author recorded in the history (`src_user`) for this publish; default the client's `srcUser`. */
+  srcUser?: string;
 }
 
 /** One version in a config's history, newest first. */

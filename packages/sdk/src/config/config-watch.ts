@@ -1,4 +1,4 @@
-import { CairnRequestError, kindOfNetworkError } from '../errors.js';
+import { kindOfNetworkError } from '../errors.js';
 import { FailureLog } from '../failure-log.js';
 import type { ClientClock, ClientLogger } from '../types.js';
 import type { ConfigChange, ConfigListener } from './config-types.js';
@@ -22,18 +22,20 @@ export interface WatchSettings {
  * A watch on one config over the v1 long poll. It learns the current MD5, holds a poll with it, and when the
  * server names the key it reads the new content and delivers it if the MD5 is new (each version once, deletion as
  * `deleted`). Network faults and 5xx answers never end it: it retries with capped, jittered backoff and logs one
- * line per outage. Only `close()` (or `return()` from a `for await`, or closing the client) ends it; a 4xx (the
- * server refuses the key) ends it with that error.
+ * line per outage. A 4xx (the server refuses the key or the credentials) does not end it either: it may be fixed on
+ * the server side (a permission granted, a namespace created), so it is retried with the same backoff, logged, and
+ * kept in `lastError` until a request succeeds. Only `close()` (or `return()` from a `for await`, or closing the
+ * client) ends it.
  */
 export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
   /** Settles once the watch knows the current version: changes after that are delivered. */
   readonly ready: Promise<void>;
   private readonly queue: ConfigChange[] = [];
-  private readonly waiters: Array<{ resolve: (r: IteratorResult<ConfigChange>) => void; reject: (e: unknown) => void }> = [];
+  private readonly waiters: Array<(r: IteratorResult<ConfigChange>) => void> = [];
   private readonly abort = new AbortController();
   private readonly failures: FailureLog;
   private md5: string | undefined;
-  private failure: unknown;
+  private failing: unknown;
   private closed = false;
   private markReady!: () => void;
   private sleeping: { handle: unknown; wake: () => void } | undefined;
@@ -61,12 +63,16 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
     return this.key.group;
   }
 
+  /** The error the watch is retrying after (a refused request, a 4xx, a 5xx); undefined while requests succeed. */
+  get lastError(): unknown {
+    return this.failing;
+  }
+
   next(): Promise<IteratorResult<ConfigChange>> {
     const value = this.queue.shift();
     if (value) return Promise.resolve({ value, done: false });
-    if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   async return(): Promise<IteratorResult<ConfigChange>> {
@@ -88,7 +94,7 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
       this.s.clock.clearTimeout(this.sleeping.handle);
       this.sleeping.wake();
     }
-    for (const w of this.waiters.splice(0)) w.resolve({ value: undefined, done: true });
+    for (const w of this.waiters.splice(0)) w({ value: undefined, done: true });
     this.onClose?.(this);
   }
 
@@ -104,12 +110,12 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
           if (changed && !this.closed) await this.fetchChange();
         }
         this.failures.succeeded();
+        this.failing = undefined;
         delay = this.s.retryBaseMs;
       } catch (error) {
         if (this.closed) return;
-        const kind = kindOfNetworkError(error);
-        if (error instanceof CairnRequestError && kind === 'client-error') return this.fail(error);
-        this.failures.failed(kind, error);
+        this.failing = error;
+        this.failures.failed(kindOfNetworkError(error), error);
         await this.sleep(delay * (0.75 + 0.5 * this.s.random()));
         delay = Math.min(this.s.retryMaxMs, delay * 2);
       }
@@ -135,17 +141,8 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
       return;
     }
     const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ value: change, done: false });
+    if (waiter) waiter({ value: change, done: false });
     else this.queue.push(change);
-  }
-
-  private fail(error: unknown): void {
-    this.s.logger.error?.(`config watch ${this.key.group}/${this.key.dataId} stopped: ${(error as Error).message}`);
-    this.failure = error;
-    this.markReady();
-    for (const w of this.waiters.splice(0)) w.reject(error);
-    this.closed = true;
-    this.onClose?.(this);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -38,9 +38,10 @@ export class ConfigWire {
     }
   }
 
-  async publish(key: ConfigKey, content: string, options: { type?: string; casMd5?: string }): Promise<void> {
+  async publish(key: ConfigKey, content: string, options: { type?: string; casMd5?: string; srcUser?: string }): Promise<void> {
     const form: Record<string, string> = { ...keyParams(key), content };
     if (options.type !== undefined) form.type = options.type;
+    if (options.srcUser !== undefined) form.src_user = options.srcUser;
     await this.http.call({
       method: 'POST',
       path: '/v1/cs/configs',
@@ -51,8 +52,8 @@ export class ConfigWire {
     });
   }
 
-  async remove(key: ConfigKey): Promise<void> {
-    await this.http.call({ method: 'DELETE', path: '/v1/cs/configs', params: keyParams(key) });
+  async remove(key: ConfigKey, srcUser?: string): Promise<void> {
+    await this.http.call({ method: 'DELETE', path: '/v1/cs/configs', params: { ...keyParams(key), ...(srcUser === undefined ? {} : { src_user: srcUser }) } });
   }
 
   /**

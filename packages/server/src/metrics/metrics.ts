@@ -1,4 +1,4 @@
-import { CAUSES, type Cause, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
+import { CAUSES, isEnabled, type CairnEventBus, type Journal, type Registry as NamingRegistry } from '@cairn/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface PushCounts {
@@ -29,7 +29,6 @@ export class Metrics {
   readonly listQueries: Counter;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'cause'>;
-  private readonly byCause: Map<string, ReturnType<Counter<'cause'>['labels']>>;
 
   constructor(naming: NamingRegistry, journal: Pick<Journal, 'size'>, events: CairnEventBus, extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[] }) {
     const registers = [this.registry];
@@ -41,11 +40,11 @@ export class Metrics {
     // Every cause from zero, so rate() and alerts work before the first event of a kind.
     // One child per cause, bound once: every registration appends an event, and a label lookup per event shows in profiles.
     const byCause = new Map(Object.keys(CAUSES).map((cause) => [cause, this.events.labels({ cause })]));
-    this.byCause = byCause;
     for (const child of byCause.values()) child.inc(0);
     events.on('instance', (e) => byCause.get(e.cause)?.inc());
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     events.on('config', (e) => byCause.get(e.op === 'D' ? 'CONFIG_REMOVED' : 'CONFIG_PUBLISHED')?.inc());
+    events.on('configClient', (e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'HTTP request latency by route template',
@@ -134,10 +133,5 @@ export class Metrics {
         for (const outcome of ['sent', 'acked', 'retried', 'failed'] as const) this.inc({ outcome }, s[outcome]);
       },
     });
-  }
-
-  /** Counts a journal event that is appended directly rather than from the bus (the config listener events). */
-  countJournalEvent(cause: Cause): void {
-    this.byCause.get(cause)?.inc();
   }
 }

@@ -1,4 +1,4 @@
-import type { CairnEventBus, ConfigCenter, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
+import type { CairnEventBus, ConfigCenter, ConfigListeners, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
 import type { ResolvedOptions } from '../../config/options.js';
 import type { ConfigPersistence } from '../../persistence/config-persistence.js';
 import type { NamingPersistence } from '../../persistence/naming-persistence.js';
@@ -30,4 +30,6 @@ export interface AppContext {
   /** Read side of the stored config history (the history lives only in the store). */
   readonly configHistory: Pick<ConfigStore, 'historyOf' | 'historyById' | 'previousHistory'>;
   readonly longPolls: LongPolls;
+  /** The live table of config clients: who listens, holds which md5, was notified, fetched. */
+  readonly configListeners: ConfigListeners;
 }

@@ -124,8 +124,8 @@ describe('config long-poll listeners in the journal', () => {
       ],
     );
     const [notified] = page.events;
-    assert.deepEqual(notified.evidence, { from: '127.0.0.1', agent: 'poller/1', clientMd5: v1, md5: md5Hex('v2'), heldMs: 5_000 });
-    assert.deepEqual(page.events[3].evidence, { from: '127.0.0.1', agent: 'poller/1', md5: v1, current: true, keys: 1 });
+    assert.deepEqual(notified.evidence, { from: '127.0.0.1', agent: 'poller/1', via: 'POST /nacos/v1/cs/configs/listener', clientMd5: v1, md5: md5Hex('v2'), heldMs: 5_000 });
+    assert.deepEqual(page.events[3].evidence, { from: '127.0.0.1', agent: 'poller/1', via: 'POST /nacos/v1/cs/configs/listener', md5: v1, keys: 1, current: true });
     // After the change, holding the new md5 is a new state: one more held event.
     const third = poll(line('lp', md5Hex('v2')));
     await waitHeld(1);

@@ -9,15 +9,14 @@ const QUOTA = 200;
  * console and clients treat "" as public); every entry also carries Cairn's `namespaceId`, the id naming calls
  * use (`public` for the public one), so a client never has to know that rule.
  */
-export function namespaceJson(ns: Namespace): Record<string, unknown> {
+function namespaceJson(ns: Namespace, configCount: number): Record<string, unknown> {
   const isPublic = ns.id === DEFAULT_NAMESPACE;
   return {
     namespace: isPublic ? '' : ns.id,
     namespaceShowName: ns.name,
     namespaceDesc: ns.description,
     quota: QUOTA,
-    // Cairn has no config store yet, so no namespace holds configurations.
-    configCount: 0,
+    configCount,
     type: isPublic ? 0 : 2,
     namespaceId: ns.id,
   };
@@ -38,9 +37,14 @@ export function updateNamespace(ctx: AppContext, id: string, name: string, descr
   return ctx.namespaces.update(id, name, description);
 }
 
-/** Refused while services remain in the namespace: deleting it would strand them where no console lists them. */
+/** Refused while services or configs remain in the namespace: deleting it would strand them where no console lists them. */
 export function deleteNamespace(ctx: AppContext, id: string): void {
-  ctx.namespaces.delete(id, ctx.registry.servicesIn(id).length > 0);
+  ctx.namespaces.delete(id, { services: ctx.registry.servicesIn(id).length, configs: ctx.config.countIn(id) });
+}
+
+/** A namespace as the console reads it, with its current number of configs. */
+export function namespaceAnswer(ctx: AppContext, ns: Namespace): Record<string, unknown> {
+  return namespaceJson(ns, ctx.config.countIn(ns.id));
 }
 
 /** Public first, then the others by name. */

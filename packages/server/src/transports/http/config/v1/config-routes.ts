@@ -2,6 +2,7 @@ import { configKeyOf, configNotFound, configTypeOf } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
+import { configClientOf } from '../config-client-of.js';
 import { configAllInfo, configAuthorOf, configReadHeaders, contentTypeOf, headerOf, refuseGray } from '../config-wire.js';
 
 /**
@@ -18,6 +19,7 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     refuseGray(request, p);
     const item = config.get(key);
     if (p.str('show') === 'all') return item ? configAllInfo(item) : '';
+    ctx.configListeners.fetched(configClientOf(request), key, item?.md5 ?? '');
     if (!item) throw configNotFound(key);
     configReadHeaders(reply, item).type(contentTypeOf(item.type));
     return item.content;

@@ -2,8 +2,8 @@ import { invalidParam } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
+import { configClientOf } from '../config-client-of.js';
 import { noCache } from '../config-wire.js';
-import { ListenerJournal } from '../listener-journal.js';
 import { encodeChangedKeys, parseListeningConfigs } from '../listening-configs.js';
 
 /** Nacos's FIXED_DELAY_TIME: a held poll answers this long before the client's own timeout. */
@@ -11,30 +11,25 @@ const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
 
 /**
  * `POST /v1/cs/configs/listener`, the 1.x long poll (spec §6.3): answers at once with the keys whose md5 differs
- * from the client's (`""` = the client has no config), or when asked not to hang up; otherwise holds the request
- * for max(minimum hold, Long-Pulling-Timeout − 500 ms) and answers as soon as one of its keys changes.
+ * from the md5 of the version the client would be served (`""` = it has no config), or when asked not to hang up;
+ * otherwise holds the request for max(minimum hold, Long-Pulling-Timeout − 500 ms) and answers as soon as one of
+ * its keys changes. Every poll goes through the table of config listeners, which puts what is news on the bus.
  */
 export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { config, longPolls, options } = ctx;
-  const listeners = new ListenerJournal(
-    ctx.journal,
-    () => ctx.registry.now(),
-    (cause) => ctx.metrics.countJournalEvent(cause),
-  );
-  const md5Of = (k: { key: Parameters<typeof config.md5Of>[0] }) => config.md5Of(k.key);
+  const { config, longPolls, options, configListeners } = ctx;
 
   // The listener changes nothing stored: the durability hooks skip it (`readOnly`).
   app.post('/v1/cs/configs/listener', { config: { readOnly: true } }, async (request, reply) => {
     const p = Params.from(request);
     const keys = parseListeningConfigs(p.raw('Listening-Configs'));
-    const changed = keys.filter((k) => config.md5Of(k.key) !== k.md5);
+    const client = configClientOf(request);
+    const md5Now = (key: (typeof keys)[number]['key']) => config.md5For(key, client);
+    const changed = keys.filter((k) => md5Now(k.key) !== k.md5);
     noCache(reply).type('text/plain;charset=UTF-8');
     const timeoutHeader = header(request.headers['long-pulling-timeout']);
     const noHangup = header(request.headers['long-pulling-timeout-no-hangup']) === 'true';
-    const from = request.ip;
-    const agent = (header(request.headers['user-agent']) ?? '').slice(0, 128);
     if (timeoutHeader === undefined || changed.length > 0 || noHangup) {
-      listeners.notified(from, agent, changed, 0, md5Of);
+      configListeners.pollAnswered(configListeners.pollArrived(client, keys, false), changed, md5Now);
       return encodeChangedKeys(changed);
     }
     if (!/^\d{1,10}$/.test(timeoutHeader)) throw invalidParam('Long-Pulling-Timeout', `Header 'Long-Pulling-Timeout' must be milliseconds, got '${timeoutHeader.slice(0, 32)}'.`);
@@ -43,15 +38,21 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
       // Nacos's answer to a breached connection limit; the client waits and polls again.
       return reply.code(503).send(`too many config listeners held (limit ${options.configMaxHeldPolls}, --config-max-held-polls); retry later`);
     }
-    listeners.held(from, agent, keys);
-    const heldAt = ctx.registry.now();
+    const poll = configListeners.pollArrived(client, keys, true);
     return new Promise<string>((resolve) => {
+      let answered = false;
       const drop = longPolls.hold(keys, holdMs, (keysChanged) => {
-        listeners.notified(from, agent, keysChanged, ctx.registry.now() - heldAt, md5Of);
+        answered = true;
+        configListeners.pollAnswered(poll, keysChanged, md5Now);
         resolve(encodeChangedKeys(keysChanged));
       });
       // A client that goes away releases its place at once.
-      reply.raw.on('close', drop);
+      reply.raw.on('close', () => {
+        if (answered) return;
+        answered = true;
+        drop();
+        configListeners.pollDropped(poll);
+      });
     });
   });
 }

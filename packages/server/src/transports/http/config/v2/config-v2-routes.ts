@@ -2,6 +2,7 @@ import { configKeyOf, configNotFound, configTypeOf } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
+import { configClientOf } from '../config-client-of.js';
 import { v2Ok } from '../../reply-errors.js';
 import { configAuthorOf, configReadHeaders, headerOf, refuseGray } from '../config-wire.js';
 
@@ -17,6 +18,7 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('namespaceId'));
     refuseGray(request, p);
     const item = config.get(key);
+    ctx.configListeners.fetched(configClientOf(request), key, item?.md5 ?? '');
     if (!item) throw configNotFound(key);
     configReadHeaders(reply, item);
     return v2Ok(item.content);

@@ -61,11 +61,24 @@ describe('/v1/console/namespaces', () => {
     await call(ts.url, 'POST', '/v1/ns/instance', { namespaceId: 'busy', serviceName: 'svc', ip: '10.0.5.1', port: '80' });
     const refused = await call(ts.url, 'DELETE', '/v1/console/namespaces', { namespaceId: 'busy' });
     assert.equal(refused.status, 400);
-    assert.match(refused.text, /still has services/);
+    assert.match(refused.text, /still has 1 service\(s\)/);
 
     await call(ts.url, 'DELETE', '/v1/ns/instance', { namespaceId: 'busy', serviceName: 'svc', ip: '10.0.5.1', port: '80' });
     await call(ts.url, 'DELETE', '/v1/ns/service', { namespaceId: 'busy', serviceName: 'svc' });
     assert.equal((await call(ts.url, 'DELETE', '/v1/console/namespaces', { namespaceId: 'busy' })).text, 'true');
+  });
+
+  it('counts configs per namespace and refuses to delete one that still has configs', async () => {
+    await call(ts.url, 'POST', '/v1/console/namespaces', { customNamespaceId: 'cfg', namespaceName: 'Configs' });
+    assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { tenant: 'cfg', dataId: 'a.yaml', group: 'G', content: 'a: 1' })).text, 'true');
+    const shown = (await call(ts.url, 'GET', '/v1/console/namespaces?show=all&namespaceId=cfg')).json();
+    assert.equal(shown.configCount, 1);
+    const refused = await call(ts.url, 'DELETE', '/v1/console/namespaces', { namespaceId: 'cfg' });
+    assert.equal(refused.status, 400);
+    assert.match(refused.text, /still has 1 config\(s\)/);
+
+    assert.equal((await call(ts.url, 'DELETE', '/v1/cs/configs', { tenant: 'cfg', dataId: 'a.yaml', group: 'G' })).text, 'true');
+    assert.equal((await call(ts.url, 'DELETE', '/v1/console/namespaces', { namespaceId: 'cfg' })).text, 'true');
   });
 
   it('answers bad input with 400 naming the field', async () => {

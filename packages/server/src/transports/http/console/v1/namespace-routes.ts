@@ -2,7 +2,7 @@ import { missingParam, namespaceNotFound } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
-import { createNamespace, deleteNamespace, namespaceIdOf, namespaceJson, sortedNamespaces, updateNamespace } from '../namespace-wire.js';
+import { createNamespace, deleteNamespace, namespaceIdOf, namespaceAnswer, sortedNamespaces, updateNamespace } from '../namespace-wire.js';
 
 /** `/v1/console/namespaces`: list, detail (`show=all`), id check, create, edit, delete. */
 export function namespaceRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -12,13 +12,13 @@ export function namespaceRoutes(app: FastifyInstance, ctx: AppContext): void {
       const id = namespaceIdOf(p.str('namespaceId'));
       const ns = ctx.namespaces.get(id);
       if (!ns) throw namespaceNotFound(id);
-      return namespaceJson(ns);
+      return namespaceAnswer(ctx, ns);
     }
     if (p.bool('checkNamespaceIdExist', false)) {
       const id = p.str('customNamespaceId');
       return id !== undefined && ctx.namespaces.has(id);
     }
-    return { code: 200, message: null, data: sortedNamespaces(ctx).map(namespaceJson) };
+    return { code: 200, message: null, data: sortedNamespaces(ctx).map((ns) => namespaceAnswer(ctx, ns)) };
   });
 
   app.post('/v1/console/namespaces', async (request) => {

@@ -40,7 +40,7 @@ describe('/v2/console/namespace', () => {
     await call(ts.url, 'POST', '/v1/ns/instance', { namespaceId: 'used', serviceName: 's', ip: '10.0.6.1', port: '80' });
     const cases: [string, string, Record<string, string> | undefined, number, RegExp][] = [
       ['POST', '/v2/console/namespace', { namespaceId: 'used', namespaceName: 'Again' }, 22002, /already exists/],
-      ['DELETE', '/v2/console/namespace?namespaceId=used', undefined, 22000, /still has services/],
+      ['DELETE', '/v2/console/namespace?namespaceId=used', undefined, 22000, /still has 1 service\(s\)/],
       ['DELETE', '/v2/console/namespace?namespaceId=nope', undefined, 22001, /does not exist/],
       ['PUT', '/v2/console/namespace', { namespaceId: 'nope', namespaceName: 'x' }, 22001, /does not exist/],
       ['POST', '/v2/console/namespace', { namespaceId: 'new' }, 10000, /namespaceName/],

@@ -3,17 +3,17 @@ import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { v2Ok } from '../../reply-errors.js';
 import { namespaceNotFound } from '@cairn/core';
-import { createNamespace, deleteNamespace, namespaceIdOf, namespaceJson, sortedNamespaces, updateNamespace } from '../namespace-wire.js';
+import { createNamespace, deleteNamespace, namespaceIdOf, namespaceAnswer, sortedNamespaces, updateNamespace } from '../namespace-wire.js';
 
 /** `/v2/console/namespace*`: the same namespaces as the v1 console API, Result-wrapped, errors with codes 22000-22002. */
 export function namespaceV2Routes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/v2/console/namespace/list', async () => v2Ok(sortedNamespaces(ctx).map(namespaceJson)));
+  app.get('/v2/console/namespace/list', async () => v2Ok(sortedNamespaces(ctx).map((ns) => namespaceAnswer(ctx, ns))));
 
   app.get('/v2/console/namespace', async (request) => {
     const id = namespaceIdOf(Params.from(request).required('namespaceId'));
     const ns = ctx.namespaces.get(id);
     if (!ns) throw namespaceNotFound(id);
-    return v2Ok(namespaceJson(ns));
+    return v2Ok(namespaceAnswer(ctx, ns));
   });
 
   app.post('/v2/console/namespace', async (request) => {
