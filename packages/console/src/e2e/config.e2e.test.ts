@@ -58,8 +58,12 @@ describe('config pages of the console in headless Chromium against a real server
     await page.getByLabel(/^Data ID/).fill('cfg-1*');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/\/nacos\/configs\?dataId=cfg-1\*$/);
-    await configRow('cfg-19').waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 10);
+    // The unfiltered first page has 20 rows: wait for the filtered list itself.
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 10);
+    assert.deepEqual(
+      (await page.locator('tbody tr td:first-child').allTextContents()).sort(),
+      Array.from({ length: 10 }, (_, i) => `cfg-1${i}`),
+    );
 
     await page.getByLabel(/^Data ID/).fill('');
     await page.getByLabel('Group').fill('DB');
@@ -189,6 +193,8 @@ describe('config pages of the console in headless Chromium against a real server
       .click();
     await page.waitForURL(/history\?nid=\d+$/);
     const diff = page.getByTestId('diff');
+    // The version loads after the address changes: wait for its diff before reading it.
+    await diff.locator('tr[data-kind="del"]').first().waitFor();
     assert.deepEqual(await diff.locator('tr[data-kind="del"] td.code').allTextContents(), ['removed:   search: false']);
     assert.deepEqual(await diff.locator('tr[data-kind="add"] td.code').allTextContents(), ['added:   search: true']);
     await page.getByRole('button', { name: /^Roll back to #\d+$/ }).waitFor();
