@@ -15,8 +15,9 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   sdk: { allow: /^(@cairn\/api|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The `cairn` command: start delegates to the server, everything else goes through the SDK.
   cli: { allow: /^(@cairn\/api|@cairn\/sdk|@cairn\/server|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
-  // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e).
-  console: { allow: /^(@cairn\/api|react|react-dom\/client|react\/jsx-runtime)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
+  // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e). It bundles
+  // two parsers: yaml (checks YAML configs before publishing) and diff (line diffs of config versions).
+  console: { allow: /^(@cairn\/api|react|react-dom\/client|react\/jsx-runtime|yaml|diff)$/, testOnly: /^(@cairn\/testkit|playwright-core|node:.*)$/ },
 };
 
 function sources(dir: string, out: string[] = []): string[] {

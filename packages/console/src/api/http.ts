@@ -38,16 +38,27 @@ export function errorMessage(status: number, body: string): string {
   return text === '' ? `the server answered HTTP ${status}` : text;
 }
 
-async function send(method: string, path: string, params: Query, signal?: AbortSignal): Promise<string> {
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** Extra request headers (a config publish's `casMd5`, a beta publish's `betaIps`). */
+  headers?: Record<string, string>;
+  /** A multipart body (a file upload); the parameters then go in the query string. */
+  form?: FormData;
+}
+
+/** One request; answers the body text, or throws ApiError with the server's message. */
+export async function send(method: string, path: string, params: Query, options: SendOptions = {}): Promise<string> {
   const qs = encode(params);
-  const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+  const formBody = !options.form && (method === 'POST' || method === 'PUT' || method === 'PATCH');
+  const headers: Record<string, string> = { ...options.headers };
+  if (formBody) headers['content-type'] = 'application/x-www-form-urlencoded';
   let res: Response;
   try {
-    res = await fetch(hasBody || !qs ? `${API_BASE}${path}` : `${API_BASE}${path}?${qs}`, {
+    res = await fetch(formBody || !qs ? `${API_BASE}${path}` : `${API_BASE}${path}?${qs}`, {
       method,
-      signal,
-      headers: hasBody ? { 'content-type': 'application/x-www-form-urlencoded' } : undefined,
-      body: hasBody ? qs : undefined,
+      signal: options.signal,
+      headers,
+      body: options.form ?? (formBody ? qs : undefined),
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
@@ -59,7 +70,7 @@ async function send(method: string, path: string, params: Query, signal?: AbortS
 }
 
 export async function getJson<T>(path: string, params: Query = {}, signal?: AbortSignal): Promise<T> {
-  return JSON.parse(await send('GET', path, params, signal)) as T;
+  return JSON.parse(await send('GET', path, params, { signal })) as T;
 }
 
 export async function write(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, params: Query): Promise<void> {

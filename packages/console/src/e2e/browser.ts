@@ -19,6 +19,7 @@ export async function launchChromium(): Promise<Browser> {
 export class ConsoleErrors {
   private readonly seen: string[] = [];
   private allowed: RegExp[] = [];
+  private tolerated: RegExp[] = [];
 
   constructor(page: Page) {
     page.on('console', (msg) => {
@@ -28,6 +29,7 @@ export class ConsoleErrors {
   }
 
   private record(text: string): void {
+    if (this.tolerated.some((re) => re.test(text))) return;
     const i = this.allowed.findIndex((re) => re.test(text));
     if (i >= 0) this.allowed.splice(i, 1);
     else this.seen.push(text);
@@ -36,6 +38,11 @@ export class ConsoleErrors {
   /** Allows one error matching `re` (e.g. the 400 of a refused delete). */
   expect(re: RegExp): void {
     this.allowed.push(re);
+  }
+
+  /** Allows every error matching `re` from now on (a request the app makes on purpose to learn what a server has). */
+  tolerate(re: RegExp): void {
+    this.tolerated.push(re);
   }
 
   get errors(): readonly string[] {

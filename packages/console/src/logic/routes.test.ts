@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { instancePath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
+import { configNewPath, configPath, configsPath, instancePath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
 
 function roundTrip(path: string) {
   const [pathname, search = ''] = path.split('?');
@@ -28,4 +28,25 @@ test('unknown paths are a not-found page, not a crash', () => {
   assert.equal(parseRoute('/nacos/services/G/s/instances/nope', '').page, 'not-found');
   assert.equal(parseRoute('/nacos/whatever', '').page, 'not-found');
   assert.equal(parseRoute('/nacos/services/%E0%A4%A/x', '').page, 'service');
+});
+
+test('config pages parse back to their page, the data id and group kept exactly', () => {
+  assert.deepEqual(roundTrip(configsPath('dev', { dataId: 'app*', group: 'G', appName: 'shop', pageNo: 2 })), { page: 'configs', namespace: 'dev', dataId: 'app*', group: 'G', appName: 'shop', pageNo: 2 });
+  assert.deepEqual(roundTrip(configNewPath('public')), { page: 'config-new', namespace: 'public' });
+  assert.deepEqual(roundTrip(configPath('public', 'DEFAULT_GROUP', 'app.yaml')), { page: 'config', namespace: 'public', group: 'DEFAULT_GROUP', dataId: 'app.yaml' });
+  assert.deepEqual(roundTrip(configPath('x', 'G', 'a:b', 'config-edit')), { page: 'config-edit', namespace: 'x', group: 'G', dataId: 'a:b' });
+  assert.deepEqual(roundTrip(configPath('x', 'G', 'd', 'config-history', 42)), { page: 'config-history', namespace: 'x', group: 'G', dataId: 'd', nid: 42 });
+  assert.deepEqual(roundTrip(configPath('x', 'G', 'd', 'config-history')), { page: 'config-history', namespace: 'x', group: 'G', dataId: 'd' });
+  assert.deepEqual(roundTrip(configPath('x', 'G', 'd', 'config-beta')), { page: 'config-beta', namespace: 'x', group: 'G', dataId: 'd' });
+  assert.deepEqual(roundTrip(configPath('x', 'G', 'd', 'config-listeners')), { page: 'config-listeners', namespace: 'x', group: 'G', dataId: 'd' });
+  // nid belongs to the history page only
+  assert.equal(configPath('public', 'G', 'd', 'config', 42), '/nacos/configs/G/d');
+  assert.equal(configsPath('public'), '/nacos/configs');
+});
+
+test('unknown config paths are a not-found page', () => {
+  assert.equal(parseRoute('/nacos/configs/G/d/nope', '').page, 'not-found');
+  assert.equal(parseRoute('/nacos/configs/G/d/history', '?nid=abc').page === 'config-history' && 'nid' in parseRoute('/nacos/configs/G/d/history', '?nid=abc'), false);
+  assert.equal(parseRoute('/nacos/configs/G', '').page, 'not-found');
+  assert.equal(parseRoute('/nacos/configs/G/d/edit/x', '').page, 'not-found');
 });

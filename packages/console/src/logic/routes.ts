@@ -17,7 +17,18 @@ export type Route =
   | { page: 'service-timeline'; namespace: string; group: string; name: string }
   | { page: 'instance'; namespace: string; group: string; name: string; ip: string; port: number; cluster: string }
   | { page: 'namespaces'; namespace: string }
+  | { page: 'configs'; namespace: string; dataId: string; group: string; appName: string; pageNo: number }
+  | { page: 'config-new'; namespace: string }
+  | ConfigPageRoute<ConfigTab>
   | { page: 'not-found'; namespace: string; path: string };
+
+/** A config's own pages: its content, the editor, its history, its beta release and its listeners. */
+export type ConfigTab = 'config' | 'config-edit' | 'config-history' | 'config-beta' | 'config-listeners';
+
+// Distributes over the tabs, so that narrowing a Route by its page yields one config page's route.
+type ConfigPageRoute<P extends ConfigTab> = P extends ConfigTab ? { page: P; namespace: string; group: string; dataId: string; nid?: number } : never;
+
+const CONFIG_TABS: Record<string, ConfigTab> = { edit: 'config-edit', history: 'config-history', beta: 'config-beta', listeners: 'config-listeners' };
 
 export const PUBLIC = 'public';
 
@@ -30,10 +41,10 @@ export function parseRoute(pathname: string, search: string): Route {
     .filter((p) => p !== '')
     .map(safeDecode);
   if (parts.length === 0 || (parts.length === 1 && (parts[0] === 'services' || parts[0] === 'index.html'))) {
-    const pageNo = Number(q.get('page') ?? '1');
-    return { page: 'services', namespace, name: q.get('name') ?? '', group: q.get('group') ?? '', pageNo: Number.isInteger(pageNo) && pageNo > 0 ? pageNo : 1 };
+    return { page: 'services', namespace, name: q.get('name') ?? '', group: q.get('group') ?? '', pageNo: pageNoOf(q) };
   }
   if (parts[0] === 'namespaces' && parts.length === 1) return { page: 'namespaces', namespace };
+  if (parts[0] === 'configs') return configRoute(parts, q, namespace) ?? { page: 'not-found', namespace, path: pathname };
   if (parts[0] === 'services' && parts.length >= 3) {
     const [, group, name, kind, address] = parts;
     if (parts.length === 3) return { page: 'service', namespace, group, name };
@@ -47,6 +58,26 @@ export function parseRoute(pathname: string, search: string): Route {
     }
   }
   return { page: 'not-found', namespace, path: pathname };
+}
+
+function configRoute(parts: string[], q: URLSearchParams, namespace: string): Route | undefined {
+  if (parts.length === 1) {
+    return { page: 'configs', namespace, dataId: q.get('dataId') ?? '', group: q.get('group') ?? '', appName: q.get('appName') ?? '', pageNo: pageNoOf(q) };
+  }
+  if (parts.length === 2 && parts[1] === 'new') return { page: 'config-new', namespace };
+  const [, group, dataId, tab] = parts;
+  if (parts.length === 3) return { page: 'config', namespace, group, dataId };
+  if (parts.length === 4 && Object.hasOwn(CONFIG_TABS, tab)) {
+    const page = CONFIG_TABS[tab];
+    const nid = Number(q.get('nid') ?? '');
+    return page === 'config-history' && q.has('nid') && Number.isInteger(nid) && nid > 0 ? { page, namespace, group, dataId, nid } : { page, namespace, group, dataId };
+  }
+  return undefined;
+}
+
+function pageNoOf(q: URLSearchParams): number {
+  const pageNo = Number(q.get('page') ?? '1');
+  return Number.isInteger(pageNo) && pageNo > 0 ? pageNo : 1;
 }
 
 function safeDecode(part: string): string {
@@ -89,4 +120,19 @@ export function instancePath(namespace: string, group: string, name: string, ip:
 
 export function namespacesPath(namespace: string): string {
   return withQuery(`${BASE}/namespaces`, { namespace });
+}
+
+export function configsPath(namespace: string, filter: { dataId?: string; group?: string; appName?: string; pageNo?: number } = {}): string {
+  return withQuery(`${BASE}/configs`, { namespace, dataId: filter.dataId, group: filter.group, appName: filter.appName, page: filter.pageNo });
+}
+
+export function configNewPath(namespace: string): string {
+  return withQuery(`${BASE}/configs/new`, { namespace });
+}
+
+const TAB_SEGMENT: Record<ConfigTab, string> = { config: '', 'config-edit': '/edit', 'config-history': '/history', 'config-beta': '/beta', 'config-listeners': '/listeners' };
+
+/** A config's page; `nid` selects a history record to compare with the current version. */
+export function configPath(namespace: string, group: string, dataId: string, tab: ConfigTab = 'config', nid?: number): string {
+  return withQuery(`${BASE}/configs/${enc(group)}/${enc(dataId)}${TAB_SEGMENT[tab]}`, { namespace, nid: tab === 'config-history' ? nid : undefined });
 }

@@ -58,12 +58,20 @@ describe('console static files', () => {
   });
 
   test("the console's page paths fall back to index.html; nothing else does", async () => {
-    for (const url of ['/nacos/services', '/nacos/services/DEFAULT_GROUP/orders', '/nacos/services/G/s/instances/10.0.0.1:80?cluster=A', '/nacos/namespaces']) {
+    for (const url of [
+      '/nacos/services',
+      '/nacos/services/DEFAULT_GROUP/orders',
+      '/nacos/services/G/s/instances/10.0.0.1:80?cluster=A',
+      '/nacos/namespaces',
+      '/nacos/configs?dataId=app',
+      '/nacos/configs/new',
+      '/nacos/configs/DEFAULT_GROUP/app.yaml/history?nid=3',
+    ]) {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.body, INDEX, url);
     }
-    for (const url of ['/nacos/v1/ns/nothing', '/nacos/other', '/services']) {
+    for (const url of ['/nacos/v1/ns/nothing', '/nacos/other', '/services', '/nacos/configsx']) {
       assert.equal((await app.inject({ url })).statusCode, 404, url);
     }
   });
