@@ -1,10 +1,11 @@
-import { invalidParam } from '@cairn/core';
+import { invalidParam, type ConfigKey, type ListenerPoll } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
 import { noCache } from '../config-wire.js';
 import { encodeChangedKeys, parseListeningConfigs } from '../listening-configs.js';
+import type { ListenKey } from '../long-polls.js';
 
 /** Nacos's FIXED_DELAY_TIME: a held poll answers this long before the client's own timeout. */
 const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
@@ -17,6 +18,8 @@ const ANSWER_BEFORE_CLIENT_TIMEOUT_MS = 500;
  */
 export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { config, longPolls, options, configListeners } = ctx;
+  // The bookkeeping of answered polls (live table, journal) runs after the answers have gone out, once per batch.
+  const answeredPolls = new AnsweredPolls((a) => configListeners.pollAnswered(a.poll, a.keysChanged, a.md5Now));
 
   // The listener changes nothing stored: the durability hooks skip it (`readOnly`).
   app.post('/v1/cs/configs/listener', { config: { readOnly: true } }, async (request, reply) => {
@@ -39,27 +42,53 @@ export function listenerRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.code(503).send(`too many config listeners held (limit ${options.configMaxHeldPolls}, --config-max-held-polls); retry later`);
     }
     const poll = configListeners.pollArrived(client, keys, true);
-    return new Promise<string>((resolve) => {
-      let answered = false;
-      const drop = longPolls.hold(
-        keys,
-        holdMs,
-        (keysChanged) => {
-          answered = true;
-          configListeners.pollAnswered(poll, keysChanged, md5Now);
-          resolve(encodeChangedKeys(keysChanged));
-        },
-        client,
-      );
-      // A client that goes away releases its place at once.
-      reply.raw.on('close', () => {
-        if (answered) return;
+    let answered = false;
+    const drop = longPolls.hold(
+      keys,
+      holdMs,
+      (keysChanged) => {
         answered = true;
-        drop();
-        configListeners.pollDropped(poll);
-      });
+        // Sent here, inside the publish's own turn: a publish answers thousands of held polls in one loop, and each
+        // answer goes out as soon as its turn comes instead of after the whole loop has run.
+        void reply.send(encodeChangedKeys(keysChanged));
+        answeredPolls.push({ poll, keysChanged, md5Now });
+      },
+      client,
+    );
+    // A client that goes away releases its place at once.
+    reply.raw.on('close', () => {
+      if (answered) return;
+      answered = true;
+      drop();
+      configListeners.pollDropped(poll);
     });
+    // The answer is sent by the hold callback above (Fastify: an async handler that sends later returns `reply`).
+    return reply;
   });
+}
+
+interface AnsweredPoll {
+  readonly poll: ListenerPoll;
+  readonly keysChanged: readonly ListenKey[];
+  readonly md5Now: (key: ConfigKey) => string;
+}
+
+/** Answered polls waiting for their bookkeeping, flushed on the next turn of the event loop. */
+class AnsweredPolls {
+  private pending: AnsweredPoll[] = [];
+
+  constructor(private readonly record: (a: AnsweredPoll) => void) {}
+
+  push(a: AnsweredPoll): void {
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(a);
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    for (const a of batch) this.record(a);
+  }
 }
 
 function header(value: string | string[] | undefined): string | undefined {
