@@ -12,6 +12,8 @@ export interface ServedConfig {
   readonly modifiedAt: number;
   /** The gray version served instead of the main one, if any. */
   readonly gray?: ConfigGray;
+  /** The version object served (the main item or the gray version): a new object per publish, so answers can be cached by it. */
+  readonly version: ConfigItem | ConfigGray;
 }
 
 /** Gray versions in the order they are tried: by priority (beta before tags, as Nacos), then by name. */
@@ -35,9 +37,9 @@ export function grayMatches(gray: ConfigGray, client: ConfigClient): boolean {
  */
 export function serve(main: ConfigItem | undefined, sortedGrays: readonly ConfigGray[], client: ConfigClient, explicitTag = false): ServedConfig | undefined {
   const gray = sortedGrays.find((g) => grayMatches(g, client));
-  if (gray) return { content: gray.content, md5: gray.md5, type: gray.type, modifiedAt: gray.modifiedAt, gray };
+  if (gray) return { content: gray.content, md5: gray.md5, type: gray.type, modifiedAt: gray.modifiedAt, gray, version: gray };
   if (explicitTag || !main) return undefined;
-  return { content: main.content, md5: main.md5, type: main.type, modifiedAt: main.modifiedAt };
+  return { content: main.content, md5: main.md5, type: main.type, modifiedAt: main.modifiedAt, version: main };
 }
 
 /**

@@ -12,8 +12,10 @@ export function contentTypeOf(type: ConfigType): string {
 }
 
 /** The no-cache headers Nacos sets on config reads and listener answers. */
+export const NO_CACHE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ Pragma: 'no-cache', Expires: 'Thu, 01 Jan 1970 00:00:00 GMT', 'Cache-Control': 'no-cache,no-store' });
+
 export function noCache(reply: FastifyReply): FastifyReply {
-  return reply.header('Pragma', 'no-cache').header('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT').header('Cache-Control', 'no-cache,no-store');
+  return reply.headers(NO_CACHE_HEADERS);
 }
 
 /** `GET /v1/cs/configs?show=all`: Nacos's ConfigAllInfo. */
@@ -61,11 +63,6 @@ export function historyInfo(h: ConfigHistoryRecord): Record<string, unknown> {
     lastModifiedTime: new Date(h.at).toISOString(),
     encryptedDataKey: '',
   };
-}
-
-/** The read headers Nacos sets on a config answer (v1 raw content, v2 result-wrapped alike). */
-export function configReadHeaders(reply: FastifyReply, item: ConfigItem): FastifyReply {
-  return noCache(reply).header('Config-Type', item.type).header('Content-MD5', item.md5).header('Last-Modified', new Date(item.modifiedAt).toUTCString());
 }
 
 /** The author as the request claims it (`claimedUser`, else `username`); never a verified identity. */

@@ -1,7 +1,7 @@
 import { betaRuleOf, grayExpr, namespaceToTenant, tagRuleOf, type ConfigClient, type ConfigGray, type GrayRule, type ServedConfig } from '@cairn/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from '../params.js';
-import { headerOf, noCache } from './config-wire.js';
+import { headerOf, NO_CACHE_HEADERS } from './config-wire.js';
 
 /**
  * Who reads or listens, as gray releases select by it: the client IP (the socket peer, or what a trusted proxy
@@ -22,16 +22,32 @@ export function grayRuleOfPublish(request: FastifyRequest, p: Params): GrayRule 
   return tag === undefined ? undefined : tagRuleOf(tag);
 }
 
+// Per served version (a publish makes a new version object): the read headers and the encoded body are built once,
+// not on every read of a config that thousands of clients fetch after each change.
+const readHeaders = new WeakMap<object, Record<string, string>>();
+const rawBodies = new WeakMap<object, Buffer>();
+
 /**
  * The read headers of a served version (Nacos's setCommonResponseHead): `Config-Type`, `Content-MD5`,
  * `Last-Modified`, no-cache, and `isBeta: true` or `tag: <tag>` (URL-encoded) when a gray version was served.
  */
 export function servedReadHeaders(reply: FastifyReply, served: ServedConfig): FastifyReply {
-  noCache(reply).header('Config-Type', served.type).header('Content-MD5', served.md5).header('Last-Modified', new Date(served.modifiedAt).toUTCString());
-  const rule = served.gray?.rule;
-  if (rule?.kind === 'beta') reply.header('isBeta', 'true');
-  if (rule?.kind === 'tag') reply.header('tag', encodeURIComponent(rule.tag));
-  return reply;
+  let headers = readHeaders.get(served.version);
+  if (!headers) {
+    headers = { ...NO_CACHE_HEADERS, 'Config-Type': served.type, 'Content-MD5': served.md5, 'Last-Modified': new Date(served.modifiedAt).toUTCString() };
+    const rule = served.gray?.rule;
+    if (rule?.kind === 'beta') headers.isBeta = 'true';
+    if (rule?.kind === 'tag') headers.tag = encodeURIComponent(rule.tag);
+    readHeaders.set(served.version, headers);
+  }
+  return reply.headers(headers);
+}
+
+/** The served content as UTF-8 bytes (the v1 read's raw body), encoded once per version. */
+export function servedBody(served: ServedConfig): Buffer {
+  let body = rawBodies.get(served.version);
+  if (!body) rawBodies.set(served.version, (body = Buffer.from(served.content, 'utf8')));
+  return body;
 }
 
 /** `GET /v1/cs/configs?beta=true`'s `data`: Nacos's ConfigInfo4Beta (id as a string, `betaIps` comma-joined). */

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
 import { configAllInfo, configAuthorOf, contentTypeOf, headerOf } from '../config-wire.js';
-import { grayRuleOfPublish, servedClientOf, servedReadHeaders } from '../gray-wire.js';
+import { grayRuleOfPublish, servedBody, servedClientOf, servedReadHeaders } from '../gray-wire.js';
 import { betaQueryResult, STOP_BETA_RESULT } from './beta-wire.js';
 import { configOperations } from './config-operations.js';
 
@@ -34,7 +34,7 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
     if (!served) throw configNotFound(key);
     servedReadHeaders(reply, served).type(contentTypeOf(served.type));
-    return served.content;
+    return servedBody(served);
   });
 
   app.post('/v1/cs/configs', async (request, reply) => {
