@@ -165,12 +165,21 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
       const fields = { use: 'payments ü', effect: 'restart: no', schema: '日'.repeat(32_768), encryptedDataKey: 'k/+=ü'.repeat(200) };
       const c = { ...item('cfg-fields', 'f.yaml', 'f: 1', 7001), ...fields };
       await store.writeConfigs({ save: [c], remove: [], history: [history(c, 7001, 'I', 100)] });
-      assert.deepEqual((await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'), [c]);
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'),
+        [c],
+      );
       const plain = { ...c, use: '', effect: '', schema: '', encryptedDataKey: '' };
       await store.writeConfigs({ save: [plain], remove: [], history: [history(plain, 7002, 'U', 200)] });
-      assert.deepEqual((await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'), [plain]);
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'),
+        [plain],
+      );
       await store.writeConfigs({ save: [], remove: [plain], history: [history(plain, 7003, 'D', 300)] });
-      assert.deepEqual((await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'), []);
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'),
+        [],
+      );
     });
   });
 
@@ -181,14 +190,13 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
       await store.writeConfigs({
         save: [],
         remove: [],
-        history: [
-          { ...history(c, 7101, 'I', 10), fields },
-          { ...history(c, 7102, 'U', 5000), fields: { ...fields, tags: [], desc: '' } },
-          history(c, 7103, 'U', 5001),
-        ],
+        history: [{ ...history(c, 7101, 'I', 10), fields }, { ...history(c, 7102, 'U', 5000), fields: { ...fields, tags: [], desc: '' } }, history(c, 7103, 'U', 5001)],
       });
       assert.deepEqual(await store.historyById(7101), { ...history(c, 7101, 'I', 10), fields });
-      assert.deepEqual((await store.historyOf(c, 1, 10)).items.map((h) => h.fields), [undefined, { ...fields, tags: [], desc: '' }, fields]);
+      assert.deepEqual(
+        (await store.historyOf(c, 1, 10)).items.map((h) => h.fields),
+        [undefined, { ...fields, tags: [], desc: '' }, fields],
+      );
       assert.deepEqual((await store.previousHistory(7103))?.fields, { ...fields, tags: [], desc: '' });
       await store.pruneHistory(100);
       assert.equal(await store.historyById(7101), undefined);
