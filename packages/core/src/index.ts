@@ -37,6 +37,7 @@ export * from './config/config-model.js';
 export * from './config/config-errors.js';
 export * from './config/config-events.js';
 export * from './config/config-validation.js';
+export * from './config/config-fields.js';
 export * from './config/config-center.js';
 export * from './config/config-listeners.js';
 export * from './config/config-search.js';

@@ -13,6 +13,7 @@ import { consoleStatic } from './transports/http/console/console-static.js';
 import { metricsRoutes } from './transports/http/cairn/metrics-routes.js';
 import { replyConfigV1Error, replyV1Error, replyV2Error } from './transports/http/reply-errors.js';
 import { LongPolls } from './transports/http/config/long-polls.js';
+import { configCatalogRoutes } from './transports/http/config/v1/catalog-route.js';
 import { configRoutes } from './transports/http/config/v1/config-routes.js';
 import { historyRoutes } from './transports/http/config/v1/history-routes.js';
 import { listenerRoutes } from './transports/http/config/v1/listener-routes.js';
@@ -223,6 +224,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       // Config import's zip upload; the body is streamed and bounded where it is read (the import operation).
       await cs.register(multipart);
       configRoutes(cs, ctx);
+      configCatalogRoutes(cs, ctx);
       listenerRoutes(cs, ctx);
       listenerQueryRoutes(cs, ctx);
       historyRoutes(cs, ctx);

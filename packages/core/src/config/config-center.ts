@@ -6,6 +6,7 @@ import { casMismatch } from './config-errors.js';
 import { type ConfigKey, configKeyString } from './config-key.js';
 import type { ConfigAuthor, ConfigHistoryRecord, ConfigItem, ConfigOp, ConfigType } from './config-model.js';
 import { type ConfigSearch, searchConfigs } from './config-search.js';
+import { type CheckedConfigFields, type ConfigFieldsInput, checkConfigFields, refuseGrayEncryptedDataKey } from './config-fields.js';
 import { checkAppName, checkDesc, checkTags } from './config-validation.js';
 import { grayNotFound } from './gray/gray-errors.js';
 import { type ConfigGray, type GrayRule, grayNameOf } from './gray/gray-model.js';
@@ -16,7 +17,7 @@ import { md5Hex, utf8 } from './md5.js';
 /** Nacos ships 10 MB; Cairn defaults to 100 KB (issue 9): configs are read on every client start and change. */
 export const DEFAULT_MAX_CONTENT_BYTES = 100 * 1024;
 
-export interface PublishConfig {
+export interface PublishConfig extends ConfigFieldsInput {
   key: ConfigKey;
   content: string | undefined;
   type: ConfigType;
@@ -35,6 +36,8 @@ export interface PublishGray {
   content: string | undefined;
   type: ConfigType;
   appName?: string;
+  /** Refused when given: a gray version keeps no encryption key (see `refuseGrayEncryptedDataKey`). */
+  encryptedDataKey?: string;
   /** Compare-and-set against the gray version's current md5 (as Nacos's `insertOrUpdateGrayCas`). */
   casMd5?: string;
 }
@@ -151,7 +154,8 @@ export class ConfigCenter {
   }
 
   /**
-   * Publishes the version a history record holds (its content, type and appName; desc and tags stay as they are)
+   * Publishes the version a history record holds (its content, type, appName and the encryptedDataKey its content
+   * was published with; desc, tags, use, effect and schema stay as they are)
    * as a new version of the record's config: op U, or I when the config was deleted meanwhile. The event says
    * which record was restored over which md5 (`CONFIG_ROLLED_BACK` in the journal).
    */
@@ -161,16 +165,17 @@ export class ConfigCenter {
     const key = pickKey(record);
     const current = this.get(key);
     const restored: RestoredVersion = { historyId: record.id, md5: record.md5, previousMd5: current?.md5 ?? '' };
-    return this.publishVersion({ key, content: record.content, type: record.type, appName: record.appName, desc: current?.desc, tags: current?.tags.join(',') }, author, restored);
+    const kept = { desc: current?.desc, tags: current?.tags.join(','), use: current?.use, effect: current?.effect, schema: current?.schema };
+    return this.publishVersion({ key, content: record.content, type: record.type, appName: record.appName, ...kept, encryptedDataKey: record.fields?.encryptedDataKey }, author, restored);
   }
 
-  private validated(input: PublishConfig): { content: string; appName: string; desc: string; tags: string[] } {
+  private validated(input: PublishConfig): { content: string; appName: string; desc: string; tags: string[]; fields: CheckedConfigFields } {
     const content = this.checkContent(input.content);
-    return { content, appName: checkAppName(input.appName), desc: checkDesc(input.desc), tags: checkTags(input.tags) };
+    return { content, appName: checkAppName(input.appName), desc: checkDesc(input.desc), tags: checkTags(input.tags), fields: checkConfigFields(input) };
   }
 
   private publishVersion(input: PublishConfig, author: ConfigAuthor, restored: RestoredVersion | undefined): ConfigItem {
-    const { content, appName, desc, tags } = this.validated(input);
+    const { content, appName, desc, tags, fields } = this.validated(input);
     const current = this.get(input.key);
     const cas = (input.casMd5 ?? '').trim();
     if (cas !== '' && current?.md5 !== cas) throw casMismatch();
@@ -185,6 +190,7 @@ export class ConfigCenter {
       appName,
       desc,
       tags,
+      ...fields,
       createdAt: current?.createdAt ?? now,
       modifiedAt: now,
       createdBy: current?.createdBy ?? author,
@@ -216,6 +222,7 @@ export class ConfigCenter {
   publishGray(input: PublishGray, author: ConfigAuthor): ConfigGray {
     const content = this.checkContent(input.content);
     const appName = checkAppName(input.appName);
+    refuseGrayEncryptedDataKey(input.encryptedDataKey);
     const grayName = grayNameOf(input.rule);
     const current = this.grays.get(input.key, grayName);
     const cas = (input.casMd5 ?? '').trim();
@@ -250,14 +257,15 @@ export class ConfigCenter {
   }
 
   /**
-   * Promotes a gray version: publishes its content as the main version (keeping the main version's appName, desc
-   * and tags), then removes the gray version. Throws CONFIG_GRAY_NOT_FOUND when there is no such gray version.
+   * Promotes a gray version: publishes its content as the main version (keeping the main version's appName, desc,
+   * tags, use, effect and schema; no encryptedDataKey, as a gray version has none), then removes the gray version. Throws CONFIG_GRAY_NOT_FOUND when there is no such gray version.
    */
   promoteGray(key: ConfigKey, grayName: string, author: ConfigAuthor): ConfigItem {
     const gray = this.grays.get(key, grayName);
     if (!gray) throw grayNotFound(grayName);
     const main = this.get(key);
-    const item = this.publish({ key, content: gray.content, type: gray.type, appName: main?.appName ?? gray.appName, desc: main?.desc, tags: main?.tags.join(',') }, author);
+    const kept = { desc: main?.desc, tags: main?.tags.join(','), use: main?.use, effect: main?.effect, schema: main?.schema };
+    const item = this.publish({ key, content: gray.content, type: gray.type, appName: main?.appName ?? gray.appName, ...kept }, author);
     this.dropGray(gray, 'promoted', author);
     return item;
   }
@@ -282,7 +290,8 @@ export class ConfigCenter {
   }
 
   private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number, restored?: RestoredVersion): void {
-    const history: ConfigHistoryRecord = { ...pickKey(item), id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at };
+    const fields = { desc: item.desc, tags: item.tags, use: item.use, effect: item.effect, schema: item.schema, encryptedDataKey: item.encryptedDataKey };
+    const history: ConfigHistoryRecord = { ...pickKey(item), id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at, fields };
     this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history, ...(restored ? { restored } : {}) });
   }
 }

@@ -21,6 +21,12 @@ export interface ConfigItem extends ConfigKey {
   readonly appName: string;
   readonly desc: string;
   readonly tags: readonly string[];
+  /** Nacos's `use`, `effect` and `schema` (free text kept as published; `""` when not given). */
+  readonly use: string;
+  readonly effect: string;
+  readonly schema: string;
+  /** The key a client-side encryption filter published the content with, kept verbatim (`""` when none). */
+  readonly encryptedDataKey: string;
   readonly createdAt: number;
   readonly modifiedAt: number;
   readonly createdBy: ConfigAuthor;
@@ -39,6 +45,18 @@ export interface ConfigHistoryRecord extends ConfigKey {
   readonly type: ConfigType;
   readonly author: ConfigAuthor;
   readonly at: number;
+  /** The main version's other fields (Nacos's `ext_info` and `encrypted_data_key`); absent on gray versions' and older records. */
+  readonly fields?: ConfigRecordFields;
   /** Present on a gray version's record (Nacos `publishType` `gray`, `grayName`); absent on the main version's. */
   readonly gray?: { readonly grayName: string; readonly rule: GrayRule };
+}
+
+/** What a history record of the main version keeps besides content, type and appName. */
+export interface ConfigRecordFields {
+  readonly desc: string;
+  readonly tags: readonly string[];
+  readonly use: string;
+  readonly effect: string;
+  readonly schema: string;
+  readonly encryptedDataKey: string;
 }

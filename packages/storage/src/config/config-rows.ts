@@ -13,7 +13,8 @@ export function historyValues(h: ConfigHistoryRecord): SqlValue[] {
   return [h.id, h.namespace, h.group, h.dataId, h.op, h.content, h.md5, h.appName, h.type, JSON.stringify(h.author), h.at];
 }
 
-export function configOf(r: Row): ConfigItem {
+/** A `configs` row; `use`, `effect`, `schema` and `encryptedDataKey` live in `config_fields` (config-field-rows.ts). */
+export function configOf(r: Row): Omit<ConfigItem, 'use' | 'effect' | 'schema' | 'encryptedDataKey'> {
   return {
     namespace: str(r.namespace),
     group: str(r.group_name),

@@ -2,20 +2,24 @@ import type { ConfigGray, ConfigHistoryRecord, ConfigItem, ConfigKey, ConfigStor
 import { num } from '../drivers/row-values.js';
 import { upsertSql, type Row, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import { GRAY_COLUMNS, GRAY_KEY, grayOf, grayValues, HISTORY_GRAY_COLUMNS, historyGrayOf, historyGrayValues } from './config-gray-rows.js';
+import { FIELD_COLUMNS, FIELD_KEY, FIELD_SELECT, fieldsOf, fieldValues, HISTORY_FIELD_COLUMNS, historyFieldsOf, historyFieldValues } from './config-field-rows.js';
 import { CONFIG_COLUMNS, configOf, configValues, HISTORY_COLUMNS, historyOf, historyValues } from './config-rows.js';
 
 const KEY = 'namespace = ? AND group_name = ? AND data_id = ?';
 const H_KEY = 'h.namespace = ? AND h.group_name = ? AND h.data_id = ?';
 // A gray version's record has its gray name and rule in config_history_gray (a table of its own, so that adding
 // gray releases needed no ALTER of config_history, which MySQL cannot make re-runnable).
-const HISTORY_SELECT = `SELECT ${HISTORY_COLUMNS.map((c) => `h.${c}`).join(', ')}, g.gray_name, g.gray_rule FROM config_history h LEFT JOIN config_history_gray g ON g.id = h.id`;
+// A main version's record has its other fields in config_history_fields (columns read as hf_*).
+const HISTORY_FIELDS = HISTORY_FIELD_COLUMNS.filter((c) => c !== 'id' && c !== 'at_ms').map((c) => `f.${c} AS hf_${c}`);
+const HISTORY_SELECT = `SELECT ${HISTORY_COLUMNS.map((c) => `h.${c}`).join(', ')}, g.gray_name, g.gray_rule, ${HISTORY_FIELDS.join(', ')} FROM config_history h LEFT JOIN config_history_gray g ON g.id = h.id LEFT JOIN config_history_fields f ON f.id = h.id`;
+const CONFIG_SELECT = `SELECT ${CONFIG_COLUMNS.map((c) => `c.${c}`).join(', ')}, ${FIELD_SELECT.map((c) => `f.${c}`).join(', ')} FROM configs c LEFT JOIN config_fields f ON ${FIELD_KEY.map((k) => `f.${k} = c.${k}`).join(' AND ')}`;
 
 function historyRecordOf(r: Row): ConfigHistoryRecord {
-  return { ...historyOf(r), ...historyGrayOf(r) };
+  return { ...historyOf(r), ...historyFieldsOf(r), ...historyGrayOf(r) };
 }
 
 /**
- * The ConfigStore on any SQL database the drivers cover (tables `configs`, `config_grays`, `config_history` and `config_history_gray`). The store does not
+ * The ConfigStore on any SQL database the drivers cover (tables `configs`, `config_fields`, `config_grays`, `config_history`, `config_history_fields` and `config_history_gray`). The store does not
  * own the driver: whoever opened the database closes it.
  *
  * @example
@@ -26,12 +30,15 @@ export class SqlConfigStore implements ConfigStore {
   private readonly insertHistory = `INSERT INTO config_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map(() => '?').join(', ')})`;
   private readonly insertHistoryGray = `INSERT INTO config_history_gray (${HISTORY_GRAY_COLUMNS.join(', ')}) VALUES (${HISTORY_GRAY_COLUMNS.map(() => '?').join(', ')})`;
   private readonly upsertGray: string;
+  private readonly upsertFields: string;
+  private readonly insertHistoryFields = `INSERT INTO config_history_fields (${HISTORY_FIELD_COLUMNS.join(', ')}) VALUES (${HISTORY_FIELD_COLUMNS.map(() => '?').join(', ')})`;
 
   constructor(private readonly db: SqlDriver) {
     const update = CONFIG_COLUMNS.filter((c) => c !== 'namespace' && c !== 'group_name' && c !== 'data_id');
     this.upsert = upsertSql(db.dialect, 'configs', CONFIG_COLUMNS, ['namespace', 'group_name', 'data_id'], update);
     const grayUpdate = GRAY_COLUMNS.filter((c) => !(GRAY_KEY as readonly string[]).includes(c));
     this.upsertGray = upsertSql(db.dialect, 'config_grays', GRAY_COLUMNS, GRAY_KEY, grayUpdate);
+    this.upsertFields = upsertSql(db.dialect, 'config_fields', FIELD_COLUMNS, FIELD_KEY, FIELD_SELECT);
   }
 
   async loadGrays(): Promise<ConfigGray[]> {
@@ -39,7 +46,7 @@ export class SqlConfigStore implements ConfigStore {
   }
 
   async loadConfigs(): Promise<ConfigItem[]> {
-    return (await this.db.query(`SELECT ${CONFIG_COLUMNS.join(', ')} FROM configs ORDER BY namespace, group_name, data_id`)).map(configOf);
+    return (await this.db.query(`${CONFIG_SELECT} ORDER BY c.namespace, c.group_name, c.data_id`)).map((r) => ({ ...configOf(r), ...fieldsOf(r) }));
   }
 
   async lastHistoryId(): Promise<number> {
@@ -49,12 +56,19 @@ export class SqlConfigStore implements ConfigStore {
 
   async writeConfigs(batch: ConfigWriteBatch): Promise<void> {
     const statements: SqlStatement[] = [
-      ...batch.save.map((c) => ({ sql: this.upsert, params: configValues(c) })),
-      ...batch.remove.map((k) => ({ sql: `DELETE FROM configs WHERE ${KEY}`, params: [k.namespace, k.group, k.dataId] })),
+      ...batch.save.flatMap((c) => [
+        { sql: this.upsert, params: configValues(c) },
+        { sql: this.upsertFields, params: fieldValues(c) },
+      ]),
+      ...batch.remove.flatMap((k) => [
+        { sql: `DELETE FROM configs WHERE ${KEY}`, params: [k.namespace, k.group, k.dataId] },
+        { sql: `DELETE FROM config_fields WHERE ${KEY}`, params: [k.namespace, k.group, k.dataId] },
+      ]),
       ...(batch.saveGrays ?? []).map((g) => ({ sql: this.upsertGray, params: grayValues(g) })),
       ...(batch.removeGrays ?? []).map((k) => ({ sql: `DELETE FROM config_grays WHERE ${KEY} AND gray_name = ?`, params: [k.namespace, k.group, k.dataId, k.grayName] })),
       ...batch.history.map((h) => ({ sql: this.insertHistory, params: historyValues(h) })),
       ...batch.history.flatMap((h) => (h.gray ? [{ sql: this.insertHistoryGray, params: historyGrayValues({ ...h, gray: h.gray }) }] : [])),
+      ...batch.history.flatMap((h) => (h.fields ? [{ sql: this.insertHistoryFields, params: historyFieldValues({ ...h, fields: h.fields }) }] : [])),
     ];
     if (statements.length > 0) await this.db.batch(statements);
   }
@@ -83,6 +97,7 @@ export class SqlConfigStore implements ConfigStore {
     await this.db.batch([
       { sql: 'DELETE FROM config_history WHERE at_ms < ?', params: [before] },
       { sql: 'DELETE FROM config_history_gray WHERE at_ms < ?', params: [before] },
+      { sql: 'DELETE FROM config_history_fields WHERE at_ms < ?', params: [before] },
     ]);
   }
 }

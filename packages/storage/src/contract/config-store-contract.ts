@@ -17,6 +17,10 @@ function item(namespace: string, dataId: string, content: string, id: number): C
     appName: 'app',
     desc: 'd',
     tags: ['a', 'b'],
+    use: '',
+    effect: '',
+    schema: '',
+    encryptedDataKey: '',
     createdAt: 10,
     modifiedAt: 20,
     createdBy: AUTHOR,
@@ -152,6 +156,51 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
       await store.pruneHistory(100);
       assert.equal(await store.historyById(6001), undefined);
       assert.deepEqual((await store.historyById(6002))?.gray, { grayName: 'tag_old', rule });
+    });
+  });
+
+  test("a config's use, effect, schema and encryptedDataKey round-trip byte-exact and are replaced by the next save", async () => {
+    await withStore(async (store) => {
+      // 32768 characters of 3 bytes each: Nacos's longest schema, over 64 KB in UTF-8.
+      const fields = { use: 'payments ü', effect: 'restart: no', schema: '日'.repeat(32_768), encryptedDataKey: 'k/+=ü'.repeat(200) };
+      const c = { ...item('cfg-fields', 'f.yaml', 'f: 1', 7001), ...fields };
+      await store.writeConfigs({ save: [c], remove: [], history: [history(c, 7001, 'I', 100)] });
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'),
+        [c],
+      );
+      const plain = { ...c, use: '', effect: '', schema: '', encryptedDataKey: '' };
+      await store.writeConfigs({ save: [plain], remove: [], history: [history(plain, 7002, 'U', 200)] });
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'),
+        [plain],
+      );
+      await store.writeConfigs({ save: [], remove: [plain], history: [history(plain, 7003, 'D', 300)] });
+      assert.deepEqual(
+        (await store.loadConfigs()).filter((x) => x.namespace === 'cfg-fields'),
+        [],
+      );
+    });
+  });
+
+  test("a main version's history record keeps its fields, a record without them loads without them, prune drops them", async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-hist-fields', 'h', 'v', 7100);
+      const fields = { desc: 'the description', tags: ['x', 'y'], use: 'u', effect: 'e', schema: '{"type":"object"}', encryptedDataKey: 'KEY==' };
+      await store.writeConfigs({
+        save: [],
+        remove: [],
+        history: [{ ...history(c, 7101, 'I', 10), fields }, { ...history(c, 7102, 'U', 5000), fields: { ...fields, tags: [], desc: '' } }, history(c, 7103, 'U', 5001)],
+      });
+      assert.deepEqual(await store.historyById(7101), { ...history(c, 7101, 'I', 10), fields });
+      assert.deepEqual(
+        (await store.historyOf(c, 1, 10)).items.map((h) => h.fields),
+        [undefined, { ...fields, tags: [], desc: '' }, fields],
+      );
+      assert.deepEqual((await store.previousHistory(7103))?.fields, { ...fields, tags: [], desc: '' });
+      await store.pruneHistory(100);
+      assert.equal(await store.historyById(7101), undefined);
+      assert.deepEqual((await store.historyById(7102))?.fields?.use, 'u');
     });
   });
 }

@@ -10,6 +10,8 @@ export interface ServedConfig {
   readonly md5: string;
   readonly type: ConfigItem['type'];
   readonly modifiedAt: number;
+  /** The key the content was encrypted with by a client-side filter (`""` when none; gray versions keep none). */
+  readonly encryptedDataKey: string;
   /** The gray version served instead of the main one, if any. */
   readonly gray?: ConfigGray;
   /** The version object served (the main item or the gray version): a new object per publish, so answers can be cached by it. */
@@ -37,9 +39,9 @@ export function grayMatches(gray: ConfigGray, client: ConfigClient): boolean {
  */
 export function serve(main: ConfigItem | undefined, sortedGrays: readonly ConfigGray[], client: ConfigClient, explicitTag = false): ServedConfig | undefined {
   const gray = sortedGrays.find((g) => grayMatches(g, client));
-  if (gray) return { content: gray.content, md5: gray.md5, type: gray.type, modifiedAt: gray.modifiedAt, gray, version: gray };
+  if (gray) return { content: gray.content, md5: gray.md5, type: gray.type, modifiedAt: gray.modifiedAt, encryptedDataKey: '', gray, version: gray };
   if (explicitTag || !main) return undefined;
-  return { content: main.content, md5: main.md5, type: main.type, modifiedAt: main.modifiedAt, version: main };
+  return { content: main.content, md5: main.md5, type: main.type, modifiedAt: main.modifiedAt, encryptedDataKey: main.encryptedDataKey, version: main };
 }
 
 /**

@@ -151,4 +151,33 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
       ) ${TABLE}`,
     ],
   },
+  {
+    // Config fields Nacos keeps besides content: a config's use, effect, schema and encryptedDataKey, and what each
+    // main version's history record keeps besides its content (Nacos's ext_info and encrypted_data_key). Schema
+    // holds up to 32768 characters, more than TEXT's 65535 bytes in utf8mb4: MEDIUMTEXT.
+    version: 5,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS config_fields (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        data_id VARCHAR(256) ${ASCII} NOT NULL,
+        config_use VARCHAR(32) NOT NULL,
+        config_effect VARCHAR(32) NOT NULL,
+        config_schema MEDIUMTEXT NOT NULL,
+        encrypted_data_key VARCHAR(1024) NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS config_history_fields (
+        id BIGINT NOT NULL PRIMARY KEY,
+        description VARCHAR(512) NOT NULL,
+        tags TEXT NOT NULL,
+        config_use VARCHAR(32) NOT NULL,
+        config_effect VARCHAR(32) NOT NULL,
+        config_schema MEDIUMTEXT NOT NULL,
+        encrypted_data_key VARCHAR(1024) NOT NULL,
+        at_ms BIGINT NOT NULL,
+        INDEX config_history_fields_at (at_ms)
+      ) ${TABLE}`,
+    ],
+  },
 ];

@@ -138,4 +138,31 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
       CREATE INDEX config_history_gray_at ON config_history_gray (at_ms);`,
   },
+  {
+    // Config fields Nacos keeps besides content: a config's use, effect, schema and encryptedDataKey (config_fields),
+    // and what each main version's history record keeps besides its content (Nacos's ext_info, encrypted_data_key).
+    version: 5,
+    sql: `
+      CREATE TABLE config_fields (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        data_id TEXT NOT NULL,
+        config_use TEXT NOT NULL,
+        config_effect TEXT NOT NULL,
+        config_schema TEXT NOT NULL,
+        encrypted_data_key TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, data_id)
+      );
+      CREATE TABLE config_history_fields (
+        id INTEGER PRIMARY KEY,
+        description TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        config_use TEXT NOT NULL,
+        config_effect TEXT NOT NULL,
+        config_schema TEXT NOT NULL,
+        encrypted_data_key TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX config_history_fields_at ON config_history_fields (at_ms);`,
+  },
 ];

@@ -61,6 +61,25 @@ test('sqlite: a file written by the first release (schema 1) is upgraded in plac
   assert.deepEqual(await stores.naming.loadInstances(), []);
   await stores.close();
   const check = new Database(old);
-  assert.deepEqual(check.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+  assert.deepEqual(check.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
   check.close();
+});
+
+test('sqlite: configs and history written before schema 5 load with empty use, effect, schema and key, and no record fields', async () => {
+  const old = join(scratch('v4'), 'cairn.db');
+  const db = new Database(old);
+  db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+  for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 4)) db.exec(m.sql);
+  db.exec('INSERT INTO schema_version VALUES (1), (2), (3), (4)');
+  const author = JSON.stringify({ sourceIp: '10.0.0.1', clientAgent: '', claimedUser: '' });
+  db.prepare(`INSERT INTO configs VALUES ('public', 'G', 'old.yaml', 1, 'a: 1', 'm', 'yaml', '', 'd', '[]', 1, 2, ?, ?)`).run(author, author);
+  db.prepare(`INSERT INTO config_history VALUES (1, 'public', 'G', 'old.yaml', 'I', 'a: 1', 'm', '', 'yaml', ?, 2)`).run(author);
+  db.close();
+  const stores = storesOn(openSqlite(old));
+  const [item] = await stores.config.loadConfigs();
+  assert.deepEqual([item.dataId, item.desc, item.use, item.effect, item.schema, item.encryptedDataKey], ['old.yaml', 'd', '', '', '', '']);
+  const record = await stores.config.historyById(1);
+  assert.equal(record?.content, 'a: 1');
+  assert.equal('fields' in (record ?? {}), false);
+  await stores.close();
 });

@@ -32,7 +32,7 @@ export function configSearchPage(center: ConfigCenter, search: ConfigSearch, p: 
 
 /** Nacos's ConfigInfo, as search pages list it (with content). */
 export function configInfo(c: ConfigItem): Record<string, unknown> {
-  return { id: String(c.id), dataId: c.dataId, group: c.group, content: c.content, md5: c.md5, encryptedDataKey: '', tenant: namespaceToTenant(c.namespace), appName: c.appName, type: c.type };
+  return { id: String(c.id), dataId: c.dataId, group: c.group, content: c.content, md5: c.md5, encryptedDataKey: c.encryptedDataKey, tenant: namespaceToTenant(c.namespace), appName: c.appName, type: c.type };
 }
 
 function listOf(raw: string | undefined): string[] | undefined {

@@ -1,6 +1,7 @@
 import { namespaceToTenant, type ConfigAuthor, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from '../params.js';
+import { formalExtInfo } from './config-fields-wire.js';
 import { grayExtInfo } from './gray-ext-info.js';
 
 /** Nacos's response Content-Type per config type. */
@@ -26,7 +27,7 @@ export function configAllInfo(c: ConfigItem): Record<string, unknown> {
     group: c.group,
     content: c.content,
     md5: c.md5,
-    encryptedDataKey: '',
+    encryptedDataKey: c.encryptedDataKey,
     tenant: namespaceToTenant(c.namespace),
     appName: c.appName,
     type: c.type,
@@ -35,9 +36,9 @@ export function configAllInfo(c: ConfigItem): Record<string, unknown> {
     createUser: c.createdBy.claimedUser || null,
     createIp: c.createdBy.sourceIp,
     desc: c.desc || null,
-    use: null,
-    effect: null,
-    schema: null,
+    use: c.use || null,
+    effect: c.effect || null,
+    schema: c.schema || null,
     configTags: c.tags.length > 0 ? c.tags.join(',') : null,
   };
 }
@@ -58,10 +59,10 @@ export function historyInfo(h: ConfigHistoryRecord): Record<string, unknown> {
     opType: h.op,
     publishType: h.gray ? 'gray' : 'formal',
     grayName: h.gray?.grayName ?? '',
-    extInfo: h.gray ? grayExtInfo(h.gray.grayName, h.gray.rule, h.author.claimedUser) : '',
+    extInfo: h.gray ? grayExtInfo(h.gray.grayName, h.gray.rule, h.author.claimedUser) : formalExtInfo(h),
     createdTime: new Date(h.at).toISOString(),
     lastModifiedTime: new Date(h.at).toISOString(),
-    encryptedDataKey: '',
+    encryptedDataKey: h.fields?.encryptedDataKey ?? '',
   };
 }
 

@@ -16,7 +16,7 @@ interface CloneItem {
 
 /**
  * `POST /v1/cs/configs?clone=true&tenant=<target>&policy=`, body `[{cfgId, dataId, group}]`: copies configs
- * (content, type, appName, desc) into the target namespace, under a new dataId or group when given, each through
+ * (content, type, appName, desc and, as Nacos, encryptedDataKey) into the target namespace, under a new dataId or group when given, each through
  * the config center.
  */
 export async function cloneConfigs(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, p: Params): Promise<unknown> {
@@ -30,7 +30,7 @@ export async function cloneConfigs(ctx: AppContext, request: FastifyRequest, rep
     const inputs: PublishConfig[] = wanted.flatMap((w) => {
       const from = sources.get(w.cfgId);
       if (!from) return [];
-      return [{ key: configKeyOf(w.dataId ?? from.dataId, w.group ?? from.group, namespace), content: from.content, type: from.type, appName: from.appName, desc: from.desc }];
+      return [{ key: configKeyOf(w.dataId ?? from.dataId, w.group ?? from.group, namespace), content: from.content, type: from.type, appName: from.appName, desc: from.desc, encryptedDataKey: from.encryptedDataKey }];
     });
     if (inputs.length === 0) throw new ImportRefusedError('DATA_EMPTY', `no config has any of the ids ${wanted.map((w) => w.cfgId).join(', ')}`);
     return batchAnswer('Clone Completed Successfully', publishBatch(ctx.config, inputs, policy, author));

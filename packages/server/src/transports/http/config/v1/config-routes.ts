@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
 import { configAllInfo, configAuthorOf, contentTypeOf, headerOf } from '../config-wire.js';
+import { encryptedDataKeyHeader, publishFieldsOf } from '../config-fields-wire.js';
 import { grayRuleOfPublish, servedBody, servedClientOf, servedReadHeaders } from '../gray-wire.js';
 import { betaQueryResult, STOP_BETA_RESULT } from './beta-wire.js';
 import { configOperations } from './config-operations.js';
@@ -33,7 +34,7 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     const served = config.resolve(key, client, explicitTag);
     ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
     if (!served) throw configNotFound(key);
-    servedReadHeaders(reply, served).type(contentTypeOf(served.type));
+    encryptedDataKeyHeader(servedReadHeaders(reply, served), served).type(contentTypeOf(served.type));
     return servedBody(served);
   });
 
@@ -44,7 +45,7 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('tenant'));
     const rule = grayRuleOfPublish(request, p);
     if (rule) {
-      const input = { key, rule, content: p.raw('content'), type: configTypeOf(p.str('type')), appName: p.str('appName'), casMd5: headerOf(request, 'casmd5') };
+      const input = { key, rule, content: p.raw('content'), type: configTypeOf(p.str('type')), appName: p.str('appName'), encryptedDataKey: p.str('encryptedDataKey'), casMd5: headerOf(request, 'casmd5') };
       config.publishGray(input, configAuthorOf(request, p, p.str('src_user')));
       return 'true';
     }
@@ -56,6 +57,7 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
         appName: p.str('appName'),
         desc: p.raw('desc'),
         tags: p.str('config_tags'),
+        ...publishFieldsOf(p),
         casMd5: headerOf(request, 'casmd5'),
       },
       configAuthorOf(request, p, p.str('src_user')),

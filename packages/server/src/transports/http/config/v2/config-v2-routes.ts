@@ -5,6 +5,7 @@ import { Params } from '../../params.js';
 import { configClientOf } from '../config-client-of.js';
 import { v2Ok } from '../../reply-errors.js';
 import { configAuthorOf, headerOf } from '../config-wire.js';
+import { encryptedDataKeyHeader, publishFieldsOf } from '../config-fields-wire.js';
 import { grayRuleOfPublish, servedClientOf, servedReadHeaders } from '../gray-wire.js';
 
 /**
@@ -22,7 +23,7 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const served = config.resolve(key, client, explicitTag);
     ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
     if (!served) throw configNotFound(key);
-    servedReadHeaders(reply, served);
+    encryptedDataKeyHeader(servedReadHeaders(reply, served), served);
     return v2Ok(served.content);
   });
 
@@ -31,7 +32,7 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('namespaceId'));
     const rule = grayRuleOfPublish(request, p);
     if (rule) {
-      const input = { key, rule, content: p.raw('content'), type: configTypeOf(p.str('type')), appName: p.str('appName'), casMd5: headerOf(request, 'casmd5') };
+      const input = { key, rule, content: p.raw('content'), type: configTypeOf(p.str('type')), appName: p.str('appName'), encryptedDataKey: p.str('encryptedDataKey'), casMd5: headerOf(request, 'casmd5') };
       config.publishGray(input, configAuthorOf(request, p, p.str('srcUser')));
       return v2Ok(true);
     }
@@ -43,6 +44,7 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
         appName: p.str('appName'),
         desc: p.raw('desc'),
         tags: p.str('configTags'),
+        ...publishFieldsOf(p),
         casMd5: headerOf(request, 'casmd5'),
       },
       configAuthorOf(request, p, p.str('srcUser')),
