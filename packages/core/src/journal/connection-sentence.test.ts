@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConnectionEndCause, ConnectionEndEvidence } from '../naming/commands.js';
-import { CLIENT, ORDERS, T0, connectionClient, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
+import { BEATER, CLIENT, ORDERS, T0, beat, connectionClient, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
 import { span } from './connection-sentence.js';
 import { diagnose } from './diagnosis.js';
 
@@ -78,4 +78,17 @@ test('span reads a duration in its two largest units', () => {
   assert.equal(span(CONNECTED_FOR + 59_000), '3 h 12 min');
   assert.equal(span(3_600_000), '1 h');
   assert.equal(span(2 * 86_400_000 + 4 * 3_600_000), '2 d 4 h');
+});
+
+test('an instance that left with its connection and was re-created by an HTTP heartbeat tells both', () => {
+  const { time, registry } = newRegistry();
+  registry.registerForConnection(registration(), A);
+  time.advance(60_000);
+  registry.connectionClosed(A.connectionId, 'CLIENT_CLOSED');
+  time.advance(2_000);
+  registry.beat(beat({ body: { weight: 1, metadata: {} } }), BEATER);
+  assert.match(
+    diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080).explanation,
+    /^Healthy again since 10:01:02; it was removed at 10:01:00 when connection \S+ \(Nacos-Java-Client:v2\.3\.2, app orders\) ended \(the client closed its connection after 1 min connected: it shut down or deregistered\) and a heartbeat from its still-running client re-created it 2\.0 s later\./,
+  );
 });

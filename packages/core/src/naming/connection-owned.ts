@@ -99,7 +99,7 @@ export class ConnectionOwnership {
     };
     let removed = 0;
     for (const key of [...owned.instances.keys()]) {
-      if (this.release(owned, key, 'CONNECTION_INSTANCE_REMOVED', ending, `connection ${cause.toLowerCase()}`)) removed++;
+      if (this.release(owned, key, 'CONNECTION_INSTANCE_REMOVED', ending, 'gRPC connection end')) removed++;
     }
     this.byConnection.delete(connectionId);
     return removed;
