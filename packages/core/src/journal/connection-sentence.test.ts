@@ -92,3 +92,14 @@ test('an instance that left with its connection and was re-created by an HTTP he
     /^Healthy again since 10:01:02; it was removed at 10:01:00 when connection \S+ \(Nacos-Java-Client:v2\.3\.2, app orders\) ended \(the client closed its connection after 1 min connected: it shut down or deregistered\) and a heartbeat from its still-running client re-created it 2\.0 s later\./,
   );
 });
+
+test('an HTTP deregistration that could not remove a connection-held instance is explained', () => {
+  const { time, registry } = newRegistry();
+  registry.registerForConnection(registration(), A);
+  time.advance(60_000);
+  registry.deregisterInstance({ ...ORDERS, ip: '10.0.0.7', port: 8080 }, { ip: '192.168.1.20', via: 'DELETE /nacos/v1/ns/instance', claimedUser: 'ops' });
+  assert.match(
+    diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080).explanation,
+    / A deregistration at 10:01:00 by DELETE \/nacos\/v1\/ns\/instance from 192\.168\.1\.20 \(claiming to be user ops; not verified\) did not remove it: a gRPC connection holds it, and only that connection's deregistration or its end removes it\.$/,
+  );
+});

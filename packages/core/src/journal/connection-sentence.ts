@@ -1,6 +1,6 @@
 import type { ConnectionClient } from '../naming/model.js';
 import type { ReadonlyInstance } from '../naming/readonly-model.js';
-import { clockTime } from './format.js';
+import { claimed, clockTime } from './format.js';
 import type { JournalEvent } from './journal.js';
 
 /**
@@ -60,6 +60,12 @@ export function connectionEnding(e: JournalEvent): string {
 export function explainConnectionRemoval(e: JournalEvent): string {
   const ev = e.evidence;
   return `Removed at ${clockTime(e.at)} when connection ${connectionName(String(ev.connectionId), ev.agent as string | null, ev.appName as string | null)} ended: ${connectionEnding(e)}.`;
+}
+
+/** Why an HTTP deregistration left a connection-held instance in place. */
+export function ignoredDeregistration(e: JournalEvent): string {
+  const who = e.evidence.agent ? `${e.evidence.from} (${e.evidence.agent})` : String(e.evidence.from);
+  return `A deregistration at ${clockTime(e.at)} by ${e.evidence.via} from ${who}${claimed(e)} did not remove it: a gRPC connection holds it, and only that connection's deregistration or its end removes it.`;
 }
 
 /** How a present instance a connection holds is alive, or undefined when no connection holds it. */

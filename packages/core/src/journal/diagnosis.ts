@@ -14,7 +14,7 @@ export function diagnosisSources(registry: Registry, journal: Journal): Diagnosi
   return { now: () => registry.now(), findInstance: (ref, ip, port) => registry.findInstance(ref, ip, port), lifecycle: registry.lifecycle, probeRule: registry.probeRule, journal };
 }
 import type { Cause } from './causes.js';
-import { explainConnectionRemoval, heldClause } from './connection-sentence.js';
+import { explainConnectionRemoval, heldClause, ignoredDeregistration } from './connection-sentence.js';
 import { claimed, clockTime, measuredSeconds, seconds } from './format.js';
 import type { JournalEvent } from './journal.js';
 import { outageHistory, outagesWithin, summarizeOutage, type Outage, type OutageSummary } from './outage-history.js';
@@ -168,6 +168,8 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
   if (rejected && (!lastRegistration || rejected.seq > lastRegistration.seq)) {
     parts.push(`A later registration at ${clockTime(rejected.at)} from ${rejected.evidence.from} was refused: ${rejected.evidence.reason}`);
   }
+  const ignored = events.find((e) => e.cause === 'DEREGISTRATION_IGNORED');
+  if (ignored && (!lastRegistration || ignored.seq > lastRegistration.seq)) parts.push(ignoredDeregistration(ignored));
   const hourMax = maxGapLastHourMs(instance.beats, now);
   if (hourMax > instance.timing.intervalMs * sources.lifecycle.lateBeatFactor) {
     // One late beat is a hint, a pattern is a diagnosis: say "pausing" only when it happened more than once.

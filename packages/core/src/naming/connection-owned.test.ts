@@ -93,6 +93,9 @@ test('an HTTP deregistration cannot remove an instance a connection holds', () =
   registry.registerForConnection(registration(), A);
   assert.equal(registry.deregisterInstance({ ...ORDERS, ip: '10.0.0.7', port: 8080 }, CLIENT), false);
   assert.ok(instanceAt(registry));
+  const ignored = eventsOf(registry).at(-1)!;
+  assert.equal(ignored.cause, 'DEREGISTRATION_IGNORED');
+  assert.equal(ignored.evidence.connectionId, A.connectionId);
 });
 
 test('an HTTP registration of a connection-held address adds a hold; the HTTP instance then expires without beats', () => {

@@ -184,6 +184,9 @@ export class Registry {
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
     if (instance.holders && instance.holders.connections.size > 0) {
       instance.holders.beats = false;
+      const [connectionId] = instance.holders.connections.keys();
+      const evidence = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, connectionId, connections: instance.holders.connections.size };
+      this.log.record('DEREGISTRATION_IGNORED', service, instance, evidence);
       return false;
     }
     this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null });
