@@ -9,7 +9,6 @@ import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 /** What connection ownership needs from the registry: its lookups and the registry's own ways to change state. */
 export interface OwnershipPort {
   now(): number;
-  service(ref: ServiceRef): Service | undefined;
   /** Validates, then registers or updates the instance with `connection` among its holders. */
   register(cmd: RegisterInstance, origin: Origin, connection: ConnectionClient): { service: Service; instance: Instance };
   /** Throws the DomainError a registration of `cmd` would meet, changing nothing. */

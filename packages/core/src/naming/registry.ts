@@ -77,7 +77,6 @@ export class Registry {
     });
     this.owned = new ConnectionOwnership({
       now: () => this.now(),
-      service: (ref) => this.services.get(ref),
       check: (cmd, origin) => this.checkOrLog(cmd, origin, this.services.get(cmd)),
       register: (cmd, origin, connection) => {
         const found = this.services.get(cmd);
@@ -165,11 +164,12 @@ export class Registry {
     return this.owned.instancesOf(connectionId);
   }
 
-  /** The client of a connection holding at least one instance, and the ids of all such connections. */
+  /** The client of a connection that holds at least one instance. */
   connectionClient(connectionId: string): ConnectionClient | undefined {
     return this.owned.client(connectionId);
   }
 
+  /** Ids of the connections that hold at least one instance. */
   owningConnections(): string[] {
     return this.owned.connectionIds();
   }
