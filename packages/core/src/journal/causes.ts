@@ -12,6 +12,8 @@ export const CAUSES = {
   BEAT_RESUMED: 'a heartbeat arrived for an unhealthy instance: it is healthy again',
   BEAT_LATE: 'a heartbeat arrived later than 1.5x its interval: the client paused or its network stalled',
   INSTANCE_EXPIRED: 'no heartbeat within the delete timeout: the instance was removed',
+  CONNECTION_INSTANCE_REMOVED: 'the gRPC connection that held the instance ended (evidence.endedBy says how): it was removed at once',
+  DEREGISTRATION_IGNORED: 'an HTTP deregistration named an instance a gRPC connection holds: it stays until the connection lets go',
   HEALTH_MARKED: 'an operator marked a persistent instance healthy or unhealthy by hand',
   PROBE_FAILED: 'a server-side health probe of a persistent instance failed (once a minute while it stays unhealthy)',
   PROBE_RECOVERED: 'server-side health probes of an unhealthy persistent instance passed again: it is healthy again',

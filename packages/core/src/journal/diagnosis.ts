@@ -14,6 +14,7 @@ export function diagnosisSources(registry: Registry, journal: Journal): Diagnosi
   return { now: () => registry.now(), findInstance: (ref, ip, port) => registry.findInstance(ref, ip, port), lifecycle: registry.lifecycle, probeRule: registry.probeRule, journal };
 }
 import type { Cause } from './causes.js';
+import { explainConnectionRemoval, heldClause, ignoredDeregistration } from './connection-sentence.js';
 import { claimed, clockTime, measuredSeconds, seconds } from './format.js';
 import type { JournalEvent } from './journal.js';
 import { outageHistory, outagesWithin, summarizeOutage, type Outage, type OutageSummary } from './outage-history.js';
@@ -53,6 +54,7 @@ const TRANSITIONS = new Set<Cause>([
   'BEAT_MISSED',
   'BEAT_RESUMED',
   'INSTANCE_EXPIRED',
+  'CONNECTION_INSTANCE_REMOVED',
   'HEALTH_MARKED',
   'INSTANCE_EDITED',
   'REGISTRATION_REJECTED',
@@ -166,6 +168,8 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
   if (rejected && (!lastRegistration || rejected.seq > lastRegistration.seq)) {
     parts.push(`A later registration at ${clockTime(rejected.at)} from ${rejected.evidence.from} was refused: ${rejected.evidence.reason}`);
   }
+  const ignored = events.find((e) => e.cause === 'DEREGISTRATION_IGNORED');
+  if (ignored && (!lastRegistration || ignored.seq > lastRegistration.seq)) parts.push(ignoredDeregistration(ignored));
   const hourMax = maxGapLastHourMs(instance.beats, now);
   if (hourMax > instance.timing.intervalMs * sources.lifecycle.lateBeatFactor) {
     // One late beat is a hint, a pattern is a diagnosis: say "pausing" only when it happened more than once.
@@ -180,6 +184,8 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
 
 /** Its last beat, or its registration if it has not beaten yet. */
 function liveClause(instance: ReadonlyInstance, now: number, byBeat = false): string {
+  const held = heldClause(instance, now);
+  if (held) return held;
   const from = `${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}`;
   const ago = seconds(Math.max(0, now - instance.lastBeatAt));
   return instance.beats.count === 0 && !byBeat
@@ -192,6 +198,8 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
   switch (last.cause) {
     case 'INSTANCE_EXPIRED':
       return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
+    case 'CONNECTION_INSTANCE_REMOVED':
+      return explainConnectionRemoval(last);
     case 'INSTANCE_DEREGISTERED': {
       const who = e.agent ? `${e.from} (${e.agent})` : String(e.from);
       return `Deleted at ${clockTime(last.at)} by ${e.via} from ${who}${claimed(last)}. A client deregisters itself when it shuts down cleanly; otherwise an operator deleted it.`;

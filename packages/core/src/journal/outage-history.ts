@@ -33,7 +33,7 @@ export const FLAPPING_WINDOW_MS = 3_600_000;
 
 // Everything else is read from the events' `healthy` field, so a new cause that changes health needs no entry here;
 // a new way to leave the registry (a gRPC connection closing) belongs in REMOVALS.
-const REMOVALS: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_EXPIRED', 'INSTANCE_DEREGISTERED']);
+const REMOVALS: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_EXPIRED', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
 // Arriving unhealthy (a persistent instance registered with healthy=false) is not falling from health.
 const ARRIVALS: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_REGISTERED', 'INSTANCE_RECREATED_FROM_BEAT']);
 

@@ -1,4 +1,5 @@
 import type { Cause } from './causes.js';
+import { connectionEnding, connectionName } from './connection-sentence.js';
 import { byWhom, claimed, clockTime, measuredSeconds, seconds } from './format.js';
 import type { JournalEvent } from './journal.js';
 import { FLAPPING_OUTAGES, type Outage } from './outage-history.js';
@@ -27,6 +28,8 @@ const FELL: Partial<Record<Cause, Clause>> = {
     return `it turned unhealthy at ${clockTime(e.at)} after ${count} ${e.evidence.probe} probe${count === 1 ? '' : 's'} to ${e.evidence.target} failed with ${probeErrors(e, c)}`;
   },
   HEALTH_MARKED: (e) => `it was marked unhealthy by hand at ${clockTime(e.at)} ${byWhom(e)}`,
+  CONNECTION_INSTANCE_REMOVED: (e) =>
+    `it was removed at ${clockTime(e.at)} when connection ${connectionName(String(e.evidence.connectionId), e.evidence.agent as string | null, e.evidence.appName as string | null)} ended (${connectionEnding(e)})`,
 };
 
 // How it came back, after "and".

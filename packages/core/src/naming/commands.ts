@@ -59,3 +59,13 @@ export interface ClusterDefinition extends ServiceRef {
   useInstancePortForCheck: boolean;
   metadata?: Record<string, string>;
 }
+
+/** How a gRPC connection ended, as its transport saw it. */
+export type ConnectionEndCause = 'CLIENT_CLOSED' | 'RESET' | 'LIVENESS_UNANSWERED' | 'SERVER_SHUTDOWN';
+
+export interface ConnectionEndEvidence {
+  /** How long the connection had been silent when it was given up (a liveness check went unanswered). */
+  silentMs?: number;
+  /** The transport's own words, e.g. a gRPC status or socket error. */
+  detail?: string;
+}

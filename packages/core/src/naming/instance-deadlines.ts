@@ -84,7 +84,8 @@ export class InstanceDeadlines {
    * beat timeout removes a still-healthy instance at its delete timeout.
    */
   private dueAt(instance: Instance): number | undefined {
-    if (!instance.ephemeral || instance.removed) return undefined;
+    // A connection keeps its instances alive: no beat timer runs while one holds it.
+    if (!instance.ephemeral || instance.removed || (instance.holders?.connections.size ?? 0) > 0) return undefined;
     const removeAt = this.removeAt(instance);
     if (!instance.healthy) return removeAt;
     const unhealthyAt = instance.lastBeatAt + instance.timing.timeoutMs;

@@ -46,6 +46,30 @@ export interface Instance {
   unhealthySince: number | undefined;
   /** Persistent instances: the server's probe results so far (streaks, last result); absent until the first probe. */
   probe?: ProbeStatus;
+  /** Who keeps an ephemeral instance alive when a gRPC connection is among them; absent = HTTP beats alone. */
+  holders?: InstanceHolders;
+}
+
+/** A gRPC connection's client as its transport learned it at setup: the evidence its instances carry. */
+export interface ConnectionClient {
+  /** Nacos's connection id, `<millis>_<ip>_<port>`. */
+  readonly connectionId: string;
+  readonly ip: string;
+  readonly port: number;
+  /** `clientVersion` of its ConnectionSetupRequest, e.g. `Nacos-Java-Client:v2.3.2`; `''` when not sent. */
+  readonly clientVersion: string;
+  /** Its `AppName` label, when sent. */
+  readonly appName?: string;
+  readonly connectedAt: number;
+}
+
+/**
+ * The publishers of one address in one service (Nacos keeps one per client): connections hold it while they
+ * live, HTTP beats (`beats`) while they arrive. It leaves the registry when the last of them lets go.
+ */
+export interface InstanceHolders {
+  readonly connections: Map<string, ConnectionClient>;
+  beats: boolean;
 }
 
 /** Operator changes that outlive the instance (expiry, re-registration), keyed `ip:port:cluster`. */

@@ -1,11 +1,12 @@
 import type { BeatStats } from './beat-stats.js';
 import type { InstanceTiming } from './lifecycle-settings.js';
-import type { ClusterSettings, Instance, InstanceOverlay, Selector, Service } from './model.js';
+import type { ClusterSettings, ConnectionClient, Instance, InstanceOverlay, Selector, Service } from './model.js';
 import type { ProbeStatus } from './probe-results.js';
 
 /** An instance as code outside core sees it: every field read-only, so only core commands change state. */
-export type ReadonlyInstance = Readonly<Omit<Instance, 'beats' | 'timing' | 'probe' | 'metadata'>> & {
+export type ReadonlyInstance = Readonly<Omit<Instance, 'beats' | 'timing' | 'probe' | 'metadata' | 'holders'>> & {
   readonly metadata: Readonly<Record<string, string>>;
+  readonly holders?: { readonly connections: ReadonlyMap<string, ConnectionClient>; readonly beats: boolean };
   readonly beats: Readonly<BeatStats>;
   readonly timing: Readonly<InstanceTiming>;
   readonly probe?: Readonly<ProbeStatus>;

@@ -6,12 +6,13 @@ import type { Alarm, Clock } from '../shared/time/clock.js';
 import { instanceNotFound, serviceNotFound } from './naming-errors.js';
 import { newBeatStats, recordBeat } from './beat-stats.js';
 import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
-import type { Beat, BeatResult, ClusterDefinition, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
+import type { Beat, BeatResult, ClusterDefinition, ConnectionEndCause, ConnectionEndEvidence, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
+import { ConnectionOwnership, type OwnedInstance } from './connection-owned.js';
 import { InstanceDeadlines } from './instance-deadlines.js';
 import { InstanceEventLog } from './instance-event-log.js';
 import { overlayKey, queryService, toView, type InstanceQuery } from './instance-view.js';
 import { DEFAULT_LIFECYCLE, type LifecycleSettings, resolveTiming } from './lifecycle-settings.js';
-import type { Instance, InstanceView, Origin, Service, ServiceQueryResult } from './model.js';
+import type { ConnectionClient, Instance, InstanceView, Origin, Service, ServiceQueryResult } from './model.js';
 import type { NamingEvent } from './naming-events.js';
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 import { restoreInstance, restoreOverlay } from './store/restore-records.js';
@@ -26,6 +27,7 @@ import { Throttle } from './throttle.js';
 import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
 
 export type { Removal } from './removal-memory.js';
+export type { OwnedInstance } from './connection-owned.js';
 
 export interface RegistryOptions {
   clock: Clock;
@@ -59,6 +61,7 @@ export class Registry {
   private readonly removals = new RemovalMemory();
   private readonly unknownBeatsLogged = new Throttle(REPEATED_FAILURE_LOG_EVERY_MS);
   private readonly rejectedBeatsLogged = new Throttle(REPEATED_FAILURE_LOG_EVERY_MS);
+  private readonly owned: ConnectionOwnership;
 
   constructor(options: RegistryOptions) {
     this.clock = options.clock;
@@ -71,6 +74,21 @@ export class Registry {
       markUnhealthy: (s, i) => this.onBeatMissed(s, i),
       expire: (s, i) => this.onExpired(s, i),
       cleanEmptyService: (s, ttlMs) => this.services.expireEmpty(s, ttlMs),
+    });
+    this.owned = new ConnectionOwnership({
+      now: () => this.now(),
+      check: (cmd, origin) => this.checkOrLog(cmd, origin, this.services.get(cmd)),
+      register: (cmd, origin, connection) => {
+        const found = this.services.get(cmd);
+        this.checkOrLog(cmd, origin, found);
+        const instance = this.upsert(cmd, origin, 'INSTANCE_REGISTERED', { connectionId: connection.connectionId }, found, connection);
+        return { service: this.services.get(cmd)!, instance };
+      },
+      remove: (service, instance, cause, evidence, origin) => {
+        this.remove(service, instance, cause, evidence);
+        this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause, via: origin.via, from: origin.ip });
+      },
+      resumeBeats: (service, instance) => this.deadlines.schedule(service, instance),
     });
   }
 
@@ -114,19 +132,63 @@ export class Registry {
 
   registerInstance(cmd: RegisterInstance, origin: Origin): Instance {
     const service = this.services.get(cmd);
-    try {
-      checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), service);
-    } catch (error) {
-      if (error instanceof DomainError) this.log.registrationRejected(cmd, origin, error);
-      throw error;
-    }
+    this.checkOrLog(cmd, origin, service);
     return this.upsert(cmd, origin, 'INSTANCE_REGISTERED', {}, service);
   }
 
+  /**
+   * An ephemeral instance registered over a gRPC connection (InstanceRequest registerInstance): the connection
+   * holds it, no beat timer runs for it, and it leaves when the connection lets go (see connectionClosed).
+   */
+  registerForConnection(cmd: RegisterInstance, client: ConnectionClient, via = 'gRPC InstanceRequest'): Instance {
+    return this.owned.register(cmd, client, via);
+  }
+
+  /** InstanceRequest deregisterInstance: the connection lets go; false when it did not hold that address. */
+  deregisterForConnection(target: InstanceTarget, client: ConnectionClient, via = 'gRPC InstanceRequest'): boolean {
+    return this.owned.deregister(target, client, via);
+  }
+
+  /** BatchInstanceRequest: `cmds` become the connection's whole set in service `ref`. */
+  batchRegisterForConnection(ref: ServiceRef, cmds: readonly RegisterInstance[], client: ConnectionClient, via = 'gRPC BatchInstanceRequest'): Instance[] {
+    return this.owned.batchRegister(ref, cmds, client, via);
+  }
+
+  /** A connection ended: the instances only it held leave at once (CONNECTION_INSTANCE_REMOVED each). */
+  connectionClosed(connectionId: string, cause: ConnectionEndCause, evidence: ConnectionEndEvidence = {}): number {
+    return this.owned.connectionClosed(connectionId, cause, evidence);
+  }
+
+  /** The instances a connection holds now. */
+  instancesOwnedBy(connectionId: string): OwnedInstance[] {
+    return this.owned.instancesOf(connectionId);
+  }
+
+  /** The client of a connection that holds at least one instance. */
+  connectionClient(connectionId: string): ConnectionClient | undefined {
+    return this.owned.client(connectionId);
+  }
+
+  /** Ids of the connections that hold at least one instance. */
+  owningConnections(): string[] {
+    return this.owned.connectionIds();
+  }
+
+  /**
+   * An HTTP deregistration removes only what HTTP holds: an instance a connection holds stays (Nacos 2.x: HTTP
+   * deregister cannot touch connection-based clients), its beats' hold released.
+   */
   deregisterInstance(target: InstanceTarget, origin: Origin): boolean {
     const service = this.services.get(target);
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
+    if (instance.holders && instance.holders.connections.size > 0) {
+      instance.holders.beats = false;
+      const [connectionId] = instance.holders.connections.keys();
+      const evidence = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, connectionId, connections: instance.holders.connections.size };
+      this.log.record('DEREGISTRATION_IGNORED', service, instance, evidence);
+      return false;
+    }
     this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null });
     this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_DEREGISTERED', via: origin.via, from: origin.ip });
     return true;
@@ -135,7 +197,8 @@ export class Registry {
   beat(cmd: Beat, origin: Origin): BeatResult {
     const service = this.services.get(cmd);
     const instance = service?.instances.get(addressKey(cmd.ip, cmd.port));
-    if (!instance?.ephemeral) {
+    // Only HTTP's own hold is beaten: a beat for an address only connections hold is one for an unknown HTTP client.
+    if (!instance?.ephemeral || instance.holders?.beats === false) {
       if (!cmd.body) return this.unknownBeat(cmd, origin);
       const recreated = this.recreateFromBeat(cmd, origin, service);
       return { code: 10200, clientBeatIntervalMs: recreated.timing.intervalMs, recreated: true };
@@ -279,7 +342,7 @@ export class Registry {
   }
 
   /** `found` is the service the caller already looked up, so the hot registration path looks it up once. */
-  private upsert(cmd: RegisterInstance, origin: Origin, cause: Cause, extra: Evidence = {}, found?: Service): Instance {
+  private upsert(cmd: RegisterInstance, origin: Origin, cause: Cause, extra: Evidence = {}, found?: Service, connection?: ConnectionClient): Instance {
     const now = this.now();
     const service = found ?? this.services.getOrCreate(cmd);
     service.kind ??= cmd.ephemeral ? 'ephemeral' : 'persistent';
@@ -302,7 +365,13 @@ export class Registry {
       existing.lastSeenFrom = origin.ip;
       if (origin.agent) existing.lastSeenAgent = origin.agent;
       existing.instanceId = instanceIdOf(cmd);
-      this.log.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, wasHealthy });
+      if (connection) {
+        existing.holders ??= { connections: new Map(), beats: true };
+        existing.holders.connections.set(connection.connectionId, connection);
+      } else if (existing.holders) {
+        existing.holders.beats = true;
+      }
+      this.log.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, wasHealthy, ...extra });
       this.deadlines.schedule(service, existing);
       this.services.changed(service);
       return existing;
@@ -326,6 +395,7 @@ export class Registry {
       removed: false,
       scheduledAt: 0,
       unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,
+      holders: connection ? { connections: new Map([[connection.connectionId, connection]]), beats: false } : undefined,
     };
     service.instances.set(key, instance);
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
@@ -360,6 +430,15 @@ export class Registry {
       throw error;
     }
     return this.upsert(register, origin, 'INSTANCE_RECREATED_FROM_BEAT', {}, service);
+  }
+
+  private checkOrLog(cmd: RegisterInstance, origin: Origin, service: Service | undefined): void {
+    try {
+      checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), service);
+    } catch (error) {
+      if (error instanceof DomainError) this.log.registrationRejected(cmd, origin, error);
+      throw error;
+    }
   }
 
   private unknownBeat(cmd: Beat, origin: Origin): BeatResult {

@@ -4,7 +4,8 @@ import { recordDomainEvents } from '../../journal/record-domain-events.js';
 import type { CairnEvent } from '../../domain-events.js';
 import { EventBus } from '../../shared/event-bus.js';
 import type { Beat, RegisterInstance } from '../commands.js';
-import type { Instance, Origin } from '../model.js';
+import type { ConnectionClient, Origin } from '../model.js';
+import type { ReadonlyInstance } from '../readonly-model.js';
 import type { ServiceRef } from '../names.js';
 import { Registry, type RegistryOptions } from '../registry.js';
 import { FakeTime } from '../../shared/time/fake-time.js';
@@ -45,6 +46,11 @@ export function journalOf(registry: Registry): Journal {
   return journal;
 }
 
+/** A gRPC connection of a Java 2.x client that connected at T0 from 10.0.0.7:52110. */
+export function connectionClient(overrides: Partial<ConnectionClient> = {}): ConnectionClient {
+  return { connectionId: `${T0}_10.0.0.7_52110`, ip: '10.0.0.7', port: 52110, clientVersion: 'Nacos-Java-Client:v2.3.2', appName: 'orders', connectedAt: T0, ...overrides };
+}
+
 export function registration(overrides: Partial<RegisterInstance> = {}): RegisterInstance {
   return {
     ...ORDERS,
@@ -64,7 +70,7 @@ export function beat(overrides: Partial<Beat> = {}): Beat {
   return { ...ORDERS, ip: '10.0.0.7', port: 8080, cluster: 'DEFAULT', ...overrides };
 }
 
-export function instanceAt(registry: Registry, ip = '10.0.0.7', port = 8080, ref: ServiceRef = ORDERS): Instance | undefined {
+export function instanceAt(registry: Registry, ip = '10.0.0.7', port = 8080, ref: ServiceRef = ORDERS): ReadonlyInstance | undefined {
   return registry.findInstance(ref, ip, port)?.instance;
 }
 

@@ -1,0 +1,158 @@
+import type { Cause } from '../journal/causes.js';
+import type { Evidence } from '../journal/journal.js';
+import { invalidParam } from '../shared/errors.js';
+import type { ConnectionEndCause, ConnectionEndEvidence, InstanceTarget, RegisterInstance } from './commands.js';
+import type { ConnectionClient, Instance, Origin, Service } from './model.js';
+import { addressKey, instanceKey, serviceKey, type ServiceRef } from './names.js';
+import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
+
+/** What connection ownership needs from the registry: its lookups and the registry's own ways to change state. */
+export interface OwnershipPort {
+  now(): number;
+  /** Validates, then registers or updates the instance with `connection` among its holders. */
+  register(cmd: RegisterInstance, origin: Origin, connection: ConnectionClient): { service: Service; instance: Instance };
+  /** Throws the DomainError a registration of `cmd` would meet, changing nothing. */
+  check(cmd: RegisterInstance, origin: Origin): void;
+  /** Takes the instance out of the registry with one domain event of `cause`, and remembers the removal. */
+  remove(service: Service, instance: Instance, cause: Cause, evidence: Evidence, origin: Origin): void;
+  /** The instance is kept by HTTP beats alone again: its beat timers run from its last beat. */
+  resumeBeats(service: Service, instance: Instance): void;
+}
+
+interface Owned {
+  client: ConnectionClient;
+  instances: Map<string, { service: Service; instance: Instance }>;
+}
+
+/** An instance a connection holds, as read models see it. */
+export interface OwnedInstance {
+  service: ReadonlyService;
+  instance: ReadonlyInstance;
+}
+
+/**
+ * Ephemeral instances held by gRPC connections (Nacos 2.x): a connection keeps its instances alive without beats,
+ * and when it ends every instance it holds goes at once, each removal an event citing the connection. An address
+ * may also be held by other connections or by HTTP beats (Nacos keeps one publisher per client): it stays while
+ * any holder does, showing the values of its latest registration.
+ */
+export class ConnectionOwnership {
+  private readonly byConnection = new Map<string, Owned>();
+
+  constructor(private readonly port: OwnershipPort) {}
+
+  register(cmd: RegisterInstance, client: ConnectionClient, via: string): Instance {
+    requireEphemeral(cmd);
+    const { service, instance } = this.port.register(cmd, originOf(client, via), client);
+    this.track(client, service, instance);
+    return instance;
+  }
+
+  /** Lets go of the connection's hold on one address; removes the instance if nothing else holds it. */
+  deregister(target: InstanceTarget, client: ConnectionClient, via: string): boolean {
+    const owned = this.byConnection.get(client.connectionId);
+    const key = instanceKey(target, target.ip, target.port);
+    const entry = owned?.instances.get(key);
+    if (!owned || !entry || (target.cluster !== undefined && target.cluster !== entry.instance.cluster)) return false;
+    this.release(owned, key, 'INSTANCE_DEREGISTERED', { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, connectionId: client.connectionId }, via);
+    return true;
+  }
+
+  /**
+   * Nacos's BatchInstanceRequest: the given instances become the connection's whole set in that service; the
+   * ones it held there before and left out are deregistered. All are checked first, so a refusal changes nothing.
+   */
+  batchRegister(ref: ServiceRef, cmds: readonly RegisterInstance[], client: ConnectionClient, via: string): Instance[] {
+    const key = serviceKey(ref);
+    for (const cmd of cmds) {
+      requireEphemeral(cmd);
+      if (serviceKey(cmd) !== key) throw invalidParam('serviceName', `Param 'serviceName': every instance of a batch must belong to the batch's service ${ref.group}@@${ref.name}.`);
+      this.port.check(cmd, originOf(client, via));
+    }
+    const kept = new Set(cmds.map((c) => instanceKey(c, c.ip, c.port)));
+    const owned = this.byConnection.get(client.connectionId);
+    for (const [k, entry] of owned?.instances ?? []) {
+      if (entry.service.key === key && !kept.has(k)) {
+        this.release(owned!, k, 'INSTANCE_DEREGISTERED', { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, connectionId: client.connectionId }, via);
+      }
+    }
+    return cmds.map((cmd) => this.register(cmd, client, via));
+  }
+
+  /** The connection ended: every instance only it held leaves at once, one event each. Returns how many left. */
+  connectionClosed(connectionId: string, cause: ConnectionEndCause, evidence: ConnectionEndEvidence = {}): number {
+    const owned = this.byConnection.get(connectionId);
+    if (!owned) return 0;
+    const { client } = owned;
+    const ending: Evidence = {
+      connectionId,
+      endedBy: cause,
+      clientIp: client.ip,
+      clientPort: client.port,
+      agent: client.clientVersion || null,
+      appName: client.appName ?? null,
+      connectedAt: client.connectedAt,
+      connectedForMs: Math.max(0, this.port.now() - client.connectedAt),
+      silentMs: evidence.silentMs ?? null,
+      detail: evidence.detail ?? null,
+    };
+    let removed = 0;
+    for (const key of [...owned.instances.keys()]) {
+      if (this.release(owned, key, 'CONNECTION_INSTANCE_REMOVED', ending, 'gRPC connection end')) removed++;
+    }
+    this.byConnection.delete(connectionId);
+    return removed;
+  }
+
+  /** The instances a connection holds now, for `/v2/ns/client/*` and the console. */
+  instancesOf(connectionId: string): OwnedInstance[] {
+    return [...(this.byConnection.get(connectionId)?.instances.values() ?? [])];
+  }
+
+  /** The client of a connection that holds at least one instance. */
+  client(connectionId: string): ConnectionClient | undefined {
+    return this.byConnection.get(connectionId)?.client;
+  }
+
+  /** Ids of the connections that hold at least one instance. */
+  connectionIds(): string[] {
+    return [...this.byConnection.keys()];
+  }
+
+  private track(client: ConnectionClient, service: Service, instance: Instance): void {
+    let owned = this.byConnection.get(client.connectionId);
+    if (!owned) {
+      owned = { client, instances: new Map() };
+      this.byConnection.set(client.connectionId, owned);
+    }
+    owned.instances.set(instanceKey(service, instance.ip, instance.port), { service, instance });
+  }
+
+  /** True when the instance left the registry with this release. */
+  private release(owned: Owned, key: string, cause: Cause, evidence: Evidence, via: string): boolean {
+    const entry = owned.instances.get(key)!;
+    owned.instances.delete(key);
+    if (owned.instances.size === 0) this.byConnection.delete(owned.client.connectionId);
+    const { service, instance } = entry;
+    const holders = instance.holders;
+    if (instance.removed || service.instances.get(addressKey(instance.ip, instance.port)) !== instance || !holders) return false;
+    holders.connections.delete(owned.client.connectionId);
+    if (holders.connections.size > 0) return false;
+    if (holders.beats) {
+      this.port.resumeBeats(service, instance);
+      return false;
+    }
+    this.port.remove(service, instance, cause, evidence, originOf(owned.client, via));
+    return true;
+  }
+}
+
+function originOf(client: ConnectionClient, via: string): Origin {
+  return { ip: client.ip, agent: client.clientVersion || undefined, via };
+}
+
+function requireEphemeral(cmd: RegisterInstance): void {
+  if (!cmd.ephemeral) {
+    throw invalidParam('ephemeral', "Param 'ephemeral': a connection holds only ephemeral instances; register persistent instances with a PersistentInstanceRequest.");
+  }
+}
