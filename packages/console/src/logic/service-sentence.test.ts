@@ -18,3 +18,8 @@ test('a tripped threshold is said; a missing service and an empty one too', () =
   assert.match(serviceSentence(undefined, []), /does not exist now/);
   assert.equal(serviceSentence({ ...summary, ipCount: 0, healthyInstanceCount: 0, unhealthyInstanceCount: 0, disabledInstanceCount: 0 }, []), 'No instances.');
 });
+
+test('an instance removed with its gRPC connection is the last change', () => {
+  const events = [{ at: 7000, cause: 'CONNECTION_INSTANCE_REMOVED', ip: '10.0.0.3', port: 80 }];
+  assert.match(serviceSentence(summary, events), /Last change at .*: 10\.0\.0\.3:80 removed with its gRPC connection\.$/);
+});
