@@ -15,6 +15,8 @@ export interface ConnectionFacts {
   clientVersion: string;
   /** The `AppName` label; `""` when not sent. */
   appName: string;
+  /** The namespace the client set up for (its `tenant`; blank = `public`). */
+  namespace: string;
   /** The `module` label (`naming`, `config`); `""` when not sent. */
   module: string;
   /** When the connection was opened (epoch ms). */

@@ -93,7 +93,8 @@ export function journalEntryOfConfigClient(event: ConfigClientEvent): NewJournal
 }
 
 /**
- * The journal's entry for a gRPC connection's start or end: the client's address (`ip`, `port`), and as evidence
+ * The journal's entry for a gRPC connection's start or end: the namespace it set up for, the client's address
+ * (`ip`, `port`), and as evidence
  * the connection id, client version, app name, module and when it connected; an end adds how it ended, when the
  * client was last active, and with `liveness-unanswered` how long it had been silent.
  */
@@ -111,7 +112,7 @@ export function journalEntryOfConnection(event: ConnectionEvent): NewJournalEven
     evidence.connectedMs = event.at - event.connectedSince;
     if (event.silentMs !== undefined) evidence.silentMs = event.silentMs;
   }
-  return { at: event.at, cause: event.cause, namespace: '', group: '', service: '', ip: event.ip, port: event.port, evidence };
+  return { at: event.at, cause: event.cause, namespace: event.namespace, group: '', service: '', ip: event.ip, port: event.port, evidence };
 }
 
 /**

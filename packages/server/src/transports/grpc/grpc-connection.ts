@@ -62,6 +62,9 @@ export class GrpcConnection implements ConnectionView {
   get appName(): string {
     return this.facts.appName;
   }
+  get namespace(): string {
+    return this.facts.namespace;
+  }
   get module(): string {
     return this.facts.module;
   }

@@ -158,7 +158,7 @@ test('a connection ends as the client ended it: stream closed, or call cancelled
   assert.equal(rig.transport.connections.get(b.connectionId), undefined);
 });
 
-test('an idle connection is asked a ClientDetectionRequest: one that answers stays, one that does not is closed and journaled', async (t) => {
+test('an idle connection is asked a ClientDetectionRequest: one that answers stays, one that does not is closed and journaled', { timeout: 20_000 }, async (t) => {
   const live = await startRig({ idleMs: 100, sweepEveryMs: 25, detectionTimeoutMs: 150 });
   t.after(() => live.transport.close());
   const answering = new GrpcTestClient(live.port);

@@ -1,4 +1,4 @@
-import type { CairnEvent, Clock, ConnectionEnd, EventPublisher } from '@cairn/core';
+import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionEnd, type EventPublisher } from '@cairn/core';
 import { Server, ServerCredentials, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConnectionTable } from './connection-table.js';
@@ -144,6 +144,7 @@ export class GrpcTransport {
       port,
       clientVersion: typeof setup.clientVersion === 'string' ? setup.clientVersion : '',
       appName: labels.AppName ?? labels.appName ?? '',
+      namespace: typeof setup.tenant === 'string' && setup.tenant !== '' ? setup.tenant : DEFAULT_NAMESPACE,
       module: labels.module ?? '',
       connectedSince: now,
     };
