@@ -252,7 +252,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       await push.start();
       probes.start();
       const address = await app.listen({ port: options.port, host: options.host });
-      if (grpc) grpcPort = await grpc.listen(options.host, grpcPortOf(options));
+      if (grpc) {
+        grpcPort = await grpc.listen(options.host, grpcPortOf(options));
+        log.info({ grpcPort }, `Nacos 2.x gRPC listening on ${options.host}:${grpcPort}`);
+      }
       return `${address}${options.contextPath}`;
     },
     async close() {

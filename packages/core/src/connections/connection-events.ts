@@ -1,6 +1,6 @@
 /**
  * How a gRPC connection ended: the client closed its stream (`client-closed`), the transport went away without a
- * close, as when the client process is killed or its network fails (`reset`), it answered no liveness check
+ * close, as when the client process exits without closing its client, is killed, or its network fails (`reset`), it answered no liveness check
  * (`liveness-unanswered`), or the server shut down (`server-shutdown`).
  */
 export type ConnectionEnd = 'client-closed' | 'reset' | 'liveness-unanswered' | 'server-shutdown';

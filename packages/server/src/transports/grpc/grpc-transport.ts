@@ -29,6 +29,8 @@ export class GrpcTransport {
   readonly handlers = new RequestHandlers();
   readonly connections: ConnectionTable;
   readonly settings: Readonly<GrpcSettings>;
+  /** Liveness checks sent, answered and left unanswered since start. */
+  readonly liveness = { probed: 0, answered: 0, unanswered: 0 };
   private server: Server | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -176,12 +178,15 @@ export class GrpcTransport {
     for (const connection of this.connections.all()) {
       if (connection.probing || now - connection.lastActive < this.settings.idleMs) continue;
       connection.probing = true;
+      this.liveness.probed++;
       connection.push('ClientDetectionRequest', {}, this.settings.detectionTimeoutMs).then(
         () => {
           connection.probing = false;
+          this.liveness.answered++;
         },
         () => {
           connection.probing = false;
+          if (!connection.closedBy) this.liveness.unanswered++;
           this.closeConnection(connection, 'liveness-unanswered', this.deps.clock.now() - connection.lastActive);
         },
       );

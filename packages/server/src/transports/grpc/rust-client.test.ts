@@ -57,9 +57,10 @@ async function waitForEvents(ts: TestServer, cause: string, count: number): Prom
   }
 }
 
-test('the Rust SDK naming and config clients connect over gRPC, and a killed client process is journaled as reset', { timeout: 60_000 }, async (t) => {
+test('the Rust SDK naming and config clients connect over gRPC, answer liveness checks, and a killed client process is journaled as reset', { timeout: 60_000 }, async (t) => {
   const port = await freePortPair();
-  const ts = await startTestServer({ port });
+  // Liveness checks within a second instead of after 20 s idle (the clients' own health checks come every 5 s).
+  const ts = await startTestServer({ port }, { grpc: { idleMs: 200, sweepEveryMs: 50, detectionTimeoutMs: 3_000 } });
   t.after(() => ts.close());
   assert.equal(ts.server.grpcPort, port + 1000);
   const held = await holdClients(port);
@@ -77,6 +78,13 @@ test('the Rust SDK naming and config clients connect over gRPC, and a killed cli
   }
   assert.equal(opened.find((e) => e.evidence.module === 'naming').evidence.appName, 'grpc-test');
   assert.equal(ts.server.grpc?.connections.size, 2);
+
+  const grpc = ts.server.grpc;
+  assert.ok(grpc);
+  while (grpc.liveness.answered < 4 && grpc.liveness.unanswered === 0) await sleep(50);
+  assert.equal(grpc.liveness.unanswered, 0);
+  assert.equal(grpc.connections.size, 2, 'connections that answer their liveness checks stay open');
+  assert.deepEqual(await events(ts, 'CONNECTION_CLOSED'), []);
 
   held.child.kill('SIGKILL');
   const closed = await waitForEvents(ts, 'CONNECTION_CLOSED', 2);
