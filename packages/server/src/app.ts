@@ -241,7 +241,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   consoleStatic(app, options.contextPath);
 
-  return {
+  const server: CairnServer = {
     app,
     ctx,
     grpc,
@@ -253,7 +253,13 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       probes.start();
       const address = await app.listen({ port: options.port, host: options.host });
       if (grpc) {
-        grpcPort = await grpc.listen(options.host, grpcPortOf(options));
+        try {
+          grpcPort = await grpc.listen(options.host, grpcPortOf(options));
+        } catch (err) {
+          // Half a server would look healthy over HTTP while every Nacos 2.x client fails: stop and say why.
+          await server.close();
+          throw new Error(`the gRPC port ${options.host}:${grpcPortOf(options)} cannot be bound (${(err as Error).message}); set --grpc-port (0 = gRPC off)`);
+        }
         log.info({ grpcPort }, `Nacos 2.x gRPC listening on ${options.host}:${grpcPort}`);
       }
       return `${address}${options.contextPath}`;
@@ -271,6 +277,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       alarm.cancel();
     },
   };
+  return server;
 }
 
 /** The gRPC port to bind: as set, or (Nacos's rule) the HTTP port + 1000; any free port when the HTTP port is. */

@@ -92,10 +92,3 @@ test('the Rust SDK naming and config clients connect over gRPC, answer liveness 
   for (const e of closed) assert.equal(e.evidence.ended, 'reset');
   assert.equal(ts.server.grpc?.connections.size, 0);
 });
-
-test('--grpc-port 0 turns gRPC off', async (t) => {
-  const ts = await startTestServer({ grpcPort: 0 });
-  t.after(() => ts.close());
-  assert.equal(ts.server.grpc, undefined);
-  assert.equal(ts.server.grpcPort, undefined);
-});
