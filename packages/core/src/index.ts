@@ -48,3 +48,4 @@ export * from './config/gray/gray-validation.js';
 export * from './config/gray/gray-selection.js';
 export * from './config/gray/gray-errors.js';
 export * from './config/gray/ip-address.js';
+export * from './connections/connection-events.js';

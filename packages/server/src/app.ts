@@ -43,6 +43,8 @@ import { Metrics } from './metrics/metrics.js';
 import { NamingPersistence } from './persistence/naming-persistence.js';
 import { UdpPush } from './push/udp/udp-push.js';
 import { SystemTime } from './time/system-time.js';
+import { GrpcTransport } from './transports/grpc/grpc-transport.js';
+import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -52,11 +54,17 @@ export interface ServerParts {
   logger?: Logger;
   /** Tests pass stores wrapped for fault injection; the server opens the database `options.db` names. */
   stores?: CairnStores;
+  /** Timings of the gRPC transport; tests shorten the liveness intervals. */
+  grpc?: Partial<GrpcSettings>;
 }
 
 export interface CairnServer {
   readonly app: FastifyInstance;
   readonly ctx: AppContext;
+  /** The Nacos 2.x gRPC transport; undefined with `--grpc-port 0`. */
+  readonly grpc: GrpcTransport | undefined;
+  /** The gRPC port bound once listening (undefined when gRPC is off or before `listen`). */
+  readonly grpcPort: number | undefined;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /** Graceful stop: no new requests, in-flight ones finish, timers and sockets close. */
@@ -126,6 +134,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     },
     log,
   );
+  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
+  let grpcPort: number | undefined;
   const registrationDefaults = new RegistrationDefaults();
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
   const ctx: AppContext = {
@@ -233,16 +243,32 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   consoleStatic(app, options.contextPath);
 
-  return {
+  const server: CairnServer = {
     app,
     ctx,
+    grpc,
+    get grpcPort() {
+      return grpcPort;
+    },
     async listen() {
       await push.start();
       probes.start();
       const address = await app.listen({ port: options.port, host: options.host });
+      if (grpc) {
+        try {
+          grpcPort = await grpc.listen(options.host, grpcPortOf(options));
+        } catch (err) {
+          // Half a server would look healthy over HTTP while every Nacos 2.x client fails: stop and say why.
+          await server.close();
+          throw new Error(`the gRPC port ${options.host}:${grpcPortOf(options)} cannot be bound (${(err as Error).message}); set --grpc-port (0 = gRPC off)`);
+        }
+        log.info({ grpcPort }, `Nacos 2.x gRPC listening on ${options.host}:${grpcPort}`);
+      }
       return `${address}${options.contextPath}`;
     },
     async close() {
+      // Connections end first, so their ends are journaled and published while everything still runs.
+      await grpc?.close();
       // Held long polls are answered (empty) first: the HTTP server waits for in-flight requests to finish.
       longPolls.releaseAll();
       await app.close();
@@ -253,6 +279,13 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       alarm.cancel();
     },
   };
+  return server;
+}
+
+/** The gRPC port to bind: as set, or (Nacos's rule) the HTTP port + 1000; any free port when the HTTP port is. */
+function grpcPortOf(options: ResolvedOptions): number {
+  if (options.grpcPort !== -1) return options.grpcPort;
+  return options.port === 0 ? 0 : options.port + 1000;
 }
 
 function loopbackOf(host: string): string {

@@ -1,6 +1,7 @@
 import type { InstanceEvent, ServiceEvent } from '../naming/naming-events.js';
 import type { ConfigChangedEvent, ConfigClientEvent, ConfigGrayChangedEvent } from '../config/config-events.js';
 import { grayExpr } from '../config/gray/gray-model.js';
+import type { ConnectionEvent } from '../connections/connection-events.js';
 import type { CairnEventBus } from '../domain-events.js';
 import type { Unsubscribe } from '../shared/event-bus.js';
 import type { Evidence, Journal, NewJournalEvent } from './journal.js';
@@ -92,7 +93,30 @@ export function journalEntryOfConfigClient(event: ConfigClientEvent): NewJournal
 }
 
 /**
- * Subscribes the journal to every instance, service, config and config client event on the bus; returns the function that stops it.
+ * The journal's entry for a gRPC connection's start or end: the namespace it set up for, the client's address
+ * (`ip`, `port`), and as evidence
+ * the connection id, client version, app name, module and when it connected; an end adds how it ended, when the
+ * client was last active, and with `liveness-unanswered` how long it had been silent.
+ */
+export function journalEntryOfConnection(event: ConnectionEvent): NewJournalEvent {
+  const evidence: Evidence = {
+    connectionId: event.connectionId,
+    clientVersion: event.clientVersion,
+    appName: event.appName,
+    module: event.module,
+    connectedSince: event.connectedSince,
+  };
+  if (event.cause === 'CONNECTION_CLOSED') {
+    evidence.ended = event.ended;
+    evidence.lastActive = event.lastActive;
+    evidence.connectedMs = event.at - event.connectedSince;
+    if (event.silentMs !== undefined) evidence.silentMs = event.silentMs;
+  }
+  return { at: event.at, cause: event.cause, namespace: event.namespace, group: '', service: '', ip: event.ip, port: event.port, evidence };
+}
+
+/**
+ * Subscribes the journal to every instance, service, config, config client and connection event on the bus; returns the function that stops it.
  *
  * @example
  *   const bus = new EventBus<CairnEvent>();
@@ -109,6 +133,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
     bus.on('config', (event) => journal.append(journalEntryOfConfig(event))),
     bus.on('config-gray', (event) => journal.append(journalEntryOfGray(event))),
     bus.on('configClient', (event) => journal.append(journalEntryOfConfigClient(event))),
+    bus.on('connection', (event) => journal.append(journalEntryOfConnection(event))),
   ];
   return () => {
     for (const stop of stops) stop();

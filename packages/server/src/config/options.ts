@@ -6,6 +6,8 @@ import { parseTrustedProxies } from './trusted-proxies.js';
  */
 export interface ResolvedOptions {
   readonly port: number;
+  /** Nacos 2.x gRPC port: -1 = HTTP port + 1000 (as Nacos), 0 = no gRPC. */
+  readonly grpcPort: number;
   readonly host: string;
   readonly dataDir: string;
   /** Storage URL; empty = `sqlite:<dataDir>/cairn.db`. */
@@ -59,6 +61,7 @@ interface Setting {
 
 export const SETTINGS: readonly Setting[] = [
   { key: 'port', kind: 'int', min: 0, max: 65535, help: 'HTTP port (0 = any free port)' },
+  { key: 'grpcPort', kind: 'int', min: -1, max: 65535, help: 'Nacos 2.x gRPC port: -1 = HTTP port + 1000 as Nacos (any free port when --port is 0), 0 = gRPC off' },
   { key: 'host', kind: 'string', help: 'address to listen on' },
   { key: 'dataDir', kind: 'string', help: 'folder for the embedded database' },
   { key: 'db', kind: 'url', help: 'storage: sqlite:FILE, mysql://user:pass@host:port/db or postgres://…; empty = sqlite in the data folder' },
@@ -91,6 +94,7 @@ export const SETTINGS: readonly Setting[] = [
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   port: 8848,
+  grpcPort: -1,
   host: '127.0.0.1',
   dataDir: './data',
   db: '',
@@ -145,6 +149,9 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
   const resolved = out as unknown as ResolvedOptions;
   if (resolved.beatTimeoutMs < resolved.beatIntervalMs || resolved.deleteTimeoutMs < resolved.beatTimeoutMs) {
     throw new OptionsError('beatTimeoutMs must be at least beatIntervalMs, and deleteTimeoutMs at least beatTimeoutMs');
+  }
+  if (resolved.grpcPort === -1 && resolved.port > 65535 - 1000) {
+    throw new OptionsError(`--grpc-port defaults to the HTTP port + 1000, which is above 65535 for --port ${resolved.port}: set --grpc-port (0 = gRPC off)`);
   }
   // Nacos ships with auth off and is then open to anyone who can reach it; Cairn refuses that unless asked.
   if (!isLoopbackHost(resolved.host) && !resolved.allowUnauthenticated) {

@@ -45,6 +45,7 @@ export class Metrics {
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     events.on('config', (e) => byCause.get(configCauseOf(e))?.inc());
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
+    events.on('connection', (e) => byCause.get(e.cause)?.inc());
     events.on('config-gray', (e) => byCause.get(causeOfGrayChange(e))?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createServer, type CairnServer } from '../app.js';
 import { resolveOptions, type Options } from '../config/options.js';
+import type { GrpcSettings } from '../transports/grpc/grpc-settings.js';
 
 export interface TestServer {
   server: CairnServer;
@@ -18,12 +19,12 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings> } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
-  const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }), stores: settings.stores });
+  const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }), stores: settings.stores, grpc: settings.grpc });
   const url = await server.listen();
   return {
     server,

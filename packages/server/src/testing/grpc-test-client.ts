@@ -1,0 +1,93 @@
+import { type Client, credentials, makeGenericClientConstructor, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { encodePayload, readPayload, type Payload } from '../transports/grpc/payload-codec.js';
+
+const codec = { requestSerialize: encodePayload, requestDeserialize: readPayload, responseSerialize: encodePayload, responseDeserialize: readPayload };
+const Services = makeGenericClientConstructor(
+  {
+    request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec },
+    requestBiStream: { path: '/BiRequestStream/requestBiStream', requestStream: true, responseStream: true, originalName: 'requestBiStream', ...codec },
+  },
+  'NacosTestClient',
+);
+
+export interface Answer {
+  type: string;
+  body: Record<string, any>;
+}
+
+/** A message read from the stream, or the reason the stream ended. */
+export type StreamItem = Answer | { ended: string };
+
+/**
+ * A bare Nacos gRPC client for transport tests: one channel (one HTTP/2 connection), unary requests and one
+ * bi-stream, speaking the raw Payload so a test can send what a real client would not.
+ */
+export class GrpcTestClient {
+  private readonly client: Client & Record<string, any>;
+  private stream: ClientDuplexStream<Payload, Payload> | undefined;
+  private readonly inbox: StreamItem[] = [];
+  private waiters: ((item: StreamItem) => void)[] = [];
+
+  constructor(port: number, options: Record<string, number> = {}) {
+    // A channel of its own: grpc-js would otherwise share one TCP connection between clients of the same address.
+    this.client = new Services(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, ...options }) as Client & Record<string, any>;
+  }
+
+  /** A unary request; resolves with the answer's type and JSON body, rejects with the gRPC status error. */
+  request(type: string, body: Record<string, unknown> | string, headers: Record<string, string> = {}): Promise<Answer> {
+    const payload: Payload = { type, clientIp: '127.0.0.1', headers, body: typeof body === 'string' ? body : JSON.stringify(body) };
+    return this.raw(encodePayload(payload));
+  }
+
+  /** Sends bytes as they are (the codec is bypassed by handing a Buffer through a Payload-typed call). */
+  raw(bytes: Buffer): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        '/Request/request',
+        (b: Buffer) => b,
+        readPayload,
+        bytes,
+        (err: ServiceError | null, res?: Payload) => {
+          if (err || !res) reject(err);
+          else resolve({ type: res.type, body: JSON.parse(res.body) });
+        },
+      );
+    });
+  }
+
+  /** Opens the bi-stream; messages the server sends queue until `next()` reads them. */
+  openStream(): void {
+    const stream = this.client.requestBiStream() as ClientDuplexStream<Payload, Payload>;
+    stream.on('data', (p: Payload) => this.deliver({ type: p.type, body: JSON.parse(p.body) }));
+    stream.on('error', (err: Error) => this.deliver({ ended: err.message }));
+    stream.on('end', () => this.deliver({ ended: 'end' }));
+    this.stream = stream;
+  }
+
+  send(type: string, body: Record<string, unknown>): void {
+    this.stream?.write({ type, clientIp: '127.0.0.1', headers: {}, body: JSON.stringify(body) });
+  }
+
+  /** The next message from the server on the stream (or how the stream ended). */
+  next(): Promise<StreamItem> {
+    const item = this.inbox.shift();
+    if (item) return Promise.resolve(item);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Half-closes the stream, as a client that shuts down cleanly does. */
+  endStream(): void {
+    this.stream?.end();
+  }
+
+  close(): void {
+    this.stream?.cancel();
+    this.client.close();
+  }
+
+  private deliver(item: StreamItem): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(item);
+    else this.inbox.push(item);
+  }
+}

@@ -1,0 +1,117 @@
+import type { ConnectionEnd, ConnectionFacts } from '@cairn/core';
+import { decodeResponseBody } from './stream-messages.js';
+import type { Payload } from './payload-codec.js';
+import { serverRequestPayload } from './grpc-wire.js';
+
+/** The side of a bidirectional stream the connection writes to and ends. */
+export interface StreamSink {
+  write(payload: Payload): void;
+  end(): void;
+}
+
+/** What request handlers see of the connection a request came on. */
+export interface ConnectionView extends Readonly<ConnectionFacts> {
+  readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Sends a server request on the stream (e.g. `NotifySubscriberRequest`) and resolves with the client's answer
+   * (matched by the request id the server assigned); rejects after `timeoutMs` or when the connection closes.
+   */
+  push(type: string, body: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+export class PushError extends Error {}
+
+interface Pending {
+  resolve(body: Record<string, unknown>): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** One registered gRPC connection: its client's facts, its stream, and the server requests awaiting an answer. */
+export class GrpcConnection implements ConnectionView {
+  lastActive: number;
+  /** True while a liveness check (ClientDetectionRequest) awaits its answer. */
+  probing = false;
+  closedBy: ConnectionEnd | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private nextRequestId = 1;
+
+  constructor(
+    /** The transport's name of the TCP connection (`ip:port`), the key unary calls are found by. */
+    readonly peer: string,
+    readonly facts: Readonly<ConnectionFacts>,
+    readonly labels: Readonly<Record<string, string>>,
+    private readonly sink: StreamSink,
+    private readonly defaultTimeoutMs: number,
+  ) {
+    this.lastActive = facts.connectedSince;
+  }
+
+  get connectionId(): string {
+    return this.facts.connectionId;
+  }
+  get ip(): string {
+    return this.facts.ip;
+  }
+  get port(): number {
+    return this.facts.port;
+  }
+  get clientVersion(): string {
+    return this.facts.clientVersion;
+  }
+  get appName(): string {
+    return this.facts.appName;
+  }
+  get namespace(): string {
+    return this.facts.namespace;
+  }
+  get module(): string {
+    return this.facts.module;
+  }
+  get connectedSince(): number {
+    return this.facts.connectedSince;
+  }
+
+  push(type: string, body: Record<string, unknown>, timeoutMs = this.defaultTimeoutMs): Promise<Record<string, unknown>> {
+    if (this.closedBy) return Promise.reject(new PushError(`connection ${this.connectionId} is closed`));
+    const requestId = String(this.nextRequestId++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new PushError(`no answer to ${type} ${requestId} on connection ${this.connectionId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(requestId, { resolve, reject, timer });
+      this.sink.write(serverRequestPayload(type, body, requestId));
+    });
+  }
+
+  /** A message on the stream that answers a server request; returns false when it matches none. */
+  answer(payload: Payload): boolean {
+    const body = decodeResponseBody(payload);
+    const requestId = typeof body?.requestId === 'string' ? body.requestId : undefined;
+    const pending = requestId === undefined ? undefined : this.pending.get(requestId);
+    if (!body || !requestId || !pending) return false;
+    this.pending.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.resolve(body);
+    return true;
+  }
+
+  /** Ends the stream (once) and fails what is still awaiting an answer. */
+  close(end: ConnectionEnd): boolean {
+    if (this.closedBy) return false;
+    this.closedBy = end;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new PushError(`connection ${this.connectionId} closed (${end}) before answering ${id}`));
+    }
+    this.pending.clear();
+    try {
+      this.sink.end();
+    } catch {
+      // The transport is already gone.
+    }
+    return true;
+  }
+}

@@ -1,0 +1,197 @@
+import { EventBus, Journal, recordDomainEvents, type CairnEvent, type ConnectionEvent } from '@cairn/core';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import pino from 'pino';
+import { GrpcTestClient } from '../../testing/grpc-test-client.js';
+import { GrpcTransport } from './grpc-transport.js';
+import type { GrpcSettings } from './grpc-settings.js';
+
+interface Rig {
+  transport: GrpcTransport;
+  port: number;
+  bus: EventBus<CairnEvent>;
+  journal: Journal;
+  /** Resolves with the next connection event that matches. */
+  nextConnectionEvent(match: (e: ConnectionEvent) => boolean): Promise<ConnectionEvent>;
+}
+
+async function startRig(settings: Partial<GrpcSettings> = {}): Promise<Rig> {
+  const bus = new EventBus<CairnEvent>();
+  const journal = new Journal({ maxEvents: 1000, maxAgeMs: 3_600_000 });
+  recordDomainEvents(journal, bus);
+  const transport = new GrpcTransport({ events: bus, clock: { now: () => Date.now() }, log: pino({ level: 'silent' }) }, settings);
+  const port = await transport.listen('127.0.0.1', 0);
+  const nextConnectionEvent = (match: (e: ConnectionEvent) => boolean) =>
+    new Promise<ConnectionEvent>((resolve) => {
+      const stop = bus.on('connection', (e) => {
+        if (!match(e)) return;
+        stop();
+        resolve(e);
+      });
+    });
+  return { transport, port, bus, journal, nextConnectionEvent };
+}
+
+const SETUP = { clientVersion: 'Nacos-Java-Client:v2.3.2', tenant: '', labels: { source: 'sdk', module: 'naming', AppName: 'orders' }, abilityTable: null };
+
+/** Opens the stream and sends ConnectionSetupRequest; resolves once the server has registered the connection. */
+async function setUp(rig: Rig, client: GrpcTestClient): Promise<ConnectionEvent> {
+  const opened = rig.nextConnectionEvent((e) => e.cause === 'CONNECTION_OPENED');
+  client.openStream();
+  client.send('ConnectionSetupRequest', SETUP);
+  return opened;
+}
+
+let rig: Rig;
+before(async () => {
+  rig = await startRig({ pushTimeoutMs: 300 });
+  rig.transport.handlers.register('EchoRequest', (request, connection) => {
+    if (request.body.fail) throw Object.assign(new Error('refused on purpose'), { errorCode: 400 });
+    return { type: 'EchoResponse', body: { echo: request.body.say, app: request.headers.app, connectionId: connection.connectionId, missing: null } };
+  });
+});
+after(() => rig.transport.close());
+
+test('Java order: ServerCheck assigns the id, unary calls answer 301 until the stream is set up, then the stream keeps that id', async (t) => {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const check = await client.request('ServerCheckRequest', { requestId: '7', headers: {} });
+  assert.equal(check.type, 'ServerCheckResponse');
+  assert.match(check.body.connectionId, /^\d+_127\.0\.0\.1_\d+$/);
+  assert.deepEqual({ ...check.body, connectionId: 'x' }, { resultCode: 200, errorCode: 0, success: true, requestId: '7', connectionId: 'x', supportAbilityNegotiation: false });
+
+  const early = await client.request('HealthCheckRequest', { requestId: null });
+  assert.equal(early.type, 'ErrorResponse');
+  assert.deepEqual([early.body.resultCode, early.body.errorCode], [500, 301]);
+  assert.equal('requestId' in early.body, false, 'a null request id is not echoed as null');
+
+  const opened = await setUp(rig, client);
+  assert.equal(opened.connectionId, check.body.connectionId);
+  assert.deepEqual([opened.clientVersion, opened.appName, opened.module], ['Nacos-Java-Client:v2.3.2', 'orders', 'naming']);
+  const health = await client.request('HealthCheckRequest', {});
+  assert.deepEqual([health.type, health.body.resultCode, health.body.errorCode], ['HealthCheckResponse', 200, 0]);
+});
+
+test('Rust order: stream and ConnectionSetup first, then HealthCheck, then ServerCheck names the same connection', async (t) => {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const opened = await setUp(rig, client);
+  const health = await client.request('HealthCheckRequest', { requestId: null });
+  assert.equal(health.type, 'HealthCheckResponse');
+  const check = await client.request('ServerCheckRequest', {});
+  assert.equal(check.body.connectionId, opened.connectionId);
+  assert.equal(rig.transport.connections.get(opened.connectionId)?.clientVersion, 'Nacos-Java-Client:v2.3.2');
+});
+
+test('requests reach the handler registered for their type with their connection; unknown types answer 302', async (t) => {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const opened = await setUp(rig, client);
+  const echo = await client.request('EchoRequest', { requestId: '12', headers: {}, say: 'hi' }, { app: 'orders' });
+  assert.deepEqual(echo, { type: 'EchoResponse', body: { echo: 'hi', app: 'orders', connectionId: opened.connectionId, resultCode: 200, errorCode: 0, success: true, requestId: '12' } });
+  const failed = await client.request('EchoRequest', { requestId: '13', fail: true });
+  assert.deepEqual(failed, { type: 'ErrorResponse', body: { resultCode: 500, errorCode: 400, message: 'refused on purpose', success: false, requestId: '13' } });
+  const unknown = await client.request('NoSuchRequest', { requestId: '14' });
+  assert.deepEqual([unknown.type, unknown.body.errorCode, unknown.body.requestId], ['ErrorResponse', 302, '14']);
+});
+
+test('bad JSON, bytes that are no Payload and messages over 10 MB get clear errors, and the server goes on', async (t) => {
+  const client = new GrpcTestClient(rig.port, { 'grpc.max_send_message_length': 20 * 1024 * 1024 });
+  t.after(() => client.close());
+  await setUp(rig, client);
+  const badJson = await client.request('EchoRequest', '{"say": ');
+  assert.deepEqual([badJson.type, badJson.body.errorCode], ['ErrorResponse', 502]);
+  assert.match(badJson.body.message, /body of EchoRequest is not valid JSON/);
+  const notObject = await client.request('EchoRequest', '[1]');
+  assert.match(notObject.body.message, /must be a JSON object/);
+  const garbage = await client.raw(Buffer.from([0x12, 0xff, 0xff, 0xff]));
+  assert.deepEqual([garbage.type, garbage.body.errorCode], ['ErrorResponse', 502]);
+  assert.match(garbage.body.message, /not a Nacos Payload/);
+  await assert.rejects(client.request('EchoRequest', { say: 'x'.repeat(11 * 1024 * 1024) }), (err: Error & { code?: number }) => {
+    assert.equal(err.code, 8, 'RESOURCE_EXHAUSTED');
+    assert.match(err.message, /larger than max/);
+    return true;
+  });
+  const still = await client.request('EchoRequest', { say: 'still here' });
+  assert.equal(still.body.echo, 'still here');
+});
+
+test('a push resolves with the client answer that carries its request id, and fails when none comes', async (t) => {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const opened = await setUp(rig, client);
+  const connection = rig.transport.connections.get(opened.connectionId);
+  assert.ok(connection);
+  const acked = connection.push('NotifySubscriberRequest', { serviceInfo: { name: 'demo' } });
+  const sent = await client.next();
+  assert.ok('type' in sent);
+  assert.equal(sent.type, 'NotifySubscriberRequest');
+  assert.equal(sent.body.serviceInfo.name, 'demo');
+  assert.equal(typeof sent.body.requestId, 'string');
+  client.send('NotifySubscriberResponse', { requestId: `${sent.body.requestId}0`, resultCode: 200, marker: 'wrong id' });
+  client.send('NotifySubscriberResponse', { requestId: sent.body.requestId, resultCode: 200, marker: 'right id' });
+  assert.equal((await acked).marker, 'right id');
+
+  const unanswered = connection.push('NotifySubscriberRequest', {});
+  await client.next();
+  await assert.rejects(unanswered, /no answer to NotifySubscriberRequest/);
+});
+
+test('a connection ends as the client ended it: stream closed, or call cancelled', async () => {
+  const closing = new GrpcTestClient(rig.port);
+  const a = await setUp(rig, closing);
+  const closed = rig.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED' && e.connectionId === a.connectionId);
+  closing.endStream();
+  const event = await closed;
+  assert.equal(event.cause === 'CONNECTION_CLOSED' && event.ended, 'client-closed');
+  assert.deepEqual(await closing.next(), { ended: 'end' });
+  const after301 = await closing.request('HealthCheckRequest', {});
+  assert.equal(after301.body.errorCode, 301, 'a closed connection is unregistered');
+  closing.close();
+
+  const cancelling = new GrpcTestClient(rig.port);
+  const b = await setUp(rig, cancelling);
+  const reset = rig.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED' && e.connectionId === b.connectionId);
+  cancelling.close();
+  const resetEvent = await reset;
+  assert.equal(resetEvent.cause === 'CONNECTION_CLOSED' && resetEvent.ended, 'reset');
+  assert.equal(rig.transport.connections.get(b.connectionId), undefined);
+});
+
+test('an idle connection is asked a ClientDetectionRequest: one that answers stays, one that does not is closed and journaled', { timeout: 20_000 }, async (t) => {
+  const live = await startRig({ idleMs: 100, sweepEveryMs: 25, detectionTimeoutMs: 150 });
+  t.after(() => live.transport.close());
+  const answering = new GrpcTestClient(live.port);
+  const silent = new GrpcTestClient(live.port);
+  t.after(() => {
+    answering.close();
+    silent.close();
+  });
+  await setUp(live, answering);
+  const gone = await setUp(live, silent);
+  const closed = live.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED');
+  const probe = await answering.next();
+  assert.ok('type' in probe && probe.type === 'ClientDetectionRequest');
+  answering.send('ClientDetectionResponse', { requestId: probe.body.requestId, resultCode: 200 });
+  const event = await closed;
+  assert.equal(event.connectionId, gone.connectionId, 'only the silent connection is closed');
+  assert.ok(event.cause === 'CONNECTION_CLOSED' && event.ended === 'liveness-unanswered' && (event.silentMs ?? 0) >= 100);
+  const second = await answering.next();
+  assert.ok('type' in second && second.type === 'ClientDetectionRequest', 'the answering connection is checked again later, still open');
+  const [entry] = live.journal.query({ cause: 'CONNECTION_CLOSED' }).events;
+  assert.equal(entry.evidence.connectionId, gone.connectionId);
+  assert.equal(entry.evidence.ended, 'liveness-unanswered');
+  assert.equal(typeof entry.evidence.silentMs, 'number');
+  assert.equal(entry.ip, '127.0.0.1');
+});
+
+test('closing the server ends every connection as server-shutdown', async () => {
+  const own = await startRig();
+  const client = new GrpcTestClient(own.port);
+  const opened = await setUp(own, client);
+  await own.transport.close();
+  const [entry] = own.journal.query({ cause: 'CONNECTION_CLOSED' }).events;
+  assert.deepEqual([entry.evidence.connectionId, entry.evidence.ended], [opened.connectionId, 'server-shutdown']);
+  assert.equal(own.journal.query({ cause: 'CONNECTION_OPENED' }).total, 1);
+  client.close();
+});

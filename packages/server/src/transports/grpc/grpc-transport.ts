@@ -1,0 +1,195 @@
+import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionEnd, type EventPublisher } from '@cairn/core';
+import { Server, ServerCredentials, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ConnectionTable } from './connection-table.js';
+import { GrpcConnection } from './grpc-connection.js';
+import { DEFAULT_GRPC_SETTINGS, type GrpcSettings } from './grpc-settings.js';
+import { errorResponse, GRPC_ERRORS, readRequest, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
+import { encodePayload, readPayload, type Payload } from './payload-codec.js';
+import { RequestHandlers } from './request-handlers.js';
+import { decodeResponseBody, labelsOf, splitPeer } from './stream-messages.js';
+
+const codec = { requestSerialize: encodePayload, requestDeserialize: readPayload, responseSerialize: encodePayload, responseDeserialize: readPayload };
+const REQUEST_SERVICE: ServiceDefinition = { request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec } };
+const STREAM_SERVICE: ServiceDefinition = { requestBiStream: { path: '/BiRequestStream/requestBiStream', requestStream: true, responseStream: true, originalName: 'requestBiStream', ...codec } };
+
+export interface GrpcDeps {
+  events: EventPublisher<CairnEvent>;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The Nacos 2.x gRPC transport: `Request/request` (unary) and `BiRequestStream/requestBiStream` with JSON bodies
+ * in `Payload`. It owns the connection table, answers the handshake and health checks itself, hands every other
+ * request to the handler registered for its type, checks idle connections for liveness, and publishes each
+ * connection's start and end on the bus.
+ */
+export class GrpcTransport {
+  readonly handlers = new RequestHandlers();
+  readonly connections: ConnectionTable;
+  readonly settings: Readonly<GrpcSettings>;
+  /** Liveness checks sent, answered and left unanswered since start. */
+  readonly liveness = { probed: 0, answered: 0, unanswered: 0 };
+  private server: Server | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: GrpcDeps,
+    settings: Partial<GrpcSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_GRPC_SETTINGS, ...settings };
+    this.connections = new ConnectionTable(this.settings.pendingTtlMs);
+    this.handlers.register('HealthCheckRequest', () => ({ type: 'HealthCheckResponse', body: {} }));
+  }
+
+  /** Binds `host:port` (0 = any free port) and resolves to the port bound. */
+  async listen(host: string, port: number): Promise<number> {
+    const server = new Server({ 'grpc.max_receive_message_length': this.settings.maxMessageBytes, 'grpc.max_send_message_length': this.settings.maxMessageBytes });
+    server.addService(REQUEST_SERVICE, { request: (call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>) => void this.onUnary(call, done) });
+    server.addService(STREAM_SERVICE, { requestBiStream: (call: ServerDuplexStream<Payload, Payload>) => this.onStream(call) });
+    const bound = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    });
+    this.server = server;
+    this.sweepTimer = setInterval(() => this.sweep(), this.settings.sweepEveryMs);
+    this.sweepTimer.unref();
+    return bound;
+  }
+
+  /** Closes every connection (journaled as `server-shutdown`), then the server; in-flight calls get a short grace. */
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const connection of this.connections.all()) this.closeConnection(connection, 'server-shutdown');
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 1_000);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+
+  private async onUnary(call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>): Promise<void> {
+    const payload = call.request;
+    const peer = call.getPeer();
+    const now = this.deps.clock.now();
+    let request: GrpcRequest | undefined;
+    const answer = (response: GrpcResponse): void => done(null, responsePayload(response, request?.requestId));
+    // Bytes that are no Payload have no type to dispatch on.
+    if (payload.invalid !== undefined) return answer(errorResponse(GRPC_ERRORS.BAD_PAYLOAD, `the message is not a Nacos Payload: ${payload.invalid}`));
+    let badBody: string | undefined;
+    try {
+      request = readRequest(payload);
+    } catch (err) {
+      badBody = (err as Error).message;
+    }
+    if (payload.type === 'ServerCheckRequest') {
+      const { ip, port } = splitPeer(peer);
+      return answer({ type: 'ServerCheckResponse', body: { connectionId: this.connections.idFor(peer, ip, port, now), supportAbilityNegotiation: false } });
+    }
+    // Nacos's order: an unknown type (302), then an unregistered connection (301), then an unreadable body (502).
+    const handler = this.handlers.get(payload.type);
+    if (!handler) return answer(errorResponse(GRPC_ERRORS.NO_HANDLER, `no handler for request type '${payload.type}'`));
+    const connection = this.connections.ofPeer(peer);
+    if (!connection) return answer(errorResponse(GRPC_ERRORS.UNREGISTERED, 'Connection is unregistered.'));
+    connection.lastActive = now;
+    if (!request) return answer(errorResponse(GRPC_ERRORS.BAD_PAYLOAD, badBody ?? 'unreadable request'));
+    try {
+      answer(await handler(request, connection));
+    } catch (err) {
+      const code = (err as { errorCode?: unknown }).errorCode;
+      this.deps.log.warn({ err, type: payload.type, connectionId: connection.connectionId }, 'gRPC request handler failed');
+      answer(errorResponse(typeof code === 'number' ? code : GRPC_ERRORS.SERVER_ERROR, (err as Error).message));
+    }
+  }
+
+  private onStream(call: ServerDuplexStream<Payload, Payload>): void {
+    const peer = call.getPeer();
+    let connection: GrpcConnection | undefined;
+    const sink = { write: (p: Payload) => void call.write(p), end: () => call.end() };
+    call.on('data', (payload: Payload) => {
+      const now = this.deps.clock.now();
+      if (connection) {
+        connection.lastActive = now;
+        if (!connection.answer(payload)) this.deps.log.debug({ type: payload.type, connectionId: connection.connectionId }, 'unexpected message on gRPC stream');
+        return;
+      }
+      if (payload.type !== 'ConnectionSetupRequest') {
+        this.deps.log.debug({ type: payload.type, peer }, 'gRPC stream message before ConnectionSetupRequest ignored');
+        return;
+      }
+      connection = this.open(peer, decodeResponseBody(payload) ?? {}, sink, now);
+    });
+    const finish = (end: ConnectionEnd) => {
+      if (connection) this.closeConnection(connection, end);
+    };
+    // A reset stream also ends its readable side, with 'cancelled' right after in the same turn: the end counts
+    // as the client's own close only if no cancel follows it.
+    call.on('end', () => setImmediate(() => finish(call.cancelled ? 'reset' : 'client-closed')));
+    call.on('cancelled', () => finish('reset'));
+    call.on('error', () => finish('reset'));
+  }
+
+  private open(peer: string, setup: Record<string, unknown>, sink: { write(p: Payload): void; end(): void }, now: number): GrpcConnection {
+    const { ip, port } = splitPeer(peer);
+    const labels = labelsOf(setup);
+    const facts = {
+      connectionId: this.connections.idFor(peer, ip, port, now),
+      ip,
+      port,
+      clientVersion: typeof setup.clientVersion === 'string' ? setup.clientVersion : '',
+      appName: labels.AppName ?? labels.appName ?? '',
+      namespace: typeof setup.tenant === 'string' && setup.tenant !== '' ? setup.tenant : DEFAULT_NAMESPACE,
+      module: labels.module ?? '',
+      connectedSince: now,
+    };
+    const connection = new GrpcConnection(peer, facts, labels, sink, this.settings.pushTimeoutMs);
+    this.connections.add(connection);
+    this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_OPENED', at: now, ...facts });
+    return connection;
+  }
+
+  private closeConnection(connection: GrpcConnection, end: ConnectionEnd, silentMs?: number): void {
+    if (!connection.close(end)) return;
+    this.connections.remove(connection);
+    const { facts, lastActive } = connection;
+    this.deps.events.publish({
+      type: 'connection',
+      cause: 'CONNECTION_CLOSED',
+      at: this.deps.clock.now(),
+      ...facts,
+      ended: end,
+      lastActive,
+      ...(silentMs === undefined ? {} : { silentMs }),
+    });
+  }
+
+  /** Nacos's liveness check: an idle connection is asked a ClientDetectionRequest; no answer, and it is closed. */
+  private sweep(): void {
+    const now = this.deps.clock.now();
+    this.connections.prune(now);
+    for (const connection of this.connections.all()) {
+      if (connection.probing || now - connection.lastActive < this.settings.idleMs) continue;
+      connection.probing = true;
+      this.liveness.probed++;
+      connection.push('ClientDetectionRequest', {}, this.settings.detectionTimeoutMs).then(
+        () => {
+          connection.probing = false;
+          this.liveness.answered++;
+        },
+        () => {
+          connection.probing = false;
+          if (!connection.closedBy) this.liveness.unanswered++;
+          this.closeConnection(connection, 'liveness-unanswered', this.deps.clock.now() - connection.lastActive);
+        },
+      );
+    }
+  }
+}

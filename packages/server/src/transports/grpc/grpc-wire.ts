@@ -1,0 +1,69 @@
+import type { Payload } from './payload-codec.js';
+
+/** A request as handlers see it: its class name, the headers (metadata merged over the JSON's) and its JSON body. */
+export interface GrpcRequest {
+  type: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  /** As sent: a string, `""`, or absent/null (the Rust client sends null on some requests). Echoed in the answer. */
+  requestId: unknown;
+}
+
+/** What a handler answers: the exact response class name (clients check it) and the fields of its body. */
+export interface GrpcResponse {
+  type: string;
+  body: Record<string, unknown>;
+}
+
+/** Nacos error codes of the transport (`ErrorResponse`). */
+export const GRPC_ERRORS = {
+  /** The request came on a connection with no registered stream: the client reconnects. */
+  UNREGISTERED: 301,
+  /** No handler for the request type. */
+  NO_HANDLER: 302,
+  /** The payload or its JSON body could not be read (Nacos: BAD_GATEWAY). */
+  BAD_PAYLOAD: 502,
+  SERVER_ERROR: 500,
+} as const;
+
+export function errorResponse(errorCode: number, message: string): GrpcResponse {
+  return { type: 'ErrorResponse', body: { resultCode: 500, errorCode, message } };
+}
+
+/**
+ * The payload of an answer: `resultCode` (200 unless the handler set it) and `errorCode` (0) always present,
+ * `success` derived from them as Nacos serialises it, the request's id echoed, and null fields left out
+ * (Nacos's JSON mapper writes no nulls; some clients reject `"message": null`).
+ */
+export function responsePayload(response: GrpcResponse, requestId: unknown): Payload {
+  const resultCode = typeof response.body.resultCode === 'number' ? response.body.resultCode : 200;
+  const body: Record<string, unknown> = { ...response.body, resultCode, errorCode: response.body.errorCode ?? 0, success: resultCode === 200 };
+  if (typeof requestId === 'string') body.requestId = requestId;
+  return { type: response.type, clientIp: '', headers: {}, body: toJson(body) };
+}
+
+/** A server-to-client request on the stream: the server's own numeric id as a string, empty headers. */
+export function serverRequestPayload(type: string, body: Record<string, unknown>, requestId: string): Payload {
+  return { type, clientIp: '', headers: {}, body: toJson({ headers: {}, ...body, requestId }) };
+}
+
+/**
+ * Reads a payload's JSON body, with the metadata headers merged over the JSON's `headers` (Nacos moves them out
+ * of the JSON). Throws a message fit for an ErrorResponse when the body is not a JSON object.
+ */
+export function readRequest(payload: Payload): GrpcRequest {
+  let parsed: unknown;
+  try {
+    parsed = payload.body === '' ? {} : JSON.parse(payload.body);
+  } catch (err) {
+    throw new Error(`the body of ${payload.type} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`the body of ${payload.type} must be a JSON object`);
+  const body = parsed as Record<string, unknown>;
+  const jsonHeaders = body.headers !== null && typeof body.headers === 'object' ? (body.headers as Record<string, string>) : {};
+  return { type: payload.type, headers: { ...jsonHeaders, ...payload.headers }, body, requestId: body.requestId };
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (v === null ? undefined : v));
+}

@@ -1,0 +1,27 @@
+import type { Payload } from './payload-codec.js';
+
+/** The JSON body of a client's answer on the stream, or undefined when it is not a JSON object. */
+export function decodeResponseBody(payload: Payload): Record<string, unknown> | undefined {
+  try {
+    const body = JSON.parse(payload.body) as unknown;
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Labels of a ConnectionSetupRequest as strings (the client sends `module`, `source`, `AppName`, …). */
+export function labelsOf(body: Record<string, unknown>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (body.labels !== null && typeof body.labels === 'object') {
+    for (const [k, v] of Object.entries(body.labels as Record<string, unknown>)) if (typeof v === 'string') labels[k] = v;
+  }
+  return labels;
+}
+
+/** `ip:port` or `[v6]:port` as grpc-js names a call's peer. */
+export function splitPeer(peer: string): { ip: string; port: number } {
+  const colon = peer.lastIndexOf(':');
+  const host = colon < 0 ? peer : peer.slice(0, colon);
+  return { ip: host.replace(/^\[|\]$/g, ''), port: colon < 0 ? 0 : Number(peer.slice(colon + 1)) || 0 };
+}
