@@ -10,7 +10,7 @@ import { type CheckedConfigFields, type ConfigFieldsInput, checkConfigFields, re
 import { checkAppName, checkDesc, checkTags } from './config-validation.js';
 import { grayNotFound } from './gray/gray-errors.js';
 import { type ConfigGray, type GrayRule, grayNameOf } from './gray/gray-model.js';
-import { grayPublishOp, type ServedConfig, serve } from './gray/gray-selection.js';
+import { grayMatches, grayPublishOp, type ServedConfig, serve } from './gray/gray-selection.js';
 import { GrayVersions } from './gray/gray-versions.js';
 import { md5Hex, utf8 } from './md5.js';
 
@@ -94,7 +94,9 @@ export class ConfigCenter {
    * client, else the main version); `""` when there is none. Listeners and the diagnosis compare with this.
    */
   md5For(key: ConfigKey, client: ConfigClient): string {
-    return this.resolve(key, client)?.md5 ?? '';
+    // Asked once per held poll on every change: answered without building the served version.
+    for (const gray of this.grays.of(key)) if (grayMatches(gray, client)) return gray.md5;
+    return this.get(key)?.md5 ?? '';
   }
 
   /**

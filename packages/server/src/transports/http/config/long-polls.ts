@@ -12,6 +12,8 @@ export type ServedMd5 = (key: ConfigKey, client: ConfigClient) => string;
 
 interface HeldPoll {
   readonly keys: readonly ListenKey[];
+  /** `configKeyString` of each key, computed once. */
+  readonly ids: readonly string[];
   /** Who polls: with `served`, a change wakes the poll only when it changes what this client is served. */
   readonly client: ConfigClient | undefined;
   readonly answer: (changed: readonly ListenKey[]) => void;
@@ -63,10 +65,10 @@ export class LongPolls {
       answer([]);
       return () => {};
     }
-    const poll: HeldPoll = { keys, client, answer, done: false };
+    const ids = keys.map((k) => configKeyString(k.key));
+    const poll: HeldPoll = { keys, ids, client, answer, done: false };
     this.holding++;
-    for (const k of keys) {
-      const id = configKeyString(k.key);
+    for (const id of ids) {
       let set = this.byKey.get(id);
       if (!set) this.byKey.set(id, (set = new Set()));
       set.add(poll);
@@ -91,15 +93,20 @@ export class LongPolls {
     }
   }
 
+  // Runs once per held poll of the changed key (thousands in one turn): no allocation for a poll that stays held.
   private changed(key: ConfigKey): void {
-    const set = this.byKey.get(configKeyString(key));
-    if (!set) return;
     const id = configKeyString(key);
+    const set = this.byKey.get(id);
+    if (!set) return;
     for (const poll of [...set]) {
-      const { client } = poll;
-      const mine = poll.keys.filter((k) => configKeyString(k.key) === id);
-      const changed = this.served && client ? mine.filter((k) => this.served!(k.key, client) !== k.md5) : mine;
-      if (changed.length > 0 && this.finish(poll)) poll.answer(changed);
+      let changed: ListenKey[] | undefined;
+      for (let i = 0; i < poll.keys.length; i++) {
+        if (poll.ids[i] !== id) continue;
+        const k = poll.keys[i];
+        if (this.served && poll.client && this.served(k.key, poll.client) === k.md5) continue;
+        (changed ??= []).push(k);
+      }
+      if (changed && this.finish(poll)) poll.answer(changed);
     }
   }
 
@@ -108,8 +115,7 @@ export class LongPolls {
     if (poll.done) return false;
     poll.done = true;
     this.holding--;
-    for (const k of poll.keys) {
-      const id = configKeyString(k.key);
+    for (const id of poll.ids) {
       const set = this.byKey.get(id);
       set?.delete(poll);
       if (set?.size === 0) this.byKey.delete(id);
