@@ -45,9 +45,9 @@ describe('cairn config get | publish | delete | history | watch', { timeout: 60_
     const history = await cairn('config', 'history', '--data-id', 'app.yaml', '--group', 'SHOP');
     assert.equal(history.code, 0, history.stderr);
     const [header, newest, oldest, end] = history.stdout.split('\n');
-    assert.match(header, /^ID\s+TIME\s+OP\s+MD5\s+AUTHOR$/);
-    assert.match(newest, new RegExp(`^\\d+\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+U\\s+${md5('level: debug\n')}\\s+127\\.0\\.0\\.1$`));
-    assert.match(oldest, new RegExp(`\\s+I\\s+${md5('level: info')}\\s+`));
+    assert.match(header, /^ID\s+TIME\s+OP\s+VERSION\s+MD5\s+AUTHOR$/);
+    assert.match(newest, new RegExp(`^\\d+\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+U\\s+main\\s+${md5('level: debug\n')}\\s+127\\.0\\.0\\.1$`));
+    assert.match(oldest, new RegExp(`\\s+I\\s+main\\s+${md5('level: info')}\\s+`));
     assert.equal(end, '');
 
     const deleted = await cairn('config', 'delete', '--data-id', 'app.yaml', '--group', 'SHOP');
@@ -76,6 +76,11 @@ describe('cairn config get | publish | delete | history | watch', { timeout: 60_
       ['beta:v=beta', 'tag_canary:v=canary'],
     );
     assert.equal((await cairn('config', 'get', '--data-id', 'gray.props')).stdout, 'v=main\n', 'this client is in no gray list');
+    const versions = JSON.parse((await cairn('config', 'history', '--data-id', 'gray.props', '--json')).stdout) as { version: string; md5: string }[];
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      ['tag_canary', 'beta', 'main'],
+    );
     const bad = await cairn('config', 'publish', '--data-id', 'gray.props', '--content', 'x', '--beta-ips', 'nope');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /betaIps/);

@@ -120,7 +120,7 @@ export const configDeleteCommand: Command = {
 export const configHistoryCommand: Command = {
   words: ['config', 'history'],
   summary: "list a config's versions, newest first",
-  details: 'Columns: history id, time (UTC), operation (I insert, U update, D delete), md5, author (the claimed user, else the source IP).',
+  details: 'Columns: history id, time (UTC), operation (I insert, U update, D delete), version (main, or the gray version: beta, tag_<tag>), md5, author (the claimed user, else the source IP).',
   flags: [...KEY_FLAGS, { name: 'limit', kind: 'int', value: 'N', help: 'versions to list (default 20, at most 500)' }],
   run: (flags, io) =>
     withConfig('config history', flags, io, async (client, dataId, group) => {
@@ -130,8 +130,8 @@ export const configHistoryCommand: Command = {
       else
         io.out(
           formatTable(
-            ['id', 'time', 'op', 'md5', 'author'],
-            page.entries.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.op, e.md5, e.author || e.sourceIp]),
+            ['id', 'time', 'op', 'version', 'md5', 'author'],
+            page.entries.map((e) => [e.id, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), e.op, e.version, e.md5, e.author || e.sourceIp]),
           ),
         );
       return EXIT_OK;

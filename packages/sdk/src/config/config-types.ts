@@ -56,6 +56,8 @@ export interface ConfigHistoryEntry {
   namespace: string;
   /** `I` insert, `U` update, `D` delete, as Nacos records them. */
   op: string;
+  /** Which version the record is of: `main`, or a gray version's name (`beta`, `tag_<tag>`). */
+  version: string;
   md5: string;
   content: string;
   /** ISO-8601 time of the change. */

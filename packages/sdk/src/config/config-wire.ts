@@ -142,6 +142,7 @@ function historyEntry(raw: unknown): ConfigHistoryEntry {
     group: s(h.group),
     namespace: s(h.tenant),
     op: s(h.opType).trim(),
+    version: s(h.publishType) === 'gray' && s(h.grayName) !== '' ? s(h.grayName) : 'main',
     md5: s(h.md5),
     content: s(h.content),
     at: s(h.lastModifiedTime ?? h.createdTime),
