@@ -92,7 +92,7 @@ test('bad input answers the expected response class with errorCode 400 naming th
   assert.match(badBeta.body.message, /betaIps/);
 });
 
-test('a listen answers stale keys, then every change that alters what the connection is served is pushed; journaled with the gRPC request', async (t) => {
+test('a listen answers stale keys, then every change that alters what the connection is served is pushed; journaled with the gRPC request', { timeout: 20_000 }, async (t) => {
   const { client, connectionId } = await connect(t);
   await call(ts.url, 'POST', '/v1/cs/configs', { dataId: 'g.listen', group: 'DEFAULT_GROUP', content: 'v1' });
   const listen = await client.request('ConfigBatchListenRequest', {
@@ -130,7 +130,7 @@ test('a listen answers stale keys, then every change that alters what the connec
   );
 });
 
-test('an unanswered push is tried 3 times, then given up; the listen set ends with its connection', async (t) => {
+test('an unanswered push is tried 3 times, then given up; the listen set ends with its connection', { timeout: 20_000 }, async (t) => {
   const { client, connectionId } = await connect(t);
   const sets = ts.server.configListenSets!;
   const failedBefore = sets.stats.failed;
