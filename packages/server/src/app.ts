@@ -45,6 +45,8 @@ import { UdpPush } from './push/udp/udp-push.js';
 import { SystemTime } from './time/system-time.js';
 import { GrpcTransport } from './transports/grpc/grpc-transport.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
+import { installConfigGrpc } from './transports/grpc/config/install-config-grpc.js';
+import type { ConfigListenSets } from './transports/grpc/config/config-listen-sets.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -65,6 +67,8 @@ export interface CairnServer {
   readonly grpc: GrpcTransport | undefined;
   /** The gRPC port bound once listening (undefined when gRPC is off or before `listen`). */
   readonly grpcPort: number | undefined;
+  /** What gRPC connections listen to in config, and the pushes of changes to them; undefined when gRPC is off. */
+  readonly configListenSets: ConfigListenSets | undefined;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /** Graceful stop: no new requests, in-flight ones finish, timers and sockets close. */
@@ -136,6 +140,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
   let grpcPort: number | undefined;
+  const configListenSets = grpc && installConfigGrpc(grpc, { config, listeners: configListeners, events: bus, durability: configPersistence, storeWaitMs: options.storeWaitMs, log });
   const registrationDefaults = new RegistrationDefaults();
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
   const ctx: AppContext = {
@@ -247,6 +252,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     app,
     ctx,
     grpc,
+    configListenSets,
     get grpcPort() {
       return grpcPort;
     },
