@@ -42,6 +42,9 @@ import { ProbeScheduler } from './health/probe-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
 import { NamingPersistence } from './persistence/naming-persistence.js';
 import { UdpPush } from './push/udp/udp-push.js';
+import { GrpcPush } from './push/grpc/grpc-push.js';
+import { endWithConnections, registerNamingHandlers } from './transports/grpc/naming/naming-handlers.js';
+import { grpcServiceInfo } from './transports/grpc/naming/naming-wire.js';
 import { SystemTime } from './time/system-time.js';
 import { GrpcTransport } from './transports/grpc/grpc-transport.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
@@ -65,6 +68,8 @@ export interface CairnServer {
   readonly grpc: GrpcTransport | undefined;
   /** The gRPC port bound once listening (undefined when gRPC is off or before `listen`). */
   readonly grpcPort: number | undefined;
+  /** Pushes to gRPC subscribers; undefined with `--grpc-port 0`. */
+  readonly grpcPush: GrpcPush | undefined;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /** Graceful stop: no new requests, in-flight ones finish, timers and sockets close. */
@@ -135,6 +140,13 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     log,
   );
   const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
+  let grpcPush: GrpcPush | undefined;
+  if (grpc) {
+    // Naming over gRPC: connection-held instances, queries and subscriptions, pushed at once on every change.
+    grpcPush = new GrpcPush(bus, (ref, clusters) => grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()), { ackTimeoutMs: grpc.settings.pushTimeoutMs, tries: 3 }, log);
+    registerNamingHandlers(grpc.handlers, { registry, serviceInfo, push: grpcPush });
+    endWithConnections(bus, registry, grpcPush);
+  }
   let grpcPort: number | undefined;
   const registrationDefaults = new RegistrationDefaults();
   const switches = createSwitches(() => registry.lifecycle.beatIntervalMs, push, probes, registrationDefaults);
@@ -247,6 +259,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     app,
     ctx,
     grpc,
+    grpcPush,
     get grpcPort() {
       return grpcPort;
     },
