@@ -138,3 +138,15 @@ test('a connection closed by its client takes its instances and subscriptions al
   for (const e of removed) assert.equal(e.evidence.endedBy, 'CLIENT_CLOSED');
   assert.equal(ts.server.grpcPush!.subscribers({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'closing' }).length, 0);
 });
+
+test('ServiceListRequest pages the bare names of a group in the namespace, with the count of all', async (t) => {
+  const client = await connected(t);
+  for (const name of ['list-b', 'list-a', 'list-c']) {
+    await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: name, groupName: 'LISTED', ip: '127.0.0.1', port: '8010' });
+  }
+  const page = await client.request('ServiceListRequest', { headers: {}, namespace: '', groupName: 'LISTED', pageNo: 2, pageSize: 2, selector: null });
+  assert.equal(page.type, 'ServiceListResponse');
+  assert.deepEqual([page.body.count, page.body.serviceNames], [3, ['list-c']]);
+  const bad = await client.request('ServiceListRequest', { headers: {}, namespace: '', groupName: 'LISTED', pageNo: 0, pageSize: 2 });
+  assert.deepEqual([bad.body.errorCode, /pageNo/.test(bad.body.message)], [400, true]);
+});

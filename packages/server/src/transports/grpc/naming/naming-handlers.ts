@@ -1,10 +1,10 @@
-import type { CairnEventBus, ConnectionClient, ConnectionEndCause, Registry, Unsubscribe } from '@cairn/core';
+import { DEFAULT_GROUP, invalidParam, type CairnEventBus, type ConnectionClient, type ConnectionEndCause, type Registry, type Unsubscribe } from '@cairn/core';
 import type { GrpcPush } from '../../../push/grpc/grpc-push.js';
 import type { ServiceInfoCache } from '../../../wire/service-info.js';
 import type { ConnectionView } from '../grpc-connection.js';
 import type { GrpcRequest, GrpcResponse } from '../grpc-wire.js';
 import type { RequestHandlers } from '../request-handlers.js';
-import { bool, domainErrorResponse, grpcServiceInfo, optionalString, registrationOf, serviceRefOf } from './naming-wire.js';
+import { bool, domainErrorResponse, grpcServiceInfo, namespaceOf, optionalString, registrationOf, serviceRefOf } from './naming-wire.js';
 
 export interface NamingDeps {
   registry: Registry;
@@ -13,8 +13,8 @@ export interface NamingDeps {
 }
 
 /**
- * Nacos 2.x naming over gRPC: `InstanceRequest`, `BatchInstanceRequest`, `ServiceQueryRequest` and
- * `SubscribeServiceRequest`. Instances registered here are ephemeral and held by their connection; refusals are
+ * Nacos 2.x naming over gRPC: `InstanceRequest`, `BatchInstanceRequest`, `ServiceQueryRequest`,
+ * `SubscribeServiceRequest` and `ServiceListRequest`. Instances registered here are ephemeral and held by their connection; refusals are
  * answered as `ErrorResponse` with Nacos's code (400 for a client's mistake).
  */
 export function registerNamingHandlers(handlers: RequestHandlers, deps: NamingDeps): void {
@@ -42,6 +42,10 @@ export function registerNamingHandlers(handlers: RequestHandlers, deps: NamingDe
   handlers.register(
     'SubscribeServiceRequest',
     guarded((r, c) => subscribeService(deps, r, c)),
+  );
+  handlers.register(
+    'ServiceListRequest',
+    guarded((r) => serviceList(deps, r)),
   );
 }
 
@@ -84,6 +88,26 @@ function subscribeService({ registry, serviceInfo, push }: NamingDeps, { body }:
   if (bool(body, 'subscribe', true)) push.subscribe(connection, ref, clusters);
   else push.unsubscribeFrom(connection.connectionId, ref, clusters);
   return { type: 'SubscribeServiceResponse', body: { serviceInfo: grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()) } };
+}
+
+/** One page (from 1) of the bare names of a group's services in the namespace, sorted; `count` = all of them. */
+function serviceList({ registry }: NamingDeps, { body }: GrpcRequest): GrpcResponse {
+  const namespace = namespaceOf(body);
+  const group = optionalString(body, 'groupName') || DEFAULT_GROUP;
+  const pageNo = positiveInt(body, 'pageNo', 1);
+  const pageSize = positiveInt(body, 'pageSize', 10);
+  const names = registry
+    .servicesIn(namespace)
+    .filter((s) => s.group === group)
+    .map((s) => s.name)
+    .sort();
+  return { type: 'ServiceListResponse', body: { count: names.length, serviceNames: names.slice((pageNo - 1) * pageSize, pageNo * pageSize) } };
+}
+
+function positiveInt(body: Record<string, unknown>, key: string, fallback: number): number {
+  const v = body[key] ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidParam(key, `Param '${key}' must be an integer of at least 1.`);
+  return v;
 }
 
 const END_CAUSES: Record<string, ConnectionEndCause> = {

@@ -26,12 +26,17 @@ export function domainErrorResponse(err: unknown): GrpcResponse {
  * (default `DEFAULT_GROUP`) and `serviceName`, which may carry its group as `group@@name`.
  */
 export function serviceRefOf(body: Record<string, unknown>): ServiceRef {
-  const rawNamespace = optionalString(body, 'namespace');
-  const namespace = rawNamespace === undefined || rawNamespace === '' ? DEFAULT_NAMESPACE : validateNamespaceId(rawNamespace, 'namespace');
+  const namespace = namespaceOf(body);
   const serviceName = optionalString(body, 'serviceName');
   if (serviceName === undefined || serviceName === '') throw invalidParam('serviceName', "Param 'serviceName' is required.");
   const { group, name } = splitGroupedName(serviceName, optionalString(body, 'groupName') || DEFAULT_GROUP);
   return { namespace, group: validateGroup(group), name: validateServiceName(name) };
+}
+
+/** The request's `namespace`: absent, `""` and `public` are the default namespace. */
+export function namespaceOf(body: Record<string, unknown>): string {
+  const raw = optionalString(body, 'namespace');
+  return raw === undefined || raw === '' ? DEFAULT_NAMESPACE : validateNamespaceId(raw, 'namespace');
 }
 
 /** An `instance` of an InstanceRequest or BatchInstanceRequest as a registration in `ref`; null fields take defaults. */
