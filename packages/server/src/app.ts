@@ -144,7 +144,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   if (grpc) {
     // Naming over gRPC: connection-held instances, queries and subscriptions, pushed at once on every change.
     grpcPush = new GrpcPush(bus, (ref, clusters) => grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()), { ackTimeoutMs: grpc.settings.pushTimeoutMs, tries: 3 }, log);
-    registerNamingHandlers(grpc.handlers, { registry, serviceInfo, push: grpcPush });
+    registerNamingHandlers(grpc.handlers, { registry, serviceInfo, push: grpcPush, durability: { changes: persistence, waitMs: options.storeWaitMs } });
     endWithConnections(bus, registry, grpcPush);
   }
   let grpcPort: number | undefined;

@@ -150,3 +150,19 @@ test('ServiceListRequest pages the bare names of a group in the namespace, with 
   const bad = await client.request('ServiceListRequest', { headers: {}, namespace: '', groupName: 'LISTED', pageNo: 0, pageSize: 2 });
   assert.deepEqual([bad.body.errorCode, /pageNo/.test(bad.body.message)], [400, true]);
 });
+
+test('PersistentInstanceRequest registers a persistent instance that outlives its connection, and deregisters it', async (t) => {
+  const client = await connected(t);
+  const persistent = (type: string) => ({ headers: {}, requestId: '3', namespace: '', serviceName: 'kept', groupName: 'DEFAULT_GROUP', type, instance: { ip: '127.0.0.1', port: 8020, ephemeral: false } });
+  const registered = await client.request('PersistentInstanceRequest', persistent('registerInstance'));
+  assert.deepEqual([registered.type, registered.body.type], ['InstanceResponse', 'registerInstance']);
+  const host = (await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=kept')).json().hosts[0];
+  assert.deepEqual([host.port, host.ephemeral], [8020, false]);
+  const other = await connected(t);
+  client.endStream();
+  while (ts.server.grpc!.connections.size > 1) await sleep(20);
+  assert.deepEqual(await listed('kept'), [8020], 'the connection that registered it ended; the instance stays');
+  const gone = await other.request('PersistentInstanceRequest', persistent('deregisterInstance'));
+  assert.equal(gone.type, 'InstanceResponse');
+  assert.deepEqual(await listed('kept'), []);
+});

@@ -2,7 +2,8 @@ import { DEFAULT_GROUP, invalidParam, type CairnEventBus, type ConnectionClient,
 import type { GrpcPush } from '../../../push/grpc/grpc-push.js';
 import type { ServiceInfoCache } from '../../../wire/service-info.js';
 import type { ConnectionView } from '../grpc-connection.js';
-import type { GrpcRequest, GrpcResponse } from '../grpc-wire.js';
+import type { DurableChanges } from '../../http/request-hooks.js';
+import { errorResponse, type GrpcRequest, type GrpcResponse } from '../grpc-wire.js';
 import type { RequestHandlers } from '../request-handlers.js';
 import { bool, domainErrorResponse, grpcServiceInfo, namespaceOf, optionalString, registrationOf, serviceRefOf } from './naming-wire.js';
 
@@ -10,26 +11,44 @@ export interface NamingDeps {
   registry: Registry;
   serviceInfo: ServiceInfoCache;
   push: GrpcPush;
+  /** The naming persistence and how long a change may wait to be stored before it is answered 503. */
+  durability?: { changes: DurableChanges; waitMs: number };
 }
 
 /**
- * Nacos 2.x naming over gRPC: `InstanceRequest`, `BatchInstanceRequest`, `ServiceQueryRequest`,
+ * Nacos 2.x naming over gRPC: `InstanceRequest`, `PersistentInstanceRequest`, `BatchInstanceRequest`, `ServiceQueryRequest`,
  * `SubscribeServiceRequest` and `ServiceListRequest`. Instances registered here are ephemeral and held by their connection; refusals are
  * answered as `ErrorResponse` with Nacos's code (400 for a client's mistake).
  */
 export function registerNamingHandlers(handlers: RequestHandlers, deps: NamingDeps): void {
+  // As over HTTP, a change is answered only once it is durable: handlers run their core command synchronously, so
+  // a moved change number is this request's own change.
   const guarded =
     (handler: (request: GrpcRequest, connection: ConnectionView) => GrpcResponse) =>
-    (request: GrpcRequest, connection: ConnectionView): GrpcResponse => {
+    async (request: GrpcRequest, connection: ConnectionView): Promise<GrpcResponse> => {
+      const before = deps.durability?.changes.lastChange;
+      let response: GrpcResponse;
       try {
-        return handler(request, connection);
+        response = handler(request, connection);
       } catch (err) {
         return domainErrorResponse(err);
+      }
+      const durability = deps.durability;
+      if (!durability || durability.changes.lastChange === before) return response;
+      try {
+        await durability.changes.durable(durability.changes.lastChange, durability.waitMs);
+        return response;
+      } catch (err) {
+        return errorResponse(503, `storage unavailable: the change is not durable yet (${(err as Error).message}); retry the request`);
       }
     };
   handlers.register(
     'InstanceRequest',
     guarded((r, c) => instanceRequest(deps, r, c)),
+  );
+  handlers.register(
+    'PersistentInstanceRequest',
+    guarded((r, c) => persistentInstanceRequest(deps, r, c)),
   );
   handlers.register(
     'BatchInstanceRequest',
@@ -61,6 +80,18 @@ function instanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connec
   } else {
     return badType(type, 'registerInstance or deregisterInstance');
   }
+  return { type: 'InstanceResponse', body: { type } };
+}
+
+/** A persistent instance: registered as over HTTP (kept by the server, health-checked), not held by the connection. */
+function persistentInstanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connection: ConnectionView): GrpcResponse {
+  const ref = serviceRefOf(body);
+  const type = optionalString(body, 'type');
+  const cmd = { ...registrationOf(body.instance, ref), ephemeral: false };
+  const origin = { ip: connection.ip, agent: connection.clientVersion || undefined, via: 'gRPC PersistentInstanceRequest' };
+  if (type === 'registerInstance') registry.registerInstance(cmd, origin);
+  else if (type === 'deregisterInstance') registry.deregisterInstance({ ...ref, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, origin);
+  else return badType(type, 'registerInstance or deregisterInstance');
   return { type: 'InstanceResponse', body: { type } };
 }
 
