@@ -141,11 +141,17 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
   let grpcPush: GrpcPush | undefined;
+  let stopNaming = (): void => {};
   if (grpc) {
     // Naming over gRPC: connection-held instances, queries and subscriptions, pushed at once on every change.
     grpcPush = new GrpcPush(bus, (ref, clusters) => grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()), { ackTimeoutMs: grpc.settings.pushTimeoutMs, tries: 3 }, log);
     registerNamingHandlers(grpc.handlers, { registry, serviceInfo, push: grpcPush, durability: { changes: persistence, waitMs: options.storeWaitMs } });
-    endWithConnections(bus, registry, grpcPush);
+    const stopEnding = endWithConnections(bus, registry, grpcPush);
+    const pushing = grpcPush;
+    stopNaming = () => {
+      stopEnding();
+      pushing.stop();
+    };
   }
   let grpcPort: number | undefined;
   const registrationDefaults = new RegistrationDefaults();
@@ -282,6 +288,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     async close() {
       // Connections end first, so their ends are journaled and published while everything still runs.
       await grpc?.close();
+      stopNaming();
       // Held long polls are answered (empty) first: the HTTP server waits for in-flight requests to finish.
       longPolls.releaseAll();
       await app.close();
