@@ -42,6 +42,9 @@ import { ProbeScheduler } from './health/probe-scheduler.js';
 import { Metrics } from './metrics/metrics.js';
 import { NamingPersistence } from './persistence/naming-persistence.js';
 import { UdpPush } from './push/udp/udp-push.js';
+import { GrpcPush } from './push/grpc/grpc-push.js';
+import { endWithConnections, registerNamingHandlers } from './transports/grpc/naming/naming-handlers.js';
+import { grpcServiceInfo } from './transports/grpc/naming/naming-wire.js';
 import { SystemTime } from './time/system-time.js';
 import { GrpcTransport } from './transports/grpc/grpc-transport.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
@@ -69,6 +72,8 @@ export interface CairnServer {
   readonly grpcPort: number | undefined;
   /** What gRPC connections listen to in config, and the pushes of changes to them; undefined when gRPC is off. */
   readonly configListenSets: ConfigListenSets | undefined;
+  /** Pushes to gRPC subscribers; undefined with `--grpc-port 0`. */
+  readonly grpcPush: GrpcPush | undefined;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /** Graceful stop: no new requests, in-flight ones finish, timers and sockets close. */
@@ -139,6 +144,19 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     log,
   );
   const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
+  let grpcPush: GrpcPush | undefined;
+  let stopNaming = (): void => {};
+  if (grpc) {
+    // Naming over gRPC: connection-held instances, queries and subscriptions, pushed at once on every change.
+    grpcPush = new GrpcPush(bus, (ref, clusters) => grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()), { ackTimeoutMs: grpc.settings.pushTimeoutMs, tries: 3 }, log);
+    registerNamingHandlers(grpc.handlers, { registry, serviceInfo, push: grpcPush, durability: { changes: persistence, waitMs: options.storeWaitMs } });
+    const stopEnding = endWithConnections(bus, registry, grpcPush);
+    const pushing = grpcPush;
+    stopNaming = () => {
+      stopEnding();
+      pushing.stop();
+    };
+  }
   let grpcPort: number | undefined;
   const configListenSets = grpc && installConfigGrpc(grpc, { config, listeners: configListeners, events: bus, durability: configPersistence, storeWaitMs: options.storeWaitMs, log });
   const registrationDefaults = new RegistrationDefaults();
@@ -253,6 +271,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     ctx,
     grpc,
     configListenSets,
+    grpcPush,
     get grpcPort() {
       return grpcPort;
     },
@@ -275,6 +294,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     async close() {
       // Connections end first, so their ends are journaled and published while everything still runs.
       await grpc?.close();
+      stopNaming();
       // Held long polls are answered (empty) first: the HTTP server waits for in-flight requests to finish.
       longPolls.releaseAll();
       await app.close();
