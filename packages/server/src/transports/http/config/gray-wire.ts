@@ -1,18 +1,7 @@
-import { betaRuleOf, grayExpr, namespaceToTenant, tagRuleOf, type ConfigClient, type ConfigGray, type GrayRule, type ServedConfig } from '@cairn/core';
+import { betaRuleOf, grayExpr, namespaceToTenant, tagRuleOf, type ConfigGray, type GrayRule, type ServedConfig } from '@cairn/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from '../params.js';
 import { headerOf, NO_CACHE_HEADERS } from './config-wire.js';
-
-/**
- * Who reads or listens, as gray releases select by it: the client IP (the socket peer, or what a trusted proxy
- * says, see `--trusted-proxies`) and its tag, the `tag` parameter else the `Vipserver-Tag` header (as Nacos's
- * DefaultChainRequestExtractor). `explicitTag`: the tag came as a parameter, so a read with no tag version is a 404.
- */
-export function servedClientOf(request: FastifyRequest, p: Params): { client: ConfigClient; explicitTag: boolean } {
-  const param = p.str('tag');
-  const tag = param ?? headerOf(request, 'vipserver-tag');
-  return { client: tag === undefined ? { ip: request.ip } : { ip: request.ip, tag }, explicitTag: param !== undefined };
-}
 
 /** The gray rule a publish asks for: header `betaIps` (wins, as in Nacos), else parameter `tag`; none = main. */
 export function grayRuleOfPublish(request: FastifyRequest, p: Params): GrayRule | undefined {

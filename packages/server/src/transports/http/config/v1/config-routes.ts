@@ -2,10 +2,10 @@ import { configKeyOf, configNotFound, configTypeOf, grayNameOf, tagRuleOf } from
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
-import { configClientOf } from '../config-client-of.js';
+import { configClientOf, namesTag } from '../config-client-of.js';
 import { configAllInfo, configAuthorOf, contentTypeOf, headerOf } from '../config-wire.js';
 import { encryptedDataKeyHeader, publishFieldsOf } from '../config-fields-wire.js';
-import { grayRuleOfPublish, servedBody, servedClientOf, servedReadHeaders } from '../gray-wire.js';
+import { grayRuleOfPublish, servedBody, servedReadHeaders } from '../gray-wire.js';
 import { betaQueryResult, STOP_BETA_RESULT } from './beta-wire.js';
 import { configOperations } from './config-operations.js';
 
@@ -30,9 +30,9 @@ export function configRoutes(app: FastifyInstance, ctx: AppContext): void {
       const item = config.get(key);
       return item ? configAllInfo(item) : '';
     }
-    const { client, explicitTag } = servedClientOf(request, p);
-    const served = config.resolve(key, client, explicitTag);
-    ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
+    const client = configClientOf(request, p);
+    const served = config.resolve(key, client, namesTag(p));
+    ctx.configListeners.fetched(client, key, served?.md5 ?? '');
     if (!served) throw configNotFound(key);
     encryptedDataKeyHeader(servedReadHeaders(reply, served), served).type(contentTypeOf(served.type));
     return servedBody(served);

@@ -2,11 +2,11 @@ import { configKeyOf, configNotFound, configTypeOf, grayNameOf, tagRuleOf } from
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
-import { configClientOf } from '../config-client-of.js';
+import { configClientOf, namesTag } from '../config-client-of.js';
 import { v2Ok } from '../../reply-errors.js';
 import { configAuthorOf, headerOf } from '../config-wire.js';
 import { encryptedDataKeyHeader, publishFieldsOf } from '../config-fields-wire.js';
-import { grayRuleOfPublish, servedClientOf, servedReadHeaders } from '../gray-wire.js';
+import { grayRuleOfPublish, servedReadHeaders } from '../gray-wire.js';
 
 /**
  * `/v2/cs/config`: the config Open API v2. The same commands as v1 through `ConfigCenter`; parameters are
@@ -19,9 +19,9 @@ export function configV2Routes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v2/cs/config', async (request, reply) => {
     const p = Params.from(request);
     const key = configKeyOf(p.str('dataId'), p.str('group'), p.str('namespaceId'));
-    const { client, explicitTag } = servedClientOf(request, p);
-    const served = config.resolve(key, client, explicitTag);
-    ctx.configListeners.fetched(configClientOf(request), key, served?.md5 ?? '');
+    const client = configClientOf(request, p);
+    const served = config.resolve(key, client, namesTag(p));
+    ctx.configListeners.fetched(client, key, served?.md5 ?? '');
     if (!served) throw configNotFound(key);
     encryptedDataKeyHeader(servedReadHeaders(reply, served), served);
     return v2Ok(served.content);
