@@ -1,41 +1,11 @@
-import type { CairnStores } from '@cairn/core';
-import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { openStores } from '@cairn/storage';
+import { switchableStores } from '../testing/switchable-stores.js';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
-
-// Real SQLite stores whose writes fail while `down` is set: the database refusing, as one that went away does.
-async function switchableStores(file: string): Promise<{ stores: CairnStores; setDown(down: boolean): void; writes: () => number }> {
-  const real = await openStores(`sqlite:${file}`, dirname(file));
-  let down = false;
-  let writes = 0;
-  const failingWrites = <S extends object>(store: S): S =>
-    new Proxy(store, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        const isWrite = typeof name === 'string' && /^(save|delete|write|append)/.test(name);
-        return (...args: unknown[]) => {
-          if (isWrite) {
-            writes++;
-            if (down) return Promise.reject(Object.assign(new Error('connection lost (injected)'), { code: 'ECONNRESET' }));
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), config: failingWrites(real.config), close: () => real.close() };
-  return {
-    stores,
-    setDown: (d) => {
-      down = d;
-    },
-    writes: () => writes,
-  };
-}
 
 let dir: string;
 let ts: TestServer;

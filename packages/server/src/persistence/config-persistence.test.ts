@@ -1,10 +1,9 @@
-import type { CairnStores } from '@cairn/core';
-import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { switchableStores } from '../testing/switchable-stores.js';
 import { call, startTestServer } from '../testing/test-server.js';
 
 const KEY = { dataId: 'kept.yaml', group: 'G' };
@@ -41,30 +40,20 @@ test('configs and their history survive a restart on SQLite; the history sequenc
 
 test('a publish the store refuses is answered 503, never 200, and is stored once the store is back', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-config-outage-'));
-  const real = await openStores(`sqlite:${join(dir, 'cairn.db')}`, dir);
-  let down = true;
-  const stores: CairnStores = {
-    ...real,
-    config: new Proxy(real.config, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as (...a: unknown[]) => unknown;
-        if (name !== 'writeConfigs') return typeof value === 'function' ? value.bind(target) : value;
-        return (...args: unknown[]) => (down ? Promise.reject(new Error('disk full (injected)')) : value.apply(target, args));
-      },
-    }),
-    close: () => real.close(),
-  };
+  const db = await switchableStores(join(dir, 'cairn.db'), 'disk full (injected)');
+  db.setDown(true);
+  const { stores } = db;
   const ts = await startTestServer({ storeWaitMs: 200 }, { stores });
   try {
     const refused = await call(ts.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v1' });
     assert.equal(refused.status, 503);
     assert.match(refused.text, /not durable yet .*disk full \(injected\)/);
-    down = false;
+    db.setDown(false);
     const deadline = Date.now() + 5000;
     while (ts.server.ctx.configPersistence.status.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(ts.server.ctx.configPersistence.status.pending, 0, 'the refused write was retried');
     assert.deepEqual(
-      (await real.config.loadConfigs()).map((c) => c.content),
+      (await stores.config.loadConfigs()).map((c) => c.content),
       ['v1'],
     );
     assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'v2' })).text, 'true');

@@ -1,34 +1,22 @@
-import type { CairnStores } from '@cairn/core';
-import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { switchableStores } from '../../../../testing/switchable-stores.js';
 import { call, startTestServer } from '../../../../testing/test-server.js';
 import { writeZip } from '../transfer/zip-writer.js';
 
 test('import, clone, delete by ids and rollback are answered 503, never 200, while the store refuses writes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-ops-outage-'));
-  const real = await openStores(`sqlite:${join(dir, 'cairn.db')}`, dir);
-  let down = false;
-  const stores: CairnStores = {
-    ...real,
-    config: new Proxy(real.config, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as (...a: unknown[]) => unknown;
-        if (name !== 'writeConfigs') return typeof value === 'function' ? value.bind(target) : value;
-        return (...args: unknown[]) => (down ? Promise.reject(new Error('disk full (injected)')) : value.apply(target, args));
-      },
-    }),
-    close: () => real.close(),
-  };
+  const db = await switchableStores(join(dir, 'cairn.db'), 'disk full (injected)');
+  const { stores } = db;
   const ts = await startTestServer({ storeWaitMs: 200 }, { stores });
   try {
     assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { dataId: 'base', group: 'G', content: 'v1' })).text, 'true');
     assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { dataId: 'base', group: 'G', content: 'v2' })).text, 'true');
     const id = (await call(ts.url, 'GET', '/v1/cs/configs?dataId=base&group=G&show=all')).json().id as string;
-    down = true;
+    db.setDown(true);
 
     const form = new FormData();
     form.append('file', new Blob([await writeZip([{ name: 'G/imported', text: 'i' }])]), 'c.zip');
@@ -48,7 +36,7 @@ test('import, clone, delete by ids and rollback are answered 503, never 200, whi
     // A search changes nothing and answers while the store is down.
     assert.equal((await call(ts.url, 'GET', '/v1/cs/configs?search=accurate&group=G')).status, 200);
   } finally {
-    down = false;
+    db.setDown(false);
     await ts.close();
     rmSync(dir, { recursive: true, force: true });
   }
