@@ -7,6 +7,7 @@ import { usePoll } from '../hooks/use-poll.js';
 import { navigate } from '../hooks/use-route.js';
 import { configNewPath, configPath, configsPath, type Route } from '../logic/routes.js';
 import { ConfigTransfer } from './config-transfer.js';
+import { Pager } from '../components/pager.js';
 
 const PAGE_SIZE = 20;
 
@@ -99,15 +100,7 @@ export function ConfigsPage({ route }: { route: Extract<Route, { page: 'configs'
           </table>
         </div>
       )}
-      {list.data && pages > 1 && (
-        <nav className="pager" aria-label="Pages">
-          {pageNo > 1 && <Link href={configsPath(namespace, { dataId, group, appName, pageNo: pageNo - 1 })}>← Previous</Link>}
-          <span>
-            Page {pageNo} of {pages} ({list.data.totalCount} configs)
-          </span>
-          {pageNo < pages && <Link href={configsPath(namespace, { dataId, group, appName, pageNo: pageNo + 1 })}>Next →</Link>}
-        </nav>
-      )}
+      {list.data && <Pager pageNo={pageNo} pages={pages} total={list.data.totalCount} noun="configs" hrefOf={(n) => configsPath(namespace, { dataId, group, appName, pageNo: n })} />}
       {deleting && <DeleteConfigDialog namespace={namespace} config={deleting} onClose={close} onDeleted={list.reload} />}
     </section>
   );

@@ -9,6 +9,7 @@ import { formatThreshold } from '../logic/format.js';
 import { serviceHealth } from '../logic/instance-state.js';
 import { servicePath, servicesPath, type Route } from '../logic/routes.js';
 import { ServiceForm } from './service-form.js';
+import { Pager } from '../components/pager.js';
 
 const PAGE_SIZE = 20;
 
@@ -107,15 +108,7 @@ export function ServicesPage({ route }: { route: Extract<Route, { page: 'service
           </table>
         </div>
       )}
-      {list.data && pages > 1 && (
-        <nav className="pager" aria-label="Pages">
-          {pageNo > 1 && <Link href={servicesPath(namespace, { name, group, pageNo: pageNo - 1 })}>← Previous</Link>}
-          <span>
-            Page {pageNo} of {pages} ({list.data.count} services)
-          </span>
-          {pageNo < pages && <Link href={servicesPath(namespace, { name, group, pageNo: pageNo + 1 })}>Next →</Link>}
-        </nav>
-      )}
+      {list.data && <Pager pageNo={pageNo} pages={pages} total={list.data.count} noun="services" hrefOf={(n) => servicesPath(namespace, { name, group, pageNo: n })} />}
       {dialog?.kind === 'create' && <ServiceForm namespace={namespace} onClose={close} onSaved={list.reload} />}
       {dialog?.kind === 'delete' && (
         <FormDialog
