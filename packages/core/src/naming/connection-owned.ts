@@ -54,7 +54,7 @@ export class ConnectionOwnership {
     const key = instanceKey(target, target.ip, target.port);
     const entry = owned?.instances.get(key);
     if (!owned || !entry || (target.cluster !== undefined && target.cluster !== entry.instance.cluster)) return false;
-    this.release(owned, key, 'INSTANCE_DEREGISTERED', { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, connectionId: client.connectionId }, via);
+    this.release(owned, key, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
     return true;
   }
 
@@ -73,7 +73,7 @@ export class ConnectionOwnership {
     const owned = this.byConnection.get(client.connectionId);
     for (const [k, entry] of owned?.instances ?? []) {
       if (entry.service.key === key && !kept.has(k)) {
-        this.release(owned!, k, 'INSTANCE_DEREGISTERED', { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, connectionId: client.connectionId }, via);
+        this.release(owned!, k, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
       }
     }
     return cmds.map((cmd) => this.register(cmd, client, via));
@@ -155,4 +155,9 @@ function requireEphemeral(cmd: RegisterInstance): void {
   if (!cmd.ephemeral) {
     throw invalidParam('ephemeral', "Param 'ephemeral': a connection holds only ephemeral instances; register persistent instances with a PersistentInstanceRequest.");
   }
+}
+
+/** The evidence of a deregistration the connection itself asked for. */
+function deregisteredBy(client: ConnectionClient, via: string): Evidence {
+  return { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, connectionId: client.connectionId };
 }

@@ -182,14 +182,14 @@ export class Registry {
     const service = this.services.get(target);
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
+    const by = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null };
     if (instance.holders && instance.holders.connections.size > 0) {
       instance.holders.beats = false;
       const [connectionId] = instance.holders.connections.keys();
-      const evidence = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, connectionId, connections: instance.holders.connections.size };
-      this.log.record('DEREGISTRATION_IGNORED', service, instance, evidence);
+      this.log.record('DEREGISTRATION_IGNORED', service, instance, { ...by, connectionId, connections: instance.holders.connections.size });
       return false;
     }
-    this.remove(service, instance, 'INSTANCE_DEREGISTERED', { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null });
+    this.remove(service, instance, 'INSTANCE_DEREGISTERED', by);
     this.removals.remember(instanceKey(service, instance.ip, instance.port), { at: this.now(), cause: 'INSTANCE_DEREGISTERED', via: origin.via, from: origin.ip });
     return true;
   }
