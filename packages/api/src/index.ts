@@ -2,3 +2,4 @@ export * from './naming.js';
 export * from './v2-result.js';
 export * from './nacos-codes.js';
 export * from './journal.js';
+export * from './grpc-payload.js';

@@ -1,7 +1,7 @@
 import { type Client, credentials, makeGenericClientConstructor, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
-import { encodePayload, readPayload, type Payload } from '../transports/grpc/payload-codec.js';
+import { type Payload, readPayload } from '@cairn/api';
+import { payloadBytes, payloadCodec as codec } from '../transports/grpc/grpc-codec.js';
 
-const codec = { requestSerialize: encodePayload, requestDeserialize: readPayload, responseSerialize: encodePayload, responseDeserialize: readPayload };
 const Services = makeGenericClientConstructor(
   {
     request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec },
@@ -36,7 +36,7 @@ export class GrpcTestClient {
   /** A unary request; resolves with the answer's type and JSON body, rejects with the gRPC status error. */
   request(type: string, body: Record<string, unknown> | string, headers: Record<string, string> = {}): Promise<Answer> {
     const payload: Payload = { type, clientIp: '127.0.0.1', headers, body: typeof body === 'string' ? body : JSON.stringify(body) };
-    return this.raw(encodePayload(payload));
+    return this.raw(payloadBytes(payload));
   }
 
   /** Sends bytes as they are (the codec is bypassed by handing a Buffer through a Payload-typed call). */

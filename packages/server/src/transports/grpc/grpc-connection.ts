@@ -1,6 +1,6 @@
 import type { ConnectionEnd, ConnectionFacts } from '@cairn/core';
 import { decodeResponseBody } from './stream-messages.js';
-import type { Payload } from './payload-codec.js';
+import type { Payload } from '@cairn/api';
 import { serverRequestPayload } from './grpc-wire.js';
 
 /** The side of a bidirectional stream the connection writes to and ends. */

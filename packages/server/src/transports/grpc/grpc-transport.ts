@@ -5,11 +5,11 @@ import { ConnectionTable } from './connection-table.js';
 import { GrpcConnection } from './grpc-connection.js';
 import { DEFAULT_GRPC_SETTINGS, type GrpcSettings } from './grpc-settings.js';
 import { errorResponse, GRPC_ERRORS, readRequest, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
-import { encodePayload, readPayload, type Payload } from './payload-codec.js';
+import type { Payload } from '@cairn/api';
+import { payloadCodec as codec } from './grpc-codec.js';
 import { RequestHandlers } from './request-handlers.js';
 import { decodeResponseBody, labelsOf, splitPeer } from './stream-messages.js';
 
-const codec = { requestSerialize: encodePayload, requestDeserialize: readPayload, responseSerialize: encodePayload, responseDeserialize: readPayload };
 const REQUEST_SERVICE: ServiceDefinition = { request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec } };
 const STREAM_SERVICE: ServiceDefinition = { requestBiStream: { path: '/BiRequestStream/requestBiStream', requestStream: true, responseStream: true, originalName: 'requestBiStream', ...codec } };
 

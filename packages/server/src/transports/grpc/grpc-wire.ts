@@ -1,4 +1,4 @@
-import type { Payload } from './payload-codec.js';
+import type { Payload } from '@cairn/api';
 
 /** A request as handlers see it: its class name, the headers (metadata merged over the JSON's) and its JSON body. */
 export interface GrpcRequest {

@@ -1,4 +1,4 @@
-import type { Payload } from './payload-codec.js';
+import type { Payload } from '@cairn/api';
 
 /** The JSON body of a client's answer on the stream, or undefined when it is not a JSON object. */
 export function decodeResponseBody(payload: Payload): Record<string, unknown> | undefined {

@@ -1,10 +1,11 @@
 /**
- * The Nacos 2.x gRPC message, encoded and decoded by hand (it has five fields; a protobuf library would be a
- * larger dependency than the code). Field numbers, from Nacos's proto (proto3, no package):
+ * The Nacos 2.x gRPC message, shared by the server and the SDK, encoded and decoded by hand (it has five fields;
+ * a protobuf library would be a larger dependency than the code). Field numbers, from Nacos's proto (proto3, no
+ * package):
  *   Metadata { string type = 3; map<string,string> headers = 7; string clientIp = 8; }
  *   Payload  { Metadata metadata = 2; google.protobuf.Any body = 3; }
  *   Any      { string type_url = 1; bytes value = 2; }   body.value is the UTF-8 JSON of the request or response.
- * Unknown fields are skipped, as protobuf requires.
+ * Unknown fields are skipped, as protobuf requires. Plain `Uint8Array`s, so both Node and a browser can use it.
  */
 export interface Payload {
   type: string;
@@ -18,35 +19,41 @@ export interface Payload {
 
 export class PayloadDecodeError extends Error {}
 
+// Both are globals in Node and in browsers; the ES library typings this package compiles with do not declare them.
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+declare const TextDecoder: new () => { decode(bytes: Uint8Array): string };
+const utf8Out = new TextEncoder();
+const utf8In = new TextDecoder();
+
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
 const WIRE_LEN = 2;
 const WIRE_I32 = 5;
 
-export function encodePayload(payload: Payload): Buffer {
-  const meta: Buffer[] = [];
-  if (payload.type !== '') meta.push(lenField(3, Buffer.from(payload.type)));
+export function encodePayload(payload: Payload): Uint8Array {
+  const meta: Uint8Array[] = [];
+  if (payload.type !== '') meta.push(lenField(3, utf8Out.encode(payload.type)));
   for (const [key, value] of Object.entries(payload.headers)) {
-    meta.push(lenField(7, Buffer.concat([lenField(1, Buffer.from(key)), lenField(2, Buffer.from(value))])));
+    meta.push(lenField(7, concat([lenField(1, utf8Out.encode(key)), lenField(2, utf8Out.encode(value))])));
   }
-  if (payload.clientIp !== '') meta.push(lenField(8, Buffer.from(payload.clientIp)));
-  const any = lenField(2, Buffer.from(payload.body));
-  return Buffer.concat([lenField(2, Buffer.concat(meta)), lenField(3, any)]);
+  if (payload.clientIp !== '') meta.push(lenField(8, utf8Out.encode(payload.clientIp)));
+  const any = lenField(2, utf8Out.encode(payload.body));
+  return concat([lenField(2, concat(meta)), lenField(3, any)]);
 }
 
-export function decodePayload(bytes: Buffer): Payload {
+export function decodePayload(bytes: Uint8Array): Payload {
   const out: Payload = { type: '', clientIp: '', headers: {}, body: '' };
   for (const f of fields(bytes)) {
     if (f.no === 2 && f.bytes) decodeMetadata(f.bytes, out);
     else if (f.no === 3 && f.bytes) {
-      for (const a of fields(f.bytes)) if (a.no === 2 && a.bytes) out.body = a.bytes.toString('utf8');
+      for (const a of fields(f.bytes)) if (a.no === 2 && a.bytes) out.body = utf8In.decode(a.bytes);
     }
   }
   return out;
 }
 
-/** `decodePayload` that never throws (grpc-js would answer a bare INTERNAL): the handler answers the reason instead. */
-export function readPayload(bytes: Buffer): Payload {
+/** `decodePayload` that never throws (grpc-js would answer a bare INTERNAL): the receiver answers the reason instead. */
+export function readPayload(bytes: Uint8Array): Payload {
   try {
     return decodePayload(bytes);
   } catch (err) {
@@ -54,17 +61,17 @@ export function readPayload(bytes: Buffer): Payload {
   }
 }
 
-function decodeMetadata(bytes: Buffer, out: Payload): void {
+function decodeMetadata(bytes: Uint8Array, out: Payload): void {
   for (const f of fields(bytes)) {
     if (!f.bytes) continue;
-    if (f.no === 3) out.type = f.bytes.toString('utf8');
-    else if (f.no === 8) out.clientIp = f.bytes.toString('utf8');
+    if (f.no === 3) out.type = utf8In.decode(f.bytes);
+    else if (f.no === 8) out.clientIp = utf8In.decode(f.bytes);
     else if (f.no === 7) {
       let key = '';
       let value = '';
       for (const e of fields(f.bytes)) {
-        if (e.no === 1 && e.bytes) key = e.bytes.toString('utf8');
-        if (e.no === 2 && e.bytes) value = e.bytes.toString('utf8');
+        if (e.no === 1 && e.bytes) key = utf8In.decode(e.bytes);
+        if (e.no === 2 && e.bytes) value = utf8In.decode(e.bytes);
       }
       out.headers[key] = value;
     }
@@ -73,10 +80,10 @@ function decodeMetadata(bytes: Buffer, out: Payload): void {
 
 interface Field {
   no: number;
-  bytes?: Buffer;
+  bytes?: Uint8Array;
 }
 
-function* fields(buf: Buffer): Generator<Field> {
+function* fields(buf: Uint8Array): Generator<Field> {
   let pos = 0;
   while (pos < buf.length) {
     const [tag, afterTag] = varint(buf, pos);
@@ -99,7 +106,7 @@ function* fields(buf: Buffer): Generator<Field> {
   }
 }
 
-function varint(buf: Buffer, start: number): [number, number] {
+function varint(buf: Uint8Array, start: number): [number, number] {
   let value = 0;
   let scale = 1;
   for (let pos = start; pos < buf.length && pos < start + 10; pos++) {
@@ -111,11 +118,11 @@ function varint(buf: Buffer, start: number): [number, number] {
   throw new PayloadDecodeError('truncated varint');
 }
 
-function lenField(no: number, bytes: Buffer): Buffer {
-  return Buffer.concat([encodeVarint(no * 8 + WIRE_LEN), encodeVarint(bytes.length), bytes]);
+function lenField(no: number, bytes: Uint8Array): Uint8Array {
+  return concat([encodeVarint(no * 8 + WIRE_LEN), encodeVarint(bytes.length), bytes]);
 }
 
-function encodeVarint(n: number): Buffer {
+function encodeVarint(n: number): Uint8Array {
   const out: number[] = [];
   let v = n;
   while (v >= 0x80) {
@@ -123,5 +130,17 @@ function encodeVarint(n: number): Buffer {
     v = Math.floor(v / 128);
   }
   out.push(v);
-  return Buffer.from(out);
+  return Uint8Array.from(out);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodePayload, encodePayload, PayloadDecodeError, readPayload } from './payload-codec.js';
+import { decodePayload, encodePayload, PayloadDecodeError, readPayload } from './grpc-payload.js';
 
 test('a payload survives encoding and decoding, headers and non-ASCII text included', () => {
   const payload = { type: 'InstanceRequest', clientIp: '10.0.0.5', headers: { app: 'orders', 'Vipserver-Tag': 'gray' }, body: '{"serviceName":"débit"}' };
@@ -16,12 +16,12 @@ test('the bytes follow Nacos field numbers: metadata 2 (type 3, headers 7, clien
 test('unknown fields are skipped; a body with a type_url still yields its value', () => {
   const unknownVarint = [0x08, 0x96, 0x01];
   const any = [0x0a, 3, 0x61, 0x2f, 0x62, 0x12, 2, 0x7b, 0x7d];
-  const decoded = decodePayload(Buffer.from([...unknownVarint, 0x12, 3, 0x1a, 1, 0x58, 0x1a, any.length, ...any]));
+  const decoded = decodePayload(Uint8Array.from([...unknownVarint, 0x12, 3, 0x1a, 1, 0x58, 0x1a, any.length, ...any]));
   assert.deepEqual(decoded, { type: 'X', clientIp: '', headers: {}, body: '{}' });
 });
 
 test('bytes that are no payload are refused with a reason, and readPayload turns that into a marked payload', () => {
-  assert.throws(() => decodePayload(Buffer.from([0x12, 0x05, 0x1a])), PayloadDecodeError);
-  assert.throws(() => decodePayload(Buffer.from([0x12, 0xff])), /truncated varint/);
-  assert.match(readPayload(Buffer.from([0x0b])).invalid ?? '', /unsupported wire type 3/);
+  assert.throws(() => decodePayload(Uint8Array.from([0x12, 0x05, 0x1a])), PayloadDecodeError);
+  assert.throws(() => decodePayload(Uint8Array.from([0x12, 0xff])), /truncated varint/);
+  assert.match(readPayload(Uint8Array.from([0x0b])).invalid ?? '', /unsupported wire type 3/);
 });

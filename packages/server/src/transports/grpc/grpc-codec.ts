@@ -1,0 +1,10 @@
+import { encodePayload, type Payload, readPayload } from '@cairn/api';
+
+/** grpc-js copies serialized messages with Buffer methods: the shared codec's bytes, viewed as a Buffer (no copy). */
+export function payloadBytes(payload: Payload): Buffer {
+  const bytes = encodePayload(payload);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The Payload codec in the four roles grpc-js names, for service definitions on both ends. */
+export const payloadCodec = { requestSerialize: payloadBytes, requestDeserialize: readPayload, responseSerialize: payloadBytes, responseDeserialize: readPayload };
