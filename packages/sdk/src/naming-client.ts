@@ -5,9 +5,11 @@ import { FailureLog } from './failure-log.js';
 import type { CreateNamingClientOptions, NamingClientOptions } from './options.js';
 import { resolveOptions, type ResolvedOptions } from './resolved-options.js';
 import { pickWeighted, usable } from './select.js';
+import { PushWatch } from './subscribe/push-watch.js';
 import { ServiceWatch } from './subscribe/service-watch.js';
 import { ServiceSubscription } from './subscribe/subscription.js';
 import { UdpReceiver } from './subscribe/udp-receiver.js';
+import { GrpcNamingTransport } from './transport/grpc/grpc-naming-transport.js';
 import { HttpV1Transport } from './transport/http-v1-transport.js';
 import type { NamingTransport, PushAddress, Registration, ServiceKey } from './transport/naming-transport.js';
 import type { ChangeListener, ClientStats, Instance, InstanceInput, ListOptions, SelectOptions, ServiceOptions, ServiceSnapshot, Subscription } from './types.js';
@@ -42,7 +44,7 @@ export class NamingClient {
   private readonly beatLog: FailureLog;
   private readonly pollLog: FailureLog;
   private readonly beats = new Map<string, BeatLoop>();
-  private readonly watches = new Map<string, ServiceWatch>();
+  private readonly watches = new Map<string, ServiceWatch | PushWatch>();
   private readonly receiver: UdpReceiver | undefined;
   private closed = false;
 
@@ -50,7 +52,7 @@ export class NamingClient {
   constructor(options: NamingClientOptions, deps: { transport?: NamingTransport } = {}) {
     this.o = resolveOptions(options);
     this.http = new HttpV1Transport(this.o);
-    this.transport = deps.transport ?? this.http;
+    this.transport = deps.transport ?? (this.o.protocol === 'grpc' ? new GrpcNamingTransport(this.o) : this.http);
     this.counters = {
       beatsSent: 0,
       beatsOk: 0,
@@ -67,13 +69,14 @@ export class NamingClient {
     this.beatLog = new FailureLog(this.o.logger, 'heartbeat', this.counters.beatFailures);
     this.pollLog = new FailureLog(this.o.logger, 'subscription poll', this.counters.pollFailures);
     this.cache = new ServiceCache(this.o.namespace, this.o.cacheDir, this.o.pushEmptyProtection, this.counters, this.o.logger);
-    if (this.o.push) {
+    if (this.o.push && this.transport.keeps === 'beats') {
       this.receiver = new UdpReceiver(
         this.o.push.bindAddress,
         (name, clusters, answer) => {
           const at = name.indexOf('@@');
           const key = at > 0 ? `${name}@@${clusters}` : `${DEFAULT_GROUP}@@${name}@@${clusters}`;
-          this.watches.get(key)?.pushed(answer);
+          const watch = this.watches.get(key);
+          if (watch instanceof ServiceWatch) watch.pushed(answer);
         },
         this.o.logger,
       );
@@ -95,8 +98,9 @@ export class NamingClient {
   }
 
   /**
-   * Registers an instance. An ephemeral one (the default) is then kept alive by heartbeats until
-   * `deregisterInstance` or `close()`, and registered again whenever the server loses it.
+   * Registers an instance. An ephemeral one (the default) is then kept alive until `deregisterInstance` or
+   * `close()`: over HTTP by heartbeats, registered again whenever the server loses it; over gRPC by the connection,
+   * registered again on every new connection.
    */
   async registerInstance(service: string, instance: InstanceInput, options: { group?: string } = {}): Promise<void> {
     this.open();
@@ -104,8 +108,9 @@ export class NamingClient {
     const id = beatKey(reg);
     await this.beats.get(id)?.stop();
     this.beats.delete(id);
-    await this.transport.register(reg);
-    if (!reg.ephemeral) return;
+    const transport = this.transport;
+    await transport.register(reg);
+    if (!reg.ephemeral || transport.keeps === 'connection') return;
     if (this.closed) {
       // close() ran while the registration was on its way: it could not see this instance, so undo it here.
       await this.transport.deregister(reg).catch(() => undefined);
@@ -113,7 +118,7 @@ export class NamingClient {
     }
     const loop = new BeatLoop(
       reg,
-      this.transport,
+      transport,
       {
         intervalMs: this.counters.beatIntervalMs,
         followServerInterval: this.o.followServerInterval,
@@ -196,20 +201,7 @@ export class NamingClient {
     let watch = this.watches.get(k);
     const sub = new ServiceSubscription(key.service, key.group, key.clusters, listener, (s) => this.ended(k, s), this.o.logger);
     if (!watch) {
-      watch = new ServiceWatch(
-        key,
-        this.transport,
-        this.cache,
-        () => this.pushAddress(),
-        {
-          ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
-          retryBaseMs: this.o.beatRetryBaseMs,
-        },
-        this.o.clock,
-        this.o.random,
-        this.counters,
-        this.pollLog,
-      );
+      watch = this.watchOf(key);
       this.watches.set(k, watch);
       watch.add(sub);
       watch.start();
@@ -229,7 +221,8 @@ export class NamingClient {
 
   /** Counters since the client started, and each server's health. */
   stats(): ClientStats {
-    return structuredClone({ ...this.counters, servers: this.http.pool.health() });
+    const pool = this.transport instanceof GrpcNamingTransport ? this.transport.pool : this.http.pool;
+    return structuredClone({ ...this.counters, servers: pool.health() });
   }
 
   /**
@@ -255,6 +248,25 @@ export class NamingClient {
     this.receiver?.close();
     await this.cache.flush();
     this.transport.close();
+  }
+
+  /** Pushes over a connection (gRPC), else polls with optional UDP push (HTTP). */
+  private watchOf(key: ServiceKey): ServiceWatch | PushWatch {
+    if (this.transport.keeps === 'connection') return new PushWatch(key, this.transport, this.cache, this.counters, this.pollLog);
+    return new ServiceWatch(
+      key,
+      this.transport,
+      this.cache,
+      () => this.pushAddress(),
+      {
+        ...(this.o.pollIntervalMs !== undefined ? { pollIntervalMs: this.o.pollIntervalMs } : {}),
+        retryBaseMs: this.o.beatRetryBaseMs,
+      },
+      this.o.clock,
+      this.o.random,
+      this.counters,
+      this.pollLog,
+    );
   }
 
   private ended(k: string, s: ServiceSubscription): void {

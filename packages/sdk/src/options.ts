@@ -21,6 +21,16 @@ export interface PushOptions {
 export interface NamingClientOptions {
   /** `host:port`, `host` (port 8848) or `http://host:port` URLs. At least one. */
   serverAddresses: string[] | string;
+  /**
+   * `http` (default): Nacos HTTP v1, beats and polls; works with every Nacos-compatible server and through HTTP
+   * proxies. `grpc`: Nacos 2.x gRPC on each server's port + `grpcPortOffset`; instances are held by the connection
+   * (no beats) and subscriptions are pushed.
+   */
+  protocol?: 'http' | 'grpc';
+  /** gRPC port = the server's port + this (Nacos: 1000, so `127.0.0.1:8848` is dialled on 9848). Default 1000. */
+  grpcPortOffset?: number;
+  /** Sent as the `AppName` label of the gRPC connection (the server journals it). Default `unknown`. */
+  appName?: string;
   /** Default `public`. */
   namespace?: string;
   /** Default `/nacos`. */

@@ -8,6 +8,9 @@ import type { ClientClock, ClientLogger, LookupFunction } from './types.js';
 export interface ResolvedOptions {
   readonly servers: readonly ServerAddress[];
   readonly namespace: string;
+  readonly protocol: 'http' | 'grpc';
+  readonly grpcPortOffset: number;
+  readonly appName: string;
   readonly contextPath: string;
   readonly credentials?: { readonly username: string; readonly password: string };
   readonly requestTimeoutMs: number;
@@ -66,6 +69,9 @@ export function resolveOptions(o: NamingClientOptions): ResolvedOptions {
   return Object.freeze({
     servers: Object.freeze(parseServerList(o.serverAddresses)),
     namespace,
+    protocol: protocolOf(o.protocol),
+    grpcPortOffset: offsetOf(o.grpcPortOffset),
+    appName: o.appName ?? 'unknown',
     contextPath,
     ...(o.username !== undefined ? { credentials: Object.freeze({ username: o.username, password: o.password! }) } : {}),
     requestTimeoutMs: positive(o.requestTimeoutMs, 5000, 'requestTimeoutMs', 10),
@@ -81,6 +87,17 @@ export function resolveOptions(o: NamingClientOptions): ResolvedOptions {
     clock: o.clock ?? realClock,
     random: o.random ?? Math.random,
   });
+}
+
+function protocolOf(p: unknown): 'http' | 'grpc' {
+  if (p === undefined || p === 'http' || p === 'grpc') return p ?? 'http';
+  throw new CairnConfigError('protocol', `protocol must be 'http' or 'grpc', got ${JSON.stringify(p)}`);
+}
+
+function offsetOf(offset: number | undefined): number {
+  if (offset === undefined) return 1000;
+  if (!Number.isInteger(offset) || offset < -65535 || offset > 65535) throw new CairnConfigError('grpcPortOffset', `grpcPortOffset must be an integer, got ${String(offset)}`);
+  return offset;
 }
 
 function normalizeContextPath(raw: string | undefined): string {

@@ -12,7 +12,8 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
   server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|node:.*|fastify|@fastify\/multipart|pino|prom-client|mysql2(\/.*)?|@grpc\/.*|yaml|yauzl|yazl)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
-  sdk: { allow: /^(@cairn\/api|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
+  // The SDK's gRPC transport speaks HTTP/2 through grpc-js (loaded only when `protocol: 'grpc'` is chosen).
+  sdk: { allow: /^(@cairn\/api|node:.*|@grpc\/grpc-js)$/, testOnly: /^@cairn\/testkit$/ },
   // The `cairn` command: start delegates to the server, everything else goes through the SDK.
   cli: { allow: /^(@cairn\/api|@cairn\/sdk|@cairn\/server|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e). It bundles

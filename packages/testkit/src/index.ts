@@ -1,3 +1,4 @@
 export { FakeTime } from '@cairn/core';
 export { spawnServer, type SpawnedServer } from './spawn-server.js';
 export { repoRoot } from './repo-root.js';
+export { freePortPair } from './free-port-pair.js';

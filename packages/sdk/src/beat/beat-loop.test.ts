@@ -4,7 +4,7 @@ import { CairnRequestError } from '../errors.js';
 import { FailureLog } from '../failure-log.js';
 import { captureLogger } from '../testing/helpers.js';
 import { ManualClock } from '../testing/manual-clock.js';
-import type { BeatAnswer, NamingTransport, Registration } from '../transport/naming-transport.js';
+import type { BeatAnswer, BeatingTransport, Registration } from '../transport/naming-transport.js';
 import type { ClientStats } from '../types.js';
 import { BeatLoop } from './beat-loop.js';
 
@@ -31,7 +31,8 @@ function scripted(steps: Array<() => BeatAnswer | Promise<BeatAnswer>>, register
   const calls: Array<{ at: number; light: boolean }> = [];
   let registers = 0;
   const clock = new ManualClock();
-  const transport: NamingTransport = {
+  const transport: BeatingTransport = {
+    keeps: 'beats',
     register: async () => {
       registers++;
       if (registers <= registerFails) throw new CairnRequestError('register refused', 'refused');

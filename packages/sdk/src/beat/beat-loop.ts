@@ -1,6 +1,6 @@
 import { kindOfNetworkError } from '../errors.js';
 import type { FailureLog } from '../failure-log.js';
-import type { NamingTransport, Registration } from '../transport/naming-transport.js';
+import type { BeatingTransport, Registration } from '../transport/naming-transport.js';
 import type { ClientClock, ClientLogger, ClientStats } from '../types.js';
 
 export interface BeatSettings {
@@ -34,7 +34,7 @@ export class BeatLoop {
 
   constructor(
     readonly registration: Registration,
-    private readonly transport: NamingTransport,
+    private readonly transport: BeatingTransport,
     private readonly settings: BeatSettings,
     private readonly clock: ClientClock,
     private readonly random: () => number,

@@ -1,7 +1,7 @@
 import type { ServiceCache } from '../cache/service-cache.js';
 import { kindOfNetworkError } from '../errors.js';
 import type { FailureLog } from '../failure-log.js';
-import type { ListAnswer, NamingTransport, PushAddress, ServiceKey } from '../transport/naming-transport.js';
+import type { ListAnswer, NamingCalls, PushAddress, ServiceKey } from '../transport/naming-transport.js';
 import type { ClientClock, ClientStats, ServiceSnapshot } from '../types.js';
 import type { ServiceSubscription } from './subscription.js';
 
@@ -31,7 +31,7 @@ export class ServiceWatch {
 
   constructor(
     readonly key: ServiceKey,
-    private readonly transport: NamingTransport,
+    private readonly transport: NamingCalls,
     private readonly cache: ServiceCache,
     private readonly pushAddress: () => Promise<PushAddress | undefined>,
     private readonly settings: WatchSettings,

@@ -2,12 +2,13 @@ import type { ServerAddress } from '../address.js';
 import { CairnRequestError, kindOfNetworkError } from '../errors.js';
 import type { ResolvedOptions } from '../resolved-options.js';
 import { httpRequest, type HttpAnswer, type HttpCall } from './http-request.js';
-import type { BeatAnswer, ListAnswer, NamingTransport, PushAddress, Registration, ServiceKey } from './naming-transport.js';
+import type { BeatAnswer, BeatingTransport, ListAnswer, PushAddress, Registration, ServiceKey } from './naming-transport.js';
 import { parseListAnswer } from './list-answer.js';
 import { ServerPool } from './server-pool.js';
 
 /** Nacos HTTP Open API v1 (`/v1/ns/...`) over the server pool, with failover. */
-export class HttpV1Transport implements NamingTransport {
+export class HttpV1Transport implements BeatingTransport {
+  readonly keeps = 'beats';
   readonly pool: ServerPool;
 
   constructor(private readonly o: ResolvedOptions) {

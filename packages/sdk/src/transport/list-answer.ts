@@ -13,6 +13,11 @@ export function parseListAnswer(body: string): ListAnswer {
     throw new CairnRequestError(`list answer is not JSON: ${body.slice(0, 100)}`, 'bad-answer');
   }
   if (typeof json !== 'object' || json === null) throw new CairnRequestError('list answer is not a JSON object', 'bad-answer');
+  return listAnswerOf(json);
+}
+
+/** A parsed ServiceInfo (HTTP list answer, UDP push, or the `serviceInfo` of a gRPC answer or push). */
+export function listAnswerOf(json: Record<string, unknown>): ListAnswer {
   const hosts = Array.isArray(json.hosts) ? json.hosts : [];
   const cacheMillis = Number(json.cacheMillis);
   return {

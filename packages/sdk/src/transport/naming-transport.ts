@@ -45,15 +45,37 @@ export interface PushAddress {
   udpPort: number;
 }
 
-/**
- * What the naming client needs from a protocol. The HTTP v1 transport implements it today; a gRPC transport
- * can implement the same calls later. Failures reject with `CairnRequestError` (after failover).
- */
-export interface NamingTransport {
+/** The calls every protocol serves. Failures reject with `CairnRequestError` (after failover). */
+export interface NamingCalls {
   register(reg: Registration): Promise<void>;
   deregister(reg: Registration): Promise<void>;
-  /** `light`: send only the identity (no instance body). */
-  beat(reg: Registration, light: boolean): Promise<BeatAnswer>;
   list(key: ServiceKey, push?: PushAddress): Promise<ListAnswer>;
   close(): void;
 }
+
+/** HTTP v1: the client keeps its ephemeral instances alive with beats, and subscriptions poll. */
+export interface BeatingTransport extends NamingCalls {
+  readonly keeps: 'beats';
+  /** `light`: send only the identity (no instance body). */
+  beat(reg: Registration, light: boolean): Promise<BeatAnswer>;
+}
+
+/** What a push subscription is told: a fresh list (a push, or the answer after a reconnect), or that the connection is gone. */
+export interface PushListener {
+  answer(answer: ListAnswer): void;
+  lost(): void;
+}
+
+/**
+ * gRPC: the connection holds the ephemeral instances (no beats) and the server pushes changes. The transport
+ * remembers what was registered and subscribed, and after every reconnect registers and subscribes it again.
+ */
+export interface ConnectedTransport extends NamingCalls {
+  readonly keeps: 'connection';
+  /** Subscribes (remembered until `unsubscribe`, even when this first request fails) and resolves with the current list. */
+  subscribe(key: ServiceKey, listener: PushListener): Promise<ListAnswer>;
+  unsubscribe(key: ServiceKey): void;
+}
+
+/** What the naming client needs from a protocol: beats and polls (HTTP v1) or a connection with pushes (gRPC). */
+export type NamingTransport = BeatingTransport | ConnectedTransport;
