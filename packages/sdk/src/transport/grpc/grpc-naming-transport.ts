@@ -188,8 +188,10 @@ export class GrpcNamingTransport implements ConnectedTransport {
     const at = name.indexOf('@@');
     const group = at > 0 ? name.slice(0, at) : String(info.groupName ?? '');
     const service = at > 0 ? name.slice(at + 2) : name;
-    const sub = this.subscriptions.get(cacheKey({ group, service, clusters: String(info.clusters ?? '') }));
-    sub?.listener.answer(listAnswerOf(info));
+    const k = cacheKey({ group, service, clusters: String(info.clusters ?? '') });
+    const sub = this.subscriptions.get(k);
+    if (sub) sub.listener.answer(listAnswerOf(info));
+    else this.o.logger.debug?.(`gRPC: a push for ${k}, which this client does not subscribe, ignored`);
   }
 }
 
