@@ -1,5 +1,6 @@
 /**
- * @cairn/sdk: naming and config clients for Cairn and Nacos-compatible servers (Nacos HTTP v1 protocol).
+ * @cairn/sdk: naming and config clients for Cairn and Nacos-compatible servers (Nacos HTTP v1 protocol; naming also over
+ * Nacos 2.x gRPC with `protocol: 'grpc'`).
  *
  * @example
  * ```ts
@@ -45,6 +46,7 @@ export type {
   ServerHealth,
   ClientStats,
 } from './types.js';
-export type { NamingTransport, Registration, BeatAnswer, ListAnswer, ServiceKey, PushAddress } from './transport/naming-transport.js';
+export type { NamingTransport, NamingCalls, BeatingTransport, ConnectedTransport, PushListener, Registration, BeatAnswer, ListAnswer, ServiceKey, PushAddress } from './transport/naming-transport.js';
 export { pickWeighted } from './select.js';
+export { checkGrpcServer, type GrpcCheckOptions, type GrpcCheckResult } from './transport/grpc/server-check.js';
 export type { VerifyOptions } from './verify.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { hostPort, runCli, type CliRun } from '../testing/run-cli.js';
+import { freePortPair } from '@cairn/testkit';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
@@ -35,7 +36,7 @@ describe('cairn doctor --data-id and cairn config diagnose', { timeout: 120_000 
   const publish = async (dataId: string, content: string) => assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { dataId, group: 'DEFAULT_GROUP', content })).text, 'true');
 
   before(async () => {
-    ts = await startTestServer({}, { fakeTime: true });
+    ts = await startTestServer({ port: await freePortPair() }, { fakeTime: true });
     server = hostPort(ts.url);
   });
   after(() => ts.close());
@@ -49,7 +50,7 @@ describe('cairn doctor --data-id and cairn config diagnose', { timeout: 120_000 
     assert.equal(run.code, 0, run.stdout);
     assert.match(block(run, 'config'), new RegExp(`^ok\\s+config\\s+orders\\.yaml exists in group DEFAULT_GROUP, md5 ${md5('a: 1')}`));
     assert.match(block(run, 'listener'), new RegExp(`^ok\\s+listener\\s+127\\.0\\.0\\.1 holds the current md5 ${md5('a: 1')} and listens for changes\\n\\s+127\\.0\\.0\\.1 holds the current md5 .*; its long poll is held now`));
-    assert.match(run.stdout, /All 8 checks passed\./);
+    assert.match(run.stdout, /All 9 checks passed\./);
 
     // Another address is not this machine's client.
     const elsewhere = await runCli(['doctor', '--server', server, '--data-id', 'orders.yaml', '--client-ip', '10.9.9.9', '--json']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { freePortPair } from '@cairn/testkit';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
 import { cliPath, closedPort, hostPort, plainHttpServer, runCli, type CliRun } from '../testing/run-cli.js';
 
@@ -32,7 +33,8 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
   let ts: TestServer;
   before(async () => {
     // Fake time: the instance's expiry is driven by advancing the server's clock, not by sleeping.
-    ts = await startTestServer({ beatTimeoutMs: 500, deleteTimeoutMs: 1000, beatIntervalMs: 200 }, { fakeTime: true });
+    // On a port whose + 1000 is free: gRPC binds there, where the grpc check (as Nacos 2.x clients) dials.
+    ts = await startTestServer({ port: await freePortPair(), beatTimeoutMs: 500, deleteTimeoutMs: 1000, beatIntervalMs: 200 }, { fakeTime: true });
   });
   after(() => ts.close());
 
@@ -119,6 +121,23 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
     }
   });
 
+  it("checks the gRPC port (HTTP port + 1000) with the SDK's ServerCheck: the connection id, or the port and the fix", async () => {
+    const run = await runCli(['doctor', '--server', hostPort(ts.url)]);
+    assert.match(line(run, 'grpc'), new RegExp(`^ok\\s+grpc\\s+port ${Number(new URL(ts.url).port) + 1000} answers Nacos 2\\.x gRPC \\(ServerCheck gave connection \\d+_127\\.0\\.0\\.1_\\d+\\)`));
+    const httpOnly = await startTestServer({ port: await freePortPair(), grpcPort: 0 });
+    try {
+      const refused = await runCli(['doctor', '--server', hostPort(httpOnly.url)]);
+      const grpcPort = Number(new URL(httpOnly.url).port) + 1000;
+      assert.equal(refused.code, 1);
+      assert.match(line(refused, 'grpc'), new RegExp(`^FAIL\\s+grpc\\s+no gRPC answer on port ${grpcPort}: .*ECONNREFUSED`));
+      assert.match(block(refused, 'grpc'), new RegExp(`fix: Nacos 2\\.x clients .* dial the HTTP port \\+ 1000: serve gRPC on port ${grpcPort}`));
+      assert.match(line(refused, 'credentials'), /^ok/, 'HTTP checks go on');
+      assert.match(refused.stdout, /1 check failed: grpc\./);
+    } finally {
+      await httpOnly.close();
+    }
+  });
+
   it('says when a server requires credentials and none were given', async () => {
     const guarded = await plainHttpServer((path) => (path.endsWith('/operator/metrics') ? { status: 200, body: '{"status":"UP"}' } : { status: 403, body: 'user not found!' }));
     try {
@@ -165,12 +184,12 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
     assert.equal(register.code, 0, register.stderr);
     const run = await runCli(['doctor', '--server', hostPort(ts.url), '--service', 'orders', '--ip', '127.0.0.1', '--port', '8081', '--username', 'nacos', '--password', 'nacos']);
     assert.equal(run.code, 0, run.stdout);
-    for (const check of ['address', 'dns', 'tcp', 'server', 'credentials', 'namespace', 'service', 'instance']) assert.match(line(run, check), /^ok\s/);
+    for (const check of ['address', 'dns', 'tcp', 'server', 'grpc', 'credentials', 'namespace', 'service', 'instance']) assert.match(line(run, check), /^ok\s/);
     assert.match(line(run, 'server'), /Cairn \d+\.\d+\.\d+ \(Nacos API [\d.]+\) answers at \/nacos, status UP/);
     assert.match(line(run, 'credentials'), /not required by this server/);
     assert.match(line(run, 'service'), /DEFAULT_GROUP@@orders exists: 1 instance visible to consumers, 1 healthy/);
     assert.match(block(run, 'instance'), /127\.0\.0\.1:8081 is healthy\n\s+Healthy: (last beat|registered) .* from 127\.0\.0\.1/);
-    assert.match(run.stdout, /All 8 checks passed\./);
+    assert.match(run.stdout, /All 9 checks passed\./);
     assert.equal(run.stderr, '', 'no progress drawn when stderr is not a terminal');
   });
 
@@ -202,13 +221,14 @@ describe('cairn doctor', { timeout: 120_000 }, () => {
         ['dns', 'ok'],
         ['tcp', 'ok'],
         ['server', 'ok'],
+        ['grpc', 'ok'],
         ['credentials', 'ok'],
         ['namespace', 'ok'],
         ['service', 'fail'],
         ['instance', 'skip'],
       ],
     );
-    assert.match(report.checks[6].fix ?? '', /registers/);
+    assert.match(report.checks[7].fix ?? '', /registers/);
   });
 
   it('shows what it is checking on a terminal, and erases it', { skip: hasScript ? false : 'util-linux `script` is not installed' }, async () => {

@@ -8,11 +8,12 @@ import { runChecks, type Check, type DoctorState, type LookupAll } from './check
 import { configCheck, configClientCheck } from './config-checks.js';
 import { instanceCheck, namespaceCheck, serviceCheck } from './naming-checks.js';
 import { addressCheck, dnsCheck, systemLookup, tcpCheck } from './network-checks.js';
+import { grpcCheck } from './grpc-check.js';
 import { formatResult, formatVerdict } from './report.js';
 import { credentialsCheck, serverCheck } from './server-checks.js';
 
 /** In the order a client meets them: each one only makes sense once the ones before it pass. */
-export const CHECKS: Check[] = [addressCheck, dnsCheck, tcpCheck, serverCheck, credentialsCheck, namespaceCheck, serviceCheck, instanceCheck];
+export const CHECKS: Check[] = [addressCheck, dnsCheck, tcpCheck, serverCheck, grpcCheck, credentialsCheck, namespaceCheck, serviceCheck, instanceCheck];
 /** Added after the others when a config is named (`--data-id`). */
 export const CONFIG_CHECKS: Check[] = [configCheck, configClientCheck];
 
@@ -20,7 +21,8 @@ export function doctorCommand(lookup: LookupAll = systemLookup): Command {
   return {
     words: ['doctor'],
     summary: 'check, step by step, why a client cannot use the registry or why an instance went offline',
-    details: `Checks in order: address, dns, tcp, server, credentials, namespace, service, instance; with --data-id
+    details: `Checks in order: address, dns, tcp, server, grpc (the gRPC port, HTTP port + 1000, answers a ServerCheck),
+credentials, namespace, service, instance; with --data-id
 also config (it exists) and listener (this machine's client listens and holds its current version). Each prints ok,
 FAIL (with a fix) or skip (with the reason); the exit code is 1 when any check fails.
 

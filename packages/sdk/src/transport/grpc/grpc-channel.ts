@@ -41,6 +41,23 @@ export class GrpcChannel {
 
   /** ServerCheck, stream and setup; rejects with `CairnRequestError` (and closes) when any step fails. */
   async open(identity: ClientIdentity): Promise<void> {
+    await this.serverCheck();
+    try {
+      const stream = this.client!.requestBiStream();
+      this.stream = stream;
+      stream.on('data', (p: Payload) => this.onStreamMessage(p));
+      stream.on('error', (e: Error) => this.drop(`stream failed: ${e.message}`));
+      stream.on('end', () => this.drop('the server ended the stream'));
+      stream.write(payloadOf('ConnectionSetupRequest', { clientVersion: identity.clientVersion, tenant: identity.namespace, labels: identity.labels, abilities: {} }));
+      await this.untilRegistered();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  /** Dials the server and asks a ServerCheckRequest; resolves with the connection id it gives (also kept in `connectionId`). */
+  async serverCheck(): Promise<string> {
     const { grpc, Nacos } = await grpcJs();
     // A channel of its own: grpc-js would otherwise share one TCP connection between clients of the same address,
     // and the server tells connections apart by it.
@@ -48,13 +65,7 @@ export class GrpcChannel {
     try {
       const check = await this.request('ServerCheckRequest', {});
       this.connectionId = String(check.body.connectionId ?? '');
-      const stream = this.client.requestBiStream();
-      this.stream = stream;
-      stream.on('data', (p: Payload) => this.onStreamMessage(p));
-      stream.on('error', (e: Error) => this.drop(`stream failed: ${e.message}`));
-      stream.on('end', () => this.drop('the server ended the stream'));
-      stream.write(payloadOf('ConnectionSetupRequest', { clientVersion: identity.clientVersion, tenant: identity.namespace, labels: identity.labels, abilities: {} }));
-      await this.untilRegistered();
+      return this.connectionId;
     } catch (error) {
       this.close();
       throw error;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { freePortPair, spawnServer, type SpawnedServer } from '@cairn/testkit';
-import { NamingClient, type ServiceChange } from '../../index.js';
+import { CairnRequestError, checkGrpcServer, NamingClient, type ServiceChange } from '../../index.js';
 import { FaultProxy } from '../../testing/fault-proxy.js';
 import { captureLogger, rawGet, serverHosts, waitFor } from '../../testing/helpers.js';
 
@@ -85,6 +85,14 @@ describe('NamingClient over gRPC against a real server', { concurrency: true }, 
       'the server was told: it pushes no more',
     );
     await Promise.all([other.close(), consumer.close()]);
+  });
+
+  test('checkGrpcServer: the connection id from a ServerCheck, or the reason the port does not answer', async () => {
+    const answer = await checkGrpcServer(`127.0.0.1:${port}`);
+    assert.equal(answer.target, `127.0.0.1:${port + 1000}`);
+    assert.match(answer.connectionId, /^\d+_127\.0\.0\.1_\d+$/);
+    const refused = await freePortPair();
+    await assert.rejects(checkGrpcServer(`127.0.0.1:${refused}`), (e: unknown) => e instanceof CairnRequestError && e.kind === 'refused' && e.message.includes(String(refused + 1000)));
   });
 
   test('a connection cut under the client: the server removes its instances, the client reconnects and registers them again', async () => {
