@@ -1,4 +1,4 @@
-import { repoRoot } from '@cairn/testkit';
+import { freePortPair, repoRoot } from '@cairn/testkit';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -71,7 +71,8 @@ async function registered(job: Job, line: string): Promise<void> {
 let ts: TestServer;
 before(async () => {
   // Fake time: the page's `sleep 31` advances the server's clock instead of waiting.
-  ts = await startTestServer({}, { fakeTime: true });
+  // On a port whose + 1000 is free, so gRPC is where the doctor's grpc check dials, as on 8848 and 9848.
+  ts = await startTestServer({ port: await freePortPair() }, { fakeTime: true });
 });
 after(() => ts.close());
 

@@ -1,6 +1,6 @@
 import { encodePayload, type Payload, readPayload } from '@cairn/api';
 import type { Client, ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
-import { CairnRequestError } from '../../errors.js';
+import { CairnConfigError, CairnRequestError } from '../../errors.js';
 import type { FailureKind } from '../../types.js';
 
 /** The two Nacos services on one grpc-js client, and the shared Payload codec handed to grpc-js as Buffers. */
@@ -14,21 +14,29 @@ type NacosConstructor = new (address: string, credentials: unknown, options: obj
 
 let loaded: Promise<{ grpc: GrpcJs; Nacos: NacosConstructor }> | undefined;
 
-/** grpc-js, loaded on first use: an HTTP-only client never pays for it. */
+/**
+ * grpc-js, loaded on first use: it is an optional peer dependency, so an HTTP-only application neither installs nor
+ * loads it. Missing, it is named in a `CairnConfigError` on the `protocol` setting.
+ */
 export function grpcJs(): NonNullable<typeof loaded> {
-  loaded ??= import('@grpc/grpc-js').then((grpc) => {
-    const toBuffer = (p: Payload) => Buffer.from(encodePayload(p));
-    const codec = { requestSerialize: toBuffer, requestDeserialize: readPayload, responseSerialize: toBuffer, responseDeserialize: readPayload };
-    const Nacos = grpc.makeGenericClientConstructor(
-      {
-        request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec },
-        requestBiStream: { path: '/BiRequestStream/requestBiStream', requestStream: true, responseStream: true, originalName: 'requestBiStream', ...codec },
-      },
-      'NacosClient',
-    ) as unknown as NacosConstructor;
-    return { grpc, Nacos };
+  loaded ??= import('@grpc/grpc-js').then(nacosClientOf, (error: unknown) => {
+    loaded = undefined;
+    throw new CairnConfigError('protocol', `protocol 'grpc' needs the package @grpc/grpc-js beside @cairn/sdk (npm install @grpc/grpc-js@^1.14): ${(error as Error).message}`);
   });
   return loaded;
+}
+
+function nacosClientOf(grpc: GrpcJs): { grpc: GrpcJs; Nacos: NacosConstructor } {
+  const toBuffer = (p: Payload) => Buffer.from(encodePayload(p));
+  const codec = { requestSerialize: toBuffer, requestDeserialize: readPayload, responseSerialize: toBuffer, responseDeserialize: readPayload };
+  const Nacos = grpc.makeGenericClientConstructor(
+    {
+      request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec },
+      requestBiStream: { path: '/BiRequestStream/requestBiStream', requestStream: true, responseStream: true, originalName: 'requestBiStream', ...codec },
+    },
+    'NacosClient',
+  ) as unknown as NacosConstructor;
+  return { grpc, Nacos };
 }
 
 /** Nacos's ErrorResponse code for a request on a connection the server does not know (it lost or never set it up). */
