@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { repoRoot, spawnServer, type SpawnedServer } from '@cairn/testkit';
+import { freePortPair, repoRoot, spawnServer, type SpawnedServer } from '@cairn/testkit';
 
 // docs/sdk.md must be true: every ```js block runs against a real server (the address rewritten to it).
 const doc = readFileSync(join(repoRoot(), 'docs/sdk.md'), 'utf8');
@@ -15,7 +15,8 @@ describe('the examples in docs/sdk.md run', () => {
   let server: SpawnedServer;
   const dir = mkdtempSync(join(tmpdir(), 'cairn-sdk-docs-'));
   before(async () => {
-    server = await spawnServer();
+    // gRPC on the HTTP port + 1000, where the gRPC example's client dials, as on 8848 and 9848.
+    server = await spawnServer(['--port', String(await freePortPair())]);
   });
   after(async () => {
     await server.stop();

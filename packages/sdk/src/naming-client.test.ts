@@ -38,6 +38,20 @@ describe('NamingClient against a real server', () => {
     await assert.rejects(c.getAllInstances('orders'), CairnClosedError);
   });
 
+  test('batchRegisterInstance over HTTP registers each and deregisters the rest of the service', async () => {
+    const c = client();
+    const ports = async () => (await serverHosts(server.url, 'http-batch')).map((h) => h.port).sort();
+    await c.batchRegisterInstance('http-batch', [
+      { ip: '127.0.0.1', port: 7201 },
+      { ip: '127.0.0.1', port: 7202 },
+    ]);
+    await c.registerInstance('http-batch-other', { ip: '127.0.0.1', port: 7209 });
+    await c.batchRegisterInstance('http-batch', [{ ip: '127.0.0.1', port: 7202 }]);
+    assert.deepEqual(await ports(), [7202]);
+    assert.equal((await serverHosts(server.url, 'http-batch-other')).length, 1, 'other services untouched');
+    await c.close();
+  });
+
   test('getAllInstances, selectInstances and selectOneHealthyInstance read the server', async () => {
     const c = client({ random: () => 0.99 });
     await c.registerInstance('pay', { ip: '127.0.0.1', port: 7101, weight: 1 });

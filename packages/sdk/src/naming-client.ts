@@ -134,6 +134,25 @@ export class NamingClient {
     loop.start();
   }
 
+  /**
+   * Makes `instances` (ephemeral) this client's whole set in the service: over gRPC one `BatchInstanceRequest`;
+   * over HTTP, which has no batch, each is registered and the client's other instances of the service deregistered.
+   */
+  async batchRegisterInstance(service: string, instances: InstanceInput[], options: { group?: string } = {}): Promise<void> {
+    this.open();
+    if (!Array.isArray(instances)) throw new TypeError('instances must be an array of { ip, port }');
+    const regs = instances.map((i) => this.registration(service, i, options.group));
+    if (regs.some((r) => !r.ephemeral)) throw new TypeError('batchRegisterInstance takes ephemeral instances only: register persistent ones with registerInstance');
+    const key = this.key(service, options);
+    if (this.transport.keeps === 'connection') return this.transport.batchRegister(key, regs);
+    const kept = new Set(regs.map(beatKey));
+    const prefix = `${key.group}@@${key.service}#`;
+    for (const [id, loop] of [...this.beats]) {
+      if (id.startsWith(prefix) && !kept.has(id)) await this.deregisterInstance(service, loop.registration, options);
+    }
+    for (const i of instances) await this.registerInstance(service, i, options);
+  }
+
   /** Stops the instance's heartbeats, then deregisters it. */
   async deregisterInstance(service: string, instance: InstanceRef, options: { group?: string } = {}): Promise<void> {
     this.open();

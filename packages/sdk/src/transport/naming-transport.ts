@@ -75,6 +75,8 @@ export interface ConnectedTransport extends NamingCalls {
   /** Subscribes (remembered until `unsubscribe`, even when this first request fails) and resolves with the current list. */
   subscribe(key: ServiceKey, listener: PushListener): Promise<ListAnswer>;
   unsubscribe(key: ServiceKey): void;
+  /** Makes `regs` (ephemeral, all of `key`'s service) the connection's whole set in that service. */
+  batchRegister(key: ServiceKey, regs: Registration[]): Promise<void>;
 }
 
 /** What the naming client needs from a protocol: beats and polls (HTTP v1) or a connection with pushes (gRPC). */

@@ -6,7 +6,7 @@ import { listAnswerOf } from '../list-answer.js';
 import type { ConnectedTransport, ListAnswer, PushListener, Registration, ServiceKey } from '../naming-transport.js';
 import { ServerPool } from '../server-pool.js';
 import { GrpcChannel, type ServerRequestHandler } from './grpc-channel.js';
-import { namingIdentity, instanceBody, serviceBody } from './naming-requests.js';
+import { instanceBody, instanceOf, namingIdentity, serviceBody } from './naming-requests.js';
 import { ConnectionKeeper } from './connection-keeper.js';
 
 /**
@@ -48,6 +48,24 @@ export class GrpcNamingTransport implements ConnectedTransport {
       await this.call('InstanceRequest', instanceBody(r, 'registerInstance'));
     } catch (error) {
       if (this.instances.get(id) === r) this.instances.delete(id);
+      throw error;
+    }
+  }
+
+  async batchRegister(key: ServiceKey, regs: Registration[]): Promise<void> {
+    const before = [...this.instances].filter(([, r]) => r.group === key.group && r.service === key.service);
+    const replace = (out: [string, Registration][], into: Registration[]) => {
+      for (const [id] of out) this.instances.delete(id);
+      for (const r of into) this.instances.set(instanceId(r), r);
+    };
+    replace(before, regs);
+    try {
+      await this.call('BatchInstanceRequest', { ...serviceBody(key), type: 'batchRegisterInstance', instances: regs.map(instanceOf) });
+    } catch (error) {
+      replace(
+        regs.map((r) => [instanceId(r), r]),
+        before.map(([, r]) => r),
+      );
       throw error;
     }
   }

@@ -87,6 +87,24 @@ describe('NamingClient over gRPC against a real server', { concurrency: true }, 
     await Promise.all([other.close(), consumer.close()]);
   });
 
+  test('batchRegisterInstance sends one BatchInstanceRequest that becomes the whole set; a persistent instance is refused', async () => {
+    const c = grpcClient(port);
+    const ports = async () => (await serverHosts(server.url, 'grpc-batch')).map((h) => h.port).sort();
+    await c.batchRegisterInstance('grpc-batch', [
+      { ip: '10.0.0.11', port: 7011 },
+      { ip: '10.0.0.11', port: 7012 },
+    ]);
+    assert.deepEqual(await ports(), [7011, 7012]);
+    await c.batchRegisterInstance('grpc-batch', [
+      { ip: '10.0.0.11', port: 7012 },
+      { ip: '10.0.0.11', port: 7013 },
+    ]);
+    assert.deepEqual(await ports(), [7012, 7013]);
+    await assert.rejects(c.batchRegisterInstance('grpc-batch', [{ ip: '127.0.0.1', port: 7014, ephemeral: false }]), /ephemeral instances only/);
+    await c.close();
+    await waitFor('the batch leaves with the connection', async () => (await ports()).length === 0, 5000);
+  });
+
   test('checkGrpcServer: the connection id from a ServerCheck, or the reason the port does not answer', async () => {
     const answer = await checkGrpcServer(`127.0.0.1:${port}`);
     assert.equal(answer.target, `127.0.0.1:${port + 1000}`);

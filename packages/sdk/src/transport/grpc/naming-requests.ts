@@ -16,9 +16,10 @@ export function serviceBody(key: Pick<ServiceKey, 'namespace' | 'group' | 'servi
 
 /** An InstanceRequest or PersistentInstanceRequest body. */
 export function instanceBody(r: Registration, type: 'registerInstance' | 'deregisterInstance'): Record<string, unknown> {
-  return {
-    ...serviceBody(r),
-    type,
-    instance: { ip: r.ip, port: r.port, weight: r.weight, healthy: r.healthy, enabled: r.enabled, ephemeral: r.ephemeral, clusterName: r.clusterName, metadata: r.metadata },
-  };
+  return { ...serviceBody(r), type, instance: instanceOf(r) };
+}
+
+/** The `instance` of an InstanceRequest, or one of a BatchInstanceRequest's `instances`. */
+export function instanceOf(r: Registration): Record<string, unknown> {
+  return { ip: r.ip, port: r.port, weight: r.weight, healthy: r.healthy, enabled: r.enabled, ephemeral: r.ephemeral, clusterName: r.clusterName, metadata: r.metadata };
 }
