@@ -2,43 +2,23 @@ import type { ServiceCache } from '../cache/service-cache.js';
 import { kindOfNetworkError } from '../errors.js';
 import type { FailureLog } from '../failure-log.js';
 import type { ConnectedTransport, ListAnswer, ServiceKey } from '../transport/naming-transport.js';
-import type { ClientStats, ServiceSnapshot } from '../types.js';
-import type { ServiceSubscription } from './subscription.js';
+import type { ClientStats } from '../types.js';
+import { WatchBase } from './watch-base.js';
 
 /**
  * Keeps one service's list fresh over a connection with pushes (gRPC): subscribes once, then applies every
  * NotifySubscriberRequest the server sends. The transport subscribes again after each reconnect and hands over the
  * fresh list, which reconciles the cache. No polling; while the connection is down the cached list is served.
  */
-export class PushWatch {
-  readonly subscriptions = new Set<ServiceSubscription>();
-  /** Connected and subscribed: the list is what the server last pushed. */
-  live = false;
-  private stopped = false;
-
+export class PushWatch extends WatchBase {
   constructor(
-    readonly key: ServiceKey,
+    key: ServiceKey,
     private readonly transport: ConnectedTransport,
-    private readonly cache: ServiceCache,
+    cache: ServiceCache,
     private readonly stats: ClientStats,
     private readonly failureLog: FailureLog,
-  ) {}
-
-  /** Delivers the cached list (memory or disk) at once if there is one, then subscribes. */
-  start(): void {
-    void this.cache
-      .load(this.key)
-      .then((cached) => {
-        if (cached && !this.stopped) this.offer(cached);
-      })
-      .catch(() => undefined)
-      .finally(() => void this.subscribe());
-  }
-
-  add(s: ServiceSubscription): void {
-    this.subscriptions.add(s);
-    const known = this.cache.get(this.key);
-    if (known) s.offer(known);
+  ) {
+    super(key, cache);
   }
 
   stop(): void {
@@ -47,7 +27,8 @@ export class PushWatch {
     this.transport.unsubscribe(this.key);
   }
 
-  private async subscribe(): Promise<void> {
+  /** Subscribes; `live` says whether the connection is up and the list is what the server last sent. */
+  protected async follow(): Promise<void> {
     if (this.stopped) return;
     const listener = {
       answer: (answer: ListAnswer) => {
@@ -73,9 +54,5 @@ export class PushWatch {
     this.live = true;
     this.failureLog.succeeded({ service: this.key.service });
     this.offer(this.cache.accept(this.key, answer).snapshot);
-  }
-
-  private offer(snapshot: ServiceSnapshot): void {
-    for (const s of this.subscriptions) s.offer(snapshot);
   }
 }

@@ -2,8 +2,8 @@ import type { ServiceCache } from '../cache/service-cache.js';
 import { kindOfNetworkError } from '../errors.js';
 import type { FailureLog } from '../failure-log.js';
 import type { ListAnswer, NamingCalls, PushAddress, ServiceKey } from '../transport/naming-transport.js';
-import type { ClientClock, ClientStats, ServiceSnapshot } from '../types.js';
-import type { ServiceSubscription } from './subscription.js';
+import type { ClientClock, ClientStats } from '../types.js';
+import { WatchBase } from './watch-base.js';
 
 export interface WatchSettings {
   /** Fixed poll interval; default the server's cacheMillis. */
@@ -20,42 +20,23 @@ const MAX_POLL_MS = 60_000;
  * poll also renews the UDP push subscription) and takes pushes in between. A failed poll keeps the cached list
  * and retries with a jittered backoff bounded by the poll interval. Like the beat loop, it cannot die.
  */
-export class ServiceWatch {
-  readonly subscriptions = new Set<ServiceSubscription>();
-  /** The last poll reached a server. */
-  live = false;
+export class ServiceWatch extends WatchBase {
   private timer: unknown;
-  private stopped = false;
   private failures = 0;
   private intervalMs = 10_000;
 
   constructor(
-    readonly key: ServiceKey,
+    key: ServiceKey,
     private readonly transport: NamingCalls,
-    private readonly cache: ServiceCache,
+    cache: ServiceCache,
     private readonly pushAddress: () => Promise<PushAddress | undefined>,
     private readonly settings: WatchSettings,
     private readonly clock: ClientClock,
     private readonly random: () => number,
     private readonly stats: ClientStats,
     private readonly failureLog: FailureLog,
-  ) {}
-
-  /** Delivers the cached list (memory or disk) at once if there is one, then polls. */
-  start(): void {
-    void this.cache
-      .load(this.key)
-      .then((cached) => {
-        if (cached && !this.stopped) this.offer(cached);
-      })
-      .catch(() => undefined)
-      .finally(() => void this.poll());
-  }
-
-  add(s: ServiceSubscription): void {
-    this.subscriptions.add(s);
-    const known = this.cache.get(this.key);
-    if (known) s.offer(known);
+  ) {
+    super(key, cache);
   }
 
   stop(): void {
@@ -70,7 +51,8 @@ export class ServiceWatch {
     this.apply(answer);
   }
 
-  private async poll(): Promise<void> {
+  /** Polls now, then at the server's cacheMillis; `live` says whether the last poll reached a server. */
+  protected async follow(): Promise<void> {
     if (this.stopped) return;
     let next: number;
     try {
@@ -89,15 +71,11 @@ export class ServiceWatch {
       const backoff = Math.min(this.intervalMs, this.settings.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
       next = Math.max(1, backoff * (0.5 + 0.5 * this.random()));
     }
-    if (!this.stopped) this.timer = this.clock.setTimeout(() => void this.poll(), next);
+    if (!this.stopped) this.timer = this.clock.setTimeout(() => void this.follow(), next);
   }
 
   private apply(answer: ListAnswer): void {
     const { snapshot } = this.cache.accept(this.key, answer);
     this.offer(snapshot);
-  }
-
-  private offer(snapshot: ServiceSnapshot): void {
-    for (const s of this.subscriptions) s.offer(snapshot);
   }
 }

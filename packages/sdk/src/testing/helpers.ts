@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { freePortPair, spawnServer, type SpawnedServer } from '@cairn/testkit';
 import type { ClientLogger } from '../types.js';
 
 /** Polls `check` every 25 ms until it returns a truthy value or `timeoutMs` passes. */
@@ -61,4 +62,13 @@ export async function listedHealthy(baseUrl: string, service: string, port: numb
 
 export function portOf(url: string): number {
   return Number(new URL(url).port);
+}
+
+/**
+ * A real server on a port p whose p + 1000 was free, so its gRPC port is p + 1000, where Nacos 2.x clients (and
+ * this SDK with `protocol: 'grpc'`) dial a server configured as p.
+ */
+export async function spawnWithGrpc(args: string[] = []): Promise<{ server: SpawnedServer; port: number }> {
+  const port = await freePortPair();
+  return { server: await spawnServer(['--port', String(port), ...args]), port };
 }

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { freePortPair, spawnServer, type SpawnedServer } from '@cairn/testkit';
 import { NamingClient, type ServiceChange } from '../../index.js';
-import { captureLogger, serverHosts, waitFor } from '../../testing/helpers.js';
+import { captureLogger, serverHosts, spawnWithGrpc, waitFor } from '../../testing/helpers.js';
 
 const options = (ports: number[]) => ({
   serverAddresses: ports.map((p) => `127.0.0.1:${p}`),
@@ -21,8 +21,8 @@ describe('the gRPC transport survives faults', { concurrency: true }, () => {
   let server: SpawnedServer;
   let port: number;
   before(async () => {
-    port = await freePortPair();
-    server = await spawnServer(['--port', String(port)]);
+    // The client dials the HTTP port + 1000, as Nacos clients do: the server binds it by the same rule.
+    ({ server, port } = await spawnWithGrpc());
   });
   after(() => server.stop());
 

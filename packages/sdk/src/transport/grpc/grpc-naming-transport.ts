@@ -41,33 +41,16 @@ export class GrpcNamingTransport implements ConnectedTransport {
       await this.call('PersistentInstanceRequest', instanceBody(r, 'registerInstance'));
       return;
     }
-    // Remembered first, as Nacos clients do: a reconnect while the request is on its way registers it too.
-    const id = instanceId(r);
-    this.instances.set(id, r);
-    try {
-      await this.call('InstanceRequest', instanceBody(r, 'registerInstance'));
-    } catch (error) {
-      if (this.instances.get(id) === r) this.instances.delete(id);
-      throw error;
-    }
+    // Remembered once the server took it: a connection lost before that fails the request, which is then sent on
+    // the new connection; one lost after it is redone with the rest.
+    await this.call('InstanceRequest', instanceBody(r, 'registerInstance'));
+    this.instances.set(instanceId(r), r);
   }
 
   async batchRegister(key: ServiceKey, regs: Registration[]): Promise<void> {
-    const before = [...this.instances].filter(([, r]) => r.group === key.group && r.service === key.service);
-    const replace = (out: [string, Registration][], into: Registration[]) => {
-      for (const [id] of out) this.instances.delete(id);
-      for (const r of into) this.instances.set(instanceId(r), r);
-    };
-    replace(before, regs);
-    try {
-      await this.call('BatchInstanceRequest', { ...serviceBody(key), type: 'batchRegisterInstance', instances: regs.map(instanceOf) });
-    } catch (error) {
-      replace(
-        regs.map((r) => [instanceId(r), r]),
-        before.map(([, r]) => r),
-      );
-      throw error;
-    }
+    await this.call('BatchInstanceRequest', { ...serviceBody(key), type: 'batchRegisterInstance', instances: regs.map(instanceOf) });
+    for (const [id, r] of [...this.instances]) if (r.group === key.group && r.service === key.service) this.instances.delete(id);
+    for (const r of regs) this.instances.set(instanceId(r), r);
   }
 
   async deregister(r: Registration): Promise<void> {

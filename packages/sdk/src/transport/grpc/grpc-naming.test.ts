@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { freePortPair, spawnServer, type SpawnedServer } from '@cairn/testkit';
+import { freePortPair, type SpawnedServer } from '@cairn/testkit';
 import { CairnRequestError, checkGrpcServer, NamingClient, type ServiceChange } from '../../index.js';
 import { FaultProxy } from '../../testing/fault-proxy.js';
-import { captureLogger, rawGet, serverHosts, waitFor } from '../../testing/helpers.js';
+import { captureLogger, rawGet, serverHosts, spawnWithGrpc, waitFor } from '../../testing/helpers.js';
 
 const grpcClient = (port: number, extra: Partial<ConstructorParameters<typeof NamingClient>[0]> = {}) =>
   new NamingClient({ serverAddresses: [`127.0.0.1:${port}`], protocol: 'grpc', logger: captureLogger(), requestTimeoutMs: 1000, ...extra });
@@ -13,8 +13,7 @@ describe('NamingClient over gRPC against a real server', { concurrency: true }, 
   let port: number;
   before(async () => {
     // The client dials the HTTP port + 1000, as Nacos clients do: the server binds it by the same rule.
-    port = await freePortPair();
-    server = await spawnServer(['--port', String(port)]);
+    ({ server, port } = await spawnWithGrpc());
   });
   after(() => server.stop());
 

@@ -26,7 +26,11 @@ test('the handshake: ServerCheckRequest first, then the stream with a Connection
   assert.equal(setup.body.clientVersion, 'Cairn-SDK:0.1.0');
   assert.equal(setup.body.tenant, 'dev');
   assert.deepEqual(setup.body.labels, { module: 'naming', source: 'sdk', AppName: 'scripted-app' });
-  assert.equal(server.of('InstanceRequest')[0].body.instance.ip, '10.0.0.60');
+  assert.deepEqual(
+    server.of('InstanceRequest').map((r) => r.body.instance.ip),
+    ['10.0.0.60'],
+    'registered once',
+  );
 });
 
 test('ClientDetectionRequest and NotifySubscriberRequest are answered on the stream, with their request ids', async () => {
