@@ -97,6 +97,23 @@ describe('a gRPC client whose server goes away', () => {
     }
   });
 
+  test('subscribed while no server answers: the subscription is made once the server is up', async () => {
+    const port = await freePortPair();
+    const c = new NamingClient(options([port]));
+    let server: SpawnedServer | undefined;
+    try {
+      const changes: ServiceChange[] = [];
+      c.subscribe('grpc-early', (change) => changes.push(change));
+      await waitFor('the subscription failed', () => (c.stats().pollFailures.refused ?? 0) >= 1, 5000);
+      server = await spawnServer(['--port', String(port)]);
+      await register(server.url, 'grpc-early', '10.0.0.45', 7310);
+      await waitFor('the list from the server that came up', () => changes.some((ch) => ch.instances.some((i) => i.port === 7310)), 15_000);
+    } finally {
+      await c.close();
+      await server?.stop();
+    }
+  });
+
   test('its server dies: the client moves to the next server of its list and registers its instances there', async () => {
     const ports = [await freePortPair(), await freePortPair()];
     const [a, b] = await Promise.all(ports.map((p) => spawnServer(['--port', String(p)])));

@@ -6,6 +6,7 @@ import { listAnswerOf } from '../list-answer.js';
 import type { ConnectedTransport, ListAnswer, PushListener, Registration, ServiceKey } from '../naming-transport.js';
 import { ServerPool } from '../server-pool.js';
 import { GrpcChannel, type ServerRequestHandler } from './grpc-channel.js';
+import type { GrpcAnswer } from './grpc-wire.js';
 import { instanceBody, instanceOf, namingIdentity, serviceBody } from './naming-requests.js';
 import { ConnectionKeeper } from './connection-keeper.js';
 
@@ -65,7 +66,14 @@ export class GrpcNamingTransport implements ConnectedTransport {
 
   async subscribe(key: ServiceKey, listener: PushListener): Promise<ListAnswer> {
     this.subscriptions.set(cacheKey(key), { key, listener });
-    const answer = await this.call('SubscribeServiceRequest', { ...serviceBody(key), clusters: key.clusters, subscribe: true });
+    let answer: GrpcAnswer;
+    try {
+      answer = await this.call('SubscribeServiceRequest', { ...serviceBody(key), clusters: key.clusters, subscribe: true });
+    } catch (error) {
+      // No server now: the subscription is made when one answers.
+      if (!this.channel?.channel.isOpen) this.keeper.reconnect();
+      throw error;
+    }
     return listAnswerOf(serviceInfoOf(answer.body));
   }
 
