@@ -50,3 +50,4 @@ export * from './config/gray/gray-errors.js';
 export * from './config/gray/ip-address.js';
 export * from './connections/connection-events.js';
 export * from './auth/permissions.js';
+export * from './auth/login-throttle.js';
