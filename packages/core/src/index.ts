@@ -51,3 +51,4 @@ export * from './config/gray/ip-address.js';
 export * from './connections/connection-events.js';
 export * from './auth/permissions.js';
 export * from './auth/login-throttle.js';
+export * from './auth/auth-store.js';
