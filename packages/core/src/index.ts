@@ -49,3 +49,4 @@ export * from './config/gray/gray-selection.js';
 export * from './config/gray/gray-errors.js';
 export * from './config/gray/ip-address.js';
 export * from './connections/connection-events.js';
+export * from './connections/connection-directory.js';
