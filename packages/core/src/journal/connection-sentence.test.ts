@@ -43,10 +43,7 @@ test('server shutdown', () => {
 });
 
 test('an operator asked the client to reconnect', () => {
-  assert.equal(
-    explainAfterEnd('RESET_REQUESTED'),
-    `Removed at 13:12:00 when ${WHO} ended: an operator asked its client to reconnect (ConnectResetRequest) after 3 h 12 min connected; the client registers again on its new connection.`,
-  );
+  assert.equal(explainAfterEnd('RESET_REQUESTED'), `Removed at 13:12:00 when ${WHO} ended: an operator asked its client to reconnect (ConnectResetRequest) after 3 h 12 min connected; the client registers again on its new connection.`);
 });
 
 test('a client without version or app name still reads', () => {

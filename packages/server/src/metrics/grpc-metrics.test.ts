@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePortPair } from '../testing/free-port-pair.js';
 import { connectedClient, javaSetup } from '../testing/grpc-test-client.js';
 import { parseSamples, sampleKey } from '../testing/prometheus-samples.js';
-import { call, startTestServer, type TestServer } from '../testing/test-server.js';
+import { call, startGrpcTestServer, type TestServer } from '../testing/test-server.js';
 
 // gRPC metrics scraped from the real endpoint after real pushes over real connections.
-let ts: TestServer;
-let grpcPort: number;
+let ts: TestServer & { grpcPort: number };
 before(async () => {
-  const port = await freePortPair();
-  ts = await startTestServer({ port }, { grpc: { pushTimeoutMs: 100 } });
-  grpcPort = port + 1000;
+  ts = await startGrpcTestServer({ grpc: { pushTimeoutMs: 100 } });
 });
 after(() => ts.close());
 
@@ -35,11 +31,11 @@ test('every push type is exported from zero', async () => {
 });
 
 test('connections by module; an answered naming push and an unanswered config push', { timeout: 20_000 }, async (t) => {
-  const naming = await connectedClient(grpcPort, javaSetup('naming'));
+  const naming = await connectedClient(ts.grpcPort, javaSetup('naming'));
   t.after(() => naming.client.close());
-  const config = await connectedClient(grpcPort, javaSetup('config'));
+  const config = await connectedClient(ts.grpcPort, javaSetup('config'));
   t.after(() => config.client.close());
-  const other = await connectedClient(grpcPort, { clientVersion: 'x', labels: { module: 'lock' } });
+  const other = await connectedClient(ts.grpcPort, { clientVersion: 'x', labels: { module: 'lock' } });
   t.after(() => other.client.close());
   let value = await scrape();
   assert.deepEqual(

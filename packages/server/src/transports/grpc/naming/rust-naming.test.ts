@@ -153,7 +153,10 @@ test('the Rust SDK registers, lists, subscribes, deregisters and batch registers
   const subscribers: { clientId: string }[] = await v2('/v2/ns/client/service/subscriber/list?serviceName=orders');
   assert.equal(subscribers.length, 1);
   const subscribed = await v2(`/v2/ns/client/subscribe/list?clientId=${encodeURIComponent(subscribers[0].clientId)}`);
-  assert.deepEqual(subscribed.map((s: any) => [s.serviceName, s.subscriberInfo.app]), [['orders', 'naming-test']]);
+  assert.deepEqual(
+    subscribed.map((s: any) => [s.serviceName, s.subscriberInfo.app]),
+    [['orders', 'naming-test']],
+  );
 
   mark = watcher.pushes.length;
   holder.kill();

@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePortPair } from '../../../../testing/free-port-pair.js';
 import { connectedClient, javaSetup } from '../../../../testing/grpc-test-client.js';
-import { call, startTestServer, type TestServer } from '../../../../testing/test-server.js';
+import { call, startGrpcTestServer, type TestServer } from '../../../../testing/test-server.js';
 
-let ts: TestServer;
-let grpcPort: number;
+let ts: TestServer & { grpcPort: number };
 before(async () => {
-  const port = await freePortPair();
-  ts = await startTestServer({ port });
-  grpcPort = port + 1000;
+  ts = await startGrpcTestServer();
 });
 after(() => ts.close());
 
 const enc = encodeURIComponent;
 
 test('/core/loader/current maps each connection id to its metadata, under v1 and v2', async (t) => {
-  const { client, connectionId } = await connectedClient(grpcPort, javaSetup('naming', 'orders'));
+  const { client, connectionId } = await connectedClient(ts.grpcPort, javaSetup('naming', 'orders'));
   t.after(() => client.close());
   for (const path of ['/v1/core/loader/current', '/v2/core/loader/current']) {
     const res = await call(ts.url, 'GET', path);
@@ -36,9 +32,9 @@ test('/core/loader/current maps each connection id to its metadata, under v1 and
 });
 
 test('ServerLoaderInfoRequest answers the connection counts and machine load as Nacos strings', async (t) => {
-  const sdk = await connectedClient(grpcPort, javaSetup('naming'));
+  const sdk = await connectedClient(ts.grpcPort, javaSetup('naming'));
   t.after(() => sdk.client.close());
-  const other = await connectedClient(grpcPort, { clientVersion: 'probe', labels: { source: 'cluster' } });
+  const other = await connectedClient(ts.grpcPort, { clientVersion: 'probe', labels: { source: 'cluster' } });
   t.after(() => other.client.close());
   const open = Object.keys((await call(ts.url, 'GET', '/v1/core/loader/current')).json()).length;
   const answer = await sdk.client.request('ServerLoaderInfoRequest', { headers: {} });
@@ -52,7 +48,7 @@ test('ServerLoaderInfoRequest answers the connection counts and machine load as 
 });
 
 test('reloadClient sends ConnectResetRequest; the client that then leaves is journaled reset-requested', async (t) => {
-  const { client, connectionId } = await connectedClient(grpcPort, javaSetup('naming'));
+  const { client, connectionId } = await connectedClient(ts.grpcPort, javaSetup('naming'));
   t.after(() => client.close());
   const res = await call(ts.url, 'GET', `/v1/core/loader/reloadClient?connectionId=${enc(connectionId)}&redirectAddress=127.0.0.2:8848`);
   assert.deepEqual([res.status, res.text], [200, 'success']);

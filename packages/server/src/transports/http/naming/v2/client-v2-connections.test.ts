@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePortPair } from '../../../../testing/free-port-pair.js';
 import { connectedClient, javaSetup, type GrpcTestClient } from '../../../../testing/grpc-test-client.js';
-import { call, startTestServer, type TestServer } from '../../../../testing/test-server.js';
+import { call, startGrpcTestServer, type TestServer } from '../../../../testing/test-server.js';
 
 // gRPC connections as Nacos 2.x naming clients (`clientType: connection`), beside the HTTP ipPort clients.
-let ts: TestServer;
-let grpcPort: number;
+let ts: TestServer & { grpcPort: number };
 before(async () => {
-  const port = await freePortPair();
-  ts = await startTestServer({ port });
-  grpcPort = port + 1000;
+  ts = await startGrpcTestServer();
 });
 after(() => ts.close());
 
@@ -21,7 +17,7 @@ async function data(path: string): Promise<any> {
 }
 
 async function naming(t: { after(fn: () => void): void }, app = 'orders'): Promise<{ client: GrpcTestClient; connectionId: string }> {
-  const c = await connectedClient(grpcPort, javaSetup('naming', app));
+  const c = await connectedClient(ts.grpcPort, javaSetup('naming', app));
   t.after(() => c.client.close());
   return c;
 }
@@ -91,7 +87,7 @@ test('an address held by a connection and beaten over HTTP has two publishers', 
 });
 
 test('a connection leaves the list when it ends; a config-only connection is no naming client', async (t) => {
-  const config = await connectedClient(grpcPort, javaSetup('config'));
+  const config = await connectedClient(ts.grpcPort, javaSetup('config'));
   t.after(() => config.client.close());
   const { client, connectionId } = await naming(t);
   assert.ok(!(await data('/v2/ns/client/list')).includes(config.connectionId));
