@@ -53,6 +53,7 @@ import type { ConfigListenSets } from './transports/grpc/config/config-listen-se
 import { GrpcMetrics } from './metrics/grpc-metrics.js';
 import { registerServerLoaderHandler } from './transports/grpc/server-loader.js';
 import { loaderRoutes } from './transports/http/console/v1/loader-routes.js';
+import { connectionsRoutes } from './transports/http/cairn/connections-routes.js';
 import { NO_GRPC_SUBSCRIPTIONS } from './push/grpc/grpc-push.js';
 
 export interface ServerParts {
@@ -256,6 +257,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namingV2Routes(v2, ctx);
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
+      connectionsRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);
       configGrayRoutes(v2, ctx);
       metricsRoutes(v2, ctx);

@@ -71,6 +71,12 @@ test('a naming connection is a client: detail, what it publishes and subscribes'
     v1.subscribers.map((s: any) => [s.addrStr, s.agent, s.app]),
     [[`${ip}:${port}`, 'Nacos-Java-Client:v2.3.2', 'orders']],
   );
+  // Cairn's one-request view for the console tells the same.
+  const cairn = (await call(ts.url, 'GET', '/v1/cairn/connections')).json().connections.find((c: any) => c.connectionId === connectionId);
+  assert.deepEqual(
+    [cairn.appName, cairn.module, cairn.published, cairn.subscribed],
+    ['orders', 'naming', [{ namespace: 'public', group: 'DEFAULT_GROUP', serviceName: 'pay', ip: '10.1.0.1', port: 7001, cluster: 'east' }], [{ namespace: 'public', group: 'g', serviceName: 'stock', clusters: '' }]],
+  );
   const metrics = await data('/v2/ns/operator/metrics?onlyStatus=false');
   assert.ok(metrics.connectionBasedClientCount >= 1);
   assert.ok(metrics.subscribeCount >= 1);
