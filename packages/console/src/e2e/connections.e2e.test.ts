@@ -4,14 +4,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, ConsoleErrors, launchChromium } from './browser.js';
+import { ConsoleErrors, launchChromium, NO_BROWSER } from './browser.js';
 import { freePort, GrpcNamingClient } from './grpc-fixture.js';
 
 const SHOTS = join(repoRoot(), 'test-artifacts', 'console');
 
-const noBrowser = !existsSync(CHROMIUM) && process.env.CAIRN_REQUIRE_BROWSER !== '1' ? `${CHROMIUM} is missing (apt-get install chromium); set CAIRN_REQUIRE_BROWSER=1 to fail instead` : undefined;
-
-describe('the connections page in headless Chromium against a real server with gRPC clients', { timeout: 60_000, skip: noBrowser }, () => {
+describe('the connections page in headless Chromium against a real server with gRPC clients', { timeout: 60_000, skip: NO_BROWSER }, () => {
   let server: SpawnedServer;
   let browser: Browser;
   let page: Page;
