@@ -1,6 +1,7 @@
 export * from './shared/errors.js';
 export * from './shared/event-bus.js';
 export * from './domain-events.js';
+export * from './connections/connection-directory.js';
 export * from './shared/time/clock.js';
 export * from './shared/time/fake-time.js';
 export * from './shared/time/deadline-queue.js';

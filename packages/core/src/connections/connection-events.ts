@@ -1,9 +1,10 @@
 /**
  * How a gRPC connection ended: the client closed its stream (`client-closed`), the transport went away without a
  * close, as when the client process exits without closing its client, is killed, or its network fails (`reset`), it answered no liveness check
- * (`liveness-unanswered`), or the server shut down (`server-shutdown`).
+ * (`liveness-unanswered`), the server shut down (`server-shutdown`), or the client ended it after an operator asked
+ * it to reconnect with a ConnectResetRequest (`reset-requested`).
  */
-export type ConnectionEnd = 'client-closed' | 'reset' | 'liveness-unanswered' | 'server-shutdown';
+export type ConnectionEnd = 'client-closed' | 'reset' | 'liveness-unanswered' | 'server-shutdown' | 'reset-requested';
 
 /** What is known about a connection's client, from the transport and its ConnectionSetupRequest. */
 export interface ConnectionFacts {

@@ -91,3 +91,22 @@ export class GrpcTestClient {
     else this.inbox.push(item);
   }
 }
+
+/** A ConnectionSetupRequest as the Java client sends it, for a module and app. */
+export function javaSetup(module: string, appName = 'orders'): Record<string, unknown> {
+  return { clientVersion: 'Nacos-Java-Client:v2.3.2', tenant: '', labels: { source: 'sdk', module, AppName: appName }, abilityTable: null };
+}
+
+/**
+ * A client connected in the Java order (ServerCheck, then the stream with `setup`), resolved once the server has
+ * registered the connection, with the id the server gave it.
+ */
+export async function connectedClient(port: number, setup: Record<string, unknown>): Promise<{ client: GrpcTestClient; connectionId: string }> {
+  const client = new GrpcTestClient(port);
+  const check = await client.request('ServerCheckRequest', { headers: {} });
+  client.openStream();
+  client.send('ConnectionSetupRequest', setup);
+  // The connection is registered once a request is no longer answered 301.
+  while ((await client.request('HealthCheckRequest', { headers: {} })).type !== 'HealthCheckResponse') await new Promise((r) => setTimeout(r, 10));
+  return { client, connectionId: String(check.body.connectionId) };
+}

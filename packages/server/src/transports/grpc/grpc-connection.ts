@@ -21,6 +21,17 @@ export interface ConnectionView extends Readonly<ConnectionFacts> {
 
 export class PushError extends Error {}
 
+/** Told of every server request sent on a stream and how it went, by request type: the gRPC push metrics. */
+export interface PushObserver {
+  sent(type: string): void;
+  /** The client answered after `seconds`. */
+  answered(type: string, seconds: number): void;
+  /** No answer: the try timed out or the connection closed first. */
+  unanswered(type: string): void;
+}
+
+const NO_OBSERVER: PushObserver = { sent() {}, answered() {}, unanswered() {} };
+
 interface Pending {
   resolve(body: Record<string, unknown>): void;
   reject(err: Error): void;
@@ -32,6 +43,8 @@ export class GrpcConnection implements ConnectionView {
   lastActive: number;
   /** True while a liveness check (ClientDetectionRequest) awaits its answer. */
   probing = false;
+  /** Set when an operator asked the client to reconnect (ConnectResetRequest): its end is journaled `reset-requested`. */
+  resetRequested = false;
   closedBy: ConnectionEnd | undefined;
   private readonly pending = new Map<string, Pending>();
   private nextRequestId = 1;
@@ -43,6 +56,7 @@ export class GrpcConnection implements ConnectionView {
     readonly labels: Readonly<Record<string, string>>,
     private readonly sink: StreamSink,
     private readonly defaultTimeoutMs: number,
+    private readonly observer: PushObserver = NO_OBSERVER,
   ) {
     this.lastActive = facts.connectedSince;
   }
@@ -75,7 +89,9 @@ export class GrpcConnection implements ConnectionView {
   push(type: string, body: Record<string, unknown>, timeoutMs = this.defaultTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closedBy) return Promise.reject(new PushError(`connection ${this.connectionId} is closed`));
     const requestId = String(this.nextRequestId++);
-    return new Promise((resolve, reject) => {
+    const observer = this.observer;
+    const sentAt = performance.now();
+    const answered = new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new PushError(`no answer to ${type} ${requestId} on connection ${this.connectionId} within ${timeoutMs} ms`));
@@ -84,6 +100,12 @@ export class GrpcConnection implements ConnectionView {
       this.pending.set(requestId, { resolve, reject, timer });
       this.sink.write(serverRequestPayload(type, body, requestId));
     });
+    observer.sent(type);
+    answered.then(
+      () => observer.answered(type, (performance.now() - sentAt) / 1000),
+      () => observer.unanswered(type),
+    );
+    return answered;
   }
 
   /** A message on the stream that answers a server request; returns false when it matches none. */

@@ -1,8 +1,8 @@
-import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionEnd, type EventPublisher } from '@cairn/core';
+import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionDirectory, type ConnectionEnd, type ConnectionSnapshot, type EventPublisher, type RedirectTarget } from '@cairn/core';
 import { Server, ServerCredentials, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConnectionTable } from './connection-table.js';
-import { GrpcConnection } from './grpc-connection.js';
+import { GrpcConnection, type PushObserver } from './grpc-connection.js';
 import { DEFAULT_GRPC_SETTINGS, type GrpcSettings } from './grpc-settings.js';
 import { errorResponse, GRPC_ERRORS, readRequest, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
 import type { Payload } from '@cairn/api';
@@ -17,6 +17,8 @@ export interface GrpcDeps {
   events: EventPublisher<CairnEvent>;
   clock: Clock;
   log: Logger;
+  /** Told of every server request sent on a stream and its answer (the gRPC push metrics). */
+  pushes?: PushObserver;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface GrpcDeps {
  * request to the handler registered for its type, checks idle connections for liveness, and publishes each
  * connection's start and end on the bus.
  */
-export class GrpcTransport {
+export class GrpcTransport implements ConnectionDirectory {
   readonly handlers = new RequestHandlers();
   readonly connections: ConnectionTable;
   readonly settings: Readonly<GrpcSettings>;
@@ -41,6 +43,31 @@ export class GrpcTransport {
     this.settings = { ...DEFAULT_GRPC_SETTINGS, ...settings };
     this.connections = new ConnectionTable(this.settings.pendingTtlMs);
     this.handlers.register('HealthCheckRequest', () => ({ type: 'HealthCheckResponse', body: {} }));
+  }
+
+  list(): ConnectionSnapshot[] {
+    return this.connections.all().map(snapshotOf);
+  }
+
+  get(connectionId: string): ConnectionSnapshot | undefined {
+    const connection = this.connections.get(connectionId);
+    return connection && snapshotOf(connection);
+  }
+
+  /**
+   * Nacos's ConnectResetRequest: asks the client to reconnect (to `redirect`, else to a server of its choice). The
+   * connection stays until the client ends it; that end is journaled `reset-requested`.
+   */
+  reset(connectionId: string, redirect?: RedirectTarget): boolean {
+    const connection = this.connections.get(connectionId);
+    if (!connection) return false;
+    connection.resetRequested = true;
+    const body = redirect ? { serverIp: redirect.ip, serverPort: String(redirect.port), connectionId } : { connectionId };
+    connection.push('ConnectResetRequest', body).then(
+      () => this.deps.log.info({ connectionId }, 'ConnectResetRequest answered'),
+      (err: Error) => this.deps.log.info({ connectionId, err: err.message }, 'ConnectResetRequest unanswered'),
+    );
+    return true;
   }
 
   /** Binds `host:port` (0 = any free port) and resolves to the port bound. */
@@ -128,7 +155,7 @@ export class GrpcTransport {
       connection = this.open(peer, decodeResponseBody(payload) ?? {}, sink, now);
     });
     const finish = (end: ConnectionEnd) => {
-      if (connection) this.closeConnection(connection, end);
+      if (connection) this.closeConnection(connection, connection.resetRequested ? 'reset-requested' : end);
     };
     // A reset stream also ends its readable side, with 'cancelled' right after in the same turn: the end counts
     // as the client's own close only if no cancel follows it.
@@ -150,7 +177,7 @@ export class GrpcTransport {
       module: labels.module ?? '',
       connectedSince: now,
     };
-    const connection = new GrpcConnection(peer, facts, labels, sink, this.settings.pushTimeoutMs);
+    const connection = new GrpcConnection(peer, facts, labels, sink, this.settings.pushTimeoutMs, this.deps.pushes);
     this.connections.add(connection);
     this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_OPENED', at: now, ...facts });
     return connection;
@@ -192,4 +219,8 @@ export class GrpcTransport {
       );
     }
   }
+}
+
+function snapshotOf(connection: GrpcConnection): ConnectionSnapshot {
+  return { ...connection.facts, lastActive: connection.lastActive, labels: connection.labels };
 }

@@ -146,6 +146,7 @@ const END_CAUSES: Record<string, ConnectionEndCause> = {
   reset: 'RESET',
   'liveness-unanswered': 'LIVENESS_UNANSWERED',
   'server-shutdown': 'SERVER_SHUTDOWN',
+  'reset-requested': 'RESET_REQUESTED',
 };
 
 /**

@@ -45,6 +45,25 @@ test('the Rust SDK registers, lists, subscribes, deregisters and batch registers
   await watcher.pushed([7002, 7003, 7004], mark);
   assert.deepEqual(await listedPorts(ts, 'orders'), [7002, 7003, 7004]);
 
+  // Both clients' connections are naming clients of kind `connection`, with what the real client sent at setup.
+  const v2 = async (path: string) => (await call(ts.url, 'GET', path)).json().data;
+  const publishers: { clientId: string; port: number }[] = await v2('/v2/ns/client/service/publisher/list?serviceName=orders');
+  const held = publishers.filter((p) => p.clientId.includes('_'));
+  assert.deepEqual(held.map((p) => p.port).sort(), [7003, 7004]);
+  const holderId = held[0].clientId;
+  const detail = await v2(`/v2/ns/client?clientId=${encodeURIComponent(holderId)}`);
+  assert.deepEqual([detail.clientType, detail.connectType, detail.appName], ['connection', 'GRPC', 'naming-test']);
+  assert.match(detail.version, /^Nacos-Rust-Client:/);
+  const published = await v2(`/v2/ns/client/publish/list?clientId=${encodeURIComponent(holderId)}`);
+  assert.deepEqual(published.map((p: any) => p.registeredInstance.port).sort(), [7003, 7004]);
+  const subscribers: { clientId: string }[] = await v2('/v2/ns/client/service/subscriber/list?serviceName=orders');
+  assert.equal(subscribers.length, 1);
+  const subscribed = await v2(`/v2/ns/client/subscribe/list?clientId=${encodeURIComponent(subscribers[0].clientId)}`);
+  assert.deepEqual(
+    subscribed.map((s: any) => [s.serviceName, s.subscriberInfo.app]),
+    [['orders', 'naming-test']],
+  );
+
   mark = watcher.pushes.length;
   holder.kill();
   await watcher.pushed([7002], mark);
