@@ -1,10 +1,10 @@
-import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionEnd, type EventPublisher } from '@cairn/core';
+import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionEnd, type ConnectionFacts, type EventPublisher } from '@cairn/core';
 import { Server, ServerCredentials, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConnectionTable } from './connection-table.js';
-import { GrpcConnection } from './grpc-connection.js';
+import { endQuietly, GrpcConnection, type StreamSink } from './grpc-connection.js';
 import { DEFAULT_GRPC_SETTINGS, type GrpcSettings } from './grpc-settings.js';
-import { errorResponse, GRPC_ERRORS, readRequest, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
+import { errorResponse, GRPC_ERRORS, readRequest, refusalResponse, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
 import type { Payload } from '@cairn/api';
 import { payloadCodec as codec } from './grpc-codec.js';
 import { RequestHandlers } from './request-handlers.js';
@@ -33,6 +33,8 @@ export class GrpcTransport {
   readonly liveness = { probed: 0, answered: 0, unanswered: 0 };
   private server: Server | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Set when close() starts: a ConnectionSetupRequest from then on is refused. */
+  private closing = false;
 
   constructor(
     private readonly deps: GrpcDeps,
@@ -59,6 +61,7 @@ export class GrpcTransport {
 
   /** Closes every connection (journaled as `server-shutdown`), then the server; in-flight calls get a short grace. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const connection of this.connections.all()) this.closeConnection(connection, 'server-shutdown');
     const server = this.server;
@@ -106,14 +109,14 @@ export class GrpcTransport {
     } catch (err) {
       const code = (err as { errorCode?: unknown }).errorCode;
       this.deps.log.warn({ err, type: payload.type, connectionId: connection.connectionId }, 'gRPC request handler failed');
-      answer(errorResponse(typeof code === 'number' ? code : GRPC_ERRORS.SERVER_ERROR, (err as Error).message));
+      answer(refusalResponse(typeof code === 'number' ? code : GRPC_ERRORS.SERVER_ERROR, (err as Error).message));
     }
   }
 
   private onStream(call: ServerDuplexStream<Payload, Payload>): void {
     const peer = call.getPeer();
     let connection: GrpcConnection | undefined;
-    const sink = { write: (p: Payload) => void call.write(p), end: () => call.end() };
+    const sink: StreamSink = { write: (p: Payload) => void call.write(p), end: () => call.end() };
     call.on('data', (payload: Payload) => {
       const now = this.deps.clock.now();
       if (connection) {
@@ -125,10 +128,11 @@ export class GrpcTransport {
         this.deps.log.debug({ type: payload.type, peer }, 'gRPC stream message before ConnectionSetupRequest ignored');
         return;
       }
-      connection = this.open(peer, decodeResponseBody(payload) ?? {}, sink, now);
+      connection = this.setUp(peer, decodeResponseBody(payload) ?? {}, sink, now);
     });
+    // A stream another stream of its connection took over ends without ending the connection.
     const finish = (end: ConnectionEnd) => {
-      if (connection) this.closeConnection(connection, end);
+      if (connection?.streamIs(sink)) this.closeConnection(connection, end);
     };
     // A reset stream also ends its readable side, with 'cancelled' right after in the same turn: the end counts
     // as the client's own close only if no cancel follows it.
@@ -137,20 +141,49 @@ export class GrpcTransport {
     call.on('error', () => finish('reset'));
   }
 
-  private open(peer: string, setup: Record<string, unknown>, sink: { write(p: Payload): void; end(): void }, now: number): GrpcConnection {
+  /**
+   * A ConnectionSetupRequest: registers the connection, or refuses it (the server is closing, or holds
+   * `maxConnections` already): the refusal is journaled and the stream ended, and the client's calls keep being
+   * answered 301 until a setup succeeds. A second stream on a registered connection takes it over (Nacos keeps one
+   * stream per connection): the older stream is ended, and the connection keeps its id, instances, subscriptions
+   * and listens.
+   */
+  private setUp(peer: string, setup: Record<string, unknown>, sink: StreamSink, now: number): GrpcConnection | undefined {
+    const live = this.connections.ofPeer(peer);
+    if (live && !live.closedBy) {
+      this.deps.log.info({ connectionId: live.connectionId }, 'a new gRPC stream took over its connection; the older stream is ended');
+      live.takeOver(sink);
+      return live;
+    }
+    const full = this.connections.size >= this.settings.maxConnections;
+    if (!this.closing && !full) return this.open(peer, setup, sink, now);
+    const reason = this.closing ? 'the server is shutting down' : `the server holds ${this.connections.size} connections, its limit (--grpc-max-connections)`;
+    const facts = this.factsOf(peer, setup, now);
+    this.deps.log.warn({ connectionId: facts.connectionId, reason }, 'gRPC connection refused');
+    this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_CLOSED', at: now, ...facts, ended: 'refused', lastActive: now, reason });
+    endQuietly(sink);
+    return undefined;
+  }
+
+  /** What a connection's journal entries tell of it; the client's own words are clipped (they are kept per event). */
+  private factsOf(peer: string, setup: Record<string, unknown>, now: number): ConnectionFacts {
     const { ip, port } = splitPeer(peer);
     const labels = labelsOf(setup);
-    const facts = {
+    return {
       connectionId: this.connections.idFor(peer, ip, port, now),
       ip,
       port,
-      clientVersion: typeof setup.clientVersion === 'string' ? setup.clientVersion : '',
-      appName: labels.AppName ?? labels.appName ?? '',
-      namespace: typeof setup.tenant === 'string' && setup.tenant !== '' ? setup.tenant : DEFAULT_NAMESPACE,
-      module: labels.module ?? '',
+      clientVersion: clip(typeof setup.clientVersion === 'string' ? setup.clientVersion : ''),
+      appName: clip(labels.AppName ?? labels.appName ?? ''),
+      namespace: typeof setup.tenant === 'string' && setup.tenant !== '' ? clip(setup.tenant) : DEFAULT_NAMESPACE,
+      module: clip(labels.module ?? ''),
       connectedSince: now,
     };
-    const connection = new GrpcConnection(peer, facts, labels, sink, this.settings.pushTimeoutMs);
+  }
+
+  private open(peer: string, setup: Record<string, unknown>, sink: StreamSink, now: number): GrpcConnection {
+    const facts = this.factsOf(peer, setup, now);
+    const connection = new GrpcConnection(peer, facts, labelsOf(setup), sink, this.settings.pushTimeoutMs);
     this.connections.add(connection);
     this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_OPENED', at: now, ...facts });
     return connection;
@@ -192,4 +225,11 @@ export class GrpcTransport {
       );
     }
   }
+}
+
+/** A client's words kept with its connection are cut at this many characters. */
+const MAX_FACT_CHARS = 256;
+
+function clip(text: string): string {
+  return text.length > MAX_FACT_CHARS ? text.slice(0, MAX_FACT_CHARS) : text;
 }
