@@ -296,3 +296,18 @@ test("a client's words in its ConnectionSetupRequest are clipped before they are
   assert.equal(event.namespace.length, 256);
   assert.equal(event.module, '');
 });
+
+test('a stream that sends no ConnectionSetupRequest in time is ended, journaling nothing', { timeout: 10_000 }, async (t) => {
+  const quick = await startRig({ setupTimeoutMs: 100 });
+  t.after(() => quick.transport.close());
+  const client = new GrpcTestClient(quick.port);
+  t.after(() => client.close());
+  client.openStream();
+  client.send('HealthCheckResponse', { requestId: '1' });
+  assert.deepEqual(await client.next(), { ended: 'end' });
+  assert.equal(quick.journal.query({}).total, 0);
+  assert.equal(quick.transport.connections.size, 0);
+  const late = await setUp(quick, client);
+  assert.equal((await client.request('HealthCheckRequest', {})).type, 'HealthCheckResponse', 'a new stream sets up as ever');
+  assert.ok(late.connectionId);
+});

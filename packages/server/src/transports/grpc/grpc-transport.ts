@@ -117,6 +117,9 @@ export class GrpcTransport {
     const peer = call.getPeer();
     let connection: GrpcConnection | undefined;
     const sink: StreamSink = { write: (p: Payload) => void call.write(p), end: () => call.end() };
+    // A stream that never sends its ConnectionSetupRequest would be held forever: it is ended.
+    const setupDeadline = setTimeout(() => endQuietly(sink), this.settings.setupTimeoutMs);
+    setupDeadline.unref();
     call.on('data', (payload: Payload) => {
       const now = this.deps.clock.now();
       if (connection) {
@@ -128,10 +131,12 @@ export class GrpcTransport {
         this.deps.log.debug({ type: payload.type, peer }, 'gRPC stream message before ConnectionSetupRequest ignored');
         return;
       }
+      clearTimeout(setupDeadline);
       connection = this.setUp(peer, decodeResponseBody(payload) ?? {}, sink, now);
     });
     // A stream another stream of its connection took over ends without ending the connection.
     const finish = (end: ConnectionEnd) => {
+      clearTimeout(setupDeadline);
       if (connection?.streamIs(sink)) this.closeConnection(connection, end);
     };
     // A reset stream also ends its readable side, with 'cancelled' right after in the same turn: the end counts
