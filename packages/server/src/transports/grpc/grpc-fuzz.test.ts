@@ -357,6 +357,30 @@ test('junk on the stream (bytes, bad JSON, answers to nothing, a second setup) l
   await acked;
 });
 
+test('fuzzed ConnectionSetupRequests: every setup registers its connection, whatever its fields; random bytes leave it unregistered (301)', async (t) => {
+  const rand = prng(SEED + 2);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const odd = () => pick<unknown>([null, 7, '', 'x'.repeat(5_000), [], ['a'], { a: 1 }, true, '💥', '\u0000']);
+  for (let i = 0; i < 20; i++) {
+    const client = new GrpcTestClient(grpcPort);
+    t.after(() => client.close());
+    client.openStream();
+    const r = rand();
+    if (r < 0.2) client.sendRaw(Buffer.from(Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * 256))));
+    else if (r < 0.3) client.sendRaw(Buffer.from(encodePayload({ type: 'ConnectionSetupRequest', clientIp: '', headers: {}, body: pick(['{', '[]', '42', 'null', '']) })));
+    else client.send('ConnectionSetupRequest', { clientVersion: odd(), tenant: odd(), labels: pick<unknown>([odd(), { module: odd(), AppName: odd(), source: 'sdk' }]), abilityTable: odd() });
+    let answer = await client.request('HealthCheckRequest', {});
+    // A setup that arrived is registered by the time a few health checks have passed.
+    for (let n = 0; n < 5 && answer.type !== 'HealthCheckResponse'; n++) answer = await client.request('HealthCheckRequest', {});
+    // Random bytes are no setup (unless they happen to decode as one); every setup registers, odd fields and all.
+    if (r < 0.2) assert.ok(answer.type === 'HealthCheckResponse' || answer.body.errorCode === 301, JSON.stringify(answer));
+    else assert.equal(answer.type, 'HealthCheckResponse', `setup ${i} was not registered`);
+  }
+  const after = await connected();
+  t.after(() => after.close());
+  await usable(after);
+});
+
 test('oversized and huge requests: over 10 MB is RESOURCE_EXHAUSTED, big, deep and 100k-entry bodies are refused naming the field; memory stays bounded', { timeout: 120_000 }, async (t) => {
   const client = await connected();
   t.after(() => client.close());

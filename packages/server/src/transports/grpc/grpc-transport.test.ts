@@ -42,6 +42,27 @@ async function setUp(rig: Rig, client: GrpcTestClient): Promise<ConnectionEvent>
   return opened;
 }
 
+/** A client set up on the shared rig, with the server's side of its connection. */
+async function liveConnection(t: { after(fn: () => void): void }) {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const opened = await setUp(rig, client);
+  const connection = rig.transport.connections.get(opened.connectionId);
+  assert.ok(connection);
+  return { client, opened, connection };
+}
+
+/** A rig of its own with `count` clients, all closed after the test. */
+async function ownRig(t: { after(fn: () => void): void }, settings: Partial<GrpcSettings>, count: number): Promise<{ own: Rig; clients: GrpcTestClient[] }> {
+  const own = await startRig(settings);
+  t.after(() => own.transport.close());
+  const clients = Array.from({ length: count }, () => new GrpcTestClient(own.port));
+  t.after(() => {
+    for (const c of clients) c.close();
+  });
+  return { own, clients };
+}
+
 let rig: Rig;
 before(async () => {
   rig = await startRig({ pushTimeoutMs: 300 });
@@ -118,11 +139,7 @@ test('bad JSON, bytes that are no Payload and messages over 10 MB get clear erro
 });
 
 test('a push resolves with the client answer that carries its request id, and fails when none comes', async (t) => {
-  const client = new GrpcTestClient(rig.port);
-  t.after(() => client.close());
-  const opened = await setUp(rig, client);
-  const connection = rig.transport.connections.get(opened.connectionId);
-  assert.ok(connection);
+  const { client, connection } = await liveConnection(t);
   const acked = connection.push('NotifySubscriberRequest', { serviceInfo: { name: 'demo' } });
   const sent = await client.next();
   assert.ok('type' in sent);
@@ -160,14 +177,10 @@ test('a connection ends as the client ended it: stream closed, or call cancelled
 });
 
 test('an idle connection is asked a ClientDetectionRequest: one that answers stays, one that does not is closed and journaled', { timeout: 20_000 }, async (t) => {
-  const live = await startRig({ idleMs: 100, sweepEveryMs: 25, detectionTimeoutMs: 150 });
-  t.after(() => live.transport.close());
-  const answering = new GrpcTestClient(live.port);
-  const silent = new GrpcTestClient(live.port);
-  t.after(() => {
-    answering.close();
-    silent.close();
-  });
+  const {
+    own: live,
+    clients: [answering, silent],
+  } = await ownRig(t, { idleMs: 100, sweepEveryMs: 25, detectionTimeoutMs: 150 }, 2);
   await setUp(live, answering);
   const gone = await setUp(live, silent);
   const closed = live.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED');
@@ -198,11 +211,7 @@ test('closing the server ends every connection as server-shutdown', async () => 
 });
 
 test('a second stream on the same connection takes it over: the older stream is ended, the connection keeps its id and serves pushes on the new one', async (t) => {
-  const client = new GrpcTestClient(rig.port);
-  t.after(() => client.close());
-  const opened = await setUp(rig, client);
-  const connection = rig.transport.connections.get(opened.connectionId);
-  assert.ok(connection);
+  const { client, opened, connection } = await liveConnection(t);
   const ends: ConnectionEvent[] = [];
   const stop = rig.bus.on('connection', (e) => {
     if (e.connectionId === opened.connectionId) ends.push(e);
@@ -239,14 +248,10 @@ test('a second stream on the same connection takes it over: the older stream is 
 });
 
 test('a ConnectionSetupRequest beyond maxConnections is refused: journaled with its reason, the stream ended, calls answered 301; it succeeds once there is room', async (t) => {
-  const small = await startRig({ maxConnections: 1 });
-  t.after(() => small.transport.close());
-  const first = new GrpcTestClient(small.port);
-  const second = new GrpcTestClient(small.port);
-  t.after(() => {
-    first.close();
-    second.close();
-  });
+  const {
+    own: small,
+    clients: [first, second],
+  } = await ownRig(t, { maxConnections: 1 }, 2);
   const a = await setUp(small, first);
   const refused = small.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED');
   second.openStream();
@@ -298,10 +303,10 @@ test("a client's words in its ConnectionSetupRequest are clipped before they are
 });
 
 test('a stream that sends no ConnectionSetupRequest in time is ended, journaling nothing', { timeout: 10_000 }, async (t) => {
-  const quick = await startRig({ setupTimeoutMs: 100 });
-  t.after(() => quick.transport.close());
-  const client = new GrpcTestClient(quick.port);
-  t.after(() => client.close());
+  const {
+    own: quick,
+    clients: [client],
+  } = await ownRig(t, { setupTimeoutMs: 100 }, 1);
   client.openStream();
   client.send('HealthCheckResponse', { requestId: '1' });
   assert.deepEqual(await client.next(), { ended: 'end' });

@@ -48,7 +48,7 @@ export class GrpcTransport {
   /** Binds `host:port` (0 = any free port) and resolves to the port bound. */
   async listen(host: string, port: number): Promise<number> {
     const server = new Server({ 'grpc.max_receive_message_length': this.settings.maxMessageBytes, 'grpc.max_send_message_length': this.settings.maxMessageBytes });
-    server.addService(REQUEST_SERVICE, { request: (call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>) => void this.onUnary(call, done) });
+    server.addService(REQUEST_SERVICE, { request: (call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>) => void this.onUnary(call, done).catch((err: unknown) => this.unaryFailed(err, done)) });
     server.addService(STREAM_SERVICE, { requestBiStream: (call: ServerDuplexStream<Payload, Payload>) => this.onStream(call) });
     const bound = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
@@ -113,6 +113,16 @@ export class GrpcTransport {
     }
   }
 
+  /** A fault of the transport itself while answering: logged, and answered as a server error so no call hangs. */
+  private unaryFailed(err: unknown, done: sendUnaryData<Payload>): void {
+    this.deps.log.error({ err }, 'gRPC request failed in the transport');
+    try {
+      done(null, responsePayload(errorResponse(GRPC_ERRORS.SERVER_ERROR, 'internal server error (see the server log)'), undefined));
+    } catch {
+      // Already answered.
+    }
+  }
+
   private onStream(call: ServerDuplexStream<Payload, Payload>): void {
     const peer = call.getPeer();
     let connection: GrpcConnection | undefined;
@@ -121,6 +131,14 @@ export class GrpcTransport {
     const setupDeadline = setTimeout(() => endQuietly(sink), this.settings.setupTimeoutMs);
     setupDeadline.unref();
     call.on('data', (payload: Payload) => {
+      try {
+        onMessage(payload);
+      } catch (err) {
+        // One client's odd message must not take the server down; the stream goes on.
+        this.deps.log.error({ err, type: payload.type, peer }, 'gRPC stream message failed');
+      }
+    });
+    const onMessage = (payload: Payload): void => {
       const now = this.deps.clock.now();
       if (connection) {
         connection.lastActive = now;
@@ -133,7 +151,7 @@ export class GrpcTransport {
       }
       clearTimeout(setupDeadline);
       connection = this.setUp(peer, decodeResponseBody(payload) ?? {}, sink, now);
-    });
+    };
     // A stream another stream of its connection took over ends without ending the connection.
     const finish = (end: ConnectionEnd) => {
       clearTimeout(setupDeadline);
