@@ -432,6 +432,28 @@ test('oversized and huge requests: over 10 MB is RESOURCE_EXHAUSTED, big, deep a
   await usable(client);
 });
 
+test('a message over 10 MB on the stream ends that stream (RESOURCE_EXHAUSTED) and its connection as reset; the client sets up again', async (t) => {
+  const client = await connected();
+  t.after(() => client.close());
+  const grpc = ts.server.grpc!;
+  const connectionId = (await client.request('ServerCheckRequest', {})).body.connectionId as string;
+  const ended = new Promise<string | undefined>((resolve) => {
+    const stop = ts.server.ctx.events.on('connection', (e) => {
+      if (e.cause !== 'CONNECTION_CLOSED' || e.connectionId !== connectionId) return;
+      stop();
+      resolve(e.ended);
+    });
+  });
+  client.send('NotifySubscriberResponse', { requestId: '1', junk: 'z'.repeat(10 * 1024 * 1024 + 10) });
+  const item = await client.next();
+  assert.ok('ended' in item && /RESOURCE_EXHAUSTED|larger than max/i.test(item.ended), JSON.stringify(item));
+  assert.equal(await ended, 'reset');
+  assert.equal(grpc.connections.get(connectionId), undefined);
+  client.openStream();
+  client.send('ConnectionSetupRequest', SETUP);
+  while ((await client.request('HealthCheckRequest', {})).type !== 'HealthCheckResponse') await sleep(10);
+});
+
 function heapAfterGc(gc: () => void): number {
   gc();
   return process.memoryUsage().heapUsed;
