@@ -54,7 +54,7 @@ export class GrpcConnection implements ConnectionView {
     readonly peer: string,
     readonly facts: Readonly<ConnectionFacts>,
     readonly labels: Readonly<Record<string, string>>,
-    private readonly sink: StreamSink,
+    private sink: StreamSink,
     private readonly defaultTimeoutMs: number,
     private readonly observer: PushObserver = NO_OBSERVER,
   ) {
@@ -120,20 +120,45 @@ export class GrpcConnection implements ConnectionView {
     return true;
   }
 
+  /** True while `sink` is the stream this connection writes to. */
+  streamIs(sink: StreamSink): boolean {
+    return this.sink === sink;
+  }
+
+  /**
+   * Another stream of the same connection takes over: the older one is ended, and what awaited an answer on it
+   * fails at once (pushes are tried again, on the new stream).
+   */
+  takeOver(sink: StreamSink): void {
+    const older = this.sink;
+    this.sink = sink;
+    this.failPending('its stream was taken over by a newer one');
+    endQuietly(older);
+  }
+
   /** Ends the stream (once) and fails what is still awaiting an answer. */
   close(end: ConnectionEnd): boolean {
     if (this.closedBy) return false;
     this.closedBy = end;
+    this.failPending(`it closed (${end})`);
+    endQuietly(this.sink);
+    return true;
+  }
+
+  private failPending(why: string): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new PushError(`connection ${this.connectionId} closed (${end}) before answering ${id}`));
+      pending.reject(new PushError(`connection ${this.connectionId}: ${why} before answering ${id}`));
     }
     this.pending.clear();
-    try {
-      this.sink.end();
-    } catch {
-      // The transport is already gone.
-    }
-    return true;
+  }
+}
+
+/** Ends a stream; one whose transport is already gone is left as it is. */
+export function endQuietly(sink: StreamSink): void {
+  try {
+    sink.end();
+  } catch {
+    // The transport is already gone.
   }
 }
