@@ -98,7 +98,7 @@ export const SETTINGS: readonly Setting[] = [
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   port: 8848,
   grpcPort: -1,
-  grpcMaxConnections: 10_000,
+  grpcMaxConnections: 50_000,
   host: '127.0.0.1',
   dataDir: './data',
   db: '',

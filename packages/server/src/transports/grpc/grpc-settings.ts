@@ -26,5 +26,5 @@ export const DEFAULT_GRPC_SETTINGS: Readonly<GrpcSettings> = Object.freeze({
   maxMessageBytes: 10 * 1024 * 1024,
   pendingTtlMs: 60_000,
   setupTimeoutMs: 30_000,
-  maxConnections: 10_000,
+  maxConnections: 50_000,
 });
