@@ -4,7 +4,8 @@ import { Link } from './components/link.js';
 import { Loading } from './components/states.js';
 import { usePoll } from './hooks/use-poll.js';
 import { navigate, useRoute } from './hooks/use-route.js';
-import { configsPath, namespacesPath, servicesPath, type Route } from './logic/routes.js';
+import { configsPath, connectionsPath, namespacesPath, servicesPath, type Route } from './logic/routes.js';
+import { ConnectionsPage } from './pages/connections-page.js';
 import { InstancePage } from './pages/instance-page.js';
 import { NamespacesPage } from './pages/namespaces-page.js';
 import { ServicePage } from './pages/service-page.js';
@@ -25,6 +26,7 @@ const CONFIG_PAGES: ReadonlySet<string> = new Set(['config', 'config-new', 'conf
 /** Where the namespace switch leads: the same list in the other namespace. */
 function listIn(route: Route, namespace: string): string {
   if (route.page === 'namespaces') return namespacesPath(namespace);
+  if (route.page === 'connections') return connectionsPath(namespace);
   if (route.page === 'configs' || CONFIG_PAGES.has(route.page)) return configsPath(namespace);
   return servicesPath(namespace);
 }
@@ -54,6 +56,9 @@ export function App() {
           </Link>
           <Link href={namespacesPath(ns)} aria-current={route.page === 'namespaces' ? 'page' : undefined}>
             Namespaces
+          </Link>
+          <Link href={connectionsPath(ns)} aria-current={route.page === 'connections' ? 'page' : undefined}>
+            Connections
           </Link>
         </nav>
         <label className="ns-switch">
@@ -100,6 +105,8 @@ function Page({ route, reloadNamespaces }: { route: Route; reloadNamespaces: () 
       return <ConfigBetaPage key={`${route.namespace}/${route.group}/${route.dataId}`} route={route} />;
     case 'config-listeners':
       return <ConfigListenersPage route={route} />;
+    case 'connections':
+      return <ConnectionsPage />;
     case 'namespaces':
       return <NamespacesPage namespace={route.namespace} onChanged={reloadNamespaces} />;
     default:

@@ -1,6 +1,7 @@
 export * from './shared/errors.js';
 export * from './shared/event-bus.js';
 export * from './domain-events.js';
+export * from './connections/connection-directory.js';
 export * from './shared/time/clock.js';
 export * from './shared/time/fake-time.js';
 export * from './shared/time/deadline-queue.js';
@@ -49,3 +50,6 @@ export * from './config/gray/gray-selection.js';
 export * from './config/gray/gray-errors.js';
 export * from './config/gray/ip-address.js';
 export * from './connections/connection-events.js';
+export * from './auth/permissions.js';
+export * from './auth/login-throttle.js';
+export * from './auth/auth-store.js';

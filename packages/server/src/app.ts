@@ -1,4 +1,4 @@
-import { ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock } from '@cairn/core';
+import { ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
@@ -50,6 +50,11 @@ import { GrpcTransport } from './transports/grpc/grpc-transport.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
 import { installConfigGrpc } from './transports/grpc/config/install-config-grpc.js';
 import type { ConfigListenSets } from './transports/grpc/config/config-listen-sets.js';
+import { GrpcMetrics } from './metrics/grpc-metrics.js';
+import { registerServerLoaderHandler } from './transports/grpc/server-loader.js';
+import { loaderRoutes } from './transports/http/console/v1/loader-routes.js';
+import { connectionsRoutes } from './transports/http/cairn/connections-routes.js';
+import { NO_GRPC_SUBSCRIPTIONS } from './push/grpc/grpc-push.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -143,10 +148,16 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     },
     log,
   );
-  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
+  // Read at scrape time, once the transport exists.
+  const grpcMetrics: GrpcMetrics = new GrpcMetrics(metrics.registry, (): ConnectionSnapshot[] => grpc?.list() ?? []);
+  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics }, { maxConnections: options.grpcMaxConnections, ...parts.grpc });
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {
+    registerServerLoaderHandler(grpc.handlers, grpc, () => {
+      const bound = app.server.address();
+      return `${options.host}:${typeof bound === 'object' && bound ? bound.port : options.port}`;
+    });
     // Naming over gRPC: connection-held instances, queries and subscriptions, pushed at once on every change.
     grpcPush = new GrpcPush(bus, (ref, clusters) => grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()), { ackTimeoutMs: grpc.settings.pushTimeoutMs, tries: 3 }, log);
     registerNamingHandlers(grpc.handlers, { registry, serviceInfo, push: grpcPush, durability: { changes: persistence, waitMs: options.storeWaitMs } });
@@ -179,6 +190,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     configHistory: stores.config,
     longPolls,
     configListeners,
+    connections: grpc ?? NO_CONNECTIONS,
+    grpcSubscriptions: grpcPush ?? NO_GRPC_SUBSCRIPTIONS,
   };
 
   // Client IPs select beta versions: forwarded headers count only from the proxies the operator trusts.
@@ -233,6 +246,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       healthRoutes(v1, ctx);
       operatorRoutes(v1, ctx);
       namespaceRoutes(v1, ctx);
+      loaderRoutes(v1, ctx);
       serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs });
     },
     { prefix: options.contextPath },
@@ -243,6 +257,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namingV2Routes(v2, ctx);
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
+      connectionsRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);
       configGrayRoutes(v2, ctx);
       metricsRoutes(v2, ctx);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { DEFAULT_OPTIONS, envName, flagName, SETTINGS } from './config/options.js';
 import { ERROR_TABLE, NACOS_CODE_TEXT } from './transports/http/error-table.js';
 import { Metrics } from './metrics/metrics.js';
+import { GrpcMetrics } from './metrics/grpc-metrics.js';
 
 // The docs are read from the repository, found above this compiled file (packages/server/dist/…).
 function doc(name: string): string {
@@ -80,6 +81,7 @@ test('docs/errors.md lists every error code with the status and Nacos code of th
 test('docs/operations.md lists every cairn_* metric with its type', async () => {
   const time = new FakeTime();
   const metrics = new Metrics(new Registry({ clock: time, alarm: time }), { size: 0 }, new EventBus<CairnEvent>(), { subscribers: () => 0, pushStats: () => ({ sent: 0, acked: 0, retried: 0, failed: 0 }) });
+  new GrpcMetrics(metrics.registry, () => []);
   const exported = new Map((await metrics.registry.getMetricsAsJSON()).filter((m) => m.name.startsWith('cairn_')).map((m) => [m.name, String(m.type)]));
   const documented = rows(section(doc('operations.md'), 'Metrics'), /^cairn_\w+$/);
   assert.deepEqual(duplicates(documented.map((r) => r[0])), []);

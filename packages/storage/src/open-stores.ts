@@ -1,4 +1,5 @@
 import type { CairnStores } from '@cairn/core';
+import { SqlAuthStore } from './auth/sql-auth-store.js';
 import { SqlConfigStore } from './config/sql-config-store.js';
 import { parseStorageUrl, type StorageTarget } from './database-url.js';
 import { openMysql } from './drivers/mysql/open-mysql.js';
@@ -32,6 +33,7 @@ export function storesOn(driver: SqlDriver): CairnStores {
     namespaces: new SqlNamespaceStore(driver),
     naming: new SqlNamingStore(driver),
     config: new SqlConfigStore(driver),
+    auth: new SqlAuthStore(driver),
     close: () => driver.close(),
   };
 }

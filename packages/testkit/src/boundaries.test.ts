@@ -11,7 +11,7 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   core: { allow: /^@cairn\/api$/, testOnly: /^node:(test|assert\/strict)$/ },
   storage: { allow: /^(@cairn\/core|node:.*|better-sqlite3|mysql2(\/.*)?|pg)$/ },
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
-  server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|node:.*|fastify|@fastify\/multipart|pino|prom-client|mysql2(\/.*)?|@grpc\/.*|yaml|yauzl|yazl)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
+  server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|node:.*|fastify|@fastify\/multipart|pino|prom-client|mysql2(\/.*)?|@grpc\/.*|yaml|yauzl|yazl|bcryptjs)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
   // The SDK's gRPC transport speaks HTTP/2 through grpc-js (loaded only when `protocol: 'grpc'` is chosen).
   sdk: { allow: /^(@cairn\/api|node:.*|@grpc\/grpc-js)$/, testOnly: /^@cairn\/testkit$/ },
   // The `cairn` command: start delegates to the server, everything else goes through the SDK.
@@ -100,7 +100,7 @@ test('biome.json forbids exactly the imports this table forbids', () => {
   const overrides: BiomeOverride[] = JSON.parse(readFileSync(join(root, 'biome.json'), 'utf8')).overrides ?? [];
   const groupFor = (include: string) => overrides.find((o) => o.includes?.includes(include))?.linter?.rules?.style?.noRestrictedImports?.options.patterns[0]?.group;
   // Imports each side must judge alike: every workspace, node modules, the drivers and libraries in use, and some nobody may import.
-  const fixed = `./x.js ../x.js fs node:fs node:fs/promises node:test node:assert/strict better-sqlite3 mysql2 mysql2/promise pg fastify @fastify/multipart pino prom-client @grpc/grpc-js yaml yauzl yazl
+  const fixed = `./x.js ../x.js fs node:fs node:fs/promises node:test node:assert/strict better-sqlite3 mysql2 mysql2/promise pg fastify @fastify/multipart pino prom-client @grpc/grpc-js yaml yauzl yazl bcryptjs
     nacos nacos-naming address react react-dom/client react/jsx-runtime playwright-core vite lodash`;
   const probes = [...fixed.split(/\s+/), ...Object.keys(RULES).map((pkg) => `@cairn/${pkg}`)];
   const disagreements: string[] = [];

@@ -7,6 +7,9 @@ export const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
 // The background-networking flags keep Chromium from calling out: this machine's network is closed.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+/** Why the browser tests skip (no Chromium, and CAIRN_REQUIRE_BROWSER=1 does not ask to fail instead), or undefined. */
+export const NO_BROWSER = !existsSync(CHROMIUM) && process.env.CAIRN_REQUIRE_BROWSER !== '1' ? `${CHROMIUM} is missing (apt-get install chromium); set CAIRN_REQUIRE_BROWSER=1 to fail instead` : undefined;
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium (.ci/run does this)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });

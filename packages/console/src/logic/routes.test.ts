@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configNewPath, configPath, configsPath, instancePath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
+import { configNewPath, configPath, configsPath, connectionsPath, instancePath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
 
 function roundTrip(path: string) {
   const [pathname, search = ''] = path.split('?');
@@ -14,6 +14,7 @@ test('every page path parses back to its page', () => {
   assert.deepEqual(roundTrip(instancePath('public', 'G', 's', '10.0.0.1', 8080, 'east')), { page: 'instance', namespace: 'public', group: 'G', name: 's', ip: '10.0.0.1', port: 8080, cluster: 'east' });
   assert.deepEqual(roundTrip(instancePath('public', 'G', 's', '::1', 80, 'DEFAULT')), { page: 'instance', namespace: 'public', group: 'G', name: 's', ip: '::1', port: 80, cluster: 'DEFAULT' });
   assert.deepEqual(roundTrip(namespacesPath('public')), { page: 'namespaces', namespace: 'public' });
+  assert.deepEqual(roundTrip(connectionsPath('dev')), { page: 'connections', namespace: 'dev' });
 });
 
 test('defaults stay out of the URL; the root and index.html are the services page', () => {

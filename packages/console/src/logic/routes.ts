@@ -17,6 +17,7 @@ export type Route =
   | { page: 'service-timeline'; namespace: string; group: string; name: string }
   | { page: 'instance'; namespace: string; group: string; name: string; ip: string; port: number; cluster: string }
   | { page: 'namespaces'; namespace: string }
+  | { page: 'connections'; namespace: string }
   | { page: 'configs'; namespace: string; dataId: string; group: string; appName: string; pageNo: number }
   | { page: 'config-new'; namespace: string }
   | ConfigPageRoute<ConfigTab>
@@ -44,6 +45,7 @@ export function parseRoute(pathname: string, search: string): Route {
     return { page: 'services', namespace, name: q.get('name') ?? '', group: q.get('group') ?? '', pageNo: pageNoOf(q) };
   }
   if (parts[0] === 'namespaces' && parts.length === 1) return { page: 'namespaces', namespace };
+  if (parts[0] === 'connections' && parts.length === 1) return { page: 'connections', namespace };
   if (parts[0] === 'configs') return configRoute(parts, q, namespace) ?? { page: 'not-found', namespace, path: pathname };
   if (parts[0] === 'services' && parts.length >= 3) {
     const [, group, name, kind, address] = parts;
@@ -120,6 +122,11 @@ export function instancePath(namespace: string, group: string, name: string, ip:
 
 export function namespacesPath(namespace: string): string {
   return withQuery(`${BASE}/namespaces`, { namespace });
+}
+
+/** The gRPC connections; the namespace only keeps the switch where it was (connections span namespaces). */
+export function connectionsPath(namespace: string): string {
+  return withQuery(`${BASE}/connections`, { namespace });
 }
 
 export function configsPath(namespace: string, filter: { dataId?: string; group?: string; appName?: string; pageNo?: number } = {}): string {

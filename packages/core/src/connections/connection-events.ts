@@ -1,9 +1,11 @@
 /**
  * How a gRPC connection ended: the client closed its stream (`client-closed`), the transport went away without a
  * close, as when the client process exits without closing its client, is killed, or its network fails (`reset`), it answered no liveness check
- * (`liveness-unanswered`), or the server shut down (`server-shutdown`).
+ * (`liveness-unanswered`), the server shut down (`server-shutdown`), or the client ended it after an operator asked
+ * it to reconnect with a ConnectResetRequest (`reset-requested`); or it never opened: the server refused its
+ * ConnectionSetupRequest (`refused`, while shutting down or at its connection limit).
  */
-export type ConnectionEnd = 'client-closed' | 'reset' | 'liveness-unanswered' | 'server-shutdown';
+export type ConnectionEnd = 'client-closed' | 'reset' | 'liveness-unanswered' | 'server-shutdown' | 'reset-requested' | 'refused';
 
 /** What is known about a connection's client, from the transport and its ConnectionSetupRequest. */
 export interface ConnectionFacts {
@@ -38,6 +40,8 @@ export interface ConnectionClosedEvent extends ConnectionFacts {
   lastActive: number;
   /** With `liveness-unanswered`: how long the client had been silent when it was closed. */
   silentMs?: number;
+  /** With `refused`: why the server refused the connection. */
+  reason?: string;
 }
 
 /** A gRPC connection's start or end, published by the transport on the one bus. */

@@ -35,7 +35,7 @@ export const CAUSES = {
   CONFIG_LISTENER_NOTIFIED: 'a client long-polling a config was answered that it changed (at once if its md5 was stale)',
   CONFIG_FETCHED: 'a client read a config and was served this md5 (once per client and key for each md5 served)',
   CONNECTION_OPENED: 'a gRPC client opened its connection (its stream and ConnectionSetupRequest arrived)',
-  CONNECTION_CLOSED: 'a gRPC connection ended; evidence.ended says how (client-closed, reset, liveness-unanswered, server-shutdown)',
+  CONNECTION_CLOSED: 'a gRPC connection ended; evidence.ended says how (client-closed, reset, liveness-unanswered, server-shutdown, reset-requested, or refused: its setup was refused, evidence.reason says why)',
 } as const;
 
 export type Cause = keyof typeof CAUSES;

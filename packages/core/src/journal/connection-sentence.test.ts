@@ -42,6 +42,10 @@ test('server shutdown', () => {
   assert.equal(explainAfterEnd('SERVER_SHUTDOWN'), `Removed at 13:12:00 when ${WHO} ended: this server shut down after 3 h 12 min connected; the client registers again when it reconnects to a server.`);
 });
 
+test('an operator asked the client to reconnect', () => {
+  assert.equal(explainAfterEnd('RESET_REQUESTED'), `Removed at 13:12:00 when ${WHO} ended: an operator asked its client to reconnect (ConnectResetRequest) after 3 h 12 min connected; the client registers again on its new connection.`);
+});
+
 test('a client without version or app name still reads', () => {
   const { time, registry } = newRegistry();
   registry.registerForConnection(registration(), connectionClient({ clientVersion: '', appName: undefined }));

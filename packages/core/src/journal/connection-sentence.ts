@@ -42,6 +42,8 @@ export function connectionEnding(e: JournalEvent): string {
       return `the client closed its connection ${lived}: it shut down or deregistered`;
     case 'RESET':
       return `the connection was reset ${lived} without a clean close${ev.detail ? ` (${ev.detail})` : ''}: the client process was killed or the network between it and this server broke`;
+    case 'RESET_REQUESTED':
+      return `an operator asked its client to reconnect (ConnectResetRequest) ${lived}; the client registers again on its new connection`;
     case 'SERVER_SHUTDOWN':
       return `this server shut down ${lived}; the client registers again when it reconnects to a server`;
     default:

@@ -96,7 +96,7 @@ export function journalEntryOfConfigClient(event: ConfigClientEvent): NewJournal
  * The journal's entry for a gRPC connection's start or end: the namespace it set up for, the client's address
  * (`ip`, `port`), and as evidence
  * the connection id, client version, app name, module and when it connected; an end adds how it ended, when the
- * client was last active, and with `liveness-unanswered` how long it had been silent.
+ * client was last active, with `liveness-unanswered` how long it had been silent, and with `refused` why.
  */
 export function journalEntryOfConnection(event: ConnectionEvent): NewJournalEvent {
   const evidence: Evidence = {
@@ -111,6 +111,7 @@ export function journalEntryOfConnection(event: ConnectionEvent): NewJournalEven
     evidence.lastActive = event.lastActive;
     evidence.connectedMs = event.at - event.connectedSince;
     if (event.silentMs !== undefined) evidence.silentMs = event.silentMs;
+    if (event.reason !== undefined) evidence.reason = event.reason;
   }
   return { at: event.at, cause: event.cause, namespace: event.namespace, group: '', service: '', ip: event.ip, port: event.port, evidence };
 }

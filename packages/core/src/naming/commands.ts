@@ -61,7 +61,7 @@ export interface ClusterDefinition extends ServiceRef {
 }
 
 /** How a gRPC connection ended, as its transport saw it. */
-export type ConnectionEndCause = 'CLIENT_CLOSED' | 'RESET' | 'LIVENESS_UNANSWERED' | 'SERVER_SHUTDOWN';
+export type ConnectionEndCause = 'CLIENT_CLOSED' | 'RESET' | 'LIVENESS_UNANSWERED' | 'SERVER_SHUTDOWN' | 'RESET_REQUESTED';
 
 export interface ConnectionEndEvidence {
   /** How long the connection had been silent when it was given up (a liveness check went unanswered). */

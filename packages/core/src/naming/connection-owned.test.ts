@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ConnectionOwnership } from './connection-owned.js';
+import type { Instance, Service } from './model.js';
+import { serviceKey } from './names.js';
 import type { InstanceEvent } from './naming-events.js';
 import { BEATER, CLIENT, ORDERS, T0, beat, beatEvery, causesOf, connectionClient, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
 
@@ -170,6 +173,32 @@ test('a batch with one bad instance changes nothing', () => {
   registry.registerForConnection(registration({ port: 1 }), A);
   assert.throws(() => registry.batchRegisterForConnection(ORDERS, [registration({ port: 2 }), registration({ port: 70_000 })], A), { code: 'INVALID_PARAM' });
   assert.deepEqual([...registry.service(ORDERS)!.instances.keys()], ['10.0.0.7:1']);
+});
+
+test('a batch looks its service up once and checks each instance once; later entries go to the service the first created', () => {
+  const calls = { service: 0, check: 0 };
+  const upsertedInto: (Service | undefined)[] = [];
+  const created = { namespace: ORDERS.namespace, group: ORDERS.group, name: ORDERS.name, key: serviceKey(ORDERS), instances: new Map() } as unknown as Service;
+  const ownership = new ConnectionOwnership({
+    now: () => T0,
+    service: () => {
+      calls.service++;
+      return undefined;
+    },
+    check: () => {
+      calls.check++;
+    },
+    upsert: (cmd, _origin, _connection, found) => {
+      upsertedInto.push(found);
+      return { service: found ?? created, instance: { ip: cmd.ip, port: cmd.port } as unknown as Instance };
+    },
+    remove: () => undefined,
+    resumeBeats: () => undefined,
+  });
+  ownership.batchRegister(ORDERS, [registration({ port: 1 }), registration({ port: 2 }), registration({ port: 3 })], A, 'gRPC BatchInstanceRequest');
+  assert.deepEqual(calls, { service: 1, check: 3 });
+  assert.deepEqual(upsertedInto, [undefined, created, created]);
+  assert.equal(ownership.instancesOf(A.connectionId).length, 3);
 });
 
 test('a connection cannot hold a persistent instance', () => {

@@ -9,10 +9,12 @@ import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 /** What connection ownership needs from the registry: its lookups and the registry's own ways to change state. */
 export interface OwnershipPort {
   now(): number;
-  /** Validates, then registers or updates the instance with `connection` among its holders. */
-  register(cmd: RegisterInstance, origin: Origin, connection: ConnectionClient): { service: Service; instance: Instance };
-  /** Throws the DomainError a registration of `cmd` would meet, changing nothing. */
-  check(cmd: RegisterInstance, origin: Origin): void;
+  /** The service of `ref`, if it exists. */
+  service(ref: ServiceRef): Service | undefined;
+  /** Throws the DomainError a registration of `cmd` into `service` (as found) would meet, changing nothing. */
+  check(cmd: RegisterInstance, origin: Origin, service: Service | undefined): void;
+  /** Registers or updates a checked instance with `connection` among its holders, in `service` if it exists. */
+  upsert(cmd: RegisterInstance, origin: Origin, connection: ConnectionClient, service: Service | undefined): { service: Service; instance: Instance };
   /** Takes the instance out of the registry with one domain event of `cause`, and remembers the removal. */
   remove(service: Service, instance: Instance, cause: Cause, evidence: Evidence, origin: Origin): void;
   /** The instance is kept by HTTP beats alone again: its beat timers run from its last beat. */
@@ -43,9 +45,10 @@ export class ConnectionOwnership {
 
   register(cmd: RegisterInstance, client: ConnectionClient, via: string): Instance {
     requireEphemeral(cmd);
-    const { service, instance } = this.port.register(cmd, originOf(client, via), client);
-    this.track(client, service, instance);
-    return instance;
+    const origin = originOf(client, via);
+    const found = this.port.service(cmd);
+    this.port.check(cmd, origin, found);
+    return this.upsert(cmd, origin, client, found).instance;
   }
 
   /** Lets go of the connection's hold on one address; removes the instance if nothing else holds it. */
@@ -60,14 +63,17 @@ export class ConnectionOwnership {
 
   /**
    * Nacos's BatchInstanceRequest: the given instances become the connection's whole set in that service; the
-   * ones it held there before and left out are deregistered. All are checked first, so a refusal changes nothing.
+   * ones it held there before and left out are deregistered. All are checked first, so a refusal changes nothing;
+   * each is checked once and the service looked up once for the whole batch.
    */
   batchRegister(ref: ServiceRef, cmds: readonly RegisterInstance[], client: ConnectionClient, via: string): Instance[] {
     const key = serviceKey(ref);
+    const origin = originOf(client, via);
+    let service = this.port.service(ref);
     for (const cmd of cmds) {
       requireEphemeral(cmd);
       if (serviceKey(cmd) !== key) throw invalidParam('serviceName', `Param 'serviceName': every instance of a batch must belong to the batch's service ${ref.group}@@${ref.name}.`);
-      this.port.check(cmd, originOf(client, via));
+      this.port.check(cmd, origin, service);
     }
     const kept = new Set(cmds.map((c) => instanceKey(c, c.ip, c.port)));
     const owned = this.byConnection.get(client.connectionId);
@@ -76,7 +82,11 @@ export class ConnectionOwnership {
         this.release(owned!, k, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
       }
     }
-    return cmds.map((cmd) => this.register(cmd, client, via));
+    return cmds.map((cmd) => {
+      const registered = this.upsert(cmd, origin, client, service);
+      service = registered.service;
+      return registered.instance;
+    });
   }
 
   /** The connection ended: every instance only it held leaves at once, one event each. Returns how many left. */
@@ -117,6 +127,12 @@ export class ConnectionOwnership {
   /** Ids of the connections that hold at least one instance. */
   connectionIds(): string[] {
     return [...this.byConnection.keys()];
+  }
+
+  private upsert(cmd: RegisterInstance, origin: Origin, client: ConnectionClient, found: Service | undefined): { service: Service; instance: Instance } {
+    const registered = this.port.upsert(cmd, origin, client, found);
+    this.track(client, registered.service, registered.instance);
+    return registered;
   }
 
   private track(client: ConnectionClient, service: Service, instance: Instance): void {

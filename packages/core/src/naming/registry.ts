@@ -77,12 +77,11 @@ export class Registry {
     });
     this.owned = new ConnectionOwnership({
       now: () => this.now(),
-      check: (cmd, origin) => this.checkOrLog(cmd, origin, this.services.get(cmd)),
-      register: (cmd, origin, connection) => {
-        const found = this.services.get(cmd);
-        this.checkOrLog(cmd, origin, found);
+      service: (ref) => this.services.get(ref),
+      check: (cmd, origin, found) => this.checkOrLog(cmd, origin, found),
+      upsert: (cmd, origin, connection, found) => {
         const instance = this.upsert(cmd, origin, 'INSTANCE_REGISTERED', { connectionId: connection.connectionId }, found, connection);
-        return { service: this.services.get(cmd)!, instance };
+        return { service: found ?? this.services.get(cmd)!, instance };
       },
       remove: (service, instance, cause, evidence, origin) => {
         this.remove(service, instance, cause, evidence);

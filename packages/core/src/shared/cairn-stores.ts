@@ -1,10 +1,11 @@
+import type { AuthStore } from '../auth/auth-store.js';
 import type { ConfigStore } from '../config/store/config-store.js';
 import type { NamingStore } from '../naming/store/naming-store.js';
 import type { NamespaceStore } from './namespace-store.js';
 
 /**
  * One store per context, all on one database, opened together: the server wires each context's persistence to
- * its store and closes the database as a whole. A new context adds its store here (config, auth, cluster).
+ * its store and closes the database as a whole. A new context adds its store here (cluster next).
  *
  * @example
  *   const stores = await openStores(options.db, options.dataDir); // from @cairn/storage
@@ -15,6 +16,7 @@ export interface CairnStores {
   readonly namespaces: NamespaceStore;
   readonly naming: NamingStore;
   readonly config: ConfigStore;
+  readonly auth: AuthStore;
   /** Closes the database, and with it every store above. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NacosNamingClient, type NpmHost, type NpmNamingClient } from '../testing/nacos-npm-naming.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 /*
@@ -10,33 +10,6 @@ import { startTestServer, type TestServer } from '../testing/test-server.js';
  * server runs with short lifecycle timeouts to keep the whole run under about 20 s.
  */
 
-const require = createRequire(import.meta.url);
-// The client announces the machine's first non-loopback address as `clientIP`, and the server pushes there.
-// Pin it to loopback in the very `address` module instance nacos-naming uses, before nacos-naming is loaded
-// (it reads the address once, at load time).
-const namingRequire = createRequire(createRequire(require.resolve('nacos')).resolve('nacos-naming'));
-const address = namingRequire('address') as { ip: () => string };
-address.ip = () => '127.0.0.1';
-const { NacosNamingClient } = require('nacos') as { NacosNamingClient: new (options: Record<string, unknown>) => NamingClient };
-
-interface Host {
-  ip: string;
-  port: number;
-  healthy: boolean;
-  enabled: boolean;
-  weight: number;
-  metadata: Record<string, string>;
-}
-interface NamingClient {
-  ready(): Promise<void>;
-  registerInstance(service: string, instance: Record<string, unknown>, group?: string): Promise<void>;
-  deregisterInstance(service: string, instance: Record<string, unknown>, group?: string): Promise<void>;
-  getAllInstances(service: string, group?: string, clusters?: string, subscribe?: boolean): Promise<Host[]>;
-  subscribe(info: { serviceName: string; groupName?: string; clusters?: string }, listener: (hosts: Host[]) => void): void;
-  getServerStatus(): Promise<string>;
-  close(): Promise<void>;
-}
-
 const BEAT_INTERVAL_MS = 500;
 const BEAT_TIMEOUT_MS = 1_500;
 const DELETE_TIMEOUT_MS = 3_000;
@@ -44,7 +17,7 @@ const DELETE_TIMEOUT_MS = 3_000;
 const LONG_LIVED = { 'preserved.heart.beat.timeout': '30000', 'preserved.ip.delete.timeout': '60000' };
 
 let ts: TestServer;
-let client: NamingClient;
+let client: NpmNamingClient;
 const complaints: string[] = [];
 const quiet = {
   info() {},
@@ -110,7 +83,7 @@ test('the real nacos npm client against Cairn', async (t) => {
   });
 
   await t.test('subscribe: a new instance reaches the listener by UDP push, long before the next poll', async () => {
-    const calls: Host[][] = [];
+    const calls: NpmHost[][] = [];
     client.subscribe({ serviceName: 'compat-orders' }, (hosts) => calls.push(hosts));
     await until('first listener call', () => calls.length > 0, 3_000);
     assert.deepEqual(

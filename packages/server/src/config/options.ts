@@ -8,6 +8,8 @@ export interface ResolvedOptions {
   readonly port: number;
   /** Nacos 2.x gRPC port: -1 = HTTP port + 1000 (as Nacos), 0 = no gRPC. */
   readonly grpcPort: number;
+  /** gRPC connections open at once at most; the setup of one more is refused. */
+  readonly grpcMaxConnections: number;
   readonly host: string;
   readonly dataDir: string;
   /** Storage URL; empty = `sqlite:<dataDir>/cairn.db`. */
@@ -62,6 +64,7 @@ interface Setting {
 export const SETTINGS: readonly Setting[] = [
   { key: 'port', kind: 'int', min: 0, max: 65535, help: 'HTTP port (0 = any free port)' },
   { key: 'grpcPort', kind: 'int', min: -1, max: 65535, help: 'Nacos 2.x gRPC port: -1 = HTTP port + 1000 as Nacos (any free port when --port is 0), 0 = gRPC off' },
+  { key: 'grpcMaxConnections', kind: 'int', min: 1, max: 1_000_000, help: 'gRPC connections open at once at most; the ConnectionSetupRequest of one more is refused (the client tries again)' },
   { key: 'host', kind: 'string', help: 'address to listen on' },
   { key: 'dataDir', kind: 'string', help: 'folder for the embedded database' },
   { key: 'db', kind: 'url', help: 'storage: sqlite:FILE, mysql://user:pass@host:port/db or postgres://…; empty = sqlite in the data folder' },
@@ -95,6 +98,7 @@ export const SETTINGS: readonly Setting[] = [
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   port: 8848,
   grpcPort: -1,
+  grpcMaxConnections: 50_000,
   host: '127.0.0.1',
   dataDir: './data',
   db: '',

@@ -24,7 +24,7 @@ export type StreamItem = Answer | { ended: string };
  */
 export class GrpcTestClient {
   private readonly client: Client & Record<string, any>;
-  private stream: ClientDuplexStream<Payload, Payload> | undefined;
+  private stream: ClientDuplexStream<Payload | Buffer, Payload> | undefined;
   private readonly inbox: StreamItem[] = [];
   private waiters: ((item: StreamItem) => void)[] = [];
 
@@ -57,7 +57,8 @@ export class GrpcTestClient {
 
   /** Opens the bi-stream; messages the server sends queue until `next()` reads them. */
   openStream(): void {
-    const stream = this.client.requestBiStream() as ClientDuplexStream<Payload, Payload>;
+    // Payloads are encoded; a Buffer goes out as it is (see sendRaw).
+    const stream = this.client.makeBidiStreamRequest('/BiRequestStream/requestBiStream', (p: Payload | Buffer) => (Buffer.isBuffer(p) ? p : payloadBytes(p)), readPayload) as ClientDuplexStream<Payload | Buffer, Payload>;
     stream.on('data', (p: Payload) => this.deliver({ type: p.type, body: JSON.parse(p.body) }));
     stream.on('error', (err: Error) => this.deliver({ ended: err.message }));
     stream.on('end', () => this.deliver({ ended: 'end' }));
@@ -66,6 +67,11 @@ export class GrpcTestClient {
 
   send(type: string, body: Record<string, unknown>): void {
     this.stream?.write({ type, clientIp: '127.0.0.1', headers: {}, body: JSON.stringify(body) });
+  }
+
+  /** Writes bytes on the stream as they are, Payload or not. */
+  sendRaw(bytes: Buffer): void {
+    this.stream?.write(bytes);
   }
 
   /** The next message from the server on the stream (or how the stream ended). */
@@ -90,4 +96,23 @@ export class GrpcTestClient {
     if (waiter) waiter(item);
     else this.inbox.push(item);
   }
+}
+
+/** A ConnectionSetupRequest as the Java client sends it, for a module and app. */
+export function javaSetup(module: string, appName = 'orders'): Record<string, unknown> {
+  return { clientVersion: 'Nacos-Java-Client:v2.3.2', tenant: '', labels: { source: 'sdk', module, AppName: appName }, abilityTable: null };
+}
+
+/**
+ * A client connected in the Java order (ServerCheck, then the stream with `setup`), resolved once the server has
+ * registered the connection, with the id the server gave it.
+ */
+export async function connectedClient(port: number, setup: Record<string, unknown>): Promise<{ client: GrpcTestClient; connectionId: string }> {
+  const client = new GrpcTestClient(port);
+  const check = await client.request('ServerCheckRequest', { headers: {} });
+  client.openStream();
+  client.send('ConnectionSetupRequest', setup);
+  // The connection is registered once a request is no longer answered 301.
+  while ((await client.request('HealthCheckRequest', { headers: {} })).type !== 'HealthCheckResponse') await new Promise((r) => setTimeout(r, 10));
+  return { client, connectionId: String(check.body.connectionId) };
 }

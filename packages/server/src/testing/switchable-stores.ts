@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 
 export interface SwitchableStores {
   readonly stores: CairnStores;
-  /** While down, every write (save*, delete*, write*, append*) of every store is refused. */
+  /** While down, every write (save*, delete*, write*, append*, add*, assign*, remove*) of every store is refused. */
   setDown(down: boolean): void;
   /** Writes attempted so far, refused ones included. */
   writes(): number;
@@ -28,7 +28,7 @@ export async function switchableStores(file: string, error = 'connection lost (i
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver);
         if (typeof value !== 'function') return value;
-        const isWrite = typeof name === 'string' && /^(save|delete|write|append)/.test(name);
+        const isWrite = typeof name === 'string' && /^(save|delete|write|append|add|assign|remove)/.test(name);
         return (...args: unknown[]) => {
           if (isWrite) {
             writes++;
@@ -38,7 +38,7 @@ export async function switchableStores(file: string, error = 'connection lost (i
         };
       },
     });
-  const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), config: failingWrites(real.config), close: () => real.close() };
+  const stores = { namespaces: failingWrites(real.namespaces), naming: failingWrites(real.naming), config: failingWrites(real.config), auth: failingWrites(real.auth), close: () => real.close() };
   return {
     stores,
     setDown: (d) => {

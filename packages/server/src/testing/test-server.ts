@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createServer, type CairnServer } from '../app.js';
 import { resolveOptions, type Options } from '../config/options.js';
 import type { GrpcSettings } from '../transports/grpc/grpc-settings.js';
+import { freePortPair } from './free-port-pair.js';
 
 export interface TestServer {
   server: CairnServer;
@@ -35,6 +36,12 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A test server with gRPC on its HTTP port + 1000, the port Nacos 2.x clients dial. */
+export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings> } = {}): Promise<TestServer & { grpcPort: number }> {
+  const ts = await startTestServer({ port: await freePortPair() }, settings);
+  return { ...ts, grpcPort: ts.server.grpcPort ?? Number.NaN };
 }
 
 /** `fetch` of a path under the base URL; returns status and text. */

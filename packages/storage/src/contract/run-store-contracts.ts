@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import type { SqlDriver } from '../drivers/sql-driver.js';
 import { SchemaTooNewError, StorageUnavailableError } from '../errors.js';
 import { openStores, storesOn } from '../open-stores.js';
+import { runAuthStoreContract } from './auth-store-contract.js';
 import { instance, overlay } from './fixtures.js';
 import { runConfigStoreContract } from './config-store-contract.js';
 import { runNamespaceStoreContract } from './namespace-store-contract.js';
@@ -18,7 +19,7 @@ export interface SchemaAccess {
 }
 
 /** The schema version the drivers migrate to; every dialect numbers its migrations alike. */
-export const LATEST_SCHEMA_VERSION = 5;
+export const LATEST_SCHEMA_VERSION = 6;
 
 /**
  * Every store's contract on one dialect, run by each driver's test file. `open` opens (again) the run's own
@@ -41,12 +42,13 @@ export function runStoreContracts(name: string, open: () => Promise<SqlDriver>, 
     test('two servers opening a new database at once apply each migration once', async () => {
       const [a, b] = await Promise.all([open(), open()]);
       await Promise.all([a.close(), b.close()]);
-      assert.deepEqual(await schema.versions(), [1, 2, 3, 4, LATEST_SCHEMA_VERSION]);
+      assert.deepEqual(await schema.versions(), [1, 2, 3, 4, 5, LATEST_SCHEMA_VERSION]);
     });
 
     describe('namespace store', () => runNamespaceStoreContract((use) => withStores((stores) => use(stores.namespaces))));
     describe('naming store', () => runNamingStoreContract((use) => withStores((stores) => use(stores.naming))));
     describe('config store', () => runConfigStoreContract((use) => withStores((stores) => use(stores.config))));
+    describe('auth store', () => runAuthStoreContract((use) => withStores((stores) => use(stores.auth))));
 
     test("reopening keeps every store's records and applies no migration again", async () => {
       await withStores(async ({ namespaces, naming }) => {
@@ -68,7 +70,7 @@ export function runStoreContracts(name: string, open: () => Promise<SqlDriver>, 
           [overlay('reopen', '10.1.1.1', 80, { weight: 2 })],
         );
       });
-      assert.deepEqual(await schema.versions(), [1, 2, 3, 4, LATEST_SCHEMA_VERSION]);
+      assert.deepEqual(await schema.versions(), [1, 2, 3, 4, 5, LATEST_SCHEMA_VERSION]);
     });
 
     // Last: it leaves the database at a version no driver accepts.

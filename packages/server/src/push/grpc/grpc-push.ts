@@ -13,6 +13,14 @@ export interface GrpcSubscription extends ServiceRef {
   connectionId: string;
 }
 
+/** The read side of gRPC subscriptions: copies, for the client APIs. */
+export interface GrpcSubscriptions {
+  subscribers(ref?: ServiceRef): GrpcSubscription[];
+}
+
+/** The subscriptions of a server without gRPC: none. */
+export const NO_GRPC_SUBSCRIPTIONS: GrpcSubscriptions = { subscribers: () => [] };
+
 interface Subscriber extends GrpcSubscription {
   key: string;
   target: PushTarget;
@@ -37,7 +45,7 @@ export type ServiceInfoOf = (ref: ServiceRef, clusters: string) => Record<string
  * client does not answer within `ackTimeoutMs`, up to `tries` times; then it is given up and logged. A newer change
  * supersedes an older push still being tried. Subscriptions end with their connection.
  */
-export class GrpcPush {
+export class GrpcPush implements GrpcSubscriptions {
   private readonly byService = new Map<string, Map<string, Subscriber>>();
   private readonly byConnection = new Map<string, Map<string, Subscriber>>();
   readonly stats: PushStats = { sent: 0, acked: 0, retried: 0, failed: 0 };

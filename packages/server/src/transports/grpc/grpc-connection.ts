@@ -21,6 +21,17 @@ export interface ConnectionView extends Readonly<ConnectionFacts> {
 
 export class PushError extends Error {}
 
+/** Told of every server request sent on a stream and how it went, by request type: the gRPC push metrics. */
+export interface PushObserver {
+  sent(type: string): void;
+  /** The client answered after `seconds`. */
+  answered(type: string, seconds: number): void;
+  /** No answer: the try timed out or the connection closed first. */
+  unanswered(type: string): void;
+}
+
+const NO_OBSERVER: PushObserver = { sent() {}, answered() {}, unanswered() {} };
+
 interface Pending {
   resolve(body: Record<string, unknown>): void;
   reject(err: Error): void;
@@ -32,6 +43,8 @@ export class GrpcConnection implements ConnectionView {
   lastActive: number;
   /** True while a liveness check (ClientDetectionRequest) awaits its answer. */
   probing = false;
+  /** Set when an operator asked the client to reconnect (ConnectResetRequest): its end is journaled `reset-requested`. */
+  resetRequested = false;
   closedBy: ConnectionEnd | undefined;
   private readonly pending = new Map<string, Pending>();
   private nextRequestId = 1;
@@ -41,8 +54,9 @@ export class GrpcConnection implements ConnectionView {
     readonly peer: string,
     readonly facts: Readonly<ConnectionFacts>,
     readonly labels: Readonly<Record<string, string>>,
-    private readonly sink: StreamSink,
+    private sink: StreamSink,
     private readonly defaultTimeoutMs: number,
+    private readonly observer: PushObserver = NO_OBSERVER,
   ) {
     this.lastActive = facts.connectedSince;
   }
@@ -75,7 +89,9 @@ export class GrpcConnection implements ConnectionView {
   push(type: string, body: Record<string, unknown>, timeoutMs = this.defaultTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closedBy) return Promise.reject(new PushError(`connection ${this.connectionId} is closed`));
     const requestId = String(this.nextRequestId++);
-    return new Promise((resolve, reject) => {
+    const observer = this.observer;
+    const sentAt = performance.now();
+    const answered = new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new PushError(`no answer to ${type} ${requestId} on connection ${this.connectionId} within ${timeoutMs} ms`));
@@ -84,6 +100,12 @@ export class GrpcConnection implements ConnectionView {
       this.pending.set(requestId, { resolve, reject, timer });
       this.sink.write(serverRequestPayload(type, body, requestId));
     });
+    observer.sent(type);
+    answered.then(
+      () => observer.answered(type, (performance.now() - sentAt) / 1000),
+      () => observer.unanswered(type),
+    );
+    return answered;
   }
 
   /** A message on the stream that answers a server request; returns false when it matches none. */
@@ -98,20 +120,45 @@ export class GrpcConnection implements ConnectionView {
     return true;
   }
 
+  /** True while `sink` is the stream this connection writes to. */
+  streamIs(sink: StreamSink): boolean {
+    return this.sink === sink;
+  }
+
+  /**
+   * Another stream of the same connection takes over: the older one is ended, and what awaited an answer on it
+   * fails at once (pushes are tried again, on the new stream).
+   */
+  takeOver(sink: StreamSink): void {
+    const older = this.sink;
+    this.sink = sink;
+    this.failPending('its stream was taken over by a newer one');
+    endQuietly(older);
+  }
+
   /** Ends the stream (once) and fails what is still awaiting an answer. */
   close(end: ConnectionEnd): boolean {
     if (this.closedBy) return false;
     this.closedBy = end;
+    this.failPending(`it closed (${end})`);
+    endQuietly(this.sink);
+    return true;
+  }
+
+  private failPending(why: string): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new PushError(`connection ${this.connectionId} closed (${end}) before answering ${id}`));
+      pending.reject(new PushError(`connection ${this.connectionId}: ${why} before answering ${id}`));
     }
     this.pending.clear();
-    try {
-      this.sink.end();
-    } catch {
-      // The transport is already gone.
-    }
-    return true;
+  }
+}
+
+/** Ends a stream; one whose transport is already gone is left as it is. */
+export function endQuietly(sink: StreamSink): void {
+  try {
+    sink.end();
+  } catch {
+    // The transport is already gone.
   }
 }

@@ -12,6 +12,10 @@ export interface GrpcSettings {
   maxMessageBytes: number;
   /** An id a ServerCheck assigned is kept this long for the stream that should follow. */
   pendingTtlMs: number;
+  /** A stream that sends no ConnectionSetupRequest this long after it opened is ended. */
+  setupTimeoutMs: number;
+  /** Connections open at once at most; the ConnectionSetupRequest of one more is refused (`--grpc-max-connections`). */
+  maxConnections: number;
 }
 
 export const DEFAULT_GRPC_SETTINGS: Readonly<GrpcSettings> = Object.freeze({
@@ -21,4 +25,6 @@ export const DEFAULT_GRPC_SETTINGS: Readonly<GrpcSettings> = Object.freeze({
   pushTimeoutMs: 3_000,
   maxMessageBytes: 10 * 1024 * 1024,
   pendingTtlMs: 60_000,
+  setupTimeoutMs: 30_000,
+  maxConnections: 50_000,
 });

@@ -42,6 +42,27 @@ async function setUp(rig: Rig, client: GrpcTestClient): Promise<ConnectionEvent>
   return opened;
 }
 
+/** A client set up on the shared rig, with the server's side of its connection. */
+async function liveConnection(t: { after(fn: () => void): void }) {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const opened = await setUp(rig, client);
+  const connection = rig.transport.connections.get(opened.connectionId);
+  assert.ok(connection);
+  return { client, opened, connection };
+}
+
+/** A rig of its own with `count` clients, all closed after the test. */
+async function ownRig(t: { after(fn: () => void): void }, settings: Partial<GrpcSettings>, count: number): Promise<{ own: Rig; clients: GrpcTestClient[] }> {
+  const own = await startRig(settings);
+  t.after(() => own.transport.close());
+  const clients = Array.from({ length: count }, () => new GrpcTestClient(own.port));
+  t.after(() => {
+    for (const c of clients) c.close();
+  });
+  return { own, clients };
+}
+
 let rig: Rig;
 before(async () => {
   rig = await startRig({ pushTimeoutMs: 300 });
@@ -89,8 +110,9 @@ test('requests reach the handler registered for their type with their connection
   const opened = await setUp(rig, client);
   const echo = await client.request('EchoRequest', { requestId: '12', headers: {}, say: 'hi' }, { app: 'orders' });
   assert.deepEqual(echo, { type: 'EchoResponse', body: { echo: 'hi', app: 'orders', connectionId: opened.connectionId, resultCode: 200, errorCode: 0, success: true, requestId: '12' } });
+  // As Nacos 2.4+ answers an exception its handler throws: the error's code is the resultCode too.
   const failed = await client.request('EchoRequest', { requestId: '13', fail: true });
-  assert.deepEqual(failed, { type: 'ErrorResponse', body: { resultCode: 500, errorCode: 400, message: 'refused on purpose', success: false, requestId: '13' } });
+  assert.deepEqual(failed, { type: 'ErrorResponse', body: { resultCode: 400, errorCode: 400, message: 'refused on purpose', success: false, requestId: '13' } });
   const unknown = await client.request('NoSuchRequest', { requestId: '14' });
   assert.deepEqual([unknown.type, unknown.body.errorCode, unknown.body.requestId], ['ErrorResponse', 302, '14']);
 });
@@ -117,11 +139,7 @@ test('bad JSON, bytes that are no Payload and messages over 10 MB get clear erro
 });
 
 test('a push resolves with the client answer that carries its request id, and fails when none comes', async (t) => {
-  const client = new GrpcTestClient(rig.port);
-  t.after(() => client.close());
-  const opened = await setUp(rig, client);
-  const connection = rig.transport.connections.get(opened.connectionId);
-  assert.ok(connection);
+  const { client, connection } = await liveConnection(t);
   const acked = connection.push('NotifySubscriberRequest', { serviceInfo: { name: 'demo' } });
   const sent = await client.next();
   assert.ok('type' in sent);
@@ -159,14 +177,10 @@ test('a connection ends as the client ended it: stream closed, or call cancelled
 });
 
 test('an idle connection is asked a ClientDetectionRequest: one that answers stays, one that does not is closed and journaled', { timeout: 20_000 }, async (t) => {
-  const live = await startRig({ idleMs: 100, sweepEveryMs: 25, detectionTimeoutMs: 150 });
-  t.after(() => live.transport.close());
-  const answering = new GrpcTestClient(live.port);
-  const silent = new GrpcTestClient(live.port);
-  t.after(() => {
-    answering.close();
-    silent.close();
-  });
+  const {
+    own: live,
+    clients: [answering, silent],
+  } = await ownRig(t, { idleMs: 100, sweepEveryMs: 25, detectionTimeoutMs: 150 }, 2);
   await setUp(live, answering);
   const gone = await setUp(live, silent);
   const closed = live.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED');
@@ -194,4 +208,111 @@ test('closing the server ends every connection as server-shutdown', async () => 
   assert.deepEqual([entry.evidence.connectionId, entry.evidence.ended], [opened.connectionId, 'server-shutdown']);
   assert.equal(own.journal.query({ cause: 'CONNECTION_OPENED' }).total, 1);
   client.close();
+});
+
+test('a second stream on the same connection takes it over: the older stream is ended, the connection keeps its id and serves pushes on the new one', async (t) => {
+  const { client, opened, connection } = await liveConnection(t);
+  const ends: ConnectionEvent[] = [];
+  const stop = rig.bus.on('connection', (e) => {
+    if (e.connectionId === opened.connectionId) ends.push(e);
+  });
+  t.after(stop);
+  const before = rig.transport.connections.size;
+  const stranded = connection.push('NotifySubscriberRequest', { serviceInfo: { name: 'first' } }).then(
+    () => 'answered',
+    (err: Error) => err.message,
+  );
+  assert.equal(((await client.next()) as { type: string }).type, 'NotifySubscriberRequest', 'the first stream carries pushes');
+
+  client.openStream();
+  client.send('ConnectionSetupRequest', SETUP);
+  assert.deepEqual(await client.next(), { ended: 'end' }, 'the older stream is ended by the server');
+  assert.match(await stranded, /taken over/, 'what awaited an answer on the older stream fails at once');
+  assert.equal(rig.transport.connections.get(opened.connectionId), connection, 'the same connection, same id');
+  assert.equal(rig.transport.connections.size, before);
+  assert.equal(ends.length, 0, 'no end and no second opening is journaled');
+
+  const acked = connection.push('NotifySubscriberRequest', { serviceInfo: { name: 'second' } });
+  const sent = await client.next();
+  assert.ok('type' in sent && sent.body.serviceInfo.name === 'second');
+  client.send('NotifySubscriberResponse', { requestId: sent.body.requestId, resultCode: 200 });
+  await acked;
+  assert.equal((await client.request('HealthCheckRequest', {})).type, 'HealthCheckResponse');
+
+  const closed = rig.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED' && e.connectionId === opened.connectionId);
+  client.endStream();
+  const event = await closed;
+  assert.equal(event.cause === 'CONNECTION_CLOSED' && event.ended, 'client-closed', 'the newer stream ends the connection');
+  assert.equal(rig.transport.connections.get(opened.connectionId), undefined);
+  assert.equal(ends.filter((e) => e.cause === 'CONNECTION_CLOSED').length, 1);
+});
+
+test('a ConnectionSetupRequest beyond maxConnections is refused: journaled with its reason, the stream ended, calls answered 301; it succeeds once there is room', async (t) => {
+  const {
+    own: small,
+    clients: [first, second],
+  } = await ownRig(t, { maxConnections: 1 }, 2);
+  const a = await setUp(small, first);
+  const refused = small.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED');
+  second.openStream();
+  second.send('ConnectionSetupRequest', SETUP);
+  const event = await refused;
+  assert.ok(event.cause === 'CONNECTION_CLOSED' && event.ended === 'refused');
+  assert.notEqual(event.connectionId, a.connectionId);
+  assert.deepEqual(await second.next(), { ended: 'end' });
+  assert.equal((await second.request('HealthCheckRequest', {})).body.errorCode, 301);
+  assert.equal(small.transport.connections.size, 1);
+  const [entry] = small.journal.query({ cause: 'CONNECTION_CLOSED' }).events;
+  assert.equal(entry.evidence.ended, 'refused');
+  assert.match(String(entry.evidence.reason), /limit \(--grpc-max-connections\)/);
+  assert.equal(entry.evidence.clientVersion, SETUP.clientVersion);
+
+  first.endStream();
+  await small.nextConnectionEvent((e) => e.cause === 'CONNECTION_CLOSED' && e.connectionId === a.connectionId);
+  const retried = await setUp(small, second);
+  assert.equal((await second.request('HealthCheckRequest', {})).type, 'HealthCheckResponse', 'the client gets in once there is room');
+  assert.equal(retried.connectionId, event.connectionId, 'with the id its first try was given');
+});
+
+test('a ConnectionSetupRequest while the server shuts down is refused and journaled', async () => {
+  const own = await startRig();
+  const client = new GrpcTestClient(own.port);
+  client.openStream();
+  // The stream is open but not set up: its setup arrives after close() began.
+  assert.equal((await client.request('HealthCheckRequest', {})).body.errorCode, 301);
+  const closing = own.transport.close();
+  client.send('ConnectionSetupRequest', SETUP);
+  await closing;
+  const [entry] = own.journal.query({ cause: 'CONNECTION_CLOSED' }).events;
+  assert.deepEqual([entry?.evidence.ended, entry?.evidence.reason], ['refused', 'the server is shutting down']);
+  assert.equal(own.journal.query({ cause: 'CONNECTION_OPENED' }).total, 0);
+  client.close();
+});
+
+test("a client's words in its ConnectionSetupRequest are clipped before they are kept", async (t) => {
+  const client = new GrpcTestClient(rig.port);
+  t.after(() => client.close());
+  const opened = rig.nextConnectionEvent((e) => e.cause === 'CONNECTION_OPENED');
+  client.openStream();
+  client.send('ConnectionSetupRequest', { clientVersion: 'v'.repeat(100_000), tenant: 't'.repeat(5_000), labels: { AppName: 'a'.repeat(5_000), module: ['not', 'a', 'string'] } });
+  const event = await opened;
+  assert.equal(event.clientVersion.length, 256);
+  assert.equal(event.appName.length, 256);
+  assert.equal(event.namespace.length, 256);
+  assert.equal(event.module, '');
+});
+
+test('a stream that sends no ConnectionSetupRequest in time is ended, journaling nothing', { timeout: 10_000 }, async (t) => {
+  const {
+    own: quick,
+    clients: [client],
+  } = await ownRig(t, { setupTimeoutMs: 100 }, 1);
+  client.openStream();
+  client.send('HealthCheckResponse', { requestId: '1' });
+  assert.deepEqual(await client.next(), { ended: 'end' });
+  assert.equal(quick.journal.query({}).total, 0);
+  assert.equal(quick.transport.connections.size, 0);
+  const late = await setUp(quick, client);
+  assert.equal((await client.request('HealthCheckRequest', {})).type, 'HealthCheckResponse', 'a new stream sets up as ever');
+  assert.ok(late.connectionId);
 });

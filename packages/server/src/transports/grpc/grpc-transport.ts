@@ -1,10 +1,10 @@
-import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionEnd, type EventPublisher } from '@cairn/core';
+import { DEFAULT_NAMESPACE, type CairnEvent, type Clock, type ConnectionDirectory, type ConnectionEnd, type ConnectionFacts, type ConnectionSnapshot, type EventPublisher, type RedirectTarget } from '@cairn/core';
 import { Server, ServerCredentials, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ConnectionTable } from './connection-table.js';
-import { GrpcConnection } from './grpc-connection.js';
+import { endQuietly, GrpcConnection, type PushObserver, type StreamSink } from './grpc-connection.js';
 import { DEFAULT_GRPC_SETTINGS, type GrpcSettings } from './grpc-settings.js';
-import { errorResponse, GRPC_ERRORS, readRequest, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
+import { errorResponse, GRPC_ERRORS, readRequest, refusalResponse, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
 import type { Payload } from '@cairn/api';
 import { payloadCodec as codec } from './grpc-codec.js';
 import { RequestHandlers } from './request-handlers.js';
@@ -17,6 +17,8 @@ export interface GrpcDeps {
   events: EventPublisher<CairnEvent>;
   clock: Clock;
   log: Logger;
+  /** Told of every server request sent on a stream and its answer (the gRPC push metrics). */
+  pushes?: PushObserver;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface GrpcDeps {
  * request to the handler registered for its type, checks idle connections for liveness, and publishes each
  * connection's start and end on the bus.
  */
-export class GrpcTransport {
+export class GrpcTransport implements ConnectionDirectory {
   readonly handlers = new RequestHandlers();
   readonly connections: ConnectionTable;
   readonly settings: Readonly<GrpcSettings>;
@@ -33,6 +35,8 @@ export class GrpcTransport {
   readonly liveness = { probed: 0, answered: 0, unanswered: 0 };
   private server: Server | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Set when close() starts: a ConnectionSetupRequest from then on is refused. */
+  private closing = false;
 
   constructor(
     private readonly deps: GrpcDeps,
@@ -43,10 +47,35 @@ export class GrpcTransport {
     this.handlers.register('HealthCheckRequest', () => ({ type: 'HealthCheckResponse', body: {} }));
   }
 
+  list(): ConnectionSnapshot[] {
+    return this.connections.all().map(snapshotOf);
+  }
+
+  get(connectionId: string): ConnectionSnapshot | undefined {
+    const connection = this.connections.get(connectionId);
+    return connection && snapshotOf(connection);
+  }
+
+  /**
+   * Nacos's ConnectResetRequest: asks the client to reconnect (to `redirect`, else to a server of its choice). The
+   * connection stays until the client ends it; that end is journaled `reset-requested`.
+   */
+  reset(connectionId: string, redirect?: RedirectTarget): boolean {
+    const connection = this.connections.get(connectionId);
+    if (!connection) return false;
+    connection.resetRequested = true;
+    const body = redirect ? { serverIp: redirect.ip, serverPort: String(redirect.port), connectionId } : { connectionId };
+    connection.push('ConnectResetRequest', body).then(
+      () => this.deps.log.info({ connectionId }, 'ConnectResetRequest answered'),
+      (err: Error) => this.deps.log.info({ connectionId, err: err.message }, 'ConnectResetRequest unanswered'),
+    );
+    return true;
+  }
+
   /** Binds `host:port` (0 = any free port) and resolves to the port bound. */
   async listen(host: string, port: number): Promise<number> {
     const server = new Server({ 'grpc.max_receive_message_length': this.settings.maxMessageBytes, 'grpc.max_send_message_length': this.settings.maxMessageBytes });
-    server.addService(REQUEST_SERVICE, { request: (call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>) => void this.onUnary(call, done) });
+    server.addService(REQUEST_SERVICE, { request: (call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>) => void this.onUnary(call, done).catch((err: unknown) => this.unaryFailed(err, done)) });
     server.addService(STREAM_SERVICE, { requestBiStream: (call: ServerDuplexStream<Payload, Payload>) => this.onStream(call) });
     const bound = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
@@ -59,6 +88,7 @@ export class GrpcTransport {
 
   /** Closes every connection (journaled as `server-shutdown`), then the server; in-flight calls get a short grace. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const connection of this.connections.all()) this.closeConnection(connection, 'server-shutdown');
     const server = this.server;
@@ -106,15 +136,36 @@ export class GrpcTransport {
     } catch (err) {
       const code = (err as { errorCode?: unknown }).errorCode;
       this.deps.log.warn({ err, type: payload.type, connectionId: connection.connectionId }, 'gRPC request handler failed');
-      answer(errorResponse(typeof code === 'number' ? code : GRPC_ERRORS.SERVER_ERROR, (err as Error).message));
+      answer(refusalResponse(typeof code === 'number' ? code : GRPC_ERRORS.SERVER_ERROR, (err as Error).message));
+    }
+  }
+
+  /** A fault of the transport itself while answering: logged, and answered as a server error so no call hangs. */
+  private unaryFailed(err: unknown, done: sendUnaryData<Payload>): void {
+    this.deps.log.error({ err }, 'gRPC request failed in the transport');
+    try {
+      done(null, responsePayload(errorResponse(GRPC_ERRORS.SERVER_ERROR, 'internal server error (see the server log)'), undefined));
+    } catch {
+      // Already answered.
     }
   }
 
   private onStream(call: ServerDuplexStream<Payload, Payload>): void {
     const peer = call.getPeer();
     let connection: GrpcConnection | undefined;
-    const sink = { write: (p: Payload) => void call.write(p), end: () => call.end() };
+    const sink: StreamSink = { write: (p: Payload) => void call.write(p), end: () => call.end() };
+    // A stream that never sends its ConnectionSetupRequest would be held forever: it is ended.
+    const setupDeadline = setTimeout(() => endQuietly(sink), this.settings.setupTimeoutMs);
+    setupDeadline.unref();
     call.on('data', (payload: Payload) => {
+      try {
+        onMessage(payload);
+      } catch (err) {
+        // One client's odd message must not take the server down; the stream goes on.
+        this.deps.log.error({ err, type: payload.type, peer }, 'gRPC stream message failed');
+      }
+    });
+    const onMessage = (payload: Payload): void => {
       const now = this.deps.clock.now();
       if (connection) {
         connection.lastActive = now;
@@ -125,10 +176,13 @@ export class GrpcTransport {
         this.deps.log.debug({ type: payload.type, peer }, 'gRPC stream message before ConnectionSetupRequest ignored');
         return;
       }
-      connection = this.open(peer, decodeResponseBody(payload) ?? {}, sink, now);
-    });
+      clearTimeout(setupDeadline);
+      connection = this.setUp(peer, decodeResponseBody(payload) ?? {}, sink, now);
+    };
+    // A stream another stream of its connection took over ends without ending the connection.
     const finish = (end: ConnectionEnd) => {
-      if (connection) this.closeConnection(connection, end);
+      clearTimeout(setupDeadline);
+      if (connection?.streamIs(sink)) this.closeConnection(connection, connection.resetRequested ? 'reset-requested' : end);
     };
     // A reset stream also ends its readable side, with 'cancelled' right after in the same turn: the end counts
     // as the client's own close only if no cancel follows it.
@@ -137,20 +191,49 @@ export class GrpcTransport {
     call.on('error', () => finish('reset'));
   }
 
-  private open(peer: string, setup: Record<string, unknown>, sink: { write(p: Payload): void; end(): void }, now: number): GrpcConnection {
+  /**
+   * A ConnectionSetupRequest: registers the connection, or refuses it (the server is closing, or holds
+   * `maxConnections` already): the refusal is journaled and the stream ended, and the client's calls keep being
+   * answered 301 until a setup succeeds. A second stream on a registered connection takes it over (Nacos keeps one
+   * stream per connection): the older stream is ended, and the connection keeps its id, instances, subscriptions
+   * and listens.
+   */
+  private setUp(peer: string, setup: Record<string, unknown>, sink: StreamSink, now: number): GrpcConnection | undefined {
+    const live = this.connections.ofPeer(peer);
+    if (live && !live.closedBy) {
+      this.deps.log.info({ connectionId: live.connectionId }, 'a new gRPC stream took over its connection; the older stream is ended');
+      live.takeOver(sink);
+      return live;
+    }
+    const full = this.connections.size >= this.settings.maxConnections;
+    if (!this.closing && !full) return this.open(peer, setup, sink, now);
+    const reason = this.closing ? 'the server is shutting down' : `the server holds ${this.connections.size} connections, its limit (--grpc-max-connections)`;
+    const facts = this.factsOf(peer, setup, now);
+    this.deps.log.warn({ connectionId: facts.connectionId, reason }, 'gRPC connection refused');
+    this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_CLOSED', at: now, ...facts, ended: 'refused', lastActive: now, reason });
+    endQuietly(sink);
+    return undefined;
+  }
+
+  /** What a connection's journal entries tell of it; the client's own words are clipped (they are kept per event). */
+  private factsOf(peer: string, setup: Record<string, unknown>, now: number): ConnectionFacts {
     const { ip, port } = splitPeer(peer);
     const labels = labelsOf(setup);
-    const facts = {
+    return {
       connectionId: this.connections.idFor(peer, ip, port, now),
       ip,
       port,
-      clientVersion: typeof setup.clientVersion === 'string' ? setup.clientVersion : '',
-      appName: labels.AppName ?? labels.appName ?? '',
-      namespace: typeof setup.tenant === 'string' && setup.tenant !== '' ? setup.tenant : DEFAULT_NAMESPACE,
-      module: labels.module ?? '',
+      clientVersion: clip(typeof setup.clientVersion === 'string' ? setup.clientVersion : ''),
+      appName: clip(labels.AppName ?? labels.appName ?? ''),
+      namespace: typeof setup.tenant === 'string' && setup.tenant !== '' ? clip(setup.tenant) : DEFAULT_NAMESPACE,
+      module: clip(labels.module ?? ''),
       connectedSince: now,
     };
-    const connection = new GrpcConnection(peer, facts, labels, sink, this.settings.pushTimeoutMs);
+  }
+
+  private open(peer: string, setup: Record<string, unknown>, sink: StreamSink, now: number): GrpcConnection {
+    const facts = this.factsOf(peer, setup, now);
+    const connection = new GrpcConnection(peer, facts, labelsOf(setup), sink, this.settings.pushTimeoutMs, this.deps.pushes);
     this.connections.add(connection);
     this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_OPENED', at: now, ...facts });
     return connection;
@@ -192,4 +275,15 @@ export class GrpcTransport {
       );
     }
   }
+}
+
+function snapshotOf(connection: GrpcConnection): ConnectionSnapshot {
+  return { ...connection.facts, lastActive: connection.lastActive, labels: connection.labels };
+}
+
+/** A client's words kept with its connection are cut at this many characters. */
+const MAX_FACT_CHARS = 256;
+
+function clip(text: string): string {
+  return text.length > MAX_FACT_CHARS ? text.slice(0, MAX_FACT_CHARS) : text;
 }

@@ -31,6 +31,14 @@ export function errorResponse(errorCode: number, message: string): GrpcResponse 
 }
 
 /**
+ * The ErrorResponse of a request its handler refused by throwing: since Nacos 2.4 its `resultCode` is the error's
+ * code too (e.g. 400 and 400), not 500 as in the transport's own refusals.
+ */
+export function refusalResponse(errorCode: number, message: string): GrpcResponse {
+  return { type: 'ErrorResponse', body: { resultCode: errorCode, errorCode, message } };
+}
+
+/**
  * The payload of an answer: `resultCode` (200 unless the handler set it) and `errorCode` (0) always present,
  * `success` derived from them as Nacos serialises it, the request's id echoed, and null fields left out
  * (Nacos's JSON mapper writes no nulls; some clients reject `"message": null`).

@@ -1,10 +1,11 @@
-import type { CairnEventBus, ConfigCenter, ConfigListeners, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
+import type { CairnEventBus, ConfigCenter, ConnectionDirectory, ConfigListeners, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
 import type { ResolvedOptions } from '../../config/options.js';
 import type { ConfigPersistence } from '../../persistence/config-persistence.js';
 import type { NamingPersistence } from '../../persistence/naming-persistence.js';
 import type { LongPolls } from './config/long-polls.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { UdpPush } from '../../push/udp/udp-push.js';
+import type { GrpcSubscriptions } from '../../push/grpc/grpc-push.js';
 import type { ServiceInfoCache } from '../../wire/service-info.js';
 import type { RegistrationDefaults, SwitchDomain } from './naming/switch-domain.js';
 
@@ -32,4 +33,8 @@ export interface AppContext {
   readonly longPolls: LongPolls;
   /** The live table of config clients: who listens, holds which md5, was notified, fetched. */
   readonly configListeners: ConfigListeners;
+  /** The live gRPC connections (none with gRPC off) and the command to ask one's client to reconnect. */
+  readonly connections: ConnectionDirectory;
+  /** gRPC connections' naming subscriptions (none with gRPC off). */
+  readonly grpcSubscriptions: GrpcSubscriptions;
 }

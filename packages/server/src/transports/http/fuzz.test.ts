@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
+import { prng } from '../../testing/prng.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { writeZip } from './config/transfer/zip-writer.js';
 
@@ -50,18 +51,6 @@ function routesOf(tree: string): Route[] {
     if (m[3]) for (const method of m[3].split(',').map((s) => s.trim())) routes.push({ method, url: path });
   }
   return routes;
-}
-
-/** mulberry32: small, fast, and the same sequence on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PARAM_NAMES = [

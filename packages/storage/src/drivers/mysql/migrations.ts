@@ -180,4 +180,35 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
       ) ${TABLE}`,
     ],
   },
+  {
+    // Auth (see the SQLite migration 6). Names are utf8mb4 and byte-exact; the widest key (role 128 + resource 512
+    // + action 8 characters, 4 bytes each) stays under InnoDB's 3072-byte limit.
+    version: 6,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS auth_users (
+        username VARCHAR(128) NOT NULL PRIMARY KEY,
+        password_hash VARCHAR(512) NOT NULL,
+        enabled TINYINT(1) NOT NULL,
+        token_generation BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS auth_roles (
+        role VARCHAR(128) NOT NULL,
+        username VARCHAR(128) NOT NULL,
+        PRIMARY KEY (role, username)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS auth_grants (
+        role VARCHAR(128) NOT NULL,
+        resource VARCHAR(512) NOT NULL,
+        action VARCHAR(8) NOT NULL,
+        PRIMARY KEY (role, resource, action)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS auth_signing_keys (
+        kid VARCHAR(64) ${ASCII} NOT NULL PRIMARY KEY,
+        secret VARCHAR(512) ${ASCII} NOT NULL,
+        created_at BIGINT NOT NULL
+      ) ${TABLE}`,
+    ],
+  },
 ];

@@ -172,4 +172,34 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
       'CREATE INDEX config_history_fields_at ON config_history_fields (at_ms)',
     ],
   },
+  {
+    // Auth (see the SQLite migration 6).
+    version: 6,
+    statements: [
+      `CREATE TABLE auth_users (
+        username TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        token_generation BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE auth_roles (
+        role TEXT NOT NULL,
+        username TEXT NOT NULL,
+        PRIMARY KEY (role, username)
+      )`,
+      `CREATE TABLE auth_grants (
+        role TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        action TEXT NOT NULL,
+        PRIMARY KEY (role, resource, action)
+      )`,
+      `CREATE TABLE auth_signing_keys (
+        kid TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];

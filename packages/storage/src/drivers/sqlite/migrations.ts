@@ -165,4 +165,34 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
       CREATE INDEX config_history_fields_at ON config_history_fields (at_ms);`,
   },
+  {
+    // Auth: users (a password hash and a token generation raised on each password change), roles held by users,
+    // grants of roles (Nacos's users, roles and permissions), and token signing keys shared by every node.
+    version: 6,
+    sql: `
+      CREATE TABLE auth_users (
+        username TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        token_generation INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE auth_roles (
+        role TEXT NOT NULL,
+        username TEXT NOT NULL,
+        PRIMARY KEY (role, username)
+      );
+      CREATE TABLE auth_grants (
+        role TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        action TEXT NOT NULL,
+        PRIMARY KEY (role, resource, action)
+      );
+      CREATE TABLE auth_signing_keys (
+        kid TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );`,
+  },
 ];

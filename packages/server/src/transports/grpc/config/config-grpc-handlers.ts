@@ -3,7 +3,7 @@ import type { ConnectionView } from '../grpc-connection.js';
 import type { GrpcResponse } from '../grpc-wire.js';
 import type { RequestHandlers } from '../request-handlers.js';
 import { domainFailure, failure, headerOf, keyOfRequest, queryNotFound, queryResponse, textOf } from './config-grpc-wire.js';
-import { type ConfigListenSets, type ListenContext, LISTEN_VIA } from './config-listen-sets.js';
+import { type ConfigListenSets, type ListenContext, LISTEN_VIA, MAX_LISTENS_PER_CONNECTION } from './config-listen-sets.js';
 
 /** A persistence that numbers its changes and says when one is durable (config's write-behind). */
 export interface Durability {
@@ -19,9 +19,6 @@ export interface ConfigGrpcDeps {
   /** How long a change may wait for the store before it is answered as failed (`--store-wait-ms`). */
   storeWaitMs: number;
 }
-
-/** Nacos refuses more keys than this in one listen, as in one long poll. */
-const MAX_LISTEN_KEYS = 10_000;
 
 /**
  * The config requests of Nacos 2.x over gRPC, served by the same ConfigCenter as HTTP: reads gray aware by the
@@ -156,7 +153,8 @@ function additionMapOf(body: Record<string, unknown>): Record<string, string | u
 function listenContextsOf(body: Record<string, unknown>): ListenContext[] {
   const raw = body.configListenContexts;
   if (!Array.isArray(raw)) throw invalidParam('configListenContexts', "Param 'configListenContexts' must be a list of {dataId, group, tenant, md5}.");
-  if (raw.length > MAX_LISTEN_KEYS) throw invalidParam('configListenContexts', `Param 'configListenContexts' lists ${raw.length} configs, over the maximum of ${MAX_LISTEN_KEYS}.`);
+  // A list longer than one connection may hold is refused before its entries are read.
+  if (raw.length > MAX_LISTENS_PER_CONNECTION) throw invalidParam('configListenContexts', `Param 'configListenContexts' lists ${raw.length} configs, over the maximum of ${MAX_LISTENS_PER_CONNECTION}.`);
   return raw.map((c: unknown) => {
     if (c === null || typeof c !== 'object' || Array.isArray(c)) throw invalidParam('configListenContexts', "Each of 'configListenContexts' must be an object {dataId, group, tenant, md5}.");
     const context = c as Record<string, unknown>;

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { GrpcTestClient } from '../../../testing/grpc-test-client.js';
 import { call, startTestServer, type TestServer } from '../../../testing/test-server.js';
+import { MAX_LISTENS_PER_CONNECTION } from './config-listen-sets.js';
 
 let ts: TestServer;
 before(async () => {
@@ -43,7 +44,7 @@ test('query, publish with casMd5 (a stale one fails as Nacos answers it), remove
 
   const stale = await client.request('ConfigPublishRequest', { requestId: '4', ...KEY('g.cas'), content: 'a=2', casMd5: md5Hex('a=0') });
   assert.deepEqual([stale.type, stale.body.resultCode, stale.body.errorCode], ['ConfigPublishResponse', 500, 500]);
-  assert.match(stale.body.message, /Cas publish fail/);
+  assert.equal(stale.body.message, 'Cas publish fail, server md5 may have changed.', "Nacos's text");
   const cas = await client.request('ConfigPublishRequest', { requestId: '5', ...KEY('g.cas'), content: 'a=2', casMd5: md5Hex('a=1') });
   assert.equal(cas.body.resultCode, 200);
   assert.equal((await call(ts.url, 'GET', '/v1/cs/configs?dataId=g.cas&group=DEFAULT_GROUP')).text, 'a=2', 'HTTP reads what gRPC published');
@@ -90,6 +91,28 @@ test('bad input answers the expected response class with errorCode 400 naming th
   assert.match(badListen.body.message, /configListenContexts/);
   const badBeta = await client.request('ConfigPublishRequest', { ...KEY('g.bad'), content: 'x', additionMap: { betaIps: 'not-an-ip' } });
   assert.match(badBeta.body.message, /betaIps/);
+});
+
+test(`a connection listens to at most ${MAX_LISTENS_PER_CONNECTION} configs: a listen that would pass it is refused whole, naming the field`, { timeout: 30_000 }, async (t) => {
+  const { client, connectionId } = await connect(t);
+  const contexts = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ dataId: `many.${from + i}`, group: 'G', tenant: '', md5: '' }));
+  const half = MAX_LISTENS_PER_CONNECTION / 2;
+  const first = await client.request('ConfigBatchListenRequest', { listen: true, configListenContexts: contexts(0, half) });
+  assert.deepEqual([first.type, first.body.resultCode, first.body.changedConfigs.length], ['ConfigChangeBatchListenResponse', 200, 0]);
+  // Keys it listens to already do not count again.
+  const again = await client.request('ConfigBatchListenRequest', { listen: true, configListenContexts: contexts(0, MAX_LISTENS_PER_CONNECTION) });
+  assert.equal(again.body.resultCode, 200);
+  const over = await client.request('ConfigBatchListenRequest', { listen: true, configListenContexts: contexts(MAX_LISTENS_PER_CONNECTION, 1) });
+  assert.deepEqual([over.type, over.body.resultCode, over.body.errorCode], ['ConfigChangeBatchListenResponse', 500, 400]);
+  assert.match(over.body.message, new RegExp(`configListenContexts.*listens to ${MAX_LISTENS_PER_CONNECTION} configs.*maximum of ${MAX_LISTENS_PER_CONNECTION} per connection`));
+  const ids = ts.server.configListenSets?.keysOf(connectionId) ?? [];
+  assert.equal(ids.length, MAX_LISTENS_PER_CONNECTION, 'the refused listen added nothing');
+  const tooLong = await client.request('ConfigBatchListenRequest', { listen: true, configListenContexts: contexts(0, MAX_LISTENS_PER_CONNECTION + 1) });
+  assert.match(tooLong.body.message, /lists \d+ configs, over the maximum/);
+  const dropped = await client.request('ConfigBatchListenRequest', { listen: false, configListenContexts: contexts(0, 1) });
+  assert.equal(dropped.body.resultCode, 200);
+  const room = await client.request('ConfigBatchListenRequest', { listen: true, configListenContexts: contexts(MAX_LISTENS_PER_CONNECTION, 1) });
+  assert.equal(room.body.resultCode, 200, 'one let go, one more fits');
 });
 
 test('a listen answers stale keys, then every change that alters what the connection is served is pushed; journaled with the gRPC request', { timeout: 20_000 }, async (t) => {

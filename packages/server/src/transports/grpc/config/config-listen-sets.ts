@@ -1,4 +1,4 @@
-import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigClientRequest, type ConfigKey, type ConfigListeners, type ListenerPoll, type Unsubscribe } from '@cairn/core';
+import { configKeyString, invalidParam, type CairnEventBus, type ConfigCenter, type ConfigClientRequest, type ConfigKey, type ConfigListeners, type ListenerPoll, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
 import type { ConnectionView } from '../grpc-connection.js';
 
@@ -27,6 +27,12 @@ interface Listening {
 }
 
 export const LISTEN_VIA = 'gRPC ConfigBatchListenRequest';
+
+/**
+ * Configs one connection may listen to at once. The Java client puts at most 3,000 keys on one connection (one per
+ * listen task); each key held costs a few hundred bytes here and a row in the live table of listeners.
+ */
+export const MAX_LISTENS_PER_CONNECTION = 10_000;
 
 /**
  * The configs each gRPC connection listens to (`ConfigBatchListenRequest`), and the push that follows a change:
@@ -66,6 +72,11 @@ export class ConfigListenSets {
 
   /** Adds (or refreshes) keys to a connection's set; answers those whose served md5 differs from the client's. */
   listen(connection: ConnectionView, client: ConfigClientRequest, contexts: readonly ListenContext[]): ListenContext[] {
+    const held = this.byConnection.get(connection.connectionId)?.entries;
+    const added = new Set(contexts.map((c) => configKeyString(c.key)).filter((id) => !held?.has(id))).size;
+    if ((held?.size ?? 0) + added > MAX_LISTENS_PER_CONNECTION) {
+      throw invalidParam('configListenContexts', `Param 'configListenContexts': this connection listens to ${held?.size ?? 0} configs, and ${added} more would pass the maximum of ${MAX_LISTENS_PER_CONNECTION} per connection.`);
+    }
     const listening = this.listeningOf(connection, client);
     const changed: ListenContext[] = [];
     for (const c of contexts) {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePortPair } from '../../../testing/free-port-pair.js';
 import { GrpcTestClient } from '../../../testing/grpc-test-client.js';
 import { call, startTestServer, type TestServer } from '../../../testing/test-server.js';
+import { MAX_BATCH_INSTANCES } from './naming-handlers.js';
 
 const SETUP = { clientVersion: 'Nacos-Java-Client:v2.3.2', tenant: '', labels: { source: 'sdk', module: 'naming', AppName: 'orders' }, abilityTable: null };
 
@@ -40,7 +41,8 @@ test('a persistent instance in an InstanceRequest is refused with 400, pointing 
   const client = await connected(t);
   const answer = await client.request('InstanceRequest', instanceRequest('persist', 'registerInstance', { ip: '127.0.0.1', port: 8001, ephemeral: false }));
   assert.equal(answer.type, 'ErrorResponse');
-  assert.equal(answer.body.resultCode, 500);
+  // Nacos 2.4+ answers the INVALID_PARAM its handlers throw with that code as the resultCode too.
+  assert.equal(answer.body.resultCode, 400);
   assert.equal(answer.body.errorCode, 400);
   assert.match(answer.body.message, /PersistentInstanceRequest/);
   assert.deepEqual(await listed('persist'), []);
@@ -57,6 +59,45 @@ test('bad naming requests are answered 400 naming the field', async (t) => {
   assert.deepEqual([badType.body.errorCode, /type/.test(badType.body.message)], [400, true]);
   const badBatch = await client.request('BatchInstanceRequest', { namespace: '', serviceName: 'x', groupName: 'DEFAULT_GROUP', type: 'batchRegisterInstance', instances: {} });
   assert.match(badBatch.body.message, /instances/);
+  for (const answer of [noService, badPort, badType, badBatch]) assert.deepEqual([answer.type, answer.body.resultCode, answer.body.errorCode, answer.body.success], ['ErrorResponse', 400, 400, false]);
+  assert.equal((await client.request('HealthCheckRequest', {})).type, 'HealthCheckResponse', 'the connection stays usable');
+});
+
+test(`a BatchInstanceRequest of more than ${MAX_BATCH_INSTANCES} instances is refused whole, naming the field and the limit`, async (t) => {
+  const client = await connected(t);
+  const batch = (n: number) => ({ namespace: '', serviceName: 'big-batch', groupName: 'DEFAULT_GROUP', type: 'batchRegisterInstance', instances: Array.from({ length: n }, (_, i) => ({ ip: '10.1.0.1', port: i + 1 })) });
+  const over = await client.request('BatchInstanceRequest', batch(MAX_BATCH_INSTANCES + 1));
+  assert.deepEqual([over.type, over.body.errorCode], ['ErrorResponse', 400]);
+  assert.match(over.body.message, new RegExp(`'instances' lists ${MAX_BATCH_INSTANCES + 1} instances, over the maximum of ${MAX_BATCH_INSTANCES}`));
+  assert.deepEqual(await listed('big-batch'), []);
+  const at = await client.request('BatchInstanceRequest', batch(MAX_BATCH_INSTANCES));
+  assert.deepEqual([at.type, at.body.resultCode], ['BatchInstanceResponse', 200]);
+  assert.equal((await listed('big-batch')).length, MAX_BATCH_INSTANCES);
+});
+
+test('a second stream on a connection takes it over: its instances and subscriptions stay, and go when the connection ends', async (t) => {
+  const client = await connected(t);
+  const grpc = ts.server.grpc!;
+  const ref = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'taken-over' };
+  await client.request('InstanceRequest', instanceRequest('taken-over', 'registerInstance', { ip: '10.1.0.2', port: 9001 }));
+  await client.request('SubscribeServiceRequest', { headers: {}, namespace: 'public', serviceName: 'taken-over', groupName: 'DEFAULT_GROUP', subscribe: true, clusters: '' });
+  const connections = grpc.connections.size;
+  client.openStream();
+  client.send('ConnectionSetupRequest', SETUP);
+  assert.deepEqual(await client.next(), { ended: 'end' }, 'the older stream is ended');
+  assert.equal(grpc.connections.size, connections);
+  assert.deepEqual(await listed('taken-over'), [9001], 'the instance stays with its connection');
+  assert.equal(ts.server.grpcPush!.subscribers(ref).length, 1);
+
+  await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'taken-over', ip: '127.0.0.1', port: '9002' });
+  const pushed = await client.next();
+  assert.ok('type' in pushed && pushed.type === 'NotifySubscriberRequest', 'pushes come on the newer stream');
+  client.send('NotifySubscriberResponse', { requestId: pushed.body.requestId, resultCode: 200 });
+
+  client.endStream();
+  while ((await listed('taken-over')).includes(9001)) await sleep(20);
+  assert.equal(grpc.connections.size, connections - 1, 'nothing is left of the connection');
+  assert.equal(ts.server.grpcPush!.subscribers(ref).length, 0);
 });
 
 test('ServiceQueryRequest in namespace "" answers QueryServiceResponse with the serviceInfo the Rust client requires', async (t) => {

@@ -3,7 +3,7 @@ import type { GrpcPush } from '../../../push/grpc/grpc-push.js';
 import type { ServiceInfoCache } from '../../../wire/service-info.js';
 import type { ConnectionView } from '../grpc-connection.js';
 import type { DurableChanges } from '../../http/request-hooks.js';
-import { errorResponse, type GrpcRequest, type GrpcResponse } from '../grpc-wire.js';
+import { errorResponse, refusalResponse, type GrpcRequest, type GrpcResponse } from '../grpc-wire.js';
 import type { RequestHandlers } from '../request-handlers.js';
 import { bool, domainErrorResponse, grpcServiceInfo, namespaceOf, optionalString, registrationOf, serviceRefOf } from './naming-wire.js';
 
@@ -95,12 +95,19 @@ function persistentInstanceRequest({ registry }: NamingDeps, { body }: GrpcReque
   return { type: 'InstanceResponse', body: { type } };
 }
 
+/**
+ * Instances one BatchInstanceRequest may carry. A client batches the instances of its own process (a handful); each
+ * one registered is a journal event, so a batch of this size takes at most 1% of the default journal.
+ */
+export const MAX_BATCH_INSTANCES = 1_000;
+
 function batchInstanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connection: ConnectionView): GrpcResponse {
   const ref = serviceRefOf(body);
   const type = optionalString(body, 'type');
   if (type !== 'batchRegisterInstance') return badType(type, 'batchRegisterInstance');
   const raw = body.instances ?? [];
-  if (!Array.isArray(raw)) return badRequest('instances', "Param 'instances' must be a list.");
+  if (!Array.isArray(raw)) throw invalidParam('instances', "Param 'instances' must be a list.");
+  if (raw.length > MAX_BATCH_INSTANCES) throw invalidParam('instances', `Param 'instances' lists ${raw.length} instances, over the maximum of ${MAX_BATCH_INSTANCES} in one batch.`);
   const cmds = raw.map((i, n) => registrationOf(i, ref, `instances[${n}]`));
   registry.batchRegisterForConnection(ref, cmds, clientOf(connection), 'gRPC BatchInstanceRequest');
   return { type: 'BatchInstanceResponse', body: { type } };
@@ -146,6 +153,7 @@ const END_CAUSES: Record<string, ConnectionEndCause> = {
   reset: 'RESET',
   'liveness-unanswered': 'LIVENESS_UNANSWERED',
   'server-shutdown': 'SERVER_SHUTDOWN',
+  'reset-requested': 'RESET_REQUESTED',
 };
 
 /**
@@ -164,10 +172,7 @@ function clientOf(c: ConnectionView): ConnectionClient {
   return { connectionId: c.connectionId, ip: c.ip, port: c.port, clientVersion: c.clientVersion, appName: c.appName || undefined, connectedAt: c.connectedSince };
 }
 
+/** An unsupported `type`: Nacos's handlers throw INVALID_PARAM for it. */
 function badType(type: string | undefined, expected: string): GrpcResponse {
-  return badRequest('type', `Param 'type' must be ${expected}, got '${type ?? ''}'.`);
-}
-
-function badRequest(_field: string, message: string): GrpcResponse {
-  return { type: 'ErrorResponse', body: { resultCode: 500, errorCode: 400, message } };
+  return refusalResponse(400, `Param 'type' must be ${expected}, got '${type ?? ''}'.`);
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_CLUSTER, DEFAULT_GROUP, DEFAULT_NAMESPACE, DomainError, invalidParam, splitGroupedName, validateGroup, validateNamespaceId, validateServiceName, type ErrorCode, type RegisterInstance, type ServiceRef } from '@cairn/core';
 import { CACHE_MILLIS, type ServiceInfoCache } from '../../../wire/service-info.js';
-import { errorResponse, type GrpcResponse } from '../grpc-wire.js';
+import { refusalResponse, type GrpcResponse } from '../grpc-wire.js';
 
 /** Nacos's NacosException codes for the domain's errors, as gRPC answers carry them in `errorCode`. */
 const NACOS_CODES: Partial<Record<ErrorCode, number>> = {
@@ -15,10 +15,13 @@ const NACOS_CODES: Partial<Record<ErrorCode, number>> = {
   SERVICE_NOT_EMPTY: 409,
 };
 
-/** A domain refusal as an `ErrorResponse` with Nacos's code (400 for a client's mistake); anything else is rethrown. */
+/**
+ * A domain refusal as an `ErrorResponse` with Nacos's code as both `errorCode` and `resultCode` (400 for a client's
+ * mistake), as Nacos 2.4+ answers the NacosException its naming handlers throw; anything else is rethrown.
+ */
 export function domainErrorResponse(err: unknown): GrpcResponse {
   if (!(err instanceof DomainError)) throw err;
-  return errorResponse(NACOS_CODES[err.code] ?? 500, err.message);
+  return refusalResponse(NACOS_CODES[err.code] ?? 500, err.message);
 }
 
 /**

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
  *
  * - `/nacos/` and `/nacos/index.html`: the page, revalidated on every load (`no-cache`) so a new build shows;
  * - `/nacos/assets/*`: content-hashed by Vite, cached for a year (`immutable`);
- * - the console's own page paths (`/nacos/services…`, `/nacos/configs…`, `/nacos/namespaces`): index.html, so a reload or a shared
+ * - the console's own page paths (`/nacos/services…`, `/nacos/configs…`, `/nacos/namespaces`, `/nacos/connections`): index.html, so a reload or a shared
  *   link opens the right page. Only these prefixes: API paths (`/nacos/v1/…`, `/nacos/v2/…`) are never shadowed.
  */
 export function consoleStatic(app: FastifyInstance, contextPath: string, dir = defaultConsoleDir()): void {
@@ -37,7 +37,7 @@ export function consoleStatic(app: FastifyInstance, contextPath: string, dir = d
 }
 
 /** The console's client-side routes (packages/console/src/logic/routes.ts). */
-const SPA_PAGES = ['services', 'configs', 'namespaces'];
+const SPA_PAGES = ['services', 'configs', 'namespaces', 'connections'];
 
 interface StaticFile {
   body: Buffer;

@@ -6,6 +6,7 @@ import { Params } from '../../params.js';
 import { pageOf, pageParams } from '../../paging.js';
 import { checkerJson, clusterNames, ephemeralOf, selectorJson, selectorParam, serviceDefinitionOf, serviceNotFound, sortedServices } from '../service-views.js';
 import { serviceRefV1 } from '../wire-params.js';
+import { subscriptionsOf } from '../naming-clients.js';
 
 /** Longest `expr` accepted by `/service/names`: it is a user-supplied regular expression. */
 const MAX_EXPR_CHARS = 128;
@@ -107,12 +108,13 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const p = Params.from(request);
     const ref = serviceRefV1(p);
     const page = pageParams(p, { pageNo: 1, pageSize: 1000 });
-    const all = ctx.push.subscribers(ref).map((s) => ({
-      addrStr: `${s.clientIP}:${s.udpPort}`,
+    // UDP subscribers (v1 clients) and gRPC connections' subscriptions.
+    const all = subscriptionsOf(ctx, ref).map((s) => ({
+      addrStr: `${s.ip}:${s.port}`,
       agent: s.agent,
-      app: 'unknown',
-      ip: s.clientIP,
-      port: s.udpPort,
+      app: s.app || 'unknown',
+      ip: s.ip,
+      port: s.port,
       namespaceId: s.namespace,
       serviceName: groupedName(s.group, s.name),
       cluster: s.clusters,

@@ -1,35 +1,29 @@
 import { groupedName, missingParam } from '@cairn/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Subscription } from '../../../../push/udp/udp-push.js';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
 import { v2Ok } from '../../reply-errors.js';
-import { clientIdOf, deriveClients, type HttpClient } from './http-clients.js';
+import { deriveClients, publishersOf, subscriptionsOf, type ClientSources, type ClientSubscription, type NamingClient } from '../naming-clients.js';
 import { RESOURCE_NOT_FOUND, replyV2Code } from './v2-errors.js';
 import { serviceRefV2 } from './v2-params.js';
 
-/** `/v2/ns/client*`: who publishes and who subscribes, over the HTTP clients derived in http-clients.ts. */
+/**
+ * `/v2/ns/client*`: the naming clients, gRPC connections (`connection`) and HTTP 1.x clients (`ipPort`), what each
+ * publishes and subscribes, and who publishes or subscribes a service (see naming-clients.ts for what counts).
+ */
 export function clientV2Routes(app: FastifyInstance, ctx: AppContext): void {
-  const clients = (): Map<string, HttpClient> => deriveClients(ctx.registry, ctx.push);
+  const sources: ClientSources = ctx;
 
-  app.get('/v2/ns/client/list', async () => v2Ok([...clients().keys()].sort()));
+  app.get('/v2/ns/client/list', async () => v2Ok([...deriveClients(sources).keys()].sort()));
 
   app.get('/v2/ns/client', async (request, reply) => {
-    const client = findClient(Params.from(request), clients(), reply);
+    const client = findClient(Params.from(request), sources, reply);
     if (!client) return reply;
-    // Only connection-based (gRPC) clients have connectType, appName and version; Nacos leaves them out for ipPort ones.
-    return v2Ok({
-      clientId: client.clientId,
-      ephemeral: client.ephemeral,
-      lastUpdatedTime: client.lastUpdatedTime,
-      clientType: 'ipPort',
-      clientIp: client.ip,
-      clientPort: client.port,
-    });
+    return v2Ok(clientDetail(client));
   });
 
   app.get('/v2/ns/client/publish/list', async (request, reply) => {
-    const client = findClient(Params.from(request), clients(), reply);
+    const client = findClient(Params.from(request), sources, reply);
     if (!client) return reply;
     return v2Ok(
       client.published.map(({ service, instance }) => ({
@@ -42,16 +36,9 @@ export function clientV2Routes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get('/v2/ns/client/subscribe/list', async (request, reply) => {
-    const client = findClient(Params.from(request), clients(), reply);
+    const client = findClient(Params.from(request), sources, reply);
     if (!client) return reply;
-    return v2Ok(
-      client.subscribed.map((sub) => ({
-        namespace: sub.namespace,
-        group: sub.group,
-        serviceName: sub.name,
-        subscriberInfo: subscriberInfo(sub),
-      })),
-    );
+    return v2Ok(client.subscribed.map((sub) => ({ namespace: sub.namespace, group: sub.group, serviceName: sub.name, subscriberInfo: subscriberInfo(sub) })));
   });
 
   app.get('/v2/ns/client/service/publisher/list', async (request) => {
@@ -61,8 +48,8 @@ export function clientV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const ip = p.str('ip');
     const port = p.int('port');
     const service = ctx.registry.service(ref);
-    const publishers = service ? [...service.instances.values()] : [];
-    return v2Ok(publishers.filter((i) => i.ephemeral === ephemeral && (ip === undefined || i.ip === ip) && (port === undefined || i.port === port)).map((i) => ({ clientId: clientIdOf(i.ip, i.port, i.ephemeral), ip: i.ip, port: i.port })));
+    const publishers = service ? publishersOf(service) : [];
+    return v2Ok(publishers.filter(({ instance: i }) => i.ephemeral === ephemeral && (ip === undefined || i.ip === ip) && (port === undefined || i.port === port)).map(({ clientId, instance: i }) => ({ clientId, ip: i.ip, port: i.port })));
   });
 
   app.get('/v2/ns/client/service/subscriber/list', async (request) => {
@@ -71,30 +58,33 @@ export function clientV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const ephemeral = p.bool('ephemeral', true);
     const ip = p.str('ip');
     const port = p.int('port');
-    // UDP subscribers are always ephemeral clients.
-    const subs = ephemeral ? ctx.push.subscribers(ref) : [];
-    return v2Ok(subs.filter((s) => (ip === undefined || s.clientIP === ip) && (port === undefined || s.udpPort === port)).map((s) => ({ clientId: clientIdOf(s.clientIP, s.udpPort, true), ip: s.clientIP, port: s.udpPort })));
+    // Subscribers are always ephemeral clients (UDP subscribers and connections).
+    const subs = ephemeral ? subscriptionsOf(sources, ref) : [];
+    return v2Ok(subs.filter((s) => (ip === undefined || s.ip === ip) && (port === undefined || s.port === port)).map((s) => ({ clientId: s.clientId, ip: s.ip, port: s.port })));
   });
 }
 
-function findClient(p: Params, clients: Map<string, HttpClient>, reply: FastifyReply): HttpClient | undefined {
+function findClient(p: Params, sources: ClientSources, reply: FastifyReply): NamingClient | undefined {
   const clientId = p.str('clientId');
   if (clientId === undefined) throw missingParam('clientId');
-  const client = clients.get(clientId);
+  const client = deriveClients(sources).get(clientId);
   if (!client) void replyV2Code(reply, 404, RESOURCE_NOT_FOUND, `clientId ${clientId} not exist`);
   return client;
 }
 
-/** Nacos's Subscriber JSON for a UDP subscriber. */
-function subscriberInfo(sub: Subscription): Record<string, unknown> {
-  return {
-    addrStr: `${sub.clientIP}:${sub.udpPort}`,
-    agent: sub.agent,
-    app: '',
-    ip: sub.clientIP,
-    port: sub.udpPort,
-    namespaceId: sub.namespace,
-    serviceName: groupedName(sub.group, sub.name),
-    cluster: sub.clusters,
-  };
+/**
+ * Nacos's client detail; connection clients add `connectType`, `appName` and `version` (Nacos leaves them out for
+ * ipPort ones), and Cairn adds when the connection opened and when its client last sent anything.
+ */
+function clientDetail(client: NamingClient): Record<string, unknown> {
+  const common = { clientId: client.clientId, ephemeral: client.ephemeral, lastUpdatedTime: client.lastUpdatedTime, clientType: client.clientType };
+  const c = client.connection;
+  if (!c) return { ...common, clientIp: client.ip, clientPort: client.port };
+  return { ...common, connectType: 'GRPC', appName: c.appName, version: c.clientVersion, clientIp: c.ip, clientPort: c.port, connectedSince: c.connectedSince, lastActive: c.lastActive };
+}
+
+/** Nacos's Subscriber JSON (`addr` in 2.2+, `addrStr` before). */
+function subscriberInfo(sub: ClientSubscription): Record<string, unknown> {
+  const addr = `${sub.ip}:${sub.port}`;
+  return { addr, addrStr: addr, agent: sub.agent, app: sub.app, ip: sub.ip, port: sub.port, namespaceId: sub.namespace, serviceName: groupedName(sub.group, sub.name), cluster: sub.clusters };
 }

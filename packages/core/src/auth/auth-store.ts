@@ -1,0 +1,60 @@
+import type { Grant } from './permissions.js';
+
+/** A user as stored. The hash string says its own scheme (`$2a$…` BCrypt imported from Nacos, or Cairn's own). */
+export interface StoredUser {
+  username: string;
+  passwordHash: string;
+  enabled: boolean;
+  /** Raised on every password change; tokens issued under an older generation are refused. */
+  tokenGeneration: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A role held by a user (Nacos's `roles` row). */
+export interface RoleAssignment {
+  role: string;
+  username: string;
+}
+
+/** A token signing key. The secret is base64; keys are never deleted by the server, so old tokens' kid resolves. */
+export interface SigningKey {
+  kid: string;
+  secret: string;
+  createdAt: number;
+}
+
+/** Everything the auth context keeps, loaded whole at start (the tables are small). */
+export interface AuthSnapshot {
+  users: StoredUser[];
+  roles: RoleAssignment[];
+  grants: Grant[];
+  keys: SigningKey[];
+}
+
+/**
+ * The port durable storage implements for auth. Every write resolves once it is committed and durable; writing
+ * what is already there, or deleting what is not, is not an error.
+ *
+ * @example
+ *   const { auth } = await openStores('sqlite:./data/cairn.db', './data'); // from @cairn/storage
+ *   const { users, keys } = await auth.loadAuth();
+ */
+export interface AuthStore {
+  /** Users by name, roles by (role, user), grants by (role, resource, action), keys by creation then kid. */
+  loadAuth(): Promise<AuthSnapshot>;
+  /** Upsert by username; an existing user keeps its createdAt. */
+  saveUser(user: StoredUser): Promise<void>;
+  /** Deletes the user and its role assignments together. */
+  deleteUser(username: string): Promise<void>;
+  assignRole(assignment: RoleAssignment): Promise<void>;
+  /** Without a username: the whole role, its assignments and its grants. */
+  removeRole(role: string, username?: string): Promise<void>;
+  addGrant(grant: Grant): Promise<void>;
+  removeGrant(grant: Grant): Promise<void>;
+  /**
+   * Adds a key unless one with its kid exists. Two nodes starting at once may each add one: readers pick the
+   * oldest (then the smallest kid) as the signing key, so both end up signing with the same.
+   */
+  addSigningKey(key: SigningKey): Promise<void>;
+}

@@ -1,0 +1,91 @@
+import type { AuthSnapshot, AuthStore, StoredUser } from '@cairn/core';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { WithStore } from './with-store.js';
+
+const user = (username: string, over: Partial<StoredUser> = {}): StoredUser => ({
+  username,
+  passwordHash: '$2a$10$EuWPZHzz32dJN7jexM34MOeYirDdFAZm2kuWj7VEOJhhZkDrxfvUu',
+  enabled: true,
+  tokenGeneration: 0,
+  createdAt: 100,
+  updatedAt: 100,
+  ...over,
+});
+
+/** Only one test's rows (names start with `prefix`), so other tests' rows do not count. */
+function mine(s: AuthSnapshot, prefix: string): AuthSnapshot {
+  const ours = (name: string) => name.startsWith(prefix);
+  return {
+    users: s.users.filter((u) => ours(u.username)),
+    roles: s.roles.filter((r) => ours(r.role)),
+    grants: s.grants.filter((g) => ours(g.role)),
+    keys: s.keys.filter((k) => ours(k.kid)),
+  };
+}
+
+/** The behaviour every AuthStore must have. */
+export function runAuthStoreContract(withStore: WithStore<AuthStore>): void {
+  test("users round-trip byte-exact; saving again updates all but createdAt; deleting takes the user's roles along", async () => {
+    await withStore(async (store) => {
+      await store.saveUser(user('ac-alice'));
+      await store.saveUser(user('ac-Alice', { passwordHash: 'scrypt$ü', enabled: false }));
+      await store.saveUser(user('ac-alice', { passwordHash: 'new', tokenGeneration: 3, createdAt: 999, updatedAt: 200 }));
+      await store.assignRole({ role: 'ac-dev', username: 'ac-alice' });
+      await store.assignRole({ role: 'ac-dev', username: 'ac-Alice' });
+      await store.assignRole({ role: 'ac-dev', username: 'ac-alice' });
+      let s = mine(await store.loadAuth(), 'ac-');
+      assert.deepEqual(s.users, [user('ac-Alice', { passwordHash: 'scrypt$ü', enabled: false }), user('ac-alice', { passwordHash: 'new', tokenGeneration: 3, updatedAt: 200 })]);
+      assert.deepEqual(s.roles, [
+        { role: 'ac-dev', username: 'ac-Alice' },
+        { role: 'ac-dev', username: 'ac-alice' },
+      ]);
+      await store.deleteUser('ac-alice');
+      await store.deleteUser('ac-nobody');
+      s = mine(await store.loadAuth(), 'ac-');
+      assert.deepEqual(
+        s.users.map((u) => u.username),
+        ['ac-Alice'],
+      );
+      assert.deepEqual(s.roles, [{ role: 'ac-dev', username: 'ac-Alice' }]);
+    });
+  });
+
+  test('grants are kept once each; removing a role without a user removes its assignments and grants', async () => {
+    await withStore(async (store) => {
+      const read = { role: 'ag-ops', resource: ':*:naming/*', action: 'r' };
+      const write = { role: 'ag-ops', resource: 'dev:*:config/app.yaml', action: 'rw' };
+      await store.addGrant(read);
+      await store.addGrant(read);
+      await store.addGrant(write);
+      await store.addGrant({ role: 'ag-keep', resource: '*', action: 'r' });
+      await store.assignRole({ role: 'ag-ops', username: 'u1' });
+      await store.assignRole({ role: 'ag-ops', username: 'u2' });
+      await store.removeRole('ag-ops', 'u1');
+      assert.deepEqual(mine(await store.loadAuth(), 'ag-').roles, [{ role: 'ag-ops', username: 'u2' }]);
+      assert.deepEqual(
+        mine(await store.loadAuth(), 'ag-').grants,
+        [{ role: 'ag-keep', resource: '*', action: 'r' }, write, read].sort((a, b) => (a.role + a.resource < b.role + b.resource ? -1 : 1)),
+      );
+      await store.removeGrant(write);
+      await store.removeGrant({ ...write, action: 'r' });
+      await store.removeRole('ag-ops');
+      const s = mine(await store.loadAuth(), 'ag-');
+      assert.deepEqual(s.roles, []);
+      assert.deepEqual(s.grants, [{ role: 'ag-keep', resource: '*', action: 'r' }]);
+    });
+  });
+
+  test('a signing key is added once: a second key with the same kid leaves the first; keys come oldest first', async () => {
+    await withStore(async (store) => {
+      await Promise.all([store.addSigningKey({ kid: 'ak-k2', secret: 'c2Vjb25k', createdAt: 20 }), store.addSigningKey({ kid: 'ak-k1', secret: 'Zmlyc3Q=', createdAt: 20 })]);
+      await store.addSigningKey({ kid: 'ak-k1', secret: 'b3RoZXI=', createdAt: 5 });
+      await store.addSigningKey({ kid: 'ak-k0', secret: 'bGF0ZXI=', createdAt: 30 });
+      assert.deepEqual(mine(await store.loadAuth(), 'ak-').keys, [
+        { kid: 'ak-k1', secret: 'Zmlyc3Q=', createdAt: 20 },
+        { kid: 'ak-k2', secret: 'c2Vjb25k', createdAt: 20 },
+        { kid: 'ak-k0', secret: 'bGF0ZXI=', createdAt: 30 },
+      ]);
+    });
+  });
+}
