@@ -137,6 +137,9 @@ export class GrpcChannel {
   drop(why: string): void {
     if (this.ended) return;
     this.ended = true;
+    // Closing a grpc-js client lets its calls run on: the stream is cancelled so the connection really ends (the
+    // server then lets go of it, and a reset it asked for is done).
+    this.stream?.cancel();
     this.client?.close();
     this.onEnd(why);
   }

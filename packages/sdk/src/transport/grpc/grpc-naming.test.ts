@@ -104,6 +104,22 @@ describe('NamingClient over gRPC against a real server', { concurrency: true }, 
     await waitFor('the batch leaves with the connection', async () => (await ports()).length === 0, 5000);
   });
 
+  test('an operator resets the connection (reloadClient): the client ends it, reconnects and registers again', async () => {
+    const c = grpcClient(port, { appName: 'reset-app' });
+    await c.registerInstance('grpc-reset', { ip: '10.0.0.12', port: 7021 });
+    const connections = async () =>
+      Object.entries(JSON.parse((await rawGet(server.url, '/v2/core/loader/current')).body) as Record<string, { metaInfo: { appName: string } }>)
+        .filter(([, c]) => c.metaInfo.appName === 'reset-app')
+        .map(([id]) => id);
+    const [first] = await connections();
+    assert.equal((await rawGet(server.url, `/v2/core/loader/reloadClient?connectionId=${encodeURIComponent(first)}`)).body, 'success');
+    await waitFor('the old connection ended, a new one open', async () => (await connections()).join() !== first && (await connections()).length === 1, 10_000);
+    const closed = JSON.parse((await rawGet(server.url, '/v1/cairn/events?cause=CONNECTION_CLOSED')).body).events.find((e: any) => e.evidence.connectionId === first);
+    assert.equal(closed?.evidence.ended, 'reset-requested');
+    await waitFor('registered again on the new connection', async () => (await serverHosts(server.url, 'grpc-reset')).some((h) => h.port === 7021), 10_000);
+    await c.close();
+  });
+
   test('checkGrpcServer: the connection id from a ServerCheck, or the reason the port does not answer', async () => {
     const answer = await checkGrpcServer(`127.0.0.1:${port}`);
     assert.equal(answer.target, `127.0.0.1:${port + 1000}`);

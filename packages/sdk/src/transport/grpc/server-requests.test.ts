@@ -5,8 +5,9 @@ import { NamingClient } from '../../index.js';
 import { captureLogger, waitFor } from '../../testing/helpers.js';
 import { ScriptedGrpcServer } from '../../testing/scripted-grpc-server.js';
 
-// The server's requests on the stream that a real Cairn sends rarely (ClientDetectionRequest only after 20 s of
-// silence, which this client's 5 s health checks prevent) or never (ConnectResetRequest), from a scripted server.
+// The server's requests on the stream, from a scripted server that can send them at will: a real Cairn sends
+// ClientDetectionRequest only after 20 s of silence, which this client's 5 s health checks prevent, and
+// ConnectResetRequest when an operator asks (tested against a real server in grpc-naming.test.ts).
 let server: ScriptedGrpcServer;
 let client: NamingClient;
 before(async () => {
