@@ -143,7 +143,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     },
     log,
   );
-  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, parts.grpc);
+  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log }, { idleMs: options.grpcIdleMs, ...parts.grpc });
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {
