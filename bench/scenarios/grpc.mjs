@@ -30,7 +30,8 @@ async function withGrpcServer({ settings, pool, nodeFlags }, serverArgs, run) {
   } finally {
     await pool.askAll({ task: 'grpc-close-all' }, 'grpc-closed', 30_000).catch(() => {});
     sampler.stop();
-    await server.stop();
+    // Closing thousands of connections takes the server seconds; a longer grace keeps its CPU profile (BENCH_CPU_PROF).
+    await server.stop(60_000);
   }
 }
 
