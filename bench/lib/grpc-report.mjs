@@ -8,6 +8,9 @@ export const GRPC_TARGETS = {
   fanoutP99Ms: 100,
 };
 
+/** Server CPU time per item (µs) over a sampled phase: comparable across runs even when the generator limits the rate. */
+export const serverUsPer = (proc, items) => Math.round(((proc.serverCpuPct / 100) * proc.seconds * 1e6) / Math.max(1, items));
+
 const ms = (v) => (v === null || v === undefined ? '-' : v.toFixed(2));
 
 export function grpcVerdicts(results) {
@@ -57,7 +60,7 @@ export function addGrpcRows(results, add) {
   if (idle) {
     add(`grpc connect ${idle.connections}`, idle, idle.setupLatency, idle.proc.ramp, idle.setupPerSecond, idle.connected, idle.failed);
     add(`grpc idle ${idle.connected} conn`, idle, null, idle.proc.idle, '-', idle.connected, idle.detectionsDuringIdle);
-    add('grpc liveness checks', idle, null, idle.proc.liveness, Math.round(idle.detectionsDuringLiveness / (idle.idleMs / 1000)), idle.detectionsDuringLiveness, idle.connections - idle.openAtEnd);
+    add('grpc liveness checks', idle, null, idle.proc.liveness, Math.round(idle.detectionsDuringLiveness / idle.livenessSeconds), idle.detectionsDuringLiveness, idle.connections - idle.openAtEnd);
   }
   const reg = results.grpcRegistrations;
   if (reg) {
@@ -78,7 +81,11 @@ export function grpcNotes(results) {
     );
   }
   const reg = results.grpcRegistrations;
-  if (reg) out.push(`grpc batch register: ${reg.batch.batchesPerSecond} batches/s of ${reg.batchSize}; latency columns are per request (a batch is one request)`);
+  if (reg) {
+    const http = results.register ? `; HTTP v1 registration in this run: ${serverUsPer(results.register.proc, results.register.ok)} us` : '';
+    out.push(`grpc register: server CPU per instance: unary ${reg.unary.serverUsPerInstance} us, batch ${reg.batch.serverUsPerInstance} us${http}`);
+    out.push(`grpc batch register: ${reg.batch.batchesPerSecond} batches/s of ${reg.batchSize}; latency columns are per request (a batch is one request)`);
+  }
   const fan = results.grpcFanout;
   if (fan) {
     out.push(

@@ -65,7 +65,7 @@ export function resolveSettings(argv, env = process.env) {
     // --grpc-idle-ms, after which each is sent a liveness check; registrations over `grpcConnections` connections with
     // `grpcPipeline` requests in flight on each; subscribers on their own connections timed over `grpcFanoutRounds` pushes.
     grpcIdleConnections: envInt('BENCH_GRPC_IDLE_CONNECTIONS', quick ? 1_000 : 10_000, 1, 30_000),
-    grpcIdleMs: envInt('BENCH_GRPC_IDLE_MS', quick ? 6_000 : 15_000, 5_000, 600_000),
+    grpcIdleMs: envInt('BENCH_GRPC_IDLE_MS', quick ? 8_000 : 20_000, 5_000, 600_000),
     grpcRegisterInstances: envInt('BENCH_GRPC_REGISTER_INSTANCES', quick ? 5_000 : 50_000, 1, 1_000_000),
     grpcConnections: envInt('BENCH_GRPC_CONNECTIONS', 32, 1, 4_096),
     grpcPipeline: envInt('BENCH_GRPC_PIPELINE', 8, 1, 1_000),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { GrpcClientConnection } from '../lib/grpc-client.mjs';
+import { serverUsPer } from '../lib/grpc-report.mjs';
 import { instanceRequest } from '../lib/grpc-tasks.mjs';
 import { Histogram } from '../lib/histogram.mjs';
 import { listPath } from '../lib/instances.mjs';
@@ -15,6 +16,8 @@ const FANOUT_SERVICE = 'bench-fanout';
 const FANOUT_BASE_HOSTS = 10;
 /** Connections being set up at once per generator process. */
 const SETUP_CONCURRENCY = 64;
+/** How often the server looks for idle connections (the transport's sweepEveryMs). */
+const SWEEP_MS = 3_000;
 
 /**
  * Runs `run` against a Cairn server of its own (probes off, gRPC on a free port), sampled by its own ProcSampler;
@@ -74,8 +77,8 @@ async function countHosts(port, prefix, services) {
  * grpc-idle: N connections, each set up as a Java client does it and holding one ephemeral instance, then left
  * alone. After every connection has sent one HealthCheckRequest (so all were last active within a short span), the
  * server's CPU and RSS are measured while nothing happens, up to just before the first of them has been idle for
- * --grpc-idle-ms; then over one --grpc-idle-ms window in which the server sends each of them one
- * ClientDetectionRequest, which the generator answers.
+ * --grpc-idle-ms; then over the few seconds in which the server sends each of them one ClientDetectionRequest,
+ * which the generator answers at once.
  */
 export async function grpcIdle(ctx) {
   const { settings, pool } = ctx;
@@ -113,10 +116,11 @@ export async function grpcIdle(ctx) {
     await sleepUntil(idleTo);
     const idle = { ...sampler.end(), perSecond: stopSeries() };
     const afterIdle = await counters(pool);
-    // Liveness: one --grpc-idle-ms from just before the first connection turns idle; each is checked once in it.
+    // Liveness: from just before the first connection turns idle until every one has been checked once: the server
+    // looks for idle connections every 3 s, and each check is answered at once.
     sampler.begin('grpc-liveness');
     stopSeries = cpuPerSecond(server.pid);
-    await sleep(idleMs);
+    await sleepUntil(touchedTo + idleMs + SWEEP_MS + 1000);
     const liveness = { ...sampler.end(), perSecond: stopSeries() };
     const afterLiveness = await counters(pool);
     const hostsListed = await countHosts(server.port, 'grpc-idle-', IDLE_SERVICES);
@@ -135,6 +139,7 @@ export async function grpcIdle(ctx) {
       touchSeconds: round((touchedTo - touchedFrom) / 1000),
       detectionsDuringIdle: afterIdle.detections - beforeIdle.detections,
       detectionsDuringLiveness: afterLiveness.detections - afterIdle.detections,
+      livenessSeconds: liveness.seconds,
       openAtEnd: afterLiveness.open,
       firstCloseReason: afterLiveness.firstCloseReason,
       hostsListed,
@@ -179,6 +184,7 @@ export async function grpcRegistrations(ctx) {
         seconds: round(seconds),
         perSecond: Math.round(ok / seconds),
         latency: results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram()).summary(),
+        serverUsPerInstance: serverUsPer(proc, ok),
         proc,
       };
     };
