@@ -38,6 +38,15 @@ async function withGrpcServer({ settings, pool, nodeFlags }, serverArgs, run) {
   }
 }
 
+/** Opens connections [0, count) spread over the generator processes (see grpc-tasks.mjs `connect`); `what` says what each does once set up. */
+function connectAll({ settings, pool }, grpcPort, count, what, timeoutMs) {
+  return pool.runAll(
+    ranges(count, settings.workers).map(([from, to]) => ({ task: 'grpc-connect', port: grpcPort, from, to, concurrency: SETUP_CONCURRENCY, sourceAddresses: settings.grpcSourceAddresses, ...what })),
+    timeoutMs,
+    'grpc-connected',
+  );
+}
+
 /** The server's CPU (% of one core) in each second, while it runs. */
 function cpuPerSecond(pid) {
   const series = [];
@@ -87,19 +96,7 @@ export async function grpcIdle(ctx) {
   return withGrpcServer(ctx, ['--grpc-idle-ms', String(idleMs)], async ({ server, grpcPort, sampler }) => {
     const baseRssMb = sampler.sample();
     sampler.begin('grpc-idle-ramp');
-    const connected = await pool.runAll(
-      ranges(n, settings.workers).map(([from, to]) => ({
-        task: 'grpc-connect',
-        port: grpcPort,
-        from,
-        to,
-        concurrency: SETUP_CONCURRENCY,
-        sourceAddresses: settings.grpcSourceAddresses,
-        register: { prefix: 'grpc-idle-', services: IDLE_SERVICES },
-      })),
-      300_000,
-      'grpc-connected',
-    );
+    const connected = await connectAll(ctx, grpcPort, n, { register: { prefix: 'grpc-idle-', services: IDLE_SERVICES } }, 300_000);
     const ramp = sampler.end();
     const rampSeconds = (Math.max(...connected.map((r) => r.endedAt)) - Math.min(...connected.map((r) => r.startedAt))) / 1000;
     const touched = await pool.askAll({ task: 'grpc-touch', concurrency: SETUP_CONCURRENCY }, 'grpc-touched', 60_000);
@@ -222,20 +219,7 @@ export async function grpcFanout(ctx) {
     const changer = await new GrpcClientConnection(grpcPort).open();
     try {
       for (let h = 0; h < FANOUT_BASE_HOSTS; h++) await changer.request('InstanceRequest', instanceRequest(FANOUT_SERVICE, `10.250.0.${h + 1}`));
-      const connected = await pool.runAll(
-        ranges(subscribers, settings.workers).map(([from, to]) => ({
-          task: 'grpc-connect',
-          port: grpcPort,
-          from,
-          to,
-          concurrency: SETUP_CONCURRENCY,
-          sourceAddresses: settings.grpcSourceAddresses,
-          subscribe: FANOUT_SERVICE,
-          expectHosts: FANOUT_BASE_HOSTS,
-        })),
-        120_000,
-        'grpc-connected',
-      );
+      const connected = await connectAll(ctx, grpcPort, subscribers, { subscribe: FANOUT_SERVICE, expectHosts: FANOUT_BASE_HOSTS }, 120_000);
       const subscribed = sum(connected, 'ok');
       const before = await counters(pool);
       const allReceived = new Histogram();
