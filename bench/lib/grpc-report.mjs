@@ -59,7 +59,7 @@ export function addGrpcRows(results, add) {
   const idle = results.grpcIdle;
   if (idle) {
     add(`grpc connect ${idle.connections}`, idle, idle.setupLatency, idle.proc.ramp, idle.setupPerSecond, idle.connected, idle.failed);
-    add(`grpc idle ${idle.connected} conn`, idle, null, idle.proc.idle, '-', idle.connected, idle.detectionsDuringIdle);
+    add(`grpc idle ${idle.connected} conn`, idle, null, idle.proc.idle, '-', idle.connected, '-');
     add('grpc liveness checks', idle, null, idle.proc.liveness, Math.round(idle.detectionsDuringLiveness / idle.livenessSeconds), idle.detectionsDuringLiveness, idle.connections - idle.openAtEnd);
   }
   const reg = results.grpcRegistrations;
@@ -77,7 +77,7 @@ export function grpcNotes(results) {
   if (idle) {
     out.push(
       `grpc idle: server RSS ${idle.baseRssMb} MB before, ${idle.proc.idle.serverPeakRssMb} MB with ${idle.connected} connections (~${idle.rssPerConnectionKb} KB each); `
-        + `busiest second: idle ${idle.proc.idle.perSecond.maxPct} %, liveness ${idle.proc.liveness.perSecond.maxPct} %; --grpc-idle-ms ${idle.idleMs}, touch took ${idle.touchSeconds} s`,
+        + `busiest second: idle ${idle.proc.idle.perSecond.maxPct} %, liveness ${idle.proc.liveness.perSecond.maxPct} %; --grpc-idle-ms ${idle.idleMs}, touch took ${idle.touchSeconds} s; liveness checks answered: ${idle.detectionsDuringIdle} in the idle window (should be 0), ${idle.detectionsDuringLiveness} after`,
     );
   }
   const reg = results.grpcRegistrations;

@@ -61,6 +61,7 @@ async function connect({ port, from, to, concurrency, sourceAddresses, register,
       setup.recordMs(performance.now() - t0);
       ok++;
     } catch (error) {
+      conn.close();
       failed++;
       firstError ??= String(error);
     }
