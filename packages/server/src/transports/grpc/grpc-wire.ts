@@ -37,7 +37,11 @@ export function errorResponse(errorCode: number, message: string): GrpcResponse 
  */
 export function responsePayload(response: GrpcResponse, requestId: unknown): Payload {
   const resultCode = typeof response.body.resultCode === 'number' ? response.body.resultCode : 200;
-  const body: Record<string, unknown> = { ...response.body, resultCode, errorCode: response.body.errorCode ?? 0, success: resultCode === 200 };
+  // Object.assign, then the fields: on Node 20 a spread followed by more fields costs microseconds per field.
+  const body: Record<string, unknown> = Object.assign({}, response.body);
+  body.resultCode = resultCode;
+  body.errorCode = response.body.errorCode ?? 0;
+  body.success = resultCode === 200;
   if (typeof requestId === 'string') body.requestId = requestId;
   return { type: response.type, clientIp: '', headers: {}, body: toJson(body) };
 }
