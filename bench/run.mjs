@@ -14,6 +14,7 @@ import { registrations } from './scenarios/registrations.mjs';
 import { probeScheduler } from './scenarios/probe-scheduler.mjs';
 import { sustainedBeats } from './scenarios/sustained-beats.mjs';
 import { configScenario } from './scenarios/config.mjs';
+import { grpcFanout, grpcIdle, grpcRegistrations } from './scenarios/grpc.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,6 +66,19 @@ async function main() {
     if (settings.scenarios.includes('probes')) {
       console.log(`bench: ${settings.probeInstances} persistent instances probed by TCP every 5 s, ${settings.probeSeconds} s window…`);
       run.results.probes = await probeScheduler({ ...ctx, nodeFlags });
+    }
+    // The gRPC scenarios run on servers of their own, before the main server holds the beat scenario's instances.
+    if (settings.scenarios.includes('grpc-idle')) {
+      console.log(`bench: grpc-idle: ${settings.grpcIdleConnections} connections holding one instance each, --grpc-idle-ms ${settings.grpcIdleMs}…`);
+      run.results.grpcIdle = await grpcIdle({ ...ctx, nodeFlags });
+    }
+    if (settings.scenarios.includes('grpc-registrations')) {
+      console.log(`bench: grpc-registrations: ${settings.grpcRegisterInstances} instances unary, then in batches of ${settings.grpcBatchSize}…`);
+      run.results.grpcRegistrations = await grpcRegistrations({ ...ctx, nodeFlags });
+    }
+    if (settings.scenarios.includes('grpc-fanout')) {
+      console.log(`bench: grpc-fanout: ${settings.grpcSubscribers} subscribers, ${settings.grpcFanoutRounds} rounds…`);
+      run.results.grpcFanout = await grpcFanout({ ...ctx, nodeFlags });
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

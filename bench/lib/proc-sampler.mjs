@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 // Linux reports utime/stime in clock ticks; USER_HZ is 100 on every mainstream kernel build.
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
-function cpuTicks(pid) {
+/** utime + stime of a process, in clock ticks (TICKS_PER_SECOND), or undefined when it is gone. */
+export function cpuTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may contain spaces

@@ -8,7 +8,7 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -32,6 +32,13 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_BEAT_INSTANCES',
     'BENCH_CONFIG_PUBLISHES',
     'BENCH_CONFIG_LISTENERS',
+    'BENCH_GRPC_IDLE_CONNECTIONS',
+    'BENCH_GRPC_IDLE_MS',
+    'BENCH_GRPC_REGISTER_INSTANCES',
+    'BENCH_GRPC_CONNECTIONS',
+    'BENCH_GRPC_PIPELINE',
+    'BENCH_GRPC_BATCH_SIZE',
+    'BENCH_GRPC_SUBSCRIBERS',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
@@ -54,6 +61,19 @@ export function resolveSettings(argv, env = process.env) {
     configListeners: envInt('BENCH_CONFIG_LISTENERS', quick ? 500 : 5_000, 1, 15_000),
     // Time for the server to accept every listener's connection and park its poll before the publish.
     configSettleMs: quick ? 1_500 : 3_000,
+    // gRPC (each scenario on a server of its own): connections held idle, each with one instance, and the server's
+    // --grpc-idle-ms, after which each is sent a liveness check; registrations over `grpcConnections` connections with
+    // `grpcPipeline` requests in flight on each; subscribers on their own connections timed over `grpcFanoutRounds` pushes.
+    grpcIdleConnections: envInt('BENCH_GRPC_IDLE_CONNECTIONS', quick ? 1_000 : 10_000, 1, 30_000),
+    grpcIdleMs: envInt('BENCH_GRPC_IDLE_MS', quick ? 8_000 : 20_000, 5_000, 600_000),
+    grpcRegisterInstances: envInt('BENCH_GRPC_REGISTER_INSTANCES', quick ? 5_000 : 50_000, 1, 1_000_000),
+    grpcConnections: envInt('BENCH_GRPC_CONNECTIONS', 32, 1, 4_096),
+    grpcPipeline: envInt('BENCH_GRPC_PIPELINE', 8, 1, 1_000),
+    grpcBatchSize: envInt('BENCH_GRPC_BATCH_SIZE', 100, 1, 10_000),
+    grpcSubscribers: envInt('BENCH_GRPC_SUBSCRIBERS', quick ? 200 : 1_000, 1, 15_000),
+    grpcFanoutRounds: envInt('BENCH_GRPC_FANOUT_ROUNDS', quick ? 5 : 20, 1, 200),
+    // Connections are spread over the source addresses 127.0.0.1..n, so 10,000 of them never run short of ports.
+    grpcSourceAddresses: envInt('BENCH_GRPC_SOURCE_ADDRESSES', 8, 1, 254),
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,
@@ -64,6 +84,6 @@ export function resolveSettings(argv, env = process.env) {
     // registry of this size: with a limit V8 collects sooner and RSS stays near the live data. Empty = Node's default.
     serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '--max-old-space-size=384').split(/\s+/).filter(Boolean),
     // A hard cap on the whole run, so a stuck server or generator never hangs a terminal or CI job.
-    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 60 : 900, 10, 7_200) * 1000,
+    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 120 : 900, 10, 7_200) * 1000,
   });
 }

@@ -1,8 +1,9 @@
 // One load-generator process. The orchestrator forks several (node:child_process) and drives them over IPC:
 // { task: 'register' | 'list' | 'beat' | 'config-publish' | 'config-listen', ... }; the beat task also takes
-// 'window-start', 'report' and 'stop'.
+// 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs.
 import { BeatWheel } from './beat-wheel.mjs';
 import { configListen, configPublish } from './config-tasks.mjs';
+import { onGrpcTask } from './grpc-tasks.mjs';
 import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
 import { beatPath, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
@@ -24,6 +25,10 @@ process.on('message', (msg) => {
   } else if (msg.task === 'window-start') beatTask?.resetWindow();
   else if (msg.task === 'report') send({ type: 'report', ...beatTask.report() });
   else if (msg.task === 'stop') beatTask?.stop();
+  else if (msg.task?.startsWith('grpc-'))
+    void Promise.resolve(msg)
+      .then((m) => onGrpcTask(m, send))
+      .catch(fail);
 });
 
 function send(message) {

@@ -25,3 +25,14 @@ test('bytes that are no payload are refused with a reason, and readPayload turns
   assert.throws(() => decodePayload(Uint8Array.from([0x12, 0xff])), /truncated varint/);
   assert.match(readPayload(Uint8Array.from([0x0b])).invalid ?? '', /unsupported wire type 3/);
 });
+
+test('lengths that need two- and three-byte varints are written and read back', () => {
+  for (const size of [127, 128, 16_383, 16_384, 300_000]) {
+    const payload = { type: 'T'.repeat(size % 200), clientIp: '127.0.0.1', headers: { [`k${size}`]: 'v'.repeat(size % 300) }, body: 'é'.repeat(size / 2) + 'x'.repeat(size % 2) };
+    assert.deepEqual(decodePayload(encodePayload(payload)), payload, `size ${size}`);
+  }
+  // A 128-byte body: Any { value (2) = 0x80 0x01 + bytes } is 131 bytes, so the body field (3) is 0x1a 0x83 0x01.
+  const bytes = encodePayload({ type: '', clientIp: '', headers: {}, body: 'b'.repeat(128) });
+  assert.deepEqual([...bytes.subarray(0, 7)], [0x12, 0x00, 0x1a, 0x83, 0x01, 0x12, 0x80]);
+  assert.equal(bytes.length, 7 + 1 + 128);
+});

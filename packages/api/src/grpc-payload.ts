@@ -30,15 +30,62 @@ const WIRE_I64 = 1;
 const WIRE_LEN = 2;
 const WIRE_I32 = 5;
 
+/**
+ * The bytes of a payload, written into one buffer sized up front: each string is encoded once and copied once
+ * (a pushed serviceInfo is kilobytes, sent to every subscriber).
+ */
 export function encodePayload(payload: Payload): Uint8Array {
-  const meta: Uint8Array[] = [];
-  if (payload.type !== '') meta.push(lenField(3, utf8Out.encode(payload.type)));
-  for (const [key, value] of Object.entries(payload.headers)) {
-    meta.push(lenField(7, concat([lenField(1, utf8Out.encode(key)), lenField(2, utf8Out.encode(value))])));
+  // Metadata fields in order: type (3), each header entry (7: key 1, value 2), clientIp (8).
+  const meta: [number, Uint8Array | [Uint8Array, Uint8Array]][] = [];
+  if (payload.type !== '') meta.push([3, utf8Out.encode(payload.type)]);
+  for (const [key, value] of Object.entries(payload.headers)) meta.push([7, [utf8Out.encode(key), utf8Out.encode(value)]]);
+  if (payload.clientIp !== '') meta.push([8, utf8Out.encode(payload.clientIp)]);
+  const body = utf8Out.encode(payload.body);
+  const sizeOf = (value: Uint8Array | [Uint8Array, Uint8Array]): number => (value instanceof Uint8Array ? value.length : fieldSize(value[0].length) + fieldSize(value[1].length));
+  let metaSize = 0;
+  for (const [, value] of meta) metaSize += fieldSize(sizeOf(value));
+  const anySize = fieldSize(body.length);
+  const out = new Uint8Array(fieldSize(metaSize) + fieldSize(anySize));
+  let at = 0;
+  const head = (no: number, length: number): void => {
+    out[at++] = no * 8 + WIRE_LEN;
+    at = writeVarint(out, at, length);
+  };
+  const bytes = (no: number, value: Uint8Array): void => {
+    head(no, value.length);
+    out.set(value, at);
+    at += value.length;
+  };
+  head(2, metaSize);
+  for (const [no, value] of meta) {
+    if (value instanceof Uint8Array) bytes(no, value);
+    else {
+      head(no, sizeOf(value));
+      bytes(1, value[0]);
+      bytes(2, value[1]);
+    }
   }
-  if (payload.clientIp !== '') meta.push(lenField(8, utf8Out.encode(payload.clientIp)));
-  const any = lenField(2, utf8Out.encode(payload.body));
-  return concat([lenField(2, concat(meta)), lenField(3, any)]);
+  head(3, anySize);
+  bytes(2, body);
+  return out;
+}
+
+/** Bytes of a length-delimited field numbered below 16 (a one-byte tag) holding `length` bytes. */
+function fieldSize(length: number): number {
+  let size = 2;
+  for (let v = length; v >= 0x80; v = Math.floor(v / 128)) size++;
+  return size + length;
+}
+
+function writeVarint(out: Uint8Array, start: number, n: number): number {
+  let at = start;
+  let v = n;
+  while (v >= 0x80) {
+    out[at++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  out[at++] = v;
+  return at;
 }
 
 export function decodePayload(bytes: Uint8Array): Payload {
@@ -116,31 +163,4 @@ function varint(buf: Uint8Array, start: number): [number, number] {
     if (byte < 0x80) return [value, pos + 1];
   }
   throw new PayloadDecodeError('truncated varint');
-}
-
-function lenField(no: number, bytes: Uint8Array): Uint8Array {
-  return concat([encodeVarint(no * 8 + WIRE_LEN), encodeVarint(bytes.length), bytes]);
-}
-
-function encodeVarint(n: number): Uint8Array {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

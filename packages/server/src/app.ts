@@ -150,7 +150,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   // Read at scrape time, once the transport exists.
   const grpcMetrics: GrpcMetrics = new GrpcMetrics(metrics.registry, (): ConnectionSnapshot[] => grpc?.list() ?? []);
-  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics }, { maxConnections: options.grpcMaxConnections, ...parts.grpc });
+  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {

@@ -24,6 +24,8 @@ export interface OwnershipPort {
 interface Owned {
   client: ConnectionClient;
   instances: Map<string, { service: Service; instance: Instance }>;
+  /** The keys of `instances` by service key, so a batch looks only at its own service's. */
+  byService: Map<string, Set<string>>;
 }
 
 /** An instance a connection holds, as read models see it. */
@@ -77,10 +79,8 @@ export class ConnectionOwnership {
     }
     const kept = new Set(cmds.map((c) => instanceKey(c, c.ip, c.port)));
     const owned = this.byConnection.get(client.connectionId);
-    for (const [k, entry] of owned?.instances ?? []) {
-      if (entry.service.key === key && !kept.has(k)) {
-        this.release(owned!, k, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
-      }
+    for (const k of owned?.byService.get(key) ?? []) {
+      if (!kept.has(k)) this.release(owned!, k, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
     }
     return cmds.map((cmd) => {
       const registered = this.upsert(cmd, origin, client, service);
@@ -138,16 +138,23 @@ export class ConnectionOwnership {
   private track(client: ConnectionClient, service: Service, instance: Instance): void {
     let owned = this.byConnection.get(client.connectionId);
     if (!owned) {
-      owned = { client, instances: new Map() };
+      owned = { client, instances: new Map(), byService: new Map() };
       this.byConnection.set(client.connectionId, owned);
     }
-    owned.instances.set(instanceKey(service, instance.ip, instance.port), { service, instance });
+    const key = instanceKey(service, instance.ip, instance.port);
+    owned.instances.set(key, { service, instance });
+    let keys = owned.byService.get(service.key);
+    if (!keys) owned.byService.set(service.key, (keys = new Set()));
+    keys.add(key);
   }
 
   /** True when the instance left the registry with this release. */
   private release(owned: Owned, key: string, cause: Cause, evidence: Evidence, via: string): boolean {
     const entry = owned.instances.get(key)!;
     owned.instances.delete(key);
+    const keys = owned.byService.get(entry.service.key);
+    keys?.delete(key);
+    if (keys?.size === 0) owned.byService.delete(entry.service.key);
     if (owned.instances.size === 0) this.byConnection.delete(owned.client.connectionId);
     const { service, instance } = entry;
     const holders = instance.holders;

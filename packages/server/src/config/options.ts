@@ -48,6 +48,8 @@ export interface ResolvedOptions {
    * `X-Forwarded-For` / `X-Real-IP` (gray releases select by client IP). Empty: the socket peer is the client.
    */
   readonly trustedProxies: string;
+  /** A gRPC connection silent this long is sent a ClientDetectionRequest (Nacos: 20 s). */
+  readonly grpcIdleMs: number;
 }
 
 export type Options = Partial<ResolvedOptions>;
@@ -93,6 +95,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'probeConcurrency', kind: 'int', min: 1, max: 10_000, help: 'health probes in flight at most' },
   { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback although Cairn has no authentication yet' },
   { key: 'trustedProxies', kind: 'proxies', help: 'comma list of proxy IPs/CIDRs whose X-Forwarded-For / X-Real-IP headers name the client IP; empty = trust none' },
+  { key: 'grpcIdleMs', kind: 'int', min: 1000, max: 3_600_000, help: 'a gRPC connection silent this long is sent a ClientDetectionRequest and closed when it does not answer (Nacos: 20 s)' },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -127,6 +130,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   probeConcurrency: 64,
   allowUnauthenticated: false,
   trustedProxies: '',
+  grpcIdleMs: 20_000,
 });
 
 export class OptionsError extends Error {}

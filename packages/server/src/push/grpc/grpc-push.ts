@@ -116,10 +116,13 @@ export class GrpcPush implements GrpcSubscriptions {
   private onServiceChanged(service: ReadonlyService): void {
     const subs = this.byService.get(service.key);
     if (!subs) return;
+    // Every subscriber of the same clusters is pushed the same body (built and serialized once per change).
+    const bodies = new Map<string, Record<string, unknown>>();
     for (const sub of subs.values()) {
       // This runs inside a registry command: a failed push must never fail the change that caused it.
       try {
-        const body = { serviceInfo: this.serviceInfo(sub, sub.clusters) };
+        let body = bodies.get(sub.clusters);
+        if (!body) bodies.set(sub.clusters, (body = { serviceInfo: this.serviceInfo(sub, sub.clusters) }));
         void this.deliver(sub, body, ++sub.seq);
       } catch (err) {
         this.log.warn({ err, connectionId: sub.connectionId }, 'gRPC push failed');

@@ -45,14 +45,31 @@ export function refusalResponse(errorCode: number, message: string): GrpcRespons
  */
 export function responsePayload(response: GrpcResponse, requestId: unknown): Payload {
   const resultCode = typeof response.body.resultCode === 'number' ? response.body.resultCode : 200;
-  const body: Record<string, unknown> = { ...response.body, resultCode, errorCode: response.body.errorCode ?? 0, success: resultCode === 200 };
+  // Object.assign, then the fields: on Node 20 a spread followed by more fields costs microseconds per field.
+  const body: Record<string, unknown> = Object.assign({}, response.body);
+  body.resultCode = resultCode;
+  body.errorCode = response.body.errorCode ?? 0;
+  body.success = resultCode === 200;
   if (typeof requestId === 'string') body.requestId = requestId;
   return { type: response.type, clientIp: '', headers: {}, body: toJson(body) };
 }
 
-/** A server-to-client request on the stream: the server's own numeric id as a string, empty headers. */
+/** The JSON of a pushed body without its request id, kept while the body lives: a change pushed to many connections shares one body. */
+const pushedJson = new WeakMap<Record<string, unknown>, string>();
+
+/**
+ * A server-to-client request on the stream: the server's own numeric id as a string, empty headers. The body is
+ * serialized once however many connections it is pushed to (or retried on); only the request id differs, appended
+ * as the last field. Callers never change a body after pushing it.
+ */
 export function serverRequestPayload(type: string, body: Record<string, unknown>, requestId: string): Payload {
-  return { type, clientIp: '', headers: {}, body: toJson({ headers: {}, ...body, requestId }) };
+  let json = pushedJson.get(body);
+  if (json === undefined) {
+    const { requestId: _ignored, ...rest } = body;
+    json = toJson({ headers: {}, ...rest });
+    pushedJson.set(body, json);
+  }
+  return { type, clientIp: '', headers: {}, body: `${json.slice(0, -1)},"requestId":${JSON.stringify(requestId)}}` };
 }
 
 /**

@@ -52,8 +52,11 @@ export function registrationOf(raw: unknown, ref: ServiceRef, field = 'instance'
   if (typeof port !== 'number' || !Number.isInteger(port)) throw invalidParam(`${field}.port`, `Param '${field}.port' must be an integer.`);
   const weight = i.weight ?? 1;
   if (typeof weight !== 'number') throw invalidParam(`${field}.weight`, `Param '${field}.weight' must be a number.`);
+  // The service's fields written out: on Node 20 a spread followed by more fields costs microseconds per field.
   return {
-    ...ref,
+    namespace: ref.namespace,
+    group: ref.group,
+    name: ref.name,
     ip,
     port,
     cluster: optionalString(i, 'clusterName', field) || DEFAULT_CLUSTER,
@@ -71,7 +74,7 @@ export function registrationOf(raw: unknown, ref: ServiceRef, field = 'instance'
  * Rust client requires (`clusters`, `cacheMillis`, `lastRefTime`, `checksum`, `reachProtectionThreshold`).
  */
 export function grpcServiceInfo(cache: ServiceInfoCache, ref: ServiceRef, clusters: string, healthyOnly: boolean, now: number): Record<string, unknown> {
-  const hosts = cache.hosts({ ...ref, clusters, healthyOnly });
+  const hosts = cache.hosts({ namespace: ref.namespace, group: ref.group, name: ref.name, clusters, healthyOnly });
   return {
     name: ref.name,
     groupName: ref.group,
