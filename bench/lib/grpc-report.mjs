@@ -90,7 +90,7 @@ export function grpcNotes(results) {
   if (fan) {
     out.push(
       `grpc fanout: p50/p99/max = ms from sending the change to the last subscriber's receipt, per round; each receipt p50 ${ms(fan.each.p50Ms)} ms, p99 ${ms(fan.each.p99Ms)} ms; `
-        + `the change itself answered in p50 ${ms(fan.changeAnswered.p50Ms)} ms; ${fan.pushesReceived} pushes received (${fan.extraPushes} beyond one per subscriber and round)`,
+        + `the change itself answered in p50 ${ms(fan.changeAnswered.p50Ms)} ms; ${fan.pushesReceived} pushes received (${fan.extraPushes} beyond one per subscriber and round, ${fan.warmupRounds} untimed warm-up rounds included)`,
     );
   }
   for (const r of [idle, reg, fan]) if (r) out.push(`${r.scenario}: load average at its end ${r.loadAverage.join(' ')}`);

@@ -1,11 +1,12 @@
 import type { ConnectionEnd, ConnectionFacts } from '@cairn/core';
 import { decodeResponseBody } from './stream-messages.js';
 import type { Payload } from '@cairn/api';
-import { serverRequestPayload } from './grpc-wire.js';
+import type { ServerRequests } from './grpc-wire.js';
 
 /** The side of a bidirectional stream the connection writes to and ends. */
 export interface StreamSink {
-  write(payload: Payload): void;
+  /** A payload, or one encoded already (a push). */
+  write(payload: Payload | Uint8Array): void;
   end(): void;
 }
 
@@ -47,7 +48,6 @@ export class GrpcConnection implements ConnectionView {
   resetRequested = false;
   closedBy: ConnectionEnd | undefined;
   private readonly pending = new Map<string, Pending>();
-  private nextRequestId = 1;
 
   constructor(
     /** The transport's name of the TCP connection (`ip:port`), the key unary calls are found by. */
@@ -56,6 +56,7 @@ export class GrpcConnection implements ConnectionView {
     readonly labels: Readonly<Record<string, string>>,
     private sink: StreamSink,
     private readonly defaultTimeoutMs: number,
+    private readonly requests: ServerRequests,
     private readonly observer: PushObserver = NO_OBSERVER,
   ) {
     this.lastActive = facts.connectedSince;
@@ -88,7 +89,7 @@ export class GrpcConnection implements ConnectionView {
 
   push(type: string, body: Record<string, unknown>, timeoutMs = this.defaultTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closedBy) return Promise.reject(new PushError(`connection ${this.connectionId} is closed`));
-    const requestId = String(this.nextRequestId++);
+    const { requestId, bytes } = this.requests.encode(type, body, this);
     const observer = this.observer;
     const sentAt = performance.now();
     const answered = new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -98,7 +99,7 @@ export class GrpcConnection implements ConnectionView {
       }, timeoutMs);
       timer.unref();
       this.pending.set(requestId, { resolve, reject, timer });
-      this.sink.write(serverRequestPayload(type, body, requestId));
+      this.sink.write(bytes);
     });
     observer.sent(type);
     answered.then(

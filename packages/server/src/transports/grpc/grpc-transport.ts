@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ConnectionTable } from './connection-table.js';
 import { endQuietly, GrpcConnection, type PushObserver, type StreamSink } from './grpc-connection.js';
 import { DEFAULT_GRPC_SETTINGS, type GrpcSettings } from './grpc-settings.js';
-import { errorResponse, GRPC_ERRORS, readRequest, refusalResponse, responsePayload, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
+import { errorResponse, GRPC_ERRORS, readRequest, refusalResponse, responsePayload, ServerRequests, type GrpcRequest, type GrpcResponse } from './grpc-wire.js';
 import type { Payload } from '@cairn/api';
 import { payloadCodec as codec } from './grpc-codec.js';
 import { RequestHandlers } from './request-handlers.js';
@@ -33,6 +33,7 @@ export class GrpcTransport implements ConnectionDirectory {
   readonly settings: Readonly<GrpcSettings>;
   /** Liveness checks sent, answered and left unanswered since start. */
   readonly liveness = { probed: 0, answered: 0, unanswered: 0 };
+  private readonly requests = new ServerRequests();
   private server: Server | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   /** Set when close() starts: a ConnectionSetupRequest from then on is refused. */
@@ -233,7 +234,7 @@ export class GrpcTransport implements ConnectionDirectory {
 
   private open(peer: string, setup: Record<string, unknown>, sink: StreamSink, now: number): GrpcConnection {
     const facts = this.factsOf(peer, setup, now);
-    const connection = new GrpcConnection(peer, facts, labelsOf(setup), sink, this.settings.pushTimeoutMs, this.deps.pushes);
+    const connection = new GrpcConnection(peer, facts, labelsOf(setup), sink, this.settings.pushTimeoutMs, this.requests, this.deps.pushes);
     this.connections.add(connection);
     this.deps.events.publish({ type: 'connection', cause: 'CONNECTION_OPENED', at: now, ...facts });
     return connection;

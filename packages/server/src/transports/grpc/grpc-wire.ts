@@ -1,4 +1,4 @@
-import type { Payload } from '@cairn/api';
+import { encodePayload, type Payload } from '@cairn/api';
 
 /** A request as handlers see it: its class name, the headers (metadata merged over the JSON's) and its JSON body. */
 export interface GrpcRequest {
@@ -54,22 +54,42 @@ export function responsePayload(response: GrpcResponse, requestId: unknown): Pay
   return { type: response.type, clientIp: '', headers: {}, body: toJson(body) };
 }
 
-/** The JSON of a pushed body without its request id, kept while the body lives: a change pushed to many connections shares one body. */
-const pushedJson = new WeakMap<Record<string, unknown>, string>();
+/** A server-to-client request on the stream, encoded, and the id its answer will carry. */
+export interface EncodedRequest {
+  readonly requestId: string;
+  readonly bytes: Uint8Array;
+}
 
 /**
- * A server-to-client request on the stream: the server's own numeric id as a string, empty headers. The body is
- * serialized once however many connections it is pushed to (or retried on); only the request id differs, appended
- * as the last field. Callers never change a body after pushing it.
+ * Server-to-client requests on the streams of one transport: the server's own numeric ids (as strings, unique
+ * across the transport, so unique per connection as a client needs them), empty headers. A body pushed to many
+ * connections (one change, every subscriber) is serialized and encoded once and sent under one id; sending it
+ * again to a receiver that had it (a retry) takes a fresh id, so every try is answered under its own. Callers never
+ * change a body after pushing it.
  */
-export function serverRequestPayload(type: string, body: Record<string, unknown>, requestId: string): Payload {
-  let json = pushedJson.get(body);
-  if (json === undefined) {
-    const { requestId: _ignored, ...rest } = body;
-    json = toJson({ headers: {}, ...rest });
-    pushedJson.set(body, json);
+export class ServerRequests {
+  private nextId = 1;
+  private readonly shared = new WeakMap<Record<string, unknown>, EncodedRequest & { type: string; sentTo: WeakSet<object> }>();
+
+  encode(type: string, body: Record<string, unknown>, receiver: object): EncodedRequest {
+    let s = this.shared.get(body);
+    if (s === undefined || s.type !== type) {
+      const requestId = String(this.nextId++);
+      s = { type, requestId, bytes: encodeRequest(type, body, requestId), sentTo: new WeakSet() };
+      this.shared.set(body, s);
+    }
+    if (!s.sentTo.has(receiver)) {
+      s.sentTo.add(receiver);
+      return s;
+    }
+    const requestId = String(this.nextId++);
+    return { requestId, bytes: encodeRequest(type, body, requestId) };
   }
-  return { type, clientIp: '', headers: {}, body: `${json.slice(0, -1)},"requestId":${JSON.stringify(requestId)}}` };
+}
+
+function encodeRequest(type: string, body: Record<string, unknown>, requestId: string): Uint8Array {
+  const { requestId: _ignored, ...rest } = body;
+  return encodePayload({ type, clientIp: '', headers: {}, body: toJson({ headers: {}, ...rest, requestId }) });
 }
 
 /**
