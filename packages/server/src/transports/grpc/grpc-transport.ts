@@ -8,7 +8,7 @@ import { errorResponse, GRPC_ERRORS, readRequest, refusalResponse, responsePaylo
 import type { Payload } from '@cairn/api';
 import { payloadCodec as codec } from './grpc-codec.js';
 import { RequestHandlers } from './request-handlers.js';
-import { decodeResponseBody, labelsOf, splitPeer } from './stream-messages.js';
+import { clip, decodeResponseBody, labelsOf, splitPeer } from './stream-messages.js';
 
 const REQUEST_SERVICE: ServiceDefinition = { request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec } };
 const STREAM_SERVICE: ServiceDefinition = { requestBiStream: { path: '/BiRequestStream/requestBiStream', requestStream: true, responseStream: true, originalName: 'requestBiStream', ...codec } };
@@ -280,11 +280,4 @@ export class GrpcTransport implements ConnectionDirectory {
 
 function snapshotOf(connection: GrpcConnection): ConnectionSnapshot {
   return { ...connection.facts, lastActive: connection.lastActive, labels: connection.labels };
-}
-
-/** A client's words kept with its connection are cut at this many characters. */
-const MAX_FACT_CHARS = 256;
-
-function clip(text: string): string {
-  return text.length > MAX_FACT_CHARS ? text.slice(0, MAX_FACT_CHARS) : text;
 }
