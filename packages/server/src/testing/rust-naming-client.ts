@@ -1,15 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type RustChild, startRustChild } from './rust-child.js';
 
-// The real Nacos 2.x client (the Node binding of nacos-group's Rust SDK) in a child process: its constructor blocks
-// its thread, and a test must be able to kill it. The child runs the calls it is sent, one JSON line each, and
-// reports every push its subscription listener gets.
-const BINDING = createRequire(import.meta.url).resolve('nacos-sdk-rust-binding-node');
+// The real Nacos 2.x naming client in a child process. The child runs the calls it is sent, one JSON line each,
+// and reports every push its subscription listener gets.
 
 const CHILD = `
 const { NacosNamingClient } = require(process.env.BINDING);
@@ -40,35 +33,25 @@ export class RustNamingClient {
   private readonly waiting = new Map<number, (m: any) => void>();
   private nextId = 1;
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly home: string,
-  ) {}
+  private constructor(private readonly proc: RustChild) {}
 
   static async start(port: number): Promise<RustNamingClient> {
-    const home = mkdtempSync(join(tmpdir(), 'cairn-rust-naming-'));
-    const child = spawn(process.execPath, ['-e', CHILD], { env: { ...process.env, HOME: home, BINDING, SERVER_ADDR: `127.0.0.1:${port}` }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const client = new RustNamingClient(child, home);
-    let stderr = '';
-    child.stderr?.on('data', (d) => {
-      stderr += d;
-    });
-    await new Promise<void>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const m = JSON.parse(line);
-        if (m.ready) resolve();
-        else if (m.push) client.pushes.push(m.push);
-        else client.waiting.get(m.id)?.(m);
-      });
-      child.on('exit', (code) => reject(new Error(`client process exited (${code}) before it connected: ${stderr}`)));
-    });
+    let client: RustNamingClient | undefined;
+    const early: any[] = [];
+    const deliver = (m: any) => {
+      if (m.push) client!.pushes.push(m.push);
+      else client!.waiting.get(m.id)?.(m);
+    };
+    const proc = await startRustChild(CHILD, port, (m) => (client ? deliver(m) : early.push(m)));
+    client = new RustNamingClient(proc);
+    for (const m of early) deliver(m);
     return client;
   }
 
   async run(op: string, ...args: unknown[]): Promise<any> {
     const id = this.nextId++;
     const answer = new Promise<any>((resolve) => this.waiting.set(id, resolve));
-    this.child.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
+    this.proc.child.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
     const m = await answer;
     if (m.error) throw new Error(`${op} failed: ${m.error}`);
     return m.result;
@@ -80,13 +63,13 @@ export class RustNamingClient {
     while (!this.pushes.slice(since).some((hosts) => JSON.stringify(portsOf(hosts)) === want)) await sleep(20);
   }
 
+  /** SIGKILL: the client process dies without closing its connection. */
   kill(): void {
-    this.child.kill('SIGKILL');
+    this.proc.child.kill('SIGKILL');
   }
 
   dispose(): void {
-    this.kill();
-    rmSync(this.home, { recursive: true, force: true });
+    this.proc.dispose();
   }
 }
 

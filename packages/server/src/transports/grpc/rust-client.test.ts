@@ -1,47 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { freePortPair } from '../../testing/free-port-pair.js';
+import { type RustChild, startRustChild } from '../../testing/rust-child.js';
 import { call, startTestServer, type TestServer } from '../../testing/test-server.js';
 
-// The real Nacos 2.x client: the Node binding of nacos-group's Rust SDK. Its constructors block their thread
-// until the handshake is done, so the clients live in a child process (which also lets a test kill it).
-const BINDING = createRequire(import.meta.url).resolve('nacos-sdk-rust-binding-node');
-
+// The real Nacos 2.x naming and config clients, held by one child process until it is killed.
 const CHILD = `
 const { NacosNamingClient, NacosConfigClient } = require(process.env.BINDING);
 const serverAddr = process.env.SERVER_ADDR;
 new NacosNamingClient({ serverAddr, namespace: '', appName: 'grpc-test' });
 new NacosConfigClient({ serverAddr, namespace: '' });
-process.stdout.write('ready\\n');
+process.stdout.write(JSON.stringify({ ready: true }) + '\\n');
 setInterval(() => {}, 60000);
 `;
 
-interface Held {
-  child: ChildProcess;
-  home: string;
-}
-
 /** Starts a child process holding a naming and a config client; resolves once both constructors returned. */
-async function holdClients(port: number): Promise<Held> {
-  const home = mkdtempSync(join(tmpdir(), 'cairn-rust-client-'));
-  const child = spawn(process.execPath, ['-e', CHILD], { env: { ...process.env, HOME: home, BINDING, SERVER_ADDR: `127.0.0.1:${port}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d) => {
-      if (String(d).includes('ready')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`client process exited (${code}) before it connected: ${stderr}`)));
-  });
-  return { child, home };
+function holdClients(port: number): Promise<RustChild> {
+  return startRustChild(CHILD, port);
 }
 
 async function events(ts: TestServer, cause: string): Promise<any[]> {
@@ -65,8 +41,7 @@ test('the Rust SDK naming and config clients connect over gRPC, answer liveness 
   assert.equal(ts.server.grpcPort, port + 1000);
   const held = await holdClients(port);
   t.after(() => {
-    held.child.kill('SIGKILL');
-    rmSync(held.home, { recursive: true, force: true });
+    held.dispose();
   });
 
   const opened = await events(ts, 'CONNECTION_OPENED');

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { md5Hex } from '@cairn/core';
 import { freePortPair } from '../../../testing/free-port-pair.js';
+import { type RustChild, startRustChild } from '../../../testing/rust-child.js';
 import { call, startTestServer, type TestServer } from '../../../testing/test-server.js';
 
-// The real Nacos 2.x config client (the Node binding of nacos-group's Rust SDK) in a child process: its
-// constructor blocks its thread until the handshake is done. The child runs the calls the test sends on stdin
-// (one JSON line each) and writes their results, and every change its listeners receive, as JSON lines.
-const BINDING = createRequire(import.meta.url).resolve('nacos-sdk-rust-binding-node');
+// The real Nacos 2.x config client in a child process. The child runs the calls the test sends on stdin (one JSON
+// line each) and writes their results, and every change its listeners receive, as JSON lines.
 
 const CHILD = `
 const { NacosConfigClient } = require(process.env.BINDING);
@@ -48,27 +41,14 @@ class RustConfigClient {
   private readonly changes: Record<string, string>[] = [];
   private changeWaiters: ((c: Record<string, string>) => void)[] = [];
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly home: string,
-  ) {}
+  private constructor(private readonly proc: RustChild) {}
 
   static async start(port: number): Promise<RustConfigClient> {
-    const home = mkdtempSync(join(tmpdir(), 'cairn-rust-config-'));
-    const child = spawn(process.execPath, ['-e', CHILD], { env: { ...process.env, HOME: home, BINDING, SERVER_ADDR: `127.0.0.1:${port}` }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const client = new RustConfigClient(child, home);
-    let stderr = '';
-    child.stderr?.on('data', (d) => {
-      stderr += d;
-    });
-    await new Promise<void>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const reply = JSON.parse(line) as Reply;
-        if (reply.ready) resolve();
-        else client.deliver(reply);
-      });
-      child.on('exit', (code) => reject(new Error(`config client process exited (${code}) before it connected: ${stderr}`)));
-    });
+    let client: RustConfigClient | undefined;
+    const early: Reply[] = [];
+    const proc = await startRustChild(CHILD, port, (reply: Reply) => (client ? client.deliver(reply) : early.push(reply)));
+    client = new RustConfigClient(proc);
+    for (const reply of early) client.deliver(reply);
     return client;
   }
 
@@ -77,7 +57,7 @@ class RustConfigClient {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, (r) => (r.error === undefined ? resolve(r.value) : reject(new Error(r.error))));
-      this.child.stdin?.write(`${JSON.stringify({ id, op, args })}\n`);
+      this.proc.child.stdin?.write(`${JSON.stringify({ id, op, args })}\n`);
     });
   }
 
@@ -88,8 +68,7 @@ class RustConfigClient {
   }
 
   stop(): void {
-    this.child.kill('SIGKILL');
-    rmSync(this.home, { recursive: true, force: true });
+    this.proc.dispose();
   }
 
   private deliver(reply: Reply): void {
