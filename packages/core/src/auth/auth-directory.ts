@@ -128,6 +128,16 @@ export class AuthDirectory {
     return found.sort((a, b) => (a.role === b.role ? grantOrder(a, b) : cmp(a.role, b.role)));
   }
 
+  /** Whether the user holds the role. */
+  holds(role: string, username: string): boolean {
+    return this.holders.get(role)?.has(username) === true;
+  }
+
+  /** Whether the role holds exactly this grant (same resource and action). */
+  grantExists(grant: Grant): boolean {
+    return this.grantsByRole.get(grant.role)?.has(grantKey(grant)) === true;
+  }
+
   /** Nacos's duplicate check: the role holds this resource with this action, or with `rw`. */
   hasGrant(grant: Grant): boolean {
     const grants = this.grantsByRole.get(grant.role);
