@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import type { CairnEvent } from '../domain-events.js';
 import { Journal } from '../journal/journal.js';
 import { recordDomainEvents } from '../journal/record-domain-events.js';
-import { DomainError } from '../shared/errors.js';
+import type { DomainError } from '../shared/errors.js';
 import { EventBus } from '../shared/event-bus.js';
 import { FakeTime } from '../shared/time/fake-time.js';
 import { AuthDirectory } from './auth-directory.js';
 import type { AuthEvent } from './auth-events.js';
+import { errorCodeOf } from '../shared/error-code-of.js';
 
 const ACTOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'root' };
 const HASH = '$scrypt$not-a-real-hash-but-secret-looking';
@@ -34,15 +35,7 @@ function seeded() {
   return d;
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return `${error.code}:${error.field}`;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 test('createUser stores an enabled user at generation 0 and announces USER_CREATED without the hash', () => {
   const { time, events, directory } = newDirectory();

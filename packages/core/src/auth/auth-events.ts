@@ -30,7 +30,7 @@ export interface UserPasswordChangedEvent extends AuthEventBase {
   readonly tokenGeneration: number;
 }
 
-/** A user was enabled or disabled (a disabled user cannot log in and its tokens are refused). */
+/** A user was enabled or disabled (every permission check refuses a disabled user). */
 export interface UserEnabledChangedEvent extends AuthEventBase {
   readonly cause: 'USER_ENABLED' | 'USER_DISABLED';
   readonly username: string;

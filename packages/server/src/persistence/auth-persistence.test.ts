@@ -16,8 +16,8 @@ test('users, roles, grants, password generations and the signing key survive a r
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-auth-restart-'));
   try {
     const first = await startTestServer({ dataDir });
-    const firstKid = first.server.ctx.authPersistence.signingKeys.current.kid;
-    assert.equal(first.server.ctx.authPersistence.signingKeys.current.secret.length, 32);
+    const firstKeys = await first.server.ctx.authPersistence.signingKeys();
+    assert.equal(firstKeys.current.secret.length, 32);
     const { auth, authPersistence } = first.server.ctx;
     auth.createFirstAdmin('nacos', HASH, ACTOR);
     auth.createUser('alice', HASH, ACTOR);
@@ -37,7 +37,7 @@ test('users, roles, grants, password generations and the signing key survive a r
     const second = await startTestServer({ dataDir });
     try {
       const restored = second.server.ctx.auth;
-      assert.equal(second.server.ctx.authPersistence.signingKeys.current.kid, firstKid, 'the first key is kept, not replaced');
+      assert.equal((await second.server.ctx.authPersistence.signingKeys()).current.kid, firstKeys.current.kid, 'the first key is kept, not replaced');
       assert.deepEqual(
         restored.searchUsers('accurate').map((u) => `${u.username}:${u.passwordHash}:${u.tokenGeneration}:${u.enabled}`),
         ['alice:$scrypt$changed:1:true', `carol:${HASH}:0:false`, `nacos:${HASH}:0:true`],
@@ -106,6 +106,27 @@ test('an auth change the store refuses is not durable (a request would get 503),
       ['alice'],
     );
     assert.deepEqual(stored.roles, [{ role: 'dev', username: 'alice' }]);
+  } finally {
+    await ts.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store refusing writes at first start does not stop it; the signing key is made once the store takes it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-auth-key-outage-'));
+  const db = await switchableStores(join(dir, 'cairn.db'), 'read-only (injected)');
+  db.setDown(true);
+  const ts = await startTestServer({}, { stores: db.stores });
+  try {
+    await assert.rejects(ts.server.ctx.authPersistence.signingKeys(), /read-only \(injected\)/);
+    assert.deepEqual((await db.stores.auth.loadAuth()).keys, []);
+    db.setDown(false);
+    const keys = await ts.server.ctx.authPersistence.signingKeys();
+    assert.deepEqual(
+      (await db.stores.auth.loadAuth()).keys.map((k) => k.kid),
+      [keys.current.kid],
+    );
+    assert.equal(await ts.server.ctx.authPersistence.signingKeys(), keys, 'made once, then kept');
   } finally {
     await ts.close();
     rmSync(dir, { recursive: true, force: true });

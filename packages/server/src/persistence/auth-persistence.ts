@@ -1,7 +1,7 @@
 import type { AuthDirectory, AuthEvent, AuthStore, CairnEventBus, Grant, RoleAssignment, Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
-import { ensureSigningKeys, type SigningKeys } from '../auth/signing-keys.js';
-import { type PersistenceStatus, WriteBehind } from './write-behind.js';
+import { ensureSigningKeys, type SigningKeys, signingKeysOf } from '../auth/signing-keys.js';
+import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 /** What is not yet durable, by key; each is written in the state memory has when the write runs. */
 interface Dirty {
@@ -20,18 +20,19 @@ interface Dirty {
  *
  * At start it loads the directory and the token signing keys, making the first key when the store has none.
  */
-export class AuthPersistence {
-  private readonly writer: WriteBehind<Dirty>;
+export class AuthPersistence extends WrittenBehind<Dirty> {
+  protected readonly writer: WriteBehind<Dirty>;
   private unsubscribe: Unsubscribe | undefined;
-  private keys: SigningKeys | undefined;
+  private keys: Promise<SigningKeys> | undefined;
 
   constructor(
     private readonly store: AuthStore,
     private readonly directory: AuthDirectory,
     private readonly events: CairnEventBus,
     private readonly now: () => number,
-    log: Logger,
+    private readonly log: Logger,
   ) {
+    super();
     this.writer = new WriteBehind<Dirty>({
       what: 'auth',
       empty: () => ({ users: new Set(), assignments: new Map(), grants: new Map() }),
@@ -45,32 +46,34 @@ export class AuthPersistence {
     });
   }
 
-  /** Loads users, roles and grants into the directory and the signing keys (adding the first), then follows changes. */
+  /**
+   * Loads users, roles and grants into the directory, then follows changes. Makes the first signing key when the
+   * store has none; a store refusing that write does not stop the start (nothing signs tokens yet): the key is made
+   * when first asked for. A stored key that must not be used stops the start.
+   */
   async start(): Promise<{ users: number; roles: number; grants: number; signingKeys: number }> {
     const snapshot = await this.store.loadAuth();
     this.directory.restore(snapshot);
-    this.keys = await ensureSigningKeys(this.store, snapshot.keys, this.now());
     this.unsubscribe = this.events.on('auth', (e) => this.writer.mark((d) => markChange(d, e)));
-    return { users: snapshot.users.length, roles: snapshot.roles.length, grants: snapshot.grants.length, signingKeys: this.keys.byKid.size };
+    const known = signingKeysOf(snapshot.keys);
+    if (known) this.keys = Promise.resolve(known);
+    const keys = await this.signingKeys().catch((err: unknown) => {
+      this.log.warn({ err }, 'the first token signing key could not be stored; it is made when first needed');
+      return undefined;
+    });
+    return { users: snapshot.users.length, roles: snapshot.roles.length, grants: snapshot.grants.length, signingKeys: keys?.byKid.size ?? 0 };
   }
 
-  /** The token signing keys (for the token routes): every stored key verifies, the oldest signs. */
-  get signingKeys(): SigningKeys {
-    if (!this.keys) throw new Error('auth persistence has not started');
+  /**
+   * The token signing keys (for the token routes): every stored key verifies, the oldest signs. Makes the first
+   * key when the store has none; rejects while the store refuses it, and the next call tries again.
+   */
+  signingKeys(): Promise<SigningKeys> {
+    this.keys ??= ensureSigningKeys(this.store, [], this.now()).catch((error: unknown) => {
+      this.keys = undefined;
+      throw error;
+    });
     return this.keys;
-  }
-
-  get lastChange(): number {
-    return this.writer.lastChange;
-  }
-
-  get status(): PersistenceStatus {
-    return this.writer.status;
-  }
-
-  /** Resolves once change `upTo` is durable; rejects with NotDurableError after `timeoutMs` (the change stays queued). */
-  durable(upTo: number, timeoutMs: number): Promise<void> {
-    return this.writer.durable(upTo, timeoutMs);
   }
 
   /** Stops following changes and writes what is dirty (one attempt); the database is closed by naming persistence. */
