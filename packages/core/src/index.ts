@@ -53,3 +53,6 @@ export * from './connections/connection-events.js';
 export * from './auth/permissions.js';
 export * from './auth/login-throttle.js';
 export * from './auth/auth-store.js';
+export * from './auth/auth-events.js';
+export * from './auth/auth-errors.js';
+export * from './auth/auth-directory.js';

@@ -1,4 +1,4 @@
-import { ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
+import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
@@ -21,6 +21,7 @@ import { listenerQueryRoutes } from './transports/http/config/v1/listener-query-
 import { configDiagnosisRoutes } from './transports/http/cairn/config-diagnosis-routes.js';
 import { configV2Group } from './transports/http/config/v2/config-v2-group.js';
 import { ConfigPersistence } from './persistence/config-persistence.js';
+import { AuthPersistence } from './persistence/auth-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
 import { installRealIp } from './transports/http/client-ip.js';
 import { proxyTrust } from './config/trusted-proxies.js';
@@ -133,6 +134,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
+  // Users, roles and grants, and the token signing key (made at first start). Nothing reads them over the wire yet.
+  const auth = new AuthDirectory({ clock, events: bus });
+  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log);
+  log.debug(await authPersistence.start(), 'restored auth from storage');
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
@@ -187,6 +192,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     startedAt: Date.now(),
     config,
     configPersistence,
+    auth,
+    authPersistence,
     configHistory: stores.config,
     longPolls,
     configListeners,
@@ -227,7 +234,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
   if (trustedProxy) installRealIp(app, trustedProxy);
-  installRequestHooks(app, metrics, [persistence, configPersistence], options.storeWaitMs);
+  installRequestHooks(app, metrics, [persistence, configPersistence, authPersistence], options.storeWaitMs);
   installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -316,6 +323,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       await push.stop();
       await probes.stop();
       await configPersistence.close();
+      await authPersistence.close();
       await persistence.close();
       alarm.cancel();
     },

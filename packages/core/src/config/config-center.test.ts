@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from '../shared/errors.js';
 import { EventBus } from '../shared/event-bus.js';
 import { FakeTime } from '../shared/time/fake-time.js';
 import type { ConfigEvent } from './config-events.js';
 import { namespaceToTenant, tenantToNamespace } from './config-key.js';
 import { ConfigCenter } from './config-center.js';
 import { configKeyOf, configTypeOf } from './config-validation.js';
+import { errorCodeOf } from '../shared/error-code-of.js';
 
 const AUTHOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'alice' };
 const KEY = configKeyOf('app.yaml', 'DEFAULT_GROUP', '');
@@ -19,15 +19,7 @@ function newCenter(maxContentBytes?: number) {
   return { time, events, center: new ConfigCenter({ clock: time, events: bus, maxContentBytes }) };
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return `${error.code}:${error.field}`;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 test('tenant blank, public and null map to the one default namespace, and back to "" on the wire', () => {
   for (const t of ['', '  ', 'public', 'PUBLIC', 'null', undefined]) assert.equal(tenantToNamespace(t), 'public');

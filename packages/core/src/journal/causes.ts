@@ -36,6 +36,15 @@ export const CAUSES = {
   CONFIG_FETCHED: 'a client read a config and was served this md5 (once per client and key for each md5 served)',
   CONNECTION_OPENED: 'a gRPC client opened its connection (its stream and ConnectionSetupRequest arrived)',
   CONNECTION_CLOSED: 'a gRPC connection ended; evidence.ended says how (client-closed, reset, liveness-unanswered, server-shutdown, reset-requested, or refused: its setup was refused, evidence.reason says why)',
+  USER_CREATED: 'a user was created (evidence.username)',
+  USER_PASSWORD_CHANGED: "a user's password was changed: its earlier tokens are refused (evidence.tokenGeneration)",
+  USER_ENABLED: 'a disabled user was enabled again',
+  USER_DISABLED: 'a user was disabled: every permission check refuses it',
+  USER_DELETED: 'a user was deleted, with the roles it held (evidence.roles)',
+  ROLE_ASSIGNED: 'a user was given a role (evidence.role, evidence.username)',
+  ROLE_REMOVED: 'a role was taken from a user, or removed whole with its grants (evidence.usernames, evidence.grants)',
+  GRANT_ADDED: 'a role was granted an action (r, w or rw) on a resource pattern',
+  GRANT_REMOVED: 'a grant of an action on a resource pattern was taken from a role',
 } as const;
 
 export type Cause = keyof typeof CAUSES;

@@ -1,3 +1,4 @@
+import type { AuthEvent } from '../auth/auth-events.js';
 import type { InstanceEvent, ServiceEvent } from '../naming/naming-events.js';
 import type { ConfigChangedEvent, ConfigClientEvent, ConfigGrayChangedEvent } from '../config/config-events.js';
 import { grayExpr } from '../config/gray/gray-model.js';
@@ -117,7 +118,50 @@ export function journalEntryOfConnection(event: ConnectionEvent): NewJournalEven
 }
 
 /**
- * Subscribes the journal to every instance, service, config, config client and connection event on the bus; returns the function that stops it.
+ * The journal's entry for an auth change: no namespace, group or service, and as evidence the names it touched
+ * (`username`, `role`, `resource`, `action`; a deleted user's `roles`, a removed role's `usernames` and how many
+ * `grants` went with it; a password change's new `tokenGeneration`) and who asked (`from`, `agent`, `claimedUser`).
+ * Built field by field from names only: nothing secret can reach the journal from an event.
+ */
+export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
+  const evidence: Evidence = {};
+  switch (event.cause) {
+    case 'USER_CREATED':
+    case 'USER_ENABLED':
+    case 'USER_DISABLED':
+      evidence.username = event.username;
+      break;
+    case 'USER_PASSWORD_CHANGED':
+      evidence.username = event.username;
+      evidence.tokenGeneration = event.tokenGeneration;
+      break;
+    case 'USER_DELETED':
+      evidence.username = event.username;
+      evidence.roles = event.roles.join(',');
+      break;
+    case 'ROLE_ASSIGNED':
+      evidence.role = event.role;
+      evidence.username = event.username;
+      break;
+    case 'ROLE_REMOVED':
+      evidence.role = event.role;
+      evidence.usernames = event.usernames.join(',');
+      evidence.grants = event.grants.length;
+      break;
+    case 'GRANT_ADDED':
+    case 'GRANT_REMOVED':
+      evidence.role = event.grant.role;
+      evidence.resource = event.grant.resource;
+      evidence.action = event.grant.action;
+      break;
+  }
+  const { actor } = event;
+  Object.assign(evidence, { from: actor.sourceIp, agent: actor.clientAgent, claimedUser: actor.claimedUser });
+  return { at: event.at, cause: event.cause, namespace: '', group: '', service: '', evidence };
+}
+
+/**
+ * Subscribes the journal to every instance, service, config, config client, connection and auth event on the bus; returns the function that stops it.
  *
  * @example
  *   const bus = new EventBus<CairnEvent>();
@@ -135,6 +179,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
     bus.on('config-gray', (event) => journal.append(journalEntryOfGray(event))),
     bus.on('configClient', (event) => journal.append(journalEntryOfConfigClient(event))),
     bus.on('connection', (event) => journal.append(journalEntryOfConnection(event))),
+    bus.on('auth', (event) => journal.append(journalEntryOfAuth(event))),
   ];
   return () => {
     for (const stop of stops) stop();

@@ -47,6 +47,7 @@ export class Metrics {
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
     events.on('connection', (e) => byCause.get(e.cause)?.inc());
     events.on('config-gray', (e) => byCause.get(causeOfGrayChange(e))?.inc());
+    events.on('auth', (e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'HTTP request latency by route template',

@@ -1,6 +1,6 @@
 import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigGray, type ConfigHistoryRecord, type ConfigItem, type ConfigKey, type ConfigStore, type GrayKey, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
-import { type PersistenceStatus, WriteBehind } from './write-behind.js';
+import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -19,8 +19,8 @@ interface Dirty {
  * the store takes it. `durable(n)` resolves once change `n` is committed; the HTTP layer answers a publish or delete
  * only then (or 503 when the store keeps refusing), never 200 for a change that is not stored.
  */
-export class ConfigPersistence {
-  private readonly writer: WriteBehind<Dirty>;
+export class ConfigPersistence extends WrittenBehind<Dirty> {
+  protected readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
   private unsubscribes: Unsubscribe[] = [];
 
@@ -32,6 +32,7 @@ export class ConfigPersistence {
     private readonly now: () => number,
     private readonly log: Logger,
   ) {
+    super();
     this.writer = new WriteBehind<Dirty>({
       what: 'config',
       empty: () => ({ keys: new Map(), grays: new Map(), history: [] }),
@@ -69,19 +70,6 @@ export class ConfigPersistence {
     void this.prune();
     this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
     return { configs: items.length, grays: grays.length };
-  }
-
-  get lastChange(): number {
-    return this.writer.lastChange;
-  }
-
-  get status(): PersistenceStatus {
-    return this.writer.status;
-  }
-
-  /** Resolves once change `upTo` is durable; rejects with NotDurableError after `timeoutMs` (the change stays queued). */
-  durable(upTo: number, timeoutMs: number): Promise<void> {
-    return this.writer.durable(upTo, timeoutMs);
   }
 
   /** Stops following changes, writes what is dirty (one attempt); the database is closed by naming persistence. */

@@ -20,7 +20,7 @@ import {
   type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
-import { type PersistenceStatus, WriteBehind } from './write-behind.js';
+import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -60,8 +60,8 @@ export type NamingPersistenceStores = Pick<CairnStores, 'namespaces' | 'naming' 
  * committed, which is what the HTTP layer waits for before acknowledging a request that changed something. A
  * request that changed nothing durable (a beat, a list) never waits.
  */
-export class NamingPersistence {
-  private readonly writer: WriteBehind<Dirty>;
+export class NamingPersistence extends WrittenBehind<Dirty> {
+  protected readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly savedServices = new Map<string, string>();
@@ -75,6 +75,7 @@ export class NamingPersistence {
     private readonly journalMaxEvents: number,
     private readonly log: Logger,
   ) {
+    super();
     this.writer = new WriteBehind<Dirty>({ what: 'storage', empty: emptyDirty, write: (batch) => this.write(batch), putBack, log });
   }
 
@@ -97,23 +98,6 @@ export class NamingPersistence {
     void this.prune();
     this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
     return { counts: { services: services.length, instances: instances.length, overlays: overlays.length, events: journal.length }, journal };
-  }
-
-  /** The number of the latest change: a request compares it before and after its handler ran. */
-  get lastChange(): number {
-    return this.writer.lastChange;
-  }
-
-  get status(): PersistenceStatus {
-    return this.writer.status;
-  }
-
-  /**
-   * Resolves once change `upTo` is durable. Rejects with NotDurableError if that takes longer than `timeoutMs`
-   * (the change stays queued and is retried: it may become durable later, which a 503 allows).
-   */
-  durable(upTo: number, timeoutMs: number): Promise<void> {
-    return this.writer.durable(upTo, timeoutMs);
   }
 
   /** Stops following changes, writes what is still dirty (one attempt), and closes the database. */

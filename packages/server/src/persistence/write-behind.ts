@@ -125,3 +125,28 @@ export class WriteBehind<D> {
     this.waiters.settle(this.durableCount);
   }
 }
+
+/**
+ * What a context's persistence shows the request hooks and the status page, answered by its writer (which the
+ * subclass makes in its constructor): shared by naming's, config's and auth's persistence.
+ */
+export abstract class WrittenBehind<D> {
+  protected abstract readonly writer: WriteBehind<D>;
+
+  /** The number of the latest change: a request compares it before and after its handler ran. */
+  get lastChange(): number {
+    return this.writer.lastChange;
+  }
+
+  get status(): PersistenceStatus {
+    return this.writer.status;
+  }
+
+  /**
+   * Resolves once change `upTo` is durable. Rejects with NotDurableError if that takes longer than `timeoutMs`
+   * (the change stays queued and is retried: it may become durable later, which a 503 allows).
+   */
+  durable(upTo: number, timeoutMs: number): Promise<void> {
+    return this.writer.durable(upTo, timeoutMs);
+  }
+}

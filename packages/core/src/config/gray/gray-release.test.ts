@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import type { CairnEvent } from '../../domain-events.js';
 import { Journal } from '../../journal/journal.js';
 import { recordDomainEvents } from '../../journal/record-domain-events.js';
-import { DomainError } from '../../shared/errors.js';
 import { EventBus } from '../../shared/event-bus.js';
 import { FakeTime } from '../../shared/time/fake-time.js';
 import { ConfigCenter } from '../config-center.js';
@@ -11,6 +10,7 @@ import type { ConfigEvent } from '../config-events.js';
 import { configKeyOf } from '../config-validation.js';
 import { md5Hex } from '../md5.js';
 import { betaRuleOf, checkGrayName, tagRuleOf } from './gray-validation.js';
+import { errorCodeOf } from '../../shared/error-code-of.js';
 
 const AUTHOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'alice' };
 const KEY = configKeyOf('app.yaml', 'DEFAULT_GROUP', '');
@@ -29,15 +29,7 @@ function newCenter() {
   return { time, events, journal, center };
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return `${error.code}:${error.field}`;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 test('a beta version is served only to the listed client IPs; everyone else gets the main version', () => {
   const { center } = newCenter();

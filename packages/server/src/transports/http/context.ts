@@ -1,5 +1,6 @@
-import type { CairnEventBus, ConfigCenter, ConnectionDirectory, ConfigListeners, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
+import type { AuthDirectory, CairnEventBus, ConfigCenter, ConnectionDirectory, ConfigListeners, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
 import type { ResolvedOptions } from '../../config/options.js';
+import type { AuthPersistence } from '../../persistence/auth-persistence.js';
 import type { ConfigPersistence } from '../../persistence/config-persistence.js';
 import type { NamingPersistence } from '../../persistence/naming-persistence.js';
 import type { LongPolls } from './config/long-polls.js';
@@ -28,6 +29,10 @@ export interface AppContext {
   /** The configuration center: configs and their commands. */
   readonly config: ConfigCenter;
   readonly configPersistence: ConfigPersistence;
+  /** The auth context: users, roles and grants, and their commands (no route uses them yet). */
+  readonly auth: AuthDirectory;
+  /** Writes auth changes to the store and holds the token signing keys. */
+  readonly authPersistence: AuthPersistence;
   /** Read side of the stored config history (the history lives only in the store). */
   readonly configHistory: Pick<ConfigStore, 'historyOf' | 'historyById' | 'previousHistory'>;
   readonly longPolls: LongPolls;

@@ -23,6 +23,14 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; nacosCode
   CONFIG_HISTORY_NOT_FOUND: { status: 404, nacosCode: 20004 },
   CONFIG_GRAY_OVER_MAX_COUNT: { status: 400, nacosCode: 20010 },
   CONFIG_GRAY_NOT_FOUND: { status: 404, nacosCode: 20004 },
+  // Nacos answers its auth API's refusals with 400 (an IllegalArgumentException), a second first admin with 409.
+  AUTH_USER_NOT_FOUND: { status: 400, nacosCode: 20004 },
+  AUTH_USER_ALREADY_EXISTS: { status: 400, nacosCode: 23000 },
+  AUTH_ROLE_NOT_FOUND: { status: 400, nacosCode: 20004 },
+  AUTH_ROLE_ALREADY_ASSIGNED: { status: 400, nacosCode: 23000 },
+  AUTH_ROLE_RESERVED: { status: 400, nacosCode: 20002 },
+  AUTH_LAST_ADMIN: { status: 400, nacosCode: 23000 },
+  AUTH_ADMIN_EXISTS: { status: 409, nacosCode: 23000 },
 });
 
 /** Nacos v2 error texts by numeric code (the `message` field of a v2 error). */

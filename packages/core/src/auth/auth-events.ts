@@ -1,0 +1,74 @@
+import type { Grant } from './permissions.js';
+
+/**
+ * Who asked for an auth change, as the other contexts record it: the request's address, its client, and the user
+ * it claimed (verified once requests are authenticated). A change the server makes itself (the first admin at
+ * start) names `server` as its address.
+ */
+export interface AuthActor {
+  readonly sourceIp: string;
+  readonly clientAgent: string;
+  readonly claimedUser: string;
+}
+
+interface AuthEventBase {
+  readonly type: 'auth';
+  readonly at: number;
+  readonly actor: AuthActor;
+}
+
+/** A user was created (disabled users do not exist yet: every new user is enabled). */
+export interface UserCreatedEvent extends AuthEventBase {
+  readonly cause: 'USER_CREATED';
+  readonly username: string;
+}
+
+/** A user's password changed; its tokens issued under an older generation are refused from now on. */
+export interface UserPasswordChangedEvent extends AuthEventBase {
+  readonly cause: 'USER_PASSWORD_CHANGED';
+  readonly username: string;
+  readonly tokenGeneration: number;
+}
+
+/** A user was enabled or disabled (every permission check refuses a disabled user). */
+export interface UserEnabledChangedEvent extends AuthEventBase {
+  readonly cause: 'USER_ENABLED' | 'USER_DISABLED';
+  readonly username: string;
+}
+
+/** A user was deleted, and with it the roles it held (`roles`). */
+export interface UserDeletedEvent extends AuthEventBase {
+  readonly cause: 'USER_DELETED';
+  readonly username: string;
+  readonly roles: readonly string[];
+}
+
+export interface RoleAssignedEvent extends AuthEventBase {
+  readonly cause: 'ROLE_ASSIGNED';
+  readonly role: string;
+  readonly username: string;
+}
+
+/**
+ * A role was taken from users: from one user, or (the whole role removed) from every holder, together with its
+ * grants. `usernames` and `grants` list what went.
+ */
+export interface RoleRemovedEvent extends AuthEventBase {
+  readonly cause: 'ROLE_REMOVED';
+  readonly role: string;
+  readonly usernames: readonly string[];
+  readonly grants: readonly Grant[];
+}
+
+export interface GrantChangedEvent extends AuthEventBase {
+  readonly cause: 'GRANT_ADDED' | 'GRANT_REMOVED';
+  readonly grant: Grant;
+}
+
+/**
+ * What changed in the auth context. Persistence writes it, the journal records it. No event carries a password,
+ * a hash, a token or a key: only names and what they hold.
+ */
+export type AuthEvent = UserCreatedEvent | UserPasswordChangedEvent | UserEnabledChangedEvent | UserDeletedEvent | RoleAssignedEvent | RoleRemovedEvent | GrantChangedEvent;
+
+export type AuthCause = AuthEvent['cause'];

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { MAX_PASSWORD_BYTES } from './passwords.js';
+
+/** The first admin's name, as in Nacos. */
+export const FIRST_ADMIN_USERNAME = 'nacos';
+/** A configured first-admin password shorter than this is refused: the admin of a server on a network. */
+export const MIN_ADMIN_PASSWORD_CHARS = 8;
+
+export type FirstAdmin =
+  | { create: false }
+  /** `generated`: nobody chose the password, so it must be shown once (it is never stored in clear or logged again). */
+  | { create: true; username: string; password: string; generated: boolean };
+
+/**
+ * The first-admin rule as a pure step (not wired to the start yet): when a user holds ROLE_ADMIN nothing is created
+ * (a configured password does not reset an existing admin); else `nacos` is created with the configured password, or
+ * with a random one (18 random bytes, base64url: 24 characters) to show once. There is no first-caller-wins
+ * endpoint. A configured password that is too short or too long throws, saying why and never repeating it.
+ *
+ * @example
+ *   firstAdmin(directory.hasAdmin, process.env.CAIRN_ADMIN_PASSWORD) // { create: true, username: 'nacos', password: '…', generated: true }
+ */
+export function firstAdmin(hasAdmin: boolean, configured: string | undefined, random: (bytes: number) => Buffer = randomBytes): FirstAdmin {
+  if (hasAdmin) return { create: false };
+  if (configured === undefined || configured === '') return { create: true, username: FIRST_ADMIN_USERNAME, password: random(18).toString('base64url'), generated: true };
+  if ([...configured].length < MIN_ADMIN_PASSWORD_CHARS) throw new Error(`the configured first-admin password has fewer than ${MIN_ADMIN_PASSWORD_CHARS} characters; choose a longer one`);
+  if (Buffer.byteLength(configured) > MAX_PASSWORD_BYTES) throw new Error(`the configured first-admin password is over ${MAX_PASSWORD_BYTES} bytes; choose a shorter one`);
+  return { create: true, username: FIRST_ADMIN_USERNAME, password: configured, generated: false };
+}
