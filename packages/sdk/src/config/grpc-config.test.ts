@@ -17,6 +17,15 @@ async function httpPublish(baseUrl: string, dataId: string, content: string): Pr
   assert.equal(await r.text(), 'true');
 }
 
+/** A watch's `ready`, or a failure when it does not settle within 5 s (a broken watch must fail, not hang). */
+function ready(watch: { ready: Promise<void> }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the watch did not become ready within 5 s')), 5000);
+  });
+  return Promise.race([watch.ready, late]).finally(() => clearTimeout(timer));
+}
+
 async function journal(baseUrl: string, query: string): Promise<Array<{ cause: string; evidence: Record<string, unknown> }>> {
   return JSON.parse((await rawGet(baseUrl, `/v1/cairn/events?${query}`)).body).events;
 }
@@ -100,7 +109,7 @@ describe('ConfigClient over gRPC against a real server', { concurrency: true }, 
     const c = client();
     const changes: ConfigChange[] = [];
     const watch = c.watch('grpc-watched.props', 'DEFAULT_GROUP', (change) => changes.push(change));
-    await watch.ready;
+    await ready(watch);
     await waitFor('the listen is held', async () => (await journal(server.url, 'cause=CONFIG_LISTENER_HELD&dataId=grpc-watched.props')).length > 0, 5000);
     await httpPublish(server.url, 'grpc-watched.props', 'n=1');
     await waitFor('the push of n=1', () => changes.some((ch) => ch.content === 'n=1'), 5000);
@@ -145,7 +154,7 @@ describe('a gRPC config watch whose server restarts', () => {
       await httpPublish(server.url, 'grpc-restart.props', 'v=1');
       const changes: ConfigChange[] = [];
       const watch = c.watch('grpc-restart.props', 'DEFAULT_GROUP', (change) => changes.push(change));
-      await watch.ready;
+      await ready(watch);
       await waitFor('the listen is held', async () => (await journal(server.url, 'cause=CONFIG_LISTENER_HELD&dataId=grpc-restart.props')).length > 0, 5000);
 
       await proxy.setMode('refuse');
