@@ -13,7 +13,7 @@ export { CairnConflictError };
 const DEFAULT_GROUP = 'DEFAULT_GROUP';
 
 /**
- * A config client over the Nacos v1 config API: read, publish (with compare-and-set), remove, read history, roll
+ * A config client over the Nacos v1 config API, or with `protocol: 'grpc'` over Nacos 2.x gRPC (watches pushed): read, publish (with compare-and-set), remove, read history, roll
  * back (Cairn's extension) and watch configs. It shares the naming client's server list, failover, timeouts and
  * typed errors (`CairnRequestError` with `kind` and `retryable`). With `snapshotDir`, every read is saved, and a read that no
  * server answers is served from the saved copy (`fromSnapshot: true`, logged as a warning); a 404 is an answer
