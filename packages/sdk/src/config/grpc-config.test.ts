@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePortPair, spawnServer, type SpawnedServer } from '@cairn/testkit';
 import { CairnConflictError, CairnRequestError, ConfigClient, type ConfigChange, type ConfigClientOptions } from '../index.js';
 import { FaultProxy } from '../testing/fault-proxy.js';
-import { captureLogger, rawGet, spawnWithGrpc, waitFor } from '../testing/helpers.js';
+import { captureLogger, grayVersions, rawGet, spawnWithGrpc, waitFor } from '../testing/helpers.js';
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -95,11 +95,7 @@ describe('ConfigClient over gRPC against a real server', { concurrency: true }, 
     await c.publishConfig('grpc-gray.props', 'G', 'v=main');
     await c.publishConfig('grpc-gray.props', 'G', 'v=beta', { betaIps: ['127.0.0.1', '10.0.0.7'] });
     await c.publishConfig('grpc-gray.props', 'G', 'v=canary', { tag: 'canary' });
-    const grays = JSON.parse((await rawGet(server.url, '/v1/cairn/config/gray?dataId=grpc-gray.props&group=G')).body).grays;
-    assert.deepEqual(
-      grays.map((g: { grayName: string; content: string }) => `${g.grayName}=${g.content}`),
-      ['beta=v=beta', 'tag_canary=v=canary'],
-    );
+    assert.deepEqual(await grayVersions(server.url, 'grpc-gray.props', 'G'), ['beta=v=beta', 'tag_canary=v=canary']);
     assert.equal((await c.getConfig('grpc-gray.props', 'G'))?.content, 'v=beta');
     await c.close();
   });
