@@ -1,30 +1,19 @@
 import { CairnClosedError, CairnRequestError } from '../errors.js';
+import { CairnConflictError } from './conflict-error.js';
 import { HttpV1Transport } from '../transport/http-v1-transport.js';
 import { resolveConfigOptions, type ConfigClientOptions, type ResolvedConfigOptions } from './config-options.js';
 import type { ConfigListener, ConfigValue, HistoryPage, PublishOptions } from './config-types.js';
 import { ConfigWatch } from './config-watch.js';
-import { ConfigWire, type ConfigKey } from './config-wire.js';
+import { type ConfigKey, type ConfigTransport, ConfigWire } from './config-wire.js';
+import { GrpcConfigWire } from './grpc-config-wire.js';
 import { ConfigSnapshot } from './snapshot.js';
+
+export { CairnConflictError };
 
 const DEFAULT_GROUP = 'DEFAULT_GROUP';
 
-/** A compare-and-set publish lost: the stored content no longer has the `casMd5` given. Not retryable as is. */
-export class CairnConflictError extends Error {
-  override readonly name = 'CairnConflictError';
-  readonly code = 'CAIRN_CONFLICT';
-  readonly retryable = false;
-  constructor(
-    message: string,
-    readonly dataId: string,
-    readonly group: string,
-    readonly server?: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * A config client over the Nacos v1 config API: read, publish (with compare-and-set), remove, read history, roll
+ * A config client over the Nacos v1 config API, or with `protocol: 'grpc'` over Nacos 2.x gRPC (watches pushed): read, publish (with compare-and-set), remove, read history, roll
  * back (Cairn's extension) and watch configs. It shares the naming client's server list, failover, timeouts and
  * typed errors (`CairnRequestError` with `kind` and `retryable`). With `snapshotDir`, every read is saved, and a read that no
  * server answers is served from the saved copy (`fromSnapshot: true`, logged as a warning); a 404 is an answer
@@ -39,6 +28,8 @@ export class ConfigClient {
   private readonly o: ResolvedConfigOptions;
   private readonly http: HttpV1Transport;
   private readonly wire: ConfigWire;
+  /** Reads, publishes, removes and watches: `wire`, or gRPC with `protocol: 'grpc'`. */
+  private readonly store: ConfigTransport;
   private readonly snapshot: ConfigSnapshot | undefined;
   private readonly watches = new Set<ConfigWatch>();
   private closed = false;
@@ -48,6 +39,7 @@ export class ConfigClient {
     this.o = resolveConfigOptions(options);
     this.http = new HttpV1Transport(this.o.http);
     this.wire = new ConfigWire(this.http);
+    this.store = this.o.http.protocol === 'grpc' ? new GrpcConfigWire(this.o) : this.wire;
     this.snapshot = this.o.snapshotDir ? new ConfigSnapshot(this.o.snapshotDir) : undefined;
   }
 
@@ -83,7 +75,7 @@ export class ConfigClient {
     const key = this.keyOf(dataId, group);
     try {
       const srcUser = options.srcUser ?? this.o.srcUser;
-      await this.wire.publish(key, content, { ...options, ...(srcUser === undefined ? {} : { srcUser }) });
+      await this.store.publish(key, content, { ...options, ...(srcUser === undefined ? {} : { srcUser }) });
     } catch (error) {
       if (error instanceof CairnRequestError && error.status === 500 && error.kind === 'client-error') {
         throw new CairnConflictError(`config ${group}/${dataId} changed since MD5 ${options.casMd5 ?? ''}: ${error.body ?? ''}`, dataId, group, error.server);
@@ -95,7 +87,7 @@ export class ConfigClient {
   /** Removes the config; removing a missing config succeeds. */
   async removeConfig(dataId: string, group = DEFAULT_GROUP): Promise<void> {
     this.open();
-    await this.wire.remove(this.keyOf(dataId, group), this.o.srcUser);
+    await this.store.remove(this.keyOf(dataId, group), this.o.srcUser);
   }
 
   /** The config's history, newest first. */
@@ -131,7 +123,7 @@ export class ConfigClient {
   watch(dataId: string, group = DEFAULT_GROUP, listener?: ConfigListener): ConfigWatch {
     this.open();
     const watch = new ConfigWatch(
-      this.wire,
+      this.store,
       (k) => this.readAndKeep(k),
       this.keyOf(dataId, group),
       {
@@ -154,11 +146,12 @@ export class ConfigClient {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of [...this.watches]) w.close();
+    this.store.close();
   }
 
   /** A read from the server that keeps the snapshot in step: saved when found, forgotten on 404. */
   private async readAndKeep(key: ConfigKey): Promise<Awaited<ReturnType<ConfigWire['get']>>> {
-    const found = await this.wire.get(key);
+    const found = await this.store.get(key);
     if (!this.snapshot) return found;
     if (!found) await this.snapshot.remove(key.tenant, key.group, key.dataId);
     else await this.snapshot.write(key.tenant, key.group, key.dataId, found).catch((error: Error) => this.o.http.logger.warn?.(`config snapshot not written: ${error.message}`));

@@ -5,6 +5,16 @@ import type { ClientClock, ClientLogger, LookupFunction } from '../types.js';
 export interface ConfigClientOptions {
   /** `host:port`, `host` (port 8848) or `http://host:port` URLs. At least one. */
   serverAddresses: string[] | string;
+  /**
+   * `http` (default): the Nacos config API v1, watches by long polling. `grpc`: Nacos 2.x gRPC on each server's
+   * port + `grpcPortOffset`; reads, publishes and removals over one connection, watches pushed by the server.
+   * History and rollback go over HTTP either way.
+   */
+  protocol?: 'http' | 'grpc';
+  /** gRPC port = the server's port + this (Nacos: 1000). Default 1000. */
+  grpcPortOffset?: number;
+  /** Sent as the `AppName` label of the gRPC connection (the server journals it). Default `unknown`. */
+  appName?: string;
   /** The Nacos tenant. Default `''`, the default namespace; `public` means the same. */
   namespace?: string;
   /** Default `/nacos`. */

@@ -2,7 +2,7 @@ import { kindOfNetworkError } from '../errors.js';
 import { FailureLog } from '../failure-log.js';
 import type { ClientClock, ClientLogger } from '../types.js';
 import type { ConfigChange, ConfigListener } from './config-types.js';
-import type { ConfigKey, ConfigWire } from './config-wire.js';
+import type { ConfigKey, ConfigTransport } from './config-wire.js';
 
 /** Reads a config for a watch (the client's read, which also keeps the snapshot current); undefined = missing. */
 export type ConfigRead = (key: ConfigKey) => Promise<{ content: string; md5: string; type: string } | undefined>;
@@ -19,8 +19,8 @@ export interface WatchSettings {
 }
 
 /**
- * A watch on one config over the v1 long poll. It learns the current MD5, holds a poll with it, and when the
- * server names the key it reads the new content and delivers it if the MD5 is new (each version once, deletion as
+ * A watch on one config over the v1 long poll, or over gRPC a wait for the server's push (the transport's
+ * `poll`). It learns the current MD5, holds a poll with it, and when the server names the key it reads the new content and delivers it if the MD5 is new (each version once, deletion as
  * `deleted`). Network faults and 5xx answers never end it: it retries with capped, jittered backoff and logs one
  * line per outage. A 4xx (the server refuses the key or the credentials) does not end it either: it may be fixed on
  * the server side (a permission granted, a namespace created), so it is retried with the same backoff, logged, and
@@ -41,7 +41,7 @@ export class ConfigWatch implements AsyncIterableIterator<ConfigChange> {
   private sleeping: { handle: unknown; wake: () => void } | undefined;
 
   constructor(
-    private readonly wire: ConfigWire,
+    private readonly wire: Pick<ConfigTransport, 'poll'>,
     private readonly read: ConfigRead,
     readonly key: ConfigKey,
     private readonly s: WatchSettings,

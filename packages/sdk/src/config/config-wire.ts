@@ -11,6 +11,39 @@ export interface ConfigKey {
   tenant: string;
 }
 
+/** A stored config as read. */
+export interface StoredConfig {
+  content: string;
+  md5: string;
+  type: string;
+}
+
+/** What a publish carries besides the content. */
+export interface PublishWire {
+  type?: string;
+  casMd5?: string;
+  srcUser?: string;
+  betaIps?: readonly string[];
+  tag?: string;
+}
+
+/**
+ * What the config client reads, writes and watches through: the v1 HTTP API (`ConfigWire`) or Nacos 2.x gRPC
+ * (`GrpcConfigWire`). A failed compare-and-set rejects with `CairnConflictError` (over HTTP, the client maps it).
+ */
+export interface ConfigTransport {
+  /** The stored config, or undefined when it does not exist. */
+  get(key: ConfigKey): Promise<StoredConfig | undefined>;
+  publish(key: ConfigKey, content: string, options: PublishWire): Promise<void>;
+  remove(key: ConfigKey, srcUser?: string): Promise<void>;
+  /**
+   * Waits up to `holdMs` for a change of the config from `md5` (`''` = none held); true when the server says it
+   * changed. `signal` stands for one watch: the same one on each of its polls, aborted when it ends.
+   */
+  poll(key: ConfigKey, md5: string, holdMs: number, timeoutMs: number, signal: AbortSignal): Promise<boolean>;
+  close(): void;
+}
+
 const WORD = '\u0002';
 const LINE = '\u0001';
 /** Nacos's answer to a compare-and-set publish whose `casMd5` no longer matches (HTTP 500). */
@@ -24,11 +57,11 @@ export function md5Of(content: string): string {
  * The Nacos config Open API v1 (`/v1/cs/...`, spec §6) over the naming client's transport: the same server
  * list, failover, timeouts and typed errors.
  */
-export class ConfigWire {
+export class ConfigWire implements ConfigTransport {
   constructor(private readonly http: HttpV1Transport) {}
 
   /** The stored config, or undefined on 404. */
-  async get(key: ConfigKey): Promise<{ content: string; md5: string; type: string } | undefined> {
+  async get(key: ConfigKey): Promise<StoredConfig | undefined> {
     try {
       const answer = await this.http.call({ method: 'GET', path: '/v1/cs/configs', params: keyParams(key) });
       return { content: answer.body, md5: answer.headers['content-md5'] || md5Of(answer.body), type: answer.headers['config-type'] || 'text' };
@@ -38,7 +71,7 @@ export class ConfigWire {
     }
   }
 
-  async publish(key: ConfigKey, content: string, options: { type?: string; casMd5?: string; srcUser?: string; betaIps?: readonly string[]; tag?: string }): Promise<void> {
+  async publish(key: ConfigKey, content: string, options: PublishWire): Promise<void> {
     const form: Record<string, string> = { ...keyParams(key), content };
     if (options.type !== undefined) form.type = options.type;
     if (options.srcUser !== undefined) form.src_user = options.srcUser;
@@ -77,6 +110,8 @@ export class ConfigWire {
     });
     return changedKeys(answer).some((k) => k.dataId === key.dataId && k.group === key.group && k.tenant === key.tenant);
   }
+
+  close(): void {}
 
   /** Cairn's rollback: publishes history record `nid`'s version again; answers the config as it now is. */
   async rollback(key: ConfigKey, nid: string): Promise<{ content: string; md5: string; type: string }> {

@@ -48,6 +48,12 @@ export function rawGet(baseUrl: string, pathAndQuery: string): Promise<{ status:
   });
 }
 
+/** A config's gray versions as the server lists them (raw wire call): `<grayName>=<content>` each. */
+export async function grayVersions(baseUrl: string, dataId: string, group: string): Promise<string[]> {
+  const r = await rawGet(baseUrl, `/v1/cairn/config/gray?dataId=${encodeURIComponent(dataId)}&group=${encodeURIComponent(group)}`);
+  return (JSON.parse(r.body) as { grays: Array<{ grayName: string; content: string }> }).grays.map((g) => `${g.grayName}=${g.content}`);
+}
+
 /** The hosts the server lists for a service (raw wire call). */
 export async function serverHosts(baseUrl: string, service: string, namespace = 'public'): Promise<Array<{ ip: string; port: number; healthy: boolean }>> {
   const r = await rawGet(baseUrl, `/v1/ns/instance/list?serviceName=${encodeURIComponent(`DEFAULT_GROUP@@${service}`)}&namespaceId=${namespace}`);

@@ -3,6 +3,9 @@ import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import { CairnRequestError } from '../../errors.js';
 import { answerOf, callError, type GrpcAnswer, grpcJs, isUnregistered, type NacosClient, payloadOf, refusal } from './grpc-wire.js';
 
+/** The version this client announces in its ConnectionSetupRequest (the server journals it with the connection). */
+export const CLIENT_VERSION = 'Cairn-SDK:0.1.0';
+
 /** Who this client is, as the ConnectionSetupRequest tells the server. */
 export interface ClientIdentity {
   clientVersion: string;

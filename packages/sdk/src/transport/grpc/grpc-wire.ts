@@ -43,7 +43,12 @@ function nacosClientOf(grpc: GrpcJs): { grpc: GrpcJs; Nacos: NacosConstructor } 
 const UNREGISTERED = 301;
 
 export function isUnregistered(error: unknown): boolean {
-  return error instanceof CairnRequestError && (error as { nacosCode?: number }).nacosCode === UNREGISTERED;
+  return nacosCodeOf(error) === UNREGISTERED;
+}
+
+/** The `errorCode` of a refused request (see `refusal`); undefined for any other error. */
+export function nacosCodeOf(error: unknown): number | undefined {
+  return error instanceof CairnRequestError ? (error as { nacosCode?: number }).nacosCode : undefined;
 }
 
 /** A Nacos answer: its class name and JSON body. */

@@ -1,9 +1,6 @@
 import type { ResolvedOptions } from '../../resolved-options.js';
 import type { Registration, ServiceKey } from '../naming-transport.js';
-import type { ClientIdentity } from './grpc-channel.js';
-
-/** The version this client announces in its ConnectionSetupRequest (the server journals it with the connection). */
-export const CLIENT_VERSION = 'Cairn-SDK:0.1.0';
+import { CLIENT_VERSION, type ClientIdentity } from './grpc-channel.js';
 
 export function namingIdentity(o: ResolvedOptions): ClientIdentity {
   return { clientVersion: CLIENT_VERSION, namespace: o.namespace, labels: { module: 'naming', source: 'sdk', AppName: o.appName } };

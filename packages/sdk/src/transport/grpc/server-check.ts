@@ -1,6 +1,6 @@
 import { parseServerAddress } from '../../address.js';
 import { GrpcChannel } from './grpc-channel.js';
-import { grpcTarget } from './grpc-naming-transport.js';
+import { grpcTarget } from './grpc-connection.js';
 
 export interface GrpcCheckOptions {
   /** Bound on connecting and the answer. Default 3000. */
