@@ -35,12 +35,12 @@ test('while the store refuses writes, a persistent change answers 503; beats, li
   const namespace = await call(ts.url, 'POST', '/v1/console/namespaces', { customNamespaceId: 'outage-ns', namespaceName: 'Outage' });
   assert.equal(namespace.status, 503, 'a namespace change waits for the namespace store the same way');
 
-  const t0 = Date.now();
+  // The store is still down: a request that waited for it would answer 503 after storeWaitMs, so each answer
+  // below shows it did not wait (no wall-clock bound, which a loaded machine can break).
   assert.equal((await call(ts.url, 'POST', '/v1/ns/instance', ephemeral(8001))).text, 'ok');
   const beat = await call(ts.url, 'PUT', '/v1/ns/instance/beat', { serviceName: 'outage-app', ip: '10.9.0.1', port: '8001' });
   assert.equal(beat.json().code, 10200);
   assert.equal((await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=outage-app')).json().hosts.length, 1);
-  assert.ok(Date.now() - t0 < 300, 'none of them waited for the store');
   const ready = await call(ts.url, 'GET', '/v1/console/health/readiness');
   assert.equal(ready.status, 503);
   assert.match(ready.text, /^storage failing: connection lost \(injected\); 2 change\(s\) waiting to be stored$/);
