@@ -1,7 +1,7 @@
 import { namespaceToTenant, type ConfigAuthor, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Params } from '../params.js';
-import { formalExtInfo } from './config-fields-wire.js';
+import { configAdvanceInfo, formalExtInfo } from './config-fields-wire.js';
 import { grayExtInfo } from './gray-ext-info.js';
 
 /** Nacos's response Content-Type per config type. */
@@ -19,7 +19,7 @@ export function noCache(reply: FastifyReply): FastifyReply {
   return reply.headers(NO_CACHE_HEADERS);
 }
 
-/** `GET /v1/cs/configs?show=all`: Nacos's ConfigAllInfo. */
+/** `GET /v1/cs/configs?show=all`: Nacos's ConfigAllInfo, its identity and content plus the ConfigAdvanceInfo fields. */
 export function configAllInfo(c: ConfigItem): Record<string, unknown> {
   return {
     id: String(c.id),
@@ -30,16 +30,7 @@ export function configAllInfo(c: ConfigItem): Record<string, unknown> {
     encryptedDataKey: c.encryptedDataKey,
     tenant: namespaceToTenant(c.namespace),
     appName: c.appName,
-    type: c.type,
-    createTime: c.createdAt,
-    modifyTime: c.modifiedAt,
-    createUser: c.createdBy.claimedUser || null,
-    createIp: c.createdBy.sourceIp,
-    desc: c.desc || null,
-    use: c.use || null,
-    effect: c.effect || null,
-    schema: c.schema || null,
-    configTags: c.tags.length > 0 ? c.tags.join(',') : null,
+    ...configAdvanceInfo(c),
   };
 }
 
