@@ -80,7 +80,8 @@ test('publishSingle stores byte-exact content that getConfig and a plain GET rea
   assert.equal(res.headers.get('config-type'), 'properties');
 });
 
-test('subscribe hears the current content, then a publish through the held long poll, then the removal', async () => {
+/** Subscribes the client to a key: what its listener heard, and `next(n)` resolving once it heard n contents (8 s at most). */
+function subscribeAndHear(dataId: string): { heard: (string | null)[]; next: (count: number) => Promise<void> } {
   const heard: (string | null)[] = [];
   let wake: () => void = () => {};
   const next = (count: number) =>
@@ -94,10 +95,15 @@ test('subscribe hears the current content, then a publish through the held long 
       };
       wake();
     });
-  client.subscribe({ dataId: DATA_ID, group: GROUP }, (content) => {
+  client.subscribe({ dataId, group: GROUP }, (content) => {
     heard.push(content);
     wake();
   });
+  return { heard, next };
+}
+
+test('subscribe hears the current content, then a publish through the held long poll, then the removal', async () => {
+  const { heard, next } = subscribeAndHear(DATA_ID);
   await next(1);
   assert.deepEqual(heard, [CONTENT]);
   // Wait until the client's long poll is held, so the change must be pushed to it.
@@ -124,23 +130,7 @@ test('a beta version for the client IP (127.0.0.1) reaches the real client: getC
   const beta = await fetch(`${ts.url}/v1/cs/configs`, { ...form({ dataId, group: GROUP, content: 'v=beta' }), headers: { 'content-type': 'application/x-www-form-urlencoded', betaIps: '127.0.0.1' } });
   assert.equal(await beta.text(), 'true');
   assert.equal(await client.getConfig(dataId, GROUP), 'v=beta');
-  const heard: (string | null)[] = [];
-  let wake: () => void = () => {};
-  const next = (count: number) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`heard ${JSON.stringify(heard)}, waited for ${count}`)), 8_000);
-      wake = () => {
-        if (heard.length >= count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      wake();
-    });
-  client.subscribe({ dataId, group: GROUP }, (content) => {
-    heard.push(content);
-    wake();
-  });
+  const { heard, next } = subscribeAndHear(dataId);
   await next(1);
   assert.deepEqual(heard, ['v=beta']);
   // The client adds a new key to its long poll only when the poll in flight ends: a change to the key the earlier
