@@ -55,3 +55,18 @@ export async function call(base: string, method: string, path: string, body?: Re
   const text = await res.text();
   return { status: res.status, text, json: () => JSON.parse(text) };
 }
+
+/**
+ * A request as Nacos clients send one: a form body on POST, the query string otherwise, the npm client's `utf8`
+ * Content-Type everywhere; headers as given.
+ */
+export async function sendForm(base: string, method: string, path: string, params: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  const qs = new URLSearchParams(params).toString();
+  const post = method === 'POST';
+  const res = await fetch(`${base}${path}${!post && qs ? `?${qs}` : ''}`, {
+    method,
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf8', ...headers },
+    body: post ? qs : undefined,
+  });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}

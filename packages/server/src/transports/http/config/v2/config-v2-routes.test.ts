@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../../../../testing/test-server.js';
+import { sendForm, startTestServer, type TestServer } from '../../../../testing/test-server.js';
 
-/** Form body on POST, query otherwise, as the Nacos Open API v2 documents its calls. */
+/** A v2 call (form body on POST, query otherwise, as the Nacos Open API v2 documents them), its result envelope parsed. */
 async function send(base: string, method: string, path: string, params: Record<string, string>, headers: Record<string, string> = {}) {
-  const qs = new URLSearchParams(params).toString();
-  const post = method === 'POST';
-  const res = await fetch(`${base}${path}${!post && qs ? `?${qs}` : ''}`, {
-    method,
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf8', ...headers },
-    body: post ? qs : undefined,
-  });
-  const text = await res.text();
+  const res = await sendForm(base, method, path, params, headers);
+  const text = res.text;
   let json: { code?: number; message?: string; data?: unknown } | undefined;
   try {
     json = JSON.parse(text);
