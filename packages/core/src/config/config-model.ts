@@ -11,14 +11,8 @@ export interface ConfigAuthor {
 export const CONFIG_TYPES = ['properties', 'xml', 'json', 'text', 'html', 'yaml', 'toml', 'unset'] as const;
 export type ConfigType = (typeof CONFIG_TYPES)[number];
 
-/** The current version of a config. */
-export interface ConfigItem extends ConfigKey {
-  /** Stable per key: the history id of the publish that created it. */
-  readonly id: number;
-  readonly content: string;
-  readonly md5: string;
-  readonly type: ConfigType;
-  readonly appName: string;
+/** A config's fields besides content, type and appName; a history record of the main version keeps them too. */
+export interface ConfigRecordFields {
   readonly desc: string;
   readonly tags: readonly string[];
   /** Nacos's `use`, `effect` and `schema` (free text kept as published; `""` when not given). */
@@ -27,6 +21,16 @@ export interface ConfigItem extends ConfigKey {
   readonly schema: string;
   /** The key a client-side encryption filter published the content with, kept verbatim (`""` when none). */
   readonly encryptedDataKey: string;
+}
+
+/** The current version of a config. */
+export interface ConfigItem extends ConfigKey, ConfigRecordFields {
+  /** Stable per key: the history id of the publish that created it. */
+  readonly id: number;
+  readonly content: string;
+  readonly md5: string;
+  readonly type: ConfigType;
+  readonly appName: string;
   readonly createdAt: number;
   readonly modifiedAt: number;
   readonly createdBy: ConfigAuthor;
@@ -49,14 +53,4 @@ export interface ConfigHistoryRecord extends ConfigKey {
   readonly fields?: ConfigRecordFields;
   /** Present on a gray version's record (Nacos `publishType` `gray`, `grayName`); absent on the main version's. */
   readonly gray?: { readonly grayName: string; readonly rule: GrayRule };
-}
-
-/** What a history record of the main version keeps besides content, type and appName. */
-export interface ConfigRecordFields {
-  readonly desc: string;
-  readonly tags: readonly string[];
-  readonly use: string;
-  readonly effect: string;
-  readonly schema: string;
-  readonly encryptedDataKey: string;
 }
