@@ -16,10 +16,11 @@ export interface GrpcSubscription extends ServiceRef {
 /** The read side of gRPC subscriptions: copies, for the client APIs. */
 export interface GrpcSubscriptions {
   subscribers(ref?: ServiceRef): GrpcSubscription[];
+  readonly subscriberCount: number;
 }
 
 /** The subscriptions of a server without gRPC: none. */
-export const NO_GRPC_SUBSCRIPTIONS: GrpcSubscriptions = { subscribers: () => [] };
+export const NO_GRPC_SUBSCRIPTIONS: GrpcSubscriptions = { subscribers: () => [], subscriberCount: 0 };
 
 interface Subscriber extends GrpcSubscription {
   key: string;

@@ -28,7 +28,7 @@ function namingCounts(ctx: AppContext): Record<string, number> {
     serviceCount: ctx.registry.serviceCount,
     instanceCount,
     responsibleInstanceCount: instanceCount,
-    subscribeCount: ctx.push.subscriberCount + ctx.grpcSubscriptions.subscribers().length,
+    subscribeCount: ctx.push.subscriberCount + ctx.grpcSubscriptions.subscriberCount,
     clientCount: connections + ephemeral + persistent,
     connectionBasedClientCount: connections,
     ephemeralIpPortClientCount: ephemeral,
