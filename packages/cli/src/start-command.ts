@@ -27,10 +27,11 @@ export async function start(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`Cairn starting with:\n${describeOptions(options)}\n`);
-  if (!isLoopbackHost(options.host)) {
+  if (!isLoopbackHost(options.host) && !options.authEnabled) {
     process.stderr.write(`cairn: WARNING: listening on ${options.host} without authentication (--allow-unauthenticated): anyone who reaches this port can register, delete and read everything\n`);
   }
-  const server = await createServer({ options });
+  // The first admin's generated password is shown here, once, and never logged.
+  const server = await createServer({ options, adminPassword: process.env.CAIRN_ADMIN_PASSWORD });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

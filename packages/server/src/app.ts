@@ -23,6 +23,10 @@ import { configV2Group } from './transports/http/config/v2/config-v2-group.js';
 import { ConfigPersistence } from './persistence/config-persistence.js';
 import { AuthPersistence } from './persistence/auth-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
+import { installHttpAuth } from './transports/http/auth/http-auth.js';
+import { loginRoutes } from './transports/http/auth/login-routes.js';
+import { Authenticator } from './auth/authenticator.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
 import { installRealIp } from './transports/http/client-ip.js';
 import { proxyTrust } from './config/trusted-proxies.js';
 import { ServiceInfoCache } from './wire/service-info.js';
@@ -67,6 +71,10 @@ export interface ServerParts {
   stores?: CairnStores;
   /** Timings of the gRPC transport; tests shorten the liveness intervals. */
   grpc?: Partial<GrpcSettings>;
+  /** The first admin's password (CAIRN_ADMIN_PASSWORD), used once: at the first start with auth on. */
+  adminPassword?: string;
+  /** Where a generated first-admin password is shown, once (the start prints it; never the log). */
+  announce?: (text: string) => void;
 }
 
 export interface CairnServer {
@@ -134,10 +142,25 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
-  // Users, roles and grants, and the token signing key (made at first start). Nothing reads them over the wire yet.
+  // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log);
-  log.debug(await authPersistence.start(), 'restored auth from storage');
+  log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
+  if (options.authEnabled) {
+    const made = await ensureFirstAdmin({
+      directory: auth,
+      durability: authPersistence,
+      configured: parts.adminPassword,
+      passwordFile: options.adminPasswordFile,
+      announce: parts.announce ?? ((text) => process.stdout.write(`${text}\n`)),
+      storeWaitMs: options.storeWaitMs,
+    });
+    if (made === 'created') log.info("first admin 'nacos' created");
+  }
+  const authenticator = new Authenticator(
+    { directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() },
+    { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 },
+  );
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
@@ -194,6 +217,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     configPersistence,
     auth,
     authPersistence,
+    authenticator,
     configHistory: stores.config,
     longPolls,
     configListeners,
@@ -235,6 +259,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
   if (trustedProxy) installRealIp(app, trustedProxy);
   installRequestHooks(app, metrics, [persistence, configPersistence, authPersistence], options.storeWaitMs);
+  // After the durable-change hooks, so its check runs first: a refused request starts nothing.
+  installHttpAuth(app, { authenticator, enabled: options.authEnabled, contextPath: options.contextPath });
   installServerStatusGate(app, options.contextPath, switches);
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -254,7 +280,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       operatorRoutes(v1, ctx);
       namespaceRoutes(v1, ctx);
       loaderRoutes(v1, ctx);
-      serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs });
+      loginRoutes(v1, ctx);
+      serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs, authEnabled: options.authEnabled });
     },
     { prefix: options.contextPath },
   );

@@ -294,6 +294,16 @@ export class AuthDirectory {
     if (names?.size === 0) this.holders.delete(role);
   }
 
+  /**
+   * Records a refused login (no state changes: the throttle is the caller's). The username is clipped, since it is
+   * whatever the client sent.
+   */
+  loginRefused(refusal: { username: string; reason: 'unknown-user' | 'bad-password' | 'disabled' | 'throttled'; retryAfterMs?: number; limitedBy?: 'user' | 'address' }, actor: AuthActor): void {
+    const username = refusal.username.slice(0, MAX_NAME_LENGTH + 10);
+    if (refusal.reason === 'throttled') this.announce({ cause: 'LOGIN_THROTTLED', ...refusal, username }, actor);
+    else this.announce({ cause: 'LOGIN_FAILED', username, reason: refusal.reason }, actor);
+  }
+
   private announce(change: DistributiveOmit<AuthEvent, 'type' | 'at' | 'actor'>, actor: AuthActor): void {
     this.options.events.publish({ type: 'auth', at: this.options.clock.now(), actor, ...change } as AuthEvent);
   }

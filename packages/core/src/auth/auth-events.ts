@@ -66,9 +66,23 @@ export interface GrantChangedEvent extends AuthEventBase {
 }
 
 /**
+ * A login (or raw credentials sent with a request) was refused: `reason` says why in words that never include the
+ * password. `unknown-user` and `bad-password` answer the client alike (no user enumeration) but are told apart here,
+ * for the operator. `throttled` is recorded once per throttle window and key, not per refused attempt.
+ */
+export interface LoginRefusedEvent extends AuthEventBase {
+  readonly cause: 'LOGIN_FAILED' | 'LOGIN_THROTTLED';
+  readonly username: string;
+  readonly reason: 'unknown-user' | 'bad-password' | 'disabled' | 'throttled';
+  /** Throttled: how long the client must wait, and whether its user or its address is limited. */
+  readonly retryAfterMs?: number;
+  readonly limitedBy?: 'user' | 'address';
+}
+
+/**
  * What changed in the auth context. Persistence writes it, the journal records it. No event carries a password,
  * a hash, a token or a key: only names and what they hold.
  */
-export type AuthEvent = UserCreatedEvent | UserPasswordChangedEvent | UserEnabledChangedEvent | UserDeletedEvent | RoleAssignedEvent | RoleRemovedEvent | GrantChangedEvent;
+export type AuthEvent = LoginRefusedEvent | UserCreatedEvent | UserPasswordChangedEvent | UserEnabledChangedEvent | UserDeletedEvent | RoleAssignedEvent | RoleRemovedEvent | GrantChangedEvent;
 
 export type AuthCause = AuthEvent['cause'];

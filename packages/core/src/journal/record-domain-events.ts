@@ -148,6 +148,13 @@ export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
       evidence.usernames = event.usernames.join(',');
       evidence.grants = event.grants.length;
       break;
+    case 'LOGIN_FAILED':
+    case 'LOGIN_THROTTLED':
+      evidence.username = event.username;
+      evidence.reason = event.reason;
+      if (event.retryAfterMs !== undefined) evidence.retryAfterMs = event.retryAfterMs;
+      if (event.limitedBy !== undefined) evidence.limitedBy = event.limitedBy;
+      break;
     case 'GRANT_ADDED':
     case 'GRANT_REMOVED':
       evidence.role = event.grant.role;

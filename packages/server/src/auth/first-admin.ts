@@ -1,5 +1,7 @@
+import type { AuthDirectory } from '@cairn/core';
 import { randomBytes } from 'node:crypto';
-import { MAX_PASSWORD_BYTES } from './passwords.js';
+import { readFileSync } from 'node:fs';
+import { hashPassword, MAX_PASSWORD_BYTES } from './passwords.js';
 
 /** The first admin's name, as in Nacos. */
 export const FIRST_ADMIN_USERNAME = 'nacos';
@@ -12,7 +14,7 @@ export type FirstAdmin =
   | { create: true; username: string; password: string; generated: boolean };
 
 /**
- * The first-admin rule as a pure step (not wired to the start yet): when a user holds ROLE_ADMIN nothing is created
+ * The first-admin rule as a pure step: when a user holds ROLE_ADMIN nothing is created
  * (a configured password does not reset an existing admin); else `nacos` is created with the configured password, or
  * with a random one (18 random bytes, base64url: 24 characters) to show once. There is no first-caller-wins
  * endpoint. A configured password that is too short or too long throws, saying why and never repeating it.
@@ -26,4 +28,49 @@ export function firstAdmin(hasAdmin: boolean, configured: string | undefined, ra
   if ([...configured].length < MIN_ADMIN_PASSWORD_CHARS) throw new Error(`the configured first-admin password has fewer than ${MIN_ADMIN_PASSWORD_CHARS} characters; choose a longer one`);
   if (Buffer.byteLength(configured) > MAX_PASSWORD_BYTES) throw new Error(`the configured first-admin password is over ${MAX_PASSWORD_BYTES} bytes; choose a shorter one`);
   return { create: true, username: FIRST_ADMIN_USERNAME, password: configured, generated: false };
+}
+
+/**
+ * At a start with auth on: creates the first admin when no user holds ROLE_ADMIN, waits until it is stored, and
+ * when nobody chose the password hands it to `announce` (the start prints it once; it is never logged). The
+ * password comes from `configured` (CAIRN_ADMIN_PASSWORD) or else the file `passwordFile` names.
+ */
+export async function ensureFirstAdmin(deps: {
+  directory: AuthDirectory;
+  durability: { readonly lastChange: number; durable(upTo: number, timeoutMs: number): Promise<void> };
+  configured: string | undefined;
+  passwordFile: string;
+  announce: (text: string) => void;
+  storeWaitMs: number;
+}): Promise<'created' | 'exists'> {
+  const fromFile = deps.configured === undefined && deps.passwordFile !== '' ? readPasswordFile(deps.passwordFile) : undefined;
+  const plan = firstAdmin(deps.directory.hasAdmin, deps.configured ?? fromFile);
+  if (!plan.create) return 'exists';
+  deps.directory.createFirstAdmin(plan.username, await hashPassword(plan.password), { sourceIp: 'server', clientAgent: 'cairn', claimedUser: '' });
+  await deps.durability.durable(deps.durability.lastChange, deps.storeWaitMs);
+  if (plan.generated) {
+    deps.announce(
+      [
+        '',
+        '  ┌──────────────────────────────────────────────────────────────────────────┐',
+        `  │ First admin created: user '${plan.username}', password ${plan.password}`.padEnd(77) + '│',
+        '  │ It is shown only this once. Log in and change it (PUT /v1/auth/users),     │',
+        '  │ or set CAIRN_ADMIN_PASSWORD before the first start next time.             │',
+        '  └──────────────────────────────────────────────────────────────────────────┘',
+        '',
+      ].join('\n'),
+    );
+  }
+  return 'created';
+}
+
+function readPasswordFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`the first-admin password file '${path}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix --admin-password-file`);
+  }
+  // One trailing newline (an editor's) is not part of the password.
+  return text.replace(/\r?\n$/, '');
 }

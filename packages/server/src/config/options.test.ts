@@ -46,9 +46,15 @@ test("the caller's object is not changed", () => {
   assert.equal(DEFAULT_OPTIONS.port, 8848);
 });
 
-test('listening beyond loopback needs an explicit --allow-unauthenticated (there is no auth yet)', () => {
-  assert.throws(() => resolveOptions({}, ['--host', '0.0.0.0']), /no authentication yet.*--allow-unauthenticated true/);
-  assert.equal(resolveOptions({}, ['--host', '0.0.0.0', '--allow-unauthenticated', 'true']).host, '0.0.0.0');
+test('auth is on by default beyond loopback; turning it off there needs an explicit --allow-unauthenticated', () => {
+  assert.equal(resolveOptions({}, ['--host', '0.0.0.0']).authEnabled, true);
+  assert.equal(resolveOptions({}, ['--host', '127.0.0.1']).authEnabled, false);
+  assert.equal(resolveOptions({}, ['--auth-enabled', 'true']).authEnabled, true);
+  assert.equal(resolveOptions({}, [], { CAIRN_AUTH_ENABLED: 'true' }).authEnabled, true);
+  assert.throws(() => resolveOptions({}, ['--host', '0.0.0.0', '--auth-enabled', 'false']), /anyone who reaches the port.*--allow-unauthenticated true/);
+  const open = resolveOptions({}, ['--host', '0.0.0.0', '--auth-enabled', 'false', '--allow-unauthenticated', 'true']);
+  assert.equal(open.host, '0.0.0.0');
+  assert.equal(open.authEnabled, false);
   assert.equal(resolveOptions({}, ['--host', '127.0.0.2']).host, '127.0.0.2');
   assert.equal(resolveOptions({}, ['--host', '::1']).host, '::1');
   assert.equal(isLoopbackHost('localhost'), true);

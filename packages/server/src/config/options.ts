@@ -41,7 +41,16 @@ export interface ResolvedOptions {
   readonly probeIntervalMs: number;
   readonly probeTimeoutMs: number;
   readonly probeConcurrency: number;
-  /** Listening beyond loopback without authentication must be asked for explicitly (Cairn has no auth yet). */
+  /**
+   * Requests must carry verified credentials and hold the permission they use. Unset: on when the server listens
+   * beyond loopback (and, later, in cluster mode), off on loopback.
+   */
+  readonly authEnabled: boolean;
+  /** Lifetime of an access token (Nacos: 18,000 s). */
+  readonly tokenTtlSeconds: number;
+  /** A file holding the first admin's password (read once, at the first start with auth on); the environment variable CAIRN_ADMIN_PASSWORD is the other way. */
+  readonly adminPasswordFile: string;
+  /** Listening beyond loopback with auth explicitly off must be asked for explicitly. */
   readonly allowUnauthenticated: boolean;
   /**
    * Comma list of proxy IPs/CIDRs; only a request whose socket peer is one of them has its client IP taken from
@@ -54,7 +63,7 @@ export interface ResolvedOptions {
 
 export type Options = Partial<ResolvedOptions>;
 
-type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies';
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies' | 'file';
 interface Setting {
   key: keyof ResolvedOptions;
   kind: Kind;
@@ -93,7 +102,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'probeIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'time between two probes of a persistent instance (±10%)' },
   { key: 'probeTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'timeout of one health probe' },
   { key: 'probeConcurrency', kind: 'int', min: 1, max: 10_000, help: 'health probes in flight at most' },
-  { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback although Cairn has no authentication yet' },
+  { key: 'authEnabled', kind: 'bool', help: 'require verified credentials and permissions on every API; default: on when --host is beyond loopback, off on loopback' },
+  { key: 'tokenTtlSeconds', kind: 'int', min: 60, max: 30 * 86_400, help: 'lifetime of an access token issued at login' },
+  { key: 'adminPasswordFile', kind: 'file', help: "file holding the first admin's password (or set CAIRN_ADMIN_PASSWORD); neither: a random one is printed once at the first start with auth on" },
+  { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback with --auth-enabled false (anyone who reaches the port can change the registry)' },
   { key: 'trustedProxies', kind: 'proxies', help: 'comma list of proxy IPs/CIDRs whose X-Forwarded-For / X-Real-IP headers name the client IP; empty = trust none' },
   { key: 'grpcIdleMs', kind: 'int', min: 1000, max: 3_600_000, help: 'a gRPC connection silent this long is sent a ClientDetectionRequest and closed when it does not answer (Nacos: 20 s)' },
 ];
@@ -128,6 +140,9 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   probeIntervalMs: 5_000,
   probeTimeoutMs: 500,
   probeConcurrency: 64,
+  authEnabled: false,
+  tokenTtlSeconds: 18_000,
+  adminPasswordFile: '',
   allowUnauthenticated: false,
   trustedProxies: '',
   grpcIdleMs: 20_000,
@@ -147,13 +162,17 @@ export function envName(key: string): string {
 export function resolveOptions(explicit: Options = {}, argv: readonly string[] = [], env: Record<string, string | undefined> = {}): ResolvedOptions {
   const flags = parseFlags(argv);
   const out: Record<string, unknown> = { ...DEFAULT_OPTIONS };
+  const given = new Set<string>();
   for (const s of SETTINGS) {
     const fromEnv = env[envName(s.key)];
     const fromFlag = flags.get(flagName(s.key));
     if (fromEnv !== undefined && fromEnv !== '') out[s.key] = parseValue(s, fromEnv, envName(s.key));
     if (fromFlag !== undefined) out[s.key] = parseValue(s, fromFlag, flagName(s.key));
     if (explicit[s.key] !== undefined) out[s.key] = parseValue(s, String(explicit[s.key]), s.key);
+    if ((fromEnv !== undefined && fromEnv !== '') || fromFlag !== undefined || explicit[s.key] !== undefined) given.add(s.key);
   }
+  // Secure by default: a server others can reach checks credentials unless told otherwise.
+  if (!given.has('authEnabled')) out.authEnabled = !isLoopbackHost(String(out.host));
   const resolved = out as unknown as ResolvedOptions;
   if (resolved.beatTimeoutMs < resolved.beatIntervalMs || resolved.deleteTimeoutMs < resolved.beatTimeoutMs) {
     throw new OptionsError('beatTimeoutMs must be at least beatIntervalMs, and deleteTimeoutMs at least beatTimeoutMs');
@@ -162,8 +181,10 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
     throw new OptionsError(`--grpc-port defaults to the HTTP port + 1000, which is above 65535 for --port ${resolved.port}: set --grpc-port (0 = gRPC off)`);
   }
   // Nacos ships with auth off and is then open to anyone who can reach it; Cairn refuses that unless asked.
-  if (!isLoopbackHost(resolved.host) && !resolved.allowUnauthenticated) {
-    throw new OptionsError(`--host ${resolved.host} would expose the registry to the network, and Cairn has no authentication yet: ` + 'listen on 127.0.0.1 (the default), or accept the risk with --allow-unauthenticated true');
+  if (!isLoopbackHost(resolved.host) && !resolved.authEnabled && !resolved.allowUnauthenticated) {
+    throw new OptionsError(
+      `--host ${resolved.host} with --auth-enabled false would let anyone who reaches the port change the registry: ` + 'leave auth on (the default beyond loopback), listen on 127.0.0.1, or accept the risk with --allow-unauthenticated true',
+    );
   }
   return Object.freeze(resolved);
 }
@@ -215,6 +236,8 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
       if ('bad' in parsed) throw new OptionsError(`${source} must be a comma list of IP addresses or CIDR ranges, got '${parsed.bad}'`);
       return parsed.entries.join(',');
     }
+    case 'file':
+      return raw.trim();
     default:
       if (raw.trim() === '') throw new OptionsError(`${source} must not be empty`);
       return raw;

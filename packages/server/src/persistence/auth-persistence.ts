@@ -123,6 +123,10 @@ function markChange(d: Dirty, e: AuthEvent): void {
     case 'GRANT_REMOVED':
       grant(e.grant);
       break;
+    case 'LOGIN_FAILED':
+    case 'LOGIN_THROTTLED':
+      // A refused login changes nothing stored.
+      break;
     default:
       d.users.add(e.username);
   }

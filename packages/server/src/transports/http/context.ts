@@ -1,4 +1,5 @@
 import type { AuthDirectory, CairnEventBus, ConfigCenter, ConnectionDirectory, ConfigListeners, ConfigStore, Journal, Namespaces, Registry } from '@cairn/core';
+import type { Authenticator } from '../../auth/authenticator.js';
 import type { ResolvedOptions } from '../../config/options.js';
 import type { AuthPersistence } from '../../persistence/auth-persistence.js';
 import type { ConfigPersistence } from '../../persistence/config-persistence.js';
@@ -29,8 +30,10 @@ export interface AppContext {
   /** The configuration center: configs and their commands. */
   readonly config: ConfigCenter;
   readonly configPersistence: ConfigPersistence;
-  /** The auth context: users, roles and grants, and their commands (no route uses them yet). */
+  /** The auth context: users, roles and grants, and their commands. */
   readonly auth: AuthDirectory;
+  /** Verifies logins, tokens and raw credentials, and decides permissions (HTTP and gRPC). */
+  readonly authenticator: Authenticator;
   /** Writes auth changes to the store and holds the token signing keys. */
   readonly authPersistence: AuthPersistence;
   /** Read side of the stored config history (the history lives only in the store). */

@@ -19,7 +19,9 @@ export function toWireError(error: unknown, request: FastifyRequest): WireError 
   }
   const fe = error as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return logClientError(request, { status: fe.statusCode, nacosCode: fe.statusCode === 400 ? 20002 : 30000, message: fe.message ?? 'bad request' }, fe.code);
+    // A refused credential or permission (403) and a throttled login (429) are Nacos's `access denied`.
+    const nacosCode = fe.statusCode === 400 ? 20002 : fe.statusCode === 403 || fe.statusCode === 429 ? 10001 : 30000;
+    return logClientError(request, { status: fe.statusCode, nacosCode, message: fe.message ?? 'bad request' }, fe.code);
   }
   // The URL tells the operator which request failed; the npm client puts the password in it, hence the redaction.
   request.log.error({ err: error, method: request.method, url: maskSecrets(request.url) }, 'request failed');

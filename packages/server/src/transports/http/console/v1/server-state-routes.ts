@@ -11,6 +11,8 @@ export interface ServerStateFacts {
   /** `sqlite`, `mysql` or `postgresql`: the database the config (and everything durable) is stored in. */
   datasourcePlatform: string;
   configHistoryMaxAgeMs: number;
+  /** Requests need credentials (the console then shows its login page). */
+  authEnabled: boolean;
 }
 
 /**
@@ -28,8 +30,8 @@ export function serverStateRoutes(app: FastifyInstance, facts: ServerStateFacts)
     startup_mode: 'standalone',
     function_mode: null,
     server_port: String(request.socket.localPort),
-    auth_enabled: 'false',
-    login_page_enabled: 'false',
+    auth_enabled: String(facts.authEnabled),
+    login_page_enabled: String(facts.authEnabled),
     auth_system_type: 'nacos',
     auth_admin_request: 'false',
     datasource_platform: facts.datasourcePlatform,

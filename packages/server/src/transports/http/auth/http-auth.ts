@@ -1,0 +1,86 @@
+import type { Action, AuthActor, Resource } from '@cairn/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { Authenticator, Identity, Refusal } from '../../../auth/authenticator.js';
+import { credentialsOf } from './credentials.js';
+import { type ResourceOf, ruleOf, type RouteRule } from './route-rules.js';
+
+const identityKey = Symbol('identity');
+type WithIdentity = FastifyRequest & { [identityKey]?: Identity };
+
+/** The verified user of a request (undefined when auth is off or the route is open and no credentials came). */
+export function identityOf(request: FastifyRequest): Identity | undefined {
+  return (request as WithIdentity)[identityKey];
+}
+
+/** Who asked, as the auth context records it: the verified user when there is one, else what the request claimed. */
+export function authActorOf(request: FastifyRequest): AuthActor {
+  const agent = request.headers['client-version'] ?? request.headers['user-agent'];
+  const who = identityOf(request)?.username ?? (request.query as Record<string, unknown> | undefined)?.username;
+  return { sourceIp: request.ip, clientAgent: (Array.isArray(agent) ? agent[0] : agent)?.slice(0, 128) ?? '', claimedUser: typeof who === 'string' ? who.slice(0, 64) : '' };
+}
+
+/** A refused request: 403 (or 429 for a throttled password check) with the reason, in each API's error shape. */
+export class AuthRefused extends Error {
+  readonly statusCode: number;
+  constructor(readonly refusal: Pick<Refusal, 'status' | 'message' | 'retryAfterMs'>) {
+    super(refusal.message);
+    this.statusCode = refusal.status;
+  }
+}
+
+/**
+ * Puts every route behind its rule (route-rules.ts): with auth on, a request must carry credentials the
+ * authenticator verifies and hold the permission the rule names; a route missing from the table is admin-only
+ * (fail closed, and a test lists every route against the table). With auth off nothing is checked, but a request's
+ * valid credentials still name its user. Runs before the durable-change hooks: a refused request changes nothing.
+ * Nothing is trusted from a `User-Agent` or any other header but the credentials.
+ */
+export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Authenticator; enabled: boolean; contextPath: string }): void {
+  const { authenticator, enabled, contextPath } = deps;
+  app.addHook('onRoute', (route) => {
+    if (route.url === '*' || route.url === '/*') return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const path = route.url.startsWith(contextPath) ? route.url.slice(contextPath.length) : route.url;
+    const rule = ruleOf(methods[0], path);
+    const check: preHandlerHookHandler = (request, reply, done) => {
+      guard(request, reply, rule).then(
+        () => done(),
+        (error: Error) => done(error),
+      );
+    };
+    route.preHandler = [check, ...(route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler])];
+  });
+
+  async function guard(request: FastifyRequest, reply: FastifyReply, rule: RouteRule): Promise<void> {
+    if (rule.kind === 'open' && !enabled) return;
+    const credentials = credentialsOf(request);
+    const carried = credentials.token !== undefined || (credentials.username !== undefined && credentials.password !== undefined);
+    if (rule.kind === 'open' || !enabled) {
+      // Off, or an open route: credentials only name the actor, and a bad token refuses nothing.
+      if (!carried || credentials.token === 'AUTH_DISABLED') return;
+      const verified = await authenticator.verify(credentials, authActorOf(request));
+      if (verified.ok) (request as WithIdentity)[identityKey] = verified.identity;
+      return;
+    }
+    const verified = await authenticator.verify(credentials, authActorOf(request));
+    if (!verified.ok) throw refused(reply, verified.refusal);
+    const identity = verified.identity;
+    (request as WithIdentity)[identityKey] = identity;
+    if (rule.kind === 'signed-in' || identity.admin) return;
+    const wanted: { resource: Resource; action: Action }[] = rule.kind === 'admin' ? [{ resource: { kind: 'console', name: rule.resource }, action: 'w' }] : resourcesOf(request, rule);
+    for (const { resource, action } of wanted) {
+      const decision = authenticator.decide(identity, resource, action);
+      if (!decision.allowed) throw refused(reply, { status: 403, message: `authorization failed! ${decision.reason}` });
+    }
+  }
+}
+
+function resourcesOf(request: FastifyRequest, rule: Extract<RouteRule, { kind: 'resource' }>): { resource: Resource; action: Action }[] {
+  const resolve: ResourceOf = rule.resource;
+  return resolve(request).map((resource) => ({ resource, action: rule.action }));
+}
+
+function refused(reply: FastifyReply, refusal: Pick<Refusal, 'status' | 'message' | 'retryAfterMs'>): AuthRefused {
+  if (refusal.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(refusal.retryAfterMs / 1000)));
+  return new AuthRefused(refusal);
+}
