@@ -20,12 +20,20 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings> } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
-  const server = await createServer({ options, clock: time, alarm: time, logger: pino({ level: options.logLevel }), stores: settings.stores, grpc: settings.grpc });
+  const server = await createServer({
+    options,
+    clock: time,
+    alarm: time,
+    logger: pino({ level: options.logLevel }),
+    stores: settings.stores,
+    grpc: settings.grpc,
+    adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD,
+  });
   const url = await server.listen();
   return {
     server,
@@ -36,6 +44,17 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The first admin's password on test servers started with auth on (unless the test gives its own). */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+/** Logs in over HTTP and returns the access token; throws with the answer when the login is refused. */
+export async function loginToken(base: string, username = 'nacos', password = TEST_ADMIN_PASSWORD): Promise<string> {
+  const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username, password }).toString() });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`login of '${username}' answered ${res.status}: ${text}`);
+  return (JSON.parse(text) as { accessToken: string }).accessToken;
 }
 
 /** A test server with gRPC on its HTTP port + 1000, the port Nacos 2.x clients dial. */
