@@ -157,10 +157,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     });
     if (made === 'created') log.info("first admin 'nacos' created");
   }
-  const authenticator = new Authenticator(
-    { directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() },
-    { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 },
-  );
+  const authenticator = new Authenticator({ directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() }, { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 });
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
