@@ -41,8 +41,15 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
     if (route.url === '*' || route.url === '/*') return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const path = route.url.startsWith(contextPath) ? route.url.slice(contextPath.length) : route.url;
-    const rule = ruleOf(methods[0], path);
+    // One rule per method: a route may serve several (GET and POST of the same path) with different needs.
+    const rules = new Map(methods.map((m) => [m, ruleOf(m, path)]));
     const check: preHandlerHookHandler = (request, reply, done) => {
+      const rule = rules.get(request.method) ?? ruleOf(request.method, path);
+      // Auth off and no token to name the actor: nothing to do, and nothing asynchronous on the hot path.
+      if (!enabled && (rule.kind === 'open' || credentialsOf(request).token === undefined)) {
+        done();
+        return;
+      }
       guard(request, reply, rule).then(
         () => done(),
         (error: Error) => done(error),
