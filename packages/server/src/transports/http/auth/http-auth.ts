@@ -5,11 +5,27 @@ import { credentialsOf } from './credentials.js';
 import { type ResourceOf, ruleOf, type RouteRule } from './route-rules.js';
 
 const identityKey = Symbol('identity');
-type WithIdentity = FastifyRequest & { [identityKey]?: Identity };
+const readableKey = Symbol('readable');
+type WithIdentity = FastifyRequest & { [identityKey]?: Identity; [readableKey]?: (resource: Resource) => boolean };
 
 /** The verified user of a request (undefined when auth is off or the route is open and no credentials came). */
 export function identityOf(request: FastifyRequest): Identity | undefined {
   return (request as WithIdentity)[identityKey];
+}
+
+/**
+ * What a list may show the request's user: undefined when everything (auth off, or an admin), else a test of read
+ * permission per item, so a user granted one service sees that service in a list instead of a 403 for the lot.
+ */
+export function readableBy(request: FastifyRequest): ((resource: Resource) => boolean) | undefined {
+  return (request as WithIdentity)[readableKey];
+}
+
+/** The services a list may show the request's user (see `readableBy`). */
+export function servicesReadableBy(request: FastifyRequest): (service: { namespace: string; group: string; name: string }) => boolean {
+  const readable = readableBy(request);
+  if (!readable) return () => true;
+  return (s) => readable({ kind: 'naming', namespace: s.namespace, group: s.group, name: s.name });
 }
 
 /** Who asked, as the auth context records it: the verified user when there is one, else what the request claimed. */
@@ -74,7 +90,12 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
     if (!verified.ok) throw refused(reply, verified.refusal);
     const identity = verified.identity;
     (request as WithIdentity)[identityKey] = identity;
-    if (rule.kind === 'signed-in' || identity.admin) return;
+    if (identity.admin) return;
+    if (rule.kind === 'listing') {
+      (request as WithIdentity)[readableKey] = (resource) => authenticator.decide(identity, resource, 'r').allowed;
+      return;
+    }
+    if (rule.kind === 'signed-in') return;
     const wanted: { resource: Resource; action: Action }[] = rule.kind === 'admin' ? [{ resource: { kind: 'console', name: rule.resource }, action: 'w' }] : resourcesOf(request, rule);
     for (const { resource, action } of wanted) {
       const decision = authenticator.decide(identity, resource, action);

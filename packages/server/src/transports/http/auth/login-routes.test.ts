@@ -127,6 +127,38 @@ test('a grant limits a user to its resources; a disabled user is refused', async
   }
 });
 
+test('service lists show a limited user only the services it may read, over v1, the catalog and v2', async () => {
+  const ts = await startTestServer({ authEnabled: true });
+  try {
+    const { auth } = ts.server.ctx;
+    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
+    const admin = await loginToken(ts.url);
+    for (const name of ['orders', 'orders-eu', 'payments']) {
+      assert.equal((await call(ts.url, 'POST', `/v1/ns/instance?serviceName=${name}&ip=10.0.0.1&port=80&accessToken=${admin}`)).status, 200);
+    }
+    auth.createUser('bob', await hashPassword('bob-password'), actor);
+    auth.assignRole('orders-readers', 'bob', actor);
+    auth.addGrant({ role: 'orders-readers', resource: ':DEFAULT_GROUP:naming/orders*', action: 'r' }, actor);
+    const bob = await loginToken(ts.url, 'bob', 'bob-password');
+    const v1 = await call(ts.url, 'GET', `/v1/ns/service/list?pageNo=1&pageSize=10&accessToken=${bob}`);
+    assert.deepEqual(v1.json(), { count: 2, doms: ['orders', 'orders-eu'] });
+    const catalog = await call(ts.url, 'GET', `/v1/ns/catalog/services?accessToken=${bob}`);
+    assert.deepEqual(
+      catalog.json().serviceList.map((s: { name: string }) => s.name),
+      ['orders', 'orders-eu'],
+    );
+    const v2 = await call(ts.url, 'GET', `/v2/ns/service/list?accessToken=${bob}`);
+    assert.deepEqual(v2.json().data, { count: 2, services: ['orders', 'orders-eu'] });
+    const names = await call(ts.url, 'GET', `/v1/ns/service/names?accessToken=${bob}`);
+    assert.equal(names.json().count, 2);
+    // The admin sees all three; a list without credentials is still refused.
+    assert.equal((await call(ts.url, 'GET', `/v2/ns/service/list?accessToken=${admin}`)).json().data.count, 3);
+    assert.equal((await call(ts.url, 'GET', '/v2/ns/service/list')).status, 403);
+  } finally {
+    await ts.close();
+  }
+});
+
 test('with auth off nothing is checked and login answers AUTH_DISABLED', async () => {
   const ts = await startTestServer();
   try {

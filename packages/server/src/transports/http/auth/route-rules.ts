@@ -11,12 +11,15 @@ export type ResourceOf = (request: FastifyRequest) => Resource[];
  * - `open`: nothing (health, server state, login, the console's pages: the login page must load);
  * - `signed-in`: any verified user (the handler may check more, e.g. a password change is the user's own);
  * - `resource`: the action on each resource the request names (`namespace:group:naming/service`, `…:config/dataId`);
+ * - `listing`: any verified user, and the list shows only what the user may read (`readableBy(request)`);
  * - `admin`: ROLE_ADMIN (Nacos's console resources, operator switches, connections, other clients' details).
  */
-export type RouteRule = { kind: 'open' } | { kind: 'signed-in' } | { kind: 'resource'; action: Action; resource: ResourceOf } | { kind: 'admin'; resource: string };
+export type RouteRule = { kind: 'open' } | { kind: 'signed-in' } | { kind: 'listing' } | { kind: 'resource'; action: Action; resource: ResourceOf } | { kind: 'admin'; resource: string };
 
 const open: RouteRule = { kind: 'open' };
 const signedIn: RouteRule = { kind: 'signed-in' };
+// Nacos refuses a service list unless the user may read every service (`ns:group:naming/*`); Cairn lists what it may.
+const listing: RouteRule = { kind: 'listing' };
 const admin = (resource: string): RouteRule => ({ kind: 'admin', resource });
 
 /** Naming's resource as Nacos parses it: `namespaceId`, `groupName` (or the `group@@` of `serviceName`), `serviceName`. */
@@ -78,13 +81,13 @@ const RULES: Record<string, RouteRule> = {
   'DELETE /v1/ns/service': naming('w'),
   'PUT /v1/ns/service': naming('w'),
   'GET /v1/ns/service': naming('r'),
-  'GET /v1/ns/service/list': naming('r'),
-  'GET /v1/ns/service/names': naming('r'),
-  'POST /v1/ns/service/names': naming('r'),
+  'GET /v1/ns/service/list': listing,
+  'GET /v1/ns/service/names': listing,
+  'POST /v1/ns/service/names': listing,
   'GET /v1/ns/service/subscribers': naming('r'),
   'GET /v1/ns/service/selector/types': signedIn,
   'GET /v1/ns/catalog/service': naming('r'),
-  'GET /v1/ns/catalog/services': naming('r'),
+  'GET /v1/ns/catalog/services': listing,
   'GET /v1/ns/catalog/instances': naming('r'),
   'POST /v1/ns/catalog/instances': naming('r'),
   'PUT /v1/ns/cluster': naming('w'),
@@ -170,7 +173,7 @@ const RULES: Record<string, RouteRule> = {
   'DELETE /v2/ns/service': naming('w'),
   'PUT /v2/ns/service': naming('w'),
   'GET /v2/ns/service': naming('r'),
-  'GET /v2/ns/service/list': naming('r'),
+  'GET /v2/ns/service/list': listing,
   // One read handler for every method (Nacos's mapping takes them all).
   'GET /v2/ns/catalog/instances': naming('r'),
   'POST /v2/ns/catalog/instances': naming('r'),
