@@ -159,6 +159,38 @@ test('service lists show a limited user only the services it may read, over v1, 
   }
 });
 
+test('the journal shows a limited user only the events of what it may read; auth events are for admins', async () => {
+  const ts = await startTestServer({ authEnabled: true });
+  try {
+    const { auth } = ts.server.ctx;
+    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
+    const admin = await loginToken(ts.url);
+    await call(ts.url, 'POST', `/v1/ns/instance?serviceName=orders&ip=10.0.0.1&port=80&accessToken=${admin}`);
+    await call(ts.url, 'POST', `/v1/ns/instance?serviceName=orders&groupName=SECRET&ip=10.0.0.2&port=80&accessToken=${admin}`);
+    await call(ts.url, 'POST', `/v1/cs/configs?dataId=db.yaml&group=SECRET&content=x&accessToken=${admin}`);
+    auth.createUser('carol', await hashPassword('carol-password'), actor);
+    auth.assignRole('orders-readers', 'carol', actor);
+    auth.addGrant({ role: 'orders-readers', resource: ':DEFAULT_GROUP:naming/orders', action: 'r' }, actor);
+    const carol = await loginToken(ts.url, 'carol', 'carol-password');
+    // A bare service name matches the name in every group: the SECRET group's event must still stay hidden.
+    for (const query of ['', '&serviceName=orders', '&dataId=db.yaml&group=SECRET', '&cause=USER_CREATED']) {
+      const seen = await call(ts.url, 'GET', `/v1/cairn/events?accessToken=${carol}${query}`);
+      assert.equal(seen.status, 200, seen.text);
+      const events = seen.json().events as { group: string; service: string; cause: string }[];
+      assert.ok(
+        events.every((e) => e.group === 'DEFAULT_GROUP' && e.service === 'orders'),
+        `${query}: ${JSON.stringify(events)}`,
+      );
+      assert.equal(seen.json().total, events.length);
+    }
+    const all = await call(ts.url, 'GET', `/v1/cairn/events?accessToken=${admin}`);
+    assert.ok(all.json().events.some((e: { cause: string }) => e.cause === 'USER_CREATED'));
+    assert.ok(all.json().events.some((e: { group: string }) => e.group === 'SECRET'));
+  } finally {
+    await ts.close();
+  }
+});
+
 test('with auth off nothing is checked and login answers AUTH_DISABLED', async () => {
   const ts = await startTestServer();
   try {

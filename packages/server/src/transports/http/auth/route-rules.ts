@@ -127,8 +127,9 @@ const RULES: Record<string, RouteRule> = {
   'GET /v2/ns/client/service/publisher/list': admin('connections'),
   'GET /v2/ns/client/service/subscriber/list': admin('connections'),
 
-  // The journal and the diagnosis read what naming holds.
-  'GET /v1/cairn/events': naming('r'),
+  // The journal shows each user the events of what it may read (auth and connection events: admins only); the
+  // diagnosis reads one service.
+  'GET /v1/cairn/events': listing,
   'GET /v1/cairn/diagnosis': naming('r'),
   'GET /actuator/prometheus': signedIn,
 
