@@ -191,6 +191,46 @@ test('the journal shows a limited user only the events of what it may read; auth
   }
 });
 
+test('a check reads the resource exactly as the handler does: no parameter mix reaches another service or namespace', async () => {
+  const ts = await startTestServer({ authEnabled: true });
+  try {
+    const { auth } = ts.server.ctx;
+    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
+    const admin = await loginToken(ts.url);
+    await call(ts.url, 'POST', `/v1/console/namespaces?customNamespaceId=secret-ns&namespaceName=secret&accessToken=${admin}`);
+    await call(ts.url, 'POST', `/v1/ns/instance?serviceName=SECRET@@orders&ip=10.0.0.9&port=80&accessToken=${admin}`);
+    await call(ts.url, 'POST', `/v2/cs/config?dataId=db.yaml&group=G&namespaceId=secret-ns&content=password%3Dx&accessToken=${admin}`);
+    auth.createUser('dave', await hashPassword('dave-password'), actor);
+    auth.assignRole('wide-public', 'dave', actor);
+    auth.addGrant({ role: 'wide-public', resource: ':DEFAULT_GROUP:naming/*', action: 'rw' }, actor);
+    auth.addGrant({ role: 'wide-public', resource: ':*:config/*', action: 'rw' }, actor);
+    const dave = await loginToken(ts.url, 'dave', 'dave-password');
+    const refused = async (method: string, path: string) => {
+      const res = await call(ts.url, method, `${path}${path.includes('?') ? '&' : '?'}accessToken=${dave}`);
+      assert.equal(res.status, 403, `${method} ${path}: ${res.status} ${res.text}`);
+    };
+    // The `group@@` of serviceName wins over groupName in the handlers, so it must in the check.
+    await refused('GET', '/v1/ns/instance/list?serviceName=SECRET@@orders&groupName=DEFAULT_GROUP');
+    await refused('DELETE', '/v1/ns/instance?serviceName=SECRET@@orders&groupName=DEFAULT_GROUP&ip=10.0.0.9&port=80');
+    // v2 reads namespaceId, not tenant; Cairn's v1 routes read tenant.
+    await refused('GET', '/v2/cs/config?dataId=db.yaml&group=G&namespaceId=secret-ns&tenant=public');
+    await refused('GET', '/v1/cs/configs?dataId=db.yaml&group=G&tenant=secret-ns&namespaceId=public');
+    // The service of the v2 statuses route is in its path.
+    await refused('GET', '/v2/ns/instance/statuses/public%23%23SECRET@@orders');
+    // Operations naming configs by id reach any namespace: the admin's.
+    const id = (await call(ts.url, 'GET', `/v1/cs/configs?search=accurate&dataId=db.yaml&group=G&tenant=secret-ns&pageNo=1&pageSize=10&accessToken=${admin}`)).json().pageItems[0].id;
+    await refused('DELETE', `/v1/cs/configs?delType=ids&ids=${id}`);
+    await refused('GET', `/v1/cs/configs?export=true&ids=${id}`);
+    await refused('POST', `/v1/cs/configs?clone=true&tenant=public&policy=OVERWRITE`);
+    assert.equal((await call(ts.url, 'GET', `/v2/cs/config?dataId=db.yaml&group=G&namespaceId=secret-ns&accessToken=${admin}`)).status, 200, 'the config is still there');
+    // What the grants do cover still works.
+    const own = await call(ts.url, 'GET', `/v1/ns/instance/list?serviceName=orders&accessToken=${dave}`);
+    assert.equal(own.status, 200, own.text);
+  } finally {
+    await ts.close();
+  }
+});
+
 test('with auth off nothing is checked and login answers AUTH_DISABLED', async () => {
   const ts = await startTestServer();
   try {
