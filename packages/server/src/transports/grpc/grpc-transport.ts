@@ -139,6 +139,7 @@ export class GrpcTransport implements ConnectionDirectory {
       const verdict = this.deps.gate ? await this.deps.gate(request, connection) : undefined;
       if (verdict && !verdict.ok) return answer(verdict.response);
       if (verdict?.user !== undefined) request.user = verdict.user;
+      if (verdict?.readable) request.readable = verdict.readable;
       answer(await handler(request, connection));
     } catch (err) {
       const code = (err as { errorCode?: unknown }).errorCode;
