@@ -52,6 +52,7 @@ import { endWithConnections, registerNamingHandlers } from './transports/grpc/na
 import { grpcServiceInfo } from './transports/grpc/naming/naming-wire.js';
 import { SystemTime } from './time/system-time.js';
 import { GrpcTransport } from './transports/grpc/grpc-transport.js';
+import { grpcAuthGate } from './transports/grpc/auth/grpc-auth.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
 import { installConfigGrpc } from './transports/grpc/config/install-config-grpc.js';
 import type { ConfigListenSets } from './transports/grpc/config/config-listen-sets.js';
@@ -175,7 +176,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   // Read at scrape time, once the transport exists.
   const grpcMetrics: GrpcMetrics = new GrpcMetrics(metrics.registry, (): ConnectionSnapshot[] => grpc?.list() ?? []);
-  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
+  const grpc =
+    options.grpcPort === 0
+      ? undefined
+      : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics, gate: grpcAuthGate(authenticator, options.authEnabled) }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {
