@@ -147,6 +147,8 @@ const RULES: Record<string, RouteRule> = {
   'GET /v2/core/loader/current': admin('connections'),
   'GET /v2/core/loader/reloadClient': admin('connections'),
   'GET /v1/cairn/connections': admin('connections'),
+  'GET /v1/cairn/auth/keys': admin('signing-keys'),
+  'POST /v1/cairn/auth/keys/rotate': admin('signing-keys'),
   'GET /v2/ns/client': admin('connections'),
   'GET /v2/ns/client/list': admin('connections'),
   'GET /v2/ns/client/publish/list': admin('connections'),
