@@ -15,6 +15,7 @@ import { probeScheduler } from './scenarios/probe-scheduler.mjs';
 import { sustainedBeats } from './scenarios/sustained-beats.mjs';
 import { configScenario } from './scenarios/config.mjs';
 import { grpcFanout, grpcIdle, grpcRegistrations } from './scenarios/grpc.mjs';
+import { authBeats } from './scenarios/auth-beats.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,6 +80,11 @@ async function main() {
     if (settings.scenarios.includes('grpc-fanout')) {
       console.log(`bench: grpc-fanout: ${settings.grpcSubscribers} subscribers, ${settings.grpcFanoutRounds} rounds…`);
       run.results.grpcFanout = await grpcFanout({ ...ctx, nodeFlags });
+    }
+    // Auth on the beat path: two servers of their own (auth on, auth off), measured in turns.
+    if (settings.scenarios.includes('auth-beats')) {
+      console.log(`bench: auth-beats: ${settings.authInstances} instances beaten with auth off / on (username+password) / on (token), ${settings.authRounds} rounds of ${settings.authSeconds} s each…`);
+      run.results.authBeats = await authBeats({ ...ctx, nodeFlags });
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

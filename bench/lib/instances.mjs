@@ -3,6 +3,8 @@
 
 export const GROUP = 'DEFAULT_GROUP';
 export const LIST_SERVICE = 'bench-list';
+/** The port every made-up instance address carries. */
+export const INSTANCE_PORT = 8080;
 
 export function serviceOf(i, services) {
   return `bench-svc-${i % services}`;

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { addAuthRows, authNotes, authVerdicts } from './auth-report.mjs';
 import { addGrpcRows, grpcNotes, grpcVerdicts } from './grpc-report.mjs';
 
 export const TARGETS = {
@@ -64,6 +65,7 @@ export function verdicts(results, _settings) {
     });
   }
   out.push(...grpcVerdicts(results));
+  out.push(...authVerdicts(results));
   return out;
 }
 
@@ -96,6 +98,7 @@ export function printReport(run) {
     add(`config notify ${c.notify.listeners}`, c.notify, c.notify.delay, c.notify.proc, '-', c.notify.notified, c.notify.failed + c.notify.answeredEmpty);
   }
   addGrpcRows(results, add);
+  addAuthRows(results, add);
   const out = [`\nCairn benchmark (${run.settings.label}) on ${run.machine.nproc} x ${run.machine.cpuModel}, Node ${run.machine.node}`, table(rows)];
   if (run.idle) out.push(`idle server before load: RSS ${run.idle.serverPeakRssMb} MB; machine ${run.idle.machineBusyPct} % busy (other processes), load average at start ${run.machine.loadAverageAtStart.join(' ')}`);
   out.push('srv CPU % = server process, % of one core; gen CPU % = all load-generator processes; machine % = all CPUs busy, any process.');
@@ -112,6 +115,7 @@ export function printReport(run) {
   }
   if (c) out.push('config notify: p50/p99/max = ms from the start of the publish to each held long poll answered with the changed key.');
   out.push(...grpcNotes(results));
+  out.push(...authNotes(results));
   const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
   for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');

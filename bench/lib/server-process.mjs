@@ -20,13 +20,14 @@ export async function freePort() {
 
 /**
  * Starts `cairn start` as a child process on a free loopback port with a throw-away data folder and resolves once
- * it prints its listening line. `nodeFlags` lets a run add e.g. `--cpu-prof`; `serverArgs` extra `cairn start` flags.
+ * it prints its listening line. `nodeFlags` lets a run add e.g. `--cpu-prof`; `serverArgs` extra `cairn start` flags;
+ * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD).
  */
-export async function startServer({ nodeFlags = [], serverArgs = [], timeoutMs = 30_000 } = {}) {
+export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000 } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
   const args = [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stderr.on('data', (d) => {
     output += d;

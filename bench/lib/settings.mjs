@@ -8,7 +8,7 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -39,6 +39,8 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_GRPC_PIPELINE',
     'BENCH_GRPC_BATCH_SIZE',
     'BENCH_GRPC_SUBSCRIBERS',
+    'BENCH_AUTH_INSTANCES',
+    'BENCH_AUTH_ROUNDS',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
@@ -74,6 +76,13 @@ export function resolveSettings(argv, env = process.env) {
     grpcFanoutRounds: envInt('BENCH_GRPC_FANOUT_ROUNDS', quick ? 5 : 20, 1, 200),
     // Connections are spread over the source addresses 127.0.0.1..n, so 10,000 of them never run short of ports.
     grpcSourceAddresses: envInt('BENCH_GRPC_SOURCE_ADDRESSES', 8, 1, 254),
+    // auth-beats (two servers of their own): instances beaten in turns with auth off, with raw credentials and with a
+    // token, `authRounds` windows of `authSeconds` each after one untimed `authWarmupSeconds` turn; `authLogins` timed logins.
+    authInstances: envInt('BENCH_AUTH_INSTANCES', quick ? 2_000 : 10_000, 1, 1_000_000),
+    authSeconds: envInt('BENCH_AUTH_SECONDS', quick ? 3 : 10, 1, 600),
+    authWarmupSeconds: quick ? 1 : 2,
+    authRounds: envInt('BENCH_AUTH_ROUNDS', quick ? 1 : 3, 1, 100),
+    authLogins: envInt('BENCH_AUTH_LOGINS', quick ? 10 : 50, 1, 10_000),
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,

@@ -1,15 +1,15 @@
 // One load-generator process. The orchestrator forks several (node:child_process) and drives them over IPC:
 // { task: 'register' | 'list' | 'beat' | 'config-publish' | 'config-listen', ... }; the beat task also takes
-// 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs.
+// 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs, 'auth-beat' in auth-tasks.mjs.
+import { authBeat } from './auth-tasks.mjs';
 import { BeatWheel } from './beat-wheel.mjs';
 import { configListen, configPublish } from './config-tasks.mjs';
 import { onGrpcTask } from './grpc-tasks.mjs';
 import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
-import { beatPath, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
+import { beatPath, INSTANCE_PORT as PORT, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
 import { runLanes } from './lanes.mjs';
 
-const PORT = 8080;
 let beatTask;
 
 process.on('disconnect', () => process.exit(0)); // never outlive the orchestrator
@@ -17,6 +17,7 @@ process.on('disconnect', () => process.exit(0)); // never outlive the orchestrat
 process.on('message', (msg) => {
   if (msg.task === 'register') void register(msg).then(send, fail);
   else if (msg.task === 'list') void list(msg).then(send, fail);
+  else if (msg.task === 'auth-beat') void authBeat(msg).then(send, fail);
   else if (msg.task === 'config-publish') void configPublish(msg).then(send, fail);
   else if (msg.task === 'config-listen') void configListen(msg).then(send, fail);
   else if (msg.task === 'beat') {
@@ -39,7 +40,7 @@ function fail(error) {
   send({ type: 'error', message: error instanceof Error ? error.stack : String(error) });
 }
 
-async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '', probeTargetPort = 0 }) {
+async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '', probeTargetPort = 0, suffix = '' }) {
   const target = new Target(port, lanes);
   const hist = new Histogram();
   let next = from,
@@ -54,7 +55,7 @@ async function register({ port, from, to, services, lanes, maxMs, persistent = f
     try {
       // Probe targets are loopback addresses the bench listens on; other instances get made-up addresses nobody dials.
       const address = probeTargetPort ? [loopbackIpOf(i), probeTargetPort] : [ipOf(i), PORT];
-      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), address[0], address[1], { bench: '1' }, !persistent), true);
+      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), address[0], address[1], { bench: '1' }, !persistent) + suffix, true);
       hist.recordMs(performance.now() - t0);
       if (res.status === 200 && res.body === 'ok') ok++;
       else {

@@ -1,5 +1,5 @@
 import { type Action, type AuthActor, type AuthDirectory, type Decision, LoginThrottle, type Resource, type StoredUser } from '@cairn/core';
-import { CredentialCache } from './credential-cache.js';
+import { CheckedTokens, CredentialCache } from './credential-cache.js';
 import { hashPassword, MAX_PASSWORD_BYTES, verifyPassword } from './passwords.js';
 import type { SigningKeys } from './signing-keys.js';
 import { checkToken, signToken, type TokenFailure } from './tokens.js';
@@ -58,9 +58,9 @@ const TOKEN_TEXT: Record<TokenFailure | 'token-revoked', string> = {
 
 /**
  * Verifies who a caller is and what it may do: logins (password checked with the login throttle, a token signed),
- * tokens (signature, key, expiry, and the user's current token generation, so a password change revokes), raw
- * credentials (remembered once verified, so a beat does not cost a password hash), and permission decisions from
- * the auth directory. Transport-free: HTTP and gRPC both call it. Refusals are journaled through the directory.
+ * tokens (signature, key, expiry, and the user's current token generation, so a password change revokes; a checked
+ * token's signature is remembered), raw credentials (remembered once verified, so a beat does not cost a password
+ * hash; concurrent checks of the same pair share one hash), and permission decisions from the auth directory. Transport-free: HTTP and gRPC both call it. Refusals are journaled through the directory.
  *
  * @example
  *   const login = await authenticator.login('nacos', password, actor);
@@ -68,6 +68,10 @@ const TOKEN_TEXT: Record<TokenFailure | 'token-revoked', string> = {
  */
 export class Authenticator {
   private readonly cache: CredentialCache;
+  private readonly tokens = new CheckedTokens();
+  // Password checks in flight, by pairKey: when a remembered pair expires, the calls carrying it meanwhile wait for
+  // one check instead of each paying a password hash.
+  private readonly checking = new Map<string, Promise<Verified>>();
   private readonly throttle: LoginThrottle;
   // A hash to verify against when the user is unknown, so that answering takes as long as for a wrong password.
   private readonly decoy = hashPassword('cairn-decoy-password');
@@ -99,15 +103,19 @@ export class Authenticator {
    */
   async verify(credentials: Credentials, actor: AuthActor): Promise<Verified> {
     if (credentials.token !== undefined && credentials.token !== '') return this.verifyToken(credentials.token);
-    if (credentials.username !== undefined && credentials.password !== undefined) {
-      const user = this.deps.directory.user(credentials.username.slice(0, 64));
-      if (user?.enabled && this.cache.verified(user.username, credentials.password, user.tokenGeneration, this.deps.now())) {
+    const { username, password } = credentials;
+    if (username !== undefined && password !== undefined) {
+      const user = this.deps.directory.user(username.slice(0, 64));
+      if (user?.enabled && this.cache.verified(user.username, password, user.tokenGeneration, this.deps.now())) {
         return { ok: true, identity: this.identityOf(user) };
       }
-      const checked = await this.checkPassword(credentials.username, credentials.password, actor);
-      if (!checked.ok) return checked;
-      this.cache.remember(checked.user.username, credentials.password, checked.user.tokenGeneration, this.deps.now());
-      return { ok: true, identity: this.identityOf(checked.user) };
+      const key = this.cache.pairKey(username, password);
+      let check = this.checking.get(key);
+      if (check === undefined) {
+        check = this.checkAndRemember(username, password, actor).finally(() => this.checking.delete(key));
+        this.checking.set(key, check);
+      }
+      return check;
     }
     return refuse('no-credentials', 'user not found! (no credentials: log in at POST /v1/auth/login and send the accessToken, or send username and password)');
   }
@@ -122,10 +130,22 @@ export class Authenticator {
     this.cache.forget(username);
   }
 
+  private async checkAndRemember(username: string, password: string, actor: AuthActor): Promise<Verified> {
+    const checked = await this.checkPassword(username, password, actor);
+    if (!checked.ok) return checked;
+    this.cache.remember(checked.user.username, password, checked.user.tokenGeneration, this.deps.now());
+    return { ok: true, identity: this.identityOf(checked.user) };
+  }
+
   private async verifyToken(token: string): Promise<Verified> {
     const keys = await this.deps.signingKeys();
-    const check = checkToken(token, keys.byKid, this.deps.now());
-    if (!check.ok) return refuse(check.failure, TOKEN_TEXT[check.failure]);
+    const now = this.deps.now();
+    let check: ReturnType<typeof checkToken> | undefined = this.tokens.get(token, now);
+    if (check === undefined || !keys.byKid.has(check.kid)) {
+      check = checkToken(token, keys.byKid, now);
+      if (!check.ok) return refuse(check.failure, TOKEN_TEXT[check.failure]);
+      this.tokens.remember(token, check);
+    }
     const user = this.deps.directory.user(check.claims.sub);
     if (!user) return refuse('unknown-user', WRONG_CREDENTIALS);
     if (!user.enabled) return refuse('disabled', `user '${user.username}' is disabled`);
