@@ -95,3 +95,28 @@ test('tokens: a remembered token is still refused once expired, after a password
   const revoked = await authenticator.verify({ token: again.token }, ACTOR);
   assert.equal(!revoked.ok && revoked.refusal.reason, 'token-revoked');
 });
+
+test('verifyRemembered answers at once only for credentials verified before, for the user as it is now', async () => {
+  const { time, directory, authenticator } = await setUp();
+  const pair = { username: 'nacos', password: PASSWORD };
+  assert.equal(authenticator.verifyRemembered(pair), undefined, 'never verified');
+  await authenticator.verify(pair, ACTOR);
+  assert.equal(authenticator.verifyRemembered(pair)?.ok, true);
+  assert.equal(authenticator.verifyRemembered({ username: 'nacos', password: `${PASSWORD}!` }), undefined);
+
+  const login = await authenticator.login('nacos', PASSWORD, ACTOR);
+  assert.ok(login.ok);
+  assert.equal(authenticator.verifyRemembered({ token: login.token }), undefined, 'never verified');
+  await authenticator.verify({ token: login.token }, ACTOR);
+  assert.equal(authenticator.verifyRemembered({ token: login.token })?.ok, true);
+
+  directory.changePassword('nacos', await hashPassword('a new password'), ACTOR);
+  assert.equal(authenticator.verifyRemembered(pair), undefined, 'password changed');
+  assert.equal(authenticator.verifyRemembered({ token: login.token }), undefined, 'token revoked');
+
+  const again = await authenticator.login('nacos', 'a new password', ACTOR);
+  assert.ok(again.ok);
+  await authenticator.verify({ token: again.token }, ACTOR);
+  time.advance(601_000);
+  assert.equal(authenticator.verifyRemembered({ token: again.token }), undefined, 'expired');
+});

@@ -69,6 +69,8 @@ const TOKEN_TEXT: Record<TokenFailure | 'token-revoked', string> = {
 export class Authenticator {
   private readonly cache: CredentialCache;
   private readonly tokens = new CheckedTokens();
+  // The signing keys as last read, for verifyRemembered (which cannot wait for them).
+  private keys: SigningKeys | undefined;
   // Password checks in flight, by pairKey: when a remembered pair expires, the calls carrying it meanwhile wait for
   // one check instead of each paying a password hash.
   private readonly checking = new Map<string, Promise<Verified>>();
@@ -105,10 +107,8 @@ export class Authenticator {
     if (credentials.token !== undefined && credentials.token !== '') return this.verifyToken(credentials.token);
     const { username, password } = credentials;
     if (username !== undefined && password !== undefined) {
-      const user = this.deps.directory.user(username.slice(0, 64));
-      if (user?.enabled && this.cache.verified(user.username, password, user.tokenGeneration, this.deps.now())) {
-        return { ok: true, identity: this.identityOf(user) };
-      }
+      const remembered = this.verifyRemembered(credentials);
+      if (remembered !== undefined) return remembered;
       const key = this.cache.pairKey(username, password);
       let check = this.checking.get(key);
       if (check === undefined) {
@@ -118,6 +118,25 @@ export class Authenticator {
       return check;
     }
     return refuse('no-credentials', 'user not found! (no credentials: log in at POST /v1/auth/login and send the accessToken, or send username and password)');
+  }
+
+  /**
+   * The answer for credentials verified before, at once: a remembered username+password pair, or a remembered token
+   * signed by a known key, each for the user's current generation, the user enabled. Undefined when `verify` must run
+   * (which answers every refusal, and journals it).
+   */
+  verifyRemembered(credentials: Credentials): Verified | undefined {
+    const { token, username, password } = credentials;
+    const now = this.deps.now();
+    if (token !== undefined && token !== '') {
+      const check = this.tokens.get(token, now);
+      if (check === undefined || this.keys?.byKid.has(check.kid) !== true) return undefined;
+      const user = this.deps.directory.user(check.claims.sub);
+      return user?.enabled && user.tokenGeneration === check.claims.gen ? { ok: true, identity: this.identityOf(user) } : undefined;
+    }
+    if (username === undefined || password === undefined) return undefined;
+    const user = this.deps.directory.user(username.slice(0, 64));
+    return user?.enabled && this.cache.verified(user.username, password, user.tokenGeneration, now) ? { ok: true, identity: this.identityOf(user) } : undefined;
   }
 
   /** Whether the identity may take `action` on `resource` (an admin always may; a disabled user never). */
@@ -139,6 +158,7 @@ export class Authenticator {
 
   private async verifyToken(token: string): Promise<Verified> {
     const keys = await this.deps.signingKeys();
+    this.keys = keys;
     const now = this.deps.now();
     let check: ReturnType<typeof checkToken> | undefined = this.tokens.get(token, now);
     if (check === undefined || !keys.byKid.has(check.kid)) {

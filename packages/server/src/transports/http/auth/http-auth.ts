@@ -1,6 +1,6 @@
 import type { Action, AuthActor, Resource } from '@cairn/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { Authenticator, Identity, Refusal } from '../../../auth/authenticator.js';
+import type { Authenticator, Identity, Refusal, Verified } from '../../../auth/authenticator.js';
 import { credentialsOf } from './credentials.js';
 import { type ResourceOf, ruleOf, type RouteRule } from './route-rules.js';
 
@@ -83,6 +83,19 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
         done();
         return;
       }
+      // Credentials verified before (the npm client's username and password on every beat, a client's token): no
+      // password hash, no signature check and nothing asynchronous.
+      const known = enabled && rule.kind !== 'open' ? authenticator.verifyRemembered(credentialsOf(request)) : undefined;
+      if (known !== undefined) {
+        try {
+          admit(request, reply, rule, known);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
+        return;
+      }
       guard(request, reply, rule).then(
         () => done(),
         (error: Error) => done(error),
@@ -103,7 +116,11 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
       if (verified.ok) (request as WithIdentity)[identityKey] = verified.identity;
       return;
     }
-    const verified = await authenticator.verify(credentials, authActorOf(request));
+    admit(request, reply, rule, await authenticator.verify(credentials, authActorOf(request)));
+  }
+
+  /** Records the verified user on the request, or throws the refusal: bad credentials, or a permission the rule needs and the user lacks. */
+  function admit(request: FastifyRequest, reply: FastifyReply, rule: RouteRule, verified: Verified): void {
     if (!verified.ok) throw refused(reply, verified.refusal);
     const identity = verified.identity;
     (request as WithIdentity)[identityKey] = identity;
@@ -112,7 +129,7 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
       (request as WithIdentity)[readableKey] = (resource) => authenticator.decide(identity, resource, 'r').allowed;
       return;
     }
-    if (rule.kind === 'signed-in') return;
+    if (rule.kind === 'signed-in' || rule.kind === 'open') return;
     const wanted: { resource: Resource; action: Action }[] = rule.kind === 'admin' ? [{ resource: { kind: 'console', name: rule.resource }, action: 'w' }] : resourcesOf(request, rule);
     for (const { resource, action } of wanted) {
       const decision = authenticator.decide(identity, resource, action);
