@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
+// Servers still running when the bench exits (a signal, the time cap, an error) are killed with it.
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -28,6 +34,8 @@ export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, t
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
   const args = [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stderr.on('data', (d) => {
     output += d;

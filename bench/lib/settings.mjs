@@ -77,11 +77,12 @@ export function resolveSettings(argv, env = process.env) {
     // Connections are spread over the source addresses 127.0.0.1..n, so 10,000 of them never run short of ports.
     grpcSourceAddresses: envInt('BENCH_GRPC_SOURCE_ADDRESSES', 8, 1, 254),
     // auth-beats (two servers of their own): instances beaten in turns with auth off, with raw credentials and with a
-    // token, `authRounds` windows of `authSeconds` each after one untimed `authWarmupSeconds` turn; `authLogins` timed logins.
+    // token, `authRounds` windows of `authSeconds` each after one untimed `authWarmupSeconds` turn; `authLogins` timed
+    // logins. Many short turns rather than a few long ones: load from other processes then falls on every mode alike.
     authInstances: envInt('BENCH_AUTH_INSTANCES', quick ? 2_000 : 10_000, 1, 1_000_000),
-    authSeconds: envInt('BENCH_AUTH_SECONDS', quick ? 3 : 10, 1, 600),
+    authSeconds: envInt('BENCH_AUTH_SECONDS', quick ? 2 : 3, 1, 600),
     authWarmupSeconds: quick ? 1 : 2,
-    authRounds: envInt('BENCH_AUTH_ROUNDS', quick ? 1 : 3, 1, 100),
+    authRounds: envInt('BENCH_AUTH_ROUNDS', quick ? 3 : 10, 1, 100),
     authLogins: envInt('BENCH_AUTH_LOGINS', quick ? 10 : 50, 1, 10_000),
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
