@@ -53,7 +53,10 @@ export async function authBeats({ settings, pool, nodeFlags }) {
       scenario: 'auth-beats',
       instances: settings.authInstances,
       connections: lanesOf(settings) * settings.workers,
-      rounds: rounds.map((r) => ({ ...r, rawToOff: ratio(r.raw, r.off), tokenToOff: ratio(r.token, r.off) })),
+      rounds: rounds.map((r) => {
+        const [off, raw, token] = modes.map((m) => merge([r[m.name]]));
+        return { off, raw, token, rawToOff: ratio(raw, off), tokenToOff: ratio(token, off) };
+      }),
       total: Object.fromEntries(modes.map((m) => [m.name, merge(rounds.map((r) => r[m.name]))])),
       logins: logins.summary,
       wrongPasswordRefused: wrongPassword.status === 403,
@@ -93,7 +96,7 @@ async function registerAll({ settings, pool }, server, suffix) {
   if (failed > 0) throw new Error(`auth-beats: ${failed} registrations failed: ${results.find((r) => r.firstError)?.firstError}`);
 }
 
-/** One timed turn of a mode: beats/s, latency, and the server's CPU per beat from /proc. */
+/** One timed turn of a mode: beats answered, latency, and the server's CPU from /proc (see `merge`). */
 async function beatWindow({ settings, pool }, mode, seconds) {
   mode.sampler.begin(`auth-beats ${mode.name}`);
   const results = await pool.runAll(
@@ -103,19 +106,11 @@ async function beatWindow({ settings, pool }, mode, seconds) {
   const proc = mode.sampler.end();
   const ok = results.reduce((a, r) => a + r.ok, 0);
   const elapsed = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
-  return {
-    ok,
-    failed: results.reduce((a, r) => a + r.failed, 0),
-    firstError: results.find((r) => r.firstError)?.firstError ?? null,
-    seconds: round(elapsed),
-    perSecond: Math.round(ok / elapsed),
-    serverUsPerBeat: round(((proc.serverCpuPct / 100) * proc.seconds * 1e6) / Math.max(1, ok)),
-    latency: results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram()).toJSON(),
-    proc,
-  };
+  const latency = results.reduce((h, r) => h.merge(Histogram.from(r.hist)), new Histogram()).toJSON();
+  return { ok, failed: results.reduce((a, r) => a + r.failed, 0), firstError: results.find((r) => r.firstError)?.firstError ?? null, seconds: elapsed, latency, proc };
 }
 
-/** One mode's windows over all rounds together. */
+/** One mode's figures over its turns (one round's, or all rounds'). */
 function merge(windows) {
   const ok = windows.reduce((a, w) => a + w.ok, 0);
   const seconds = windows.reduce((a, w) => a + w.seconds, 0);

@@ -9,13 +9,19 @@ import { call, loginToken, startTestServer } from '../../../testing/test-server.
 const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
 const register = (service: string, credentials: string) => `/v1/ns/instance?serviceName=${service}&ip=10.0.0.1&port=80&${credentials}`;
 
-test('raw credentials remembered: the grant still decides, a wrong password is refused, a password change ends them', async () => {
+/** A server with auth on and a user that may read and write the service `orders` only. */
+async function withOrdersUser(username: string, password: string) {
   const ts = await startTestServer({ authEnabled: true });
+  const { auth } = ts.server.ctx;
+  auth.createUser(username, await hashPassword(password), actor);
+  auth.assignRole('orders-team', username, actor);
+  auth.addGrant({ role: 'orders-team', resource: ':DEFAULT_GROUP:naming/orders', action: 'rw' }, actor);
+  return { ts, auth };
+}
+
+test('raw credentials remembered: the grant still decides, a wrong password is refused, a password change ends them', async () => {
+  const { ts, auth } = await withOrdersUser('dana', 'dana-password');
   try {
-    const { auth } = ts.server.ctx;
-    auth.createUser('dana', await hashPassword('dana-password'), actor);
-    auth.assignRole('orders-team', 'dana', actor);
-    auth.addGrant({ role: 'orders-team', resource: ':DEFAULT_GROUP:naming/orders', action: 'rw' }, actor);
     const raw = 'username=dana&password=dana-password';
     for (let i = 0; i < 2; i++) assert.equal((await call(ts.url, 'POST', register('orders', raw))).status, 200, `call ${i}`);
     const other = await call(ts.url, 'POST', register('payments', raw));
@@ -32,12 +38,8 @@ test('raw credentials remembered: the grant still decides, a wrong password is r
 });
 
 test('a remembered token is refused once its user is disabled or its password changed', async () => {
-  const ts = await startTestServer({ authEnabled: true });
+  const { ts, auth } = await withOrdersUser('erin', 'erin-password');
   try {
-    const { auth } = ts.server.ctx;
-    auth.createUser('erin', await hashPassword('erin-password'), actor);
-    auth.assignRole('orders-team', 'erin', actor);
-    auth.addGrant({ role: 'orders-team', resource: ':DEFAULT_GROUP:naming/orders', action: 'rw' }, actor);
     const token = await loginToken(ts.url, 'erin', 'erin-password');
     for (let i = 0; i < 2; i++) assert.equal((await call(ts.url, 'POST', register('orders', `accessToken=${token}`))).status, 200, `call ${i}`);
     auth.setEnabled('erin', false, actor);
