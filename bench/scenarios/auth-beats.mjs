@@ -17,8 +17,8 @@ const KEEP_ALIVE = ['--health-check-enabled', 'false', '--beat-timeout-ms', '360
  * set through CAIRN_ADMIN_PASSWORD), one with auth off. The same ephemeral instances are registered on both, then
  * beaten as fast as the connections allow, in turns: auth off without credentials (the baseline), auth on with the
  * raw `username` and `password` the npm client adds to every call, auth on with a token (`accessToken`). Each round
- * measures the three once, in that order; the ratio of each round compares windows a few seconds apart, so the
- * other load on a shared machine touches both sides alike. Also: the logins (one at a time: the scrypt cost), and a
+ * measures the three once, starting with a different one each round; the ratio of each round compares windows a few
+ * seconds apart, so the other load on a shared machine touches both sides alike. Also: the logins (one at a time: the scrypt cost), and a
  * check that a beat with a wrong password is refused once the right one is cached.
  */
 export async function authBeats({ settings, pool, nodeFlags }) {
@@ -45,7 +45,11 @@ export async function authBeats({ settings, pool, nodeFlags }) {
     const rounds = [];
     for (let r = 0; r < settings.authRounds; r++) {
       const round = {};
-      for (const mode of modes) round[mode.name] = await beatWindow({ settings, pool }, mode, settings.authSeconds);
+      // Each round starts with another mode, so no mode always comes first (after the other server's turn).
+      for (let m = 0; m < modes.length; m++) {
+        const mode = modes[(r + m) % modes.length];
+        round[mode.name] = await beatWindow({ settings, pool }, mode, settings.authSeconds);
+      }
       rounds.push(round);
     }
     const wrongPassword = await onTarget.request('PUT', `${beatPath(serviceOf(0, settings.services), ipOf(0), INSTANCE_PORT)}&username=${ADMIN}&password=not-${password}`, true);
