@@ -43,8 +43,11 @@ export async function ensureFirstAdmin(deps: {
   announce: (text: string) => void;
   storeWaitMs: number;
 }): Promise<'created' | 'exists'> {
-  const fromFile = deps.configured === undefined && deps.passwordFile !== '' ? readPasswordFile(deps.passwordFile) : undefined;
-  const plan = firstAdmin(deps.directory.hasAdmin, deps.configured ?? fromFile);
+  if (deps.directory.hasAdmin) return 'exists';
+  // An empty variable counts as unset; the file is read only when an admin is to be made.
+  const configured = deps.configured === '' ? undefined : deps.configured;
+  const fromFile = configured === undefined && deps.passwordFile !== '' ? readPasswordFile(deps.passwordFile) : undefined;
+  const plan = firstAdmin(false, configured ?? fromFile);
   if (!plan.create) return 'exists';
   deps.directory.createFirstAdmin(plan.username, await hashPassword(plan.password), { sourceIp: 'server', clientAgent: 'cairn', claimedUser: '' });
   await deps.durability.durable(deps.durability.lastChange, deps.storeWaitMs);

@@ -286,3 +286,28 @@ test('the first admin: a generated password is announced once (never logged), a 
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('once an admin exists the password file is not read, and an empty CAIRN_ADMIN_PASSWORD counts as unset', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-first-admin-file-'));
+  const file = join(dataDir, 'admin-password');
+  writeFileSync(file, 'file-password-1\n');
+  const start = async (adminPassword: string | undefined) => {
+    const server = await createServer({
+      options: resolveOptions({ port: 0, dataDir, authEnabled: true, healthCheckEnabled: false, grpcPort: 0, adminPasswordFile: file, logLevel: 'silent' }),
+      adminPassword,
+      announce: () => {},
+    });
+    return { server, url: await server.listen() };
+  };
+  try {
+    const first = await start('');
+    assert.ok(await loginToken(first.url, 'nacos', 'file-password-1'), 'the empty variable did not hide the file');
+    await first.server.close();
+    rmSync(file);
+    const second = await start(undefined);
+    assert.ok(await loginToken(second.url, 'nacos', 'file-password-1'), 'a restart does not need the file any more');
+    await second.server.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
