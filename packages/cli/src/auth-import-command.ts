@@ -1,4 +1,4 @@
-import { type NacosAuthImportResult, type NacosAuthRows, readNacosAuthTables } from '@cairn/server';
+import type { NacosAuthImportResult, NacosAuthRows } from '@cairn/server';
 import { EXIT_FAILED, EXIT_OK, str, type CliIo, type Command } from './command.js';
 import { reportFailure, successBody } from './failures.js';
 import { apiUrl, httpRequest } from './http.js';
@@ -42,6 +42,8 @@ Example:
 
 /** The Nacos tables, or undefined after printing why they cannot be read (the URL's password is never shown). */
 async function readTables(from: string, io: CliIo): Promise<NacosAuthRows | undefined> {
+  // The drivers live in the server's storage package; loaded only here, so no other command pays for them.
+  const { readNacosAuthTables } = await import('@cairn/server');
   try {
     return await readNacosAuthTables(from);
   } catch (error) {
