@@ -1,4 +1,5 @@
 import type { NacosAuthImportResult, NacosAuthRows } from '@cairn/server';
+import { adminHeaders, CREDENTIAL_FLAGS } from './auth-command.js';
 import { EXIT_FAILED, EXIT_OK, str, type CliIo, type Command } from './command.js';
 import { reportFailure, successBody } from './failures.js';
 import { apiUrl, httpRequest } from './http.js';
@@ -12,24 +13,21 @@ export const authImportNacosCommand: Command = {
   words: ['auth', 'import-nacos'],
   summary: 'import users (with their BCrypt hashes), roles and permissions from a Nacos database into a running server',
   details: `Reads Nacos's users, roles and permissions tables (MySQL or PostgreSQL; nothing is written there)
-and sends them to the server, which must be running; with auth on, log in as an admin: --username
-(default nacos) and the password in the environment variable CAIRN_PASSWORD. Users keep their Nacos
+and sends them to the server, which must be running; with auth on, log in as an admin with --username
+(the password in CAIRN_PASSWORD rather than --password). Users keep their Nacos
 passwords. A user the server has already is skipped with its roles, never overwritten; every skipped
 row is listed with the reason. Nacos admins (ROLE_ADMIN) stay admins.
 
 Example:
-  CAIRN_PASSWORD=… cairn auth import-nacos --from mysql://nacos:secret@127.0.0.1:3306/nacos`,
-  flags: [
-    { name: 'from', kind: 'string', value: 'URL', help: "Nacos's database: mysql://user:pass@host:port/db or postgres://…", required: true },
-    { name: 'username', kind: 'string', value: 'NAME', help: 'admin to log in as (default nacos; password from env CAIRN_PASSWORD)' },
-  ],
+  CAIRN_PASSWORD=… cairn auth import-nacos --username nacos --from mysql://nacos:secret@127.0.0.1:3306/nacos`,
+  flags: [{ name: 'from', kind: 'string', value: 'URL', help: "Nacos's database: mysql://user:pass@host:port/db or postgres://…", required: true }, ...CREDENTIAL_FLAGS],
   async run(flags, io) {
     const server = serverAddressFrom(str(flags, 'server'), io.env);
     try {
       const { baseUrl } = parseServerAddress(server);
       const tables = await readTables(String(flags.from), io);
       if (tables === undefined) return EXIT_FAILED;
-      const headers = await adminHeaders(baseUrl, str(flags, 'username') ?? 'nacos', io.env.CAIRN_PASSWORD);
+      const headers = await adminHeaders(baseUrl, str(flags, 'username'), str(flags, 'password') ?? io.env.CAIRN_PASSWORD);
       const answer = successBody(await httpRequest(apiUrl(baseUrl, '/v1/cairn/auth/import'), { method: 'POST', json: tables, headers, timeoutMs: IMPORT_TIMEOUT_MS }));
       const result = (answer as { data: NacosAuthImportResult }).data;
       io.out(flags.json === true ? printJson(result) : describeImport(result));
@@ -52,13 +50,6 @@ async function readTables(from: string, io: CliIo): Promise<NacosAuthRows | unde
     io.err(`cairn auth import-nacos: --from: ${(error as Error).message}\n`);
     return undefined;
   }
-}
-
-/** A bearer token for the admin, when a password is given (with auth off the server needs none). */
-async function adminHeaders(baseUrl: string, username: string, password: string | undefined): Promise<Record<string, string>> {
-  if (password === undefined || password === '') return {};
-  const login = successBody(await httpRequest(apiUrl(baseUrl, '/v1/auth/login'), { method: 'POST', form: { username, password } })) as { accessToken: string };
-  return { authorization: `Bearer ${login.accessToken}` };
 }
 
 function describeImport(r: NacosAuthImportResult): string {

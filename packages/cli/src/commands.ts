@@ -8,4 +8,16 @@ import { instanceDeregisterCommand, instanceListCommand, instanceRegisterCommand
 import { serviceGetCommand, serviceListCommand } from './service-command.js';
 
 /** Every command but `start`, in the order the overview lists them. */
-export const COMMANDS: Command[] = [instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand, serviceListCommand, serviceGetCommand, ...CONFIG_COMMANDS, eventsCommand, authKeysCommand, authRotateKeyCommand, authImportNacosCommand, doctorCommand()];
+export const COMMANDS: Command[] = [
+  instanceRegisterCommand,
+  instanceDeregisterCommand,
+  instanceListCommand,
+  serviceListCommand,
+  serviceGetCommand,
+  ...CONFIG_COMMANDS,
+  eventsCommand,
+  authKeysCommand,
+  authRotateKeyCommand,
+  authImportNacosCommand,
+  doctorCommand(),
+];

@@ -71,7 +71,7 @@ test('cairn auth import-nacos brings users, roles and grants from a Nacos MariaD
     const server = ts.url.replace(/^http:\/\//, '').replace(/\/nacos$/, '');
     const from = `mysql://root@127.0.0.1:3306/${database}`;
 
-    const run = await runCli(['auth', 'import-nacos', '--from', from, '--server', server], { CAIRN_PASSWORD: TEST_ADMIN_PASSWORD });
+    const run = await runCli(['auth', 'import-nacos', '--from', from, '--server', server, '--username', 'nacos'], { CAIRN_PASSWORD: TEST_ADMIN_PASSWORD });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^users imported: 3 \(alice, carol, oldadmin\)$/m);
     assert.match(run.stdout, /^roles assigned: 2$/m);
@@ -96,7 +96,7 @@ test('cairn auth import-nacos brings users, roles and grants from a Nacos MariaD
     assert.equal(created?.evidence.importedFrom, 'nacos');
     assert.equal(created?.evidence.claimedUser, 'nacos');
 
-    const again = await runCli(['auth', 'import-nacos', '--from', from, '--server', server, '--json'], { CAIRN_PASSWORD: TEST_ADMIN_PASSWORD });
+    const again = await runCli(['auth', 'import-nacos', '--from', from, '--server', server, '--username', 'nacos', '--json'], { CAIRN_PASSWORD: TEST_ADMIN_PASSWORD });
     assert.equal(again.code, 0, again.stderr);
     const second = JSON.parse(again.stdout);
     assert.deepEqual(second.users.imported, []);
