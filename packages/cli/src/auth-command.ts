@@ -21,7 +21,7 @@ interface KeysAnswer {
 }
 
 /** The credentials flags, as `cairn doctor` takes them: the password may come from CAIRN_PASSWORD instead. */
-const CREDENTIAL_FLAGS = [
+export const CREDENTIAL_FLAGS = [
   { name: 'username', kind: 'string', value: 'USER', help: 'log in as this admin first (a server with auth on)' },
   { name: 'password', kind: 'string', value: 'PASS', help: 'password for --username (env CAIRN_PASSWORD; better than the flag, which others may see)' },
 ] as const;
@@ -30,6 +30,19 @@ const CREDENTIAL_FLAGS = [
  * Runs one admin request to the signing key routes: logs in first when --username is given and sends the token,
  * then prints the keys.
  */
+/**
+ * The headers of an admin request: logs in first when a username is given and carries the token in a header, so
+ * no URL (and no access log) holds it.
+ */
+export async function adminHeaders(baseUrl: string, username: string | undefined, password: string | undefined): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  if (username !== undefined) {
+    const login = successBody(await httpRequest(`${baseUrl}/v1/auth/login`, { method: 'POST', form: { username, password: password ?? '' } })) as { accessToken?: unknown };
+    if (typeof login.accessToken === 'string') headers.authorization = `Bearer ${login.accessToken}`;
+  }
+  return headers;
+}
+
 async function keysRequest(name: string, method: 'GET' | 'POST', path: string, flags: FlagValues, io: CliIo): Promise<number> {
   const username = str(flags, 'username');
   const password = str(flags, 'password') ?? io.env.CAIRN_PASSWORD;
@@ -37,12 +50,7 @@ async function keysRequest(name: string, method: 'GET' | 'POST', path: string, f
   const server = serverAddressFrom(str(flags, 'server'), io.env);
   try {
     const { baseUrl } = parseServerAddress(server);
-    // The token goes in a header, so no URL (and no access log) holds it.
-    const headers: Record<string, string> = {};
-    if (username !== undefined) {
-      const login = successBody(await httpRequest(`${baseUrl}/v1/auth/login`, { method: 'POST', form: { username, password: password ?? '' } })) as { accessToken?: unknown };
-      if (typeof login.accessToken === 'string') headers.authorization = `Bearer ${login.accessToken}`;
-    }
+    const headers = await adminHeaders(baseUrl, username, password);
     const answer = successBody(await httpRequest(`${baseUrl}${path}`, { method, headers })) as KeysAnswer;
     io.out(flags.json === true ? printJson(answer) : formatKeys(answer));
     return EXIT_OK;

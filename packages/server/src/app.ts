@@ -25,6 +25,9 @@ import { AuthPersistence } from './persistence/auth-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
 import { installHttpAuth } from './transports/http/auth/http-auth.js';
 import { loginRoutes } from './transports/http/auth/login-routes.js';
+import { nacosImportRoute } from './transports/http/auth/nacos-import-route.js';
+import { rolesRoutes } from './transports/http/auth/roles-routes.js';
+import { usersRoutes } from './transports/http/auth/users-routes.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import { configuredSigningKey } from './auth/signing-keys.js';
@@ -293,6 +296,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namespaceRoutes(v1, ctx);
       loaderRoutes(v1, ctx);
       loginRoutes(v1, ctx);
+      usersRoutes(v1, ctx);
+      rolesRoutes(v1, ctx);
       serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs, authEnabled: options.authEnabled });
     },
     { prefix: options.contextPath },
@@ -303,6 +308,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namingV2Routes(v2, ctx);
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
+      nacosImportRoute(v2, ctx);
       connectionsRoutes(v2, ctx);
       signingKeyRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);

@@ -19,10 +19,12 @@ interface AuthEventBase {
   readonly actor: AuthActor;
 }
 
-/** A user was created (disabled users do not exist yet: every new user is enabled). */
+/** A user was created (enabled; an imported user that Nacos had disabled is disabled by a USER_DISABLED just after). */
 export interface UserCreatedEvent extends AuthEventBase {
   readonly cause: 'USER_CREATED';
   readonly username: string;
+  /** Set when the user was imported (with its hash, enabled flag and roles) from Nacos's tables. */
+  readonly importedFrom?: 'nacos';
 }
 
 /** A user's password changed; its tokens issued under an older generation are refused from now on. */

@@ -130,6 +130,9 @@ export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
   const evidence: Evidence = {};
   switch (event.cause) {
     case 'USER_CREATED':
+      evidence.username = event.username;
+      if (event.importedFrom !== undefined) evidence.importedFrom = event.importedFrom;
+      break;
     case 'USER_ENABLED':
     case 'USER_DISABLED':
       evidence.username = event.username;

@@ -90,3 +90,8 @@ export async function sendForm(base: string, method: string, path: string, param
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
+
+/** `sendForm` as the holder of a token (undefined: anonymously), for auth tests. */
+export function sendAs(base: string, token: string | undefined): (method: string, path: string, params?: Record<string, string>) => ReturnType<typeof sendForm> {
+  return (method, path, params = {}) => sendForm(base, method, path, params, token ? { authorization: `Bearer ${token}` } : {});
+}

@@ -91,6 +91,24 @@ const RULES: Record<string, RouteRule> = {
   'POST /v1/auth/users/login': open,
   'POST /v3/auth/user/login': open,
 
+  // Users, roles and grants (Nacos's console resources): admins only; a password is changed by its user too
+  // (the handler checks that the caller is that user or an admin).
+  'POST /v1/auth/users': admin('users'),
+  'POST /v1/auth/users/admin': admin('users'),
+  'DELETE /v1/auth/users': admin('users'),
+  'PUT /v1/auth/users': signedIn,
+  'PUT /v1/auth/users/enabled': admin('users'),
+  'GET /v1/auth/users': admin('users'),
+  'GET /v1/auth/users/search': admin('users'),
+  'POST /v1/cairn/auth/import': admin('users'),
+  'GET /v1/auth/roles': admin('roles'),
+  'GET /v1/auth/roles/search': admin('roles'),
+  'POST /v1/auth/roles': admin('roles'),
+  'DELETE /v1/auth/roles': admin('roles'),
+  'GET /v1/auth/permissions': admin('permissions'),
+  'POST /v1/auth/permissions': admin('permissions'),
+  'DELETE /v1/auth/permissions': admin('permissions'),
+
   // Naming v1.
   'POST /v1/ns/instance': naming('w'),
   'DELETE /v1/ns/instance': naming('w'),
