@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { authApi, type PermissionAction, type PermissionRow } from '../api/auth-api.js';
 import { FormDialog } from '../components/dialog.js';
-import { type AdminRoute, AuthListFrame, useAuthList } from './auth-list.js';
+import { type AdminRoute, AuthListFrame, RemoveButton, RemoveDialog, requiredField, useAuthList } from './auth-list.js';
 
 const ACTION_LABEL: Record<string, string> = { r: 'read', w: 'write', rw: 'read and write' };
 
@@ -23,52 +23,22 @@ export function PermissionsPage({ route }: { route: AdminRoute }) {
       filterLabel="Role contains"
       noun="permissions"
       list={list}
-      action={
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
-          Add permission
-        </button>
-      }
-      table={(items) => (
-        <table className="permissions">
-          <thead>
-            <tr>
-              <th>Role</th>
-              <th>Resource</th>
-              <th>Action</th>
-              <th>
-                <span className="sr">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((p) => (
-              <tr key={`${p.role} ${p.resource} ${p.action}`} data-role={p.role} data-resource={p.resource}>
-                <td>{p.role}</td>
-                <td>
-                  <code>{p.resource}</code>
-                </td>
-                <td data-col="action">{ACTION_LABEL[p.action] ?? p.action}</td>
-                <td className="row-actions">
-                  <button type="button" className="danger" onClick={() => setDialog({ kind: 'remove', row: p })} aria-label={`Remove ${p.action} on ${p.resource} from ${p.role}`}>
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}>
+      addLabel="Add permission"
+      onAdd={() => setDialog({ kind: 'add' })}
+      columns={[
+        { label: 'Role', cell: (p) => p.role },
+        { label: 'Resource', cell: (p) => <code>{p.resource}</code> },
+        { label: 'Action', cell: (p) => ACTION_LABEL[p.action] ?? p.action, col: 'action' },
+      ]}
+      rowData={(p) => ({ 'data-role': p.role, 'data-resource': p.resource, 'data-action': p.action })}
+      rowActions={(p) => <RemoveButton label="Remove" name={`Remove ${p.action} on ${p.resource} from ${p.role}`} onClick={() => setDialog({ kind: 'remove', row: p })} />}>
       {dialog?.kind === 'add' && (
         <FormDialog
           title="Add a permission"
           submitLabel="Add"
           onClose={close}
           onSubmit={async (f) => {
-            const role = String(f.get('role') ?? '').trim();
-            const resource = String(f.get('resource') ?? '').trim();
-            if (role === '') throw new Error('Enter a role.');
-            if (resource === '') throw new Error('Enter a resource pattern.');
-            await authApi.addPermission(role, resource, String(f.get('action') ?? 'r') as PermissionAction);
+            await authApi.addPermission(requiredField(f, 'role', 'a role'), requiredField(f, 'resource', 'a resource pattern'), String(f.get('action') ?? 'r') as PermissionAction);
             list.reload();
           }}>
           <label>
@@ -90,19 +60,9 @@ export function PermissionsPage({ route }: { route: AdminRoute }) {
         </FormDialog>
       )}
       {dialog?.kind === 'remove' && (
-        <FormDialog
-          title="Remove this permission?"
-          submitLabel="Remove"
-          danger
-          onClose={close}
-          onSubmit={async () => {
-            await authApi.removePermission(dialog.row);
-            list.reload();
-          }}>
-          <p>
-            <strong>{dialog.row.role}</strong> may no longer {ACTION_LABEL[dialog.row.action] ?? dialog.row.action} <code>{dialog.row.resource}</code>.
-          </p>
-        </FormDialog>
+        <RemoveDialog title="Remove this permission?" label="Remove" onClose={close} remove={() => authApi.removePermission(dialog.row)} list={list}>
+          <strong>{dialog.row.role}</strong> may no longer {ACTION_LABEL[dialog.row.action] ?? dialog.row.action} <code>{dialog.row.resource}</code>.
+        </RemoveDialog>
       )}
     </AuthListFrame>
   );

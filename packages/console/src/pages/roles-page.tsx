@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { authApi, type RoleRow } from '../api/auth-api.js';
 import { FormDialog } from '../components/dialog.js';
-import { type AdminRoute, AuthListFrame, useAuthList } from './auth-list.js';
+import { type AdminRoute, AuthListFrame, RemoveButton, RemoveDialog, requiredField, useAuthList } from './auth-list.js';
 
 /** Roles (`/v1/auth/roles`): which user holds which role; assign and remove. */
 export function RolesPage({ route }: { route: AdminRoute }) {
@@ -16,48 +16,21 @@ export function RolesPage({ route }: { route: AdminRoute }) {
       filterLabel="Role contains"
       noun="role assignments"
       list={list}
-      action={
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'assign' })}>
-          Assign role
-        </button>
-      }
-      table={(items) => (
-        <table className="roles">
-          <thead>
-            <tr>
-              <th>Role</th>
-              <th>User</th>
-              <th>
-                <span className="sr">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={`${r.role} ${r.username}`} data-role={r.role} data-user={r.username}>
-                <td>{r.role}</td>
-                <td>{r.username}</td>
-                <td className="row-actions">
-                  <button type="button" className="danger" onClick={() => setDialog({ kind: 'remove', row: r })} aria-label={`Remove role ${r.role} from ${r.username}`}>
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}>
+      addLabel="Assign role"
+      onAdd={() => setDialog({ kind: 'assign' })}
+      columns={[
+        { label: 'Role', cell: (r) => r.role },
+        { label: 'User', cell: (r) => r.username },
+      ]}
+      rowData={(r) => ({ 'data-role': r.role, 'data-user': r.username })}
+      rowActions={(r) => <RemoveButton label="Remove" name={`Remove role ${r.role} from ${r.username}`} onClick={() => setDialog({ kind: 'remove', row: r })} />}>
       {dialog?.kind === 'assign' && (
         <FormDialog
           title="Assign a role"
           submitLabel="Assign"
           onClose={close}
           onSubmit={async (f) => {
-            const role = String(f.get('role') ?? '').trim();
-            const username = String(f.get('username') ?? '').trim();
-            if (role === '') throw new Error('Enter a role.');
-            if (username === '') throw new Error('Enter a user name.');
-            await authApi.assignRole(role, username);
+            await authApi.assignRole(requiredField(f, 'role', 'a role'), requiredField(f, 'username', 'a user name'));
             list.reload();
           }}>
           <label>
@@ -71,19 +44,9 @@ export function RolesPage({ route }: { route: AdminRoute }) {
         </FormDialog>
       )}
       {dialog?.kind === 'remove' && (
-        <FormDialog
-          title={`Remove role ${dialog.row.role} from ${dialog.row.username}?`}
-          submitLabel="Remove"
-          danger
-          onClose={close}
-          onSubmit={async () => {
-            await authApi.removeRole(dialog.row.role, dialog.row.username);
-            list.reload();
-          }}>
-          <p>
-            <strong>{dialog.row.username}</strong> loses the permissions granted to <strong>{dialog.row.role}</strong>.
-          </p>
-        </FormDialog>
+        <RemoveDialog title={`Remove role ${dialog.row.role} from ${dialog.row.username}?`} label="Remove" onClose={close} remove={() => authApi.removeRole(dialog.row.role, dialog.row.username)} list={list}>
+          <strong>{dialog.row.username}</strong> loses the permissions granted to <strong>{dialog.row.role}</strong>.
+        </RemoveDialog>
       )}
     </AuthListFrame>
   );

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { authApi, type UserRow } from '../api/auth-api.js';
 import { FormDialog } from '../components/dialog.js';
-import { type AdminRoute, AuthListFrame, useAuthList } from './auth-list.js';
+import { type AdminRoute, AuthListFrame, RemoveButton, RemoveDialog, requiredField, useAuthList } from './auth-list.js';
 
 type DialogState = { kind: 'create' } | { kind: 'password' | 'delete'; user: string };
 
@@ -41,37 +41,17 @@ export function UsersPage({ route }: { route: AdminRoute }) {
       filterLabel="User name contains"
       noun="users"
       list={list}
-      action={
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
-          Create user
-        </button>
-      }
-      table={(items) => (
-        <table className="users">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>
-                <span className="sr">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((u) => (
-              <tr key={u.username} data-user={u.username}>
-                <td>{u.username}</td>
-                <td className="row-actions">
-                  <button type="button" onClick={() => setDialog({ kind: 'password', user: u.username })} aria-label={`Change the password of ${u.username}`}>
-                    Change password
-                  </button>
-                  <button type="button" className="danger" onClick={() => setDialog({ kind: 'delete', user: u.username })} aria-label={`Delete user ${u.username}`}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      addLabel="Create user"
+      onAdd={() => setDialog({ kind: 'create' })}
+      columns={[{ label: 'User', cell: (u) => u.username }]}
+      rowData={(u) => ({ 'data-user': u.username })}
+      rowActions={(u) => (
+        <>
+          <button type="button" onClick={() => setDialog({ kind: 'password', user: u.username })} aria-label={`Change the password of ${u.username}`}>
+            Change password
+          </button>
+          <RemoveButton label="Delete" name={`Delete user ${u.username}`} onClick={() => setDialog({ kind: 'delete', user: u.username })} />
+        </>
       )}>
       {dialog?.kind === 'create' && (
         <FormDialog
@@ -79,9 +59,7 @@ export function UsersPage({ route }: { route: AdminRoute }) {
           submitLabel="Create"
           onClose={close}
           onSubmit={async (f) => {
-            const username = String(f.get('username') ?? '').trim();
-            if (username === '') throw new Error('Enter a user name.');
-            await authApi.createUser(username, newPassword(f));
+            await authApi.createUser(requiredField(f, 'username', 'a user name'), newPassword(f));
             list.reload();
           }}>
           <label>
@@ -105,19 +83,9 @@ export function UsersPage({ route }: { route: AdminRoute }) {
         </FormDialog>
       )}
       {dialog?.kind === 'delete' && (
-        <FormDialog
-          title={`Delete user ${dialog.user}?`}
-          submitLabel="Delete"
-          danger
-          onClose={close}
-          onSubmit={async () => {
-            await authApi.deleteUser(dialog.user);
-            list.reload();
-          }}>
-          <p>
-            <strong>{dialog.user}</strong> can no longer log in, and its tokens stop working. Its roles stay until removed on the Roles page.
-          </p>
-        </FormDialog>
+        <RemoveDialog title={`Delete user ${dialog.user}?`} label="Delete" onClose={close} remove={() => authApi.deleteUser(dialog.user)} list={list}>
+          <strong>{dialog.user}</strong> can no longer log in, and its tokens stop working. Its roles stay until removed on the Roles page.
+        </RemoveDialog>
       )}
     </AuthListFrame>
   );
