@@ -4,3 +4,4 @@ export * from './nacos-codes.js';
 export * from './journal.js';
 export * from './grpc-payload.js';
 export * from './connections.js';
+export * from './auth-import.js';

@@ -24,12 +24,17 @@ export class NoAnswerError extends Error {
   }
 }
 
-export async function httpRequest(url: string, init: { method?: string; form?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+export async function httpRequest(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer> {
   const request: RequestInit = { method: init.method ?? 'GET', signal: AbortSignal.timeout(init.timeoutMs ?? REQUEST_TIMEOUT_MS), redirect: 'manual' };
+  const headers: Record<string, string> = { ...init.headers };
   if (init.form) {
     request.body = new URLSearchParams(init.form).toString();
-    request.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (init.json !== undefined) {
+    request.body = JSON.stringify(init.json);
+    headers['content-type'] = 'application/json';
   }
+  request.headers = headers;
   let res: Response;
   let text: string;
   try {

@@ -14,11 +14,13 @@ function sources(dir: string, out: string[] = []): string[] {
 }
 
 // DESIGN.md: the CLI may import the server only to start it; every other command is a client (the SDK, HTTP).
-test('only start-command.ts (and test code) imports @cairn/server', () => {
+// One exception: `auth import-nacos` loads it (lazily) for the SQL drivers that read Nacos's tables; its change
+// still goes to the running server over HTTP.
+test('only start-command.ts and auth-import-command.ts (and test code) import @cairn/server', () => {
   const src = join(repoRoot(), 'packages/cli/src');
   const importers = sources(src)
     .filter((f) => !/\.test\.ts$/.test(f) && !f.includes('/testing/'))
     .filter((f) => /from\s+['"]@cairn\/server['"]|import\(\s*['"]@cairn\/server['"]/.test(readFileSync(f, 'utf8')))
     .map((f) => relative(src, f));
-  assert.deepEqual(importers, ['start-command.ts']);
+  assert.deepEqual(importers, ['auth-import-command.ts', 'start-command.ts']);
 });

@@ -25,8 +25,13 @@ import { AuthPersistence } from './persistence/auth-persistence.js';
 import { installRequestHooks } from './transports/http/request-hooks.js';
 import { installHttpAuth } from './transports/http/auth/http-auth.js';
 import { loginRoutes } from './transports/http/auth/login-routes.js';
+import { nacosImportRoute } from './transports/http/auth/nacos-import-route.js';
+import { rolesRoutes } from './transports/http/auth/roles-routes.js';
+import { usersRoutes } from './transports/http/auth/users-routes.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
+import { configuredSigningKey } from './auth/signing-keys.js';
+import { signingKeyRoutes } from './transports/http/auth/signing-key-routes.js';
 import { installRealIp } from './transports/http/client-ip.js';
 import { proxyTrust } from './config/trusted-proxies.js';
 import { ServiceInfoCache } from './wire/service-info.js';
@@ -52,6 +57,7 @@ import { endWithConnections, registerNamingHandlers } from './transports/grpc/na
 import { grpcServiceInfo } from './transports/grpc/naming/naming-wire.js';
 import { SystemTime } from './time/system-time.js';
 import { GrpcTransport } from './transports/grpc/grpc-transport.js';
+import { grpcAuthGate } from './transports/grpc/auth/grpc-auth.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
 import { installConfigGrpc } from './transports/grpc/config/install-config-grpc.js';
 import type { ConfigListenSets } from './transports/grpc/config/config-listen-sets.js';
@@ -73,6 +79,11 @@ export interface ServerParts {
   grpc?: Partial<GrpcSettings>;
   /** The first admin's password (CAIRN_ADMIN_PASSWORD), used once: at the first start with auth on. */
   adminPassword?: string;
+  /**
+   * The token signing secret (CAIRN_TOKEN_SECRET, Base64): it signs, stored keys still verify. A secret that is not
+   * Base64, shorter than 32 bytes or Nacos's published default stops the start (TokenSecretError).
+   */
+  tokenSecret?: string;
   /** Where a generated first-admin password is shown, once (the start prints it; never the log). */
   announce?: (text: string) => void;
 }
@@ -97,6 +108,8 @@ export interface CairnServer {
 /** The composition root: builds one server's registry, transports and metrics, with no global state. */
 export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const { options } = parts;
+  // Checked before anything opens: a secret that must not be used stops the start, saying why.
+  const configuredKey = parts.tokenSecret === undefined ? undefined : configuredSigningKey(parts.tokenSecret);
   const time = new SystemTime();
   const clock = parts.clock ?? time;
   const alarm = parts.alarm ?? time;
@@ -144,7 +157,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   log.info(await configPersistence.start(), 'restored configs from storage');
   // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
-  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log);
+  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({
@@ -157,10 +170,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     });
     if (made === 'created') log.info("first admin 'nacos' created");
   }
-  const authenticator = new Authenticator(
-    { directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() },
-    { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 },
-  );
+  const authenticator = new Authenticator({ directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() }, { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 });
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
@@ -178,7 +188,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   // Read at scrape time, once the transport exists.
   const grpcMetrics: GrpcMetrics = new GrpcMetrics(metrics.registry, (): ConnectionSnapshot[] => grpc?.list() ?? []);
-  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
+  const grpc =
+    options.grpcPort === 0
+      ? undefined
+      : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics, gate: grpcAuthGate(authenticator, options.authEnabled) }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {
@@ -281,6 +294,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namespaceRoutes(v1, ctx);
       loaderRoutes(v1, ctx);
       loginRoutes(v1, ctx);
+      usersRoutes(v1, ctx);
+      rolesRoutes(v1, ctx);
       serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs, authEnabled: options.authEnabled });
     },
     { prefix: options.contextPath },
@@ -291,7 +306,9 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namingV2Routes(v2, ctx);
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
+      nacosImportRoute(v2, ctx);
       connectionsRoutes(v2, ctx);
+      signingKeyRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);
       configGrayRoutes(v2, ctx);
       metricsRoutes(v2, ctx);

@@ -1,4 +1,5 @@
 export { createServer, type CairnServer, type ServerParts } from './app.js';
+export { TokenSecretError } from './auth/signing-keys.js';
 export {
   resolveOptions,
   describeOptions,
@@ -11,3 +12,6 @@ export {
   type Options,
   type ResolvedOptions,
 } from './config/options.js';
+// For `cairn auth import-nacos`, which reads Nacos's tables and sends them to a running server.
+export { readNacosAuthTables, type NacosAuthRows } from '@cairn/storage';
+export type { NacosAuthImportResult } from '@cairn/api';

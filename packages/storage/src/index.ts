@@ -5,3 +5,4 @@
 export { openStores } from './open-stores.js';
 export { parseStorageUrl, type NetworkTarget, type StorageTarget } from './database-url.js';
 export { SchemaTooNewError, StorageUnavailableError, StorageUrlError } from './errors.js';
+export { readNacosAuthTables, type NacosAuthRows } from './auth/nacos-auth-tables.js';

@@ -364,3 +364,34 @@ test('the journal records each auth change with its names and actor, never a pas
   assert.deepEqual({ ...byCause.get('USER_CREATED'), seq: 0, at: 0, evidence: {} }, { seq: 0, at: 0, cause: 'USER_CREATED', namespace: '', group: '', service: '', evidence: {} });
   assert.doesNotMatch(JSON.stringify(recorded), /scrypt|secret/);
 });
+
+test('importUser keeps the BCrypt hash, the enabled flag and the roles (ROLE_ADMIN too), never overwrites, checks all first', () => {
+  const { events, journal, directory } = seeded();
+  const bcrypt = `$2a$10$${'a'.repeat(53)}`;
+  const imported = directory.importUser({ username: 'bob', passwordHash: bcrypt, enabled: false }, ['ROLE_ADMIN', 'ops'], ACTOR);
+  assert.equal(imported.passwordHash, bcrypt);
+  assert.equal(directory.user('bob')?.enabled, false);
+  assert.deepEqual(directory.rolesOf('bob'), ['ROLE_ADMIN', 'ops']);
+  assert.deepEqual(
+    events.map((e) => e.cause),
+    ['USER_CREATED', 'USER_DISABLED', 'ROLE_ASSIGNED', 'ROLE_ASSIGNED'],
+  );
+  assert.equal((events[0] as { importedFrom?: string }).importedFrom, 'nacos');
+  assert.ok(!JSON.stringify(events).includes(bcrypt));
+  assert.equal(journal.query({}).events.find((e) => e.cause === 'USER_CREATED' && e.evidence.username === 'bob')?.evidence.importedFrom, 'nacos');
+
+  assert.equal(
+    codeOf(() => directory.importUser({ username: 'alice', passwordHash: bcrypt, enabled: true }, [], ACTOR)),
+    'AUTH_USER_ALREADY_EXISTS:username',
+  );
+  assert.equal(directory.user('alice')?.passwordHash, HASH);
+  assert.throws(
+    () => directory.importUser({ username: 'carol', passwordHash: HASH, enabled: true }, [], ACTOR),
+    (e: DomainError) => e.code === 'INVALID_PARAM' && e.field === 'password' && !e.message.includes(HASH),
+  );
+  assert.throws(
+    () => directory.importUser({ username: 'carol', passwordHash: bcrypt, enabled: true }, ['bad role'], ACTOR),
+    (e: DomainError) => e.field === 'role',
+  );
+  assert.equal(directory.user('carol'), undefined);
+});

@@ -13,6 +13,7 @@ export const MAX_RESOURCE_LENGTH = 255;
 // Nacos checks no charset; Cairn keeps names to what is safe in a URL, a log line and a journal entry.
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 const ACTIONS = new Set(['r', 'w', 'rw']);
+const BCRYPT = /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/;
 
 /** A search as Nacos's `search=accurate|blur` runs it: equal, or containing the text. A blank field matches all. */
 export type SearchMode = 'accurate' | 'blur';
@@ -166,6 +167,29 @@ export class AuthDirectory {
     this.holdersOf(ADMIN_ROLE).add(username);
     this.announce({ cause: 'ROLE_ASSIGNED', role: ADMIN_ROLE, username }, actor);
     return user;
+  }
+
+  /**
+   * A user brought over from Nacos's tables: its BCrypt hash (verified at login, replaced by Cairn's own hash after
+   * the first one), its enabled flag and its roles. ROLE_ADMIN is kept too: a Nacos admin stays an admin (only an
+   * admin may import). Everything is checked before anything changes. Throws AUTH_USER_ALREADY_EXISTS (an existing
+   * user is never overwritten), INVALID_PARAM/MISSING_PARAM naming `username`, `password` (not a BCrypt hash) or `role`.
+   */
+  importUser(user: { username: string; passwordHash: string; enabled: boolean }, roles: readonly string[], actor: AuthActor): StoredUser {
+    checkName('username', user.username);
+    if (!BCRYPT.test(user.passwordHash)) throw invalidParam('password', `Param 'password' of user '${user.username}' is not a BCrypt hash ($2a$, $2b$ or $2y$, 60 characters).`);
+    for (const role of roles) checkName('role', role);
+    if (this.users.has(user.username)) throw userAlreadyExists(user.username);
+    const now = this.options.clock.now();
+    const created: StoredUser = { username: user.username, passwordHash: user.passwordHash, enabled: user.enabled, tokenGeneration: 0, createdAt: now, updatedAt: now };
+    this.users.set(user.username, created);
+    this.announce({ cause: 'USER_CREATED', username: user.username, importedFrom: 'nacos' }, actor);
+    if (!user.enabled) this.announce({ cause: 'USER_DISABLED', username: user.username }, actor);
+    for (const role of new Set(roles)) {
+      this.holdersOf(role).add(user.username);
+      this.announce({ cause: 'ROLE_ASSIGNED', role, username: user.username }, actor);
+    }
+    return created;
   }
 
   /** Sets a new password hash and raises the token generation, so the user's earlier tokens are refused. */

@@ -1,14 +1,16 @@
 import type { Grant } from './permissions.js';
 
 /**
- * Who asked for an auth change, as the other contexts record it: the request's address, its client, and the user
- * it claimed (verified once requests are authenticated). A change the server makes itself (the first admin at
- * start) names `server` as its address.
+ * Who asked for an auth change, as the other contexts record it: the request's address, its client, the user it
+ * claimed (its `username` parameter, never trusted) and the user whose credentials were verified. A change the
+ * server makes itself (the first admin at start) names `server` as its address.
  */
 export interface AuthActor {
   readonly sourceIp: string;
   readonly clientAgent: string;
   readonly claimedUser: string;
+  /** The verified user; absent when the request carried no valid credentials. */
+  readonly user?: string;
 }
 
 interface AuthEventBase {
@@ -17,10 +19,12 @@ interface AuthEventBase {
   readonly actor: AuthActor;
 }
 
-/** A user was created (disabled users do not exist yet: every new user is enabled). */
+/** A user was created (enabled; an imported user that Nacos had disabled is disabled by a USER_DISABLED just after). */
 export interface UserCreatedEvent extends AuthEventBase {
   readonly cause: 'USER_CREATED';
   readonly username: string;
+  /** Set when the user was imported (with its hash, enabled flag and roles) from Nacos's tables. */
+  readonly importedFrom?: 'nacos';
 }
 
 /** A user's password changed; its tokens issued under an older generation are refused from now on. */

@@ -1,12 +1,10 @@
 import type { AuthDirectory } from '@cairn/core';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { hashPassword, MAX_PASSWORD_BYTES } from './passwords.js';
+import { hashPassword, newPasswordProblem } from './passwords.js';
 
 /** The first admin's name, as in Nacos. */
 export const FIRST_ADMIN_USERNAME = 'nacos';
-/** A configured first-admin password shorter than this is refused: the admin of a server on a network. */
-export const MIN_ADMIN_PASSWORD_CHARS = 8;
 
 export type FirstAdmin =
   | { create: false }
@@ -25,8 +23,8 @@ export type FirstAdmin =
 export function firstAdmin(hasAdmin: boolean, configured: string | undefined, random: (bytes: number) => Buffer = randomBytes): FirstAdmin {
   if (hasAdmin) return { create: false };
   if (configured === undefined || configured === '') return { create: true, username: FIRST_ADMIN_USERNAME, password: random(18).toString('base64url'), generated: true };
-  if ([...configured].length < MIN_ADMIN_PASSWORD_CHARS) throw new Error(`the configured first-admin password has fewer than ${MIN_ADMIN_PASSWORD_CHARS} characters; choose a longer one`);
-  if (Buffer.byteLength(configured) > MAX_PASSWORD_BYTES) throw new Error(`the configured first-admin password is over ${MAX_PASSWORD_BYTES} bytes; choose a shorter one`);
+  const problem = newPasswordProblem(configured);
+  if (problem) throw new Error(`the configured first-admin password ${problem}`);
   return { create: true, username: FIRST_ADMIN_USERNAME, password: configured, generated: false };
 }
 

@@ -14,6 +14,19 @@ const KEY_BYTES = 32;
 /** Longer passwords are refused rather than hashed: an unbounded input is an unbounded CPU cost. */
 export const MAX_PASSWORD_BYTES = 1024;
 
+/** A new password shorter than this is refused (counted in characters, not bytes). */
+export const MIN_PASSWORD_CHARS = 8;
+
+/**
+ * What is wrong with a password about to be set, in words that never repeat it (`has fewer than 8 characters`),
+ * or undefined when it may be set.
+ */
+export function newPasswordProblem(password: string): string | undefined {
+  if ([...password].length < MIN_PASSWORD_CHARS) return `has fewer than ${MIN_PASSWORD_CHARS} characters; choose a longer one`;
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return `is over ${MAX_PASSWORD_BYTES} bytes; choose a shorter one`;
+  return undefined;
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, SCRYPT);

@@ -20,7 +20,7 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
@@ -33,6 +33,7 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
     stores: settings.stores,
     grpc: settings.grpc,
     adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD,
+    tokenSecret: settings.tokenSecret,
   });
   const url = await server.listen();
   return {
@@ -58,8 +59,8 @@ export async function loginToken(base: string, username = 'nacos', password = TE
 }
 
 /** A test server with gRPC on its HTTP port + 1000, the port Nacos 2.x clients dial. */
-export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings> } = {}): Promise<TestServer & { grpcPort: number }> {
-  const ts = await startTestServer({ port: await freePortPair() }, settings);
+export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings> } = {}, overrides: Options = {}): Promise<TestServer & { grpcPort: number }> {
+  const ts = await startTestServer({ ...overrides, port: await freePortPair() }, settings);
   return { ...ts, grpcPort: ts.server.grpcPort ?? Number.NaN };
 }
 
@@ -88,4 +89,9 @@ export async function sendForm(base: string, method: string, path: string, param
     body: post ? qs : undefined,
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
+/** `sendForm` as the holder of a token (undefined: anonymously), for auth tests. */
+export function sendAs(base: string, token: string | undefined): (method: string, path: string, params?: Record<string, string>) => ReturnType<typeof sendForm> {
+  return (method, path, params = {}) => sendForm(base, method, path, params, token ? { authorization: `Bearer ${token}` } : {});
 }

@@ -1,4 +1,5 @@
 import { encodePayload, type Payload } from '@cairn/api';
+import type { Resource } from '@cairn/core';
 
 /** A request as handlers see it: its class name, the headers (metadata merged over the JSON's) and its JSON body. */
 export interface GrpcRequest {
@@ -7,6 +8,10 @@ export interface GrpcRequest {
   body: Record<string, unknown>;
   /** As sent: a string, `""`, or absent/null (the Rust client sends null on some requests). Echoed in the answer. */
   requestId: unknown;
+  /** The user whose credentials the auth gate verified (auth on, or valid credentials sent anyway). */
+  user?: string;
+  /** For a list: whether its user may read an item (set by the auth gate for limited users; absent: everything). */
+  readable?: (resource: Resource) => boolean;
 }
 
 /** What a handler answers: the exact response class name (clients check it) and the fields of its body. */
@@ -27,7 +32,21 @@ export const GRPC_ERRORS = {
 } as const;
 
 export function errorResponse(errorCode: number, message: string): GrpcResponse {
-  return { type: 'ErrorResponse', body: { resultCode: 500, errorCode, message } };
+  return failure('ErrorResponse', errorCode, message);
+}
+
+/** A failure in the response class the client expects (it reads other classes as ErrorResponse): resultCode 500. */
+export function failure(type: string, errorCode: number, message: string, extra: Record<string, unknown> = {}): GrpcResponse {
+  return { type, body: { ...extra, resultCode: 500, errorCode, message } };
+}
+
+/** A header, trimmed; undefined when absent or blank (gRPC metadata keys are lower-case, Nacos's JSON ones not). */
+export function headerOf(request: GrpcRequest, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(request.headers)) {
+    if (k.toLowerCase() === lower && typeof v === 'string' && v.trim() !== '') return v.trim();
+  }
+  return undefined;
 }
 
 /**
