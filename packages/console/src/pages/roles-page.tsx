@@ -12,7 +12,7 @@ export function RolesPage({ route }: { route: AdminRoute }) {
     <AuthListFrame<RoleRow>
       route={route}
       title="Roles"
-      intro="A role is a name given to users; permissions are granted to roles. ROLE_ADMIN is the administrators' role."
+      intro="A role is a name given to users; permissions are granted to roles. ROLE_ADMIN is the administrators' role: the first admin holds it, and it is not given or taken here."
       filterLabel="Role contains"
       noun="role assignments"
       list={list}

@@ -84,7 +84,7 @@ export function UsersPage({ route }: { route: AdminRoute }) {
       )}
       {dialog?.kind === 'delete' && (
         <RemoveDialog title={`Delete user ${dialog.user}?`} label="Delete" onClose={close} remove={() => authApi.deleteUser(dialog.user)} list={list}>
-          <strong>{dialog.user}</strong> can no longer log in, and its tokens stop working. Its roles stay until removed on the Roles page.
+          <strong>{dialog.user}</strong> can no longer log in, its tokens stop working, and its roles go with it.
         </RemoveDialog>
       )}
     </AuthListFrame>
