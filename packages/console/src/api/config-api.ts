@@ -1,6 +1,6 @@
 import { blurPattern, matchesBlur } from '../logic/config-search.js';
 import { PUBLIC } from '../logic/routes.js';
-import { API_BASE, ApiError, errorMessage, getJson, send } from './http.js';
+import { API_BASE, ApiError, authHeaders, getJson, refusal, send } from './http.js';
 
 /**
  * Typed calls to the config center's HTTP APIs the console uses: Nacos's v1 config and history paths, and
@@ -203,7 +203,7 @@ export const configApi = {
 };
 
 async function download(path: string, params: Record<string, string>): Promise<Blob> {
-  const res = await fetch(`${API_BASE}${path}?${new URLSearchParams(params)}`);
-  if (!res.ok) throw new ApiError(res.status, errorMessage(res.status, await res.text()));
+  const res = await fetch(`${API_BASE}${path}?${new URLSearchParams(params)}`, { headers: authHeaders() });
+  if (!res.ok) throw refusal(res.status, await res.text());
   return res.blob();
 }

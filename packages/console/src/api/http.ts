@@ -1,4 +1,6 @@
 import { BASE } from '../logic/routes.js';
+import { expiryNotice, needsLogin } from '../logic/session.js';
+import { sessionStore } from './session.js';
 
 /** The one way the console talks to the server: HTTP under the context path, errors carrying the server's message. */
 
@@ -51,6 +53,8 @@ export async function send(method: string, path: string, params: Query, options:
   const qs = encode(params);
   const formBody = !options.form && (method === 'POST' || method === 'PUT' || method === 'PATCH');
   const headers: Record<string, string> = { ...options.headers };
+  // The token goes in a header, never in the address (addresses end up in logs and the browser's history).
+  Object.assign(headers, authHeaders());
   if (formBody) headers['content-type'] = 'application/x-www-form-urlencoded';
   let res: Response;
   try {
@@ -65,8 +69,25 @@ export async function send(method: string, path: string, params: Query, options:
     throw new ApiError(0, 'the server cannot be reached (is it running?)');
   }
   const text = await res.text();
-  if (!res.ok) throw new ApiError(res.status, errorMessage(res.status, text));
+  if (!res.ok) throw refusal(res.status, text);
   return text;
+}
+
+/**
+ * The error of a failed answer. A token the server no longer accepts ends the session (the login page shows,
+ * keeping the page); a permission the user lacks says so in words, with the server's reason.
+ */
+export function refusal(status: number, body: string): ApiError {
+  const message = errorMessage(status, body);
+  if (needsLogin(status, message) && sessionStore.get().authRequired !== false) sessionStore.end(expiryNotice(message));
+  if (status === 403 && message.startsWith('authorization failed!')) return new ApiError(status, `Your user may not do this. The server said: ${message}`);
+  return new ApiError(status, message);
+}
+
+/** The request headers that carry the signed-in user's token (for requests made without `send`). */
+export function authHeaders(): Record<string, string> {
+  const token = sessionStore.token();
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
 export async function getJson<T>(path: string, params: Query = {}, signal?: AbortSignal): Promise<T> {

@@ -62,6 +62,10 @@ describe('web console in headless Chromium against a real server', { timeout: 90
     await page.goto(`${base}/`);
     const orders = page.locator('tr[data-service="orders"]');
     await orders.waitFor();
+    // Auth is off: no login, nobody signed in, every page in the header.
+    assert.equal(new URL(page.url()).pathname, '/nacos/');
+    assert.equal(await page.getByRole('button', { name: 'Log out' }).count(), 0);
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).count(), 1);
     // 9003 never beats: 800 ms after registering it counts as unhealthy, and the list updates by itself.
     await orders.locator('[data-col="unhealthy"]', { hasText: /^1$/ }).waitFor();
     assert.equal(await orders.locator('[data-col="healthy"]').textContent(), '3');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configNewPath, configPath, configsPath, connectionsPath, instancePath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
+import { adminPath, configNewPath, configPath, configsPath, connectionsPath, instancePath, loginPath, namespacesPath, parseRoute, servicePath, servicesPath, serviceTimelinePath } from './routes.js';
 
 function roundTrip(path: string) {
   const [pathname, search = ''] = path.split('?');
@@ -15,6 +15,10 @@ test('every page path parses back to its page', () => {
   assert.deepEqual(roundTrip(instancePath('public', 'G', 's', '::1', 80, 'DEFAULT')), { page: 'instance', namespace: 'public', group: 'G', name: 's', ip: '::1', port: 80, cluster: 'DEFAULT' });
   assert.deepEqual(roundTrip(namespacesPath('public')), { page: 'namespaces', namespace: 'public' });
   assert.deepEqual(roundTrip(connectionsPath('dev')), { page: 'connections', namespace: 'dev' });
+  assert.deepEqual(roundTrip(loginPath('/nacos/configs?namespace=dev')), { page: 'login', namespace: 'public', next: '/nacos/configs?namespace=dev' });
+  assert.deepEqual(roundTrip(adminPath('users', 'public', { filter: 'ali', pageNo: 2 })), { page: 'users', namespace: 'public', filter: 'ali', pageNo: 2 });
+  assert.deepEqual(roundTrip(adminPath('roles', 'dev')), { page: 'roles', namespace: 'dev', filter: '', pageNo: 1 });
+  assert.deepEqual(roundTrip(adminPath('permissions', 'public')), { page: 'permissions', namespace: 'public', filter: '', pageNo: 1 });
 });
 
 test('defaults stay out of the URL; the root and index.html are the services page', () => {

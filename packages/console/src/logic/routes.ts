@@ -18,6 +18,8 @@ export type Route =
   | { page: 'instance'; namespace: string; group: string; name: string; ip: string; port: number; cluster: string }
   | { page: 'namespaces'; namespace: string }
   | { page: 'connections'; namespace: string }
+  | { page: 'login'; namespace: string; next: string }
+  | { page: AdminPage; namespace: string; filter: string; pageNo: number }
   | { page: 'configs'; namespace: string; dataId: string; group: string; appName: string; pageNo: number }
   | { page: 'config-new'; namespace: string }
   | ConfigPageRoute<ConfigTab>
@@ -30,6 +32,11 @@ export type ConfigTab = 'config' | 'config-edit' | 'config-history' | 'config-be
 type ConfigPageRoute<P extends ConfigTab> = P extends ConfigTab ? { page: P; namespace: string; group: string; dataId: string; nid?: number } : never;
 
 const CONFIG_TABS: Record<string, ConfigTab> = { edit: 'config-edit', history: 'config-history', beta: 'config-beta', listeners: 'config-listeners' };
+
+/** The pages of users, roles and permissions (admins only); `filter` searches the list (`blur`). */
+export type AdminPage = 'users' | 'roles' | 'permissions';
+
+const ADMIN_PAGES: readonly string[] = ['users', 'roles', 'permissions'] satisfies AdminPage[];
 
 export const PUBLIC = 'public';
 
@@ -46,6 +53,8 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (parts[0] === 'namespaces' && parts.length === 1) return { page: 'namespaces', namespace };
   if (parts[0] === 'connections' && parts.length === 1) return { page: 'connections', namespace };
+  if (parts[0] === 'login' && parts.length === 1) return { page: 'login', namespace, next: q.get('next') ?? '' };
+  if (ADMIN_PAGES.includes(parts[0]) && parts.length === 1) return { page: parts[0] as AdminPage, namespace, filter: q.get('filter') ?? '', pageNo: pageNoOf(q) };
   if (parts[0] === 'configs') return configRoute(parts, q, namespace) ?? { page: 'not-found', namespace, path: pathname };
   if (parts[0] === 'services' && parts.length >= 3) {
     const [, group, name, kind, address] = parts;
@@ -142,4 +151,14 @@ const TAB_SEGMENT: Record<ConfigTab, string> = { config: '', 'config-edit': '/ed
 /** A config's page; `nid` selects a history record to compare with the current version. */
 export function configPath(namespace: string, group: string, dataId: string, tab: ConfigTab = 'config', nid?: number): string {
   return withQuery(`${BASE}/configs/${enc(group)}/${enc(dataId)}${TAB_SEGMENT[tab]}`, { namespace, nid: tab === 'config-history' ? nid : undefined });
+}
+
+/** The login page; `next` is the page to return to (the login keeps the route). */
+export function loginPath(next?: string): string {
+  return withQuery(`${BASE}/login`, { next });
+}
+
+/** Users, roles or permissions, searched by `filter` (a user name, or a role name), paged. */
+export function adminPath(page: AdminPage, namespace: string, filter: { filter?: string; pageNo?: number } = {}): string {
+  return withQuery(`${BASE}/${page}`, { namespace, filter: filter.filter, page: filter.pageNo });
 }

@@ -8,8 +8,11 @@ import { PUBLIC, servicesPath } from '../logic/routes.js';
 
 type DialogState = { kind: 'create' } | { kind: 'edit' | 'delete'; ns: NamespaceInfo };
 
-/** Namespaces: list, create, edit, delete (the server refuses to delete one that still holds services). */
-export function NamespacesPage({ namespace, onChanged }: { namespace: string; onChanged: () => void }) {
+/**
+ * Namespaces: list, create, edit, delete (the server refuses to delete one that still holds services). Read-only
+ * for a signed-in user who is not an admin (`canEdit` false): only admins change namespaces.
+ */
+export function NamespacesPage({ namespace, onChanged, canEdit }: { namespace: string; onChanged: () => void; canEdit: boolean }) {
   const fetcher = useCallback((signal: AbortSignal) => namingApi.namespaces(signal), []);
   const list = usePoll('namespaces-page', fetcher, 5000);
   const [dialog, setDialog] = useState<DialogState>();
@@ -23,10 +26,13 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
     <section>
       <div className="page-head">
         <h1>Namespaces</h1>
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
-          Create namespace
-        </button>
+        {canEdit && (
+          <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
+            Create namespace
+          </button>
+        )}
       </div>
+      {!canEdit && <p className="meta">Only an administrator can create, edit or delete namespaces.</p>}
       {list.error && <ErrorBox error={list.error} stale={!!list.data} />}
       {list.loading && <Loading what="namespaces" />}
       {list.data && list.data.length === 0 && <Empty>No namespaces.</Empty>}
@@ -54,7 +60,7 @@ export function NamespacesPage({ namespace, onChanged }: { namespace: string; on
                   </td>
                   <td>{n.namespaceDesc || '—'}</td>
                   <td className="row-actions">
-                    {n.namespaceId !== PUBLIC && (
+                    {canEdit && n.namespaceId !== PUBLIC && (
                       <>
                         <button type="button" onClick={() => setDialog({ kind: 'edit', ns: n })}>
                           Edit

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../../../testing/test-server.js';
+import { ruleOf } from '../auth/route-rules.js';
 import { consoleStatic } from './console-static.js';
 
 const INDEX = '<!doctype html><meta name="cairn-context-path" content="/nacos"><script src="/nacos/assets/app-1.js"></script>';
@@ -66,14 +67,27 @@ describe('console static files', () => {
       '/nacos/configs?dataId=app',
       '/nacos/configs/new',
       '/nacos/configs/DEFAULT_GROUP/app.yaml/history?nid=3',
+      '/nacos/connections',
+      '/nacos/login?next=%2Fnacos%2Fconfigs',
+      '/nacos/users?filter=al',
+      '/nacos/roles',
+      '/nacos/permissions?page=2',
     ]) {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.body, INDEX, url);
     }
-    for (const url of ['/nacos/v1/ns/nothing', '/nacos/other', '/services', '/nacos/configsx']) {
+    for (const url of ['/nacos/v1/ns/nothing', '/nacos/other', '/services', '/nacos/configsx', '/nacos/loginx']) {
       assert.equal((await app.inject({ url })).statusCode, 404, url);
     }
+  });
+
+  test('with auth on, every console page is open (the login page must load); the APIs behind them are not', () => {
+    for (const path of ['/', '/index.html', '/assets/*', '/login', '/users', '/roles', '/permissions', '/services/*', '/configs', '/namespaces', '/connections']) {
+      assert.deepEqual(ruleOf('GET', path), { kind: 'open' }, path);
+    }
+    assert.equal(ruleOf('GET', '/v1/auth/users').kind, 'admin');
+    assert.equal(ruleOf('POST', '/login').kind, 'admin');
   });
 });
 

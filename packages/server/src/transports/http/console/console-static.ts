@@ -37,7 +37,7 @@ export function consoleStatic(app: FastifyInstance, contextPath: string, dir = d
 }
 
 /** The console's client-side routes (packages/console/src/logic/routes.ts). */
-const SPA_PAGES = ['services', 'configs', 'namespaces', 'connections'];
+const SPA_PAGES = ['services', 'configs', 'namespaces', 'connections', 'login', 'users', 'roles', 'permissions'];
 
 interface StaticFile {
   body: Buffer;
