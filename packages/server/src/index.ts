@@ -1,4 +1,5 @@
 export { createServer, type CairnServer, type ServerParts } from './app.js';
+export { hashPassword } from './auth/passwords.js';
 export {
   resolveOptions,
   describeOptions,

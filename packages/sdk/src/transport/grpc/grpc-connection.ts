@@ -1,5 +1,5 @@
 import type { ServerAddress } from '../../address.js';
-import { CairnClosedError, CairnRequestError, kindOfNetworkError } from '../../errors.js';
+import { CairnAuthError, CairnClosedError, CairnRequestError, kindOfNetworkError } from '../../errors.js';
 import type { ResolvedOptions } from '../../resolved-options.js';
 import { ServerPool } from '../server-pool.js';
 import { ConnectionKeeper } from './connection-keeper.js';
@@ -61,11 +61,18 @@ export class GrpcConnection {
 
   /** One request on the connection; a connection that fails it is dropped and the request tried once more on a new one. */
   async call(type: string, body: Record<string, unknown>): Promise<GrpcAnswer> {
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
       const channel = await this.connection();
       try {
         return await channel.request(type, body);
       } catch (error) {
+        // A token the server refused as expired or invalid was forgotten: once, log in again and send it again.
+        if ((error as { staleToken?: boolean }).staleToken && !renewed) {
+          renewed = true;
+          attempt--;
+          continue;
+        }
         const kind = kindOfNetworkError(error);
         if (kind === 'client-error' || kind === 'server-error' || kind === 'bad-answer' || attempt >= 2) throw error;
         channel.drop(`${type} failed: ${(error as Error).message}`);
@@ -95,10 +102,12 @@ export class GrpcConnection {
         this.o.requestTimeoutMs,
         (type, body) => this.serverRequest(channel, type, body),
         (why) => this.lost(channel, why),
+        { headers: () => this.o.tokens.credentialsFor(server), stale: (token, code, text) => this.o.tokens.refused(token, server.label, code, text) },
       );
       try {
         await channel.open(this.identity);
       } catch (error) {
+        if (error instanceof CairnAuthError) throw error; // the credentials, not the server: another server would say the same
         this.pool.failed(server, kindOfNetworkError(error), this.o.random);
         last = error;
         continue;
