@@ -52,6 +52,7 @@ import { endWithConnections, registerNamingHandlers } from './transports/grpc/na
 import { grpcServiceInfo } from './transports/grpc/naming/naming-wire.js';
 import { SystemTime } from './time/system-time.js';
 import { GrpcTransport } from './transports/grpc/grpc-transport.js';
+import { grpcAuthGate } from './transports/grpc/auth/grpc-auth.js';
 import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
 import { installConfigGrpc } from './transports/grpc/config/install-config-grpc.js';
 import type { ConfigListenSets } from './transports/grpc/config/config-listen-sets.js';
@@ -157,10 +158,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     });
     if (made === 'created') log.info("first admin 'nacos' created");
   }
-  const authenticator = new Authenticator(
-    { directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() },
-    { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 },
-  );
+  const authenticator = new Authenticator({ directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() }, { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 });
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.
@@ -178,7 +176,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   // Read at scrape time, once the transport exists.
   const grpcMetrics: GrpcMetrics = new GrpcMetrics(metrics.registry, (): ConnectionSnapshot[] => grpc?.list() ?? []);
-  const grpc = options.grpcPort === 0 ? undefined : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
+  const grpc =
+    options.grpcPort === 0
+      ? undefined
+      : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics, gate: grpcAuthGate(authenticator, options.authEnabled) }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {

@@ -1,14 +1,16 @@
 import type { Grant } from './permissions.js';
 
 /**
- * Who asked for an auth change, as the other contexts record it: the request's address, its client, and the user
- * it claimed (verified once requests are authenticated). A change the server makes itself (the first admin at
- * start) names `server` as its address.
+ * Who asked for an auth change, as the other contexts record it: the request's address, its client, the user it
+ * claimed (its `username` parameter, never trusted) and the user whose credentials were verified. A change the
+ * server makes itself (the first admin at start) names `server` as its address.
  */
 export interface AuthActor {
   readonly sourceIp: string;
   readonly clientAgent: string;
   readonly claimedUser: string;
+  /** The verified user; absent when the request carried no valid credentials. */
+  readonly user?: string;
 }
 
 interface AuthEventBase {

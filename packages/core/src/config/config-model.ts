@@ -1,11 +1,13 @@
 import type { ConfigKey } from './config-key.js';
 import type { GrayRule } from './gray/gray-model.js';
 
-/** Who changed a config, as the request claimed it: `claimedUser` is never a verified identity (no auth yet). */
+/** Who changed a config: `claimedUser` is what the request claimed (never trusted), `user` the verified user. */
 export interface ConfigAuthor {
   readonly sourceIp: string;
   readonly clientAgent: string;
   readonly claimedUser: string;
+  /** The user whose credentials the server verified; absent when the request was not authenticated. */
+  readonly user?: string;
 }
 
 export const CONFIG_TYPES = ['properties', 'xml', 'json', 'text', 'html', 'yaml', 'toml', 'unset'] as const;

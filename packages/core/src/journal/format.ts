@@ -15,12 +15,16 @@ export function measuredSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Who made a request, from its evidence: `by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health)`. */
+/** Who made a request, from its evidence: `by 192.168.1.20 (user ops, verified) (PUT /nacos/v1/ns/health)`. */
 export function byWhom(e: JournalEvent): string {
   return `by ${e.evidence.by}${claimed(e)} (${e.evidence.via})`;
 }
 
-/** The user a request named, said as what it is: a claim, since Cairn has no authentication yet. */
+/**
+ * The user of a request, said as what it is: the user whose credentials the server verified, else the `username`
+ * the request named, which is only a claim.
+ */
 export function claimed(e: JournalEvent): string {
+  if (e.evidence.user) return ` (user ${e.evidence.user}, verified)`;
   return e.evidence.claimedUser ? ` (claiming to be user ${e.evidence.claimedUser}; not verified)` : '';
 }

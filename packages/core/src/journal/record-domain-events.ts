@@ -5,6 +5,7 @@ import { grayExpr } from '../config/gray/gray-model.js';
 import type { ConnectionEvent } from '../connections/connection-events.js';
 import type { CairnEventBus } from '../domain-events.js';
 import type { Unsubscribe } from '../shared/event-bus.js';
+import { verifiedUser } from '../naming/service-commands.js';
 import type { Evidence, Journal, NewJournalEvent } from './journal.js';
 
 /** The journal's entry for a domain event: the same fields without the bus's `type`. */
@@ -21,7 +22,7 @@ export function configCauseOf(event: ConfigChangedEvent): 'CONFIG_PUBLISHED' | '
 
 /**
  * The journal's entry for a config publish or delete: the key (`service` is `""`), and as evidence the op, the new
- * md5 (`""` after a delete), the type, the history id and who claimed to make the change; a rollback adds the
+ * md5 (`""` after a delete), the type, the history id and who made the change (`claimedUser`, and `user` when verified); a rollback adds the
  * restored record and the md5 it replaced.
  */
 export function journalEntryOfConfig(event: ConfigChangedEvent): NewJournalEvent {
@@ -41,6 +42,7 @@ export function journalEntryOfConfig(event: ConfigChangedEvent): NewJournalEvent
       from: author.sourceIp,
       agent: author.clientAgent,
       claimedUser: author.claimedUser,
+      ...verifiedUser(author),
       ...(restored ? { restoredHistoryId: restored.historyId, restoredMd5: restored.md5, previousMd5: restored.previousMd5 } : {}),
     },
   };
@@ -55,7 +57,7 @@ export function causeOfGrayChange(event: ConfigGrayChangedEvent): (typeof GRAY_C
 
 /**
  * The journal's entry for a gray change: the key, and as evidence the gray name, its rule (`kind`, and `betaIps` or
- * `tag`), the op, the gray version's md5 (`""` once gone), the history id, who claimed the change, and `reason`
+ * `tag`), the op, the gray version's md5 (`""` once gone), the history id, who made the change (`claimedUser`, `user` when verified), and `reason`
  * `config-removed` when the stop came with deleting the config.
  */
 export function journalEntryOfGray(event: ConfigGrayChangedEvent): NewJournalEvent {
@@ -77,6 +79,7 @@ export function journalEntryOfGray(event: ConfigGrayChangedEvent): NewJournalEve
       from: author.sourceIp,
       agent: author.clientAgent,
       claimedUser: author.claimedUser,
+      ...verifiedUser(author),
       ...(event.reason ? { reason: event.reason } : {}),
     },
   };
@@ -120,7 +123,7 @@ export function journalEntryOfConnection(event: ConnectionEvent): NewJournalEven
 /**
  * The journal's entry for an auth change: no namespace, group or service, and as evidence the names it touched
  * (`username`, `role`, `resource`, `action`; a deleted user's `roles`, a removed role's `usernames` and how many
- * `grants` went with it; a password change's new `tokenGeneration`) and who asked (`from`, `agent`, `claimedUser`).
+ * `grants` went with it; a password change's new `tokenGeneration`) and who asked (`from`, `agent`, `claimedUser`, and `user` when verified).
  * Built field by field from names only: nothing secret can reach the journal from an event.
  */
 export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
@@ -163,7 +166,7 @@ export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
       break;
   }
   const { actor } = event;
-  Object.assign(evidence, { from: actor.sourceIp, agent: actor.clientAgent, claimedUser: actor.claimedUser });
+  Object.assign(evidence, { from: actor.sourceIp, agent: actor.clientAgent, claimedUser: actor.claimedUser, ...verifiedUser(actor) });
   return { at: event.at, cause: event.cause, namespace: '', group: '', service: '', evidence };
 }
 

@@ -5,6 +5,7 @@ import type { ConnectionEndCause, ConnectionEndEvidence, InstanceTarget, Registe
 import type { ConnectionClient, Instance, Origin, Service } from './model.js';
 import { addressKey, instanceKey, serviceKey, type ServiceRef } from './names.js';
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
+import { verifiedUser } from './service-commands.js';
 
 /** What connection ownership needs from the registry: its lookups and the registry's own ways to change state. */
 export interface OwnershipPort {
@@ -171,7 +172,7 @@ export class ConnectionOwnership {
 }
 
 function originOf(client: ConnectionClient, via: string): Origin {
-  return { ip: client.ip, agent: client.clientVersion || undefined, via };
+  return { ip: client.ip, agent: client.clientVersion || undefined, via, ...verifiedUser(client) };
 }
 
 function requireEphemeral(cmd: RegisterInstance): void {
@@ -182,5 +183,5 @@ function requireEphemeral(cmd: RegisterInstance): void {
 
 /** The evidence of a deregistration the connection itself asked for. */
 function deregisteredBy(client: ConnectionClient, via: string): Evidence {
-  return { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, connectionId: client.connectionId };
+  return { via, from: client.ip, agent: client.clientVersion || null, claimedUser: null, ...verifiedUser(client), connectionId: client.connectionId };
 }

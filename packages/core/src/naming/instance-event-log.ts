@@ -7,7 +7,7 @@ import { meanGapMs } from './beat-stats.js';
 import type { Beat, EditInstance, RegisterInstance } from './commands.js';
 import type { Instance, Origin, Service } from './model.js';
 import type { NamingEvent } from './naming-events.js';
-import { stripUndefined } from './service-commands.js';
+import { stripUndefined, verifiedUser } from './service-commands.js';
 
 /**
  * Builds the `instance` events the registry publishes, with the evidence each cause carries (docs/journal.md lists
@@ -55,11 +55,12 @@ export class InstanceEventLog {
       from: origin.ip,
       agent: origin.agent ?? null,
       via: origin.via,
+      ...verifiedUser(origin),
     });
   }
 
   unknownBeat(cmd: Beat, origin: Origin): void {
-    this.attempt('BEAT_UNKNOWN_INSTANCE', cmd, true, { from: origin.ip, agent: origin.agent ?? null, via: origin.via });
+    this.attempt('BEAT_UNKNOWN_INSTANCE', cmd, true, { from: origin.ip, agent: origin.agent ?? null, via: origin.via, ...verifiedUser(origin) });
   }
 
   /** An operator edit, recorded whether or not the instance is there now (the overlay outlives it). */
@@ -80,6 +81,7 @@ export class InstanceEventLog {
         metadata: cmd.metadata ? JSON.stringify(cmd.metadata) : undefined,
         by: origin.ip,
         claimedUser: origin.claimedUser ?? null,
+        user: origin.user,
         via: origin.via,
       }) as Evidence,
     });

@@ -13,10 +13,12 @@ export interface Origin {
   /** The route or mechanism, e.g. `DELETE /nacos/v1/ns/instance`, `expiry`. */
   via: string;
   /**
-   * The `username` the request carried. Cairn has no authentication yet, so this is what the client claimed, never
-   * a verified actor; the journal and the diagnosis say so.
+   * The `username` the request carried: what the client claimed, never trusted; the journal and the diagnosis say
+   * so when no verified `user` stands beside it.
    */
   claimedUser?: string;
+  /** The user whose credentials the server verified (auth on, or valid credentials sent anyway). */
+  user?: string;
 }
 
 export type ServiceKind = 'ephemeral' | 'persistent';
@@ -61,6 +63,8 @@ export interface ConnectionClient {
   /** Its `AppName` label, when sent. */
   readonly appName?: string;
   readonly connectedAt: number;
+  /** The verified user of the request acting for the connection (auth on, or valid credentials sent anyway). */
+  readonly user?: string;
 }
 
 /**

@@ -21,7 +21,7 @@ import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
 import { checkRegistration } from './registration-rules.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
-import { createService, deleteService, updateCluster, updateService } from './service-commands.js';
+import { createService, deleteService, updateCluster, updateService, verifiedUser } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
 import { Throttle } from './throttle.js';
 import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
@@ -181,7 +181,7 @@ export class Registry {
     const service = this.services.get(target);
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
-    const by = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null };
+    const by = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, ...verifiedUser(origin) };
     if (instance.holders && instance.holders.connections.size > 0) {
       instance.holders.beats = false;
       const [connectionId] = instance.holders.connections.keys();
@@ -214,7 +214,7 @@ export class Registry {
     if (!instance.healthy) {
       instance.healthy = true;
       instance.unhealthySince = undefined;
-      this.log.record('BEAT_RESUMED', service!, instance, { silentMs, from: origin.ip, agent: origin.agent ?? null });
+      this.log.record('BEAT_RESUMED', service!, instance, { silentMs, from: origin.ip, agent: origin.agent ?? null, ...verifiedUser(origin) });
       this.services.changed(service!);
     }
     this.deadlines.schedule(service!, instance); // no-op while an earlier entry is pending
@@ -272,7 +272,7 @@ export class Registry {
     if (instance.healthy === target.healthy) return;
     this.setHealth(instance, target.healthy);
     if (instance.probe) resetStreaks(instance.probe);
-    this.log.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, via: origin.via });
+    this.log.record('HEALTH_MARKED', service, instance, { healthy: target.healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, ...verifiedUser(origin), via: origin.via });
     this.services.changed(service);
   }
 
@@ -370,7 +370,7 @@ export class Registry {
       } else if (existing.holders) {
         existing.holders.beats = true;
       }
-      this.log.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, wasHealthy, ...extra });
+      this.log.record('INSTANCE_REREGISTERED', service, existing, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, ...verifiedUser(origin), wasHealthy, ...extra });
       this.deadlines.schedule(service, existing);
       this.services.changed(service);
       return existing;
@@ -399,7 +399,7 @@ export class Registry {
     service.instances.set(key, instance);
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
-    this.log.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, claimedUser: origin.claimedUser ?? null, ...sinceRemoval, ...extra });
+    this.log.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, claimedUser: origin.claimedUser ?? null, ...verifiedUser(origin), ...sinceRemoval, ...extra });
     if (instance.ephemeral) this.deadlines.schedule(service, instance);
     this.services.changed(service);
     return instance;

@@ -17,7 +17,7 @@ export function createService(services: ServiceTable, ref: ServiceRef, def: Serv
   }
   const service = services.create(ref, true);
   Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector, kind: def.kind }));
-  services.recordService('SERVICE_CREATED', service, { by: origin.ip, via: origin.via });
+  services.recordService('SERVICE_CREATED', service, { by: origin.ip, via: origin.via, ...verifiedUser(origin) });
   services.changed(service);
   return service;
 }
@@ -27,7 +27,7 @@ export function updateService(services: ServiceTable, service: Service, def: Ser
   if (def.metadata) validateMetadata(def.metadata);
   Object.assign(service, stripUndefined({ protectThreshold: def.protectThreshold, metadata: def.metadata, selector: def.selector }));
   service.explicit = true;
-  services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, protectThreshold: service.protectThreshold });
+  services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, ...verifiedUser(origin), protectThreshold: service.protectThreshold });
   services.changed(service);
   return service;
 }
@@ -38,7 +38,7 @@ export function deleteService(services: ServiceTable, ref: ServiceRef, origin: O
   if (service.instances.size > 0) {
     throw new DomainError('SERVICE_NOT_EMPTY', `Service ${groupedName(ref.group, ref.name)} is not empty, can't be delete. Please unregister instance first`);
   }
-  services.remove(service, 'SERVICE_REMOVED', { by: origin.ip, via: origin.via });
+  services.remove(service, 'SERVICE_REMOVED', { by: origin.ip, via: origin.via, ...verifiedUser(origin) });
 }
 
 export function updateCluster(services: ServiceTable, def: ClusterDefinition, origin: Origin): void {
@@ -54,8 +54,13 @@ export function updateCluster(services: ServiceTable, def: ClusterDefinition, or
     metadata: def.metadata ?? {},
   });
   service.explicit = true;
-  services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, cluster: def.cluster, checker: def.healthChecker.type });
+  services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, ...verifiedUser(origin), cluster: def.cluster, checker: def.healthChecker.type });
   services.changed(service);
+}
+
+/** The verified user of a request as evidence: `{ user }`, or nothing when the request was not authenticated. */
+export function verifiedUser(who: { readonly user?: string }): { user?: string } {
+  return who.user === undefined ? {} : { user: who.user };
 }
 
 export function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -183,7 +183,8 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
   // Nacos ships with auth off and is then open to anyone who can reach it; Cairn refuses that unless asked.
   if (!isLoopbackHost(resolved.host) && !resolved.authEnabled && !resolved.allowUnauthenticated) {
     throw new OptionsError(
-      `--host ${resolved.host} with --auth-enabled false would let anyone who reaches the port change the registry: ` + 'leave auth on (the default beyond loopback), listen on 127.0.0.1, or accept the risk with --allow-unauthenticated true',
+      `--host ${resolved.host} with --auth-enabled false would let anyone who reaches the port change the registry: `
+        + 'leave auth on (the default beyond loopback), listen on 127.0.0.1, or accept the risk with --allow-unauthenticated true',
     );
   }
   return Object.freeze(resolved);

@@ -18,13 +18,13 @@ export interface RustChild {
 
 /**
  * Runs `script` in a child process with the binding's path in `BINDING`, the server's `127.0.0.1:<port>` in
- * `SERVER_ADDR` and a fresh HOME. The SDK's constructors block their thread until the handshake is done, so its
+ * `SERVER_ADDR`, `env` added, and a fresh HOME. The SDK's constructors block their thread until the handshake is done, so its
  * clients live in a child (which also lets a test kill them). Resolves once the child writes the JSON line
  * `{"ready":true}`; every other stdout line goes to `onLine`. Rejects with the child's stderr if it exits first.
  */
-export async function startRustChild(script: string, port: number, onLine: (message: any) => void = () => {}): Promise<RustChild> {
+export async function startRustChild(script: string, port: number, onLine: (message: any) => void = () => {}, env: Record<string, string> = {}): Promise<RustChild> {
   const home = mkdtempSync(join(tmpdir(), 'cairn-rust-'));
-  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, HOME: home, BINDING, SERVER_ADDR: `127.0.0.1:${port}` }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, ...env, HOME: home, BINDING, SERVER_ADDR: `127.0.0.1:${port}` }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += d;

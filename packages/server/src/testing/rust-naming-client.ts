@@ -6,7 +6,7 @@ import { type RustChild, startRustChild } from './rust-child.js';
 
 const CHILD = `
 const { NacosNamingClient } = require(process.env.BINDING);
-const client = new NacosNamingClient({ serverAddr: process.env.SERVER_ADDR, namespace: '', appName: 'naming-test', namingPushEmptyProtection: false });
+const client = new NacosNamingClient({ serverAddr: process.env.SERVER_ADDR, namespace: '', appName: 'naming-test', namingPushEmptyProtection: false, ...JSON.parse(process.env.CLIENT_OPTIONS || '{}') });
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\\n');
 out({ ready: true });
 require('node:readline').createInterface({ input: process.stdin }).on('line', async (line) => {
@@ -35,14 +35,15 @@ export class RustNamingClient {
 
   private constructor(private readonly proc: RustChild) {}
 
-  static async start(port: number): Promise<RustNamingClient> {
+  /** `options` go to the client's constructor as they are (e.g. `username` and `password`). */
+  static async start(port: number, options: Record<string, unknown> = {}): Promise<RustNamingClient> {
     let client: RustNamingClient | undefined;
     const early: any[] = [];
     const deliver = (m: any) => {
       if (m.push) client!.pushes.push(m.push);
       else client!.waiting.get(m.id)?.(m);
     };
-    const proc = await startRustChild(CHILD, port, (m) => (client ? deliver(m) : early.push(m)));
+    const proc = await startRustChild(CHILD, port, (m) => (client ? deliver(m) : early.push(m)), { CLIENT_OPTIONS: JSON.stringify(options) });
     client = new RustNamingClient(proc);
     for (const m of early) deliver(m);
     return client;

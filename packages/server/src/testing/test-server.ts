@@ -58,8 +58,8 @@ export async function loginToken(base: string, username = 'nacos', password = TE
 }
 
 /** A test server with gRPC on its HTTP port + 1000, the port Nacos 2.x clients dial. */
-export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings> } = {}): Promise<TestServer & { grpcPort: number }> {
-  const ts = await startTestServer({ port: await freePortPair() }, settings);
+export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings> } = {}, overrides: Options = {}): Promise<TestServer & { grpcPort: number }> {
+  const ts = await startTestServer({ ...overrides, port: await freePortPair() }, settings);
   return { ...ts, grpcPort: ts.server.grpcPort ?? Number.NaN };
 }
 

@@ -8,6 +8,7 @@ import { errorResponse, GRPC_ERRORS, readRequest, refusalResponse, responsePaylo
 import type { Payload } from '@cairn/api';
 import { payloadCodec as codec } from './grpc-codec.js';
 import { RequestHandlers } from './request-handlers.js';
+import type { RequestGate } from './auth/grpc-auth.js';
 import { clip, decodeResponseBody, labelsOf, splitPeer } from './stream-messages.js';
 
 const REQUEST_SERVICE: ServiceDefinition = { request: { path: '/Request/request', requestStream: false, responseStream: false, originalName: 'request', ...codec } };
@@ -19,12 +20,14 @@ export interface GrpcDeps {
   log: Logger;
   /** Told of every server request sent on a stream and its answer (the gRPC push metrics). */
   pushes?: PushObserver;
+  /** Checks every handled request before its handler runs (auth); none: every request passes. */
+  gate?: RequestGate;
 }
 
 /**
  * The Nacos 2.x gRPC transport: `Request/request` (unary) and `BiRequestStream/requestBiStream` with JSON bodies
  * in `Payload`. It owns the connection table, answers the handshake and health checks itself, hands every other
- * request to the handler registered for its type, checks idle connections for liveness, and publishes each
+ * request to the handler registered for its type once the gate (auth) let it pass, checks idle connections for liveness, and publishes each
  * connection's start and end on the bus.
  */
 export class GrpcTransport implements ConnectionDirectory {
@@ -133,6 +136,9 @@ export class GrpcTransport implements ConnectionDirectory {
     connection.lastActive = now;
     if (!request) return answer(errorResponse(GRPC_ERRORS.BAD_PAYLOAD, badBody ?? 'unreadable request'));
     try {
+      const verdict = this.deps.gate ? await this.deps.gate(request, connection) : undefined;
+      if (verdict && !verdict.ok) return answer(verdict.response);
+      if (verdict?.user !== undefined) request.user = verdict.user;
       answer(await handler(request, connection));
     } catch (err) {
       const code = (err as { errorCode?: unknown }).errorCode;

@@ -7,6 +7,8 @@ export interface GrpcRequest {
   body: Record<string, unknown>;
   /** As sent: a string, `""`, or absent/null (the Rust client sends null on some requests). Echoed in the answer. */
   requestId: unknown;
+  /** The user whose credentials the auth gate verified (auth on, or valid credentials sent anyway). */
+  user?: string;
 }
 
 /** What a handler answers: the exact response class name (clients check it) and the fields of its body. */
@@ -27,7 +29,21 @@ export const GRPC_ERRORS = {
 } as const;
 
 export function errorResponse(errorCode: number, message: string): GrpcResponse {
-  return { type: 'ErrorResponse', body: { resultCode: 500, errorCode, message } };
+  return failure('ErrorResponse', errorCode, message);
+}
+
+/** A failure in the response class the client expects (it reads other classes as ErrorResponse): resultCode 500. */
+export function failure(type: string, errorCode: number, message: string, extra: Record<string, unknown> = {}): GrpcResponse {
+  return { type, body: { ...extra, resultCode: 500, errorCode, message } };
+}
+
+/** A header, trimmed; undefined when absent or blank (gRPC metadata keys are lower-case, Nacos's JSON ones not). */
+export function headerOf(request: GrpcRequest, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(request.headers)) {
+    if (k.toLowerCase() === lower && typeof v === 'string' && v.trim() !== '') return v.trim();
+  }
+  return undefined;
 }
 
 /**

@@ -49,7 +49,7 @@ export function registerConfigHandlers(handlers: RequestHandlers, deps: ConfigGr
       const { body } = request;
       const key = keyOfRequest(body);
       const addition = additionMapOf(body);
-      const author = authorOf(connection, addition.src_user);
+      const author = authorOf(connection, addition.src_user, request.user);
       const content = textOf(body, 'content');
       const casMd5 = textOf(body, 'casMd5');
       const rule = grayRuleOf(addition);
@@ -79,7 +79,7 @@ export function registerConfigHandlers(handlers: RequestHandlers, deps: ConfigGr
   handlers.register('ConfigRemoveRequest', (request, connection) =>
     durably(deps, 'ConfigRemoveResponse', () => {
       const key = keyOfRequest(request.body);
-      const author = authorOf(connection, undefined);
+      const author = authorOf(connection, undefined, request.user);
       const tag = blankToUndefined(textOf(request.body, 'tag'));
       if (tag === undefined) config.remove(key, author);
       else config.stopGray(key, grayNameOf(tagRuleOf(tag)), author);
@@ -128,8 +128,9 @@ function clientOf(connection: ConnectionView, via: string, tag: string | undefin
   return { ip: connection.ip, agent: connection.clientVersion, via, ...(tag === undefined ? {} : { tag: tag.slice(0, 64) }) };
 }
 
-function authorOf(connection: ConnectionView, claimedUser: string | undefined): ConfigAuthor {
-  return { sourceIp: connection.ip, clientAgent: connection.clientVersion.slice(0, 128), claimedUser: (claimedUser ?? '').slice(0, 128) };
+/** Who changed a config over gRPC: the connection, the `src_user` it claims, and the user the auth gate verified. */
+function authorOf(connection: ConnectionView, claimedUser: string | undefined, user: string | undefined): ConfigAuthor {
+  return { sourceIp: connection.ip, clientAgent: connection.clientVersion.slice(0, 128), claimedUser: (claimedUser ?? '').slice(0, 128), ...(user === undefined ? {} : { user }) };
 }
 
 /** `betaIps` (wins, as in Nacos), else `tag`; none = the main version. */
@@ -150,7 +151,8 @@ function additionMapOf(body: Record<string, unknown>): Record<string, string | u
   return out;
 }
 
-function listenContextsOf(body: Record<string, unknown>): ListenContext[] {
+/** The configs a ConfigBatchListenRequest names, read as its handler reads them. */
+export function listenContextsOf(body: Record<string, unknown>): ListenContext[] {
   const raw = body.configListenContexts;
   if (!Array.isArray(raw)) throw invalidParam('configListenContexts', "Param 'configListenContexts' must be a list of {dataId, group, tenant, md5}.");
   // A list longer than one connection may hold is refused before its entries are read.

@@ -1,5 +1,7 @@
 import { configKeyOf, DomainError, invalidParam, type ConfigKey, type ErrorCode, type ServedConfig } from '@cairn/core';
-import type { GrpcRequest, GrpcResponse } from '../grpc-wire.js';
+import { failure, type GrpcResponse } from '../grpc-wire.js';
+
+export { failure, headerOf } from '../grpc-wire.js';
 
 /** Nacos's `errorCode` of ConfigQueryResponse when the config does not exist. */
 export const CONFIG_NOT_FOUND_CODE = 300;
@@ -15,11 +17,6 @@ const ERROR_CODES: Partial<Record<ErrorCode, number>> = {
   CONFIG_NOT_FOUND: CONFIG_NOT_FOUND_CODE,
   CONFIG_CAS_MISMATCH: 500,
 };
-
-/** A failure in the response class the client expects (it reads other classes as ErrorResponse). */
-export function failure(type: string, errorCode: number, message: string, extra: Record<string, unknown> = {}): GrpcResponse {
-  return { type, body: { ...extra, resultCode: 500, errorCode, message } };
-}
 
 /** A core error as a failed response of `type`; other errors are thrown on (the transport answers them). */
 export function domainFailure(type: string, err: unknown, extra: Record<string, unknown> = {}): GrpcResponse {
@@ -38,15 +35,6 @@ export function textOf(body: Record<string, unknown>, field: string): string | u
 /** The config a request names by `dataId`, `group`, `tenant` (`""`/`public` = the default namespace). */
 export function keyOfRequest(body: Record<string, unknown>): ConfigKey {
   return configKeyOf(textOf(body, 'dataId'), textOf(body, 'group'), textOf(body, 'tenant'));
-}
-
-/** A header, trimmed; undefined when absent or blank (gRPC metadata keys are lower-case, Nacos's JSON ones not). */
-export function headerOf(request: GrpcRequest, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of Object.entries(request.headers)) {
-    if (k.toLowerCase() === lower && typeof v === 'string' && v.trim() !== '') return v.trim();
-  }
-  return undefined;
 }
 
 /** ConfigQueryResponse of a served version; `lastModified` and `beta` always (the Rust client requires them). */

@@ -68,15 +68,15 @@ export function registerNamingHandlers(handlers: RequestHandlers, deps: NamingDe
   );
 }
 
-function instanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connection: ConnectionView): GrpcResponse {
+function instanceRequest({ registry }: NamingDeps, { body, user }: GrpcRequest, connection: ConnectionView): GrpcResponse {
   const ref = serviceRefOf(body);
   const type = optionalString(body, 'type');
   const cmd = registrationOf(body.instance, ref);
   if (type === 'registerInstance') {
-    registry.registerForConnection(cmd, clientOf(connection), 'gRPC InstanceRequest');
+    registry.registerForConnection(cmd, clientOf(connection, user), 'gRPC InstanceRequest');
   } else if (type === 'deregisterInstance') {
     // Nacos answers success for an address the connection does not hold.
-    registry.deregisterForConnection({ ...ref, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, clientOf(connection), 'gRPC InstanceRequest');
+    registry.deregisterForConnection({ ...ref, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, clientOf(connection, user), 'gRPC InstanceRequest');
   } else {
     return badType(type, 'registerInstance or deregisterInstance');
   }
@@ -84,11 +84,11 @@ function instanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connec
 }
 
 /** A persistent instance: registered as over HTTP (kept by the server, health-checked), not held by the connection. */
-function persistentInstanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connection: ConnectionView): GrpcResponse {
+function persistentInstanceRequest({ registry }: NamingDeps, { body, user }: GrpcRequest, connection: ConnectionView): GrpcResponse {
   const ref = serviceRefOf(body);
   const type = optionalString(body, 'type');
   const cmd = { ...registrationOf(body.instance, ref), ephemeral: false };
-  const origin = { ip: connection.ip, agent: connection.clientVersion || undefined, via: 'gRPC PersistentInstanceRequest' };
+  const origin = { ip: connection.ip, agent: connection.clientVersion || undefined, via: 'gRPC PersistentInstanceRequest', ...(user === undefined ? {} : { user }) };
   if (type === 'registerInstance') registry.registerInstance(cmd, origin);
   else if (type === 'deregisterInstance') registry.deregisterInstance({ ...ref, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, origin);
   else return badType(type, 'registerInstance or deregisterInstance');
@@ -101,7 +101,7 @@ function persistentInstanceRequest({ registry }: NamingDeps, { body }: GrpcReque
  */
 export const MAX_BATCH_INSTANCES = 1_000;
 
-function batchInstanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, connection: ConnectionView): GrpcResponse {
+function batchInstanceRequest({ registry }: NamingDeps, { body, user }: GrpcRequest, connection: ConnectionView): GrpcResponse {
   const ref = serviceRefOf(body);
   const type = optionalString(body, 'type');
   if (type !== 'batchRegisterInstance') return badType(type, 'batchRegisterInstance');
@@ -109,7 +109,7 @@ function batchInstanceRequest({ registry }: NamingDeps, { body }: GrpcRequest, c
   if (!Array.isArray(raw)) throw invalidParam('instances', "Param 'instances' must be a list.");
   if (raw.length > MAX_BATCH_INSTANCES) throw invalidParam('instances', `Param 'instances' lists ${raw.length} instances, over the maximum of ${MAX_BATCH_INSTANCES} in one batch.`);
   const cmds = raw.map((i, n) => registrationOf(i, ref, `instances[${n}]`));
-  registry.batchRegisterForConnection(ref, cmds, clientOf(connection), 'gRPC BatchInstanceRequest');
+  registry.batchRegisterForConnection(ref, cmds, clientOf(connection, user), 'gRPC BatchInstanceRequest');
   return { type: 'BatchInstanceResponse', body: { type } };
 }
 
@@ -168,8 +168,9 @@ export function endWithConnections(events: CairnEventBus, registry: Registry, pu
   });
 }
 
-function clientOf(c: ConnectionView): ConnectionClient {
-  return { connectionId: c.connectionId, ip: c.ip, port: c.port, clientVersion: c.clientVersion, appName: c.appName || undefined, connectedAt: c.connectedSince };
+/** The connection as core knows a holder, with the verified user of the request acting for it. */
+function clientOf(c: ConnectionView, user: string | undefined): ConnectionClient {
+  return { connectionId: c.connectionId, ip: c.ip, port: c.port, clientVersion: c.clientVersion, appName: c.appName || undefined, connectedAt: c.connectedSince, ...(user === undefined ? {} : { user }) };
 }
 
 /** An unsupported `type`: Nacos's handlers throw INVALID_PARAM for it. */
