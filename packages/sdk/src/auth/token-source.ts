@@ -41,6 +41,17 @@ export function isStaleToken(status: number | undefined, text: string | undefine
 }
 
 /**
+ * A request the server refused with 401/403 (HTTP status or gRPC errorCode), as the error that says what to fix:
+ * no credentials sent, a wrong username or password (raw credentials), or a user without the permission.
+ */
+export function authRefusal(what: string, server: string, status: number, text: string, carried: boolean, username: string | undefined): CairnAuthError {
+  if (!carried) return new CairnAuthError(`${what}; the server requires credentials: set the username and password options`, 'credentials-required', server, status, text);
+  if (/user not found/i.test(text)) return new CairnAuthError(`${what}; wrong username or password: check the username and password options`, 'wrong-credentials', server, status, text);
+  const user = username === undefined ? 'the accessToken' : `user '${username}'`;
+  return new CairnAuthError(`${what}; ${user} lacks the permission: ask an administrator to grant it`, 'forbidden', server, status, text);
+}
+
+/**
  * The client's access token: logs in (`POST <contextPath>/v1/auth/login`) at the first request that needs it, on
  * the server that request goes to; logs in again before the token expires (at tokenTtl − tokenTtl/10, as Nacos
  * clients do) and when a server refuses it as expired or invalid. Concurrent requests share one login. A refused
@@ -74,6 +85,11 @@ export class TokenSource {
     if (this.held?.token === token) this.held = undefined;
     if (this.o.credentials !== undefined) return undefined;
     return new CairnAuthError(`server '${server}' refused the accessToken option (${this.scrub(text)}); give a fresh token, or username and password so the client can log in`, 'token-refused', server, status, this.scrub(text));
+  }
+
+  /** The username the client logs in with, if any (for error messages). */
+  get username(): string | undefined {
+    return this.o.credentials?.username;
   }
 
   /** Removes the password and the token from a server's text before it goes into an error. */

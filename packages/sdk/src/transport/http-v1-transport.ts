@@ -1,6 +1,6 @@
 import type { ServerAddress } from '../address.js';
-import { isStaleToken } from '../auth/token-source.js';
-import { CairnAuthError, CairnRequestError, kindOfNetworkError } from '../errors.js';
+import { authRefusal, isStaleToken } from '../auth/token-source.js';
+import { CairnRequestError, kindOfNetworkError } from '../errors.js';
 import type { ResolvedOptions } from '../resolved-options.js';
 import { httpRequest, type HttpAnswer, type HttpCall } from './http-request.js';
 import type { BeatAnswer, BeatingTransport, ListAnswer, PushAddress, Registration, ServiceKey } from './naming-transport.js';
@@ -127,17 +127,11 @@ export class HttpV1Transport implements BeatingTransport {
       if (final) throw final;
       return this.once(server, c, true);
     }
-    if (answer.status === 401 || answer.status === 403) throw this.refusal(server, c, path, answer.status, body, Object.keys(sent).length > 0);
+    if (answer.status === 401 || answer.status === 403) {
+      throw authRefusal(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, server.label, answer.status, body, Object.keys(sent).length > 0, this.o.tokens.username);
+    }
     const kind = c.isFinal?.(answer) || (answer.status < 500 && answer.status !== 429) ? 'client-error' : 'server-error';
     throw new CairnRequestError(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, kind, server.label, answer.status, body);
-  }
-
-  private refusal(server: ServerAddress, c: HttpCall, path: string, status: number, body: string, carried: boolean): CairnAuthError {
-    const what = `${c.method} ${path} on ${server.label} answered HTTP ${status}: ${body}`;
-    if (!carried) return new CairnAuthError(`${what}; the server requires credentials: set the username and password options`, 'credentials-required', server.label, status, body);
-    if (/user not found/i.test(body)) return new CairnAuthError(`${what}; wrong username or password: check the username and password options`, 'wrong-credentials', server.label, status, body);
-    const user = this.o.credentials ? `user '${this.o.credentials.username}'` : 'the accessToken';
-    return new CairnAuthError(`${what}; ${user} lacks the permission: ask an administrator to grant it`, 'forbidden', server.label, status, body);
   }
 
   private serviceParams(r: Registration): Record<string, string> {

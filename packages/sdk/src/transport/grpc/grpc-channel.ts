@@ -22,6 +22,8 @@ export interface ClientIdentity {
 export interface ChannelAuth {
   headers(): Promise<SentCredentials>;
   stale(token: string, code: number | undefined, text: string): Error | undefined;
+  /** A refusal other than a stale token (no credentials, wrong ones, no permission) as the error to reject with. */
+  refused(what: string, code: number, text: string, carried: boolean): Error;
 }
 
 /** A request the server sends on the stream; the answer's class name and body, or undefined for none. */
@@ -120,8 +122,10 @@ export class GrpcChannel {
   private staleOr(refused: CairnRequestError, headers: SentCredentials, answer: GrpcAnswer): Error {
     const text = typeof answer.body.message === 'string' ? answer.body.message : '';
     const token = headers.accessToken;
-    if (!this.auth || token === undefined || !isStaleToken(nacosCodeOf(refused), text)) return refused;
-    return this.auth.stale(token, nacosCodeOf(refused), text) ?? Object.assign(refused, { staleToken: true });
+    const code = nacosCodeOf(refused);
+    if (!this.auth || (code !== 401 && code !== 403)) return refused;
+    if (token === undefined || !isStaleToken(code, text)) return this.auth.refused(refused.message, code, text, Object.keys(headers).length > 0);
+    return this.auth.stale(token, code, text) ?? Object.assign(refused, { staleToken: true });
   }
 
   /** Ends the stream as a client that shuts down cleanly, then the channel; no `onEnd` after this. */

@@ -1,4 +1,5 @@
 import type { ServerAddress } from '../../address.js';
+import { authRefusal } from '../../auth/token-source.js';
 import { CairnAuthError, CairnClosedError, CairnRequestError, kindOfNetworkError } from '../../errors.js';
 import type { ResolvedOptions } from '../../resolved-options.js';
 import { ServerPool } from '../server-pool.js';
@@ -97,12 +98,22 @@ export class GrpcConnection {
     let last: unknown;
     for (const server of this.pool.order()) {
       const target = grpcTarget(server, this.o.grpcPortOffset);
+      // A server that refuses the token (another server issued it, or it expired meanwhile) while everything is
+      // redone: the token is forgotten then, and everything redone once more after a new login.
+      let staleTokens = 0;
       const channel: GrpcChannel = new GrpcChannel(
         target,
         this.o.requestTimeoutMs,
         (type, body) => this.serverRequest(channel, type, body),
         (why) => this.lost(channel, why),
-        { headers: () => this.o.tokens.credentialsFor(server), stale: (token, code, text) => this.o.tokens.refused(token, server.label, code, text) },
+        {
+          headers: () => this.o.tokens.credentialsFor(server),
+          stale: (token, code, text) => {
+            staleTokens++;
+            return this.o.tokens.refused(token, server.label, code, text);
+          },
+          refused: (what, code, text, carried) => authRefusal(what, server.label, code, text, carried, this.o.tokens.username),
+        },
       );
       try {
         await channel.open(this.identity);
@@ -121,6 +132,7 @@ export class GrpcConnection {
       this.o.logger.info?.(`gRPC connected to ${target} as ${channel.connectionId}`);
       this.keeper.connected();
       await this.user.redo(channel);
+      if (staleTokens > 0 && channel.isOpen) await this.user.redo(channel);
       return channel;
     }
     throw last ?? new CairnRequestError('no server to try', 'other');
