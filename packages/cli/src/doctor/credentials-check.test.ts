@@ -24,7 +24,8 @@ describe('doctor: the credentials check against a server with authentication on'
   let server: string;
   let home: string;
   before(async () => {
-    ts = await startTestServer({ authEnabled: true });
+    // Fake time: the throttle's waits never pass on their own, however slow the machine.
+    ts = await startTestServer({ authEnabled: true }, { fakeTime: true });
     server = hostPort(ts.url);
     home = mkdtempSync(join(tmpdir(), 'cairn-doctor-home-'));
     await addUser(ts, 'reader', 'reader-password', [':*:naming/*']);
