@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConfigClient } from '../config/config-client.js';
-import { CairnAuthError, CairnRequestError } from '../errors.js';
+import { CairnAuthError, CairnConfigError, CairnRequestError } from '../errors.js';
 import { NamingClient } from '../naming-client.js';
 import { ADMIN, type AuthServer, startAuthServer } from '../testing/auth-server.js';
 import { captureLogger } from '../testing/helpers.js';
@@ -181,6 +181,12 @@ test('a throttled login fails with CairnAuthError throttled and the wait the ser
     assert.equal(error.status, 429);
     assert.ok((error.retryAfterMs ?? 0) >= 1000);
     assert.match(error.message, /too many failed logins/);
+    const verifying = new NamingClient({ serverAddresses: [ts.address], username: ADMIN.username, password: ADMIN.password, logger: {} });
+    const refused = await verifying.verify().catch((e: unknown) => e);
+    await verifying.close();
+    assert.ok(refused instanceof CairnConfigError, String(refused));
+    assert.equal(refused.setting, 'password');
+    assert.match(refused.message, /too many failed logins/);
   } finally {
     await ts.close();
   }
