@@ -1,4 +1,5 @@
 import { loginCommand, logoutCommand } from './auth/login-command.js';
+import { authKeysCommand, authRotateKeyCommand } from './auth-command.js';
 import type { Command } from './command.js';
 import { CONFIG_COMMANDS } from './config-command.js';
 import { doctorCommand } from './doctor/index.js';
@@ -7,4 +8,17 @@ import { instanceDeregisterCommand, instanceListCommand, instanceRegisterCommand
 import { serviceGetCommand, serviceListCommand } from './service-command.js';
 
 /** Every command but `start`, in the order the overview lists them. */
-export const COMMANDS: Command[] = [instanceRegisterCommand, instanceDeregisterCommand, instanceListCommand, serviceListCommand, serviceGetCommand, ...CONFIG_COMMANDS, eventsCommand, doctorCommand(), loginCommand, logoutCommand];
+export const COMMANDS: Command[] = [
+  instanceRegisterCommand,
+  instanceDeregisterCommand,
+  instanceListCommand,
+  serviceListCommand,
+  serviceGetCommand,
+  ...CONFIG_COMMANDS,
+  eventsCommand,
+  authKeysCommand,
+  authRotateKeyCommand,
+  doctorCommand(),
+  loginCommand,
+  logoutCommand,
+];

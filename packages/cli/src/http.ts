@@ -24,11 +24,11 @@ export class NoAnswerError extends Error {
   }
 }
 
-export async function httpRequest(url: string, init: { method?: string; form?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer> {
-  const request: RequestInit = { method: init.method ?? 'GET', signal: AbortSignal.timeout(init.timeoutMs ?? REQUEST_TIMEOUT_MS), redirect: 'manual' };
+export async function httpRequest(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+  const request: RequestInit = { method: init.method ?? 'GET', signal: AbortSignal.timeout(init.timeoutMs ?? REQUEST_TIMEOUT_MS), redirect: 'manual', headers: { ...init.headers } };
   if (init.form) {
     request.body = new URLSearchParams(init.form).toString();
-    request.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    request.headers = { ...init.headers, 'content-type': 'application/x-www-form-urlencoded' };
   }
   let res: Response;
   let text: string;

@@ -1,9 +1,13 @@
-import { createServer, describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS, type ResolvedOptions } from '@cairn/server';
+import { createServer, describeOptions, envName, flagName, isLoopbackHost, OptionsError, resolveOptions, SETTINGS, TokenSecretError, type CairnServer, type ResolvedOptions } from '@cairn/server';
 
 export const START_USAGE = `Usage: cairn start [options]
 
 Starts the Cairn registry. Every option can also be set by environment variable.
 ${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(24)} ${envName(s.key).padEnd(28)} ${s.help}`).join('\n')}
+
+Secrets, from the environment only:
+  CAIRN_ADMIN_PASSWORD      the first admin's password (first start with auth on)
+  CAIRN_TOKEN_SECRET        token signing secret, Base64 of at least 32 bytes (default: a random key kept in the store)
 `;
 
 /**
@@ -31,7 +35,17 @@ export async function start(args: string[]): Promise<number> {
     process.stderr.write(`cairn: WARNING: listening on ${options.host} without authentication (--allow-unauthenticated): anyone who reaches this port can register, delete and read everything\n`);
   }
   // The first admin's generated password is shown here, once, and never logged.
-  const server = await createServer({ options, adminPassword: process.env.CAIRN_ADMIN_PASSWORD });
+  let server: CairnServer;
+  try {
+    server = await createServer({ options, adminPassword: process.env.CAIRN_ADMIN_PASSWORD, tokenSecret: process.env.CAIRN_TOKEN_SECRET });
+  } catch (error) {
+    // The message says why and never holds the secret.
+    if (error instanceof TokenSecretError) {
+      process.stderr.write(`cairn: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

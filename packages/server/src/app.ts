@@ -27,6 +27,8 @@ import { installHttpAuth } from './transports/http/auth/http-auth.js';
 import { loginRoutes } from './transports/http/auth/login-routes.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
+import { configuredSigningKey } from './auth/signing-keys.js';
+import { signingKeyRoutes } from './transports/http/auth/signing-key-routes.js';
 import { installRealIp } from './transports/http/client-ip.js';
 import { proxyTrust } from './config/trusted-proxies.js';
 import { ServiceInfoCache } from './wire/service-info.js';
@@ -74,6 +76,11 @@ export interface ServerParts {
   grpc?: Partial<GrpcSettings>;
   /** The first admin's password (CAIRN_ADMIN_PASSWORD), used once: at the first start with auth on. */
   adminPassword?: string;
+  /**
+   * The token signing secret (CAIRN_TOKEN_SECRET, Base64): it signs, stored keys still verify. A secret that is not
+   * Base64, shorter than 32 bytes or Nacos's published default stops the start (TokenSecretError).
+   */
+  tokenSecret?: string;
   /** Where a generated first-admin password is shown, once (the start prints it; never the log). */
   announce?: (text: string) => void;
 }
@@ -98,6 +105,8 @@ export interface CairnServer {
 /** The composition root: builds one server's registry, transports and metrics, with no global state. */
 export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const { options } = parts;
+  // Checked before anything opens: a secret that must not be used stops the start, saying why.
+  const configuredKey = parts.tokenSecret === undefined ? undefined : configuredSigningKey(parts.tokenSecret);
   const time = new SystemTime();
   const clock = parts.clock ?? time;
   const alarm = parts.alarm ?? time;
@@ -145,7 +154,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   log.info(await configPersistence.start(), 'restored configs from storage');
   // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
-  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log);
+  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({
@@ -293,6 +302,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       namespaceV2Routes(v2, ctx);
       journalRoutes(v2, ctx);
       connectionsRoutes(v2, ctx);
+      signingKeyRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);
       configGrayRoutes(v2, ctx);
       metricsRoutes(v2, ctx);

@@ -62,10 +62,17 @@ describe('doctor: the credentials check against a server with authentication on'
   });
 
   it('a user without read permission on the namespace, and on the service named', async () => {
-    const namespace = await credentials(['--server', server, '--username', 'nobody'], { CAIRN_PASSWORD: 'nobody-password' });
+    // Cairn lists only what a user may read, so a namespace read is refused only by servers that refuse listings.
+    const listed = await credentials(['--server', server, '--username', 'nobody'], { CAIRN_PASSWORD: 'nobody-password' });
+    assert.equal(listed.status, 'ok', listed.summary);
+    assert.match(JSON.stringify(listed), /lists no service of namespace 'public' that 'nobody' may read; give --service/);
+    const namespace = await credentials(['--server', server, '--username', 'nobody', '--service', 'orders'], { CAIRN_PASSWORD: 'nobody-password' });
     assert.equal(namespace.status, 'fail');
-    assert.match(namespace.summary, /^user 'nobody' may not read namespace 'public': authorization failed!/);
-    assert.match(namespace.fix!, /grants a role of 'nobody' read on ':\*:naming\/\*'/);
+    assert.match(namespace.summary, /^user 'nobody' may not read service DEFAULT_GROUP@@orders in namespace 'public': authorization failed!/);
+    assert.match(namespace.fix!, /grants a role of 'nobody' read on ':DEFAULT_GROUP:naming\/orders'/);
+    const other = await credentials(['--server', server, '--username', 'reader', '--namespace', 'dev', '--service', 'orders'], { CAIRN_PASSWORD: 'reader-password' });
+    assert.equal(other.status, 'fail', other.summary);
+    assert.match(other.fix!, /read on 'dev:DEFAULT_GROUP:naming\/orders'/);
 
     const service = await credentials(['--server', server, '--username', 'orders-only', '--service', 'payments'], { CAIRN_PASSWORD: 'orders-password' });
     assert.equal(service.status, 'fail');
@@ -74,7 +81,7 @@ describe('doctor: the credentials check against a server with authentication on'
 
     const allowed = await credentials(['--server', server, '--username', 'orders-only', '--service', 'orders'], { CAIRN_PASSWORD: 'orders-password' });
     assert.equal(allowed.status, 'ok', allowed.summary);
-    assert.match(allowed.summary, /may read service DEFAULT_GROUP@@orders \(not the whole namespace 'public'\)/);
+    assert.match(allowed.summary, /^accepted: logged in as 'orders-only'/);
   });
 
   it("uses the kept 'cairn login' of the server", async () => {

@@ -58,6 +58,10 @@ export const credentialsCheck: Check = {
       if (state.service !== undefined) return ok(`accepted: logged in as '${who}', who may read service ${state.group}@@${state.service} (not the whole namespace '${state.namespace}')`);
       return fail(`user '${who}' may not read namespace '${state.namespace}': ${clip(namespaceRead)}`, `${grantFix(state, who!, '*')}; or name the service the client uses with --service`);
     }
+    if (who !== undefined && state.service === undefined && (await visibleServices(state)) === 0) {
+      // Cairn lists only the services a user may read: none may mean an empty namespace or no read permission.
+      return ok(`accepted: logged in as '${who}'`, [`the server lists no service of namespace '${state.namespace}' that '${who}' may read; give --service to check one`]);
+    }
     if (who !== undefined) return ok(`accepted: logged in as '${who}'`);
     return ok('not required by this server');
   },
@@ -67,6 +71,12 @@ export const credentialsCheck: Check = {
 async function readable(state: DoctorState, query: Record<string, string | number | boolean>, path: string): Promise<true | string> {
   const answer = await httpRequest(apiUrl(state.address!.baseUrl, path, { ...query, ...state.auth }));
   return answer.status === 401 || answer.status === 403 ? answer.text.trim() || `HTTP ${answer.status}` : true;
+}
+
+/** How many services of the namespace the server lists for these credentials. */
+async function visibleServices(state: DoctorState): Promise<number> {
+  const answer = await httpRequest(apiUrl(state.address!.baseUrl, '/v1/ns/service/list', { namespaceId: state.namespace, pageNo: 1, pageSize: 1, ...state.auth }));
+  return Number((answer.json() as { count?: unknown } | undefined)?.count ?? 0);
 }
 
 function grantFix(state: DoctorState, who: string, service: string): string {

@@ -17,12 +17,12 @@ export interface TestServer {
  * With `fakeTime: true` its lifecycle runs on a FakeTime the test advances by hand (HTTP still runs for real),
  * so a page's `sleep 31` costs nothing.
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean } = {}): Promise<TestServer> {
-  // With auth on (authEnabled: true), the first admin is `nacos` with TEST_ADMIN_PASSWORD.
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; adminPassword?: string } = {}): Promise<TestServer> {
+  // With auth on (authEnabled: true), the first admin is `nacos` with `adminPassword`, default TEST_ADMIN_PASSWORD.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-cli-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
-  const server = await createServer({ options, clock: time, alarm: time, adminPassword: TEST_ADMIN_PASSWORD });
+  const server = await createServer({ options, clock: time, alarm: time, adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD });
   const url = await server.listen();
   return {
     server,

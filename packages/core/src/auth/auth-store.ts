@@ -17,11 +17,16 @@ export interface RoleAssignment {
   username: string;
 }
 
-/** A token signing key. The secret is base64; keys are never deleted by the server, so old tokens' kid resolves. */
+/**
+ * A token signing key. The secret is base64. A key in use has no `retiredAt`; a rotation retires the keys in use
+ * (they still verify the tokens they signed until those expire) and the server removes them after that.
+ */
 export interface SigningKey {
   kid: string;
   secret: string;
   createdAt: number;
+  /** When a rotation retired it (epoch ms); absent while in use. */
+  retiredAt?: number;
 }
 
 /** Everything the auth context keeps, loaded whole at start (the tables are small). */
@@ -57,4 +62,11 @@ export interface AuthStore {
    * oldest (then the smallest kid) as the signing key, so both end up signing with the same.
    */
   addSigningKey(key: SigningKey): Promise<void>;
+  /**
+   * Adds a key (as addSigningKey) and, in the same transaction, retires at its createdAt every other key in use;
+   * a key already retired keeps its time.
+   */
+  rotateSigningKey(key: SigningKey): Promise<void>;
+  /** Removes the keys retired at or before `retiredUpTo` (epoch ms): the tokens they signed have expired. */
+  removeRetiredSigningKeys(retiredUpTo: number): Promise<void>;
 }

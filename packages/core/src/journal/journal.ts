@@ -40,6 +40,8 @@ export interface JournalFilter {
   cause?: Cause;
   since?: number;
   until?: number;
+  /** Only events this accepts (what the asking user may read); counted in `total` only when accepted. */
+  visible?: (event: JournalEvent) => boolean;
 }
 
 export interface JournalPage {
@@ -123,7 +125,8 @@ export class Journal {
 
 function matchesFilter(e: JournalEvent, f: JournalFilter): boolean {
   return (
-    (f.namespace === undefined || e.namespace === f.namespace)
+    // Server-wide events (auth changes, refused logins) belong to no namespace and show in every namespace's view.
+    (f.namespace === undefined || e.namespace === f.namespace || e.namespace === '')
     && (f.group === undefined || e.group === f.group)
     && (f.service === undefined || e.service === f.service)
     && (f.dataId === undefined || e.dataId === f.dataId)
@@ -132,5 +135,6 @@ function matchesFilter(e: JournalEvent, f: JournalFilter): boolean {
     && (f.cause === undefined || e.cause === f.cause)
     && (f.since === undefined || e.at >= f.since)
     && (f.until === undefined || e.at <= f.until)
+    && (f.visible === undefined || f.visible(e))
   );
 }

@@ -33,13 +33,18 @@ export const MIN_SECRET_BYTES = 32;
 // The secret Nacos shipped as its default until 2.2.0.1 (base64 text, used decoded): anyone could forge tokens with it.
 const NACOS_PUBLISHED_SECRET = 'SecretKey012345678901234567890123456789012345678901234567890123456789';
 
+const PUBLISHED_PROBLEM = "it is Nacos's published default secret, with which anyone can forge tokens";
+
 /** Why a configured secret must not be used, or undefined when it may. */
 export function secretProblem(secret: Buffer): string | undefined {
-  if (secret.equals(Buffer.from(NACOS_PUBLISHED_SECRET, 'base64')) || secret.equals(Buffer.from(NACOS_PUBLISHED_SECRET))) {
-    return "it is Nacos's published default secret, with which anyone can forge tokens";
-  }
+  if (isPublishedSecret(secret)) return PUBLISHED_PROBLEM;
   if (secret.length < MIN_SECRET_BYTES) return `it has ${secret.length} bytes; HS256 needs at least ${MIN_SECRET_BYTES}`;
   return undefined;
+}
+
+/** Whether the secret is Nacos's published default, as its text or decoded. */
+export function isPublishedSecret(secret: Buffer): boolean {
+  return secret.equals(Buffer.from(NACOS_PUBLISHED_SECRET, 'base64')) || secret.equals(Buffer.from(NACOS_PUBLISHED_SECRET));
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');

@@ -1,6 +1,6 @@
 import type { AuthDirectory, AuthEvent, AuthStore, CairnEventBus, Grant, RoleAssignment, Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
-import { ensureSigningKeys, type SigningKeys, signingKeysOf } from '../auth/signing-keys.js';
+import { ensureSigningKeys, type KeySettings, rotateSigningKeys, type SigningKeys, type SigningKeyView, signingKeysOf } from '../auth/signing-keys.js';
 import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 /** What is not yet durable, by key; each is written in the state memory has when the write runs. */
@@ -18,12 +18,19 @@ interface Dirty {
  * takes it; `durable(n)` resolves once change `n` is stored, and a request that changed auth is answered only then
  * (503 while the store refuses). Users go first, so a user's assignments are written after the user.
  *
- * At start it loads the directory and the token signing keys, making the first key when the store has none.
+ * At start it loads the directory and the token signing keys, making the first key when the store has none (and no
+ * secret is configured). A rotation on this node refreshes the keys here at once; another node reads them at its
+ * next start (keys are not yet propagated through a cluster). A retired key is dropped, here and in the store, once
+ * the tokens it signed have expired.
  */
 export class AuthPersistence extends WrittenBehind<Dirty> {
   protected readonly writer: WriteBehind<Dirty>;
   private unsubscribe: Unsubscribe | undefined;
   private keys: Promise<SigningKeys> | undefined;
+  /** The keys once known, to see synchronously when a retired one has expired. */
+  private loaded: SigningKeys | undefined;
+  /** Removals of expired keys from the store, one after the other. */
+  private removing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: AuthStore,
@@ -31,6 +38,7 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
     private readonly events: CairnEventBus,
     private readonly now: () => number,
     private readonly log: Logger,
+    private readonly keySettings: KeySettings = {},
   ) {
     super();
     this.writer = new WriteBehind<Dirty>({
@@ -55,8 +63,10 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
     const snapshot = await this.store.loadAuth();
     this.directory.restore(snapshot);
     this.unsubscribe = this.events.on('auth', (e) => this.writer.mark((d) => markChange(d, e)));
-    const known = signingKeysOf(snapshot.keys);
-    if (known) this.keys = Promise.resolve(known);
+    const now = this.now();
+    const known = signingKeysOf(snapshot.keys, now, this.keySettings);
+    if (known) this.use(known);
+    if (snapshot.keys.length > (known?.stored.length ?? 0)) this.removeExpired(now);
     const keys = await this.signingKeys().catch((err: unknown) => {
       this.log.warn({ err }, 'the first token signing key could not be stored; it is made when first needed');
       return undefined;
@@ -65,21 +75,62 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
   }
 
   /**
-   * The token signing keys (for the token routes): every stored key verifies, the oldest signs. Makes the first
-   * key when the store has none; rejects while the store refuses it, and the next call tries again.
+   * The token signing keys (for the token routes): the configured secret or the oldest key in use signs; every
+   * stored key verifies until the tokens it signed have expired. Makes the first key when there is none; rejects
+   * while the store refuses it, and the next call tries again.
    */
   signingKeys(): Promise<SigningKeys> {
-    this.keys ??= ensureSigningKeys(this.store, [], this.now()).catch((error: unknown) => {
-      this.keys = undefined;
-      throw error;
-    });
+    const now = this.now();
+    if (this.loaded && this.loaded.nextExpiry <= now) {
+      const left = signingKeysOf(this.loaded.stored, now, this.keySettings);
+      this.loaded = left;
+      this.keys = left && Promise.resolve(left);
+      this.removeExpired(now);
+    }
+    this.keys ??= ensureSigningKeys(this.store, [], now, this.keySettings).then(
+      (keys) => this.use(keys),
+      (error: unknown) => {
+        this.keys = undefined;
+        throw error;
+      },
+    );
     return this.keys;
+  }
+
+  /**
+   * Rotates the signing key: a new random key signs from now on; the keys it replaces verify until the tokens
+   * they signed expire. Refused while a secret is configured (that secret signs: change it there).
+   */
+  async rotateSigningKey(): Promise<SigningKeys> {
+    if (this.keySettings.configured) throw new SigningKeyConfiguredError();
+    return this.use(await rotateSigningKeys(this.store, this.now(), this.keySettings));
+  }
+
+  /** The keys as an admin may see them (never a secret), once expired keys are removed from the store. */
+  async signingKeyViews(): Promise<readonly SigningKeyView[]> {
+    const keys = await this.signingKeys();
+    await this.removing;
+    return keys.views;
   }
 
   /** Stops following changes and writes what is dirty (one attempt); the database is closed by naming persistence. */
   async close(): Promise<void> {
     this.unsubscribe?.();
     await this.writer.close();
+    await this.removing;
+  }
+
+  private use(keys: SigningKeys): SigningKeys {
+    this.loaded = keys;
+    this.keys = Promise.resolve(keys);
+    return keys;
+  }
+
+  /** Removes from the store the keys whose tokens have expired at `now`; a refusal is retried at the next start. */
+  private removeExpired(now: number): void {
+    const ttl = this.keySettings.tokenTtlMs;
+    if (ttl === undefined) return;
+    this.removing = this.removing.then(() => this.store.removeRetiredSigningKeys(now - ttl)).catch((err: unknown) => this.log.warn({ err }, 'expired token signing keys could not be removed from the store; they no longer verify'));
   }
 
   private async write(batch: Dirty): Promise<void> {
@@ -96,6 +147,14 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
       if (this.directory.grantExists(g)) await this.store.addGrant(g);
       else await this.store.removeGrant(g);
     }
+  }
+}
+
+/** A rotation was asked for while CAIRN_TOKEN_SECRET is set: that secret signs, so it is changed there. */
+export class SigningKeyConfiguredError extends Error {
+  override name = 'SigningKeyConfiguredError';
+  constructor() {
+    super('the signing key is the secret set in CAIRN_TOKEN_SECRET: rotate it by setting a new one there (and restarting every node)');
   }
 }
 

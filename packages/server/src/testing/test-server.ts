@@ -20,7 +20,7 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
@@ -33,6 +33,7 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
     stores: settings.stores,
     grpc: settings.grpc,
     adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD,
+    tokenSecret: settings.tokenSecret,
   });
   const url = await server.listen();
   return {

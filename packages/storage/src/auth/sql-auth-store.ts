@@ -11,7 +11,8 @@ function insertOnceSql(dialect: Dialect, table: string, columns: readonly string
 
 /**
  * The AuthStore on any SQL database the drivers cover (tables `auth_users`, `auth_roles`, `auth_grants`,
- * `auth_signing_keys`). The store does not own the driver: whoever opened the database closes it.
+ * `auth_signing_keys`, `auth_signing_key_retirements`). The store does not own the driver: whoever opened the
+ * database closes it.
  *
  * @example
  *   const auth = new SqlAuthStore(openSqlite('./data/cairn.db'));
@@ -21,6 +22,7 @@ export class SqlAuthStore implements AuthStore {
   private readonly insertRole: string;
   private readonly insertGrant: string;
   private readonly insertKey: string;
+  private readonly retireKeys: string;
 
   constructor(private readonly db: SqlDriver) {
     const users = ['username', 'password_hash', 'enabled', 'token_generation', 'created_at', 'updated_at'];
@@ -28,6 +30,11 @@ export class SqlAuthStore implements AuthStore {
     this.insertRole = insertOnceSql(db.dialect, 'auth_roles', ['role', 'username'], ['role', 'username']);
     this.insertGrant = insertOnceSql(db.dialect, 'auth_grants', ['role', 'resource', 'action'], ['role', 'resource', 'action']);
     this.insertKey = insertOnceSql(db.dialect, 'auth_signing_keys', ['kid', 'secret', 'created_at'], ['kid']);
+    // Every key but the new one that has no retirement row gets one (a concurrent rotation's row is left as it is).
+    // PostgreSQL types a parameter in a select list as text: it is cast to the column's type.
+    const at = db.dialect === 'postgres' ? 'CAST(? AS BIGINT)' : '?';
+    const inUse = `SELECT kid, ${at} FROM auth_signing_keys WHERE kid <> ? AND kid NOT IN (SELECT kid FROM auth_signing_key_retirements)`;
+    this.retireKeys = db.dialect === 'mysql' ? `INSERT IGNORE INTO auth_signing_key_retirements (kid, retired_at) ${inUse}` : `INSERT INTO auth_signing_key_retirements (kid, retired_at) ${inUse} ON CONFLICT (kid) DO NOTHING`;
   }
 
   async loadAuth(): Promise<AuthSnapshot> {
@@ -35,7 +42,7 @@ export class SqlAuthStore implements AuthStore {
       this.db.query('SELECT username, password_hash, enabled, token_generation, created_at, updated_at FROM auth_users ORDER BY username'),
       this.db.query('SELECT role, username FROM auth_roles ORDER BY role, username'),
       this.db.query('SELECT role, resource, action FROM auth_grants ORDER BY role, resource, action'),
-      this.db.query('SELECT kid, secret, created_at FROM auth_signing_keys ORDER BY created_at, kid'),
+      this.db.query('SELECT k.kid, k.secret, k.created_at, r.retired_at FROM auth_signing_keys k LEFT JOIN auth_signing_key_retirements r ON r.kid = k.kid ORDER BY k.created_at, k.kid'),
     ]);
     return {
       users: users.map(
@@ -50,7 +57,11 @@ export class SqlAuthStore implements AuthStore {
       ),
       roles: roles.map((r): RoleAssignment => ({ role: str(r.role), username: str(r.username) })),
       grants: grants.map((r): Grant => ({ role: str(r.role), resource: str(r.resource), action: str(r.action) })),
-      keys: keys.map((r): SigningKey => ({ kid: str(r.kid), secret: str(r.secret), createdAt: num(r.created_at) })),
+      keys: keys.map((r): SigningKey => {
+        const key: SigningKey = { kid: str(r.kid), secret: str(r.secret), createdAt: num(r.created_at) };
+        if (r.retired_at !== null && r.retired_at !== undefined) key.retiredAt = num(r.retired_at);
+        return key;
+      }),
     };
   }
 
@@ -90,5 +101,19 @@ export class SqlAuthStore implements AuthStore {
 
   async addSigningKey(k: SigningKey): Promise<void> {
     await this.db.query(this.insertKey, [k.kid, k.secret, k.createdAt]);
+  }
+
+  async rotateSigningKey(k: SigningKey): Promise<void> {
+    await this.db.batch([
+      { sql: this.insertKey, params: [k.kid, k.secret, k.createdAt] },
+      { sql: this.retireKeys, params: [k.createdAt, k.kid] },
+    ]);
+  }
+
+  async removeRetiredSigningKeys(retiredUpTo: number): Promise<void> {
+    await this.db.batch([
+      { sql: 'DELETE FROM auth_signing_keys WHERE kid IN (SELECT kid FROM auth_signing_key_retirements WHERE retired_at <= ?)', params: [retiredUpTo] },
+      { sql: 'DELETE FROM auth_signing_key_retirements WHERE retired_at <= ?', params: [retiredUpTo] },
+    ]);
   }
 }

@@ -88,4 +88,41 @@ export function runAuthStoreContract(withStore: WithStore<AuthStore>): void {
       ]);
     });
   });
+
+  test('a rotation adds a key and retires the keys in use at its time; retired keys are removed once their time has come', async () => {
+    await withStore(async (store) => {
+      await store.addSigningKey({ kid: 'ar-k1', secret: 'Zmlyc3Q=', createdAt: 10 });
+      await store.addSigningKey({ kid: 'ar-k2', secret: 'c2Vjb25k', createdAt: 11 });
+      await store.rotateSigningKey({ kid: 'ar-k3', secret: 'dGhpcmQ=', createdAt: 50 });
+      assert.deepEqual(mine(await store.loadAuth(), 'ar-').keys, [
+        { kid: 'ar-k1', secret: 'Zmlyc3Q=', createdAt: 10, retiredAt: 50 },
+        { kid: 'ar-k2', secret: 'c2Vjb25k', createdAt: 11, retiredAt: 50 },
+        { kid: 'ar-k3', secret: 'dGhpcmQ=', createdAt: 50 },
+      ]);
+      // A second rotation retires the third key; the first two keep their time.
+      await store.rotateSigningKey({ kid: 'ar-k4', secret: 'Zm91cnRo', createdAt: 90 });
+      await store.rotateSigningKey({ kid: 'ar-k4', secret: 'b3RoZXI=', createdAt: 95 });
+      assert.deepEqual(
+        mine(await store.loadAuth(), 'ar-').keys.map((k) => [k.kid, k.retiredAt]),
+        [
+          ['ar-k1', 50],
+          ['ar-k2', 50],
+          ['ar-k3', 90],
+          ['ar-k4', undefined],
+        ],
+      );
+      await store.removeRetiredSigningKeys(49);
+      assert.equal(mine(await store.loadAuth(), 'ar-').keys.length, 4);
+      await store.removeRetiredSigningKeys(50);
+      assert.deepEqual(
+        mine(await store.loadAuth(), 'ar-').keys.map((k) => [k.kid, k.retiredAt]),
+        [
+          ['ar-k3', 90],
+          ['ar-k4', undefined],
+        ],
+      );
+      await store.removeRetiredSigningKeys(1_000);
+      assert.deepEqual(mine(await store.loadAuth(), 'ar-').keys, [{ kid: 'ar-k4', secret: 'Zm91cnRo', createdAt: 90 }]);
+    });
+  });
 }

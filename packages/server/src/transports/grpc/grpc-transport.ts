@@ -27,8 +27,8 @@ export interface GrpcDeps {
 /**
  * The Nacos 2.x gRPC transport: `Request/request` (unary) and `BiRequestStream/requestBiStream` with JSON bodies
  * in `Payload`. It owns the connection table, answers the handshake and health checks itself, hands every other
- * request to the handler registered for its type once the gate (auth) let it pass, checks idle connections for liveness, and publishes each
- * connection's start and end on the bus.
+ * request to the handler registered for its type once the gate (auth) lets it pass, checks idle connections for
+ * liveness, and publishes each connection's start and end on the bus.
  */
 export class GrpcTransport implements ConnectionDirectory {
   readonly handlers = new RequestHandlers();
@@ -139,6 +139,7 @@ export class GrpcTransport implements ConnectionDirectory {
       const verdict = this.deps.gate ? await this.deps.gate(request, connection) : undefined;
       if (verdict && !verdict.ok) return answer(verdict.response);
       if (verdict?.user !== undefined) request.user = verdict.user;
+      if (verdict?.readable) request.readable = verdict.readable;
       answer(await handler(request, connection));
     } catch (err) {
       const code = (err as { errorCode?: unknown }).errorCode;

@@ -1,4 +1,5 @@
 import { encodePayload, type Payload } from '@cairn/api';
+import type { Resource } from '@cairn/core';
 
 /** A request as handlers see it: its class name, the headers (metadata merged over the JSON's) and its JSON body. */
 export interface GrpcRequest {
@@ -9,6 +10,8 @@ export interface GrpcRequest {
   requestId: unknown;
   /** The user whose credentials the auth gate verified (auth on, or valid credentials sent anyway). */
   user?: string;
+  /** For a list: whether its user may read an item (set by the auth gate for limited users; absent: everything). */
+  readable?: (resource: Resource) => boolean;
 }
 
 /** What a handler answers: the exact response class name (clients check it) and the fields of its body. */

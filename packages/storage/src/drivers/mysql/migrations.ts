@@ -211,4 +211,14 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
       ) ${TABLE}`,
     ],
   },
+  {
+    // Token signing key rotation (see the SQLite migration 7).
+    version: 7,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS auth_signing_key_retirements (
+        kid VARCHAR(64) ${ASCII} NOT NULL PRIMARY KEY,
+        retired_at BIGINT NOT NULL
+      ) ${TABLE}`,
+    ],
+  },
 ];

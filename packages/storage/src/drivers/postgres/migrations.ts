@@ -202,4 +202,14 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
       )`,
     ],
   },
+  {
+    // Token signing key rotation (see the SQLite migration 7).
+    version: 7,
+    statements: [
+      `CREATE TABLE auth_signing_key_retirements (
+        kid TEXT PRIMARY KEY,
+        retired_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];

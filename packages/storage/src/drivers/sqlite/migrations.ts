@@ -195,4 +195,14 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
         created_at INTEGER NOT NULL
       );`,
   },
+  {
+    // Token signing key rotation: when a key was retired (a row per retired key; a key without one is in use). A
+    // table of its own rather than a column, so the MySQL migration stays re-runnable (IF NOT EXISTS).
+    version: 7,
+    sql: `
+      CREATE TABLE auth_signing_key_retirements (
+        kid TEXT PRIMARY KEY,
+        retired_at INTEGER NOT NULL
+      );`,
+  },
 ];

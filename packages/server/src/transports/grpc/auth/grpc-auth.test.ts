@@ -80,7 +80,6 @@ test('with auth on, gRPC naming requests need a token whose user may touch the s
   );
   assertRefused(await client.request('ServiceQueryRequest', { ...query, serviceName: 'payments' }, { accessToken: dev }), 'QueryServiceResponse', /may read ':DEFAULT_GROUP:naming\/payments'/);
   assertRefused(await client.request('SubscribeServiceRequest', { ...query, serviceName: 'payments', subscribe: true, clusters: '' }, { accessToken: dev }), 'SubscribeServiceResponse', /payments/);
-  assertRefused(await client.request('ServiceListRequest', { namespace: 'public', groupName: 'DEFAULT_GROUP', pageNo: 1, pageSize: 10 }, { accessToken: dev }), 'ServiceListResponse', /':DEFAULT_GROUP:naming\/\*'/);
 
   // A client's mistake is still answered as one (400 naming the field), not hidden behind a refusal.
   const bad = await client.request('InstanceRequest', { ...instance('orders', 7004), serviceName: '' }, { accessToken: dev });
@@ -89,6 +88,13 @@ test('with auth on, gRPC naming requests need a token whose user may touch the s
   // The admin may do anything; the server's own state is the admin's only.
   const byAdmin = await client.request('InstanceRequest', instance('payments', 7002), { accessToken: admin });
   assert.equal(byAdmin.body.resultCode, 200);
+
+  // A service list shows a limited user the services it may read (as over HTTP), the admin all; no token, nothing.
+  const list = { namespace: 'public', groupName: 'DEFAULT_GROUP', pageNo: 1, pageSize: 10 };
+  const listed = await client.request('ServiceListRequest', list, { accessToken: dev });
+  assert.deepEqual([listed.type, listed.body.count, listed.body.serviceNames], ['ServiceListResponse', 1, ['orders']]);
+  assert.deepEqual((await client.request('ServiceListRequest', list, { accessToken: admin })).body.serviceNames, ['orders', 'payments']);
+  assertRefused(await client.request('ServiceListRequest', list), 'ServiceListResponse', /no credentials/);
   assertRefused(await client.request('ServerLoaderInfoRequest', {}, { accessToken: dev }), 'ServerLoaderInfoResponse', /console\/connections/);
   assert.equal((await client.request('ServerLoaderInfoRequest', {}, { accessToken: admin })).body.resultCode, 200);
 

@@ -4,8 +4,11 @@ import type { ConnectionView } from '../grpc-connection.js';
 import { failure, headerOf, type GrpcRequest, type GrpcResponse } from '../grpc-wire.js';
 import { requestRuleOf, type RequestEntry } from './request-rules.js';
 
-/** What the gate decided: pass (naming the verified user, if any), or the refusal to answer. */
-export type GateVerdict = { ok: true; user?: string } | { ok: false; response: GrpcResponse };
+/**
+ * What the gate decided: pass, naming the verified user (if any) and, for a list, what the user may read (undefined:
+ * everything); or the refusal to answer.
+ */
+export type GateVerdict = { ok: true; user?: string; readable?: (resource: Resource) => boolean } | { ok: false; response: GrpcResponse };
 
 /** Checks one request before its handler runs; the transport calls it once for every handled request. */
 export type RequestGate = (request: GrpcRequest, connection: ConnectionView) => Promise<GateVerdict>;
@@ -41,6 +44,7 @@ export function grpcAuthGate(authenticator: Authenticator, enabled: boolean): Re
     const { identity } = verified;
     const pass: GateVerdict = { ok: true, user: identity.username };
     if (identity.admin) return pass;
+    if (entry.rule.kind === 'listing') return { ...pass, readable: (resource) => authenticator.decide(identity, resource, 'r').allowed };
     const wanted = wantedBy(entry, request.body);
     // A body whose resources cannot be read goes to its handler, which refuses it the same way (400) before acting.
     if (!wanted) return pass;
@@ -55,6 +59,7 @@ export function grpcAuthGate(authenticator: Authenticator, enabled: boolean): Re
 function wantedBy(entry: RequestEntry, body: Record<string, unknown>): { resource: Resource; action: Action }[] | undefined {
   const { rule } = entry;
   if (rule.kind === 'admin') return [{ resource: { kind: 'console', name: rule.resource }, action: 'w' }];
+  // Open requests and lists name no resource up front.
   if (rule.kind !== 'resource') return [];
   try {
     return rule.resources(body).map((resource) => ({ resource, action: rule.action }));

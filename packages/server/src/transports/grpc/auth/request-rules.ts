@@ -1,7 +1,7 @@
-import { DEFAULT_GROUP, type Action, type Resource } from '@cairn/core';
+import type { Action, Resource } from '@cairn/core';
 import { listenContextsOf } from '../config/config-grpc-handlers.js';
 import { keyOfRequest } from '../config/config-grpc-wire.js';
-import { namespaceOf, optionalString, serviceRefOf } from '../naming/naming-wire.js';
+import { serviceRefOf } from '../naming/naming-wire.js';
 
 /**
  * The resources a request touches, read from its body by the parsers its handler uses, so the resource checked is
@@ -13,11 +13,13 @@ export type ResourcesOf = (body: Record<string, unknown>) => Resource[];
  * What a request type needs when auth is on:
  * - `open`: nothing (the health check a client sends every few seconds, before and after logging in);
  * - `resource`: the action on each resource the request names (`namespace:group:naming/service`, `…:config/dataId`);
+ * - `listing`: any verified user, and the answer lists only what the user may read (as the HTTP service lists do;
+ *   Nacos refuses the list unless the user may read the whole group);
  * - `admin`: ROLE_ADMIN (the server's own state).
  * ServerCheckRequest and ConnectionSetupRequest never reach the table: the transport answers them itself, as it
  * takes the stream's answers to its own requests (push acknowledgements, ClientDetection, ConnectReset).
  */
-export type RequestRule = { kind: 'open' } | { kind: 'resource'; action: Action; resources: ResourcesOf } | { kind: 'admin'; resource: string };
+export type RequestRule = { kind: 'open' } | { kind: 'listing' } | { kind: 'resource'; action: Action; resources: ResourcesOf } | { kind: 'admin'; resource: string };
 
 export interface RequestEntry {
   /** The response class of the request type: a refusal comes in it, as Nacos answers (clients match on it). */
@@ -36,13 +38,6 @@ const NO_SERVICE_INFO = { serviceInfo: { name: '', groupName: '', clusters: '', 
 const naming = (action: Action): RequestRule => ({ kind: 'resource', action, resources: (body) => [{ kind: 'naming', ...serviceRefOf(body) }] });
 const config = (action: Action): RequestRule => ({ kind: 'resource', action, resources: (body) => [configResource(keyOfRequest(body))] });
 
-/** A ServiceListRequest names a group, not a service: the grant must cover the whole group (`…:naming/*`). */
-const serviceList: RequestRule = {
-  kind: 'resource',
-  action: 'r',
-  resources: (body) => [{ kind: 'naming', namespace: namespaceOf(body), group: optionalString(body, 'groupName') || DEFAULT_GROUP, name: '*' }],
-};
-
 /** A listen reads every config it lists: each one is checked (Nacos checks only the first one's namespace). */
 const listened: RequestRule = { kind: 'resource', action: 'r', resources: (body) => listenContextsOf(body).map((c) => configResource(c.key)) };
 
@@ -60,7 +55,7 @@ const RULES: Record<string, RequestEntry> = {
   BatchInstanceRequest: { response: 'BatchInstanceResponse', rule: naming('w') },
   ServiceQueryRequest: { response: 'QueryServiceResponse', rule: naming('r'), refusalFields: NO_SERVICE_INFO },
   SubscribeServiceRequest: { response: 'SubscribeServiceResponse', rule: naming('r'), refusalFields: NO_SERVICE_INFO },
-  ServiceListRequest: { response: 'ServiceListResponse', rule: serviceList },
+  ServiceListRequest: { response: 'ServiceListResponse', rule: { kind: 'listing' } },
 
   ConfigQueryRequest: { response: 'ConfigQueryResponse', rule: config('r'), refusalFields: { lastModified: 0, beta: false } },
   ConfigPublishRequest: { response: 'ConfigPublishResponse', rule: config('w') },

@@ -26,6 +26,10 @@ test('the Rust SDK with a username and password registers and discovers over gRP
 
   await assert.rejects(stranger.run('registerInstance', 'orders', 'DEFAULT_GROUP', { ip: '127.0.0.1', port: 7002 }), /user not found! \(no credentials/);
   await assert.rejects(stranger.run('getAllInstances', 'orders', 'DEFAULT_GROUP', [], false), /user not found!/);
-  await assert.rejects(guesser.run('registerInstance', 'orders', 'DEFAULT_GROUP', { ip: '127.0.0.1', port: 7003 }), /user not found!/);
+  // The client's login with the wrong password was refused (journaled); it then sends no token, and says so.
+  const failed = ts.server.ctx.journal.query({ cause: 'LOGIN_FAILED' }).events;
+  assert.ok(failed.length > 0);
+  for (const e of failed) assert.deepEqual([e.evidence.username, e.evidence.reason], ['nacos', 'bad-password']);
+  await assert.rejects(guesser.run('registerInstance', 'orders', 'DEFAULT_GROUP', { ip: '127.0.0.1', port: 7003 }), /error_code=403, message=user not found!/);
   assert.deepEqual(held(), [7001], 'nothing was registered by the refused clients');
 });

@@ -128,15 +128,18 @@ function subscribeService({ registry, serviceInfo, push }: NamingDeps, { body }:
   return { type: 'SubscribeServiceResponse', body: { serviceInfo: grpcServiceInfo(serviceInfo, ref, clusters, false, registry.now()) } };
 }
 
-/** One page (from 1) of the bare names of a group's services in the namespace, sorted; `count` = all of them. */
-function serviceList({ registry }: NamingDeps, { body }: GrpcRequest): GrpcResponse {
+/**
+ * One page (from 1) of the bare names of a group's services in the namespace, sorted; `count` = all of them. A
+ * limited user (auth on) is shown only the services it may read.
+ */
+function serviceList({ registry }: NamingDeps, { body, readable }: GrpcRequest): GrpcResponse {
   const namespace = namespaceOf(body);
   const group = optionalString(body, 'groupName') || DEFAULT_GROUP;
   const pageNo = positiveInt(body, 'pageNo', 1);
   const pageSize = positiveInt(body, 'pageSize', 10);
   const names = registry
     .servicesIn(namespace)
-    .filter((s) => s.group === group)
+    .filter((s) => s.group === group && (readable === undefined || readable({ kind: 'naming', namespace: s.namespace, group: s.group, name: s.name })))
     .map((s) => s.name)
     .sort();
   return { type: 'ServiceListResponse', body: { count: names.length, serviceNames: names.slice((pageNo - 1) * pageSize, pageNo * pageSize) } };

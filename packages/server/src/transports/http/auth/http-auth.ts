@@ -5,11 +5,27 @@ import { credentialsOf } from './credentials.js';
 import { type ResourceOf, ruleOf, type RouteRule } from './route-rules.js';
 
 const identityKey = Symbol('identity');
-type WithIdentity = FastifyRequest & { [identityKey]?: Identity };
+const readableKey = Symbol('readable');
+type WithIdentity = FastifyRequest & { [identityKey]?: Identity; [readableKey]?: (resource: Resource) => boolean };
 
 /** The verified user of a request (undefined when auth is off or the route is open and no credentials came). */
 export function identityOf(request: FastifyRequest): Identity | undefined {
   return (request as WithIdentity)[identityKey];
+}
+
+/**
+ * What a list may show the request's user: undefined when everything (auth off, or an admin), else a test of read
+ * permission per item, so a user granted one service sees that service in a list instead of a 403 for the lot.
+ */
+export function readableBy(request: FastifyRequest): ((resource: Resource) => boolean) | undefined {
+  return (request as WithIdentity)[readableKey];
+}
+
+/** The services a list may show the request's user (see `readableBy`). */
+export function servicesReadableBy(request: FastifyRequest): (service: { namespace: string; group: string; name: string }) => boolean {
+  const readable = readableBy(request);
+  if (!readable) return () => true;
+  return (s) => readable({ kind: 'naming', namespace: s.namespace, group: s.group, name: s.name });
 }
 
 /** Who asked, as the auth context records it: the verified user when there is one, else what the request claimed. */
@@ -41,8 +57,15 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
     if (route.url === '*' || route.url === '/*') return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const path = route.url.startsWith(contextPath) ? route.url.slice(contextPath.length) : route.url;
-    const rule = ruleOf(methods[0], path);
+    // One rule per method: a route may serve several (GET and POST of the same path) with different needs.
+    const rules = new Map(methods.map((m) => [m, ruleOf(m, path)]));
     const check: preHandlerHookHandler = (request, reply, done) => {
+      const rule = rules.get(request.method) ?? ruleOf(request.method, path);
+      // Auth off and no token to name the actor: nothing to do, and nothing asynchronous on the hot path.
+      if (!enabled && (rule.kind === 'open' || credentialsOf(request).token === undefined)) {
+        done();
+        return;
+      }
       guard(request, reply, rule).then(
         () => done(),
         (error: Error) => done(error),
@@ -54,11 +77,12 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
   async function guard(request: FastifyRequest, reply: FastifyReply, rule: RouteRule): Promise<void> {
     if (rule.kind === 'open' && !enabled) return;
     const credentials = credentialsOf(request);
-    const carried = credentials.token !== undefined || (credentials.username !== undefined && credentials.password !== undefined);
     if (rule.kind === 'open' || !enabled) {
-      // Off, or an open route: credentials only name the actor, and a bad token refuses nothing.
-      if (!carried || credentials.token === 'AUTH_DISABLED') return;
-      const verified = await authenticator.verify(credentials, authActorOf(request));
+      // Off, or an open route: a valid token only names the actor, and a bad one refuses nothing. Raw passwords are
+      // not checked here: that would count against the login throttle (a login route carries them) and journal
+      // failures of clients that send made-up credentials to a server without auth.
+      if (credentials.token === undefined || credentials.token === 'AUTH_DISABLED') return;
+      const verified = await authenticator.verify({ token: credentials.token }, authActorOf(request));
       if (verified.ok) (request as WithIdentity)[identityKey] = verified.identity;
       return;
     }
@@ -66,7 +90,12 @@ export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Aut
     if (!verified.ok) throw refused(reply, verified.refusal);
     const identity = verified.identity;
     (request as WithIdentity)[identityKey] = identity;
-    if (rule.kind === 'signed-in' || identity.admin) return;
+    if (identity.admin) return;
+    if (rule.kind === 'listing') {
+      (request as WithIdentity)[readableKey] = (resource) => authenticator.decide(identity, resource, 'r').allowed;
+      return;
+    }
+    if (rule.kind === 'signed-in') return;
     const wanted: { resource: Resource; action: Action }[] = rule.kind === 'admin' ? [{ resource: { kind: 'console', name: rule.resource }, action: 'w' }] : resourcesOf(request, rule);
     for (const { resource, action } of wanted) {
       const decision = authenticator.decide(identity, resource, action);

@@ -1,4 +1,4 @@
-import type { Action, Resource } from '@cairn/core';
+import { type Action, DEFAULT_GROUP, DEFAULT_NAMESPACE, type Resource, splitGroupedName, tenantToNamespace } from '@cairn/core';
 import type { FastifyRequest } from 'fastify';
 import { parseListeningConfigs } from '../config/listening-configs.js';
 import { Params } from '../params.js';
@@ -11,29 +11,63 @@ export type ResourceOf = (request: FastifyRequest) => Resource[];
  * - `open`: nothing (health, server state, login, the console's pages: the login page must load);
  * - `signed-in`: any verified user (the handler may check more, e.g. a password change is the user's own);
  * - `resource`: the action on each resource the request names (`namespace:group:naming/service`, `…:config/dataId`);
+ * - `listing`: any verified user, and the list shows only what the user may read (`readableBy(request)`);
  * - `admin`: ROLE_ADMIN (Nacos's console resources, operator switches, connections, other clients' details).
  */
-export type RouteRule = { kind: 'open' } | { kind: 'signed-in' } | { kind: 'resource'; action: Action; resource: ResourceOf } | { kind: 'admin'; resource: string };
+export type RouteRule = { kind: 'open' } | { kind: 'signed-in' } | { kind: 'listing' } | { kind: 'resource'; action: Action; resource: ResourceOf } | { kind: 'admin'; resource: string };
 
 const open: RouteRule = { kind: 'open' };
 const signedIn: RouteRule = { kind: 'signed-in' };
+// Nacos refuses a service list unless the user may read every service (`ns:group:naming/*`); Cairn lists what it may.
+const listing: RouteRule = { kind: 'listing' };
 const admin = (resource: string): RouteRule => ({ kind: 'admin', resource });
 
-/** Naming's resource as Nacos parses it: `namespaceId`, `groupName` (or the `group@@` of `serviceName`), `serviceName`. */
+/**
+ * Naming's resource, read exactly as the handlers read the service (serviceRefV1/V2, splitGroupedName): the
+ * `group@@` of `serviceName` wins over `groupName`, which is the fallback; `namespaceId` only. Without a
+ * `serviceName` the request reaches many services: the group (or `*`) and `*`, which only a wide grant covers.
+ */
 const namingResource: ResourceOf = (request) => {
   const p = Params.from(request);
-  const grouped = p.str('serviceName') ?? '';
-  const at = grouped.indexOf('@@');
-  const name = at >= 0 ? grouped.slice(at + 2) : grouped;
-  const group = p.str('groupName') ?? (at >= 0 ? grouped.slice(0, at) : grouped !== '' ? 'DEFAULT_GROUP' : '*');
-  return [{ kind: 'naming', namespace: p.str('namespaceId') ?? p.str('namespace') ?? '', group, name: name || '*' }];
+  const grouped = p.str('serviceName');
+  const namespace = p.str('namespaceId') ?? DEFAULT_NAMESPACE;
+  if (grouped === undefined) return [{ kind: 'naming', namespace, group: p.str('groupName') ?? '*', name: '*' }];
+  const { group, name } = splitGroupedName(grouped, p.str('groupName') ?? DEFAULT_GROUP);
+  return [{ kind: 'naming', namespace, group, name }];
 };
 
-/** Config's resource: `tenant` (v1) or `namespaceId` (v2), `group`, `dataId`; blank parts are `*` (a wide grant). */
-const configResource: ResourceOf = (request) => {
+/** `/v2/ns/instance/statuses/:key`: the service is in the path, `[namespaceId##]group@@service`. */
+const statusesResource: ResourceOf = (request) => {
+  const key = ((request.params as { key?: string }).key ?? '').trim();
+  const hashAt = key.indexOf('##');
+  const { group, name } = splitGroupedName(hashAt >= 0 ? key.slice(hashAt + 2) : key, DEFAULT_GROUP);
+  return [{ kind: 'naming', namespace: hashAt >= 0 ? key.slice(0, hashAt) : DEFAULT_NAMESPACE, group, name: name || '*' }];
+};
+
+/**
+ * Config's resource, with the namespace parameter the handler reads (`tenant` on v1 and Cairn's routes,
+ * `namespaceId` on v2, `namespace` for an import). A blank `dataId` or `group` is `*` (a wide grant).
+ */
+const configResourceBy =
+  (namespaceParam: (p: Params) => string | undefined): ResourceOf =>
+  (request) => {
+    const p = Params.from(request);
+    return [{ kind: 'config', namespace: tenantToNamespace(namespaceParam(p)), group: p.str('group') ?? '*', name: p.str('dataId') ?? '*' }];
+  };
+const v1Config = configResourceBy((p) => p.str('tenant'));
+const v2Config = configResourceBy((p) => p.str('namespaceId'));
+const diagnosisConfig = configResourceBy((p) => p.str('tenant') ?? p.str('namespaceId'));
+
+/**
+ * `/v1/cs/configs` also carries Nacos's operations told apart by a parameter. Those that name configs by database
+ * id (export or delete by `ids`, clone) can reach any namespace, so they are the admin's; an import writes into
+ * `namespace`; the rest use `tenant`.
+ */
+const v1Configs: ResourceOf = (request) => {
   const p = Params.from(request);
-  const dataId = p.str('dataId') ?? '*';
-  return [{ kind: 'config', namespace: namespaceOf(p.str('tenant') ?? p.str('namespaceId')), group: p.str('group') ?? (dataId === '*' ? '*' : 'DEFAULT_GROUP'), name: dataId }];
+  if (p.str('ids') !== undefined || p.str('delType') === 'ids' || p.str('clone') === 'true') return [{ kind: 'console', name: 'configs-by-id' }];
+  if (p.str('import') === 'true') return configResourceBy((q) => q.str('namespace'))(request);
+  return v1Config(request);
 };
 
 /** A long poll reads every config it lists: each is checked (Nacos checks one resource with `*` for the lot). */
@@ -43,11 +77,7 @@ const listenedConfigs: ResourceOf = (request) => {
 };
 
 const naming = (action: Action): RouteRule => ({ kind: 'resource', action, resource: namingResource });
-const config = (action: Action): RouteRule => ({ kind: 'resource', action, resource: configResource });
-
-function namespaceOf(tenant: string | undefined): string {
-  return tenant === undefined || tenant.toLowerCase() === 'public' || tenant === 'null' ? '' : tenant;
-}
+const config = (action: Action, resource: ResourceOf = v1Config): RouteRule => ({ kind: 'resource', action, resource });
 
 /** Routes by `METHOD path` (path without the context path). HEAD follows GET. */
 const RULES: Record<string, RouteRule> = {
@@ -78,13 +108,13 @@ const RULES: Record<string, RouteRule> = {
   'DELETE /v1/ns/service': naming('w'),
   'PUT /v1/ns/service': naming('w'),
   'GET /v1/ns/service': naming('r'),
-  'GET /v1/ns/service/list': naming('r'),
-  'GET /v1/ns/service/names': naming('r'),
-  'POST /v1/ns/service/names': naming('r'),
+  'GET /v1/ns/service/list': listing,
+  'GET /v1/ns/service/names': listing,
+  'POST /v1/ns/service/names': listing,
   'GET /v1/ns/service/subscribers': naming('r'),
   'GET /v1/ns/service/selector/types': signedIn,
   'GET /v1/ns/catalog/service': naming('r'),
-  'GET /v1/ns/catalog/services': naming('r'),
+  'GET /v1/ns/catalog/services': listing,
   'GET /v1/ns/catalog/instances': naming('r'),
   'POST /v1/ns/catalog/instances': naming('r'),
   'PUT /v1/ns/cluster': naming('w'),
@@ -117,6 +147,8 @@ const RULES: Record<string, RouteRule> = {
   'GET /v2/core/loader/current': admin('connections'),
   'GET /v2/core/loader/reloadClient': admin('connections'),
   'GET /v1/cairn/connections': admin('connections'),
+  'GET /v1/cairn/auth/keys': admin('signing-keys'),
+  'POST /v1/cairn/auth/keys/rotate': admin('signing-keys'),
   'GET /v2/ns/client': admin('connections'),
   'GET /v2/ns/client/list': admin('connections'),
   'GET /v2/ns/client/publish/list': admin('connections'),
@@ -124,15 +156,16 @@ const RULES: Record<string, RouteRule> = {
   'GET /v2/ns/client/service/publisher/list': admin('connections'),
   'GET /v2/ns/client/service/subscriber/list': admin('connections'),
 
-  // The journal and the diagnosis read what naming holds.
-  'GET /v1/cairn/events': naming('r'),
+  // The journal shows each user the events of what it may read (auth and connection events: admins only); the
+  // diagnosis reads one service.
+  'GET /v1/cairn/events': listing,
   'GET /v1/cairn/diagnosis': naming('r'),
   'GET /actuator/prometheus': signedIn,
 
   // Config v1 and Cairn's config routes.
-  'GET /v1/cs/configs': config('r'),
-  'POST /v1/cs/configs': config('w'),
-  'DELETE /v1/cs/configs': config('w'),
+  'GET /v1/cs/configs': config('r', v1Configs),
+  'POST /v1/cs/configs': config('w', v1Configs),
+  'DELETE /v1/cs/configs': config('w', v1Configs),
   'GET /v1/cs/configs/catalog': config('r'),
   'POST /v1/cs/configs/listener': { kind: 'resource', action: 'r', resource: listenedConfigs },
   'GET /v1/cs/configs/listener': config('r'),
@@ -142,18 +175,19 @@ const RULES: Record<string, RouteRule> = {
   'POST /v1/cairn/config/rollback': config('w'),
   'GET /v1/cairn/config/gray': config('r'),
   'POST /v1/cairn/config/gray/promote': config('w'),
-  'GET /v1/cairn/config/diagnosis': config('r'),
+  'GET /v1/cairn/config/diagnosis': config('r', diagnosisConfig),
 
   // Config v2.
-  'GET /v2/cs/config': config('r'),
-  'POST /v2/cs/config': config('w'),
-  'DELETE /v2/cs/config': config('w'),
-  'GET /v2/cs/config/searchDetail': config('r'),
-  'GET /v2/cs/history': config('r'),
-  'GET /v2/cs/history/list': config('r'),
-  'GET /v2/cs/history/detail': config('r'),
-  'GET /v2/cs/history/previous': config('r'),
-  'GET /v2/cs/history/configs': config('r'),
+  'GET /v2/cs/config': config('r', v2Config),
+  'POST /v2/cs/config': config('w', v2Config),
+  'DELETE /v2/cs/config': config('w', v2Config),
+  // Nacos's console search reads the v1 parameters (`tenant`).
+  'GET /v2/cs/config/searchDetail': config('r', v1Config),
+  'GET /v2/cs/history': config('r', v2Config),
+  'GET /v2/cs/history/list': config('r', v2Config),
+  'GET /v2/cs/history/detail': config('r', v2Config),
+  'GET /v2/cs/history/previous': config('r', v2Config),
+  'GET /v2/cs/history/configs': config('r', v2Config),
 
   // Naming v2.
   'POST /v2/ns/instance': naming('w'),
@@ -163,18 +197,19 @@ const RULES: Record<string, RouteRule> = {
   'GET /v2/ns/instance': naming('r'),
   'GET /v2/ns/instance/list': naming('r'),
   'PUT /v2/ns/instance/beat': naming('w'),
-  'GET /v2/ns/instance/statuses/:key': naming('r'),
+  'GET /v2/ns/instance/statuses/:key': { kind: 'resource', action: 'r', resource: statusesResource },
   'PUT /v2/ns/instance/metadata/batch': naming('w'),
   'DELETE /v2/ns/instance/metadata/batch': naming('w'),
   'POST /v2/ns/service': naming('w'),
   'DELETE /v2/ns/service': naming('w'),
   'PUT /v2/ns/service': naming('w'),
   'GET /v2/ns/service': naming('r'),
-  'GET /v2/ns/service/list': naming('r'),
+  'GET /v2/ns/service/list': listing,
+  // One read handler for every method (Nacos's mapping takes them all).
   'GET /v2/ns/catalog/instances': naming('r'),
-  'POST /v2/ns/catalog/instances': naming('w'),
-  'PUT /v2/ns/catalog/instances': naming('w'),
-  'DELETE /v2/ns/catalog/instances': naming('w'),
+  'POST /v2/ns/catalog/instances': naming('r'),
+  'PUT /v2/ns/catalog/instances': naming('r'),
+  'DELETE /v2/ns/catalog/instances': naming('r'),
   'PUT /v2/ns/health': naming('w'),
   'PUT /v2/ns/health/instance': naming('w'),
   'GET /v2/ns/operator/metrics': signedIn,

@@ -13,11 +13,14 @@ import {
   validateNamespaceId,
   validatePort,
   validateServiceName,
+  type JournalEvent,
   type JournalFilter,
+  type Resource,
 } from '@cairn/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { Params } from '../params.js';
+import { readableBy } from '../auth/http-auth.js';
 import { serviceRefV1 } from '../naming/wire-params.js';
 import { diagnosisView, eventView, timeParam } from './journal-wire.js';
 
@@ -35,6 +38,8 @@ export function journalRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v1/cairn/events', async (request) => {
     const p = Params.from(request);
     const filter = eventFilter(p);
+    const readable = readableBy(request);
+    if (readable) filter.visible = (e) => eventReadable(e, readable);
     const pageNo = p.int('pageNo', 1);
     if (pageNo < 1) throw invalidParam('pageNo', `Param 'pageNo' must be 1 or more, got '${pageNo}'.`);
     const pageSize = p.int('pageSize', DEFAULT_PAGE_SIZE);
@@ -99,6 +104,16 @@ function configFilter(p: Params, filter: JournalFilter): void {
   if (dataId !== undefined) filter.dataId = key.dataId;
   if (group !== undefined) filter.group = key.group;
   if (tenant !== undefined) filter.namespace = key.namespace;
+}
+
+/**
+ * Whether a user may see an event: a config event needs read on its config, a naming event on its service; the
+ * rest (auth, connections) are the admin's.
+ */
+function eventReadable(e: JournalEvent, readable: (resource: Resource) => boolean): boolean {
+  if (e.dataId !== undefined) return readable({ kind: 'config', namespace: e.namespace, group: e.group, name: e.dataId });
+  if (e.service !== '') return readable({ kind: 'naming', namespace: e.namespace, group: e.group, name: e.service });
+  return false;
 }
 
 function clip(value: string): string {

@@ -2,6 +2,7 @@ import { DEFAULT_NAMESPACE, groupedName, isEnabled, toView, validateNamespaceId,
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { Params } from '../../params.js';
+import { servicesReadableBy } from '../../auth/http-auth.js';
 import { pageOf, pageParams } from '../../paging.js';
 import { checkerJson, clusterNames, ephemeralOf, selectorJson, serviceCounts, sortedServices } from '../service-views.js';
 import { serviceRefV1 } from '../wire-params.js';
@@ -21,9 +22,11 @@ export function catalogRoutes(app: FastifyInstance, ctx: AppContext): void {
     const groupLike = p.str('groupNameParam')?.toLowerCase();
     const containing = p.str('instance');
     const hasIpCount = p.bool('hasIpCount', false);
+    const readable = servicesReadableBy(request);
     const services = sortedServices(registry.servicesIn(namespace)).filter(
       (s) =>
-        (nameLike === undefined || s.name.toLowerCase().includes(nameLike))
+        readable(s)
+        && (nameLike === undefined || s.name.toLowerCase().includes(nameLike))
         && (groupLike === undefined || s.group.toLowerCase().includes(groupLike))
         && (containing === undefined || hasInstanceAt(s, containing))
         && (!hasIpCount || s.instances.size > 0),

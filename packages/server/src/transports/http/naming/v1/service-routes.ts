@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
+import { servicesReadableBy } from '../../auth/http-auth.js';
 import { pageOf, pageParams } from '../../paging.js';
 import { checkerJson, clusterNames, ephemeralOf, selectorJson, selectorParam, serviceDefinitionOf, serviceNotFound, sortedServices } from '../service-views.js';
 import { serviceRefV1 } from '../wire-params.js';
@@ -74,9 +75,10 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const page = pageParams(p, 'required');
     const namespace = validateNamespaceId(p.str('namespaceId', DEFAULT_NAMESPACE));
     const group = validateGroup(p.str('groupName', DEFAULT_GROUP));
+    const readable = servicesReadableBy(request);
     const names = registry
       .servicesIn(namespace)
-      .filter((s) => s.group === group)
+      .filter((s) => s.group === group && readable(s))
       .map((s) => s.name)
       .sort();
     return { count: names.length, doms: pageOf(names, page) };
@@ -92,8 +94,10 @@ export function serviceRoutes(app: FastifyInstance, ctx: AppContext): void {
       const matches = exprMatcher(p.str('expr'));
       const byNamespace: Record<string, string[]> = {};
       let count = 0;
+      const readable = servicesReadableBy(request);
       for (const service of sortedServices(registry.allServices())) {
         if (namespace !== undefined && service.namespace !== namespace) continue;
+        if (!readable(service)) continue;
         const grouped = groupedName(service.group, service.name);
         if (!matches(grouped)) continue;
         (byNamespace[service.namespace] ??= []).push(grouped);

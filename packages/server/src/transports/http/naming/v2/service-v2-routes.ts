@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { originOf } from '../../origin.js';
 import { Params } from '../../params.js';
+import { servicesReadableBy } from '../../auth/http-auth.js';
 import { v2Ok } from '../../reply-errors.js';
 import { selectorParam, serviceDefinitionOf } from '../service-views.js';
 import { page, pageParams, SERVICE_LIST_MAX_PAGE_SIZE, serviceRefV2 } from './v2-params.js';
@@ -58,9 +59,10 @@ export function serviceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const group = validateGroup(p.str('groupName', DEFAULT_GROUP));
     const paging = pageParams(p, { pageNo: 1, pageSize: 20 }, SERVICE_LIST_MAX_PAGE_SIZE);
     // `selector` is ignored, as in Nacos 2.x. Sorted so that paging is stable (Nacos's order is a hash set's).
+    const readable = servicesReadableBy(request);
     const names = registry
       .servicesIn(namespace)
-      .filter((s) => s.group === group)
+      .filter((s) => s.group === group && readable(s))
       .map((s) => s.name)
       .sort();
     return v2Ok({ count: names.length, services: page(names, paging) });
