@@ -23,6 +23,7 @@ export * from './naming/naming-events.js';
 export * from './naming/naming-errors.js';
 export * from './naming/readonly-model.js';
 export * from './naming/probe-results.js';
+export * from './naming/probe-targets.js';
 export * from './journal/causes.js';
 export * from './journal/journal.js';
 export * from './journal/format.js';

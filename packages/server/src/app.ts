@@ -31,6 +31,7 @@ import { configuredSigningKey } from './auth/signing-keys.js';
 import { signingKeyRoutes } from './transports/http/auth/signing-key-routes.js';
 import { installRealIp } from './transports/http/client-ip.js';
 import { proxyTrust } from './config/trusted-proxies.js';
+import { probeTargetCheck } from './config/probe-targets.js';
 import { ServiceInfoCache } from './wire/service-info.js';
 import { catalogRoutes } from './transports/http/naming/v1/catalog-routes.js';
 import { healthRoutes } from './transports/http/naming/v1/health-routes.js';
@@ -127,6 +128,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       expireInstances: options.expireInstances,
       emptyServiceTtlMs: options.emptyServiceTtlMs,
     },
+    probeTargets: probeTargetCheck(options.probeTargets),
   });
   const serviceInfo = new ServiceInfoCache(registry);
   const push = new UdpPush(

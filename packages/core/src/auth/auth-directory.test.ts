@@ -364,3 +364,10 @@ test('the journal records each auth change with its names and actor, never a pas
   assert.deepEqual({ ...byCause.get('USER_CREATED'), seq: 0, at: 0, evidence: {} }, { seq: 0, at: 0, cause: 'USER_CREATED', namespace: '', group: '', service: '', evidence: {} });
   assert.doesNotMatch(JSON.stringify(recorded), /scrypt|secret/);
 });
+
+test('an auth change by a verified user records that user beside the claim', () => {
+  const { journal, directory } = seeded();
+  directory.setEnabled('alice', false, { ...ACTOR, claimedUser: 'mallory', user: 'root' });
+  const [disabled] = journal.query({ cause: 'USER_DISABLED' }, 1, 10).events;
+  assert.deepEqual(disabled.evidence, { username: 'alice', from: '127.0.0.1', agent: 'test', claimedUser: 'mallory', user: 'root' });
+});

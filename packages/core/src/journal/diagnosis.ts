@@ -7,11 +7,11 @@ import type { Registry } from '../naming/registry.js';
 import type { Journal } from './journal.js';
 
 /** What a diagnosis reads: the registry's read side and the journal, which the server keeps apart. */
-export type DiagnosisSources = Pick<Registry, 'now' | 'findInstance' | 'lifecycle' | 'probeRule'> & { readonly journal: Journal };
+export type DiagnosisSources = Pick<Registry, 'now' | 'findInstance' | 'lifecycle' | 'probeRule'> & Partial<Pick<Registry, 'probeTargets'>> & { readonly journal: Journal };
 
 /** The sources of a diagnosis from the two parts a server wires. */
 export function diagnosisSources(registry: Registry, journal: Journal): DiagnosisSources {
-  return { now: () => registry.now(), findInstance: (ref, ip, port) => registry.findInstance(ref, ip, port), lifecycle: registry.lifecycle, probeRule: registry.probeRule, journal };
+  return { now: () => registry.now(), findInstance: (ref, ip, port) => registry.findInstance(ref, ip, port), lifecycle: registry.lifecycle, probeRule: registry.probeRule, probeTargets: registry.probeTargets, journal };
 }
 import type { Cause } from './causes.js';
 import { explainConnectionRemoval, heldClause, ignoredDeregistration } from './connection-sentence.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Origin } from '../naming/model.js';
+import type { DomainError } from '../shared/errors.js';
 import type { ProbeResult } from '../naming/probe-results.js';
 import { CLIENT, ORDERS, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
 import { diagnose } from './diagnosis.js';
@@ -11,8 +12,8 @@ const REFUSED: ProbeResult = { ok: false, failNow: true, probe: 'TCP', target: '
 const TIMEOUT: ProbeResult = { ok: false, failNow: false, probe: 'TCP', target: '10.0.0.7:8080', error: 'ETIMEDOUT', durationMs: 500 };
 const PASS: ProbeResult = { ok: true, failNow: false, probe: 'TCP', target: '10.0.0.7:8080', durationMs: 3 };
 
-function persistentRegistry() {
-  const fixture = newRegistry();
+function persistentRegistry(options: Parameters<typeof newRegistry>[0] = {}) {
+  const fixture = newRegistry(options);
   fixture.registry.registerInstance(registration({ ephemeral: false }), CLIENT);
   const probe = (r: ProbeResult) => fixture.registry.recordProbeResult(ORDERS, '10.0.0.7', 8080, r);
   const diagnosis = () => diagnose(sourcesOf(fixture.registry), ORDERS, '10.0.0.7', 8080);
@@ -34,7 +35,7 @@ test('unhealthy after probe timeouts: since when, how many probes, to where, wit
   assert.equal(d.lastTransition?.cause, 'PROBE_FAILED');
   assert.equal(d.lastTransition?.evidence.flipped, true);
   assert.equal(d.beats, null);
-  assert.deepEqual({ ...d.probe, last: undefined }, { type: 'TCP', target: '10.0.0.7:8080', checkTimes: 3, consecutiveFailures: 3, consecutivePasses: 0, last: undefined });
+  assert.deepEqual({ ...d.probe, last: undefined }, { type: 'TCP', target: '10.0.0.7:8080', checkTimes: 3, consecutiveFailures: 3, consecutivePasses: 0, last: undefined, notProbed: null });
   assert.equal(d.probe?.last?.error, 'ETIMEDOUT');
 });
 
@@ -107,6 +108,23 @@ test('marked unhealthy by hand in a NONE cluster: by whom, and that only a mark 
     diagnosis().explanation,
     'Healthy again since 10:00:03; it was marked unhealthy by hand at 10:00:03 by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health)'
       + " and marked healthy again by 192.168.1.20 (claiming to be user ops; not verified) (PUT /nacos/v1/ns/health). Its cluster's health checker is NONE: only a manual mark changes its health.",
+  );
+  // A verified user is said as such, whatever the request claimed.
+  registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: false }, { ...OPERATOR, user: 'alice' });
+  assert.match(diagnosis().explanation, /^Marked unhealthy by hand at 10:00:03 by 192\.168\.1\.20 \(user alice, verified\) \(PUT \/nacos\/v1\/ns\/health\);/);
+});
+
+test('a persistent instance whose probe target is outside the limit is not probed, and the diagnosis says why', () => {
+  // The limit came after the instance (as for one restored from the store).
+  let limited = false;
+  const { registry, diagnosis } = persistentRegistry({ probeTargets: (ip) => (limited && ip === '10.0.0.7' ? 'it is outside the allowed targets' : undefined) });
+  limited = true;
+  const d = diagnosis();
+  assert.equal(d.probe?.notProbed, 'it is outside the allowed targets');
+  assert.match(d.explanation, /Not probed: TCP to 10\.0\.0\.7:8080 is not allowed \(it is outside the allowed targets\), so its health changes only by hand\.$/);
+  assert.throws(
+    () => registry.updateCluster({ ...ORDERS, cluster: 'DEFAULT', healthChecker: { type: 'TCP' }, checkPort: 22, useInstancePortForCheck: false }, CLIENT),
+    (e: DomainError) => e.code === 'INVALID_PARAM' && e.field === 'checkPort' && /10\.0\.0\.7:8080 at 10\.0\.0\.7:22, but it is outside the allowed targets/.test(e.message),
   );
 });
 

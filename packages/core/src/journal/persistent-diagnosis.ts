@@ -14,6 +14,8 @@ export interface ProbeSummary {
   consecutivePasses: number;
   /** The last probe since this server started, or null if none ran yet. */
   last: (ProbeResult & { at: number }) | null;
+  /** Why the server does not probe the target (outside `--probe-targets`), or null when it may. */
+  notProbed: string | null;
 }
 
 export function probeSummary(sources: DiagnosisSources, service: ReadonlyService, instance: ReadonlyInstance): ProbeSummary {
@@ -26,6 +28,7 @@ export function probeSummary(sources: DiagnosisSources, service: ReadonlyService
     consecutiveFailures: status?.failStreak ?? 0,
     consecutivePasses: status?.okStreak ?? 0,
     last: status?.lastResult ? { ...status.lastResult, at: status.lastAt } : null,
+    notProbed: (target && sources.probeTargets?.(target.ip, target.port)) || null,
   };
 }
 
@@ -73,6 +76,7 @@ function unhealthyCause(sources: DiagnosisSources, service: ReadonlyService, ins
 
 function currentProbing(probe: ProbeSummary, healthy: boolean): string {
   if (probe.type === 'NONE') return healthy ? "Its cluster's health checker is NONE: only a manual mark changes its health." : '';
+  if (probe.notProbed) return `Not probed: ${probe.type} to ${probe.target} is not allowed (${probe.notProbed}), so its health changes only by hand.`;
   const last = probe.last;
   if (!last) return `Not probed yet by this server (${probe.type} to ${probe.target}; the first probe runs within seconds of registration or start).`;
   if (last.ok) {

@@ -1,5 +1,6 @@
 import type { Evidence } from '../journal/journal.js';
 import type { HealthChecker, Instance } from './model.js';
+import { probeAddress } from './probe-targets.js';
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 
 /** The probe kinds the server runs; `NONE` clusters are never probed. */
@@ -54,10 +55,10 @@ export interface ProbeTarget {
 export function probeTargetOf(service: ReadonlyService, instance: ReadonlyInstance): ProbeTarget | undefined {
   if (instance.ephemeral) return undefined;
   const cluster = service.clusters.get(instance.cluster);
+  const address = probeAddress(cluster, instance.ip, instance.port);
+  if (!address) return undefined;
   const checker = cluster?.healthChecker ?? { type: 'TCP' };
-  if (checker.type === 'NONE') return undefined;
-  const port = !cluster || cluster.useInstancePortForCheck ? instance.port : cluster.checkPort;
-  return { type: checker.type, ip: instance.ip, port, checker };
+  return { type: checker.type as ProbeType, ...address, checker };
 }
 
 /** The target as the journal shows it: `10.0.0.7:8080`, `[::1]:8080`, `10.0.0.7:8080/health`. */

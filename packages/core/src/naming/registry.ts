@@ -20,6 +20,7 @@ import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
 import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
 import { checkRegistration } from './registration-rules.js';
+import { ANY_PROBE_TARGET, checkProbeTarget, type ProbeTargetCheck } from './probe-targets.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
 import { createService, deleteService, updateCluster, updateService, verifiedUser } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
@@ -37,6 +38,8 @@ export interface RegistryOptions {
   lifecycle?: Partial<LifecycleSettings>;
   /** The consecutive-result rule for server-side probes of persistent instances. */
   probes?: Partial<ProbeRuleSettings>;
+  /** Where the server may send probes (`--probe-targets`); persistent instances it may not probe are refused. */
+  probeTargets?: ProbeTargetCheck;
 }
 
 /** What core did with a probe result: `ignored` when the instance is gone or its checker changed meanwhile. */
@@ -53,6 +56,7 @@ const REPEATED_FAILURE_LOG_EVERY_MS = 60_000;
 export class Registry {
   readonly lifecycle: Readonly<LifecycleSettings>;
   readonly probeRule: Readonly<ProbeRuleSettings>;
+  readonly probeTargets: ProbeTargetCheck;
   private readonly services: ServiceTable;
   private readonly events: EventPublisher<NamingEvent>;
   private readonly log: InstanceEventLog;
@@ -67,6 +71,7 @@ export class Registry {
     this.clock = options.clock;
     this.lifecycle = Object.freeze({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
     this.probeRule = Object.freeze({ ...DEFAULT_PROBE_RULE, ...options.probes });
+    this.probeTargets = options.probeTargets ?? ANY_PROBE_TARGET;
     this.events = options.events ?? { publish: () => undefined };
     this.log = new InstanceEventLog(this.clock, this.events);
     this.services = new ServiceTable(this.clock, this.events, (s) => this.deadlines.scheduleService(s));
@@ -309,7 +314,7 @@ export class Registry {
   }
 
   updateCluster(def: ClusterDefinition, origin: Origin): void {
-    updateCluster(this.services, def, origin);
+    updateCluster(this.services, def, origin, this.probeTargets);
   }
 
   query(ref: ServiceRef, query: InstanceQuery): ServiceQueryResult {
@@ -434,6 +439,7 @@ export class Registry {
   private checkOrLog(cmd: RegisterInstance, origin: Origin, service: Service | undefined): void {
     try {
       checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), service);
+      if (!cmd.ephemeral) checkProbeTarget(this.probeTargets, service?.clusters.get(cmd.cluster), cmd.ip, cmd.port, 'ip');
     } catch (error) {
       if (error instanceof DomainError) this.log.registrationRejected(cmd, origin, error);
       throw error;

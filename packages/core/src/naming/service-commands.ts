@@ -3,6 +3,7 @@ import { DomainError } from '../shared/errors.js';
 import type { ClusterDefinition, ServiceDefinition } from './commands.js';
 import type { Origin, Service } from './model.js';
 import { groupedName, type ServiceRef } from './names.js';
+import { ANY_PROBE_TARGET, checkClusterProbes, type ProbeTargetCheck } from './probe-targets.js';
 import { validateRef } from './registration-rules.js';
 import type { ServiceTable } from './service-table.js';
 import { validateCluster, validateMetadata, validatePort, validateProtectThreshold } from './validation.js';
@@ -41,18 +42,20 @@ export function deleteService(services: ServiceTable, ref: ServiceRef, origin: O
   services.remove(service, 'SERVICE_REMOVED', { by: origin.ip, via: origin.via, ...verifiedUser(origin) });
 }
 
-export function updateCluster(services: ServiceTable, def: ClusterDefinition, origin: Origin): void {
+export function updateCluster(services: ServiceTable, def: ClusterDefinition, origin: Origin, probeTargets: ProbeTargetCheck = ANY_PROBE_TARGET): void {
   const service = services.get(def);
   if (!service) throw serviceNotFound(def);
   validateCluster(def.cluster);
   validatePort(def.checkPort === 0 ? 1 : def.checkPort, 'checkPort');
-  service.clusters.set(def.cluster, {
+  const settings = {
     name: def.cluster,
     healthChecker: def.healthChecker,
     checkPort: def.checkPort,
     useInstancePortForCheck: def.useInstancePortForCheck,
     metadata: def.metadata ?? {},
-  });
+  };
+  checkClusterProbes(probeTargets, service, settings);
+  service.clusters.set(def.cluster, settings);
   service.explicit = true;
   services.recordService('SERVICE_UPDATED', service, { by: origin.ip, via: origin.via, ...verifiedUser(origin), cluster: def.cluster, checker: def.healthChecker.type });
   services.changed(service);

@@ -48,10 +48,10 @@ interface Deps {
 
 const WRONG_CREDENTIALS = 'user not found!';
 const TOKEN_TEXT: Record<TokenFailure | 'token-revoked', string> = {
-  malformed: 'token invalid!',
-  'unsupported-algorithm': 'unsupported signature algorithm',
-  'unknown-key': 'token invalid!',
-  'bad-signature': 'Invalid signature',
+  malformed: 'token invalid! (it is not a well-formed token)',
+  'unsupported-algorithm': 'token invalid! (unsupported signature algorithm: only HS256 is accepted)',
+  'unknown-key': 'token invalid! (no signing key of this server has its key id)',
+  'bad-signature': 'token invalid! (Invalid signature)',
   expired: 'token expired!',
   'token-revoked': 'token invalid! (it was issued before the password was changed; log in again)',
 };

@@ -31,7 +31,7 @@ export type TokenCheck = { ok: true; claims: TokenClaims; kid: string } | { ok: 
 export const MIN_SECRET_BYTES = 32;
 
 // The secret Nacos shipped as its default until 2.2.0.1 (base64 text, used decoded): anyone could forge tokens with it.
-const NACOS_PUBLISHED_SECRET = 'SecretKey012345678901234567890123456789012345678901234567890123456789';
+export const NACOS_PUBLISHED_SECRET = 'SecretKey012345678901234567890123456789012345678901234567890123456789';
 
 const PUBLISHED_PROBLEM = "it is Nacos's published default secret, with which anyone can forge tokens";
 

@@ -1,4 +1,5 @@
 import { maskSecrets } from '@cairn/core';
+import { parseProbeTargets } from './probe-targets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 /**
  * One schema for every setting: its flag, its environment variable, its default and how to parse it.
@@ -42,6 +43,11 @@ export interface ResolvedOptions {
   readonly probeTimeoutMs: number;
   readonly probeConcurrency: number;
   /**
+   * Where health probes may go: comma list of `NETWORK[@PORTS]` (`127.0.0.0/8`, `10.0.0.0/8@8080-8090`,
+   * `[::1]@80`). A persistent instance the server would probe elsewhere is refused. Empty: anywhere.
+   */
+  readonly probeTargets: string;
+  /**
    * Requests must carry verified credentials and hold the permission they use. Unset: on when the server listens
    * beyond loopback (and, later, in cluster mode), off on loopback.
    */
@@ -63,7 +69,7 @@ export interface ResolvedOptions {
 
 export type Options = Partial<ResolvedOptions>;
 
-type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies' | 'file';
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies' | 'probe-targets' | 'file';
 interface Setting {
   key: keyof ResolvedOptions;
   kind: Kind;
@@ -102,6 +108,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'probeIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'time between two probes of a persistent instance (±10%)' },
   { key: 'probeTimeoutMs', kind: 'int', min: 10, max: 60_000, help: 'timeout of one health probe' },
   { key: 'probeConcurrency', kind: 'int', min: 1, max: 10_000, help: 'health probes in flight at most' },
+  { key: 'probeTargets', kind: 'probe-targets', help: 'comma list of networks (CIDR, IPv6 in brackets) with optional @port or @low-high where health probes may go, e.g. 127.0.0.0/8,10.0.0.0/8@8080-8090,[::1]@80; empty = anywhere' },
   { key: 'authEnabled', kind: 'bool', help: 'require verified credentials and permissions on every API; default: on when --host is beyond loopback, off on loopback' },
   { key: 'tokenTtlSeconds', kind: 'int', min: 60, max: 30 * 86_400, help: 'lifetime of an access token issued at login' },
   { key: 'adminPasswordFile', kind: 'file', help: "file holding the first admin's password (or set CAIRN_ADMIN_PASSWORD); neither: a random one is printed once at the first start with auth on" },
@@ -140,6 +147,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   probeIntervalMs: 5_000,
   probeTimeoutMs: 500,
   probeConcurrency: 64,
+  probeTargets: '',
   authEnabled: false,
   tokenTtlSeconds: 18_000,
   adminPasswordFile: '',
@@ -235,6 +243,11 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
     case 'proxies': {
       const parsed = parseTrustedProxies(raw);
       if ('bad' in parsed) throw new OptionsError(`${source} must be a comma list of IP addresses or CIDR ranges, got '${parsed.bad}'`);
+      return parsed.entries.join(',');
+    }
+    case 'probe-targets': {
+      const parsed = parseProbeTargets(raw);
+      if ('bad' in parsed) throw new OptionsError(`${source}: '${parsed.bad}' is not NETWORK[@PORTS]: ${parsed.why}`);
       return parsed.entries.join(',');
     }
     case 'file':

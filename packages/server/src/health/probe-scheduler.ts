@@ -248,7 +248,9 @@ export class ProbeScheduler {
     const found = this.registry.findInstance(entry.ref, entry.ip, entry.port);
     if (!found || found.instance.ephemeral) return this.untrack(entry);
     const target = probeTargetOf(found.service, found.instance);
-    if (!target) return this.schedule(entry, this.nextInterval()); // NONE: look again later, the checker may change
+    // NONE, or a target outside --probe-targets (an instance stored before the limit): look again later, the
+    // checker may change. The diagnosis says why it is not probed.
+    if (!target || this.registry.probeTargets(target.ip, target.port) !== undefined) return this.schedule(entry, this.nextInterval());
     const abort = new AbortController();
     entry.phase = 'running';
     entry.abort = abort;

@@ -2,7 +2,7 @@ import { FakeTime, type CairnStores } from '@cairn/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createServer, type CairnServer } from '../app.js';
 import { resolveOptions, type Options } from '../config/options.js';
 import type { GrpcSettings } from '../transports/grpc/grpc-settings.js';
@@ -20,7 +20,7 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string; logger?: Logger } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
@@ -29,7 +29,7 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
     options,
     clock: time,
     alarm: time,
-    logger: pino({ level: options.logLevel }),
+    logger: settings.logger ?? pino({ level: options.logLevel }),
     stores: settings.stores,
     grpc: settings.grpc,
     adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD,

@@ -28,11 +28,17 @@ export function servicesReadableBy(request: FastifyRequest): (service: { namespa
   return (s) => readable({ kind: 'naming', namespace: s.namespace, group: s.group, name: s.name });
 }
 
-/** Who asked, as the auth context records it: the verified user when there is one, else what the request claimed. */
+/** Who asked, as the auth context records it: the `username` the request claimed and, once verified, its user. */
 export function authActorOf(request: FastifyRequest): AuthActor {
   const agent = request.headers['client-version'] ?? request.headers['user-agent'];
-  const who = identityOf(request)?.username ?? (request.query as Record<string, unknown> | undefined)?.username;
-  return { sourceIp: request.ip, clientAgent: (Array.isArray(agent) ? agent[0] : agent)?.slice(0, 128) ?? '', claimedUser: typeof who === 'string' ? who.slice(0, 64) : '' };
+  const claimed = (request.query as Record<string, unknown> | undefined)?.username;
+  const user = identityOf(request)?.username;
+  return {
+    sourceIp: request.ip,
+    clientAgent: (Array.isArray(agent) ? agent[0] : agent)?.slice(0, 128) ?? '',
+    claimedUser: typeof claimed === 'string' ? claimed.slice(0, 64) : '',
+    ...(user === undefined ? {} : { user }),
+  };
 }
 
 /** A refused request: 403 (or 429 for a throttled password check) with the reason, in each API's error shape. */
@@ -44,6 +50,14 @@ export class AuthRefused extends Error {
   }
 }
 
+// The routes each server's gate guards, as `METHOD path` (the test that every route has a rule lists them).
+const guarded = new WeakMap<FastifyInstance, string[]>();
+
+/** Every route the gate of this server guards, as `METHOD path` without the context path. */
+export function guardedRoutes(app: FastifyInstance): readonly string[] {
+  return guarded.get(app) ?? [];
+}
+
 /**
  * Puts every route behind its rule (route-rules.ts): with auth on, a request must carry credentials the
  * authenticator verifies and hold the permission the rule names; a route missing from the table is admin-only
@@ -53,10 +67,13 @@ export class AuthRefused extends Error {
  */
 export function installHttpAuth(app: FastifyInstance, deps: { authenticator: Authenticator; enabled: boolean; contextPath: string }): void {
   const { authenticator, enabled, contextPath } = deps;
+  const routes: string[] = [];
+  guarded.set(app, routes);
   app.addHook('onRoute', (route) => {
     if (route.url === '*' || route.url === '/*') return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const path = route.url.startsWith(contextPath) ? route.url.slice(contextPath.length) : route.url;
+    for (const method of methods) routes.push(`${method} ${path}`);
     // One rule per method: a route may serve several (GET and POST of the same path) with different needs.
     const rules = new Map(methods.map((m) => [m, ruleOf(m, path)]));
     const check: preHandlerHookHandler = (request, reply, done) => {

@@ -220,8 +220,11 @@ const RULES: Record<string, RouteRule> = {
   'PUT /v2/ns/ops/switches': admin('naming/switches'),
 };
 
-/** The console's own files (the page, its assets, its client-side routes): open, so the login page loads. */
-const CONSOLE_FILES = /^\/(index\.html|assets\/\*|(services|configs|namespaces|connections|users|roles|permissions|login)(\/\*)?|)$/;
+/**
+ * The console's own files (the page, its assets, its client-side routes, and the context path itself, which
+ * redirects to the page): open, so the login page loads.
+ */
+const CONSOLE_FILES = /^(\/(index\.html|assets\/\*|(services|configs|namespaces|connections|users|roles|permissions|login)(\/\*)?|))?$/;
 
 /**
  * The rule of a route; a route the table does not name is admin-only (fail closed). `rules.test.ts` lists every

@@ -1,4 +1,4 @@
-import type { ConfigFieldsInput, ConfigHistoryRecord, ConfigItem, ServedConfig } from '@cairn/core';
+import type { ConfigAuthor, ConfigFieldsInput, ConfigHistoryRecord, ConfigItem, ServedConfig } from '@cairn/core';
 import type { FastifyReply } from 'fastify';
 import type { Params } from '../params.js';
 
@@ -15,12 +15,17 @@ export function encryptedDataKeyHeader(reply: FastifyReply, served: ServedConfig
   return served.encryptedDataKey === '' ? reply : reply.header('Encrypted-Data-Key', served.encryptedDataKey);
 }
 
+/** Nacos's `src_user`: the verified user who made the change, else the user the request claimed. */
+export function srcUserOf(author: ConfigAuthor): string {
+  return author.user || author.claimedUser;
+}
+
 /** `GET /v1/cs/configs/catalog`'s `data`: Nacos's ConfigAdvanceInfo (unset texts are null, as Nacos's columns). */
 export function configAdvanceInfo(c: ConfigItem): Record<string, unknown> {
   return {
     createTime: c.createdAt,
     modifyTime: c.modifiedAt,
-    createUser: c.createdBy.claimedUser || null,
+    createUser: srcUserOf(c.createdBy) || null,
     createIp: c.createdBy.sourceIp,
     desc: c.desc || null,
     use: c.use || null,
@@ -39,7 +44,7 @@ export function formalExtInfo(h: ConfigHistoryRecord): string {
   const f = h.fields;
   if (!f) return '';
   const entries: [string, string][] = [
-    ['src_user', h.author.claimedUser],
+    ['src_user', srcUserOf(h.author)],
     ['type', h.type],
     ['config_tags', f.tags.join(',')],
     ['c_desc', f.desc.trim()],

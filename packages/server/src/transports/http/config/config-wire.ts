@@ -1,7 +1,8 @@
 import { namespaceToTenant, type ConfigAuthor, type ConfigHistoryRecord, type ConfigItem, type ConfigType } from '@cairn/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { identityOf } from '../auth/http-auth.js';
 import type { Params } from '../params.js';
-import { configAdvanceInfo, formalExtInfo } from './config-fields-wire.js';
+import { configAdvanceInfo, formalExtInfo, srcUserOf } from './config-fields-wire.js';
 import { grayExtInfo } from './gray-ext-info.js';
 
 /** Nacos's response Content-Type per config type. */
@@ -46,21 +47,22 @@ export function historyInfo(h: ConfigHistoryRecord): Record<string, unknown> {
     md5: h.md5,
     content: h.content,
     srcIp: h.author.sourceIp,
-    srcUser: h.author.claimedUser || null,
+    srcUser: srcUserOf(h.author) || null,
     opType: h.op,
     publishType: h.gray ? 'gray' : 'formal',
     grayName: h.gray?.grayName ?? '',
-    extInfo: h.gray ? grayExtInfo(h.gray.grayName, h.gray.rule, h.author.claimedUser) : formalExtInfo(h),
+    extInfo: h.gray ? grayExtInfo(h.gray.grayName, h.gray.rule, srcUserOf(h.author)) : formalExtInfo(h),
     createdTime: new Date(h.at).toISOString(),
     lastModifiedTime: new Date(h.at).toISOString(),
     encryptedDataKey: h.fields?.encryptedDataKey ?? '',
   };
 }
 
-/** The author as the request claims it (`claimedUser`, else `username`); never a verified identity. */
+/** The author: the user the request claims (`claimedUser`, else `username`; never trusted) and the verified `user`. */
 export function configAuthorOf(request: FastifyRequest, p: Params, claimedUser: string | undefined): ConfigAuthor {
   const agent = headerOf(request, 'client-version') ?? headerOf(request, 'user-agent') ?? '';
-  return { sourceIp: request.ip, clientAgent: agent.slice(0, 128), claimedUser: (claimedUser ?? p.str('username') ?? '').slice(0, 128) };
+  const user = identityOf(request)?.username;
+  return { sourceIp: request.ip, clientAgent: agent.slice(0, 128), claimedUser: (claimedUser ?? p.str('username') ?? '').slice(0, 128), ...(user === undefined ? {} : { user }) };
 }
 
 /** A request header, trimmed; undefined when absent or blank. */
