@@ -20,16 +20,6 @@ interface KeysAnswer {
   keys: KeyView[];
 }
 
-/** The credentials flags, as `cairn doctor` takes them: the password may come from CAIRN_PASSWORD instead. */
-export const CREDENTIAL_FLAGS = [
-  { name: 'username', kind: 'string', value: 'USER', help: 'log in as this admin first (a server with auth on)' },
-  { name: 'password', kind: 'string', value: 'PASS', help: 'password for --username (env CAIRN_PASSWORD; better than the flag, which others may see)' },
-] as const;
-
-/**
- * Runs one admin request to the signing key routes: logs in first when --username is given and sends the token,
- * then prints the keys.
- */
 /**
  * The headers of an admin request: logs in first when a username is given and carries the token in a header, so
  * no URL (and no access log) holds it.
@@ -43,6 +33,10 @@ export async function adminHeaders(baseUrl: string, username: string | undefined
   return headers;
 }
 
+/**
+ * Runs one admin request to the signing key routes: logs in first when --username is given and sends the token,
+ * then prints the keys.
+ */
 async function keysRequest(name: string, method: 'GET' | 'POST', path: string, flags: FlagValues, io: CliIo): Promise<number> {
   const username = str(flags, 'username');
   const password = str(flags, 'password') ?? io.env.CAIRN_PASSWORD;
@@ -66,7 +60,9 @@ export const authKeysCommand: Command = {
 
 Example:
   CAIRN_PASSWORD=… cairn auth keys --username nacos`,
-  flags: [...CREDENTIAL_FLAGS],
+  // --username and --password are global flags; this command logs in itself and sends the token in a header.
+  credentials: 'own',
+  flags: [],
   run: (flags, io) => keysRequest('auth keys', 'GET', '/v1/cairn/auth/keys', flags, io),
 };
 
@@ -78,7 +74,9 @@ export const authRotateKeyCommand: Command = {
 
 Example:
   CAIRN_PASSWORD=… cairn auth rotate-key --username nacos`,
-  flags: [...CREDENTIAL_FLAGS],
+  // --username and --password are global flags; this command logs in itself and sends the token in a header.
+  credentials: 'own',
+  flags: [],
   run: (flags, io) => keysRequest('auth rotate-key', 'POST', '/v1/cairn/auth/keys/rotate', flags, io),
 };
 

@@ -1,5 +1,5 @@
 import type { NacosAuthImportResult, NacosAuthRows } from '@cairn/server';
-import { adminHeaders, CREDENTIAL_FLAGS } from './auth-command.js';
+import { adminHeaders } from './auth-command.js';
 import { EXIT_FAILED, EXIT_OK, str, type CliIo, type Command } from './command.js';
 import { reportFailure, successBody } from './failures.js';
 import { apiUrl, httpRequest } from './http.js';
@@ -20,7 +20,9 @@ row is listed with the reason. Nacos admins (ROLE_ADMIN) stay admins.
 
 Example:
   CAIRN_PASSWORD=… cairn auth import-nacos --username nacos --from mysql://nacos:secret@127.0.0.1:3306/nacos`,
-  flags: [{ name: 'from', kind: 'string', value: 'URL', help: "Nacos's database: mysql://user:pass@host:port/db or postgres://…", required: true }, ...CREDENTIAL_FLAGS],
+  // --username and --password are global flags; this command logs in itself and sends the token in a header.
+  credentials: 'own',
+  flags: [{ name: 'from', kind: 'string', value: 'URL', help: "Nacos's database: mysql://user:pass@host:port/db or postgres://…", required: true }],
   async run(flags, io) {
     const server = serverAddressFrom(str(flags, 'server'), io.env);
     try {

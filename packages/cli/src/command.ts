@@ -1,4 +1,5 @@
 import type { FlagSpec, FlagValues } from './args.js';
+import type { Session } from './auth/session.js';
 
 /** Where a command writes: stdout carries the answer (a table or JSON), stderr progress and errors. */
 export interface CliIo {
@@ -7,6 +8,8 @@ export interface CliIo {
   /** Progress is drawn only for a person watching a terminal, never into a pipe or a log. */
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
+  /** Who the command acts as (`--username`, or the stored `cairn login`); set before `run` unless the command has its own. */
+  session?: Session;
 }
 
 export interface Command {
@@ -16,6 +19,8 @@ export interface Command {
   /** Extra lines after the flags: what it prints, an example. */
   details?: string;
   flags: FlagSpec[];
+  /** `own`: the command handles `--username` and stored logins itself (login, logout, doctor). */
+  credentials?: 'own';
   /** Resolves with the exit code. */
   run(flags: FlagValues, io: CliIo): Promise<number>;
 }
@@ -25,6 +30,8 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'server', kind: 'string', value: 'ADDR', help: 'server address host:port or URL (env CAIRN_SERVER; default 127.0.0.1:8848)' },
   { name: 'namespace', kind: 'string', value: 'ID', help: 'namespace id (default public)' },
   { name: 'json', kind: 'bool', help: 'print JSON instead of a table' },
+  { name: 'username', kind: 'string', value: 'USER', help: 'log in as USER for this command (password from CAIRN_PASSWORD, or asked); default: the cairn login of --server' },
+  { name: 'password', kind: 'string', value: 'PASS', help: 'password for --username; visible in the process list: prefer CAIRN_PASSWORD' },
   { name: 'help', kind: 'bool', help: 'show this help' },
 ];
 

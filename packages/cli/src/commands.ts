@@ -1,3 +1,4 @@
+import { loginCommand, logoutCommand } from './auth/login-command.js';
 import { authKeysCommand, authRotateKeyCommand } from './auth-command.js';
 import { authImportNacosCommand } from './auth-import-command.js';
 import type { Command } from './command.js';
@@ -20,4 +21,6 @@ export const COMMANDS: Command[] = [
   authRotateKeyCommand,
   authImportNacosCommand,
   doctorCommand(),
+  loginCommand,
+  logoutCommand,
 ];

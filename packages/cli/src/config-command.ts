@@ -18,7 +18,7 @@ const KEY_FLAGS = [
 function configClientFor(server: string, namespace: string | undefined, io: CliIo): ConfigClient {
   const address = parseServerAddress(server);
   const logger: ClientLogger = { warn: (m) => io.err(`cairn: ${m}\n`), error: (m) => io.err(`cairn: ${m}\n`) };
-  return new ConfigClient({ serverAddresses: [address.hostPort], contextPath: address.contextPath, namespace, logger });
+  return new ConfigClient({ serverAddresses: [address.hostPort], contextPath: address.contextPath, namespace, logger, ...io.session?.sdk });
 }
 
 /** Runs one config command: the client is closed after, SDK argument errors are usage errors, failures reported. */

@@ -24,7 +24,7 @@ Example:
     try {
       const { baseUrl } = parseServerAddress(server);
       const ref = { dataId: str(flags, 'data-id')!, group: str(flags, 'group') ?? DEFAULT_GROUP, namespace: str(flags, 'namespace') ?? 'public' };
-      const answer = await progress.around('asking the server …', () => requestConfigDiagnosis(baseUrl, ref));
+      const answer = await progress.around('asking the server …', () => requestConfigDiagnosis(baseUrl, ref, io.session?.params));
       const diagnosis = diagnosisOf(answer) ?? (successBody(answer) as ConfigDiagnosisView);
       io.out(flags.json === true ? printJson(diagnosis) : formatDiagnosis(diagnosis));
       return EXIT_OK;

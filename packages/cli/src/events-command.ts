@@ -50,6 +50,7 @@ Example:
     try {
       const { baseUrl } = parseServerAddress(server);
       const url = apiUrl(baseUrl, '/v1/cairn/events', {
+        ...io.session?.params,
         namespaceId: str(flags, 'namespace'),
         serviceName: str(flags, 'service'),
         groupName: str(flags, 'group'),

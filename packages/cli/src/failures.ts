@@ -1,4 +1,4 @@
-import { CairnConfigError, CairnRequestError } from '@cairn/sdk';
+import { CairnAuthError, CairnConfigError, CairnRequestError } from '@cairn/sdk';
 import { EXIT_FAILED, EXIT_USAGE, type CliIo } from './command.js';
 import { NoAnswerError, type HttpAnswer } from './http.js';
 import { AddressError } from './server-address.js';
@@ -40,6 +40,8 @@ export function reportFailure(io: CliIo, command: string, error: unknown, server
     io.err(`cairn ${command}: the server refused (HTTP ${error.status}): ${error.message}\n${error.status === 404 ? `${doctor}\n` : ''}`);
   } else if (error instanceof CairnConfigError) {
     io.err(`cairn ${command}: ${error.message}\n${doctor}\n`);
+  } else if (error instanceof CairnAuthError) {
+    io.err(`cairn ${command}: ${authProblem(error, server)}\n`);
   } else if (error instanceof CairnRequestError) {
     const refused = error.kind === 'client-error';
     // The SDK keeps the first 300 characters of an error body; show that the rest was cut.
@@ -49,4 +51,21 @@ export function reportFailure(io: CliIo, command: string, error: unknown, server
     throw error;
   }
   return EXIT_FAILED;
+}
+
+/** What the user should do about a refusal of the credentials. Never shows a password or token. */
+function authProblem(error: CairnAuthError, server: string): string {
+  const login = `cairn login --server ${server} --username USER`;
+  switch (error.reason) {
+    case 'credentials-required':
+      return `the server requires credentials: log in with '${login}' (or pass --username, the password in CAIRN_PASSWORD)`;
+    case 'wrong-credentials':
+      return 'wrong username or password: the server refused the login';
+    case 'throttled':
+      return `too many failed logins: the server checks no password for ${Math.ceil((error.retryAfterMs ?? 0) / 1000)} s`;
+    case 'token-refused':
+      return `the server refused the kept login (${error.body ?? 'expired or revoked'}): log in again with '${login}'`;
+    default:
+      return `the server refused (HTTP ${error.status}): ${error.body ?? error.message}; the user lacks the permission: ask an administrator to grant it`;
+  }
 }

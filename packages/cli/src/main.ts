@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { describeFlags, parseFlags, UsageError } from './args.js';
-import { EXIT_USAGE, GLOBAL_FLAGS, type CliIo, type Command } from './command.js';
+import { LoginError, sessionFor } from './auth/session.js';
+import { EXIT_FAILED, EXIT_USAGE, GLOBAL_FLAGS, type CliIo, type Command } from './command.js';
+import { NoAnswerError } from './http.js';
 import { COMMANDS } from './commands.js';
 
 const OVERVIEW = `Usage: cairn <command> [flags]
@@ -59,7 +61,16 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       io.out(usageOf(command));
       return 0;
     }
-    return await command.run(flags, io);
+    if (command.credentials === 'own') return await command.run(flags, io);
+    let session: CliIo['session'];
+    try {
+      session = await sessionFor(flags, io);
+    } catch (error) {
+      if (!(error instanceof LoginError || error instanceof NoAnswerError)) throw error;
+      io.err(`cairn ${command.words.join(' ')}: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    return await command.run(flags, { ...io, session });
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`cairn ${command.words.join(' ')}: ${error.message}\n\n${usageOf(command)}`);

@@ -14,7 +14,7 @@ export function namingClientFor(server: string, namespace: string | undefined, i
     error: (m) => io.err(`cairn: ${m}\n`),
   };
   try {
-    return new NamingClient({ serverAddresses: [address.hostPort], contextPath: address.contextPath, namespace, logger });
+    return new NamingClient({ serverAddresses: [address.hostPort], contextPath: address.contextPath, namespace, logger, ...io.session?.sdk });
   } catch (error) {
     throw asUsageError(error);
   }

@@ -34,6 +34,7 @@ export const serviceListCommand: Command = {
       const { baseUrl } = parseServerAddress(server);
       // The console's catalog carries the counts; its group filter is a substring, so the exact match is here.
       const url = apiUrl(baseUrl, '/v1/ns/catalog/services', {
+        ...io.session?.params,
         namespaceId: str(flags, 'namespace'),
         groupNameParam: group,
         pageNo: int(flags, 'page') ?? 1,
@@ -71,7 +72,7 @@ export const serviceGetCommand: Command = {
     const namespace = str(flags, 'namespace');
     try {
       const { baseUrl } = parseServerAddress(server);
-      const url = apiUrl(baseUrl, '/v1/ns/service', { serviceName: service, groupName: group, namespaceId: namespace });
+      const url = apiUrl(baseUrl, '/v1/ns/service', { ...io.session?.params, serviceName: service, groupName: group, namespaceId: namespace });
       const progress = progressOf(io);
       const detail = successBody(await progress.around('reading the service …', () => httpRequest(url))) as ServiceDetail;
       const instances = await progress.around('listing instances …', () => withNamingClient(server, namespace, io, (c) => c.list(service, group)));

@@ -14,7 +14,7 @@
  */
 export { NamingClient, createNamingClient, DEFAULT_GROUP, type InstanceRef } from './naming-client.js';
 export type { NamingClientOptions, CreateNamingClientOptions, BeatOptions, PushOptions } from './options.js';
-export { CairnConfigError, CairnRequestError, CairnClosedError } from './errors.js';
+export { CairnConfigError, CairnRequestError, CairnClosedError, CairnAuthError, type AuthRefusal } from './errors.js';
 export {
   ConfigClient,
   CairnConflictError,

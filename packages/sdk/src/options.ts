@@ -35,9 +35,14 @@ export interface NamingClientOptions {
   namespace?: string;
   /** Default `/nacos`. */
   contextPath?: string;
-  /** Sent as request parameters, as Nacos clients do. Never logged. */
+  /**
+   * The client logs in with these (`POST /v1/auth/login`) and sends the access token it gets with every request;
+   * it logs in again before the token expires and when a server refuses it. Never logged.
+   */
   username?: string;
   password?: string;
+  /** A token from an earlier login, sent as is until a server refuses it (then username and password log in, if given). */
+  accessToken?: string;
   /** Bound on every request, DNS and connect included. Default 5000. */
   requestTimeoutMs?: number;
   beat?: BeatOptions;

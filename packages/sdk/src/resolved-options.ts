@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { parseServerList, type ServerAddress } from './address.js';
+import { TokenSource } from './auth/token-source.js';
 import { CairnConfigError } from './errors.js';
 import type { NamingClientOptions } from './options.js';
 import type { ClientClock, ClientLogger, LookupFunction } from './types.js';
@@ -13,6 +14,9 @@ export interface ResolvedOptions {
   readonly appName: string;
   readonly contextPath: string;
   readonly credentials?: { readonly username: string; readonly password: string };
+  readonly accessToken?: string;
+  /** The client's access token, shared by its HTTP and gRPC transports. */
+  readonly tokens: TokenSource;
   readonly requestTimeoutMs: number;
   readonly beatIntervalMs: number;
   readonly followServerInterval: boolean;
@@ -65,8 +69,11 @@ export function resolveOptions(o: NamingClientOptions): ResolvedOptions {
   if ((o.username === undefined) !== (o.password === undefined)) {
     throw new CairnConfigError(o.username === undefined ? 'username' : 'password', 'username and password go together: set both or neither');
   }
+  if (o.accessToken !== undefined && (typeof o.accessToken !== 'string' || o.accessToken === '')) {
+    throw new CairnConfigError('accessToken', 'accessToken must be a non-empty string');
+  }
   const push = o.push ? { bindAddress: o.push.bindAddress ?? '127.0.0.1', clientIP: o.push.clientIP ?? o.push.bindAddress ?? '127.0.0.1' } : undefined;
-  return Object.freeze({
+  const resolved = {
     servers: Object.freeze(parseServerList(o.serverAddresses)),
     namespace,
     protocol: protocolOf(o.protocol),
@@ -74,6 +81,7 @@ export function resolveOptions(o: NamingClientOptions): ResolvedOptions {
     appName: o.appName ?? 'unknown',
     contextPath,
     ...(o.username !== undefined ? { credentials: Object.freeze({ username: o.username, password: o.password! }) } : {}),
+    ...(o.accessToken !== undefined ? { accessToken: o.accessToken } : {}),
     requestTimeoutMs: positive(o.requestTimeoutMs, 5000, 'requestTimeoutMs', 10),
     beatIntervalMs: positive(o.beat?.intervalMs, 5000, 'beat.intervalMs', 10),
     followServerInterval: o.beat?.followServerInterval ?? true,
@@ -86,7 +94,8 @@ export function resolveOptions(o: NamingClientOptions): ResolvedOptions {
     lookup: o.lookup ?? defaultLookup,
     clock: o.clock ?? realClock,
     random: o.random ?? Math.random,
-  });
+  };
+  return Object.freeze({ ...resolved, tokens: new TokenSource(resolved) });
 }
 
 function protocolOf(p: unknown): 'http' | 'grpc' {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { ServerAddress } from './address.js';
-import { CairnConfigError, CairnRequestError } from './errors.js';
+import { CairnAuthError, CairnConfigError, CairnRequestError } from './errors.js';
 import type { ResolvedOptions } from './resolved-options.js';
 import type { HttpV1Transport } from './transport/http-v1-transport.js';
 import { parseJson } from './transport/http-v1-transport.js';
@@ -60,6 +60,7 @@ async function checkServer(o: ResolvedOptions, transport: HttpV1Transport, serve
   const metrics = await get(transport, server, '/v1/ns/operator/metrics', { namespaceId: o.namespace }).catch((e: unknown) => e as CairnRequestError);
   if (metrics instanceof CairnRequestError) {
     if (metrics.kind === 'client-error' && metrics.status === 404) throw await contextPathError(o, transport, server, contextPath);
+    if (metrics instanceof CairnAuthError && metrics.reason === 'throttled') throw requestError(o, metrics, server);
     if (metrics.kind !== 'client-error' || (metrics.status !== 401 && metrics.status !== 403)) throw networkError(metrics, server);
   } else {
     const json = parseJson(metrics) as { status?: unknown } | undefined;
@@ -103,6 +104,7 @@ function get(transport: HttpV1Transport, server: ServerAddress, path: string, pa
 }
 
 function requestError(o: ResolvedOptions, e: CairnRequestError, server: ServerAddress): Error {
+  if (e instanceof CairnAuthError && e.reason === 'throttled') return new CairnConfigError('password', `username/password: ${e.message}`, server.label);
   if (e.status === 401 || e.status === 403) {
     return o.credentials
       ? new CairnConfigError('password', `username/password: server '${server.label}' refused the credentials of user '${o.credentials.username}' (HTTP ${e.status}: ${e.body ?? ''}); check the username and password`, server.label)

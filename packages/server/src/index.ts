@@ -1,4 +1,5 @@
 export { createServer, type CairnServer, type ServerParts } from './app.js';
+export { hashPassword } from './auth/passwords.js';
 export { TokenSecretError } from './auth/signing-keys.js';
 export {
   resolveOptions,

@@ -1,3 +1,4 @@
+import type { StoredLogin } from '../auth/token-store.js';
 import type { ConfigDiagnosisView } from '../config-diagnosis.js';
 import { NoAnswerError } from '../http.js';
 import type { ServerAddress } from '../server-address.js';
@@ -42,6 +43,8 @@ export interface DoctorState {
   port?: number;
   username?: string;
   password?: string;
+  /** The `cairn login` kept for this server, used when no `--username` is given. */
+  storedLogin?: StoredLogin;
   lookup: LookupAll;
   /** Set by the address check. */
   address?: ServerAddress;

@@ -2,7 +2,8 @@ import { DEFAULT_GROUP } from '@cairn/sdk';
 import { UsageError } from '../args.js';
 import { EXIT_FAILED, EXIT_OK, int, str, type Command } from '../command.js';
 import { Progress } from '../progress.js';
-import { serverAddressFrom } from '../server-address.js';
+import { loginsFile, TokenStore, type StoredLogin } from '../auth/token-store.js';
+import { parseServerAddress, serverAddressFrom } from '../server-address.js';
 import { printJson } from '../table.js';
 import { runChecks, type Check, type DoctorState, type LookupAll } from './check.js';
 import { configCheck, configClientCheck } from './config-checks.js';
@@ -10,7 +11,8 @@ import { instanceCheck, namespaceCheck, serviceCheck } from './naming-checks.js'
 import { addressCheck, dnsCheck, systemLookup, tcpCheck } from './network-checks.js';
 import { grpcCheck } from './grpc-check.js';
 import { formatResult, formatVerdict } from './report.js';
-import { credentialsCheck, serverCheck } from './server-checks.js';
+import { credentialsCheck } from './credentials-check.js';
+import { serverCheck } from './server-checks.js';
 
 /** In the order a client meets them: each one only makes sense once the ones before it pass. */
 export const CHECKS: Check[] = [addressCheck, dnsCheck, tcpCheck, serverCheck, grpcCheck, credentialsCheck, namespaceCheck, serviceCheck, instanceCheck];
@@ -20,6 +22,7 @@ export const CONFIG_CHECKS: Check[] = [configCheck, configClientCheck];
 export function doctorCommand(lookup: LookupAll = systemLookup): Command {
   return {
     words: ['doctor'],
+    credentials: 'own',
     summary: 'check, step by step, why a client cannot use the registry or why an instance went offline',
     details: `Checks in order: address, dns, tcp, server, grpc (the gRPC port, HTTP port + 1000, answers a ServerCheck),
 credentials, namespace, service, instance; with --data-id
@@ -37,8 +40,6 @@ Examples:
       { name: 'data-id', kind: 'string', value: 'ID', help: "check this config and whether this machine's client holds its current version" },
       { name: 'tenant', kind: 'string', value: 'NS', help: 'namespace of the config, as Nacos config calls it (default --namespace)' },
       { name: 'client-ip', kind: 'string', value: 'IP', help: "with --data-id: the config client's address, when the server sees it elsewhere than this doctor" },
-      { name: 'username', kind: 'string', value: 'USER', help: 'check these credentials' },
-      { name: 'password', kind: 'string', value: 'PASS', help: 'password for --username (env CAIRN_PASSWORD)' },
     ],
     async run(flags, io) {
       const ip = str(flags, 'ip');
@@ -46,6 +47,7 @@ Examples:
       const service = str(flags, 'service');
       if ((ip === undefined) !== (port === undefined)) throw new UsageError('--ip and --port go together');
       if (ip !== undefined && service === undefined) throw new UsageError('--ip and --port need --service');
+      if (str(flags, 'password') !== undefined) io.err('cairn: warning: --password is visible to other users of this machine (ps); use CAIRN_PASSWORD instead\n');
       const password = str(flags, 'password') ?? io.env.CAIRN_PASSWORD;
       const username = str(flags, 'username');
       if (password !== undefined && username === undefined && str(flags, 'password') !== undefined) throw new UsageError('--password needs --username');
@@ -62,6 +64,7 @@ Examples:
         port,
         username,
         password,
+        storedLogin: username === undefined ? storedLoginOf(str(flags, 'server'), io.env) : undefined,
         lookup,
         auth: {},
         dataId,
@@ -84,4 +87,13 @@ Examples:
       return failed ? EXIT_FAILED : EXIT_OK;
     },
   };
+}
+
+/** The stored `cairn login` of the server named, if any (a malformed address has none; the address check says why). */
+function storedLoginOf(server: string | undefined, env: Record<string, string | undefined>): StoredLogin | undefined {
+  try {
+    return new TokenStore(loginsFile(env)).get(parseServerAddress(serverAddressFrom(server, env)).baseUrl);
+  } catch {
+    return undefined;
+  }
 }

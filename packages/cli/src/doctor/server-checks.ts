@@ -1,4 +1,4 @@
-import { apiUrl, httpRequest, NoAnswerError, type HttpAnswer } from '../http.js';
+import { httpRequest, NoAnswerError, type HttpAnswer } from '../http.js';
 import { DEFAULT_CONTEXT_PATH, withContextPath, type ServerAddress } from '../server-address.js';
 import { fail, ok, type Check } from './check.js';
 import { otherPortHint } from './network-checks.js';
@@ -37,36 +37,6 @@ export const serverCheck: Check = {
   },
 };
 
-export const credentialsCheck: Check = {
-  name: 'credentials',
-  needs: ['server'],
-  activity: () => 'checking credentials',
-  async run(state) {
-    const base = state.address!.baseUrl;
-    let loggedIn = false;
-    if (state.username !== undefined) {
-      const login = await httpRequest(`${base}/v1/auth/login`, { method: 'POST', form: { username: state.username, password: state.password ?? '' } });
-      if (login.status === 403 || login.status === 401) {
-        return fail(`the server refused user '${state.username}': ${clip(login.text) || `HTTP ${login.status}`}`, "check --username and --password (or CAIRN_PASSWORD) with the server's administrator");
-      }
-      const token = (login.json() as { accessToken?: unknown } | undefined)?.accessToken;
-      if (login.status === 200 && typeof token === 'string') {
-        state.auth = { accessToken: token };
-        loggedIn = true;
-      }
-    }
-    // A naming read that an authenticating server protects.
-    const probe = await httpRequest(apiUrl(base, '/v1/ns/service/list', { pageNo: 1, pageSize: 1, namespaceId: state.namespace, ...state.auth }));
-    if (probe.status === 403 || probe.status === 401) {
-      return state.username === undefined
-        ? fail('the server requires credentials', 'pass --username and --password (or set CAIRN_PASSWORD)')
-        : fail(`user '${state.username}' is not allowed to read namespace '${state.namespace}': ${clip(probe.text)}`, 'grant the user read access to this namespace, or use another account');
-    }
-    if (loggedIn) return ok(`accepted: logged in as '${state.username}'`);
-    return ok(state.username === undefined ? 'not required by this server' : 'not required by this server (the given username and password are not checked)');
-  },
-};
-
 /** `UP`, `DOWN`, … from a metrics answer; undefined when the answer is not Nacos's. */
 function statusOf(answer: HttpAnswer): string | undefined {
   if (answer.status !== 200) return undefined;
@@ -101,7 +71,7 @@ async function findContextPath(address: ServerAddress): Promise<string | undefin
   return undefined;
 }
 
-function clip(text: string): string {
+export function clip(text: string): string {
   const one = text.trim().replace(/\s+/g, ' ');
   return one.length > 160 ? `${one.slice(0, 159)}…` : one;
 }

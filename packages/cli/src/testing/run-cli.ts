@@ -22,8 +22,8 @@ export function cliPath(): string {
  * in this process must keep answering while the CLI talks to it. CAIRN_SERVER is cleared so a developer's
  * environment cannot steer a test.
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = startCli(args, env);
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> {
+  const child = startCli(args, env, input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -35,9 +35,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+/** With `input`, it is written to the command's stdin, which is then closed. */
+export function startCli(args: string[], env: Record<string, string> = {}, input?: string): ChildProcess {
   const { CAIRN_SERVER: _ignored, CAIRN_PASSWORD: _ignored2, ...base } = process.env;
-  return spawn(process.execPath, [CLI, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  child.stdin?.end(input);
+  return child;
 }
 
 /** `host:port` of the server a test started, from its base URL. */

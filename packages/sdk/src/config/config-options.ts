@@ -19,7 +19,7 @@ export interface ConfigClientOptions {
   namespace?: string;
   /** Default `/nacos`. */
   contextPath?: string;
-  /** Sent as request parameters, as Nacos clients do. Never logged. */
+  /** Logged in with, as for the naming client (`POST /v1/auth/login`, the token sent with every request). Never logged. */
   username?: string;
   /**
    * Sent as `src_user` with every publish and removal: the user the server records as the author in the history
@@ -27,6 +27,8 @@ export interface ConfigClientOptions {
    */
   srcUser?: string;
   password?: string;
+  /** A token from an earlier login, sent as is until a server refuses it. */
+  accessToken?: string;
   /** Bound on every request but the held watch poll, DNS and connect included. Default 5000. */
   requestTimeoutMs?: number;
   /**

@@ -1,4 +1,5 @@
 import type { ServerAddress } from '../address.js';
+import { authRefusal, isStaleToken } from '../auth/token-source.js';
 import { CairnRequestError, kindOfNetworkError } from '../errors.js';
 import type { ResolvedOptions } from '../resolved-options.js';
 import { httpRequest, type HttpAnswer, type HttpCall } from './http-request.js';
@@ -70,7 +71,6 @@ export class HttpV1Transport implements BeatingTransport {
       groupName: key.group,
       clusters: key.clusters,
       healthyOnly: 'false',
-      ...this.auth(),
     };
     if (push) Object.assign(params, { clientIP: push.clientIP, udpPort: String(push.udpPort) });
     const { body } = await this.call({ method: 'GET', path: '/v1/ns/instance/list', params });
@@ -101,10 +101,15 @@ export class HttpV1Transport implements BeatingTransport {
     throw last ?? new CairnRequestError('no server to try', 'other');
   }
 
-  /** One request to one server, no failover. Rejects with `CairnRequestError` for anything but a 2xx. */
-  async once(server: ServerAddress, c: HttpCall): Promise<HttpAnswer> {
+  /**
+   * One request to one server, no failover. Rejects with `CairnRequestError` for anything but a 2xx, and with
+   * `CairnAuthError` when the server refuses the credentials; a token refused as expired or invalid is replaced by
+   * a new login once and the request sent again.
+   */
+  async once(server: ServerAddress, c: HttpCall, renewed = false): Promise<HttpAnswer> {
     const path = (server.path ?? this.o.contextPath) + c.path;
-    const params = { ...c.params, ...this.auth() };
+    const sent = await this.o.tokens.credentialsFor(server);
+    const params = { ...c.params, ...sent };
     let answer: HttpAnswer;
     try {
       answer = await httpRequest(server, { ...c, path, params }, c.timeoutMs ?? this.o.requestTimeoutMs, this.o.lookup);
@@ -116,18 +121,21 @@ export class HttpV1Transport implements BeatingTransport {
       throw new CairnRequestError(`${c.method} ${path} on ${server.label} failed: ${prefix}${message}`, kind, server.label);
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
-    const body = answer.body.trim().slice(0, 300);
+    const body = this.o.tokens.scrub(answer.body);
+    if (sent.accessToken !== undefined && !renewed && isStaleToken(answer.status, body)) {
+      const final = this.o.tokens.refused(sent.accessToken, server.label, answer.status, body);
+      if (final) throw final;
+      return this.once(server, c, true);
+    }
+    if (answer.status === 401 || answer.status === 403) {
+      throw authRefusal(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, server.label, answer.status, body, Object.keys(sent).length > 0, this.o.tokens.username);
+    }
     const kind = c.isFinal?.(answer) || (answer.status < 500 && answer.status !== 429) ? 'client-error' : 'server-error';
     throw new CairnRequestError(`${c.method} ${path} on ${server.label} answered HTTP ${answer.status}: ${body}`, kind, server.label, answer.status, body);
   }
 
   private serviceParams(r: Registration): Record<string, string> {
     return { namespaceId: r.namespace, serviceName: `${r.group}@@${r.service}`, groupName: r.group };
-  }
-
-  private auth(): Record<string, string> {
-    const c = this.o.credentials;
-    return c ? { username: c.username, password: c.password } : {};
   }
 }
 

@@ -1,3 +1,4 @@
+import { CairnAuthError } from '../../errors.js';
 import type { ClientClock, ClientLogger } from '../../types.js';
 import type { GrpcChannel } from './grpc-channel.js';
 
@@ -54,6 +55,12 @@ export class ConnectionKeeper {
         if (this.failures > 0) this.logger.info?.(`gRPC reconnected after ${this.failures} failed tries`);
       },
       (error: unknown) => {
+        if (error instanceof CairnAuthError) {
+          // Trying again would only repeat the refusal: the next call connects again and reports it.
+          this.reconnecting = false;
+          this.logger.error?.(`gRPC reconnect stopped: ${error.message}`);
+          return;
+        }
         this.failures++;
         if (this.failures === 1) this.logger.warn?.(`gRPC reconnect failed: ${(error as Error).message}; retrying with backoff`);
         const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures - 1, 20));

@@ -1,7 +1,8 @@
 import type { Payload } from '@cairn/api';
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
+import { isStaleToken, type SentCredentials } from '../../auth/token-source.js';
 import { CairnRequestError } from '../../errors.js';
-import { answerOf, callError, type GrpcAnswer, grpcJs, isUnregistered, type NacosClient, payloadOf, refusal } from './grpc-wire.js';
+import { answerOf, callError, type GrpcAnswer, grpcJs, isUnregistered, type NacosClient, nacosCodeOf, payloadOf, refusal } from './grpc-wire.js';
 
 /** The version this client announces in its ConnectionSetupRequest (the server journals it with the connection). */
 export const CLIENT_VERSION = 'Cairn-SDK:0.1.0';
@@ -11,6 +12,18 @@ export interface ClientIdentity {
   clientVersion: string;
   namespace: string;
   labels: Record<string, string>;
+}
+
+/**
+ * The credentials of a channel's requests: headers of every request (`accessToken`, as Nacos 2.x clients send it),
+ * and what to do when the server refuses the token as expired or invalid (forget it; an error when no new login can
+ * replace it).
+ */
+export interface ChannelAuth {
+  headers(): Promise<SentCredentials>;
+  stale(token: string, code: number | undefined, text: string): Error | undefined;
+  /** A refusal other than a stale token (no credentials, wrong ones, no permission) as the error to reject with. */
+  refused(what: string, code: number, text: string, carried: boolean): Error;
 }
 
 /** A request the server sends on the stream; the answer's class name and body, or undefined for none. */
@@ -40,6 +53,7 @@ export class GrpcChannel {
     private readonly timeoutMs: number,
     private readonly onServerRequest: ServerRequestHandler,
     private readonly onEnd: (why: string) => void,
+    private readonly auth?: ChannelAuth,
   ) {}
 
   /** ServerCheck, stream and setup; rejects with `CairnRequestError` (and closes) when any step fails. */
@@ -79,11 +93,16 @@ export class GrpcChannel {
     return !this.ended && this.registered;
   }
 
-  /** One unary request; rejects with `CairnRequestError` for a gRPC failure or an error answer. */
-  request(type: string, body: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<GrpcAnswer> {
+  /**
+   * One unary request with the credentials' headers; rejects with `CairnRequestError` for a gRPC failure or an
+   * error answer. A token refused as expired or invalid is forgotten and the error marked `staleToken` (the
+   * connection sends the request again once, after a new login).
+   */
+  async request(type: string, body: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<GrpcAnswer> {
+    const headers = this.auth ? await this.auth.headers() : {};
     const client = this.client;
-    if (!client || this.ended) return Promise.reject(new CairnRequestError(`gRPC connection to ${this.label} is closed`, 'reset', this.label));
-    const payload = payloadOf(type, { ...body, requestId: String(this.nextId++) });
+    if (!client || this.ended) throw new CairnRequestError(`gRPC connection to ${this.label} is closed`, 'reset', this.label);
+    const payload = payloadOf(type, { ...body, requestId: String(this.nextId++) }, headers);
     return new Promise((resolve, reject) => {
       client.request(payload, { deadline: Date.now() + timeoutMs }, (error: ServiceError | null, raw?: Payload) => {
         if (error || !raw) return reject(callError(error!, type, this.label));
@@ -91,13 +110,22 @@ export class GrpcChannel {
           const answer = answerOf(raw);
           const refused = refusal(answer, type, this.label);
           if (refused && this.registered && isUnregistered(refused)) this.drop('the server does not know this connection (301)');
-          if (refused) reject(refused);
+          if (refused) reject(this.staleOr(refused, headers, answer));
           else resolve(answer);
         } catch (e) {
           reject(e);
         }
       });
     });
+  }
+
+  private staleOr(refused: CairnRequestError, headers: SentCredentials, answer: GrpcAnswer): Error {
+    const text = typeof answer.body.message === 'string' ? answer.body.message : '';
+    const token = headers.accessToken;
+    const code = nacosCodeOf(refused);
+    if (!this.auth || (code !== 401 && code !== 403)) return refused;
+    if (token === undefined || !isStaleToken(code, text)) return this.auth.refused(refused.message, code, text, Object.keys(headers).length > 0);
+    return this.auth.stale(token, code, text) ?? Object.assign(refused, { staleToken: true });
   }
 
   /** Ends the stream as a client that shuts down cleanly, then the channel; no `onEnd` after this. */

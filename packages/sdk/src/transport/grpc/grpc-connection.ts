@@ -1,5 +1,6 @@
 import type { ServerAddress } from '../../address.js';
-import { CairnClosedError, CairnRequestError, kindOfNetworkError } from '../../errors.js';
+import { authRefusal } from '../../auth/token-source.js';
+import { CairnAuthError, CairnClosedError, CairnRequestError, kindOfNetworkError } from '../../errors.js';
 import type { ResolvedOptions } from '../../resolved-options.js';
 import { ServerPool } from '../server-pool.js';
 import { ConnectionKeeper } from './connection-keeper.js';
@@ -61,11 +62,18 @@ export class GrpcConnection {
 
   /** One request on the connection; a connection that fails it is dropped and the request tried once more on a new one. */
   async call(type: string, body: Record<string, unknown>): Promise<GrpcAnswer> {
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
       const channel = await this.connection();
       try {
         return await channel.request(type, body);
       } catch (error) {
+        // A token the server refused as expired or invalid was forgotten: once, log in again and send it again.
+        if ((error as { staleToken?: boolean }).staleToken && !renewed) {
+          renewed = true;
+          attempt--;
+          continue;
+        }
         const kind = kindOfNetworkError(error);
         if (kind === 'client-error' || kind === 'server-error' || kind === 'bad-answer' || attempt >= 2) throw error;
         channel.drop(`${type} failed: ${(error as Error).message}`);
@@ -90,15 +98,27 @@ export class GrpcConnection {
     let last: unknown;
     for (const server of this.pool.order()) {
       const target = grpcTarget(server, this.o.grpcPortOffset);
+      // A server that refuses the token (another server issued it, or it expired meanwhile) while everything is
+      // redone: the token is forgotten then, and everything redone once more after a new login.
+      let staleTokens = 0;
       const channel: GrpcChannel = new GrpcChannel(
         target,
         this.o.requestTimeoutMs,
         (type, body) => this.serverRequest(channel, type, body),
         (why) => this.lost(channel, why),
+        {
+          headers: () => this.o.tokens.credentialsFor(server),
+          stale: (token, code, text) => {
+            staleTokens++;
+            return this.o.tokens.refused(token, server.label, code, text);
+          },
+          refused: (what, code, text, carried) => authRefusal(what, server.label, code, text, carried, this.o.tokens.username),
+        },
       );
       try {
         await channel.open(this.identity);
       } catch (error) {
+        if (error instanceof CairnAuthError) throw error; // the credentials, not the server: another server would say the same
         this.pool.failed(server, kindOfNetworkError(error), this.o.random);
         last = error;
         continue;
@@ -112,6 +132,7 @@ export class GrpcConnection {
       this.o.logger.info?.(`gRPC connected to ${target} as ${channel.connectionId}`);
       this.keeper.connected();
       await this.user.redo(channel);
+      if (staleTokens > 0 && channel.isOpen) await this.user.redo(channel);
       return channel;
     }
     throw last ?? new CairnRequestError('no server to try', 'other');
