@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { hashPassword } from '../auth/passwords.js';
 import { createServer, type CairnServer } from '../app.js';
 import { resolveOptions, type Options } from '../config/options.js';
 import type { GrpcSettings } from '../transports/grpc/grpc-settings.js';
@@ -56,6 +57,19 @@ export async function loginToken(base: string, username = 'nacos', password = TE
   const text = await res.text();
   if (res.status !== 200) throw new Error(`login of '${username}' answered ${res.status}: ${text}`);
   return (JSON.parse(text) as { accessToken: string }).accessToken;
+}
+
+/**
+ * Makes a user holding a role of its own (`<username>-role`) with the given grants, on a server with auth on, and
+ * logs it in; the password is `<username>-password`. Returns its token.
+ */
+export async function grantedUser(ts: TestServer, username: string, grants: { resource: string; action: 'r' | 'w' | 'rw' }[]): Promise<string> {
+  const { auth } = ts.server.ctx;
+  const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
+  auth.createUser(username, await hashPassword(`${username}-password`), actor);
+  auth.assignRole(`${username}-role`, username, actor);
+  for (const g of grants) auth.addGrant({ role: `${username}-role`, ...g }, actor);
+  return loginToken(ts.url, username, `${username}-password`);
 }
 
 /** A test server with gRPC on its HTTP port + 1000, the port Nacos 2.x clients dial. */

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import pino from 'pino';
-import { hashPassword } from '../../../auth/passwords.js';
 import { createServer } from '../../../app.js';
 import { resolveOptions } from '../../../config/options.js';
-import { call, loginToken, startTestServer, TEST_ADMIN_PASSWORD } from '../../../testing/test-server.js';
+import { call, grantedUser, loginToken, startTestServer, TEST_ADMIN_PASSWORD } from '../../../testing/test-server.js';
 
 const form = (body: Record<string, string>): RequestInit => ({
   method: 'POST',
@@ -106,12 +105,7 @@ test('repeated wrong passwords are throttled with 429 and Retry-After, even for 
 test('a grant limits a user to its resources; a disabled user is refused', async () => {
   const ts = await startTestServer({ authEnabled: true });
   try {
-    const { auth } = ts.server.ctx;
-    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
-    auth.createUser('alice', await hashPassword('alice-password'), actor);
-    auth.assignRole('orders-team', 'alice', actor);
-    auth.addGrant({ role: 'orders-team', resource: ':DEFAULT_GROUP:naming/orders', action: 'rw' }, actor);
-    const token = await loginToken(ts.url, 'alice', 'alice-password');
+    const token = await grantedUser(ts, 'alice', [{ resource: ':DEFAULT_GROUP:naming/orders', action: 'rw' }]);
     const own = await call(ts.url, 'POST', `/v1/ns/instance?serviceName=orders&ip=10.0.0.1&port=80&accessToken=${token}`);
     assert.equal(own.status, 200, own.text);
     const other = await call(ts.url, 'POST', `/v1/ns/instance?serviceName=payments&ip=10.0.0.1&port=80&accessToken=${token}`);
@@ -119,7 +113,7 @@ test('a grant limits a user to its resources; a disabled user is refused', async
     assert.equal(other.text, "authorization failed! no role of this user may write ':DEFAULT_GROUP:naming/payments'");
     const admin = await call(ts.url, 'PUT', `/v1/ns/operator/switches?entry=pushEnabled&value=false&accessToken=${token}`);
     assert.equal(admin.status, 403);
-    auth.setEnabled('alice', false, actor);
+    ts.server.ctx.auth.setEnabled('alice', false, { sourceIp: 'test', clientAgent: 'test', claimedUser: '' });
     const disabled = await call(ts.url, 'GET', `/v1/ns/instance/list?serviceName=orders&accessToken=${token}`);
     assert.deepEqual([disabled.status, disabled.text], [403, "user 'alice' is disabled"]);
   } finally {
@@ -130,16 +124,11 @@ test('a grant limits a user to its resources; a disabled user is refused', async
 test('service lists show a limited user only the services it may read, over v1, the catalog and v2', async () => {
   const ts = await startTestServer({ authEnabled: true });
   try {
-    const { auth } = ts.server.ctx;
-    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
     const admin = await loginToken(ts.url);
     for (const name of ['orders', 'orders-eu', 'payments']) {
       assert.equal((await call(ts.url, 'POST', `/v1/ns/instance?serviceName=${name}&ip=10.0.0.1&port=80&accessToken=${admin}`)).status, 200);
     }
-    auth.createUser('bob', await hashPassword('bob-password'), actor);
-    auth.assignRole('orders-readers', 'bob', actor);
-    auth.addGrant({ role: 'orders-readers', resource: ':DEFAULT_GROUP:naming/orders*', action: 'r' }, actor);
-    const bob = await loginToken(ts.url, 'bob', 'bob-password');
+    const bob = await grantedUser(ts, 'bob', [{ resource: ':DEFAULT_GROUP:naming/orders*', action: 'r' }]);
     const v1 = await call(ts.url, 'GET', `/v1/ns/service/list?pageNo=1&pageSize=10&accessToken=${bob}`);
     assert.deepEqual(v1.json(), { count: 2, doms: ['orders', 'orders-eu'] });
     const catalog = await call(ts.url, 'GET', `/v1/ns/catalog/services?accessToken=${bob}`);
@@ -162,16 +151,11 @@ test('service lists show a limited user only the services it may read, over v1, 
 test('the journal shows a limited user only the events of what it may read; auth events are for admins', async () => {
   const ts = await startTestServer({ authEnabled: true });
   try {
-    const { auth } = ts.server.ctx;
-    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
     const admin = await loginToken(ts.url);
     await call(ts.url, 'POST', `/v1/ns/instance?serviceName=orders&ip=10.0.0.1&port=80&accessToken=${admin}`);
     await call(ts.url, 'POST', `/v1/ns/instance?serviceName=orders&groupName=SECRET&ip=10.0.0.2&port=80&accessToken=${admin}`);
     await call(ts.url, 'POST', `/v1/cs/configs?dataId=db.yaml&group=SECRET&content=x&accessToken=${admin}`);
-    auth.createUser('carol', await hashPassword('carol-password'), actor);
-    auth.assignRole('orders-readers', 'carol', actor);
-    auth.addGrant({ role: 'orders-readers', resource: ':DEFAULT_GROUP:naming/orders', action: 'r' }, actor);
-    const carol = await loginToken(ts.url, 'carol', 'carol-password');
+    const carol = await grantedUser(ts, 'carol', [{ resource: ':DEFAULT_GROUP:naming/orders', action: 'r' }]);
     // A bare service name matches the name in every group: the SECRET group's event must still stay hidden.
     for (const query of ['', '&serviceName=orders', '&dataId=db.yaml&group=SECRET', '&cause=USER_CREATED']) {
       const seen = await call(ts.url, 'GET', `/v1/cairn/events?accessToken=${carol}${query}`);
@@ -194,17 +178,14 @@ test('the journal shows a limited user only the events of what it may read; auth
 test('a check reads the resource exactly as the handler does: no parameter mix reaches another service or namespace', async () => {
   const ts = await startTestServer({ authEnabled: true });
   try {
-    const { auth } = ts.server.ctx;
-    const actor = { sourceIp: 'test', clientAgent: 'test', claimedUser: '' };
     const admin = await loginToken(ts.url);
     await call(ts.url, 'POST', `/v1/console/namespaces?customNamespaceId=secret-ns&namespaceName=secret&accessToken=${admin}`);
     await call(ts.url, 'POST', `/v1/ns/instance?serviceName=SECRET@@orders&ip=10.0.0.9&port=80&accessToken=${admin}`);
     await call(ts.url, 'POST', `/v2/cs/config?dataId=db.yaml&group=G&namespaceId=secret-ns&content=password%3Dx&accessToken=${admin}`);
-    auth.createUser('dave', await hashPassword('dave-password'), actor);
-    auth.assignRole('wide-public', 'dave', actor);
-    auth.addGrant({ role: 'wide-public', resource: ':DEFAULT_GROUP:naming/*', action: 'rw' }, actor);
-    auth.addGrant({ role: 'wide-public', resource: ':*:config/*', action: 'rw' }, actor);
-    const dave = await loginToken(ts.url, 'dave', 'dave-password');
+    const dave = await grantedUser(ts, 'dave', [
+      { resource: ':DEFAULT_GROUP:naming/*', action: 'rw' },
+      { resource: ':*:config/*', action: 'rw' },
+    ]);
     const refused = async (method: string, path: string) => {
       const res = await call(ts.url, method, `${path}${path.includes('?') ? '&' : '?'}accessToken=${dave}`);
       assert.equal(res.status, 403, `${method} ${path}: ${res.status} ${res.text}`);
