@@ -78,7 +78,8 @@ function formatEvents(page: EventPage): string {
     page.events.map((e) => [
       e.time.replace('T', ' ').replace(/Z$/, ''),
       e.cause,
-      e.group === DEFAULT_GROUP ? e.service : `${e.group}@@${e.service}`,
+      // Server-wide events (auth changes, refused logins) name no service.
+      e.service === '' && e.group === '' ? '-' : e.group === DEFAULT_GROUP ? e.service : `${e.group}@@${e.service}`,
       e.ip === undefined ? '-' : `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${e.port}`,
       evidenceLine(e.evidence),
     ]),

@@ -36,6 +36,9 @@ export function reportFailure(io: CliIo, command: string, error: unknown, server
   }
   if (error instanceof NoAnswerError) {
     io.err(`cairn ${command}: no answer from ${server}: ${error.message}\n${doctor}\n`);
+  } else if (error instanceof ServerRefusedError && error.status === 403 && error.message.includes('no credentials')) {
+    // A command that reads Cairn's own endpoints directly (service, events) met a server that requires a login.
+    io.err(`cairn ${command}: the server requires credentials: log in with 'cairn login --server ${server} --username USER' (or pass --username, the password in CAIRN_PASSWORD)\n`);
   } else if (error instanceof ServerRefusedError) {
     io.err(`cairn ${command}: the server refused (HTTP ${error.status}): ${error.message}\n${error.status === 404 ? `${doctor}\n` : ''}`);
   } else if (error instanceof CairnConfigError) {

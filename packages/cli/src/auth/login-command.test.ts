@@ -24,9 +24,19 @@ describe('cairn login, logout and the commands that use the kept token', () => {
   const file = () => join(env.XDG_CONFIG_HOME, 'cairn', 'logins.json');
 
   test('without a login the server refuses, and the message says how to log in', async () => {
-    const r = await runCli(['instance', 'list', '--server', server, '--service', 'basket'], env);
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /requires credentials: log in with 'cairn login --server/);
+    // Through the SDK (instance), and through Cairn's own endpoints read directly (service, events).
+    for (const args of [['instance', 'list', '--service', 'basket'], ['service', 'list'], ['events']]) {
+      const r = await runCli([...args, '--server', server], env);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /requires credentials: log in with 'cairn login --server/, args.join(' '));
+    }
+  });
+
+  test('events show a server-wide event (an auth change) with no service, not an empty group@@name', async () => {
+    const r = await runCli(['events', '--server', server, '--cause', 'USER_CREATED', '--username', 'nacos'], { ...env, CAIRN_PASSWORD: TEST_ADMIN_PASSWORD });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /USER_CREATED\s+-\s+-\s+username=nacos/);
+    assert.doesNotMatch(r.stdout, /@@/);
   });
 
   test('a wrong password: exit 1, "wrong username or password", the password shown nowhere, nothing stored', async () => {

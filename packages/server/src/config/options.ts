@@ -260,9 +260,10 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
 
 /** The options as printed at start, with the password of a storage URL masked. */
 export function describeOptions(options: ResolvedOptions): string {
+  const width = Math.max(...SETTINGS.map((s) => s.key.length));
   return SETTINGS.map((s) => {
     const value = s.kind === 'url' ? maskSecrets(String(options[s.key])) || '(sqlite in data folder)' : String(options[s.key]);
-    return `  ${s.key.padEnd(18)} ${value.padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`;
+    return `  ${s.key.padEnd(width)} ${value.padEnd(14)} ${flagName(s.key)} / ${envName(s.key)}`;
   }).join('\n');
 }
 
