@@ -402,3 +402,19 @@ test('importUser keeps the BCrypt hash, the enabled flag and the roles (ROLE_ADM
   );
   assert.equal(directory.user('carol'), undefined);
 });
+
+test('checkNewUser refuses an invalid or taken name as createUser would, and changes nothing', () => {
+  const { events, directory } = seeded();
+  const before = events.length;
+  assert.equal(
+    codeOf(() => directory.checkNewUser('alice')),
+    'AUTH_USER_ALREADY_EXISTS:username',
+  );
+  assert.equal(
+    codeOf(() => directory.checkNewUser('bad name')),
+    'INVALID_PARAM:username',
+  );
+  directory.checkNewUser('newcomer');
+  assert.equal(directory.user('newcomer'), undefined);
+  assert.equal(events.length, before);
+});

@@ -146,10 +146,18 @@ export class AuthDirectory {
   }
 
   /** Creates an enabled user. Throws INVALID_PARAM/MISSING_PARAM for the name, AUTH_USER_ALREADY_EXISTS. */
-  createUser(username: string, passwordHash: string, actor: AuthActor): StoredUser {
+  /**
+   * Throws what `createUser` would for this name (invalid, taken), changing nothing: callers check before paying
+   * for a password hash. `createUser` checks again.
+   */
+  checkNewUser(username: string): void {
     checkName('username', username);
-    checkHash(passwordHash);
     if (this.users.has(username)) throw userAlreadyExists(username);
+  }
+
+  createUser(username: string, passwordHash: string, actor: AuthActor): StoredUser {
+    this.checkNewUser(username);
+    checkHash(passwordHash);
     const now = this.options.clock.now();
     const user: StoredUser = { username, passwordHash, enabled: true, tokenGeneration: 0, createdAt: now, updatedAt: now };
     this.users.set(username, user);
