@@ -336,6 +336,11 @@ export class AuthDirectory {
     else this.announce({ cause: 'LOGIN_FAILED', username, reason: refusal.reason }, actor);
   }
 
+  /** Records a rotation of the token signing key (the keys themselves are the persistence's: they are secrets). */
+  signingKeyRotated(kid: string, retired: readonly string[], actor: AuthActor): void {
+    this.announce({ cause: 'SIGNING_KEY_ROTATED', kid, retired }, actor);
+  }
+
   private announce(change: DistributiveOmit<AuthEvent, 'type' | 'at' | 'actor'>, actor: AuthActor): void {
     this.options.events.publish({ type: 'auth', at: this.options.clock.now(), actor, ...change } as AuthEvent);
   }

@@ -84,9 +84,19 @@ export interface LoginRefusedEvent extends AuthEventBase {
 }
 
 /**
+ * The token signing key was rotated: `kid` signs from now on, `retired` verify the tokens they signed until those
+ * expire. Key ids only: never a secret.
+ */
+export interface SigningKeyRotatedEvent extends AuthEventBase {
+  readonly cause: 'SIGNING_KEY_ROTATED';
+  readonly kid: string;
+  readonly retired: readonly string[];
+}
+
+/**
  * What changed in the auth context. Persistence writes it, the journal records it. No event carries a password,
  * a hash, a token or a key: only names and what they hold.
  */
-export type AuthEvent = LoginRefusedEvent | UserCreatedEvent | UserPasswordChangedEvent | UserEnabledChangedEvent | UserDeletedEvent | RoleAssignedEvent | RoleRemovedEvent | GrantChangedEvent;
+export type AuthEvent = SigningKeyRotatedEvent | LoginRefusedEvent | UserCreatedEvent | UserPasswordChangedEvent | UserEnabledChangedEvent | UserDeletedEvent | RoleAssignedEvent | RoleRemovedEvent | GrantChangedEvent;
 
 export type AuthCause = AuthEvent['cause'];

@@ -36,6 +36,7 @@ export const CAUSES = {
   CONFIG_FETCHED: 'a client read a config and was served this md5 (once per client and key for each md5 served)',
   CONNECTION_OPENED: 'a gRPC client opened its connection (its stream and ConnectionSetupRequest arrived)',
   CONNECTION_CLOSED: 'a gRPC connection ended; evidence.ended says how (client-closed, reset, liveness-unanswered, server-shutdown, reset-requested, or refused: its setup was refused, evidence.reason says why)',
+  SIGNING_KEY_ROTATED: 'an admin rotated the token signing key: evidence.kid signs from now on; evidence.retired lists the retired keys that still verify the tokens they signed',
   LOGIN_FAILED: 'a login or request credentials were refused (evidence.username, evidence.reason: unknown-user, bad-password or disabled; the client is told only that they are wrong)',
   LOGIN_THROTTLED: 'logins were refused with 429 after repeated failures (evidence.limitedBy: user or address, evidence.retryAfterMs); recorded once per wait',
   USER_CREATED: 'a user was created (evidence.username)',

@@ -154,6 +154,10 @@ export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
       evidence.usernames = event.usernames.join(',');
       evidence.grants = event.grants.length;
       break;
+    case 'SIGNING_KEY_ROTATED':
+      evidence.kid = event.kid;
+      evidence.retired = event.retired.join(',');
+      break;
     case 'LOGIN_FAILED':
     case 'LOGIN_THROTTLED':
       evidence.username = event.username;

@@ -184,7 +184,8 @@ function markChange(d: Dirty, e: AuthEvent): void {
       break;
     case 'LOGIN_FAILED':
     case 'LOGIN_THROTTLED':
-      // A refused login changes nothing stored.
+    case 'SIGNING_KEY_ROTATED':
+      // A refused login changes nothing stored; a rotation was stored before it was announced.
       break;
     default:
       d.users.add(e.username);

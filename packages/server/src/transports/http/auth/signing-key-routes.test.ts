@@ -51,6 +51,9 @@ test('a rotation: the new key signs new tokens, tokens signed before keep workin
       const retired = keys.keys.find((k) => k.kid === oldKid);
       assert.equal(retired?.signing, false);
       assert.equal(retired?.expiresAt, (retired?.retiredAt ?? 0) + TTL_SECONDS * 1000);
+      // The rotation is journaled with the key ids and the verified admin, never a secret.
+      const [event] = ts.server.ctx.journal.query({ cause: 'SIGNING_KEY_ROTATED' }).events;
+      assert.deepEqual({ kid: event?.evidence.kid, retired: event?.evidence.retired, user: event?.evidence.user }, { kid: keys.signing, retired: oldKid, user: 'nacos' });
 
       assert.equal((await readNamespaces(ts.url, before)).status, 200, 'a token signed before the rotation still works');
       after = await loginToken(ts.url);

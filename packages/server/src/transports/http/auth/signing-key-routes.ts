@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SigningKeyView } from '../../../auth/signing-keys.js';
 import { SigningKeyConfiguredError } from '../../../persistence/auth-persistence.js';
 import type { AppContext } from '../context.js';
+import { authActorOf } from './http-auth.js';
 
 /** What the key routes answer: every key still verifying, newest first, and which one signs. Never a secret. */
 export interface SigningKeysJson {
@@ -17,9 +18,12 @@ export interface SigningKeysJson {
  */
 export function signingKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v1/cairn/auth/keys', async (): Promise<SigningKeysJson> => answer(await ctx.authPersistence.signingKeyViews()));
-  app.post('/v1/cairn/auth/keys/rotate', async (): Promise<SigningKeysJson> => {
+  app.post('/v1/cairn/auth/keys/rotate', async (request): Promise<SigningKeysJson> => {
     try {
-      return answer((await ctx.authPersistence.rotateSigningKey()).views);
+      const rotated = await ctx.authPersistence.rotateSigningKey();
+      const retired = rotated.views.filter((k) => k.retiredAt !== undefined).map((k) => k.kid);
+      ctx.auth.signingKeyRotated(rotated.current.kid, retired, authActorOf(request));
+      return answer(rotated.views);
     } catch (error) {
       if (error instanceof SigningKeyConfiguredError) throw Object.assign(new Error(error.message), { statusCode: 409 });
       throw error;
