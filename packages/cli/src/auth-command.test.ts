@@ -57,7 +57,7 @@ describe('cairn auth rotate-key and cairn auth keys', { timeout: 60_000 }, () =>
   it('without credentials or with a wrong password the server refuses and the exit code is 1; --password needs --username', async () => {
     const anonymous = await runCli(['auth', 'rotate-key', '--server', server]);
     assert.equal(anonymous.code, 1);
-    assert.match(anonymous.stderr, /cairn auth rotate-key: the server refused \(HTTP 403\)/);
+    assert.match(anonymous.stderr, /cairn auth rotate-key: the server requires credentials: log in with 'cairn login --server/);
     const wrong = await runCli(['auth', 'rotate-key', '--server', server, '--username', 'nacos'], { CAIRN_PASSWORD: 'not-the-password' });
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /HTTP 403/);
