@@ -33,6 +33,7 @@ import { ensureFirstAdmin } from './auth/first-admin.js';
 import { configuredSigningKey } from './auth/signing-keys.js';
 import { signingKeyRoutes } from './transports/http/auth/signing-key-routes.js';
 import { installRealIp } from './transports/http/client-ip.js';
+import { installBrowserGuard } from './transports/http/browser-guard.js';
 import { proxyTrust } from './config/trusted-proxies.js';
 import { probeTargetCheck } from './config/probe-targets.js';
 import { ServiceInfoCache } from './wire/service-info.js';
@@ -273,6 +274,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   // Nacos ignores bodies it does not understand; so do we (parameters still come from the query string).
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, _body, done) => done(null, undefined));
   if (trustedProxy) installRealIp(app, trustedProxy);
+  // Before auth and every handler: a DNS-rebound or cross-site browser request is refused and changes nothing.
+  installBrowserGuard(app, { host: options.host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins, trustedProxy });
   installRequestHooks(app, metrics, [persistence, configPersistence, authPersistence], options.storeWaitMs);
   // After the durable-change hooks, so its check runs first: a refused request starts nothing.
   installHttpAuth(app, { authenticator, enabled: options.authEnabled, contextPath: options.contextPath });

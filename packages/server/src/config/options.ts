@@ -1,6 +1,7 @@
 import { maskSecrets } from '@cairn/core';
 import { parseProbeTargets } from './probe-targets.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
+import { parseAllowedHosts, parseAllowedOrigins } from './allowed-hosts.js';
 /**
  * One schema for every setting: its flag, its environment variable, its default and how to parse it.
  * Flags win over environment variables, which win over defaults. The result is validated once and frozen.
@@ -65,11 +66,15 @@ export interface ResolvedOptions {
   readonly trustedProxies: string;
   /** A gRPC connection silent this long is sent a ClientDetectionRequest (Nacos: 20 s). */
   readonly grpcIdleMs: number;
+  /** Comma list of further names a request's `Host` may carry (beside loopback, localhost and the listen address); `*`: any. */
+  readonly allowedHosts: string;
+  /** Comma list of origins (`https://ops.example.com`) whose browser requests are served besides the server's own. */
+  readonly allowedOrigins: string;
 }
 
 export type Options = Partial<ResolvedOptions>;
 
-type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies' | 'probe-targets' | 'file';
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'path' | 'url' | 'proxies' | 'probe-targets' | 'file' | 'hosts' | 'origins';
 interface Setting {
   key: keyof ResolvedOptions;
   kind: Kind;
@@ -115,6 +120,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback with --auth-enabled false (anyone who reaches the port can change the registry)' },
   { key: 'trustedProxies', kind: 'proxies', help: 'comma list of proxy IPs/CIDRs whose X-Forwarded-For / X-Real-IP headers name the client IP; empty = trust none' },
   { key: 'grpcIdleMs', kind: 'int', min: 1000, max: 3_600_000, help: 'a gRPC connection silent this long is sent a ClientDetectionRequest and closed when it does not answer (Nacos: 20 s)' },
+  { key: 'allowedHosts', kind: 'hosts', help: "comma list of further host names or addresses a request's Host header may name (loopback, localhost, the listen address and, on 0.0.0.0/::, this machine's addresses always may); * = any" },
+  { key: 'allowedOrigins', kind: 'origins', help: "comma list of origins (https://ops.example.com) whose browser requests are served; a request with another site's Origin header is refused" },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -154,6 +161,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   allowUnauthenticated: false,
   trustedProxies: '',
   grpcIdleMs: 20_000,
+  allowedHosts: '',
+  allowedOrigins: '',
 });
 
 export class OptionsError extends Error {}
@@ -252,6 +261,16 @@ function parseValue(s: Setting, raw: string, source: string): unknown {
     }
     case 'file':
       return raw.trim();
+    case 'hosts': {
+      const parsed = parseAllowedHosts(raw);
+      if ('bad' in parsed) throw new OptionsError(`${source} must be a comma list of host names or IP addresses (or *), got '${parsed.bad}'`);
+      return parsed.entries.join(',');
+    }
+    case 'origins': {
+      const parsed = parseAllowedOrigins(raw);
+      if ('bad' in parsed) throw new OptionsError(`${source} must be a comma list of origins such as https://ops.example.com:8443 (scheme, host, optional port; no path), got '${parsed.bad}'`);
+      return parsed.entries.join(',');
+    }
     default:
       if (raw.trim() === '') throw new OptionsError(`${source} must not be empty`);
       return raw;

@@ -58,6 +58,18 @@ describe('console static files', () => {
     assert.equal(missing.statusCode, 404);
   });
 
+  test('every console answer forbids framing and sniffing and carries a policy that allows only its own files', async () => {
+    for (const url of ['/nacos/', '/nacos/services', '/nacos/assets/app-1.js']) {
+      const res = await app.inject({ url });
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      const csp = String(res.headers['content-security-policy']);
+      assert.match(csp, /frame-ancestors 'none'/, url);
+      assert.match(csp, /script-src 'self';/, url);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, url);
+    }
+  });
+
   test("the console's page paths fall back to index.html; nothing else does", async () => {
     for (const url of [
       '/nacos/services',
