@@ -10,9 +10,10 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 /** Why the browser tests skip (no Chromium, and CAIRN_REQUIRE_BROWSER=1 does not ask to fail instead), or undefined. */
 export const NO_BROWSER = !existsSync(CHROMIUM) && process.env.CAIRN_REQUIRE_BROWSER !== '1' ? `${CHROMIUM} is missing (apt-get install chromium); set CAIRN_REQUIRE_BROWSER=1 to fail instead` : undefined;
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs`: further switches, e.g. `--host-resolver-rules` to point a made-up name at loopback. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium (.ci/run does this)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], headless: true });
 }
 
 /**
