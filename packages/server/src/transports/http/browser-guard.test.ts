@@ -161,9 +161,18 @@ describe('behind a trusted proxy', () => {
 describe('which Host names a server accepts', () => {
   const interfaces = () => ['127.0.0.1', '10.1.2.3', 'fe80::1', '::1'];
 
-  test('on every address (0.0.0.0, ::): any address of this machine, not names or other addresses', () => {
-    for (const host of ['0.0.0.0', '::']) {
+  test('beyond loopback without --allowed-hosts: any name (auth guards such a server; its clients dial names it cannot know)', () => {
+    for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
       const allowed = hostCheck({ host, allowedHosts: '' }, interfaces);
+      assert.equal(allowed('nacos.internal'), true, host);
+      assert.equal(allowed('10.9.9.9'), true, host);
+    }
+  });
+
+  test('on every address (0.0.0.0, ::) with --allowed-hosts: those, any address of this machine, not other names or addresses', () => {
+    for (const host of ['0.0.0.0', '::']) {
+      const allowed = hostCheck({ host, allowedHosts: 'registry.example' }, interfaces);
+      assert.equal(allowed('registry.example'), true, host);
       assert.equal(allowed('10.1.2.3'), true, host);
       assert.equal(allowed('fe80::1'), true, host);
       assert.equal(allowed('localhost'), true, host);
@@ -172,11 +181,20 @@ describe('which Host names a server accepts', () => {
     }
   });
 
-  test('on one address: that address and loopback names only; * allows any', () => {
-    const allowed = hostCheck({ host: '10.0.0.5', allowedHosts: '' }, interfaces);
+  test('on one address with --allowed-hosts: that address, the listed names and loopback names only; * allows any', () => {
+    const allowed = hostCheck({ host: '10.0.0.5', allowedHosts: 'registry.example' }, interfaces);
     assert.equal(allowed('10.0.0.5'), true);
     assert.equal(allowed('127.0.0.1'), true);
+    assert.equal(allowed('registry.example'), true);
     assert.equal(allowed('10.1.2.3'), false);
     assert.equal(hostCheck({ host: '127.0.0.1', allowedHosts: '*' }, interfaces)('anything.example'), true);
+  });
+
+  test('on loopback: loopback names and addresses only, without any option', () => {
+    const allowed = hostCheck({ host: '127.0.0.1', allowedHosts: '' }, interfaces);
+    assert.equal(allowed('localhost'), true);
+    assert.equal(allowed('127.0.0.2'), true);
+    assert.equal(allowed('rebind.attacker.test'), false);
+    assert.equal(allowed('10.1.2.3'), false);
   });
 });

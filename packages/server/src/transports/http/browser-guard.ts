@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { parseAllowedHosts, parseAllowedOrigins } from '../../config/allowed-hosts.js';
+import { isLoopbackHost } from '../../config/options.js';
 
 /**
  * What a browser on a hostile page can make it send: DNS rebinding points the page's own name at this server, so
@@ -72,13 +73,18 @@ export function splitHost(raw: string): { hostname: string; port: string } | und
 }
 
 /**
- * Which host names a request may carry: `localhost`, loopback addresses, the listen address, and, for a server on
- * every address (`0.0.0.0`, `::`), each address of this machine's interfaces (read again at most every 5 s, as an
- * address can come and go); plus `--allowed-hosts`.
+ * Which host names a request may carry. A loopback server: `localhost`, loopback addresses and its listen address,
+ * plus `--allowed-hosts`. A server beyond loopback: any, unless `--allowed-hosts` lists names; then those, loopback
+ * names, the listen address and, on every address (`0.0.0.0`, `::`), each address of this machine's interfaces (read
+ * again at most every 5 s, as an address can come and go).
  */
 export function hostCheck(settings: Pick<BrowserGuardSettings, 'host' | 'allowedHosts'>, interfaces: () => string[] = machineAddresses): (hostname: string) => boolean {
   const listed = entriesOf(parseAllowedHosts(settings.allowedHosts));
   if (listed.includes('*')) return () => true;
+  // DNS rebinding reaches what only this machine's browser can reach: a loopback server. A server on the network has
+  // auth on by default, and its clients dial names it cannot know (a Kubernetes service, a load balancer's name),
+  // so there the Host check runs only when the operator lists the names (`--allowed-hosts`).
+  if (listed.length === 0 && !isLoopbackHost(settings.host)) return () => true;
   const fixed = new Set([...listed.map(normal), normal(settings.host), 'localhost']);
   const everywhere = settings.host === '0.0.0.0' || settings.host === '::';
   let known = new Set<string>();
