@@ -6,6 +6,11 @@ export { validateNamespaceId } from '../shared/namespaces.js';
 const GROUP = /^[a-zA-Z0-9_.:-]{1,128}$/;
 const CLUSTER = /^[0-9a-zA-Z_-]{1,64}$/;
 const SERVICE_FORBIDDEN = /[\s\u4e00-\u9fff]/;
+// U+0000-U+001F and U+007F: never part of a name or a metadata key (a NUL cuts names short in C-based tools and logs).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// A key a plain JavaScript object cannot hold by assignment: refused rather than lost on the way.
+const RESERVED_METADATA_KEYS = new Set(['__proto__']);
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
@@ -23,8 +28,8 @@ export function validateServiceName(value: string, field = 'serviceName'): strin
   if (value.length === 0 || value.length > 512) {
     throw invalidParam(field, `Param '${field}' must be 1-512 characters long.`);
   }
-  if (value.startsWith('@') || value.includes('@@') || SERVICE_FORBIDDEN.test(value)) {
-    throw invalidParam(field, `Param '${field}' is illegal: no leading '@', no '@@', no whitespace or CJK, got '${clip(value)}'.`);
+  if (value.startsWith('@') || value.includes('@@') || SERVICE_FORBIDDEN.test(value) || CONTROL.test(value)) {
+    throw invalidParam(field, `Param '${field}' is illegal: no leading '@', no '@@', no whitespace, control characters or CJK, got '${printable(value)}'.`);
   }
   return value;
 }
@@ -78,11 +83,21 @@ export function validateProtectThreshold(value: number, field = 'protectThreshol
 
 export function validateMetadata(value: Record<string, string>, field = 'metadata'): Record<string, string> {
   let size = 0;
-  for (const [k, v] of Object.entries(value)) size += k.length + v.length;
+  for (const [k, v] of Object.entries(value)) {
+    if (CONTROL.test(k)) throw invalidParam(field, `Param '${field}' has a key with a control character (U+0000-U+001F or U+007F): '${printable(k)}'.`);
+    if (RESERVED_METADATA_KEYS.has(k)) throw invalidParam(field, `Param '${field}' may not use the reserved key '${k}'.`);
+    size += k.length + v.length;
+  }
   if (size > MAX_METADATA_CHARS) {
     throw invalidParam(field, `Param '${field}' is too large: keys and values add up to ${size} characters, at most ${MAX_METADATA_CHARS}.`);
   }
   return value;
+}
+
+/** The value clipped, with its control characters shown as \uXXXX so the message stays one clean line. */
+function printable(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is shown escaped
+  return clip(value).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function clip(value: string): string {

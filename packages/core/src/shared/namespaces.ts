@@ -41,7 +41,8 @@ export interface NamespaceEvent {
   readonly removed: boolean;
 }
 
-const SHOW_NAME = /^[^@#$%^&*]{1,256}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const SHOW_NAME = /^[^@#$%^&*\u0000-\u001f\u007f]{1,256}$/;
 
 /**
  * The known namespaces. `public` always exists. Like Nacos, naming calls into an id that was never created still
@@ -70,7 +71,7 @@ export class Namespaces {
 
   create(id: string, name: string, description = ''): Namespace {
     validateNamespaceId(id, 'customNamespaceId');
-    if (!SHOW_NAME.test(name)) throw invalidParam('namespaceName', `Param 'namespaceName' must be 1-256 characters without @#$%^&*.`);
+    if (!SHOW_NAME.test(name)) throw invalidParam('namespaceName', `Param 'namespaceName' must be 1-256 characters without @#$%^&* or control characters.`);
     if (this.byId.has(id)) throw new DomainError('NAMESPACE_ALREADY_EXISTS', `namespace '${id}' already exists`, { field: 'customNamespaceId' });
     const ns = { id, name, description, createdAt: this.clock.now() };
     this.byId.set(id, ns);
@@ -85,7 +86,7 @@ export class Namespaces {
 
   update(id: string, name: string, description: string | undefined): Namespace {
     const ns = this.require(id);
-    if (!SHOW_NAME.test(name)) throw invalidParam('namespaceShowName', `Param 'namespaceShowName' must be 1-256 characters without @#$%^&*.`);
+    if (!SHOW_NAME.test(name)) throw invalidParam('namespaceShowName', `Param 'namespaceShowName' must be 1-256 characters without @#$%^&* or control characters.`);
     ns.name = name;
     if (description !== undefined) ns.description = description;
     this.notify(ns, false);

@@ -71,3 +71,24 @@ test('persistent instances keep their health, overlays and journal across a rest
     await second.close();
   }
 });
+
+test('the stored journal is pruned by count at start: a restart with a small --journal-max-events keeps only that many', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-persist-'));
+  const first = await startTestServer({ dataDir });
+  for (let port = 1; port <= 130; port++) {
+    assert.equal((await call(first.url, 'POST', `/v1/ns/instance?serviceName=many&ip=127.0.0.1&port=${port}&ephemeral=false`)).status, 200);
+  }
+  await first.close();
+  const total = async (options: { journalMaxEvents?: number }) => {
+    const server = await startTestServer({ dataDir, ...options });
+    try {
+      return (await call(server.url, 'GET', '/v1/cairn/events?serviceName=many&pageSize=1')).json().total;
+    } finally {
+      await server.close();
+    }
+  };
+  assert.equal(await total({}), 130);
+  assert.equal(await total({ journalMaxEvents: 100 }), 100);
+  // Started again with room for more, it finds only what the small one left in the database: the newest hundred.
+  assert.equal(await total({}), 100);
+});

@@ -63,6 +63,7 @@ export type NamingPersistenceStores = Pick<CairnStores, 'namespaces' | 'naming' 
 export class NamingPersistence extends WrittenBehind<Dirty> {
   protected readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> = Promise.resolve();
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly savedServices = new Map<string, string>();
 
@@ -95,8 +96,10 @@ export class NamingPersistence extends WrittenBehind<Dirty> {
       this.events.on('service-changed', (e) => this.onServiceChanged(e.service)),
       this.events.on('instance', (e) => this.onInstanceEvent(e)),
     );
-    void this.prune();
-    this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
+    this.pruning = this.prune();
+    this.pruner = setInterval(() => {
+      this.pruning = this.prune();
+    }, PRUNE_EVERY_MS).unref();
     return { counts: { services: services.length, instances: instances.length, overlays: overlays.length, events: journal.length }, journal };
   }
 
@@ -104,6 +107,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> {
   async close(): Promise<void> {
     for (const stop of this.unsubscribe) stop();
     if (this.pruner) clearInterval(this.pruner);
+    await this.pruning;
     await this.writer.close();
     await this.stores.close();
   }
@@ -177,7 +181,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> {
 
   private async prune(): Promise<void> {
     try {
-      await this.stores.naming.pruneJournal(this.registry.now() - this.journalMaxAgeMs);
+      await this.stores.naming.pruneJournal(this.registry.now() - this.journalMaxAgeMs, this.journalMaxEvents);
     } catch (err) {
       this.log.warn({ err }, 'pruning the stored journal failed; will try again in an hour');
     }

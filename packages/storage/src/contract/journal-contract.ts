@@ -50,10 +50,24 @@ export function runJournalContract(withStore: WithStore<NamingStore>): void {
 
   test('pruning drops the events older than the cut and keeps the rest', async () => {
     await withStore(async (store) => {
-      await store.pruneJournal(T2 + 1_000);
+      await store.pruneJournal(T2 + 1_000, 1_000_000);
       const kept = await store.loadJournal(0, 10_000);
       assert.equal(kept.length, 234);
       assert.equal(kept[0].at, T2 + 1_000);
+    });
+  });
+
+  test('pruning also keeps only the newest events by count, whatever their age', async () => {
+    await withStore(async (store) => {
+      await store.pruneJournal(0, 100);
+      const kept = await store.loadJournal(0, 10_000);
+      assert.equal(kept.length, 100);
+      assert.equal(kept[0].at, T2 + 1_134, 'the newest hundred, oldest first');
+      assert.equal(kept[99].at, T2 + 1_233);
+      await store.pruneJournal(0, 100);
+      assert.equal((await store.loadJournal(0, 10_000)).length, 100, 'a journal within the count loses nothing');
+      await store.pruneJournal(0, 0);
+      assert.deepEqual(await store.loadJournal(0, 10_000), []);
     });
   });
 }

@@ -95,8 +95,14 @@ export class SqlNamingStore implements NamingStore {
     return rows.map(toJournalEvent).reverse();
   }
 
-  async pruneJournal(before: number): Promise<void> {
+  async pruneJournal(before: number, keep: number): Promise<void> {
     await this.db.query('DELETE FROM journal WHERE at_ms < ?', [timeParam(before)]);
+    // The id of the newest event beyond `keep` is the cut: it and everything appended before it go. Two statements,
+    // because MySQL refuses a DELETE whose subquery reads the table it deletes from; rows appended in between have
+    // higher ids and stay.
+    const count = Math.max(0, Math.floor(keep));
+    const cut = await this.db.query(`SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ${count}`);
+    if (cut.length > 0) await this.db.query('DELETE FROM journal WHERE id <= ?', [Number(cut[0].id)]);
   }
 }
 

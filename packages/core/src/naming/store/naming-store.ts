@@ -62,8 +62,11 @@ export interface NamingStore {
   appendJournal(events: readonly NewJournalEvent[]): Promise<void>;
   /** The newest `limit` events with `at >= since`, returned oldest first (ready to replay in order). */
   loadJournal(since: number, limit: number): Promise<NewJournalEvent[]>;
-  /** Drops events older than `before`, so the stored journal stays bounded by age like the one in memory. */
-  pruneJournal(before: number): Promise<void>;
+  /**
+   * Drops events older than `before`, then all but the newest `keep` (in append order), so the stored journal
+   * stays bounded by age and by count like the one in memory.
+   */
+  pruneJournal(before: number, keep: number): Promise<void>;
 }
 
 export function snapshotOf(service: ReadonlyService): ServiceSnapshot {

@@ -101,26 +101,29 @@ export class Params {
     const raw = this.str(name);
     if (raw === undefined) return undefined;
     if (raw.startsWith('{')) return toStringMap(this.jsonObject(name)!, name);
-    const out: Record<string, string> = {};
+    const entries: [string, string][] = [];
     for (const pair of raw.split(',')) {
       const parts = pair.split('=');
       if (parts.length !== 2 || parts[0].trim() === '') throw invalidParam(name, `metadata format incorrect: '${clip(pair)}' is not key=value.`);
-      out[parts[0].trim()] = parts[1].trim();
+      entries.push([parts[0].trim(), parts[1].trim()]);
     }
-    return out;
+    return Object.fromEntries(entries);
   }
 }
 
-/** Metadata values must be strings; numbers and booleans are turned into strings as Java's Map<String,String> would. */
+/**
+ * Metadata values must be strings; numbers and booleans are turned into strings as Java's Map<String,String> would.
+ * Built from entries, so every key arrives as its own property (a `__proto__` key is then refused by core, not lost).
+ */
 export function toStringMap(value: Record<string, unknown>, field: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    if (typeof v === 'string') entries.push([k, v]);
+    else if (typeof v === 'number' || typeof v === 'boolean') entries.push([k, String(v)]);
     else if (v === null) continue;
     else throw invalidParam(field, `Param '${field}' must map keys to strings; '${clip(k)}' holds ${Array.isArray(v) ? 'an array' : 'an object'}.`);
   }
-  return out;
+  return Object.fromEntries(entries);
 }
 
 function addAll(into: Map<string, string>, source: unknown): void {

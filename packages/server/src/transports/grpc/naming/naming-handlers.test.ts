@@ -207,3 +207,21 @@ test('PersistentInstanceRequest registers a persistent instance that outlives it
   assert.equal(gone.type, 'InstanceResponse');
   assert.deepEqual(await listed('kept'), []);
 });
+
+test('control characters in names and metadata keys, and a __proto__ metadata key, are answered 400 naming the field', async (t) => {
+  const client = await connected(t);
+  const refused = async (body: Record<string, unknown>, field: RegExp) => {
+    const answer = await client.request(body.instances ? 'BatchInstanceRequest' : 'InstanceRequest', body);
+    assert.deepEqual([answer.type, answer.body.errorCode], ['ErrorResponse', 400], JSON.stringify(answer.body));
+    assert.match(answer.body.message, field);
+  };
+  await refused(instanceRequest('grpc\u0000ctl', 'registerInstance', { ip: '127.0.0.1', port: 8003 }), /serviceName.*control characters/);
+  await refused(instanceRequest('grpc-ctl', 'registerInstance', { ip: '127.0.0.1', port: 8003, metadata: { 'k\u001f': 'v' } }), /metadata.*control character/);
+  await refused(instanceRequest('grpc-ctl', 'registerInstance', { ip: '127.0.0.1', port: 8003, clusterName: 'C\u0000' }), /clusterName/);
+  await refused({ ...instanceRequest('grpc-ctl', 'registerInstance', { ip: '127.0.0.1', port: 8003 }), groupName: 'G\u0000' }, /groupName/);
+  await refused({ ...instanceRequest('grpc-ctl', 'registerInstance', { ip: '127.0.0.1', port: 8003 }), namespace: 'ns\u0000' }, /namespace/);
+  // JSON.parse keeps '__proto__' as a key of its own: it must reach the check, not vanish on the way.
+  const proto = JSON.parse('{"ip":"127.0.0.1","port":8003,"metadata":{"__proto__":"x"}}');
+  await refused(instanceRequest('grpc-ctl', 'registerInstance', proto), /metadata.*reserved key '__proto__'/);
+  assert.deepEqual(await listed('grpc-ctl'), []);
+});

@@ -112,10 +112,10 @@ export function bool(body: Record<string, unknown>, key: string, fallback: boole
 function metadataOf(raw: unknown, field: string): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParam(field, `Param '${field}' must be an object of strings.`);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+  const entries = Object.entries(raw as Record<string, unknown>);
+  for (const [k, v] of entries) {
     if (typeof v !== 'string') throw invalidParam(field, `Param '${field}': the value of '${k}' must be a string.`);
-    out[k] = v;
   }
-  return out;
+  // From entries, so a `__proto__` key stays a key (and core refuses it) instead of vanishing.
+  return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -12,14 +12,52 @@ export function parseBeat(p: Params, ref: ServiceRef): Beat {
   if (!json) {
     return { ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
   }
+  checkBeatTypes(json);
   const ip = typeof json.ip === 'string' && json.ip !== '' ? json.ip : p.required('ip');
-  const port = json.port === undefined ? p.requiredInt('port') : Number(json.port);
-  if (!Number.isInteger(port)) throw invalidParam('beat', "Param 'beat' has a 'port' that is not an integer.");
+  const port = absent(json.port) ? p.requiredInt('port') : Number(json.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidParam('beat', "Param 'beat' has a 'port' that is not an integer from 1 to 65535.");
   const cluster = typeof json.cluster === 'string' && json.cluster !== '' ? json.cluster : (p.str('clusterName') ?? DEFAULT_CLUSTER);
-  const weight = json.weight === undefined ? undefined : Number(json.weight);
+  const weight = absent(json.weight) ? undefined : Number(json.weight);
   if (weight !== undefined && !Number.isFinite(weight)) throw invalidParam('beat', "Param 'beat' has a 'weight' that is not a number.");
-  const metadata = json.metadata === undefined || json.metadata === null ? undefined : objectOrFail(json.metadata);
+  const metadata = absent(json.metadata) ? undefined : toStringMap(json.metadata as Record<string, unknown>, 'beat');
   return { ...ref, ip, port, cluster, body: { weight, metadata } };
+}
+
+// The fields of the Java client's BeatInfo and the JSON type each must have. Numbers may also come as numeric
+// strings (Nacos's JSON reader turns "8080" into 8080); a boolean, an array or an object where a number belongs is
+// refused instead of being read as 1 or 8080.
+const BEAT_FIELDS: Record<string, 'string' | 'number' | 'boolean' | 'object'> = {
+  ip: 'string',
+  port: 'number',
+  weight: 'number',
+  period: 'number',
+  cluster: 'string',
+  serviceName: 'string',
+  scheduled: 'boolean',
+  stopped: 'boolean',
+  metadata: 'object',
+};
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const ARTICLE: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object' };
+
+function checkBeatTypes(json: Record<string, unknown>): void {
+  for (const [field, type] of Object.entries(BEAT_FIELDS)) {
+    const value = json[field];
+    if (absent(value)) continue;
+    const ok = type === 'number' ? typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim())) : type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;
+    if (!ok) throw invalidParam('beat', `Param 'beat' has a '${field}' that is not ${ARTICLE[type]}: ${shown(value)}.`);
+  }
+}
+
+function absent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 32 ? `${text.slice(0, 32)}…` : text;
 }
 
 /**
@@ -28,9 +66,4 @@ export function parseBeat(p: Params, ref: ServiceRef): Beat {
  */
 export function beatAnswer(result: BeatResult, switches: SwitchDomain): { clientBeatInterval: number; code: number; lightBeatEnabled: boolean } {
   return { clientBeatInterval: result.clientBeatIntervalMs, code: result.code, lightBeatEnabled: switches.setting('lightBeatEnabled') };
-}
-
-function objectOrFail(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParam('beat', "Param 'beat' has a 'metadata' that is not an object.");
-  return toStringMap(value as Record<string, unknown>, 'beat');
 }
