@@ -15,6 +15,8 @@ export interface SubscribedService {
 }
 
 const KINDS = ['ephemeral', 'persistent'] as const;
+// Every limit from zero, so alerts on rate() work before the first refusal.
+const LIMITS = ['maxInstancesPerService', 'maxServicesPerNamespace', 'maxInstances', 'maxSubscribersPerAddress', 'maxSubscribers'] as const;
 // `disabled` wins over health: a disabled instance gets no traffic whatever its health.
 const STATES = ['healthy', 'unhealthy', 'disabled'] as const;
 
@@ -30,7 +32,12 @@ export class Metrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'cause'>;
 
-  constructor(naming: NamingRegistry, journal: Pick<Journal, 'size'>, events: CairnEventBus, extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[] }) {
+  constructor(
+    naming: NamingRegistry,
+    journal: Pick<Journal, 'size'>,
+    events: CairnEventBus,
+    extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[]; subscriberRefusals?: () => Readonly<Record<string, number>> },
+  ) {
     const registers = [this.registry];
     // Standard process_* and nodejs_* names, so stock Node.js dashboards work unchanged.
     collectDefaultMetrics({ register: this.registry });
@@ -122,6 +129,25 @@ export class Metrics {
           else counts.set(key, { ...s, n: 1 });
         }
         for (const c of counts.values()) this.set({ namespace: c.namespace, group: c.group, service: c.name }, c.n);
+      },
+    });
+    // Registrations refused by a limit are journaled (REGISTRATION_REJECTED, code LIMIT_EXCEEDED, field = the limit).
+    const limitRefusals = new Map<string, number>(LIMITS.map((limit) => [limit, 0]));
+    events.on('instance', (e) => {
+      if (e.cause !== 'REGISTRATION_REJECTED' || e.evidence.code !== 'LIMIT_EXCEEDED') return;
+      const limit = String(e.evidence.field);
+      limitRefusals.set(limit, (limitRefusals.get(limit) ?? 0) + 1);
+    });
+    new Counter({
+      name: 'cairn_limit_refusals_total',
+      help: 'New instances, services and UDP subscribers refused because a limit was reached, by limit',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = new Map(limitRefusals);
+        for (const [limit, n] of Object.entries(extra.subscriberRefusals?.() ?? {})) counts.set(limit, (counts.get(limit) ?? 0) + n);
+        for (const [limit, n] of counts) this.inc({ limit }, n);
       },
     });
     new Counter({
