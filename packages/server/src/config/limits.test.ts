@@ -73,6 +73,8 @@ test('maxInstancesPerService: one more instance is refused with 429 over v1, v2 
     [1, 2, 3].map(() => ['LIMIT_EXCEEDED', 'maxInstancesPerService']),
   );
   assert.equal(await limitRefusals(ts, 'maxInstancesPerService'), 3);
+  const diagnosis = (await call(ts.url, 'GET', '/v1/cairn/diagnosis?serviceName=full&ip=127.0.0.1&port=7003')).json();
+  assert.match(diagnosis.explanation, /was refused: Limit 'maxInstancesPerService' \(2\) reached/);
 });
 
 test('maxInstances: one more instance anywhere is refused; a removal makes room again', async (t) => {

@@ -48,7 +48,15 @@ export class Metrics {
     // One child per cause, bound once: every registration appends an event, and a label lookup per event shows in profiles.
     const byCause = new Map(Object.keys(CAUSES).map((cause) => [cause, this.events.labels({ cause })]));
     for (const child of byCause.values()) child.inc(0);
-    events.on('instance', (e) => byCause.get(e.cause)?.inc());
+    // Registrations refused by a limit are journaled (REGISTRATION_REJECTED, code LIMIT_EXCEEDED, field = the limit).
+    const limitRefusals = new Map<string, number>(LIMITS.map((limit) => [limit, 0]));
+    events.on('instance', (e) => {
+      byCause.get(e.cause)?.inc();
+      if (e.cause === 'REGISTRATION_REJECTED' && e.evidence.code === 'LIMIT_EXCEEDED') {
+        const limit = String(e.evidence.field);
+        limitRefusals.set(limit, (limitRefusals.get(limit) ?? 0) + 1);
+      }
+    });
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     events.on('config', (e) => byCause.get(configCauseOf(e))?.inc());
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
@@ -130,13 +138,6 @@ export class Metrics {
         }
         for (const c of counts.values()) this.set({ namespace: c.namespace, group: c.group, service: c.name }, c.n);
       },
-    });
-    // Registrations refused by a limit are journaled (REGISTRATION_REJECTED, code LIMIT_EXCEEDED, field = the limit).
-    const limitRefusals = new Map<string, number>(LIMITS.map((limit) => [limit, 0]));
-    events.on('instance', (e) => {
-      if (e.cause !== 'REGISTRATION_REJECTED' || e.evidence.code !== 'LIMIT_EXCEEDED') return;
-      const limit = String(e.evidence.field);
-      limitRefusals.set(limit, (limitRefusals.get(limit) ?? 0) + 1);
     });
     new Counter({
       name: 'cairn_limit_refusals_total',
