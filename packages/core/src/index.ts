@@ -57,3 +57,5 @@ export * from './auth/auth-store.js';
 export * from './auth/auth-events.js';
 export * from './auth/auth-errors.js';
 export * from './auth/auth-directory.js';
+export * from './naming/limits.js';
+export { Throttle } from './naming/throttle.js';

@@ -133,6 +133,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       emptyServiceTtlMs: options.emptyServiceTtlMs,
     },
     probeTargets: probeTargetCheck(options.probeTargets),
+    limits: { maxInstancesPerService: options.maxInstancesPerService, maxServicesPerNamespace: options.maxServicesPerNamespace, maxInstances: options.maxInstances },
   });
   const serviceInfo = new ServiceInfoCache(registry);
   const push = new UdpPush(
@@ -144,11 +145,13 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       ackTimeoutMs: options.pushAckTimeoutMs,
       retries: options.pushRetries,
       subscriberTtlMs: options.subscriberTtlMs,
+      maxSubscribersPerAddress: options.maxSubscribersPerAddress,
+      maxSubscribers: options.maxSubscribers,
       bindHost: isLoopbackHost(options.host) ? loopbackOf(options.host) : '0.0.0.0',
     },
     log,
   );
-  const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers() });
+  const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers(), subscriberRefusals: () => ({ ...push.refused }) });
   const namespaces = new Namespaces(clock, bus);
   const stores = parts.stores ?? (await openStores(options.db, options.dataDir));
   const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);

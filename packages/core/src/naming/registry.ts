@@ -19,6 +19,7 @@ import { restoreInstance, restoreOverlay } from './store/restore-records.js';
 import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
 import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
+import { checkNewInstance, checkNewService, type HeldCounts, type NamingLimits, UNLIMITED } from './limits.js';
 import { checkRegistration } from './registration-rules.js';
 import { ANY_PROBE_TARGET, checkProbeTarget, type ProbeTargetCheck } from './probe-targets.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
@@ -40,6 +41,8 @@ export interface RegistryOptions {
   probes?: Partial<ProbeRuleSettings>;
   /** Where the server may send probes (`--probe-targets`); persistent instances it may not probe are refused. */
   probeTargets?: ProbeTargetCheck;
+  /** Bounds on instances and services (`--max-instances` …); unset: none. */
+  limits?: Partial<NamingLimits>;
 }
 
 /** What core did with a probe result: `ignored` when the instance is gone or its checker changed meanwhile. */
@@ -57,7 +60,11 @@ export class Registry {
   readonly lifecycle: Readonly<LifecycleSettings>;
   readonly probeRule: Readonly<ProbeRuleSettings>;
   readonly probeTargets: ProbeTargetCheck;
+  readonly limits: Readonly<NamingLimits>;
   private readonly services: ServiceTable;
+  /** Instances held in all services, counted as they come and go (the total-instances limit reads it). */
+  private instanceCount = 0;
+  private readonly held: HeldCounts;
   private readonly events: EventPublisher<NamingEvent>;
   private readonly log: InstanceEventLog;
   private readonly clock: Clock;
@@ -72,6 +79,14 @@ export class Registry {
     this.lifecycle = Object.freeze({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
     this.probeRule = Object.freeze({ ...DEFAULT_PROBE_RULE, ...options.probes });
     this.probeTargets = options.probeTargets ?? ANY_PROBE_TARGET;
+    this.limits = Object.freeze({ ...UNLIMITED, ...options.limits });
+    const registry = this;
+    this.held = {
+      get instances() {
+        return registry.instanceCount;
+      },
+      servicesIn: (namespace) => this.services.countIn(namespace),
+    };
     this.events = options.events ?? { publish: () => undefined };
     this.log = new InstanceEventLog(this.clock, this.events);
     this.services = new ServiceTable(this.clock, this.events, (s) => this.deadlines.scheduleService(s));
@@ -132,6 +147,13 @@ export class Registry {
     for (const snapshot of stored.services) restoreService(this.services, snapshot);
     for (const instance of stored.instances) restoreInstance(this.services, this.lifecycle, instance);
     for (const overlay of stored.overlays) restoreOverlay(this.services, overlay);
+    this.instanceCount = 0;
+    for (const service of this.services.all()) this.instanceCount += service.instances.size;
+  }
+
+  /** Instances held in all services. */
+  get instanceTotal(): number {
+    return this.instanceCount;
   }
 
   registerInstance(cmd: RegisterInstance, origin: Origin): Instance {
@@ -302,6 +324,7 @@ export class Registry {
   }
 
   createService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
+    if (!this.services.get(ref)) checkNewService(this.limits, this.held, ref);
     return createService(this.services, ref, def, origin);
   }
 
@@ -402,6 +425,7 @@ export class Registry {
       holders: connection ? { connections: new Map([[connection.connectionId, connection]]), beats: false } : undefined,
     };
     service.instances.set(key, instance);
+    this.instanceCount++;
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
     this.log.record(cause, service, instance, { by: origin.ip, agent: origin.agent ?? null, via: origin.via, claimedUser: origin.claimedUser ?? null, ...verifiedUser(origin), ...sinceRemoval, ...extra });
@@ -426,6 +450,7 @@ export class Registry {
     };
     try {
       checkRegistration(register, resolveTiming(register.metadata, this.lifecycle), service);
+      checkNewInstance(this.limits, this.held, register, register.ip, register.port, service);
     } catch (error) {
       // The client repeats the same beat every few seconds: record the refusal once a minute, answer it every time.
       if (error instanceof DomainError && this.rejectedBeatsLogged.allow(instanceKey(cmd, cmd.ip, cmd.port), this.now())) {
@@ -440,6 +465,7 @@ export class Registry {
     try {
       checkRegistration(cmd, resolveTiming(cmd.metadata, this.lifecycle), service);
       if (!cmd.ephemeral) checkProbeTarget(this.probeTargets, service?.clusters.get(cmd.cluster), cmd.ip, cmd.port, 'ip');
+      checkNewInstance(this.limits, this.held, cmd, cmd.ip, cmd.port, service);
     } catch (error) {
       if (error instanceof DomainError) this.log.registrationRejected(cmd, origin, error);
       throw error;
@@ -465,7 +491,7 @@ export class Registry {
   }
 
   private remove(service: Service, instance: Instance, cause: Cause, evidence: Evidence): void {
-    service.instances.delete(addressKey(instance.ip, instance.port));
+    if (service.instances.delete(addressKey(instance.ip, instance.port))) this.instanceCount--;
     instance.removed = true;
     this.log.record(cause, service, instance, evidence);
     this.services.changed(service);

@@ -14,6 +14,7 @@ import { reachesProtectThreshold } from './protect-threshold.js';
  */
 export class ServiceTable {
   private readonly byKey = new Map<string, Service>();
+  private readonly perNamespace = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -36,6 +37,11 @@ export class ServiceTable {
 
   all(): IterableIterator<Service> {
     return this.byKey.values();
+  }
+
+  /** Services in a namespace, counted as they come and go (the services-per-namespace limit reads it). */
+  countIn(namespace: string): number {
+    return this.perNamespace.get(namespace) ?? 0;
   }
 
   inNamespace(namespace: string): Service[] {
@@ -69,6 +75,7 @@ export class ServiceTable {
       removed: false,
     };
     this.byKey.set(service.key, service);
+    this.perNamespace.set(ref.namespace, this.countIn(ref.namespace) + 1);
     if (!explicit) this.scheduleCleanup(service);
     return service;
   }
@@ -100,7 +107,11 @@ export class ServiceTable {
   }
 
   remove(service: Service, cause: Cause, evidence: Evidence): void {
-    this.byKey.delete(service.key);
+    if (this.byKey.delete(service.key)) {
+      const left = this.countIn(service.namespace) - 1;
+      if (left > 0) this.perNamespace.set(service.namespace, left);
+      else this.perNamespace.delete(service.namespace);
+    }
     service.removed = true;
     this.recordService(cause, service, evidence);
     service.revision++;

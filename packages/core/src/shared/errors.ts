@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'AUTH_ROLE_RESERVED',
   'AUTH_LAST_ADMIN',
   'AUTH_ADMIN_EXISTS',
+  'LIMIT_EXCEEDED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -70,6 +70,16 @@ export interface ResolvedOptions {
   readonly allowedHosts: string;
   /** Comma list of origins (`https://ops.example.com`) whose browser requests are served besides the server's own. */
   readonly allowedOrigins: string;
+  /** Instances one service holds at most; a registration of one more is refused with 429 (LIMIT_EXCEEDED). */
+  readonly maxInstancesPerService: number;
+  /** Services one namespace holds at most; creating one more is refused with 429. */
+  readonly maxServicesPerNamespace: number;
+  /** Instances the server holds at most, all services together; one more is refused with 429. */
+  readonly maxInstances: number;
+  /** UDP push subscribers one client IP holds at most; one more still gets its list answer, but no push. */
+  readonly maxSubscribersPerAddress: number;
+  /** UDP push subscribers held at most, all clients together. */
+  readonly maxSubscribers: number;
 }
 
 export type Options = Partial<ResolvedOptions>;
@@ -120,8 +130,17 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'allowUnauthenticated', kind: 'bool', help: 'allow listening beyond loopback with --auth-enabled false (anyone who reaches the port can change the registry)' },
   { key: 'trustedProxies', kind: 'proxies', help: 'comma list of proxy IPs/CIDRs whose X-Forwarded-For / X-Real-IP headers name the client IP; empty = trust none' },
   { key: 'grpcIdleMs', kind: 'int', min: 1000, max: 3_600_000, help: 'a gRPC connection silent this long is sent a ClientDetectionRequest and closed when it does not answer (Nacos: 20 s)' },
-  { key: 'allowedHosts', kind: 'hosts', help: "comma list of further host names or addresses a request's Host header may name (loopback, localhost, the listen address and, on 0.0.0.0/::, this machine's addresses always may); * = any" },
+  {
+    key: 'allowedHosts',
+    kind: 'hosts',
+    help: "comma list of further host names or addresses a request's Host header may name (loopback, localhost, the listen address and, on 0.0.0.0/::, this machine's addresses always may); empty beyond loopback = any; * = any",
+  },
   { key: 'allowedOrigins', kind: 'origins', help: "comma list of origins (https://ops.example.com) whose browser requests are served; a request with another site's Origin header is refused" },
+  { key: 'maxInstancesPerService', kind: 'int', min: 1, max: 10_000_000, help: 'instances one service holds at most; registering one more is refused with 429 (re-registrations and beats of held instances never are)' },
+  { key: 'maxServicesPerNamespace', kind: 'int', min: 1, max: 10_000_000, help: 'services one namespace holds at most; creating one more (explicitly or by a registration) is refused with 429' },
+  { key: 'maxInstances', kind: 'int', min: 1, max: 10_000_000, help: 'instances the server holds at most, all services together; registering one more is refused with 429' },
+  { key: 'maxSubscribersPerAddress', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers of one client IP at most; a list call beyond it is answered but not subscribed' },
+  { key: 'maxSubscribers', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers held at most, all clients together; a list call beyond it is answered but not subscribed' },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -163,6 +182,16 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   grpcIdleMs: 20_000,
   allowedHosts: '',
   allowedOrigins: '',
+  // Sized for Node's default heap (2 GB and more on a 64-bit machine with a few GB of memory): an instance costs
+  // about 1.5 KB with its journal share, so 200,000 instances take some 300 MB and leave room for configs,
+  // connections and the journal. Raise them together with --max-old-space-size.
+  maxInstancesPerService: 20_000,
+  maxServicesPerNamespace: 50_000,
+  maxInstances: 200_000,
+  // A subscriber is a few hundred bytes and a packet per change of its service; one client IP with a thousand
+  // distinct (service, clusters, port) subscriptions is a runaway loop, not an application.
+  maxSubscribersPerAddress: 1_000,
+  maxSubscribers: 100_000,
 });
 
 export class OptionsError extends Error {}

@@ -15,6 +15,8 @@ export interface SubscribedService {
 }
 
 const KINDS = ['ephemeral', 'persistent'] as const;
+// Every limit from zero, so alerts on rate() work before the first refusal.
+const LIMITS = ['maxInstancesPerService', 'maxServicesPerNamespace', 'maxInstances', 'maxSubscribersPerAddress', 'maxSubscribers'] as const;
 // `disabled` wins over health: a disabled instance gets no traffic whatever its health.
 const STATES = ['healthy', 'unhealthy', 'disabled'] as const;
 
@@ -30,7 +32,12 @@ export class Metrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly events: Counter<'cause'>;
 
-  constructor(naming: NamingRegistry, journal: Pick<Journal, 'size'>, events: CairnEventBus, extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[] }) {
+  constructor(
+    naming: NamingRegistry,
+    journal: Pick<Journal, 'size'>,
+    events: CairnEventBus,
+    extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[]; subscriberRefusals?: () => Readonly<Record<string, number>> },
+  ) {
     const registers = [this.registry];
     // Standard process_* and nodejs_* names, so stock Node.js dashboards work unchanged.
     collectDefaultMetrics({ register: this.registry });
@@ -41,7 +48,15 @@ export class Metrics {
     // One child per cause, bound once: every registration appends an event, and a label lookup per event shows in profiles.
     const byCause = new Map(Object.keys(CAUSES).map((cause) => [cause, this.events.labels({ cause })]));
     for (const child of byCause.values()) child.inc(0);
-    events.on('instance', (e) => byCause.get(e.cause)?.inc());
+    // Registrations refused by a limit are journaled (REGISTRATION_REJECTED, code LIMIT_EXCEEDED, field = the limit).
+    const limitRefusals = new Map<string, number>(LIMITS.map((limit) => [limit, 0]));
+    events.on('instance', (e) => {
+      byCause.get(e.cause)?.inc();
+      if (e.cause === 'REGISTRATION_REJECTED' && e.evidence.code === 'LIMIT_EXCEEDED') {
+        const limit = String(e.evidence.field);
+        limitRefusals.set(limit, (limitRefusals.get(limit) ?? 0) + 1);
+      }
+    });
     events.on('service', (e) => byCause.get(e.cause)?.inc());
     events.on('config', (e) => byCause.get(configCauseOf(e))?.inc());
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
@@ -122,6 +137,18 @@ export class Metrics {
           else counts.set(key, { ...s, n: 1 });
         }
         for (const c of counts.values()) this.set({ namespace: c.namespace, group: c.group, service: c.name }, c.n);
+      },
+    });
+    new Counter({
+      name: 'cairn_limit_refusals_total',
+      help: 'New instances, services and UDP subscribers refused because a limit was reached, by limit',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = new Map(limitRefusals);
+        for (const [limit, n] of Object.entries(extra.subscriberRefusals?.() ?? {})) counts.set(limit, (counts.get(limit) ?? 0) + n);
+        for (const [limit, n] of counts) this.inc({ limit }, n);
       },
     });
     new Counter({

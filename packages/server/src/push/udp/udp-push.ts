@@ -1,4 +1,4 @@
-import { serviceKey, type CairnEventBus, type Registry, type ReadonlyService, type ServiceRef, type Unsubscribe } from '@cairn/core';
+import { serviceKey, Throttle, type CairnEventBus, type Registry, type ReadonlyService, type ServiceRef, type Unsubscribe } from '@cairn/core';
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -37,6 +37,10 @@ export interface PushSettings {
   subscriberTtlMs: number;
   /** Address the UDP socket binds to; a loopback server only ever pushes to loopback. */
   bindHost: string;
+  /** Subscribers of one client IP at most (`--max-subscribers-per-address`). */
+  maxSubscribersPerAddress?: number;
+  /** Subscribers held at most, all clients together (`--max-subscribers`). */
+  maxSubscribers?: number;
 }
 
 export interface PushStats {
@@ -46,9 +50,17 @@ export interface PushStats {
   failed: number;
 }
 
+/** New subscribers not added because a limit was reached, by the limit's name. */
+export interface SubscriberRefusals {
+  maxSubscribersPerAddress: number;
+  maxSubscribers: number;
+}
+
 const GZIP_FROM_BYTES = 1024;
-// Each subscriber costs a packet per change of its service; a bound keeps a flood of list calls from costing more.
+// Each subscriber costs a packet per change of its service; the bounds keep a flood of list calls from costing more.
 const MAX_SUBSCRIBERS = 100_000;
+const MAX_SUBSCRIBERS_PER_ADDRESS = 1_000;
+const REFUSAL_LOG_EVERY_MS = 60_000;
 
 const MAX_CLUSTERS_CHARS = 1024;
 
@@ -68,6 +80,9 @@ export class UdpPush {
   private sweeper: NodeJS.Timeout | undefined;
   private lastRefTime = 0;
   private count = 0;
+  private readonly perAddress = new Map<string, number>();
+  private readonly refusalsLogged = new Throttle(REFUSAL_LOG_EVERY_MS);
+  readonly refused: SubscriberRefusals = { maxSubscribersPerAddress: 0, maxSubscribers: 0 };
   /** The `pushEnabled` switch: starts from the setting, can change at run time. */
   private enabled: boolean;
   private started = false;
@@ -145,13 +160,36 @@ export class UdpPush {
       existing.agent = sub.agent;
       return 'subscribed';
     }
-    if (this.subscriberCount >= MAX_SUBSCRIBERS) {
-      this.forgetIdle();
-      if (this.subscriberCount >= MAX_SUBSCRIBERS) return 'full';
+    const limit = this.limitReached(sub.clientIP);
+    if (limit) {
+      this.refuse(limit, sub);
+      return 'full';
     }
     subs.set(key, { ...sub, key, lastPollAt: now, pushes: 0, acks: 0, failures: 0, pendingKey: undefined });
     this.count++;
+    this.perAddress.set(sub.clientIP, (this.perAddress.get(sub.clientIP) ?? 0) + 1);
     return 'subscribed';
+  }
+
+  /** The limit one more subscriber of `clientIP` would pass, after idle subscribers are dropped; undefined if none. */
+  private limitReached(clientIP: string): keyof SubscriberRefusals | undefined {
+    const maxTotal = this.settings.maxSubscribers ?? MAX_SUBSCRIBERS;
+    const maxPerAddress = this.settings.maxSubscribersPerAddress ?? MAX_SUBSCRIBERS_PER_ADDRESS;
+    const over = () => (this.count >= maxTotal ? 'maxSubscribers' : (this.perAddress.get(clientIP) ?? 0) >= maxPerAddress ? 'maxSubscribersPerAddress' : undefined);
+    if (!over()) return undefined;
+    this.forgetIdle();
+    return over();
+  }
+
+  /** The list call is still answered; the client just gets no push. Logged once a minute per client IP. */
+  private refuse(limit: keyof SubscriberRefusals, sub: Subscription): void {
+    this.refused[limit]++;
+    if (!this.refusalsLogged.allow(sub.clientIP, this.registry.now())) return;
+    const max = limit === 'maxSubscribers' ? (this.settings.maxSubscribers ?? MAX_SUBSCRIBERS) : (this.settings.maxSubscribersPerAddress ?? MAX_SUBSCRIBERS_PER_ADDRESS);
+    this.log.warn(
+      { limit, max, clientIP: sub.clientIP, held: this.perAddress.get(sub.clientIP) ?? 0, total: this.count, service: `${sub.group}@@${sub.name}`, namespace: sub.namespace, agent: sub.agent },
+      `udp push subscriber not added: limit '${limit}' (${max}) reached; the client's list calls are answered but it gets no push`,
+    );
   }
 
   subscribers(ref?: ServiceRef): Subscription[] {
@@ -266,6 +304,9 @@ export class UdpPush {
         this.settle(sub);
         subs.delete(key);
         this.count--;
+        const left = (this.perAddress.get(sub.clientIP) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(sub.clientIP, left);
+        else this.perAddress.delete(sub.clientIP);
       }
       if (subs.size === 0) this.byService.delete(serviceKeyed);
     }

@@ -31,6 +31,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; nacosCode
   AUTH_ROLE_RESERVED: { status: 400, nacosCode: 20002 },
   AUTH_LAST_ADMIN: { status: 400, nacosCode: 23000 },
   AUTH_ADMIN_EXISTS: { status: 409, nacosCode: 23000 },
+  // Nacos has no numeric code for a capacity refusal; 429 tells clients and proxies to back off, the message names the limit.
+  LIMIT_EXCEEDED: { status: 429, nacosCode: 23000 },
 });
 
 /** Nacos v2 error texts by numeric code (the `message` field of a v2 error). */

@@ -21,11 +21,17 @@ export function toWireError(error: unknown, request: FastifyRequest): WireError 
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // A refused credential or permission (403) and a throttled login (429) are Nacos's `access denied`.
     const nacosCode = fe.statusCode === 400 ? 20002 : fe.statusCode === 403 || fe.statusCode === 429 ? 10001 : 30000;
-    return logClientError(request, { status: fe.statusCode, nacosCode, message: fe.message ?? 'bad request' }, fe.code);
+    const message = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? bodyTooLarge(request) : (fe.message ?? 'bad request');
+    return logClientError(request, { status: fe.statusCode, nacosCode, message }, fe.code);
   }
   // The URL tells the operator which request failed; the npm client puts the password in it, hence the redaction.
   request.log.error({ err: error, method: request.method, url: maskSecrets(request.url) }, 'request failed');
   return { status: 500, nacosCode: 30000, message: 'caused: internal server error (see the server log);' };
+}
+
+/** Names the limit a too large body passed, so the client knows what to shorten (or the operator what to raise). */
+function bodyTooLarge(request: FastifyRequest): string {
+  return `Request body is too large: the limit is ${request.routeOptions.bodyLimit} bytes (--body-limit-bytes)`;
 }
 
 /** Client mistakes are logged at debug only: at info they would let any client flood the log. */

@@ -13,6 +13,7 @@ const NACOS_CODES: Partial<Record<ErrorCode, number>> = {
   NAMESPACE_NOT_FOUND: 404,
   SERVICE_ALREADY_EXISTS: 409,
   SERVICE_NOT_EMPTY: 409,
+  LIMIT_EXCEEDED: 429,
 };
 
 /**
