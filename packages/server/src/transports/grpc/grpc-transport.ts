@@ -99,7 +99,7 @@ export class GrpcTransport implements ConnectionDirectory {
    * `deadline` (epoch ms), then closes every connection (journaled as `server-shutdown`) and the server; in-flight
    * calls get a short grace.
    */
-  async close(deadline = Date.now()): Promise<void> {
+  async close(deadline = Date.now() + 1_000): Promise<void> {
     this.closing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     const asked = this.connections.all().map((connection) => connection.push('ConnectResetRequest', { connectionId: connection.connectionId }).catch(() => undefined));
