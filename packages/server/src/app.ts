@@ -378,12 +378,11 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     async close() {
       // The connections and requests still open get until the deadline; the stores' last writes come after it.
       const deadline = Date.now() + options.shutdownTimeoutMs;
-      // Connections end first, so their ends are journaled and published while everything still runs.
-      await grpc?.close(deadline);
-      stopNaming();
       // Held long polls are answered (empty) first; requests on open connections are answered 503 while in-flight ones finish.
       longPolls.releaseAll();
-      const cut = await drain.drain(deadline);
+      // Connections end first (gRPC and HTTP side by side), so their ends are journaled and published while everything still runs.
+      const [, cut] = await Promise.all([grpc?.close(deadline), drain.drain(deadline)]);
+      stopNaming();
       if (cut.length > 0) log.warn({ cut }, `shutdown deadline (--shutdown-timeout-ms ${options.shutdownTimeoutMs}) reached: ${cut.length} HTTP connection(s) cut`);
       await app.close();
       await push.stop();
