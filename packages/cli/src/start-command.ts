@@ -50,7 +50,12 @@ export async function start(args: string[]): Promise<number> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    process.stdout.write(`Cairn received ${signal}, shutting down\n`);
+    process.stdout.write(`Cairn received ${signal}, shutting down (within ${options.shutdownTimeoutMs} ms)\n`);
+    // Clients are cut at the deadline; this is the last resort should the stores' final writes hang as well.
+    setTimeout(() => {
+      process.stderr.write(`cairn: shutdown not finished ${options.storeWaitMs} ms after --shutdown-timeout-ms; exiting\n`);
+      process.exit(1);
+    }, options.shutdownTimeoutMs + options.storeWaitMs).unref();
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {

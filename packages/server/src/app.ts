@@ -68,6 +68,7 @@ import { registerServerLoaderHandler } from './transports/grpc/server-loader.js'
 import { loaderRoutes } from './transports/http/console/v1/loader-routes.js';
 import { connectionsRoutes } from './transports/http/cairn/connections-routes.js';
 import { NO_GRPC_SUBSCRIPTIONS } from './push/grpc/grpc-push.js';
+import { HttpDrain } from './transports/http/http-drain.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -103,7 +104,10 @@ export interface CairnServer {
   readonly grpcPush: GrpcPush | undefined;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
-  /** Graceful stop: no new requests, in-flight ones finish, timers and sockets close. */
+  /**
+   * Graceful stop within `--shutdown-timeout-ms`: no new connections, requests on open ones answered 503, gRPC
+   * clients asked to reconnect elsewhere, in-flight requests finish; what is still open at the deadline is cut.
+   */
   close(): Promise<void>;
 }
 
@@ -197,7 +201,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const grpc =
     options.grpcPort === 0
       ? undefined
-      : new GrpcTransport({ events: bus, clock, log, pushes: grpcMetrics, gate: grpcAuthGate(authenticator, options.authEnabled) }, { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, ...parts.grpc });
+      : new GrpcTransport(
+          { events: bus, clock, log, pushes: grpcMetrics, gate: grpcAuthGate(authenticator, options.authEnabled) },
+          { maxConnections: options.grpcMaxConnections, idleMs: options.grpcIdleMs, connectionIdleMs: options.idleTimeoutMs, ...parts.grpc },
+        );
   let grpcPush: GrpcPush | undefined;
   let stopNaming = (): void => {};
   if (grpc) {
@@ -253,6 +260,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
+    // Slow or silent clients cannot hold a connection forever (a held long poll is not cut: only receiving counts).
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.idleTimeoutMs,
+    http: { headersTimeout: options.headerTimeoutMs, requestTimeout: options.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, options.headerTimeoutMs / 4) },
     // Errors before routing (a malformed %-escape in the path) answer in the shape of the API that was asked.
     frameworkErrors: (error, request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply;
@@ -261,6 +272,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       else void reply.code(400).type('text/plain; charset=utf-8').send(message);
     },
   });
+  // Its hook goes first: during a shutdown a request is answered 503 before anything else runs.
+  const drain = new HttpDrain(app, Math.min(1_000, options.shutdownTimeoutMs / 10));
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseQuery(body as string));
@@ -366,11 +379,14 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       return `${address}${options.contextPath}`;
     },
     async close() {
-      // Connections end first, so their ends are journaled and published while everything still runs.
-      await grpc?.close();
-      stopNaming();
-      // Held long polls are answered (empty) first: the HTTP server waits for in-flight requests to finish.
+      // The connections and requests still open get until the deadline; the stores' last writes come after it.
+      const deadline = Date.now() + options.shutdownTimeoutMs;
+      // Held long polls are answered (empty) first; requests on open connections are answered 503 while in-flight ones finish.
       longPolls.releaseAll();
+      // Connections end first (gRPC and HTTP side by side), so their ends are journaled and published while everything still runs.
+      const [, cut] = await Promise.all([grpc?.close(deadline), drain.drain(deadline)]);
+      stopNaming();
+      if (cut.length > 0) log.warn({ cut }, `shutdown deadline (--shutdown-timeout-ms ${options.shutdownTimeoutMs}) reached: ${cut.length} HTTP connection(s) cut`);
       await app.close();
       await push.stop();
       await probes.stop();

@@ -20,7 +20,7 @@ export interface TestServer {
 export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; adminPassword?: string } = {}): Promise<TestServer> {
   // With auth on (authEnabled: true), the first admin is `nacos` with `adminPassword`, default TEST_ADMIN_PASSWORD.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-cli-test-')) : undefined;
-  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
+  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, shutdownTimeoutMs: 1_000, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
   const server = await createServer({ options, clock: time, alarm: time, adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD });
   const url = await server.listen();

@@ -66,3 +66,11 @@ test('the start banner hides a database password, even one that contains @ or :'
   assert.match(banner, /db +mysql:\/\/cairn:\*\*\*@127\.0\.0\.1:3306\/cairn /);
   assert.doesNotMatch(banner, /p@ss|w0rd/);
 });
+
+test('a header timeout longer than the request timeout is refused, naming both flags', () => {
+  assert.throws(
+    () => resolveOptions({}, ['--header-timeout-ms', '20000', '--request-timeout-ms', '10000']),
+    (e: unknown) => e instanceof OptionsError && /--header-timeout-ms \(20000\) must be at most --request-timeout-ms \(10000\)/.test(e.message),
+  );
+  assert.equal(resolveOptions({}, ['--header-timeout-ms', '10000', '--request-timeout-ms', '10000']).headerTimeoutMs, 10_000);
+});

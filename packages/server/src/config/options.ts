@@ -80,6 +80,14 @@ export interface ResolvedOptions {
   readonly maxSubscribersPerAddress: number;
   /** UDP push subscribers held at most, all clients together. */
   readonly maxSubscribers: number;
+  /** The whole HTTP request (headers and body) must arrive within this; the time to answer is not counted. */
+  readonly requestTimeoutMs: number;
+  /** The headers of an HTTP request must arrive within this; at most requestTimeoutMs. */
+  readonly headerTimeoutMs: number;
+  /** A keep-alive HTTP connection idle this long between requests is closed. */
+  readonly idleTimeoutMs: number;
+  /** A shutdown (SIGTERM, SIGINT) ends within this, cutting the connections still open. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export type Options = Partial<ResolvedOptions>;
@@ -141,6 +149,16 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxInstances', kind: 'int', min: 1, max: 10_000_000, help: 'instances the server holds at most, all services together; registering one more is refused with 429' },
   { key: 'maxSubscribersPerAddress', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers of one client IP at most; a list call beyond it is answered but not subscribed' },
   { key: 'maxSubscribers', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers held at most, all clients together; a list call beyond it is answered but not subscribed' },
+  {
+    key: 'requestTimeoutMs',
+    kind: 'int',
+    min: 1000,
+    max: 3_600_000,
+    help: 'an HTTP request (headers and body) must arrive within this, or it is answered 408 and its connection closed; the time to answer (a held long poll) is not counted',
+  },
+  { key: 'headerTimeoutMs', kind: 'int', min: 1000, max: 3_600_000, help: 'the headers of an HTTP request must arrive within this (at most --request-timeout-ms), or it is answered 408 and its connection closed' },
+  { key: 'idleTimeoutMs', kind: 'int', min: 1000, max: 3_600_000, help: 'a keep-alive HTTP connection idle this long between requests is closed' },
+  { key: 'shutdownTimeoutMs', kind: 'int', min: 500, max: 600_000, help: 'a shutdown (SIGTERM, SIGINT) ends within this: connections still open then are cut, and the process exits' },
 ];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -192,6 +210,10 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   // distinct (service, clusters, port) subscriptions is a runaway loop, not an application.
   maxSubscribersPerAddress: 1_000,
   maxSubscribers: 100_000,
+  requestTimeoutMs: 30_000,
+  headerTimeoutMs: 10_000,
+  idleTimeoutMs: 72_000,
+  shutdownTimeoutMs: 10_000,
 });
 
 export class OptionsError extends Error {}
@@ -222,6 +244,9 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
   const resolved = out as unknown as ResolvedOptions;
   if (resolved.beatTimeoutMs < resolved.beatIntervalMs || resolved.deleteTimeoutMs < resolved.beatTimeoutMs) {
     throw new OptionsError('beatTimeoutMs must be at least beatIntervalMs, and deleteTimeoutMs at least beatTimeoutMs');
+  }
+  if (resolved.headerTimeoutMs > resolved.requestTimeoutMs) {
+    throw new OptionsError(`--header-timeout-ms (${resolved.headerTimeoutMs}) must be at most --request-timeout-ms (${resolved.requestTimeoutMs})`);
   }
   if (resolved.grpcPort === -1 && resolved.port > 65535 - 1000) {
     throw new OptionsError(`--grpc-port defaults to the HTTP port + 1000, which is above 65535 for --port ${resolved.port}: set --grpc-port (0 = gRPC off)`);

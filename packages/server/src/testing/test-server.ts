@@ -24,7 +24,8 @@ export interface TestServer {
 export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string; logger?: Logger } = {}): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
-  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, ...overrides });
+  // A short shutdown: a test's idle keep-alive connections are closed after 100 ms, not the server's 1 s.
+  const options = resolveOptions({ port: 0, host: '127.0.0.1', logLevel: 'silent', healthCheckEnabled: false, dataDir: ownDir, shutdownTimeoutMs: 1_000, ...overrides });
   const time = settings.fakeTime ? new FakeTime(Date.now()) : undefined;
   const server = await createServer({
     options,

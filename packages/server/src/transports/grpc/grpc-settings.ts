@@ -16,6 +16,8 @@ export interface GrpcSettings {
   setupTimeoutMs: number;
   /** Connections open at once at most; the ConnectionSetupRequest of one more is refused (`--grpc-max-connections`). */
   maxConnections: number;
+  /** An HTTP/2 connection with no call open this long is closed (`--idle-timeout-ms`); a Nacos stream keeps it busy. */
+  connectionIdleMs: number;
 }
 
 export const DEFAULT_GRPC_SETTINGS: Readonly<GrpcSettings> = Object.freeze({
@@ -27,4 +29,5 @@ export const DEFAULT_GRPC_SETTINGS: Readonly<GrpcSettings> = Object.freeze({
   pendingTtlMs: 60_000,
   setupTimeoutMs: 30_000,
   maxConnections: 50_000,
+  connectionIdleMs: 72_000,
 });

@@ -78,7 +78,11 @@ export class GrpcTransport implements ConnectionDirectory {
 
   /** Binds `host:port` (0 = any free port) and resolves to the port bound. */
   async listen(host: string, port: number): Promise<number> {
-    const server = new Server({ 'grpc.max_receive_message_length': this.settings.maxMessageBytes, 'grpc.max_send_message_length': this.settings.maxMessageBytes });
+    const server = new Server({
+      'grpc.max_receive_message_length': this.settings.maxMessageBytes,
+      'grpc.max_send_message_length': this.settings.maxMessageBytes,
+      'grpc.max_connection_idle_ms': this.settings.connectionIdleMs,
+    });
     server.addService(REQUEST_SERVICE, { request: (call: ServerUnaryCall<Payload, Payload>, done: sendUnaryData<Payload>) => void this.onUnary(call, done).catch((err: unknown) => this.unaryFailed(err, done)) });
     server.addService(STREAM_SERVICE, { requestBiStream: (call: ServerDuplexStream<Payload, Payload>) => this.onStream(call) });
     const bound = await new Promise<number>((resolve, reject) => {
@@ -90,19 +94,33 @@ export class GrpcTransport implements ConnectionDirectory {
     return bound;
   }
 
-  /** Closes every connection (journaled as `server-shutdown`), then the server; in-flight calls get a short grace. */
-  async close(): Promise<void> {
+  /**
+   * Sends every connection a ConnectResetRequest (its client moves to another server) and waits for the answers until
+   * `deadline` (epoch ms), then closes every connection (journaled as `server-shutdown`) and the server; in-flight
+   * calls get a short grace.
+   */
+  async close(deadline = Date.now() + 1_000): Promise<void> {
     this.closing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    const asked = this.connections.all().map((connection) => connection.push('ConnectResetRequest', { connectionId: connection.connectionId }).catch(() => undefined));
+    if (asked.length > 0) {
+      this.deps.log.info({ connections: asked.length }, 'shutting down: ConnectResetRequest sent to every gRPC connection');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(asked), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
+    }
     for (const connection of this.connections.all()) this.closeConnection(connection, 'server-shutdown');
     const server = this.server;
     this.server = undefined;
     if (!server) return;
     await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, 1_000);
+      const force = setTimeout(
+        () => {
+          server.forceShutdown();
+          resolve();
+        },
+        Math.min(1_000, Math.max(0, deadline - Date.now())),
+      );
       server.tryShutdown(() => {
         clearTimeout(force);
         resolve();
