@@ -92,5 +92,5 @@ function formatKeys(answer: KeysAnswer): string {
     ['kid', 'state', 'created (UTC)', 'retired (UTC)', 'expires (UTC)'],
     answer.keys.map((k) => [k.kid, k.configured ? 'signing (CAIRN_TOKEN_SECRET)' : k.signing ? 'signing' : 'retired', time(k.createdAt), time(k.retiredAt), time(k.expiresAt)]),
   );
-  return `${table}\n${answer.keys.length} keys; new tokens are signed with ${answer.signing}\n`;
+  return `${table}\n${answer.keys.length} key${answer.keys.length === 1 ? '' : 's'}; new tokens are signed with ${answer.signing}\n`;
 }
