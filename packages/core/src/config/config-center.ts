@@ -184,7 +184,9 @@ export class ConfigCenter {
     const now = this.options.clock.now();
     const id = ++this.lastHistoryId;
     const item: ConfigItem = {
-      ...pickKey(input.key),
+      namespace: input.key.namespace,
+      group: input.key.group,
+      dataId: input.key.dataId,
       id: current?.id ?? id,
       content,
       md5: md5Hex(content),
@@ -233,7 +235,9 @@ export class ConfigCenter {
     const now = this.options.clock.now();
     const id = ++this.lastHistoryId;
     const gray: ConfigGray = {
-      ...pickKey(input.key),
+      namespace: input.key.namespace,
+      group: input.key.group,
+      dataId: input.key.dataId,
       grayName,
       rule: input.rule,
       id: current?.id ?? id,
@@ -287,13 +291,13 @@ export class ConfigCenter {
 
   private announceGray(change: 'published' | 'stopped' | 'promoted', op: ConfigOp, gray: ConfigGray, md5: string, id: number, author: ConfigAuthor, at: number, reason?: 'config-removed'): void {
     const { grayName, rule } = gray;
-    const history: ConfigHistoryRecord = { ...pickKey(gray), id, op, content: gray.content, md5: gray.md5, appName: gray.appName, type: gray.type, author, at, gray: { grayName, rule } };
+    const history: ConfigHistoryRecord = { namespace: gray.namespace, group: gray.group, dataId: gray.dataId, id, op, content: gray.content, md5: gray.md5, appName: gray.appName, type: gray.type, author, at, gray: { grayName, rule } };
     this.options.events.publish({ type: 'config-gray', ...pickKey(gray), change, grayName, rule, op, md5, historyId: id, author, at, ...(reason ? { reason } : {}), history });
   }
 
   private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number, restored?: RestoredVersion): void {
     const fields = { desc: item.desc, tags: item.tags, use: item.use, effect: item.effect, schema: item.schema, encryptedDataKey: item.encryptedDataKey };
-    const history: ConfigHistoryRecord = { ...pickKey(item), id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at, fields };
+    const history: ConfigHistoryRecord = { namespace: item.namespace, group: item.group, dataId: item.dataId, id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at, fields };
     this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history, ...(restored ? { restored } : {}) });
   }
 }

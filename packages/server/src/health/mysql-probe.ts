@@ -1,5 +1,5 @@
 import type { ProbeResult, ProbeTarget } from '@cairn/core';
-import mysql from 'mysql2';
+import type mysql from 'mysql2';
 import { errorCode, runProbe, type ProbeOutcome } from './probe.js';
 
 const DEFAULT_COMMAND = 'SELECT 1';
@@ -9,7 +9,8 @@ const DEFAULT_COMMAND = 'SELECT 1';
  * (wrong password, unknown command) or a refused connection is a definite failure, a timeout an ordinary one, as
  * in Nacos. When the command lists the `read_only` variable and it is ON, the node is a replica: a failure.
  */
-export function mysqlProbe(target: ProbeTarget, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
+export async function mysqlProbe(target: ProbeTarget, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
+  const mysql = await mysqlDriver();
   return runProbe(target, timeoutMs, signal, (finish) => {
     const connection = mysql.createConnection({
       host: target.ip,
@@ -26,6 +27,13 @@ export function mysqlProbe(target: ProbeTarget, timeoutMs: number, signal: Abort
     });
     return () => connection.destroy();
   });
+}
+
+// Loaded on the first MySQL probe: most servers never run one, and the driver costs about 6 MB of memory.
+let driver: Promise<typeof mysql> | undefined;
+function mysqlDriver(): Promise<typeof mysql> {
+  driver ??= import('mysql2').then((m) => m.default);
+  return driver;
 }
 
 function failure(error: unknown): ProbeOutcome {

@@ -32,7 +32,8 @@ export function runProbe(target: ProbeTarget, timeoutMs: number, signal: AbortSi
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       cleanup?.();
-      resolve({ ...outcome, probe: target.type, target: describeTarget(target), durationMs: performance.now() - started });
+      // Not `{ ...outcome, probe, … }`: a spread followed by more fields is a slow path on this V8 (µs per probe).
+      resolve(Object.assign({ probe: target.type, target: describeTarget(target), durationMs: performance.now() - started }, outcome));
     };
     const onAbort = (): void => finish({ ok: false, failNow: false, error: 'ABORTED' });
     const timer = setTimeout(() => finish({ ok: false, failNow: false, error: 'ETIMEDOUT' }), timeoutMs);

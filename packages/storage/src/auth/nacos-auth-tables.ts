@@ -1,5 +1,3 @@
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { type NetworkTarget, parseStorageUrl } from '../database-url.js';
 import { openFailure, StorageUrlError } from '../errors.js';
 
@@ -43,6 +41,7 @@ export async function readNacosAuthTables(url: string): Promise<NacosAuthRows> {
 type Rows = Record<string, unknown>[];
 
 async function readMysql(target: NetworkTarget): Promise<Rows[]> {
+  const { default: mysql } = await import('mysql2/promise');
   const connection = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, connectTimeout: CONNECT_TIMEOUT_MS });
   try {
     const read = async (sql: string) => (await connection.query(sql))[0] as Rows;
@@ -53,6 +52,7 @@ async function readMysql(target: NetworkTarget): Promise<Rows[]> {
 }
 
 async function readPostgres(target: NetworkTarget): Promise<Rows[]> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on('error', () => undefined);
   await client.connect();

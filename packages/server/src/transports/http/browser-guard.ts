@@ -26,10 +26,27 @@ export interface BrowserGuardSettings {
 export function installBrowserGuard(app: FastifyInstance, settings: BrowserGuardSettings): void {
   const hostAllowed = hostCheck(settings);
   const origins = new Set(entriesOf(parseAllowedOrigins(settings.allowedOrigins)));
+  // Every request of a client carries the same Host: its verdict is remembered (a few names, forgotten every 5 s,
+  // as the machine's addresses can change), so a beat does not parse and look up the name each time.
+  const verdicts = new Map<string, boolean>();
+  let verdictsFrom = Date.now();
+  const allowed = (raw: string): boolean => {
+    const now = Date.now();
+    if (now - verdictsFrom > 5_000 || verdicts.size >= 64) {
+      verdicts.clear();
+      verdictsFrom = now;
+    }
+    let verdict = verdicts.get(raw);
+    if (verdict === undefined) {
+      verdict = hostAllowed(hostnameOf(raw));
+      verdicts.set(raw, verdict);
+    }
+    return verdict;
+  };
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-content-type-options', 'nosniff');
     const asked = askedHost(request, settings.trustedProxy);
-    if (asked !== undefined && !hostAllowed(asked.hostname)) {
+    if (asked !== undefined && !allowed(asked.raw)) {
       void reply
         .code(403)
         .type('text/plain; charset=utf-8')
@@ -37,7 +54,7 @@ export function installBrowserGuard(app: FastifyInstance, settings: BrowserGuard
       return;
     }
     const origin = single(request.headers.origin);
-    if (origin !== undefined && !origins.has(origin) && !sameOrigin(origin, asked)) {
+    if (origin !== undefined && !origins.has(origin) && !sameOrigin(origin, asked && parsedHost(asked.raw))) {
       void reply
         .code(403)
         .type('text/plain; charset=utf-8')
@@ -49,14 +66,22 @@ export function installBrowserGuard(app: FastifyInstance, settings: BrowserGuard
 }
 
 /** The name the client asked for: `X-Forwarded-Host` from a trusted proxy, else `Host`. Undefined without either. */
-function askedHost(request: FastifyRequest, trustedProxy: ((address: string) => boolean) | undefined): { header: string; raw: string; hostname: string; port: string } | undefined {
+function askedHost(request: FastifyRequest, trustedProxy: ((address: string) => boolean) | undefined): { header: string; raw: string } | undefined {
   const forwarded = single(request.headers['x-forwarded-host']);
   const fromProxy = forwarded !== undefined && trustedProxy?.(request.raw.socket.remoteAddress ?? '') === true;
   // A proxy chain may list several; the first is the name the client used.
   const raw = fromProxy ? forwarded.split(',')[0].trim() : single(request.headers.host);
   if (raw === undefined || raw === '') return undefined;
-  const parsed = splitHost(raw);
-  return { header: fromProxy ? 'X-Forwarded-Host' : 'Host', raw, ...(parsed ?? { hostname: `\u0000${raw}`, port: '' }) };
+  return { header: fromProxy ? 'X-Forwarded-Host' : 'Host', raw };
+}
+
+/** Hostname and port of a Host value; one that does not parse matches no name (a NUL cannot be in a name). */
+function parsedHost(raw: string): { hostname: string; port: string } {
+  return splitHost(raw) ?? { hostname: `\u0000${raw}`, port: '' };
+}
+
+function hostnameOf(raw: string): string {
+  return parsedHost(raw).hostname;
 }
 
 /** `name:port`, `[v6]:port`, a bare name: lower-cased hostname (IPv6 without brackets) and port ('' when none). */

@@ -11,8 +11,15 @@ export interface CutConnection {
 }
 
 interface Tracked {
-  busy: number;
-  quietSince: number;
+  /** The latest request's answer on this connection (HTTP/1.1 answers a connection's requests in order). */
+  res: ServerResponse | undefined;
+  /** When the drain first saw it with nothing in flight (undefined while busy or before the drain). */
+  idleSince: number | undefined;
+}
+
+/** In flight: its latest request is not answered yet. */
+function busy(tracked: Tracked): boolean {
+  return tracked.res !== undefined && !tracked.res.writableFinished;
 }
 
 /**
@@ -30,17 +37,15 @@ export class HttpDrain {
   ) {
     const server = app.server;
     server.on('connection', (socket: Socket) => {
-      this.sockets.set(socket, { busy: 0, quietSince: Date.now() });
+      this.sockets.set(socket, { res: undefined, idleSince: undefined });
       socket.once('close', () => this.sockets.delete(socket));
     });
+    // No listener per request (this runs on every beat): the latest answer is kept and looked at when draining.
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const tracked = this.sockets.get(req.socket);
       if (!tracked) return;
-      tracked.busy++;
-      res.once('close', () => {
-        tracked.busy--;
-        tracked.quietSince = Date.now();
-      });
+      tracked.res = res;
+      tracked.idleSince = undefined;
     });
     // First of all hooks: during a drain nothing else runs for a request.
     app.addHook('onRequest', (_request, reply, done) => {
@@ -61,13 +66,16 @@ export class HttpDrain {
     while (this.sockets.size > 0 && Date.now() < deadline) {
       const now = Date.now();
       for (const [socket, tracked] of this.sockets) {
-        if (tracked.busy === 0 && now - tracked.quietSince >= this.quietMs) socket.end();
+        // Quiet for quietMs as the drain saw it: a client that just got an answer may be sending its next request.
+        if (busy(tracked)) tracked.idleSince = undefined;
+        else if (tracked.idleSince === undefined) tracked.idleSince = now;
+        else if (now - tracked.idleSince >= this.quietMs) socket.end();
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(DRAIN_TICK_MS, deadline - now))));
     }
     const cut: CutConnection[] = [];
     for (const [socket, tracked] of this.sockets) {
-      cut.push({ peer: `${socket.remoteAddress}:${socket.remotePort}`, state: tracked.busy > 0 ? 'request in flight' : 'idle or receiving a request' });
+      cut.push({ peer: `${socket.remoteAddress}:${socket.remotePort}`, state: busy(tracked) ? 'request in flight' : 'idle or receiving a request' });
       socket.destroy();
     }
     return cut;

@@ -6,34 +6,40 @@ import type { FastifyRequest } from 'fastify';
  * when both carry a name). Values are trimmed and a blank value counts as absent. Every parse error names the field.
  */
 export class Params {
-  private constructor(private readonly values: Map<string, string>) {}
+  // The parsed query and form body as the request holds them: read per name on demand, not copied per request.
+  private constructor(
+    private readonly query: unknown,
+    private readonly body: unknown,
+  ) {}
 
   static from(request: FastifyRequest): Params {
-    const values = new Map<string, string>();
-    addAll(values, request.query);
-    addAll(values, request.body);
-    return new Params(values);
+    return new Params(request.query, request.body);
   }
 
   static of(record: Record<string, string>): Params {
-    return new Params(new Map(Object.entries(record)));
+    return new Params(record, undefined);
   }
 
   has(name: string): boolean {
-    return this.values.has(name);
+    return this.value(name) !== undefined;
+  }
+
+  /** The query's value, else the body's; the first of repeated values; numbers and booleans as text. */
+  private value(name: string): string | undefined {
+    return valueIn(this.query, name) ?? valueIn(this.body, name);
   }
 
   /** Trimmed value, or `fallback` when absent or blank. */
   str(name: string): string | undefined;
   str(name: string, fallback: string): string;
   str(name: string, fallback?: string): string | undefined {
-    const raw = this.values.get(name)?.trim();
+    const raw = this.value(name)?.trim();
     return raw === undefined || raw === '' ? fallback : raw;
   }
 
   /** Value without trimming (content, JSON); undefined when absent. */
   raw(name: string): string | undefined {
-    return this.values.get(name);
+    return this.value(name);
   }
 
   required(name: string): string {
@@ -116,6 +122,15 @@ export class Params {
  * Built from entries, so every key arrives as its own property (a `__proto__` key is then refused by core, not lost).
  */
 export function toStringMap(value: Record<string, unknown>, field: string): Record<string, string> {
+  // Usually every value is a string already: the parsed object (own properties only, fresh from JSON.parse) is kept.
+  let allStrings = true;
+  for (const k in value) {
+    if (typeof value[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings && Object.getPrototypeOf(value) === Object.prototype) return value as Record<string, string>;
   const entries: [string, string][] = [];
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === 'string') entries.push([k, v]);
@@ -126,14 +141,13 @@ export function toStringMap(value: Record<string, unknown>, field: string): Reco
   return Object.fromEntries(entries);
 }
 
-function addAll(into: Map<string, string>, source: unknown): void {
-  if (source === null || typeof source !== 'object') return;
-  for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
-    if (into.has(k)) continue;
-    const first = Array.isArray(v) ? v[0] : v;
-    if (typeof first === 'string') into.set(k, first);
-    else if (typeof first === 'number' || typeof first === 'boolean') into.set(k, String(first));
-  }
+function valueIn(source: unknown, name: string): string | undefined {
+  if (source === null || typeof source !== 'object' || !Object.hasOwn(source, name)) return undefined;
+  const v = (source as Record<string, unknown>)[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  if (typeof first === 'string') return first;
+  if (typeof first === 'number' || typeof first === 'boolean') return String(first);
+  return undefined;
 }
 
 function clip(value: string): string {

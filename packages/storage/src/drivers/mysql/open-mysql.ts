@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import type { NetworkTarget } from '../../database-url.js';
 import { SchemaTooNewError, openFailure } from '../../errors.js';
 import type { Row, SqlDriver } from '../sql-driver.js';
@@ -20,6 +20,8 @@ const SESSION_SQL_MODE = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DI
  *   const driver = await openMysql(parseStorageUrl('mysql://cairn:pw@127.0.0.1:3306/cairn', '.') as NetworkTarget);
  */
 export async function openMysql(target: NetworkTarget): Promise<SqlDriver> {
+  // Loaded only when a MySQL store is asked for: a server on SQLite or PostgreSQL saves its memory.
+  const { default: mysql } = await import('mysql2/promise');
   const pool = mysql.createPool({
     host: target.host,
     port: target.port,

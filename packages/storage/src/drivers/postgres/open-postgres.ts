@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { NetworkTarget } from '../../database-url.js';
 import { SchemaTooNewError, openFailure } from '../../errors.js';
 import type { SqlDriver } from '../sql-driver.js';
@@ -19,6 +19,8 @@ const MIGRATION_LOCK_KEY = 0x6361_6972; // "cair"
  *   const driver = await openPostgres(parseStorageUrl('postgres://cairn@127.0.0.1/cairn', '.') as NetworkTarget);
  */
 export async function openPostgres(target: NetworkTarget): Promise<SqlDriver> {
+  // Loaded only when a PostgreSQL store is asked for: a server on SQLite or MySQL saves its memory.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     host: target.host,
     port: target.port,

@@ -76,7 +76,7 @@ function instanceRequest({ registry }: NamingDeps, { body, user }: GrpcRequest, 
     registry.registerForConnection(cmd, clientOf(connection, user), 'gRPC InstanceRequest');
   } else if (type === 'deregisterInstance') {
     // Nacos answers success for an address the connection does not hold.
-    registry.deregisterForConnection({ ...ref, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, clientOf(connection, user), 'gRPC InstanceRequest');
+    registry.deregisterForConnection({ namespace: ref.namespace, group: ref.group, name: ref.name, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, clientOf(connection, user), 'gRPC InstanceRequest');
   } else {
     return badType(type, 'registerInstance or deregisterInstance');
   }
@@ -87,10 +87,11 @@ function instanceRequest({ registry }: NamingDeps, { body, user }: GrpcRequest, 
 function persistentInstanceRequest({ registry }: NamingDeps, { body, user }: GrpcRequest, connection: ConnectionView): GrpcResponse {
   const ref = serviceRefOf(body);
   const type = optionalString(body, 'type');
-  const cmd = { ...registrationOf(body.instance, ref), ephemeral: false };
+  const cmd = registrationOf(body.instance, ref);
+  cmd.ephemeral = false;
   const origin = { ip: connection.ip, agent: connection.clientVersion || undefined, via: 'gRPC PersistentInstanceRequest', ...(user === undefined ? {} : { user }) };
   if (type === 'registerInstance') registry.registerInstance(cmd, origin);
-  else if (type === 'deregisterInstance') registry.deregisterInstance({ ...ref, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, origin);
+  else if (type === 'deregisterInstance') registry.deregisterInstance({ namespace: ref.namespace, group: ref.group, name: ref.name, ip: cmd.ip, port: cmd.port, cluster: cmd.cluster }, origin);
   else return badType(type, 'registerInstance or deregisterInstance');
   return { type: 'InstanceResponse', body: { type } };
 }

@@ -10,7 +10,7 @@ import { clusterParam } from './wire-params.js';
 export function parseBeat(p: Params, ref: ServiceRef): Beat {
   const json = p.jsonObject('beat');
   if (!json) {
-    return { ...ref, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
+    return { namespace: ref.namespace, group: ref.group, name: ref.name, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
   }
   checkBeatTypes(json);
   const ip = typeof json.ip === 'string' && json.ip !== '' ? json.ip : p.required('ip');
@@ -20,7 +20,8 @@ export function parseBeat(p: Params, ref: ServiceRef): Beat {
   const weight = absent(json.weight) ? undefined : Number(json.weight);
   if (weight !== undefined && !Number.isFinite(weight)) throw invalidParam('beat', "Param 'beat' has a 'weight' that is not a number.");
   const metadata = absent(json.metadata) ? undefined : toStringMap(json.metadata as Record<string, unknown>, 'beat');
-  return { ...ref, ip, port, cluster, body: { weight, metadata } };
+  // Written out, not spread: on this V8 a spread followed by more fields leaves the fast clone path (a few µs per beat).
+  return { namespace: ref.namespace, group: ref.group, name: ref.name, ip, port, cluster, body: { weight, metadata } };
 }
 
 // The fields of the Java client's BeatInfo and the JSON type each must have. Numbers may also come as numeric
@@ -40,8 +41,10 @@ const BEAT_FIELDS: Record<string, 'string' | 'number' | 'boolean' | 'object'> = 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const ARTICLE: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object' };
 
+const BEAT_FIELD_LIST = Object.entries(BEAT_FIELDS);
+
 function checkBeatTypes(json: Record<string, unknown>): void {
-  for (const [field, type] of Object.entries(BEAT_FIELDS)) {
+  for (const [field, type] of BEAT_FIELD_LIST) {
     const value = json[field];
     if (absent(value)) continue;
     const ok = type === 'number' ? typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim())) : type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;

@@ -26,7 +26,7 @@ export function applyMetadataBatch(registry: Registry, batch: MetadataBatch, mod
   for (const instance of targets) {
     const current = overlayOf(service, instance)?.metadata ?? {};
     const metadata = mode === 'merge' ? { ...current, ...batch.metadata } : withoutKeys(current, Object.keys(batch.metadata));
-    registry.patchInstance({ ...batch.ref, ip: instance.ip, port: instance.port, cluster: instance.cluster, metadata }, origin);
+    registry.patchInstance({ namespace: batch.ref.namespace, group: batch.ref.group, name: batch.ref.name, ip: instance.ip, port: instance.port, cluster: instance.cluster, metadata }, origin);
     updated.push(`${instance.ip}:${instance.port}:unknown:${instance.cluster}:${instance.ephemeral ? 'ephemeral' : 'persist'}`);
   }
   return updated;

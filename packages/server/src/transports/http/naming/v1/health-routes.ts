@@ -27,9 +27,12 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
       const p = Params.from(request);
       const healthy = p.bool('healthy') ?? p.bool('valid');
       if (healthy === undefined) throw missingParam('healthy');
+      const ref = serviceRefV1(p);
       registry.markHealth(
         {
-          ...serviceRefV1(p),
+          namespace: ref.namespace,
+          group: ref.group,
+          name: ref.name,
           ip: p.required('ip'),
           port: p.requiredInt('port'),
           cluster: clusterParam(p),
@@ -54,7 +57,9 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!json) throw missingParam('healthChecker');
     registry.updateCluster(
       {
-        ...ref,
+        namespace: ref.namespace,
+        group: ref.group,
+        name: ref.name,
         cluster,
         checkPort,
         useInstancePortForCheck,

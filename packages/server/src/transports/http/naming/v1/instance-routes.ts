@@ -18,7 +18,8 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete('/v1/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.deregisterInstance({ ...serviceRefV1(p), ip: p.required('ip'), port: p.requiredInt('port') }, originOf(request, p.str('username')));
+    const ref = serviceRefV1(p);
+    registry.deregisterInstance({ namespace: ref.namespace, group: ref.group, name: ref.name, ip: p.required('ip'), port: p.requiredInt('port') }, originOf(request, p.str('username')));
     return 'ok';
   });
 
@@ -30,9 +31,12 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.patch('/v1/ns/instance', async (request) => {
     const p = Params.from(request);
+    const ref = serviceRefV1(p);
     registry.patchInstance(
       {
-        ...serviceRefV1(p),
+        namespace: ref.namespace,
+        group: ref.group,
+        name: ref.name,
         ip: p.required('ip'),
         port: p.requiredInt('port'),
         cluster: clusterParam(p),
@@ -74,10 +78,10 @@ export function instanceRoutes(app: FastifyInstance, ctx: AppContext): void {
     const clientIP = p.str('clientIP');
     if (udpPort > 0 && clientIP) {
       // A clientIP that is not an IP literal, or not reachable from this server, just gets no push (Nacos is as lenient).
-      ctx.push.subscribe({ ...ref, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
+      ctx.push.subscribe({ namespace: ref.namespace, group: ref.group, name: ref.name, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
     }
     ctx.metrics.listQueries.inc();
-    return reply.type('application/json; charset=utf-8').send(ctx.serviceInfo.body({ ...ref, clusters, healthyOnly }));
+    return reply.type('application/json; charset=utf-8').send(ctx.serviceInfo.body({ namespace: ref.namespace, group: ref.group, name: ref.name, clusters, healthyOnly }));
   });
 
   app.put('/v1/ns/instance/beat', async (request) => {

@@ -17,8 +17,8 @@ export function healthV2Routes(app: FastifyInstance, ctx: AppContext): void {
       const p = Params.from(request);
       const healthy = p.bool('healthy');
       if (healthy === undefined) throw missingParam('healthy');
-      const target = { ...serviceRefV2(p), ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p) };
-      ctx.registry.markHealth({ ...target, healthy }, originOf(request, p.str('username')));
+      const ref = serviceRefV2(p);
+      ctx.registry.markHealth({ namespace: ref.namespace, group: ref.group, name: ref.name, ip: p.required('ip'), port: p.requiredInt('port'), cluster: clusterParam(p), healthy }, originOf(request, p.str('username')));
       return v2Ok('ok');
     });
   }

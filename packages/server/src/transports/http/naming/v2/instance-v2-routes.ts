@@ -35,7 +35,8 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
 
   app.delete('/v2/ns/instance', async (request) => {
     const p = Params.from(request);
-    registry.deregisterInstance({ ...serviceRefV2(p), ip: p.required('ip'), port: p.requiredInt('port') }, originOf(request, p.str('username')));
+    const ref = serviceRefV2(p);
+    registry.deregisterInstance({ namespace: ref.namespace, group: ref.group, name: ref.name, ip: p.required('ip'), port: p.requiredInt('port') }, originOf(request, p.str('username')));
     return v2Ok('ok');
   });
 
@@ -50,9 +51,12 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
   // metadata as required; we take any subset, as the v1 PATCH does, since a partial patch is the point of PATCH.
   app.patch('/v2/ns/instance', async (request, reply) => {
     const p = Params.from(request);
+    const ref = serviceRefGroupedOrBare(p);
     registry.patchInstance(
       {
-        ...serviceRefGroupedOrBare(p),
+        namespace: ref.namespace,
+        group: ref.group,
+        name: ref.name,
         ip: p.required('ip'),
         port: p.requiredInt('port'),
         cluster: clusterParam(p),
@@ -93,10 +97,10 @@ export function instanceV2Routes(app: FastifyInstance, ctx: AppContext): void {
     const udpPort = p.int('port', 0);
     const clientIP = p.str('ip');
     if (udpPort > 0 && clientIP) {
-      ctx.push.subscribe({ ...ref, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
+      ctx.push.subscribe({ namespace: ref.namespace, group: ref.group, name: ref.name, clusters, healthyOnly, clientIP, udpPort, agent: originOf(request).agent ?? '' });
     }
     ctx.metrics.listQueries.inc();
-    const info = ctx.serviceInfo.json({ ...ref, clusters, healthyOnly });
+    const info = ctx.serviceInfo.json({ namespace: ref.namespace, group: ref.group, name: ref.name, clusters, healthyOnly });
     return reply.type('application/json; charset=utf-8').send(`{"code":0,"message":"success","data":${info}}`);
   });
 
