@@ -1,0 +1,52 @@
+// The generator side of the reference scenario (bench/scenarios/reference.mjs): beats at a fixed offered rate.
+import { Histogram } from './histogram.mjs';
+import { Target } from './http-client.mjs';
+import { beatPath, INSTANCE_PORT, ipOf, serviceOf } from './instances.mjs';
+import { runLanes } from './lanes.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Beats instances [from, to) round-robin, starting at `offset` within the range, at `perSecond` beats per second for
+ * `durationMs`: beat n is due at start + n / perSecond, and a lane waits for it unless it is already late. So the
+ * server sees the same offered load whatever it costs, and its CPU per beat is comparable between servers.
+ */
+export async function rateBeat({ port, from, to, offset, services, lanes, durationMs, perSecond }) {
+  const target = new Target(port, lanes);
+  const paths = [];
+  for (let i = from; i < to; i++) paths.push(beatPath(serviceOf(i, services), ipOf(i), INSTANCE_PORT));
+  const hist = new Histogram();
+  const lateness = new Histogram();
+  const total = Math.floor((perSecond * durationMs) / 1000);
+  let claimed = 0,
+    ok = 0,
+    failed = 0,
+    firstError = null;
+  const startedAt = Date.now();
+  const origin = performance.now();
+  await runLanes(lanes, startedAt + durationMs + 10_000, async () => {
+    if (claimed >= total) return false;
+    const n = claimed++;
+    const dueAt = origin + (n * 1000) / perSecond;
+    const wait = dueAt - performance.now();
+    if (wait > 1) await sleep(wait);
+    const t0 = performance.now();
+    lateness.recordMs(Math.max(0, t0 - dueAt));
+    try {
+      const res = await target.request('PUT', paths[(offset + n) % paths.length], true);
+      hist.recordMs(performance.now() - t0);
+      if (res.status === 200 && res.body.includes('"code":10200')) ok++;
+      else {
+        failed++;
+        firstError ??= `beat HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+      }
+    } catch (error) {
+      failed++;
+      firstError ??= `beat: ${error}`;
+    }
+    return true;
+  });
+  const endedAt = Date.now();
+  target.close();
+  return { type: 'done', ok, failed, firstError, startedAt, endedAt, hist: hist.toJSON(), lateness: lateness.toJSON() };
+}

@@ -1,0 +1,193 @@
+import { Histogram } from '../lib/histogram.mjs';
+import { Target } from '../lib/http-client.mjs';
+import { ipOf, LIST_SERVICE, listPath, registerPath } from '../lib/instances.mjs';
+import { cpuTicks, ProcSampler, TICKS_PER_SECOND } from '../lib/proc-sampler.mjs';
+import { startServer } from '../lib/server-process.mjs';
+import { ranges } from '../lib/worker-pool.mjs';
+import { round } from './list-queries.mjs';
+
+// As the main server (probes off), and nothing expires while a server rests during the other's turn: an expiry
+// sweep would land in a later turn and be counted as the cost of its requests.
+const KEEP_ALIVE = ['--health-check-enabled', 'false', '--beat-timeout-ms', '3600000', '--delete-timeout-ms', '3600000'];
+// The list service's instances stay healthy without beats on both servers.
+const KEEP = { bench: 'list', 'preserved.heart.beat.timeout': '3600000', 'preserved.ip.delete.timeout': '3600000' };
+
+/**
+ * Cairn against the bench's bare node:http reference server (bench/reference-server.mjs), both started for this
+ * scenario with the same node flags and sent the same requests in alternating turns (each round starts with the
+ * server that went second in the one before): `refInstances` fresh registrations in `refRounds` turns each, beats on
+ * them at a fixed offered rate, then list queries of one 100-instance service as fast as the connections allow. Per
+ * turn the server's CPU comes from /proc ticks, so each phase yields Cairn's CPU per request ÷ the reference's, per
+ * round and over all rounds; and the peak RSS of each holding the instances during the beat turns.
+ */
+export async function referenceScenario({ settings, pool, nodeFlags }) {
+  const ref = await startServer({ nodeFlags: settings.serverNodeFlags, reference: true });
+  const cairn = settings.refSelf ? await startServer({ nodeFlags: settings.serverNodeFlags, reference: true }) : await startServer({ nodeFlags, serverArgs: [...KEEP_ALIVE, ...settings.serverArgs] });
+  console.log(`bench: reference: reference pid ${ref.pid} (127.0.0.1:${ref.port}), ${settings.refSelf ? 'a second reference in Cairn’s place' : 'Cairn'} pid ${cairn.pid} (127.0.0.1:${cairn.port})`);
+  const sides = [
+    { name: 'reference', server: ref, beatsPerWorker: 0 },
+    { name: 'cairn', server: cairn, beatsPerWorker: 0 },
+  ];
+  for (const side of sides) {
+    side.sampler = new ProcSampler(side.server.pid);
+    side.sampler.setGenerators(pool.pids);
+  }
+  const ctx = { settings, pool };
+  try {
+    const total = settings.refInstances;
+    const per = Math.ceil(total / settings.refRounds);
+    const register = await alternate(sides, settings.refRounds, (side, r) => {
+      const from = Math.min(total, r * per);
+      const to = Math.min(total, (r + 1) * per);
+      const tasks = ranges(to - from, settings.workers).map(([a, b]) => ({ task: 'register', port: side.server.port, from: from + a, to: from + b, services: settings.services, lanes: lanesOf(settings), maxMs: 120_000 }));
+      return turn(ctx, side, tasks, 150_000);
+    });
+
+    const beatMs = settings.refBeatSeconds * 1000;
+    for (const side of sides) await beatTurn(ctx, side, Math.min(2_000, beatMs)); // warm-up, untimed
+    const beats = await alternate(sides, settings.refRounds, (side) => beatTurn(ctx, side, beatMs));
+    const rss = Object.fromEntries(sides.map((s) => [s.name, { peakMb: Math.max(...beats.map((r) => r[s.name].peakRssMb)), afterMb: Math.round(s.sampler.sample() ?? 0) }]));
+
+    const list = { answerBytes: {} };
+    for (const side of sides) list.answerBytes[side.name] = await setUpList(settings, side);
+    const listMs = settings.refListSeconds * 1000;
+    for (const side of sides) await listTurn(ctx, side, list.answerBytes[side.name], 1_000); // warm-up, untimed
+    const lists = await alternate(sides, settings.refRounds, (side) => listTurn(ctx, side, list.answerBytes[side.name], listMs));
+
+    return {
+      scenario: 'reference',
+      cairnIsReference: settings.refSelf,
+      instances: total,
+      connections: lanesOf(settings) * settings.workers,
+      rounds: settings.refRounds,
+      beatRate: settings.refBeatRate,
+      register: compare(register),
+      beats: compare(beats),
+      list: { ...compare(lists), answerBytes: list.answerBytes },
+      rss: { ...rss, ratio: round(rss.cairn.peakMb / Math.max(1, rss.reference.peakMb)) },
+    };
+  } finally {
+    for (const side of sides) side.sampler.stop();
+    await Promise.all([ref.stop(), cairn.stop()]);
+  }
+}
+
+const lanesOf = (settings) => Math.max(1, Math.ceil(settings.connections / settings.workers));
+
+/** `rounds` rounds of one turn per side; a round starts with the side that went second in the round before. */
+async function alternate(sides, rounds, run) {
+  const out = [];
+  for (let r = 0; r < rounds; r++) {
+    const result = {};
+    for (const side of r % 2 === 0 ? sides : [...sides].reverse()) result[side.name] = await run(side, r);
+    out.push(result);
+  }
+  return out;
+}
+
+/** One timed turn: the workers' tasks against one server, with its CPU ticks and peak RSS over the turn. */
+async function turn({ pool }, side, tasks, timeoutMs) {
+  const pid = side.server.pid;
+  side.sampler.begin(`reference ${side.name}`);
+  const ticks = cpuTicks(pid) ?? 0;
+  const results = await pool.runAll(tasks, timeoutMs);
+  const cpuSeconds = ((cpuTicks(pid) ?? 0) - ticks) / TICKS_PER_SECOND;
+  const proc = side.sampler.end();
+  const merged = (key) => results.reduce((h, r) => (r[key] ? h.merge(Histogram.from(r[key])) : h), new Histogram()).toJSON();
+  return {
+    ok: results.reduce((a, r) => a + r.ok, 0),
+    failed: results.reduce((a, r) => a + r.failed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError ?? null,
+    seconds: (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000,
+    cpuSeconds,
+    latency: merged('hist'),
+    lateness: merged('lateness'),
+    peakRssMb: proc.serverPeakRssMb,
+    generatorCpuPct: proc.generatorCpuPct,
+    machineBusyPct: proc.machineBusyPct,
+  };
+}
+
+/** Beats at the offered rate; each turn goes on round-robin where the side's previous turn stopped. */
+async function beatTurn(ctx, side, durationMs) {
+  const { settings } = ctx;
+  const perSecond = settings.refBeatRate / settings.workers;
+  const tasks = ranges(settings.refInstances, settings.workers).map(([from, to]) => ({
+    task: 'rate-beat',
+    port: side.server.port,
+    from,
+    to,
+    offset: side.beatsPerWorker,
+    services: settings.services,
+    lanes: lanesOf(settings),
+    durationMs,
+    perSecond,
+  }));
+  side.beatsPerWorker += Math.floor((perSecond * durationMs) / 1000);
+  return turn(ctx, side, tasks, durationMs + 30_000);
+}
+
+/** Registers the list service's 100 instances and checks the answer; resolves to its size in bytes. */
+async function setUpList(settings, side) {
+  const target = new Target(side.server.port, 1);
+  try {
+    for (let i = 0; i < settings.listInstances; i++) {
+      const res = await target.request('POST', registerPath(LIST_SERVICE, ipOf(1_000_000 + i), 9000, KEEP), true);
+      if (res.status !== 200) throw new Error(`reference: list setup on ${side.name}: register failed: HTTP ${res.status} ${res.body}`);
+    }
+    const answer = await target.request('GET', listPath(LIST_SERVICE), true);
+    const hosts = JSON.parse(answer.body).hosts;
+    if (hosts.length !== settings.listInstances || hosts.some((h) => h.healthy !== true)) throw new Error(`reference: list setup on ${side.name}: expected ${settings.listInstances} healthy hosts, got ${answer.body.slice(0, 200)}`);
+    return answer.bytes;
+  } finally {
+    target.close();
+  }
+}
+
+async function listTurn(ctx, side, answerBytes, durationMs) {
+  const { settings, pool } = ctx;
+  const task = { task: 'list', port: side.server.port, path: listPath(LIST_SERVICE), lanes: lanesOf(settings), durationMs, maxRequests: 50_000_000, minBytes: answerBytes - 64 };
+  return turn(
+    ctx,
+    side,
+    pool.workers.map(() => task),
+    durationMs + 30_000,
+  );
+}
+
+/** Each side's figures over all its turns, and Cairn ÷ reference of CPU per request: over all turns, and per round. */
+function compare(rounds) {
+  const sides = Object.fromEntries(['reference', 'cairn'].map((name) => [name, merge(rounds.map((r) => r[name]))]));
+  const perRound = rounds.map((r) => (r.reference.cpuSeconds > 0 && r.reference.ok > 0 && r.cairn.ok > 0 ? round(usPer(r.cairn) / usPer(r.reference)) : null));
+  const sorted = perRound.filter((v) => v !== null).sort((a, b) => a - b);
+  return {
+    ...sides,
+    cpuRatio: round(sides.cairn.serverUsPerRequest / Math.max(0.01, sides.reference.serverUsPerRequest)),
+    rateRatio: round(sides.cairn.perSecond / Math.max(1, sides.reference.perSecond)),
+    perRoundCpuRatio: perRound,
+    perRoundCpuRatioStats: sorted.length ? { min: sorted[0], median: round((sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2), max: sorted[sorted.length - 1] } : null,
+  };
+}
+
+const usPer = (t) => (t.cpuSeconds * 1e6) / Math.max(1, t.ok);
+
+function merge(turns) {
+  const sum = (key) => turns.reduce((a, t) => a + t[key], 0);
+  const seconds = sum('seconds');
+  const weighted = (key) => round(turns.reduce((a, t) => a + t[key] * t.seconds, 0) / Math.max(0.001, seconds));
+  return {
+    ok: sum('ok'),
+    failed: sum('failed'),
+    firstError: turns.find((t) => t.firstError)?.firstError ?? null,
+    seconds: round(seconds),
+    perSecond: Math.round(sum('ok') / Math.max(0.001, seconds)),
+    serverCpuSeconds: round(sum('cpuSeconds')),
+    serverUsPerRequest: round((sum('cpuSeconds') * 1e6) / Math.max(1, sum('ok'))),
+    serverCpuPct: round((sum('cpuSeconds') / Math.max(0.001, seconds)) * 100),
+    latency: turns.reduce((h, t) => h.merge(Histogram.from(t.latency)), new Histogram()).summary(),
+    lateness: turns.reduce((h, t) => h.merge(Histogram.from(t.lateness)), new Histogram()).summary(),
+    peakRssMb: Math.max(...turns.map((t) => t.peakRssMb)),
+    generatorCpuPct: weighted('generatorCpuPct'),
+    machineBusyPct: weighted('machineBusyPct'),
+  };
+}
