@@ -55,7 +55,9 @@ export function referenceNotes(results) {
   const x = results.reference;
   if (!x) return [];
   const who = x.cairnIsReference ? 'second reference (BENCH_REF_SELF=1: ratios should be about 1)' : 'Cairn';
-  const out = [`reference: ${who} ÷ the bare node:http reference, same run, ${x.rounds} alternating rounds, ${x.connections} connections, ${x.instances} instances:`];
+  const out = [
+    `reference: ${who} ÷ the bare node:http reference, same run, ${x.instances} instances, ${x.connections} connections per server; registrations and list queries in ${x.rounds} alternating rounds, beats to both at once in ${x.rounds} turns:`,
+  ];
   for (const [key, label] of PHASES) {
     const p = x[key];
     out.push(
@@ -63,7 +65,10 @@ export function referenceNotes(results) {
     );
   }
   const b = x.beats;
-  out.push(`  beats offered at ${x.beatRate}/s: p99 ${b.cairn.latency.p99Ms} ms vs ${b.reference.latency.p99Ms} ms; lateness p99 ${b.cairn.lateness.p99Ms} ms vs ${b.reference.lateness.p99Ms} ms`);
+  out.push(
+    `  beats offered at ${x.beatRate}/s: p99 ${b.cairn.latency.p99Ms} ms vs ${b.reference.latency.p99Ms} ms; lateness p99 ${b.cairn.lateness.p99Ms} ms vs ${b.reference.lateness.p99Ms} ms; `
+      + `CPU at rest holding the instances ${x.restCpuPct.cairn} % vs ${x.restCpuPct.reference} % of a core`,
+  );
   out.push(
     `  RSS holding the instances: peak ${x.rss.cairn.peakMb} MB vs ${x.rss.reference.peakMb} MB = ${x.rss.ratio} x (after the beat turns ${x.rss.cairn.afterMb} vs ${x.rss.reference.afterMb} MB); list answer ${x.list.answerBytes.cairn} vs ${x.list.answerBytes.reference} bytes`,
   );

@@ -8,13 +8,20 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Beats instances [from, to) round-robin, starting at `offset` within the range, at `perSecond` beats per second for
- * `durationMs`: beat n is due at start + n / perSecond, and a lane waits for it unless it is already late. So the
- * server sees the same offered load whatever it costs, and its CPU per beat is comparable between servers.
+ * `durationMs`, to every server of `ports` at once (the same beat to each, on connections of its own): beat n is due
+ * at start + n / perSecond, and a lane waits for it unless it is already late. So each server sees the same offered
+ * load at the same time whatever it costs, and its CPU per beat is comparable between servers.
  */
-export async function rateBeat({ port, from, to, offset, services, lanes, durationMs, perSecond }) {
-  const target = new Target(port, lanes);
+export async function rateBeat({ ports, from, to, offset, services, lanes, durationMs, perSecond }) {
   const paths = [];
   for (let i = from; i < to; i++) paths.push(beatPath(serviceOf(i, services), ipOf(i), INSTANCE_PORT));
+  const origin = performance.now();
+  const sides = await Promise.all(ports.map((port) => beatOnSchedule({ port, paths, offset, lanes, durationMs, perSecond, origin })));
+  return { type: 'done', sides };
+}
+
+async function beatOnSchedule({ port, paths, offset, lanes, durationMs, perSecond, origin }) {
+  const target = new Target(port, lanes);
   const hist = new Histogram();
   const lateness = new Histogram();
   const total = Math.floor((perSecond * durationMs) / 1000);
@@ -23,7 +30,6 @@ export async function rateBeat({ port, from, to, offset, services, lanes, durati
     failed = 0,
     firstError = null;
   const startedAt = Date.now();
-  const origin = performance.now();
   await runLanes(lanes, startedAt + durationMs + 10_000, async () => {
     if (claimed >= total) return false;
     const n = claimed++;
@@ -48,5 +54,5 @@ export async function rateBeat({ port, from, to, offset, services, lanes, durati
   });
   const endedAt = Date.now();
   target.close();
-  return { type: 'done', ok, failed, firstError, startedAt, endedAt, hist: hist.toJSON(), lateness: lateness.toJSON() };
+  return { ok, failed, firstError, startedAt, endedAt, hist: hist.toJSON(), lateness: lateness.toJSON() };
 }

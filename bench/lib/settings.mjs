@@ -89,12 +89,12 @@ export function resolveSettings(argv, env = process.env) {
     authRounds: envInt('BENCH_AUTH_ROUNDS', quick ? 3 : 10, 1, 100),
     authLogins: envInt('BENCH_AUTH_LOGINS', quick ? 10 : 50, 1, 10_000),
     // reference (a bare node:http reference server and a Cairn server of its own): `refInstances` registered in
-    // `refRounds` alternating turns, then beaten at `refBeatRate`/s in `refRounds` turns of `refBeatSeconds` per server,
+    // `refRounds` alternating turns, then beaten at `refBeatRate`/s (both servers at once) in `refRounds` turns of `refBeatSeconds`,
     // then list queries in turns of `refListSeconds`. `refSelf` puts a second reference in Cairn's place (ratios ≈ 1).
     refInstances: envInt('BENCH_REF_INSTANCES', quick ? 2_000 : 10_000, 1, 1_000_000),
     refBeatRate: envInt('BENCH_REF_BEAT_RATE', 2_000, 1, 1_000_000),
     refRounds: envInt('BENCH_REF_ROUNDS', quick ? 2 : 6, 1, 100),
-    refBeatSeconds: envInt('BENCH_REF_BEAT_SECONDS', quick ? 2 : 4, 1, 600),
+    refBeatSeconds: envInt('BENCH_REF_BEAT_SECONDS', quick ? 2 : 5, 1, 600),
     refListSeconds: envInt('BENCH_REF_LIST_SECONDS', quick ? 1 : 2, 1, 600),
     refSelf: env.BENCH_REF_SELF === '1',
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),

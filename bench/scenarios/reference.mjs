@@ -14,15 +14,17 @@ const KEEP = { bench: 'list', 'preserved.heart.beat.timeout': '3600000', 'preser
 
 /**
  * Cairn against the bench's bare node:http reference server (bench/reference-server.mjs), both started for this
- * scenario with the same node flags and sent the same requests in alternating turns (each round starts with the
- * server that went second in the one before): `refInstances` fresh registrations in `refRounds` turns each, beats on
- * them at a fixed offered rate, then list queries of one 100-instance service as fast as the connections allow. Per
- * turn the server's CPU comes from /proc ticks, so each phase yields Cairn's CPU per request ÷ the reference's, per
- * round and over all rounds; and the peak RSS of each holding the instances during the beat turns.
+ * scenario with the same node flags and sent the same requests: `refInstances` fresh registrations in `refRounds`
+ * alternating turns (each round starts with the server that went second in the one before); beats on them at a fixed
+ * offered rate, to both at once, in `refRounds` turns; then list queries of one 100-instance service as fast as the
+ * connections allow, in alternating turns. Per turn each server's CPU comes from /proc ticks, so each phase yields
+ * Cairn's CPU per request ÷ the reference's, per round and over all rounds; and the peak RSS of each holding the
+ * instances during the beat turns.
  */
 export async function referenceScenario({ settings, pool, nodeFlags }) {
-  const ref = await startServer({ nodeFlags: settings.serverNodeFlags, reference: true });
-  const cairn = settings.refSelf ? await startServer({ nodeFlags: settings.serverNodeFlags, reference: true }) : await startServer({ nodeFlags, serverArgs: [...KEEP_ALIVE, ...settings.serverArgs] });
+  // The same node flags on both, --cpu-prof included when asked for: a profiler's overhead then weighs on both sides.
+  const ref = await startServer({ nodeFlags, reference: true });
+  const cairn = settings.refSelf ? await startServer({ nodeFlags, reference: true }) : await startServer({ nodeFlags, serverArgs: [...KEEP_ALIVE, ...settings.serverArgs] });
   console.log(`bench: reference: reference pid ${ref.pid} (127.0.0.1:${ref.port}), ${settings.refSelf ? 'a second reference in Cairn’s place' : 'Cairn'} pid ${cairn.pid} (127.0.0.1:${cairn.port})`);
   const sides = [
     { name: 'reference', server: ref, beatsPerWorker: 0 },
@@ -43,10 +45,18 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
       return turn(ctx, side, tasks, 150_000);
     });
 
+    // Beats go to both servers at once, so every instance keeps its 5 s cadence on both (turns taken in alternation
+    // would leave each instance silent during the other server's turns, and Cairn would journal each beat as late).
+    // The warm-up beats every instance once: the first beat after the registration turns comes late on both.
     const beatMs = settings.refBeatSeconds * 1000;
-    for (const side of sides) await beatTurn(ctx, side, Math.min(2_000, beatMs)); // warm-up, untimed
-    const beats = await alternate(sides, settings.refRounds, (side) => beatTurn(ctx, side, beatMs));
+    await beatTurn(ctx, sides, Math.ceil((settings.refInstances / settings.refBeatRate) * 1000));
+    const beats = [];
+    for (let r = 0; r < settings.refRounds; r++) beats.push(await beatTurn(ctx, sides, beatMs));
     const rss = Object.fromEntries(sides.map((s) => [s.name, { peakMb: Math.max(...beats.map((r) => r[s.name].peakRssMb)), afterMb: Math.round(s.sampler.sample() ?? 0) }]));
+    // What each server spends with no request at all while holding the instances (timers, sweeps), as % of one core:
+    // at the offered beat rate, a beat turn's CPU includes it.
+    const restPct = {};
+    for (const side of sides) restPct[side.name] = await rest(side, REST_MS);
 
     const list = { answerBytes: {} };
     for (const side of sides) list.answerBytes[side.name] = await setUpList(settings, side);
@@ -65,11 +75,23 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
       beats: compare(beats),
       list: { ...compare(lists), answerBytes: list.answerBytes },
       rss: { ...rss, ratio: round(rss.cairn.peakMb / Math.max(1, rss.reference.peakMb)) },
+      restCpuPct: restPct,
     };
   } finally {
     for (const side of sides) side.sampler.stop();
     await Promise.all([ref.stop(), cairn.stop()]);
   }
+}
+
+const REST_MS = 2_000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The server's CPU over `ms` without any request, as % of one core. */
+async function rest(side, ms) {
+  const ticks = cpuTicks(side.server.pid) ?? 0;
+  const t0 = performance.now();
+  await sleep(ms);
+  return round((((cpuTicks(side.server.pid) ?? 0) - ticks) / TICKS_PER_SECOND / ((performance.now() - t0) / 1000)) * 100);
 }
 
 const lanesOf = (settings) => Math.max(1, Math.ceil(settings.connections / settings.workers));
@@ -85,46 +107,54 @@ async function alternate(sides, rounds, run) {
   return out;
 }
 
-/** One timed turn: the workers' tasks against one server, with its CPU ticks and peak RSS over the turn. */
+/** One timed turn of one side: the workers' tasks against its server. */
 async function turn({ pool }, side, tasks, timeoutMs) {
-  const pid = side.server.pid;
-  side.sampler.begin(`reference ${side.name}`);
-  const ticks = cpuTicks(pid) ?? 0;
-  const results = await pool.runAll(tasks, timeoutMs);
-  const cpuSeconds = ((cpuTicks(pid) ?? 0) - ticks) / TICKS_PER_SECOND;
-  const proc = side.sampler.end();
-  const merged = (key) => results.reduce((h, r) => (r[key] ? h.merge(Histogram.from(r[key])) : h), new Histogram()).toJSON();
-  return {
-    ok: results.reduce((a, r) => a + r.ok, 0),
-    failed: results.reduce((a, r) => a + r.failed, 0),
-    firstError: results.find((r) => r.firstError)?.firstError ?? null,
-    seconds: (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000,
-    cpuSeconds,
-    latency: merged('hist'),
-    lateness: merged('lateness'),
-    peakRssMb: proc.serverPeakRssMb,
-    generatorCpuPct: proc.generatorCpuPct,
-    machineBusyPct: proc.machineBusyPct,
-  };
+  return (await measured([side], async () => [await pool.runAll(tasks, timeoutMs)]))[side.name];
 }
 
-/** Beats at the offered rate; each turn goes on round-robin where the side's previous turn stopped. */
-async function beatTurn(ctx, side, durationMs) {
-  const { settings } = ctx;
+/** Beats at the offered rate to both sides at once; each turn goes on round-robin where the previous one stopped. */
+async function beatTurn({ settings, pool }, sides, durationMs) {
   const perSecond = settings.refBeatRate / settings.workers;
-  const tasks = ranges(settings.refInstances, settings.workers).map(([from, to]) => ({
-    task: 'rate-beat',
-    port: side.server.port,
-    from,
-    to,
-    offset: side.beatsPerWorker,
-    services: settings.services,
-    lanes: lanesOf(settings),
-    durationMs,
-    perSecond,
-  }));
-  side.beatsPerWorker += Math.floor((perSecond * durationMs) / 1000);
-  return turn(ctx, side, tasks, durationMs + 30_000);
+  const ports = sides.map((s) => s.server.port);
+  const tasks = ranges(settings.refInstances, settings.workers).map(([from, to]) => ({ task: 'rate-beat', ports, from, to, offset: sides[0].beatsPerWorker, services: settings.services, lanes: lanesOf(settings), durationMs, perSecond }));
+  for (const side of sides) side.beatsPerWorker += Math.floor((perSecond * durationMs) / 1000);
+  return measured(sides, async () => {
+    const results = await pool.runAll(tasks, durationMs + 30_000);
+    return sides.map((_, k) => results.map((r) => r.sides[k]));
+  });
+}
+
+/**
+ * Runs `work` (resolving to each side's worker results, in the order of `sides`) and returns per side: requests
+ * answered, the server's CPU ticks and peak RSS over the run of `work`, and the merged latency.
+ */
+async function measured(sides, work) {
+  const ticks = sides.map((side) => {
+    side.sampler.begin(`reference ${side.name}`);
+    return cpuTicks(side.server.pid) ?? 0;
+  });
+  const perSide = await work();
+  return Object.fromEntries(
+    sides.map((side, k) => {
+      const cpuSeconds = ((cpuTicks(side.server.pid) ?? 0) - ticks[k]) / TICKS_PER_SECOND;
+      const proc = side.sampler.end();
+      const results = perSide[k];
+      const merged = (key) => results.reduce((h, r) => (r[key] ? h.merge(Histogram.from(r[key])) : h), new Histogram()).toJSON();
+      const turnResult = {
+        ok: results.reduce((a, r) => a + r.ok, 0),
+        failed: results.reduce((a, r) => a + r.failed, 0),
+        firstError: results.find((r) => r.firstError)?.firstError ?? null,
+        seconds: (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000,
+        cpuSeconds,
+        latency: merged('hist'),
+        lateness: merged('lateness'),
+        peakRssMb: proc.serverPeakRssMb,
+        generatorCpuPct: proc.generatorCpuPct,
+        machineBusyPct: proc.machineBusyPct,
+      };
+      return [side.name, turnResult];
+    }),
+  );
 }
 
 /** Registers the list service's 100 instances and checks the answer; resolves to its size in bytes. */
