@@ -70,7 +70,7 @@ export function referenceNotes(results) {
       + `CPU at rest holding the instances ${x.restCpuPct.cairn} % vs ${x.restCpuPct.reference} % of a core`,
   );
   out.push(
-    `  RSS holding the instances: peak ${x.rss.cairn.peakMb} MB vs ${x.rss.reference.peakMb} MB = ${x.rss.ratio} x (after the beat turns ${x.rss.cairn.afterMb} vs ${x.rss.reference.afterMb} MB); list answer ${x.list.answerBytes.cairn} vs ${x.list.answerBytes.reference} bytes`,
+    `  RSS holding the instances: peak ${x.rss.cairn.peakMb} MB vs ${x.rss.reference.peakMb} MB = ${x.rss.ratio} x (after the beat turns ${x.rss.cairn.afterMb} vs ${x.rss.reference.afterMb} MB; at start, before any request, ${x.rss.cairn.startMb} vs ${x.rss.reference.startMb} MB); list answer ${x.list.answerBytes.cairn} vs ${x.list.answerBytes.reference} bytes`,
   );
   for (const [key] of PHASES) for (const side of ['reference', 'cairn']) if (x[key][side].firstError) out.push(`reference ${key} ${side}: first error: ${x[key][side].firstError}`);
   return out;

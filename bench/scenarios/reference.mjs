@@ -14,12 +14,12 @@ const KEEP = { bench: 'list', 'preserved.heart.beat.timeout': '3600000', 'preser
 
 /**
  * Cairn against the bench's bare node:http reference server (bench/reference-server.mjs), both started for this
- * scenario with the same node flags and sent the same requests: `refInstances` fresh registrations in `refRounds`
- * alternating turns (each round starts with the server that went second in the one before); beats on them at a fixed
- * offered rate, to both at once, in `refRounds` turns; then list queries of one 100-instance service as fast as the
- * connections allow, in alternating turns. Per turn each server's CPU comes from /proc ticks, so each phase yields
- * Cairn's CPU per request ÷ the reference's, per round and over all rounds; and the peak RSS of each holding the
- * instances during the beat turns.
+ * scenario with the same node flags and sent the same requests: `refInstances` fresh registrations, a tenth untimed
+ * to warm up and the rest in `refRounds` alternating turns (each round starts with the server that went second in
+ * the one before); beats on them at a fixed offered rate, to both at once, in `refRounds` turns; then list queries of
+ * one 100-instance service as fast as the connections allow, in alternating turns. Per turn each server's CPU comes
+ * from /proc ticks, so each phase yields Cairn's CPU per request ÷ the reference's, per round and over all rounds;
+ * and the peak RSS of each holding the instances during the beat turns.
  */
 export async function referenceScenario({ settings, pool, nodeFlags }) {
   // The same node flags on both, --cpu-prof included when asked for: a profiler's overhead then weighs on both sides.
@@ -35,15 +35,18 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
     side.sampler.setGenerators(pool.pids);
   }
   const ctx = { settings, pool };
+  const startRss = Object.fromEntries(sides.map((s) => [s.name, Math.round(s.sampler.sample() ?? 0)]));
   try {
     const total = settings.refInstances;
-    const per = Math.ceil(total / settings.refRounds);
-    const register = await alternate(sides, settings.refRounds, (side, r) => {
-      const from = Math.min(total, r * per);
-      const to = Math.min(total, (r + 1) * per);
+    // The first tenth of the instances warm the JIT up (untimed, one turn per side); the rest are timed in rounds.
+    const warm = Math.ceil(total / 10);
+    const registerTurn = (side, from, to) => {
       const tasks = ranges(to - from, settings.workers).map(([a, b]) => ({ task: 'register', port: side.server.port, from: from + a, to: from + b, services: settings.services, lanes: lanesOf(settings), maxMs: 120_000 }));
       return turn(ctx, side, tasks, 150_000);
-    });
+    };
+    for (const side of sides) await registerTurn(side, 0, warm);
+    const per = Math.ceil((total - warm) / settings.refRounds);
+    const register = await alternate(sides, settings.refRounds, (side, r) => registerTurn(side, Math.min(total, warm + r * per), Math.min(total, warm + (r + 1) * per)));
 
     // Beats go to both servers at once, so every instance keeps its 5 s cadence on both (turns taken in alternation
     // would leave each instance silent during the other server's turns, and Cairn would journal each beat as late).
@@ -52,7 +55,7 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
     await beatTurn(ctx, sides, Math.ceil((settings.refInstances / settings.refBeatRate) * 1000));
     const beats = [];
     for (let r = 0; r < settings.refRounds; r++) beats.push(await beatTurn(ctx, sides, beatMs));
-    const rss = Object.fromEntries(sides.map((s) => [s.name, { peakMb: Math.max(...beats.map((r) => r[s.name].peakRssMb)), afterMb: Math.round(s.sampler.sample() ?? 0) }]));
+    const rss = Object.fromEntries(sides.map((s) => [s.name, { startMb: startRss[s.name], peakMb: Math.max(...beats.map((r) => r[s.name].peakRssMb)), afterMb: Math.round(s.sampler.sample() ?? 0) }]));
     // What each server spends with no request at all while holding the instances (timers, sweeps), as % of one core:
     // at the offered beat rate, a beat turn's CPU includes it.
     const restPct = {};
@@ -194,6 +197,7 @@ function compare(rounds) {
     ...sides,
     cpuRatio: round(sides.cairn.serverUsPerRequest / Math.max(0.01, sides.reference.serverUsPerRequest)),
     rateRatio: round(sides.cairn.perSecond / Math.max(1, sides.reference.perSecond)),
+    perRoundUs: Object.fromEntries(['reference', 'cairn'].map((name) => [name, rounds.map((r) => round(usPer(r[name])))])),
     perRoundCpuRatio: perRound,
     perRoundCpuRatioStats: sorted.length ? { min: sorted[0], median: round((sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2), max: sorted[sorted.length - 1] } : null,
   };
