@@ -38,7 +38,7 @@ export function addReferenceRows(results, add) {
   if (!x) return;
   const other = x.cairnIsReference ? 'ref2' : 'cairn';
   for (const [key, label] of [
-    ['register', `ref register ${x.instances}`],
+    ['register', `ref register ${x.rounds} x ${x.registeredPerTurn}`],
     ['beats', `ref beats ${x.beatRate}/s`],
     ['list', 'ref list (100 hosts)'],
   ])

@@ -14,12 +14,12 @@ const KEEP = { bench: 'list', 'preserved.heart.beat.timeout': '3600000', 'preser
 
 /**
  * Cairn against the bench's bare node:http reference server (bench/reference-server.mjs), both started for this
- * scenario with the same node flags and sent the same requests: `refInstances` fresh registrations, a tenth untimed
- * to warm up and the rest in `refRounds` alternating turns (each round starts with the server that went second in
- * the one before); beats on them at a fixed offered rate, to both at once, in `refRounds` turns; then list queries of
- * one 100-instance service as fast as the connections allow, in alternating turns. Per turn each server's CPU comes
- * from /proc ticks, so each phase yields Cairn's CPU per request ÷ the reference's, per round and over all rounds;
- * and the peak RSS of each holding the instances during the beat turns.
+ * scenario with the same node flags and sent the same requests: `refInstances` registrations (untimed), beaten at a
+ * fixed offered rate, to both at once, in `refRounds` turns; list queries of one 100-instance service as fast as the
+ * connections allow, in alternating turns (each round starts with the server that went second in the one before);
+ * then fresh registrations as fast as the connections allow, `refInstances / 2` per turn, in alternating turns. Per
+ * turn each server's CPU comes from /proc ticks, so each phase yields Cairn's CPU per request ÷ the reference's, per
+ * round and over all rounds; and the peak RSS of each holding the instances during the beat turns.
  */
 export async function referenceScenario({ settings, pool, nodeFlags }) {
   // The same node flags on both, --cpu-prof included when asked for: a profiler's overhead then weighs on both sides.
@@ -38,15 +38,12 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
   const startRss = Object.fromEntries(sides.map((s) => [s.name, Math.round(s.sampler.sample() ?? 0)]));
   try {
     const total = settings.refInstances;
-    // The first tenth of the instances warm the JIT up (untimed, one turn per side); the rest are timed in rounds.
-    const warm = Math.ceil(total / 10);
-    const registerTurn = (side, from, to) => {
-      const tasks = ranges(to - from, settings.workers).map(([a, b]) => ({ task: 'register', port: side.server.port, from: from + a, to: from + b, services: settings.services, lanes: lanesOf(settings), maxMs: 120_000 }));
+    const registerTurn = (side, from, to, servicePrefix) => {
+      const tasks = ranges(to - from, settings.workers).map(([a, b]) => ({ task: 'register', port: side.server.port, from: from + a, to: from + b, services: settings.services, servicePrefix, lanes: lanesOf(settings), maxMs: 120_000 }));
       return turn(ctx, side, tasks, 150_000);
     };
-    for (const side of sides) await registerTurn(side, 0, warm);
-    const per = Math.ceil((total - warm) / settings.refRounds);
-    const register = await alternate(sides, settings.refRounds, (side, r) => registerTurn(side, Math.min(total, warm + r * per), Math.min(total, warm + (r + 1) * per)));
+    // The beat fleet, untimed (it also warms the registration path up); the timed registrations come last.
+    for (const side of sides) await registerTurn(side, 0, total, '');
 
     // Beats go to both servers at once, so every instance keeps its 5 s cadence on both (turns taken in alternation
     // would leave each instance silent during the other server's turns, and Cairn would journal each beat as late).
@@ -67,6 +64,11 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
     for (const side of sides) await listTurn(ctx, side, list.answerBytes[side.name], 1_000); // warm-up, untimed
     const lists = await alternate(sides, settings.refRounds, (side) => listTurn(ctx, side, list.answerBytes[side.name], listMs));
 
+    // Fresh instances in services of their own (`reg-bench-svc-…`), half a fleet per turn: enough CPU ticks per turn
+    // for a ratio, and the fleet stayed at `refInstances` while beaten and measured above.
+    const per = Math.ceil(total / 2);
+    const register = await alternate(sides, settings.refRounds, (side, r) => registerTurn(side, total + r * per, total + (r + 1) * per, 'reg-'));
+
     return {
       scenario: 'reference',
       cairnIsReference: settings.refSelf,
@@ -74,6 +76,7 @@ export async function referenceScenario({ settings, pool, nodeFlags }) {
       connections: lanesOf(settings) * settings.workers,
       rounds: settings.refRounds,
       beatRate: settings.refBeatRate,
+      registeredPerTurn: per,
       register: compare(register),
       beats: compare(beats),
       list: { ...compare(lists), answerBytes: list.answerBytes },
