@@ -107,6 +107,6 @@ export function resolveSettings(argv, env = process.env) {
     // registry of this size: with a limit V8 collects sooner and RSS stays near the live data. Empty = Node's default.
     serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '--max-old-space-size=384').split(/\s+/).filter(Boolean),
     // A hard cap on the whole run, so a stuck server or generator never hangs a terminal or CI job.
-    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 120 : 900, 10, 7_200) * 1000,
+    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 180 : 900, 10, 7_200) * 1000,
   });
 }
