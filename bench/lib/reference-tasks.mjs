@@ -1,4 +1,5 @@
 // The generator side of the reference scenario (bench/scenarios/reference.mjs): beats at a fixed offered rate.
+import { BeatTally } from './beat-tally.mjs';
 import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
 import { beatPath, INSTANCE_PORT, ipOf, serviceOf } from './instances.mjs';
@@ -22,13 +23,10 @@ export async function rateBeat({ ports, from, to, offset, services, lanes, durat
 
 async function beatOnSchedule({ port, paths, offset, lanes, durationMs, perSecond, origin }) {
   const target = new Target(port, lanes);
-  const hist = new Histogram();
+  const tally = new BeatTally();
   const lateness = new Histogram();
   const total = Math.floor((perSecond * durationMs) / 1000);
-  let claimed = 0,
-    ok = 0,
-    failed = 0,
-    firstError = null;
+  let claimed = 0;
   const startedAt = Date.now();
   await runLanes(lanes, startedAt + durationMs + 10_000, async () => {
     if (claimed >= total) return false;
@@ -36,23 +34,11 @@ async function beatOnSchedule({ port, paths, offset, lanes, durationMs, perSecon
     const dueAt = origin + (n * 1000) / perSecond;
     const wait = dueAt - performance.now();
     if (wait > 1) await sleep(wait);
-    const t0 = performance.now();
-    lateness.recordMs(Math.max(0, t0 - dueAt));
-    try {
-      const res = await target.request('PUT', paths[(offset + n) % paths.length], true);
-      hist.recordMs(performance.now() - t0);
-      if (res.status === 200 && res.body.includes('"code":10200')) ok++;
-      else {
-        failed++;
-        firstError ??= `beat HTTP ${res.status}: ${res.body.slice(0, 200)}`;
-      }
-    } catch (error) {
-      failed++;
-      firstError ??= `beat: ${error}`;
-    }
+    lateness.recordMs(Math.max(0, performance.now() - dueAt));
+    await tally.send(target, paths[(offset + n) % paths.length]);
     return true;
   });
   const endedAt = Date.now();
   target.close();
-  return { ok, failed, firstError, startedAt, endedAt, hist: hist.toJSON(), lateness: lateness.toJSON() };
+  return { ...tally.result(startedAt, endedAt), lateness: lateness.toJSON() };
 }
