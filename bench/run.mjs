@@ -16,6 +16,7 @@ import { sustainedBeats } from './scenarios/sustained-beats.mjs';
 import { configScenario } from './scenarios/config.mjs';
 import { grpcFanout, grpcIdle, grpcRegistrations } from './scenarios/grpc.mjs';
 import { authBeats } from './scenarios/auth-beats.mjs';
+import { referenceScenario } from './scenarios/reference.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,6 +86,11 @@ async function main() {
     if (settings.scenarios.includes('auth-beats')) {
       console.log(`bench: auth-beats: ${settings.authInstances} instances beaten with auth off / on (username+password) / on (token), ${settings.authRounds} rounds of ${settings.authSeconds} s each…`);
       run.results.authBeats = await authBeats({ ...ctx, nodeFlags });
+    }
+    // Cairn against the bare node:http reference server: two servers of their own, measured in alternating turns.
+    if (settings.scenarios.includes('reference')) {
+      console.log(`bench: reference: ${settings.refInstances} registrations, beats at ${settings.refBeatRate}/s, list queries, on a bare node:http server and on Cairn, ${settings.refRounds} alternating rounds…`);
+      run.results.reference = await referenceScenario({ ...ctx, nodeFlags });
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { addAuthRows, authNotes, authVerdicts } from './auth-report.mjs';
 import { addGrpcRows, grpcNotes, grpcVerdicts } from './grpc-report.mjs';
+import { addReferenceRows, referenceNotes, referenceVerdicts } from './reference-report.mjs';
 
 export const TARGETS = {
   registrationsPerSecond: 15_000,
@@ -66,6 +67,7 @@ export function verdicts(results, _settings) {
   }
   out.push(...grpcVerdicts(results));
   out.push(...authVerdicts(results));
+  out.push(...referenceVerdicts(results));
   return out;
 }
 
@@ -99,6 +101,7 @@ export function printReport(run) {
   }
   addGrpcRows(results, add);
   addAuthRows(results, add);
+  addReferenceRows(results, add);
   const out = [`\nCairn benchmark (${run.settings.label}) on ${run.machine.nproc} x ${run.machine.cpuModel}, Node ${run.machine.node}`, table(rows)];
   if (run.idle) out.push(`idle server before load: RSS ${run.idle.serverPeakRssMb} MB; machine ${run.idle.machineBusyPct} % busy (other processes), load average at start ${run.machine.loadAverageAtStart.join(' ')}`);
   out.push('srv CPU % = server process, % of one core; gen CPU % = all load-generator processes; machine % = all CPUs busy, any process.');
@@ -116,6 +119,7 @@ export function printReport(run) {
   if (c) out.push('config notify: p50/p99/max = ms from the start of the publish to each held long poll answered with the changed key.');
   out.push(...grpcNotes(results));
   out.push(...authNotes(results));
+  out.push(...referenceNotes(results));
   const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
   for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const REFERENCE = fileURLToPath(new URL('../reference-server.mjs', import.meta.url));
 
 // Servers still running when the bench exits (a signal, the time cap, an error) are killed with it.
 const running = new Set();
@@ -27,12 +28,13 @@ export async function freePort() {
 /**
  * Starts `cairn start` as a child process on a free loopback port with a throw-away data folder and resolves once
  * it prints its listening line. `nodeFlags` lets a run add e.g. `--cpu-prof`; `serverArgs` extra `cairn start` flags;
- * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD).
+ * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD). `reference: true` starts the bench's reference server
+ * (bench/reference-server.mjs) instead, with the same node flags.
  */
-export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000 } = {}) {
+export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000, reference = false } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
-  const args = [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
+  const args = reference ? [...nodeFlags, REFERENCE, '--port', String(port)] : [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -45,7 +47,7 @@ export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, t
     const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     child.stdout.on('data', (d) => {
       output += d;
-      if (output.includes('Cairn listening on')) {
+      if (output.includes(reference ? 'Reference listening on' : 'Cairn listening on')) {
         clearTimeout(timer);
         resolve();
       }

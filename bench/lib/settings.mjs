@@ -8,7 +8,7 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats', 'reference'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -41,6 +41,10 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_GRPC_SUBSCRIBERS',
     'BENCH_AUTH_INSTANCES',
     'BENCH_AUTH_ROUNDS',
+    'BENCH_REF_INSTANCES',
+    'BENCH_REF_BEAT_RATE',
+    'BENCH_REF_ROUNDS',
+    'BENCH_REF_SELF',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
@@ -84,6 +88,15 @@ export function resolveSettings(argv, env = process.env) {
     authWarmupSeconds: quick ? 1 : 2,
     authRounds: envInt('BENCH_AUTH_ROUNDS', quick ? 3 : 10, 1, 100),
     authLogins: envInt('BENCH_AUTH_LOGINS', quick ? 10 : 50, 1, 10_000),
+    // reference (a bare node:http reference server and a Cairn server of its own): `refInstances` registered in
+    // `refRounds` alternating turns, then beaten at `refBeatRate`/s (both servers at once) in `refRounds` turns of `refBeatSeconds`,
+    // then list queries in turns of `refListSeconds`. `refSelf` puts a second reference in Cairn's place (ratios ≈ 1).
+    refInstances: envInt('BENCH_REF_INSTANCES', quick ? 2_000 : 10_000, 1, 1_000_000),
+    refBeatRate: envInt('BENCH_REF_BEAT_RATE', 2_000, 1, 1_000_000),
+    refRounds: envInt('BENCH_REF_ROUNDS', quick ? 2 : 6, 1, 100),
+    refBeatSeconds: envInt('BENCH_REF_BEAT_SECONDS', quick ? 2 : 5, 1, 600),
+    refListSeconds: envInt('BENCH_REF_LIST_SECONDS', quick ? 1 : 2, 1, 600),
+    refSelf: env.BENCH_REF_SELF === '1',
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,
@@ -94,6 +107,6 @@ export function resolveSettings(argv, env = process.env) {
     // registry of this size: with a limit V8 collects sooner and RSS stays near the live data. Empty = Node's default.
     serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '--max-old-space-size=384').split(/\s+/).filter(Boolean),
     // A hard cap on the whole run, so a stuck server or generator never hangs a terminal or CI job.
-    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 120 : 900, 10, 7_200) * 1000,
+    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 180 : 900, 10, 7_200) * 1000,
   });
 }

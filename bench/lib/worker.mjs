@@ -1,6 +1,7 @@
 // One load-generator process. The orchestrator forks several (node:child_process) and drives them over IPC:
 // { task: 'register' | 'list' | 'beat' | 'config-publish' | 'config-listen', ... }; the beat task also takes
-// 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs, 'auth-beat' in auth-tasks.mjs.
+// 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs, 'auth-beat' in auth-tasks.mjs,
+// 'rate-beat' in reference-tasks.mjs.
 import { authBeat } from './auth-tasks.mjs';
 import { BeatWheel } from './beat-wheel.mjs';
 import { configListen, configPublish } from './config-tasks.mjs';
@@ -9,6 +10,7 @@ import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
 import { beatPath, INSTANCE_PORT as PORT, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
 import { runLanes } from './lanes.mjs';
+import { rateBeat } from './reference-tasks.mjs';
 
 let beatTask;
 
@@ -18,6 +20,7 @@ process.on('message', (msg) => {
   if (msg.task === 'register') void register(msg).then(send, fail);
   else if (msg.task === 'list') void list(msg).then(send, fail);
   else if (msg.task === 'auth-beat') void authBeat(msg).then(send, fail);
+  else if (msg.task === 'rate-beat') void rateBeat(msg).then(send, fail);
   else if (msg.task === 'config-publish') void configPublish(msg).then(send, fail);
   else if (msg.task === 'config-listen') void configListen(msg).then(send, fail);
   else if (msg.task === 'beat') {
