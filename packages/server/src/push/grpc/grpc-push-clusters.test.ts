@@ -49,3 +49,34 @@ test('one change pushes each subscriber the instances of its own clusters, each 
   }
   assert.deepEqual(seen, { '': 1, east: 1, west: 0, 'east,west': 1 });
 });
+
+test('a change reaching 600 subscriptions goes out over several turns of the event loop, once to each', async (t) => {
+  const port = await freePortPair();
+  const ts = await startTestServer({ port });
+  t.after(() => ts.close());
+  const client = await connected(port + 1000, t);
+  // One connection may subscribe to a service once per clusters value: 600 subscriptions of one real client.
+  for (let i = 0; i < 600; i++) {
+    const answer = await client.request('SubscribeServiceRequest', { headers: {}, ...SERVICE, subscribe: true, clusters: `c${i}` });
+    assert.equal(answer.type, 'SubscribeServiceResponse');
+  }
+  const push = ts.server.grpcPush!;
+  const sentBefore = push.stats.sent;
+  ts.server.ctx.registry.registerInstance(
+    { namespace: 'public', group: 'DEFAULT_GROUP', name: 'clustered', ip: '10.1.2.4', port: 8080, cluster: 'c1', weight: 1, healthy: true, enabled: true, ephemeral: true, metadata: {} },
+    { ip: '127.0.0.1', via: 'test' },
+  );
+  assert.equal(push.stats.sent, sentBefore, 'nothing pushed inside the registration itself');
+  await new Promise((resolve) => setImmediate(resolve));
+  const afterOneTurn = push.stats.sent - sentBefore;
+  assert.ok(afterOneTurn > 0 && afterOneTurn < 600, `one turn pushes a part (${afterOneTurn}), not all 600`);
+  const clusters = new Set<string>();
+  while (clusters.size < 600) {
+    const item = pushOf(await client.next());
+    assert.equal(item.type, 'NotifySubscriberRequest');
+    assert.ok(!clusters.has(item.body.serviceInfo.clusters), `one push per subscription (${item.body.serviceInfo.clusters} twice)`);
+    clusters.add(item.body.serviceInfo.clusters);
+    client.send('NotifySubscriberResponse', { requestId: item.body.requestId, resultCode: 200 });
+  }
+  assert.equal(push.stats.sent - sentBefore, 600);
+});

@@ -46,8 +46,15 @@ export type ServiceInfoOf = (ref: ServiceRef, clusters: string) => Record<string
  * client does not answer within `ackTimeoutMs`, up to `tries` times; then it is given up and logged. A newer change
  * supersedes an older push still being tried. Subscriptions end with their connection.
  */
+// A change reaching more subscribers than this is pushed over several turns of the event loop, this many per turn, so
+// a service followed by thousands of connections never holds other requests for long.
+const PUSHES_PER_TURN = 500;
+
 export class GrpcPush implements GrpcSubscriptions {
   private readonly byService = new Map<string, Map<string, Subscriber>>();
+  /** Changes still being pushed, by service key: who to reach (as when the change came), how far, and the bodies built. */
+  private readonly fanOuts = new Map<string, { subscribers: Subscriber[]; next: number; bodies: Map<string, Record<string, unknown>> }>();
+  private fanOutScheduled = false;
   private readonly byConnection = new Map<string, Map<string, Subscriber>>();
   readonly stats: PushStats = { sent: 0, acked: 0, retried: 0, failed: 0 };
   private readonly unsubscribe: Unsubscribe;
@@ -100,6 +107,7 @@ export class GrpcPush implements GrpcSubscriptions {
 
   stop(): void {
     this.unsubscribe();
+    this.fanOuts.clear();
     for (const sub of this.subscribers()) this.connectionClosed(sub.connectionId);
   }
 
@@ -114,20 +122,51 @@ export class GrpcPush implements GrpcSubscriptions {
     if (mine?.size === 0) this.byConnection.delete(sub.connectionId);
   }
 
+  /**
+   * A change reaches its service's subscribers only. Up to a few hundred are pushed at once; beyond that the pushes go
+   * out over the next turns of the event loop. A change arriving while an earlier one is still going out starts
+   * over with fresh bodies (the subscribers not reached yet get the newer state, the others get it again).
+   */
   private onServiceChanged(service: ReadonlyService): void {
     const subs = this.byService.get(service.key);
     if (!subs) return;
     // Every subscriber of the same clusters is pushed the same body (built and serialized once per change).
     const bodies = new Map<string, Record<string, unknown>>();
-    for (const sub of subs.values()) {
-      // This runs inside a registry command: a failed push must never fail the change that caused it.
-      try {
-        let body = bodies.get(sub.clusters);
-        if (!body) bodies.set(sub.clusters, (body = { serviceInfo: this.serviceInfo(sub, sub.clusters) }));
-        void this.deliver(sub, body, ++sub.seq);
-      } catch (err) {
-        this.log.warn({ err, connectionId: sub.connectionId }, 'gRPC push failed');
+    if (subs.size <= PUSHES_PER_TURN && !this.fanOuts.has(service.key)) {
+      for (const sub of subs.values()) this.pushTo(sub, bodies);
+      return;
+    }
+    this.fanOuts.set(service.key, { subscribers: [...subs.values()], next: 0, bodies });
+    this.scheduleFanOut();
+  }
+
+  private scheduleFanOut(): void {
+    if (this.fanOutScheduled) return;
+    this.fanOutScheduled = true;
+    setImmediate(() => {
+      this.fanOutScheduled = false;
+      let budget = PUSHES_PER_TURN;
+      for (const [key, fanOut] of this.fanOuts) {
+        while (budget > 0 && fanOut.next < fanOut.subscribers.length) {
+          const sub = fanOut.subscribers[fanOut.next++];
+          if (!sub.ended) this.pushTo(sub, fanOut.bodies);
+          budget--;
+        }
+        if (fanOut.next >= fanOut.subscribers.length) this.fanOuts.delete(key);
+        if (budget === 0) break;
       }
+      if (this.fanOuts.size > 0) this.scheduleFanOut();
+    });
+  }
+
+  private pushTo(sub: Subscriber, bodies: Map<string, Record<string, unknown>>): void {
+    // Runs inside a registry command or a fan-out turn: a failed push must never fail the change that caused it.
+    try {
+      let body = bodies.get(sub.clusters);
+      if (!body) bodies.set(sub.clusters, (body = { serviceInfo: this.serviceInfo(sub, sub.clusters) }));
+      void this.deliver(sub, body, ++sub.seq);
+    } catch (err) {
+      this.log.warn({ err, connectionId: sub.connectionId }, 'gRPC push failed');
     }
   }
 

@@ -246,3 +246,62 @@ describe('UDP push subscriber expiry (fake time)', () => {
     }
   });
 });
+
+describe('UDP push with a large following', () => {
+  let ts: TestServer;
+  before(async () => {
+    // A burst of 1,200 packets overflows a socket's receive buffer: the lost ones are resent until acknowledged.
+    ts = await startTestServer({ pushAckTimeoutMs: ACK_TIMEOUT_MS, pushRetries: 10, maxSubscribersPerAddress: 1_000 });
+  });
+  after(() => ts.close());
+
+  test('a change reaching 1,200 subscribers is pushed over several turns of the event loop, once to each', async () => {
+    // One socket on every address receives for subscribers announced at 127.0.0.1 and 127.0.0.2 (1,000 per address at most).
+    const sub = await Subscriber.open(true, '0.0.0.0');
+    try {
+      const push = ts.server.ctx.push;
+      const ref = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'followed' };
+      for (let i = 0; i < 1_200; i++) {
+        const outcome = push.subscribe({ ...ref, clusters: `c${i}`, healthyOnly: false, clientIP: i % 2 === 0 ? '127.0.0.1' : '127.0.0.2', udpPort: sub.port, agent: 'test' });
+        assert.equal(outcome, 'subscribed');
+      }
+      const sentBefore = push.stats.sent;
+      ts.server.ctx.registry.registerInstance({ ...ref, ip: '10.2.9.1', port: 1, cluster: 'DEFAULT', weight: 1, healthy: true, enabled: true, ephemeral: true, metadata: {} }, { ip: '127.0.0.1', via: 'test' });
+      assert.equal(push.stats.sent, sentBefore, 'nothing pushed inside the registration itself');
+      await new Promise((resolve) => setImmediate(resolve));
+      const afterOneTurn = push.stats.sent - sentBefore;
+      assert.ok(afterOneTurn > 0 && afterOneTurn < 1_200, `one turn pushes a part (${afterOneTurn}), not all 1,200`);
+      // Each push has its own lastRefTime (a resend repeats it): 1,200 of them reach the socket.
+      const distinct = () => new Set(sub.packets.map((p) => p.body.lastRefTime)).size;
+      for (const deadline = Date.now() + 20_000; distinct() < 1_200 && Date.now() < deadline; ) await sleep(50);
+      assert.equal(distinct(), 1_200, 'every subscriber got the change');
+      assert.equal(push.stats.sent - push.stats.retried - sentBefore, 1_200, 'one push per subscriber (plus resends of lost packets)');
+    } finally {
+      await sub.close();
+    }
+  });
+});
+
+describe('UDP push with a full subscriber table (fake time)', () => {
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer({ maxSubscribers: 50 }, { fakeTime: true });
+  });
+  after(() => ts.close());
+
+  test('refused list calls do not walk the whole table each: at most one walk a second', async () => {
+    const push = ts.server.ctx.push;
+    const ref = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'crowded' };
+    const sub = (clusters: string) => push.subscribe({ ...ref, clusters, healthyOnly: false, clientIP: '127.0.0.1', udpPort: 9, agent: 'test' });
+    for (let i = 0; i < 50; i++) assert.equal(sub(`c${i}`), 'subscribed');
+    const sweepsBefore = push.sweeps;
+    for (let i = 0; i < 200; i++) assert.equal(sub(`more${i}`), 'full');
+    assert.equal(push.sweeps - sweepsBefore, 1, 'one walk for 200 refusals in the same second');
+    ts.time!.advance(1_000);
+    assert.equal(sub('later'), 'full');
+    assert.equal(push.sweeps - sweepsBefore, 2, 'the next walk a second later');
+    // Once the subscribers have gone idle, that walk frees their places.
+    ts.time!.advance(30_000);
+    assert.equal(sub('after-ttl'), 'subscribed');
+  });
+});
