@@ -16,6 +16,7 @@ import { sustainedBeats } from './scenarios/sustained-beats.mjs';
 import { configScenario } from './scenarios/config.mjs';
 import { grpcFanout, grpcIdle, grpcRegistrations } from './scenarios/grpc.mjs';
 import { authBeats } from './scenarios/auth-beats.mjs';
+import { memoryScenario } from './scenarios/memory.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,6 +86,10 @@ async function main() {
     if (settings.scenarios.includes('auth-beats')) {
       console.log(`bench: auth-beats: ${settings.authInstances} instances beaten with auth off / on (username+password) / on (token), ${settings.authRounds} rounds of ${settings.authSeconds} s each…`);
       run.results.authBeats = await authBeats({ ...ctx, nodeFlags });
+    }
+    if (settings.scenarios.includes('memory')) {
+      console.log(`bench: memory: heap snapshots around ${settings.memoryInstances} ephemeral instances (two-key metadata), then as many more with the timeout keys…`);
+      run.results.memory = await memoryScenario(ctx);
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { addAuthRows, authNotes, authVerdicts } from './auth-report.mjs';
 import { addGrpcRows, grpcNotes, grpcVerdicts } from './grpc-report.mjs';
+import { memoryNotes, memoryVerdicts } from './memory-report.mjs';
 
 export const TARGETS = {
   registrationsPerSecond: 15_000,
@@ -66,6 +67,7 @@ export function verdicts(results, _settings) {
   }
   out.push(...grpcVerdicts(results));
   out.push(...authVerdicts(results));
+  out.push(...memoryVerdicts(results));
   return out;
 }
 
@@ -116,6 +118,7 @@ export function printReport(run) {
   if (c) out.push('config notify: p50/p99/max = ms from the start of the publish to each held long poll answered with the changed key.');
   out.push(...grpcNotes(results));
   out.push(...authNotes(results));
+  out.push(...memoryNotes(results));
   const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
   for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');
