@@ -33,7 +33,11 @@ export interface Instance {
   metadata: Record<string, string>;
   healthy: boolean;
   readonly ephemeral: boolean;
-  instanceId: string;
+  /**
+   * Set only when it differs from the id built from the address, cluster and service (see instanceIdOf): a stored
+   * instance restored with another id. Not stored otherwise: a million instances would keep a million copies.
+   */
+  instanceId?: string;
   registeredAt: number;
   lastBeatAt: number;
   /** Where beats and registrations for this instance come from. */

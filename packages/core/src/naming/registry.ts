@@ -391,7 +391,7 @@ export class Registry {
       existing.lastBeatAt = now;
       existing.lastSeenFrom = origin.ip;
       if (origin.agent) existing.lastSeenAgent = origin.agent;
-      existing.instanceId = instanceIdOf(cmd);
+      if (existing.instanceId !== undefined) existing.instanceId = undefined; // the id built from cmd from now on
       if (connection) {
         existing.holders ??= { connections: new Map(), beats: true };
         existing.holders.connections.set(connection.connectionId, connection);
@@ -412,7 +412,6 @@ export class Registry {
       metadata: cmd.metadata,
       healthy: cmd.ephemeral ? true : cmd.healthy,
       ephemeral: cmd.ephemeral,
-      instanceId: instanceIdOf(cmd),
       registeredAt: now,
       lastBeatAt: now,
       lastSeenFrom: origin.ip,
@@ -532,8 +531,4 @@ export class Registry {
     if (!service) throw serviceNotFound(ref);
     return service;
   }
-}
-
-function instanceIdOf(cmd: RegisterInstance): string {
-  return `${cmd.ip}#${cmd.port}#${cmd.cluster}#${groupedName(cmd.group, cmd.name)}`;
 }

@@ -2,7 +2,7 @@ import { newBeatStats } from '../beat-stats.js';
 import { overlayKey } from '../instance-view.js';
 import { resolveTiming } from '../lifecycle-settings.js';
 import type { Instance, Service } from '../model.js';
-import { addressKey } from '../names.js';
+import { addressKey, instanceIdOf } from '../names.js';
 import type { LifecycleSettings } from '../lifecycle-settings.js';
 import type { ServiceTable } from '../service-table.js';
 import type { ReadonlyInstance, ReadonlyService } from '../readonly-model.js';
@@ -24,7 +24,6 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
     metadata: stored.metadata,
     healthy: stored.healthy,
     ephemeral: false,
-    instanceId: stored.instanceId,
     registeredAt: stored.registeredAt,
     lastBeatAt: stored.registeredAt,
     lastSeenFrom: '',
@@ -35,6 +34,7 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
     scheduledAt: 0,
     unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
   };
+  if (stored.instanceId !== instanceIdOf(service, instance)) instance.instanceId = stored.instanceId;
   service.instances.set(addressKey(stored.ip, stored.port), instance);
   service.emptySince = undefined;
   return instance;
@@ -65,7 +65,7 @@ export function storedInstanceOf(service: ReadonlyService, instance: ReadonlyIns
     enabled: instance.enabled,
     healthy: instance.healthy,
     metadata: instance.metadata,
-    instanceId: instance.instanceId,
+    instanceId: instanceIdOf(service, instance),
     registeredAt: instance.registeredAt,
     lastHealthChangeAt,
   };

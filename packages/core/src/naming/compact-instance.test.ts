@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StoredInstance } from './store/stored-records.js';
+import { storedInstanceOf } from './store/restore-records.js';
+import { CLIENT, newRegistry, registration } from './testing/registry-fixture.js';
+
+const ORDERS = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders' };
+
+function stored(instanceId: string): StoredInstance {
+  return { namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', ip: '127.0.0.7', port: 8080, cluster: 'DEFAULT', weight: 1, enabled: true, healthy: true, metadata: {}, instanceId, registeredAt: 0, lastHealthChangeAt: 0 };
+}
+
+test('the instance id is built from address, cluster and service when read, and follows a re-registration into another cluster', () => {
+  const { registry } = newRegistry();
+  registry.registerInstance(registration(), CLIENT);
+  const { ip, port } = registration();
+  assert.equal(registry.instanceView(ORDERS, ip, port, 'DEFAULT').instanceId, `${ip}#${port}#DEFAULT#DEFAULT_GROUP@@orders`);
+  registry.registerInstance({ ...registration(), cluster: 'east' }, CLIENT);
+  assert.equal(registry.instanceView(ORDERS, ip, port, 'east').instanceId, `${ip}#${port}#east#DEFAULT_GROUP@@orders`);
+});
+
+test('a restored instance keeps a stored id that differs from the built one, until it registers again', () => {
+  const { registry } = newRegistry();
+  registry.restore({ services: [], overlays: [], instances: [stored('legacy-id-7')] });
+  assert.equal(registry.instanceView(ORDERS, '127.0.0.7', 8080, 'DEFAULT').instanceId, 'legacy-id-7');
+  const found = registry.findInstance(ORDERS, '127.0.0.7', 8080)!;
+  assert.equal(storedInstanceOf(found.service, found.instance, 0).instanceId, 'legacy-id-7');
+  registry.registerInstance({ ...registration(), ip: '127.0.0.7', ephemeral: false }, CLIENT);
+  assert.equal(registry.instanceView(ORDERS, '127.0.0.7', 8080, 'DEFAULT').instanceId, '127.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders');
+});
+
+test('a restored instance whose stored id is the built one keeps no copy of it', () => {
+  const { registry } = newRegistry();
+  registry.restore({ services: [], overlays: [], instances: [stored('127.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders')] });
+  const found = registry.findInstance(ORDERS, '127.0.0.7', 8080)!;
+  assert.equal(found.instance.instanceId, undefined);
+  assert.equal(registry.instanceView(ORDERS, '127.0.0.7', 8080, 'DEFAULT').instanceId, '127.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders');
+});
