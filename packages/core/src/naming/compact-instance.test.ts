@@ -36,3 +36,15 @@ test('a restored instance whose stored id is the built one keeps no copy of it',
   assert.equal(found.instance.instanceId, undefined);
   assert.equal(registry.instanceView(ORDERS, '127.0.0.7', 8080, 'DEFAULT').instanceId, '127.0.0.7#8080#DEFAULT#DEFAULT_GROUP@@orders');
 });
+
+test('instances with the same timeouts share one timing object; other timeouts get their own', () => {
+  const { registry } = newRegistry();
+  registry.registerInstance(registration({ ip: '10.0.0.1' }), CLIENT);
+  registry.registerInstance(registration({ ip: '10.0.0.2' }), CLIENT);
+  registry.registerInstance(registration({ ip: '10.0.0.3', metadata: { 'preserved.heart.beat.timeout': '20000' } }), CLIENT);
+  const timing = (ip: string) => registry.findInstance(ORDERS, ip, 8080)!.instance.timing;
+  assert.equal(timing('10.0.0.1'), timing('10.0.0.2'));
+  assert.ok(Object.isFrozen(timing('10.0.0.1')));
+  assert.notEqual(timing('10.0.0.3'), timing('10.0.0.1'));
+  assert.deepEqual(timing('10.0.0.3'), { intervalMs: 5_000, timeoutMs: 20_000, deleteTimeoutMs: 30_000 });
+});

@@ -43,7 +43,8 @@ export interface Instance {
   /** Where beats and registrations for this instance come from. */
   lastSeenFrom: string;
   lastSeenAgent: string;
-  timing: InstanceTiming;
+  /** Shared between instances with the same timeouts (see resolveTiming): replaced, never changed in place. */
+  timing: Readonly<InstanceTiming>;
   beats: BeatStats;
   /** Set once the instance left the registry, so stale timer entries are skipped. */
   removed: boolean;
