@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoredInstance } from './store/stored-records.js';
 import { storedInstanceOf } from './store/restore-records.js';
-import { CLIENT, newRegistry, registration } from './testing/registry-fixture.js';
+import { BEATER, CLIENT, T0, beat, newRegistry, registration } from './testing/registry-fixture.js';
 
 const ORDERS = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders' };
 
@@ -47,4 +47,14 @@ test('instances with the same timeouts share one timing object; other timeouts g
   assert.ok(Object.isFrozen(timing('10.0.0.1')));
   assert.notEqual(timing('10.0.0.3'), timing('10.0.0.1'));
   assert.deepEqual(timing('10.0.0.3'), { intervalMs: 5_000, timeoutMs: 20_000, deleteTimeoutMs: 30_000 });
+});
+
+test('beat statistics are kept from the first beat on, counted from the registration', () => {
+  const { time, registry } = newRegistry();
+  registry.registerInstance(registration(), CLIENT);
+  const instance = () => registry.findInstance(ORDERS, '10.0.0.7', 8080)!.instance;
+  assert.equal(instance().beats, undefined);
+  time.advance(5_000);
+  registry.beat(beat(), BEATER);
+  assert.deepEqual({ ...instance().beats }, { count: 1, firstAt: T0, lastAt: T0 + 5_000, lastGapMs: 0, maxGapMs: 0, maxGapAt: 0, lateCount: 0, gapSumMs: 0, windowStart: T0, windowMaxGapMs: 0, previousWindowMaxGapMs: 0 });
 });

@@ -45,7 +45,8 @@ export interface Instance {
   lastSeenAgent: string;
   /** Shared between instances with the same timeouts (see resolveTiming): replaced, never changed in place. */
   timing: Readonly<InstanceTiming>;
-  beats: BeatStats;
+  /** From the first beat on (see beatStatsOf); undefined before. */
+  beats: BeatStats | undefined;
   /** Set once the instance left the registry, so stale timer entries are skipped. */
   removed: boolean;
   /** The time of this instance's pending deadline entry, to skip stale ones. */

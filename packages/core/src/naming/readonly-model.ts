@@ -7,7 +7,7 @@ import type { ProbeStatus } from './probe-results.js';
 export type ReadonlyInstance = Readonly<Omit<Instance, 'beats' | 'timing' | 'probe' | 'metadata' | 'holders'>> & {
   readonly metadata: Readonly<Record<string, string>>;
   readonly holders?: { readonly connections: ReadonlyMap<string, ConnectionClient>; readonly beats: boolean };
-  readonly beats: Readonly<BeatStats>;
+  readonly beats: Readonly<BeatStats> | undefined;
   readonly timing: Readonly<InstanceTiming>;
   readonly probe?: Readonly<ProbeStatus>;
 };

@@ -231,7 +231,7 @@ export class Registry {
     }
     const now = this.now();
     const silentMs = now - instance.lastBeatAt; // since the last beat or registration, whichever was later
-    const gap = recordBeat(instance.beats, now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
+    const gap = recordBeat((instance.beats ??= newBeatStats(instance.registeredAt)), now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
     instance.lastBeatAt = now;
     instance.lastSeenFrom = origin.ip;
     if (origin.agent) instance.lastSeenAgent = origin.agent;
@@ -417,7 +417,7 @@ export class Registry {
       lastSeenFrom: origin.ip,
       lastSeenAgent: origin.agent ?? '',
       timing,
-      beats: newBeatStats(now),
+      beats: undefined,
       removed: false,
       scheduledAt: 0,
       unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,

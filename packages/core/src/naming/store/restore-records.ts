@@ -1,4 +1,3 @@
-import { newBeatStats } from '../beat-stats.js';
 import { overlayKey } from '../instance-view.js';
 import { resolveTiming } from '../lifecycle-settings.js';
 import type { Instance, Service } from '../model.js';
@@ -29,7 +28,7 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
     lastSeenFrom: '',
     lastSeenAgent: '',
     timing: resolveTiming(stored.metadata, lifecycle),
-    beats: newBeatStats(stored.registeredAt),
+    beats: undefined,
     removed: false,
     scheduledAt: 0,
     unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
