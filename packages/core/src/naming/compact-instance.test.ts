@@ -58,3 +58,19 @@ test('beat statistics are kept from the first beat on, counted from the registra
   registry.beat(beat(), BEATER);
   assert.deepEqual({ ...instance().beats }, { count: 1, firstAt: T0, lastAt: T0 + 5_000, lastGapMs: 0, maxGapMs: 0, maxGapAt: 0, lateCount: 0, gapSumMs: 0, windowStart: T0, windowMaxGapMs: 0, previousWindowMaxGapMs: 0 });
 });
+
+test('instances registered with equal metadata and cluster share one frozen copy of each', () => {
+  const { registry } = newRegistry();
+  registry.registerInstance(registration({ ip: '10.0.0.1', cluster: 'east', metadata: { app: 'shop', zone: 'a' } }), CLIENT);
+  registry.registerInstance(registration({ ip: '10.0.0.2', cluster: ['ea', 'st'].join(''), metadata: { app: 'shop', zone: 'a' } }), CLIENT);
+  registry.registerInstance(registration({ ip: '10.0.0.3', metadata: { zone: 'a', app: 'shop' } }), CLIENT);
+  const instance = (ip: string) => registry.findInstance(ORDERS, ip, 8080)!.instance;
+  assert.equal(instance('10.0.0.1').metadata, instance('10.0.0.2').metadata);
+  assert.ok(Object.isFrozen(instance('10.0.0.1').metadata));
+  assert.notEqual(instance('10.0.0.3').metadata, instance('10.0.0.1').metadata, 'another key order is other metadata');
+  assert.deepEqual(registry.instanceView(ORDERS, '10.0.0.2', 8080, 'east').metadata, { app: 'shop', zone: 'a' });
+  // A re-registration with new metadata replaces the instance's copy; the other instance keeps the old one.
+  registry.registerInstance(registration({ ip: '10.0.0.2', cluster: 'east', metadata: { app: 'shop', zone: 'b' } }), CLIENT);
+  assert.deepEqual(instance('10.0.0.1').metadata, { app: 'shop', zone: 'a' });
+  assert.deepEqual(instance('10.0.0.2').metadata, { app: 'shop', zone: 'b' });
+});

@@ -25,6 +25,7 @@ import { ANY_PROBE_TARGET, checkProbeTarget, type ProbeTargetCheck } from './pro
 import { RemovalMemory, type Removal } from './removal-memory.js';
 import { createService, deleteService, updateCluster, updateService, verifiedUser } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
+import { keptAddressKey, sharedMetadata, sharedString } from './shared-values.js';
 import { Throttle } from './throttle.js';
 import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
 
@@ -233,8 +234,7 @@ export class Registry {
     const silentMs = now - instance.lastBeatAt; // since the last beat or registration, whichever was later
     const gap = recordBeat((instance.beats ??= newBeatStats(instance.registeredAt)), now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
     instance.lastBeatAt = now;
-    instance.lastSeenFrom = origin.ip;
-    if (origin.agent) instance.lastSeenAgent = origin.agent;
+    this.seenFrom(instance, origin);
     if (gap > instance.timing.intervalMs * this.lifecycle.lateBeatFactor) {
       this.log.record('BEAT_LATE', service!, instance, { gapMs: gap, intervalMs: instance.timing.intervalMs, from: origin.ip });
     }
@@ -379,18 +379,17 @@ export class Registry {
     const timing = resolveTiming(overlayMetadata ? { ...cmd.metadata, ...overlayMetadata } : cmd.metadata, this.lifecycle);
     if (existing) {
       const wasHealthy = existing.healthy;
-      existing.cluster = cmd.cluster;
+      existing.cluster = sharedString(cmd.cluster);
       existing.weight = cmd.weight;
       existing.enabled = cmd.enabled;
-      existing.metadata = cmd.metadata;
+      existing.metadata = sharedMetadata(cmd.metadata);
       existing.timing = timing;
       if (cmd.ephemeral) {
         existing.healthy = true;
         existing.unhealthySince = undefined;
       }
       existing.lastBeatAt = now;
-      existing.lastSeenFrom = origin.ip;
-      if (origin.agent) existing.lastSeenAgent = origin.agent;
+      this.seenFrom(existing, origin);
       if (existing.instanceId !== undefined) existing.instanceId = undefined; // the id built from cmd from now on
       if (connection) {
         existing.holders ??= { connections: new Map(), beats: true };
@@ -406,16 +405,16 @@ export class Registry {
     const instance: Instance = {
       ip: cmd.ip,
       port: cmd.port,
-      cluster: cmd.cluster,
+      cluster: sharedString(cmd.cluster),
       weight: cmd.weight,
       enabled: cmd.enabled,
-      metadata: cmd.metadata,
+      metadata: sharedMetadata(cmd.metadata),
       healthy: cmd.ephemeral ? true : cmd.healthy,
       ephemeral: cmd.ephemeral,
       registeredAt: now,
       lastBeatAt: now,
-      lastSeenFrom: origin.ip,
-      lastSeenAgent: origin.agent ?? '',
+      lastSeenFrom: sharedString(origin.ip),
+      lastSeenAgent: sharedString(origin.agent ?? ''),
       timing,
       beats: undefined,
       removed: false,
@@ -423,7 +422,7 @@ export class Registry {
       unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,
       holders: connection ? { connections: new Map([[connection.connectionId, connection]]), beats: false } : undefined,
     };
-    service.instances.set(key, instance);
+    service.instances.set(keptAddressKey(cmd.ip, cmd.port), instance);
     this.instanceCount++;
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
@@ -519,6 +518,12 @@ export class Registry {
     const overlay = service.overlays.get(overlayKey(ip, port, instance.cluster));
     instance.timing = resolveTiming(overlay?.metadata ? { ...instance.metadata, ...overlay.metadata } : instance.metadata, this.lifecycle);
     this.deadlines.schedule(service, instance);
+  }
+
+  /** Where the instance was last heard from; a changed value is kept as its shared copy. */
+  private seenFrom(instance: Instance, origin: Origin): void {
+    if (instance.lastSeenFrom !== origin.ip) instance.lastSeenFrom = sharedString(origin.ip);
+    if (origin.agent && instance.lastSeenAgent !== origin.agent) instance.lastSeenAgent = sharedString(origin.agent);
   }
 
   private setHealth(instance: Instance, healthy: boolean): void {

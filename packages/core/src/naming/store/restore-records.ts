@@ -1,9 +1,10 @@
 import { overlayKey } from '../instance-view.js';
 import { resolveTiming } from '../lifecycle-settings.js';
 import type { Instance, Service } from '../model.js';
-import { addressKey, instanceIdOf } from '../names.js';
+import { instanceIdOf } from '../names.js';
 import type { LifecycleSettings } from '../lifecycle-settings.js';
 import type { ServiceTable } from '../service-table.js';
+import { keptAddressKey, sharedMetadata, sharedString } from '../shared-values.js';
 import type { ReadonlyInstance, ReadonlyService } from '../readonly-model.js';
 import type { StoredInstance, StoredOverlay } from './stored-records.js';
 
@@ -17,10 +18,10 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
   const instance: Instance = {
     ip: stored.ip,
     port: stored.port,
-    cluster: stored.cluster,
+    cluster: sharedString(stored.cluster),
     weight: stored.weight,
     enabled: stored.enabled,
-    metadata: stored.metadata,
+    metadata: sharedMetadata(stored.metadata),
     healthy: stored.healthy,
     ephemeral: false,
     registeredAt: stored.registeredAt,
@@ -34,7 +35,7 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
     unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
   };
   if (stored.instanceId !== instanceIdOf(service, instance)) instance.instanceId = stored.instanceId;
-  service.instances.set(addressKey(stored.ip, stored.port), instance);
+  service.instances.set(keptAddressKey(stored.ip, stored.port), instance);
   service.emptySince = undefined;
   return instance;
 }
