@@ -85,7 +85,7 @@ export class InstanceDeadlines {
    */
   private dueAt(instance: Instance): number | undefined {
     // A connection keeps its instances alive: no beat timer runs while one holds it.
-    if (!instance.ephemeral || instance.removed || (instance.holders?.connections.size ?? 0) > 0) return undefined;
+    if (!instance.ephemeral || instance.removed || (instance.holders?.connections.length ?? 0) > 0) return undefined;
     const removeAt = this.removeAt(instance);
     if (!instance.healthy) return removeAt;
     const unhealthyAt = instance.lastBeatAt + instance.timing.timeoutMs;

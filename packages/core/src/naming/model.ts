@@ -78,7 +78,8 @@ export interface ConnectionClient {
  * live, HTTP beats (`beats`) while they arrive. It leaves the registry when the last of them lets go.
  */
 export interface InstanceHolders {
-  readonly connections: Map<string, ConnectionClient>;
+  /** The connections holding it, each once, in the order they took hold (nearly always one: an array, not a Map). */
+  readonly connections: ConnectionClient[];
   beats: boolean;
 }
 

@@ -7,7 +7,7 @@ import { instanceNotFound, serviceNotFound } from './naming-errors.js';
 import { newBeatStats, recordBeat } from './beat-stats.js';
 import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
 import type { Beat, BeatResult, ClusterDefinition, ConnectionEndCause, ConnectionEndEvidence, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
-import { ConnectionOwnership, type OwnedInstance } from './connection-owned.js';
+import { ConnectionOwnership, holdBy, type OwnedInstance } from './connection-owned.js';
 import { InstanceDeadlines } from './instance-deadlines.js';
 import { InstanceEventLog } from './instance-event-log.js';
 import { overlayKey, queryService, toView, type InstanceQuery } from './instance-view.js';
@@ -210,10 +210,10 @@ export class Registry {
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
     const by = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, ...verifiedUser(origin) };
-    if (instance.holders && instance.holders.connections.size > 0) {
+    if (instance.holders && instance.holders.connections.length > 0) {
       instance.holders.beats = false;
-      const [connectionId] = instance.holders.connections.keys();
-      this.log.record('DEREGISTRATION_IGNORED', service, instance, { ...by, connectionId, connections: instance.holders.connections.size });
+      const connectionId = instance.holders.connections[0].connectionId;
+      this.log.record('DEREGISTRATION_IGNORED', service, instance, { ...by, connectionId, connections: instance.holders.connections.length });
       return false;
     }
     this.remove(service, instance, 'INSTANCE_DEREGISTERED', by);
@@ -392,8 +392,8 @@ export class Registry {
       this.seenFrom(existing, origin);
       if (existing.instanceId !== undefined) existing.instanceId = undefined; // the id built from cmd from now on
       if (connection) {
-        existing.holders ??= { connections: new Map(), beats: true };
-        existing.holders.connections.set(connection.connectionId, connection);
+        existing.holders ??= { connections: [], beats: true };
+        holdBy(existing.holders, connection);
       } else if (existing.holders) {
         existing.holders.beats = true;
       }
@@ -420,7 +420,7 @@ export class Registry {
       removed: false,
       scheduledAt: 0,
       unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,
-      holders: connection ? { connections: new Map([[connection.connectionId, connection]]), beats: false } : undefined,
+      holders: connection ? { connections: [connection], beats: false } : undefined,
     };
     service.instances.set(keptAddressKey(cmd.ip, cmd.port), instance);
     this.instanceCount++;
