@@ -17,6 +17,7 @@ import { configScenario } from './scenarios/config.mjs';
 import { grpcFanout, grpcIdle, grpcRegistrations } from './scenarios/grpc.mjs';
 import { authBeats } from './scenarios/auth-beats.mjs';
 import { memoryScenario } from './scenarios/memory.mjs';
+import { scaleScenario } from './scenarios/scale.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,6 +91,10 @@ async function main() {
     if (settings.scenarios.includes('memory')) {
       console.log(`bench: memory: heap snapshots around ${settings.memoryInstances} ephemeral instances (two-key metadata), then as many more with the timeout keys…`);
       run.results.memory = await memoryScenario(ctx);
+    }
+    if (settings.scenarios.includes('scale')) {
+      console.log(`bench: scale: ${settings.scaleInstances} ephemeral instances over ${settings.scaleServices} services in gRPC batches, server node flags ${settings.scaleNodeFlags.join(' ')}…`);
+      run.results.scale = await scaleScenario(ctx);
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

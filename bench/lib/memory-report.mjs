@@ -45,7 +45,7 @@ export function memoryNotes(results) {
   const s = results.scale;
   if (s) {
     out.push(`scale: ${s.instances} instances over ${s.services} services in gRPC batches of ${s.batchSize}: registered ${s.registered} at ${s.registerPerSecond}/s; RSS ${s.rssMb} MB held (peak ${s.peakRssMb} MB), server node flags ${s.nodeFlags.join(' ')}`);
-    out.push(`scale: list of a 100-instance service: p50 ${ms(s.list.latency.p50Ms)} ms, p99 ${ms(s.list.latency.p99Ms)} ms over ${s.list.ok}; push to a subscriber: p50 ${ms(s.push.delay.p50Ms)} ms, p99 ${ms(s.push.delay.p99Ms)} ms, max ${ms(s.push.delay.maxMs)} ms`);
+    out.push(`scale: list of a ${s.batchSize}-instance service: p50 ${ms(s.list.latency.p50Ms)} ms, p99 ${ms(s.list.latency.p99Ms)} ms over ${s.list.ok}; push to a subscriber: p50 ${ms(s.push.delay.p50Ms)} ms, p99 ${ms(s.push.delay.p99Ms)} ms, max ${ms(s.push.delay.maxMs)} ms`);
     out.push(`scale: after kill + restart on the same data folder (started in ${s.restartSeconds} s): ${s.reregister.ok} re-registered in ${s.reregister.seconds} s = ${s.reregister.perSecond}/s, ${s.reregister.failed} failed`);
   }
   return out;

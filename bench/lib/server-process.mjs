@@ -27,11 +27,12 @@ export async function freePort() {
 /**
  * Starts `cairn start` as a child process on a free loopback port with a throw-away data folder and resolves once
  * it prints its listening line. `nodeFlags` lets a run add e.g. `--cpu-prof`; `serverArgs` extra `cairn start` flags;
- * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD).
+ * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD). With `dataDir` (and `port`) the server starts on
+ * that data folder, which the caller owns (stop() leaves it), e.g. to restart a server on its data.
  */
-export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000 } = {}) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
+export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000, dataDir: ownDataDir, port: ownPort } = {}) {
+  const port = ownPort ?? (await freePort());
+  const dataDir = ownDataDir ?? mkdtempSync(join(tmpdir(), 'cairn-bench-'));
   const args = [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
@@ -68,7 +69,7 @@ export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, t
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
