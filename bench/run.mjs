@@ -89,7 +89,7 @@ async function main() {
       run.results.authBeats = await authBeats({ ...ctx, nodeFlags });
     }
     if (settings.scenarios.includes('memory')) {
-      console.log(`bench: memory: heap snapshots around ${settings.memoryInstances} ephemeral instances (two-key metadata), then as many more with the timeout keys…`);
+      console.log(`bench: memory: heap snapshots around ephemeral instances: a tenth of ${settings.memoryInstances} with two metadata keys and the timeout keys, ${settings.memoryInstances} with two keys, a tenth over gRPC…`);
       run.results.memory = await memoryScenario(ctx);
     }
     if (settings.scenarios.includes('scale')) {

@@ -35,7 +35,12 @@ export async function takeSnapshot(pid, dir, answered, timeoutMs = 120_000) {
  * `.beats`, `.ip`…), which tells apart the plain objects that make up an instance.
  */
 export function summarize(snapshot) {
-  const { node_fields: nf, edge_fields: ef, node_types: [nodeTypes], edge_types: [edgeTypes] } = snapshot.snapshot.meta;
+  const {
+    node_fields: nf,
+    edge_fields: ef,
+    node_types: [nodeTypes],
+    edge_types: [edgeTypes],
+  } = snapshot.snapshot.meta;
   const { nodes, edges, strings } = snapshot;
   const N = nf.length;
   const E = ef.length;

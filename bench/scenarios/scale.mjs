@@ -1,3 +1,4 @@
+import { registerInBatches } from '../lib/grpc-batches.mjs';
 import { GrpcClientConnection } from '../lib/grpc-client.mjs';
 import { instanceRequest, subscribeRequest } from '../lib/grpc-tasks.mjs';
 import { Histogram } from '../lib/histogram.mjs';
@@ -5,7 +6,6 @@ import { Target } from '../lib/http-client.mjs';
 import { listPath } from '../lib/instances.mjs';
 import { ProcSampler } from '../lib/proc-sampler.mjs';
 import { freePort, startServer } from '../lib/server-process.mjs';
-import { ranges } from '../lib/worker-pool.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,29 +36,13 @@ export async function scaleScenario({ settings, pool }) {
   const metadata = { ...TWO_KEYS, ...RAISED_TIMEOUTS };
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-scale-'));
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const start = () =>
-    startServer({ nodeFlags: settings.scaleNodeFlags, serverArgs: ['--health-check-enabled', 'false', '--grpc-port', String(grpcPort), ...settings.serverArgs], dataDir, port, timeoutMs: 120_000 });
+  const start = () => startServer({ nodeFlags: settings.scaleNodeFlags, serverArgs: ['--health-check-enabled', 'false', '--grpc-port', String(grpcPort), ...settings.serverArgs], dataDir, port, timeoutMs: 120_000 });
   let server = await start();
   let sampler = new ProcSampler(server.pid);
   sampler.setGenerators(pool.pids);
-  const perWorker = Math.max(1, Math.ceil(settings.grpcConnections / settings.workers));
-  // Every generator process opens its connections, then sends its share of the batches (each its own service).
   const registerAll = async (name) => {
-    await pool.runAll(
-      pool.workers.map((_, w) => ({ task: 'grpc-register', port: grpcPort, connections: perWorker, sourceAddresses: settings.grpcSourceAddresses, firstConnection: w * perWorker })),
-      120_000,
-      'grpc-ready',
-    );
-    sampler.begin(name);
-    const results = await pool.runAll(
-      ranges(batches, settings.workers).map(([a, b]) => ({ task: 'grpc-register-go', from: a * batchSize, to: Math.min(n, b * batchSize), batchSize, pipeline: settings.grpcPipeline, prefix: PREFIX, metadata })),
-      900_000,
-      'grpc-done',
-    );
-    const proc = sampler.end();
-    const ok = results.reduce((a, r) => a + r.ok, 0);
-    const seconds = (Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
-    return { ok, failed: results.reduce((a, r) => a + r.failed, 0), firstError: results.find((r) => r.firstError)?.firstError ?? null, seconds: round(seconds), perSecond: Math.round(ok / seconds), proc };
+    const done = await registerInBatches({ settings, pool }, grpcPort, { count: n, batchSize, prefix: PREFIX, metadata, timeoutMs: 900_000, onStart: () => sampler.begin(name) });
+    return { ...done, seconds: round(done.seconds), proc: sampler.end() };
   };
   try {
     const register = await registerAll('scale-register');

@@ -3,7 +3,6 @@ import { DeadlineQueue } from '../shared/time/deadline-queue.js';
 import type { LifecycleSettings } from './lifecycle-settings.js';
 import type { Instance, Service } from './model.js';
 
-
 export interface DeadlineActions {
   markUnhealthy(service: Service, instance: Instance): void;
   expire(service: Service, instance: Instance): void;
