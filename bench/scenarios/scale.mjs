@@ -17,6 +17,8 @@ const PREFIX = 'scale-';
 const LIST_REQUESTS = 2_000;
 const PUSH_ROUNDS = 20;
 const PUSH_WARMUP_ROUNDS = 3;
+/** Instances the server may hold beyond the scenario's own (`--max-instances`): the push rounds add some. */
+const HEADROOM = 1_000;
 /** How long the instances are held before RSS is read: the server settles after the registrations. */
 const SETTLE_MS = 5_000;
 
@@ -36,7 +38,7 @@ export async function scaleScenario({ settings, pool }) {
   const metadata = { ...TWO_KEYS, ...RAISED_TIMEOUTS };
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-scale-'));
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const start = () => startServer({ nodeFlags: settings.scaleNodeFlags, serverArgs: ['--health-check-enabled', 'false', '--grpc-port', String(grpcPort), ...settings.serverArgs], dataDir, port, timeoutMs: 120_000 });
+  const start = () => startServer({ nodeFlags: settings.scaleNodeFlags, serverArgs: ['--health-check-enabled', 'false', '--grpc-port', String(grpcPort), '--max-instances', String(n + HEADROOM), ...settings.serverArgs], dataDir, port, timeoutMs: 120_000 });
   let server = await start();
   let sampler = new ProcSampler(server.pid);
   sampler.setGenerators(pool.pids);
