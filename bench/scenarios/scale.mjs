@@ -38,7 +38,8 @@ export async function scaleScenario({ settings, pool }) {
   const metadata = { ...TWO_KEYS, ...RAISED_TIMEOUTS };
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-scale-'));
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const start = () => startServer({ nodeFlags: settings.scaleNodeFlags, serverArgs: ['--health-check-enabled', 'false', '--grpc-port', String(grpcPort), '--max-instances', String(n + HEADROOM), ...settings.serverArgs], dataDir, port, timeoutMs: 120_000 });
+  const start = () =>
+    startServer({ nodeFlags: settings.scaleNodeFlags, serverArgs: ['--health-check-enabled', 'false', '--grpc-port', String(grpcPort), '--max-instances', String(n + HEADROOM), ...settings.serverArgs], dataDir, port, timeoutMs: 120_000 });
   let server = await start();
   let sampler = new ProcSampler(server.pid);
   sampler.setGenerators(pool.pids);
