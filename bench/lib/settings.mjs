@@ -47,6 +47,7 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_MEMORY_INSTANCES',
     'BENCH_SCALE_INSTANCES',
     'BENCH_SCALE_SERVICES',
+    'BENCH_SCALE_NODE_FLAGS',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
