@@ -17,6 +17,8 @@ import { configScenario } from './scenarios/config.mjs';
 import { grpcFanout, grpcIdle, grpcRegistrations } from './scenarios/grpc.mjs';
 import { authBeats } from './scenarios/auth-beats.mjs';
 import { referenceScenario } from './scenarios/reference.mjs';
+import { memoryScenario } from './scenarios/memory.mjs';
+import { scaleScenario } from './scenarios/scale.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -91,6 +93,13 @@ async function main() {
     if (settings.scenarios.includes('reference')) {
       console.log(`bench: reference: ${settings.refInstances} registrations, beats at ${settings.refBeatRate}/s, list queries, on a bare node:http server and on Cairn, ${settings.refRounds} alternating rounds…`);
       run.results.reference = await referenceScenario({ ...ctx, nodeFlags });
+    if (settings.scenarios.includes('memory')) {
+      console.log(`bench: memory: heap snapshots around ephemeral instances: a tenth of ${settings.memoryInstances} with two metadata keys and the timeout keys, ${settings.memoryInstances} with two keys, a tenth over gRPC…`);
+      run.results.memory = await memoryScenario(ctx);
+    }
+    if (settings.scenarios.includes('scale')) {
+      console.log(`bench: scale: ${settings.scaleInstances} ephemeral instances over ${settings.scaleServices} services in gRPC batches, server node flags ${settings.scaleNodeFlags.join(' ')}…`);
+      run.results.scale = await scaleScenario(ctx);
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

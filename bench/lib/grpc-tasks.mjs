@@ -16,8 +16,8 @@ export function sourceAddress(i, addresses) {
   return `127.0.0.${1 + (i % addresses)}`;
 }
 
-export function instanceRequest(service, ip, type = 'registerInstance') {
-  return { headers: {}, namespace: 'public', serviceName: service, groupName: GROUP, type, instance: { ip, port: PORT, weight: 1, healthy: true, enabled: true, ephemeral: true, clusterName: 'DEFAULT', metadata: { bench: '1' } } };
+export function instanceRequest(service, ip, type = 'registerInstance', metadata = { bench: '1' }) {
+  return { headers: {}, namespace: 'public', serviceName: service, groupName: GROUP, type, instance: { ip, port: PORT, weight: 1, healthy: true, enabled: true, ephemeral: true, clusterName: 'DEFAULT', metadata } };
 }
 
 export function subscribeRequest(service) {
@@ -145,7 +145,7 @@ async function prepareRegister({ port, connections, sourceAddresses, firstConnec
   send({ type: 'grpc-ready' });
 }
 
-async function goRegister({ from, to, pipeline, batchSize, prefix, services }, send) {
+async function goRegister({ from, to, pipeline, batchSize, prefix, services, metadata }, send) {
   const conns = registerRun;
   const latency = new Histogram();
   let next = from;
@@ -162,8 +162,8 @@ async function goRegister({ from, to, pipeline, batchSize, prefix, services }, s
       const t0 = performance.now();
       try {
         const answer = batchSize
-          ? await conn.request('BatchInstanceRequest', batchRequest(`${prefix}batch-${Math.floor(first / step)}`, first, end))
-          : await conn.request('InstanceRequest', instanceRequest(`${prefix}${first % services}`, ipOf(first)));
+          ? await conn.request('BatchInstanceRequest', batchRequest(`${prefix}batch-${Math.floor(first / step)}`, first, end, metadata))
+          : await conn.request('InstanceRequest', instanceRequest(`${prefix}${first % services}`, ipOf(first), undefined, metadata));
         latency.recordMs(performance.now() - t0);
         if (answer.type === (batchSize ? 'BatchInstanceResponse' : 'InstanceResponse')) ok += end - first;
         else {
@@ -180,8 +180,8 @@ async function goRegister({ from, to, pipeline, batchSize, prefix, services }, s
   send({ type: 'grpc-done', ok, failed, firstError, startedAt, endedAt: Date.now(), hist: latency.toJSON() });
 }
 
-function batchRequest(service, from, to) {
+function batchRequest(service, from, to, metadata) {
   const instances = [];
-  for (let i = from; i < to; i++) instances.push(instanceRequest(service, ipOf(i)).instance);
+  for (let i = from; i < to; i++) instances.push(instanceRequest(service, ipOf(i), undefined, metadata).instance);
   return { headers: {}, namespace: 'public', serviceName: service, groupName: GROUP, type: 'batchRegisterInstance', instances };
 }

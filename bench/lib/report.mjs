@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { addAuthRows, authNotes, authVerdicts } from './auth-report.mjs';
 import { addGrpcRows, grpcNotes, grpcVerdicts } from './grpc-report.mjs';
 import { addReferenceRows, referenceNotes, referenceVerdicts } from './reference-report.mjs';
+import { memoryNotes, memoryVerdicts } from './memory-report.mjs';
 
 export const TARGETS = {
   registrationsPerSecond: 15_000,
@@ -68,6 +69,7 @@ export function verdicts(results, _settings) {
   out.push(...grpcVerdicts(results));
   out.push(...authVerdicts(results));
   out.push(...referenceVerdicts(results));
+  out.push(...memoryVerdicts(results));
   return out;
 }
 
@@ -120,6 +122,7 @@ export function printReport(run) {
   out.push(...grpcNotes(results));
   out.push(...authNotes(results));
   out.push(...referenceNotes(results));
+  out.push(...memoryNotes(results));
   const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
   for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');

@@ -28,12 +28,13 @@ export async function freePort() {
 /**
  * Starts `cairn start` as a child process on a free loopback port with a throw-away data folder and resolves once
  * it prints its listening line. `nodeFlags` lets a run add e.g. `--cpu-prof`; `serverArgs` extra `cairn start` flags;
- * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD). `reference: true` starts the bench's reference server
- * (bench/reference-server.mjs) instead, with the same node flags.
+ * `env` extra environment variables (e.g. CAIRN_ADMIN_PASSWORD). With `dataDir` (and `port`) the server starts on
+ * that data folder, which the caller owns (stop() leaves it), e.g. to restart a server on its data. `reference: true`
+ * starts the bench's reference server (bench/reference-server.mjs) instead, with the same node flags.
  */
-export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000, reference = false } = {}) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
+export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, timeoutMs = 30_000, reference = false, dataDir: ownDataDir, port: ownPort } = {}) {
+  const port = ownPort ?? (await freePort());
+  const dataDir = ownDataDir ?? mkdtempSync(join(tmpdir(), 'cairn-bench-'));
   const args = reference ? [...nodeFlags, REFERENCE, '--port', String(port)] : [...nodeFlags, MAIN, 'start', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...serverArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
@@ -70,7 +71,7 @@ export async function startServer({ nodeFlags = [], serverArgs = [], env = {}, t
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

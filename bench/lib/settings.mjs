@@ -8,7 +8,9 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats', 'reference'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats', 'reference', 'memory'];
+/** Known but run only when BENCH_SCENARIOS names them (they take minutes and most of the machine's memory). */
+const OPTIONAL_SCENARIOS = ['scale'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -19,7 +21,8 @@ export function resolveSettings(argv, env = process.env) {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
+  const known = [...SCENARIOS, ...OPTIONAL_SCENARIOS];
+  for (const s of scenarios) if (!known.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario '${s}' (known: ${known.join(', ')})`);
   // A run with other sizes or scenarios than its mode's defaults is labelled 'custom', so its file is not mistaken for one.
   const sized = [
     'BENCH_SCENARIOS',
@@ -45,6 +48,10 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_REF_BEAT_RATE',
     'BENCH_REF_ROUNDS',
     'BENCH_REF_SELF',
+    'BENCH_MEMORY_INSTANCES',
+    'BENCH_SCALE_INSTANCES',
+    'BENCH_SCALE_SERVICES',
+    'BENCH_SCALE_NODE_FLAGS',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
@@ -97,6 +104,15 @@ export function resolveSettings(argv, env = process.env) {
     refBeatSeconds: envInt('BENCH_REF_BEAT_SECONDS', quick ? 2 : 5, 1, 600),
     refListSeconds: envInt('BENCH_REF_LIST_SECONDS', quick ? 1 : 2, 1, 600),
     refSelf: env.BENCH_REF_SELF === '1',
+    // memory (a server of its own): instances registered twice over (two-key metadata, then with the timeout keys
+    // too), with a heap snapshot before and after each step.
+    memoryInstances: envInt('BENCH_MEMORY_INSTANCES', quick ? 10_000 : 100_000, 1_000, 1_000_000),
+    memoryServices: 1_000,
+    // scale (only when named in BENCH_SCENARIOS; a server of its own): ephemeral instances registered in gRPC batches
+    // over `scaleServices` services, held, listed, pushed, and re-registered after a restart of the server.
+    scaleInstances: envInt('BENCH_SCALE_INSTANCES', 1_000_000, 1_000, 2_000_000),
+    scaleServices: envInt('BENCH_SCALE_SERVICES', 10_000, 10, 100_000),
+    scaleNodeFlags: (env.BENCH_SCALE_NODE_FLAGS ?? '--max-old-space-size=1536').split(/\s+/).filter(Boolean),
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,

@@ -43,7 +43,7 @@ function fail(error) {
   send({ type: 'error', message: error instanceof Error ? error.stack : String(error) });
 }
 
-async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '', probeTargetPort = 0, suffix = '' }) {
+async function register({ port, from, to, services, lanes, maxMs, persistent = false, servicePrefix = '', probeTargetPort = 0, suffix = '', metadata = { bench: '1' } }) {
   const target = new Target(port, lanes);
   const hist = new Histogram();
   let next = from,
@@ -58,7 +58,7 @@ async function register({ port, from, to, services, lanes, maxMs, persistent = f
     try {
       // Probe targets are loopback addresses the bench listens on; other instances get made-up addresses nobody dials.
       const address = probeTargetPort ? [loopbackIpOf(i), probeTargetPort] : [ipOf(i), PORT];
-      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), address[0], address[1], { bench: '1' }, !persistent) + suffix, true);
+      const res = await target.request('POST', registerPath(servicePrefix + serviceOf(i, services), address[0], address[1], metadata, !persistent) + suffix, true);
       hist.recordMs(performance.now() - t0);
       if (res.status === 200 && res.body === 'ok') ok++;
       else {

@@ -72,7 +72,7 @@ export function ignoredDeregistration(e: JournalEvent): string {
 
 /** How a present instance a connection holds is alive, or undefined when no connection holds it. */
 export function heldClause(instance: ReadonlyInstance, now: number): string | undefined {
-  const connections = [...(instance.holders?.connections.values() ?? [])];
+  const connections = [...(instance.holders?.connections ?? [])];
   if (connections.length === 0) return undefined;
   const [first] = connections.sort((a, b) => a.connectedAt - b.connectedAt);
   const others = connections.length > 1 ? ` and ${connections.length - 1} other connection${connections.length > 2 ? 's' : ''}` : '';

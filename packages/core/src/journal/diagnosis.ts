@@ -1,4 +1,4 @@
-import { maxGapLastHourMs, meanGapMs } from '../naming/beat-stats.js';
+import { beatStatsOf, maxGapLastHourMs, meanGapMs } from '../naming/beat-stats.js';
 import { toView } from '../naming/instance-view.js';
 import type { InstanceView } from '../naming/model.js';
 import type { ReadonlyInstance, ReadonlyService } from '../naming/readonly-model.js';
@@ -118,7 +118,7 @@ export function diagnose(sources: DiagnosisSources, ref: ServiceRef, ip: string,
 }
 
 function beatSummary(instance: ReadonlyInstance, now: number): NonNullable<Diagnosis['beats']> {
-  const b = instance.beats;
+  const b = beatStatsOf(instance);
   return { count: b.count, lastGapMs: b.lastGapMs, meanGapMs: Math.round(meanGapMs(b)), maxGapMs: b.maxGapMs, maxGapLastHourMs: maxGapLastHourMs(b, now), lateBeats: b.lateCount };
 }
 
@@ -145,7 +145,7 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
     const since = instance.unhealthySince ?? now;
     const removal = sources.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
     parts.push(
-      `Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, instance.beats.count)}; ${cadenceClause(instance.beats.count, meanGapMs(instance.beats), instance.beats.maxGapMs)}: the client stopped or lost its network.${removal}`,
+      `Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, beatStatsOf(instance).count)}; ${cadenceClause(beatStatsOf(instance).count, meanGapMs(beatStatsOf(instance)), beatStatsOf(instance).maxGapMs)}: the client stopped or lost its network.${removal}`,
     );
     return parts.join(' ');
   }
@@ -170,12 +170,12 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
   }
   const ignored = events.find((e) => e.cause === 'DEREGISTRATION_IGNORED');
   if (ignored && (!lastRegistration || ignored.seq > lastRegistration.seq)) parts.push(ignoredDeregistration(ignored));
-  const hourMax = maxGapLastHourMs(instance.beats, now);
+  const hourMax = maxGapLastHourMs(beatStatsOf(instance), now);
   if (hourMax > instance.timing.intervalMs * sources.lifecycle.lateBeatFactor) {
     // One late beat is a hint, a pattern is a diagnosis: say "pausing" only when it happened more than once.
     parts.push(
-      instance.beats.lateCount > 1
-        ? `Largest gap ${measuredSeconds(hourMax)} over the last hour (${instance.beats.lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`
+      beatStatsOf(instance).lateCount > 1
+        ? `Largest gap ${measuredSeconds(hourMax)} over the last hour (${beatStatsOf(instance).lateCount} late beats, expected every ${seconds(instance.timing.intervalMs)}): the client process is pausing (GC or CPU starvation) or its network stalls.`
         : `One beat arrived late in the last hour (gap ${measuredSeconds(hourMax)}, expected every ${seconds(instance.timing.intervalMs)}): a single pause of the client process or a network stall; watch for more.`,
     );
   }
@@ -188,7 +188,7 @@ function liveClause(instance: ReadonlyInstance, now: number, byBeat = false): st
   if (held) return held;
   const from = `${instance.lastSeenFrom}${instance.lastSeenAgent ? ` (${instance.lastSeenAgent})` : ''}`;
   const ago = seconds(Math.max(0, now - instance.lastBeatAt));
-  return instance.beats.count === 0 && !byBeat
+  return beatStatsOf(instance).count === 0 && !byBeat
     ? `registered ${ago} ago from ${from}, no heartbeat yet (the first is due within ${seconds(instance.timing.intervalMs)}; unhealthy after ${seconds(instance.timing.timeoutMs)} without one).`
     : `last beat ${ago} ago from ${from}.`;
 }

@@ -11,7 +11,7 @@ test('beat statistics count beats, the last and largest gap, and late beats (gap
     time.advance(gap);
     registry.beat(beat(), BEATER);
   }
-  const stats = instanceAt(registry)!.beats;
+  const stats = instanceAt(registry)!.beats!;
   assert.equal(stats.count, gaps.length);
   assert.equal(stats.lastGapMs, 5_000);
   assert.equal(stats.maxGapMs, 12_000);
@@ -35,7 +35,7 @@ test("the late threshold follows the instance's own interval", () => {
   registry.beat(beat(), BEATER);
   time.advance(1_600);
   registry.beat(beat(), BEATER);
-  assert.equal(instanceAt(registry)!.beats.lateCount, 1);
+  assert.equal(instanceAt(registry)!.beats!.lateCount, 1);
   assert.equal(eventsOf(registry, { cause: 'BEAT_LATE' })[0].evidence.intervalMs, 1_000);
 });
 

@@ -35,6 +35,14 @@ export function newBeatStats(now: number): BeatStats {
   };
 }
 
+/**
+ * An instance's beat statistics: kept only from its first beat on (most of a large fleet's instances registered
+ * over gRPC never beat); before that, the empty statistics since its registration.
+ */
+export function beatStatsOf(instance: { readonly beats: Readonly<BeatStats> | undefined; readonly registeredAt: number }): Readonly<BeatStats> {
+  return instance.beats ?? newBeatStats(instance.registeredAt);
+}
+
 /** Records a beat at `now`; returns the gap since the previous beat (0 for the first). */
 export function recordBeat(stats: BeatStats, now: number, expectedIntervalMs: number, lateFactor: number): number {
   const gap = stats.count === 0 ? 0 : Math.max(0, now - stats.lastAt);

@@ -133,7 +133,7 @@ test('a re-registration from the same connection updates the instance', () => {
   const instance = instanceAt(registry);
   assert.equal(instance?.weight, 3);
   assert.equal(instance?.metadata.v, '2');
-  assert.equal(instance?.holders?.connections.size, 1);
+  assert.equal(instance?.holders?.connections.length, 1);
   assert.deepEqual(causesOf(registry), ['INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED']);
   assert.equal(registry.instancesOwnedBy(A.connectionId).length, 1);
 });

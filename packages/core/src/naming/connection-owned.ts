@@ -2,8 +2,8 @@ import type { Cause } from '../journal/causes.js';
 import type { Evidence } from '../journal/journal.js';
 import { invalidParam } from '../shared/errors.js';
 import type { ConnectionEndCause, ConnectionEndEvidence, InstanceTarget, RegisterInstance } from './commands.js';
-import type { ConnectionClient, Instance, Origin, Service } from './model.js';
-import { addressKey, instanceKey, serviceKey, type ServiceRef } from './names.js';
+import type { ConnectionClient, Instance, InstanceHolders, Origin, Service } from './model.js';
+import { addressKey, serviceKey, type ServiceRef } from './names.js';
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 import { verifiedUser } from './service-commands.js';
 
@@ -22,11 +22,23 @@ export interface OwnershipPort {
   resumeBeats(service: Service, instance: Instance): void;
 }
 
+/** The instances one connection holds in one service. */
+interface OwnedIn {
+  service: Service;
+  instances: Set<Instance>;
+}
+
 interface Owned {
   client: ConnectionClient;
-  instances: Map<string, { service: Service; instance: Instance }>;
-  /** The keys of `instances` by service key, so a batch looks only at its own service's. */
-  byService: Map<string, Set<string>>;
+  /** By service key, so a batch looks only at its own service's (a set of instances, no key string each). */
+  byService: Map<string, OwnedIn>;
+}
+
+/** `connection` among the holders (once). */
+export function holdBy(holders: InstanceHolders, connection: ConnectionClient): void {
+  const at = holders.connections.findIndex((c) => c.connectionId === connection.connectionId);
+  if (at < 0) holders.connections.push(connection);
+  else holders.connections[at] = connection;
 }
 
 /** An instance a connection holds, as read models see it. */
@@ -57,10 +69,10 @@ export class ConnectionOwnership {
   /** Lets go of the connection's hold on one address; removes the instance if nothing else holds it. */
   deregister(target: InstanceTarget, client: ConnectionClient, via: string): boolean {
     const owned = this.byConnection.get(client.connectionId);
-    const key = instanceKey(target, target.ip, target.port);
-    const entry = owned?.instances.get(key);
-    if (!owned || !entry || (target.cluster !== undefined && target.cluster !== entry.instance.cluster)) return false;
-    this.release(owned, key, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
+    const held = owned?.byService.get(serviceKey(target));
+    const instance = held && findAt(held, target.ip, target.port);
+    if (!owned || !held || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
+    this.release(owned, held, instance, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
     return true;
   }
 
@@ -78,10 +90,13 @@ export class ConnectionOwnership {
       if (serviceKey(cmd) !== key) throw invalidParam('serviceName', `Param 'serviceName': every instance of a batch must belong to the batch's service ${ref.group}@@${ref.name}.`);
       this.port.check(cmd, origin, service);
     }
-    const kept = new Set(cmds.map((c) => instanceKey(c, c.ip, c.port)));
     const owned = this.byConnection.get(client.connectionId);
-    for (const k of owned?.byService.get(key) ?? []) {
-      if (!kept.has(k)) this.release(owned!, k, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
+    const held = owned?.byService.get(key);
+    if (held) {
+      const kept = new Set(cmds.map((c) => addressKey(c.ip, c.port)));
+      for (const instance of [...held.instances]) {
+        if (!kept.has(addressKey(instance.ip, instance.port))) this.release(owned!, held, instance, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
+      }
     }
     return cmds.map((cmd) => {
       const registered = this.upsert(cmd, origin, client, service);
@@ -108,8 +123,10 @@ export class ConnectionOwnership {
       detail: evidence.detail ?? null,
     };
     let removed = 0;
-    for (const key of [...owned.instances.keys()]) {
-      if (this.release(owned, key, 'CONNECTION_INSTANCE_REMOVED', ending, 'gRPC connection end')) removed++;
+    for (const held of [...owned.byService.values()]) {
+      for (const instance of [...held.instances]) {
+        if (this.release(owned, held, instance, 'CONNECTION_INSTANCE_REMOVED', ending, 'gRPC connection end')) removed++;
+      }
     }
     this.byConnection.delete(connectionId);
     return removed;
@@ -117,7 +134,11 @@ export class ConnectionOwnership {
 
   /** The instances a connection holds now, for `/v2/ns/client/*` and the console. */
   instancesOf(connectionId: string): OwnedInstance[] {
-    return [...(this.byConnection.get(connectionId)?.instances.values() ?? [])];
+    const out: OwnedInstance[] = [];
+    for (const held of this.byConnection.get(connectionId)?.byService.values() ?? []) {
+      for (const instance of held.instances) out.push({ service: held.service, instance });
+    }
+    return out;
   }
 
   /** The client of a connection that holds at least one instance. */
@@ -139,29 +160,25 @@ export class ConnectionOwnership {
   private track(client: ConnectionClient, service: Service, instance: Instance): void {
     let owned = this.byConnection.get(client.connectionId);
     if (!owned) {
-      owned = { client, instances: new Map(), byService: new Map() };
+      owned = { client, byService: new Map() };
       this.byConnection.set(client.connectionId, owned);
     }
-    const key = instanceKey(service, instance.ip, instance.port);
-    owned.instances.set(key, { service, instance });
-    let keys = owned.byService.get(service.key);
-    if (!keys) owned.byService.set(service.key, (keys = new Set()));
-    keys.add(key);
+    let held = owned.byService.get(service.key);
+    if (!held) owned.byService.set(service.key, (held = { service, instances: new Set() }));
+    held.instances.add(instance);
   }
 
   /** True when the instance left the registry with this release. */
-  private release(owned: Owned, key: string, cause: Cause, evidence: Evidence, via: string): boolean {
-    const entry = owned.instances.get(key)!;
-    owned.instances.delete(key);
-    const keys = owned.byService.get(entry.service.key);
-    keys?.delete(key);
-    if (keys?.size === 0) owned.byService.delete(entry.service.key);
-    if (owned.instances.size === 0) this.byConnection.delete(owned.client.connectionId);
-    const { service, instance } = entry;
+  private release(owned: Owned, held: OwnedIn, instance: Instance, cause: Cause, evidence: Evidence, via: string): boolean {
+    held.instances.delete(instance);
+    if (held.instances.size === 0) owned.byService.delete(held.service.key);
+    if (owned.byService.size === 0) this.byConnection.delete(owned.client.connectionId);
+    const service = held.service;
     const holders = instance.holders;
     if (instance.removed || service.instances.get(addressKey(instance.ip, instance.port)) !== instance || !holders) return false;
-    holders.connections.delete(owned.client.connectionId);
-    if (holders.connections.size > 0) return false;
+    const at = holders.connections.findIndex((c) => c.connectionId === owned.client.connectionId);
+    if (at >= 0) holders.connections.splice(at, 1);
+    if (holders.connections.length > 0) return false;
     if (holders.beats) {
       this.port.resumeBeats(service, instance);
       return false;
@@ -169,6 +186,17 @@ export class ConnectionOwnership {
     this.port.remove(service, instance, cause, evidence, originOf(owned.client, via));
     return true;
   }
+}
+
+/**
+ * The instance at `ip:port` among those a connection holds in one service: the service's own if held (at once),
+ * else one held since it left the registry (a walk over the connection's instances in that service).
+ */
+function findAt(held: OwnedIn, ip: string, port: number): Instance | undefined {
+  const current = held.service.instances.get(addressKey(ip, port));
+  if (current !== undefined && held.instances.has(current)) return current;
+  for (const instance of held.instances) if (instance.ip === ip && instance.port === port) return instance;
+  return undefined;
 }
 
 function originOf(client: ConnectionClient, via: string): Origin {

@@ -3,8 +3,6 @@ import { DeadlineQueue } from '../shared/time/deadline-queue.js';
 import type { LifecycleSettings } from './lifecycle-settings.js';
 import type { Instance, Service } from './model.js';
 
-type Entry = { kind: 'instance'; service: Service; instance: Instance } | { kind: 'service'; service: Service };
-
 export interface DeadlineActions {
   markUnhealthy(service: Service, instance: Instance): void;
   expire(service: Service, instance: Instance): void;
@@ -18,7 +16,8 @@ export interface DeadlineActions {
  * timeout period, while transitions still happen at their exact time.
  */
 export class InstanceDeadlines {
-  private readonly queue = new DeadlineQueue<Entry>();
+  /** An instance's entry carries its service as owner; an empty service's entry is the service alone. */
+  private readonly queue = new DeadlineQueue<Instance | Service, Service | undefined>();
   private armedAt = Infinity;
 
   constructor(
@@ -37,11 +36,11 @@ export class InstanceDeadlines {
     if (due === undefined) return;
     if (instance.scheduledAt !== 0 && instance.scheduledAt <= due) return; // an earlier entry will re-check
     instance.scheduledAt = due;
-    this.push(due, { kind: 'instance', service, instance });
+    this.push(due, instance, service);
   }
 
   scheduleService(service: Service): void {
-    this.push(this.clock.now() + this.settings.emptyServiceTtlMs, { kind: 'service', service });
+    this.push(this.clock.now() + this.settings.emptyServiceTtlMs, service, undefined);
   }
 
   /** Fires every entry due now, then re-arms the alarm for the next. */
@@ -49,12 +48,12 @@ export class InstanceDeadlines {
     const now = this.clock.now();
     this.armedAt = Infinity;
     for (let entry = this.queue.popDue(now); entry; entry = this.queue.popDue(now)) {
-      const item = entry.item;
-      if (item.kind === 'service') {
-        this.actions.cleanEmptyService(item.service, this.settings.emptyServiceTtlMs);
+      const service = entry.owner;
+      if (service === undefined) {
+        this.actions.cleanEmptyService(entry.item as Service, this.settings.emptyServiceTtlMs);
         continue;
       }
-      const { service, instance } = item;
+      const instance = entry.item as Instance;
       if (instance.removed || instance.scheduledAt !== entry.at) continue;
       instance.scheduledAt = 0;
       this.fireInstance(service, instance, now);
@@ -85,7 +84,7 @@ export class InstanceDeadlines {
    */
   private dueAt(instance: Instance): number | undefined {
     // A connection keeps its instances alive: no beat timer runs while one holds it.
-    if (!instance.ephemeral || instance.removed || (instance.holders?.connections.size ?? 0) > 0) return undefined;
+    if (!instance.ephemeral || instance.removed || (instance.holders?.connections.length ?? 0) > 0) return undefined;
     const removeAt = this.removeAt(instance);
     if (!instance.healthy) return removeAt;
     const unhealthyAt = instance.lastBeatAt + instance.timing.timeoutMs;
@@ -96,8 +95,8 @@ export class InstanceDeadlines {
     return this.settings.expireInstances ? instance.lastBeatAt + instance.timing.deleteTimeoutMs : undefined;
   }
 
-  private push(at: number, entry: Entry): void {
-    this.queue.push(at, entry);
+  private push(at: number, item: Instance | Service, owner: Service | undefined): void {
+    this.queue.push(at, item, owner);
     if (at < this.armedAt) {
       this.armedAt = at;
       this.alarm.set(at, () => this.runDue());

@@ -3,7 +3,7 @@ import type { Evidence } from '../journal/journal.js';
 import type { DomainError } from '../shared/errors.js';
 import type { EventPublisher } from '../shared/event-bus.js';
 import type { Clock } from '../shared/time/clock.js';
-import { meanGapMs } from './beat-stats.js';
+import { beatStatsOf, meanGapMs } from './beat-stats.js';
 import type { Beat, EditInstance, RegisterInstance } from './commands.js';
 import type { Instance, Origin, Service } from './model.js';
 import type { NamingEvent } from './naming-events.js';
@@ -44,7 +44,7 @@ export class InstanceEventLog {
 
   /** The evidence of a removal after the delete timeout. */
   expiryEvidence(instance: Instance): Evidence {
-    return { ...this.silence(instance, { deleteTimeoutMs: instance.timing.deleteTimeoutMs }), lateBeats: instance.beats.lateCount };
+    return { ...this.silence(instance, { deleteTimeoutMs: instance.timing.deleteTimeoutMs }), lateBeats: beatStatsOf(instance).lateCount };
   }
 
   registrationRejected(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
@@ -106,15 +106,16 @@ export class InstanceEventLog {
 
   /** How long the client has been silent, its limit (in the order the events API has always shown), and its beats. */
   private silence(instance: Instance, limit: Evidence): Evidence {
+    const beats = beatStatsOf(instance);
     return {
       lastBeatAt: instance.lastBeatAt,
       silentMs: this.clock.now() - instance.lastBeatAt,
       ...limit,
       lastBeatFrom: instance.lastSeenFrom,
       agent: instance.lastSeenAgent,
-      beats: instance.beats.count,
-      meanGapMs: Math.round(meanGapMs(instance.beats)),
-      maxGapMs: instance.beats.maxGapMs,
+      beats: beats.count,
+      meanGapMs: Math.round(meanGapMs(beats)),
+      maxGapMs: beats.maxGapMs,
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 import type { InstanceOverlay, InstanceView, ServiceQueryResult } from './model.js';
-import { groupedName } from './names.js';
+import { groupedName, instanceIdOf } from './names.js';
 import { reachesProtectThreshold } from './protect-threshold.js';
 
 export function overlayKey(ip: string, port: number, cluster: string): string {
@@ -19,7 +19,7 @@ export function isEnabled(service: ReadonlyService, instance: ReadonlyInstance):
 export function toView(service: ReadonlyService, instance: ReadonlyInstance, forceHealthy = false): InstanceView {
   const overlay = overlayOf(service, instance);
   return {
-    instanceId: instance.instanceId,
+    instanceId: instanceIdOf(service, instance),
     ip: instance.ip,
     port: instance.port,
     weight: overlay?.weight ?? instance.weight,

@@ -33,13 +33,31 @@ export interface InstanceTiming {
   deleteTimeoutMs: number;
 }
 
-/** Reads the preserved keys (numeric strings only, as Nacos does); anything else falls back to the server default. */
-export function resolveTiming(metadata: Record<string, string>, defaults: LifecycleSettings): InstanceTiming {
-  return {
-    intervalMs: positiveInt(metadata[PRESERVED.beatInterval]) ?? defaults.beatIntervalMs,
-    timeoutMs: positiveInt(metadata[PRESERVED.beatTimeout]) ?? defaults.beatTimeoutMs,
-    deleteTimeoutMs: positiveInt(metadata[PRESERVED.deleteTimeout]) ?? defaults.deleteTimeoutMs,
-  };
+/**
+ * Reads the preserved keys (numeric strings only, as Nacos does); anything else falls back to the server default.
+ * Instances with the same timing share one frozen object (a handful of combinations in practice; a bounded number
+ * is kept), so a million instances do not hold a million copies of the defaults.
+ */
+export function resolveTiming(metadata: Record<string, string>, defaults: LifecycleSettings): Readonly<InstanceTiming> {
+  return sharedTiming(
+    positiveInt(metadata[PRESERVED.beatInterval]) ?? defaults.beatIntervalMs,
+    positiveInt(metadata[PRESERVED.beatTimeout]) ?? defaults.beatTimeoutMs,
+    positiveInt(metadata[PRESERVED.deleteTimeout]) ?? defaults.deleteTimeoutMs,
+  );
+}
+
+const MAX_SHARED_TIMINGS = 1_000;
+const sharedTimings = new Map<string, Readonly<InstanceTiming>>();
+
+function sharedTiming(intervalMs: number, timeoutMs: number, deleteTimeoutMs: number): Readonly<InstanceTiming> {
+  const key = `${intervalMs}/${timeoutMs}/${deleteTimeoutMs}`;
+  let timing = sharedTimings.get(key);
+  if (timing === undefined) {
+    timing = Object.freeze({ intervalMs, timeoutMs, deleteTimeoutMs });
+    if (sharedTimings.size >= MAX_SHARED_TIMINGS) sharedTimings.clear(); // every client its own timeouts: start over
+    sharedTimings.set(key, timing);
+  }
+  return timing;
 }
 
 function positiveInt(raw: string | undefined): number | undefined {

@@ -33,14 +33,20 @@ export interface Instance {
   metadata: Record<string, string>;
   healthy: boolean;
   readonly ephemeral: boolean;
-  instanceId: string;
+  /**
+   * Set only when it differs from the id built from the address, cluster and service (see instanceIdOf): a stored
+   * instance restored with another id. Not stored otherwise: a million instances would keep a million copies.
+   */
+  instanceId?: string;
   registeredAt: number;
   lastBeatAt: number;
   /** Where beats and registrations for this instance come from. */
   lastSeenFrom: string;
   lastSeenAgent: string;
-  timing: InstanceTiming;
-  beats: BeatStats;
+  /** Shared between instances with the same timeouts (see resolveTiming): replaced, never changed in place. */
+  timing: Readonly<InstanceTiming>;
+  /** From the first beat on (see beatStatsOf); undefined before. */
+  beats: BeatStats | undefined;
   /** Set once the instance left the registry, so stale timer entries are skipped. */
   removed: boolean;
   /** The time of this instance's pending deadline entry, to skip stale ones. */
@@ -72,7 +78,8 @@ export interface ConnectionClient {
  * live, HTTP beats (`beats`) while they arrive. It leaves the registry when the last of them lets go.
  */
 export interface InstanceHolders {
-  readonly connections: Map<string, ConnectionClient>;
+  /** The connections holding it, each once, in the order they took hold (nearly always one: an array, not a Map). */
+  readonly connections: ConnectionClient[];
   beats: boolean;
 }
 

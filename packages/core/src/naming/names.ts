@@ -40,6 +40,11 @@ export function instanceKey(ref: ServiceRef, ip: string, port: number): string {
   return `${serviceKey(ref)}#${addressKey(ip, port)}`;
 }
 
+/** Nacos's instance id, `ip#port#cluster#group@@name`, built when read rather than kept per instance. */
+export function instanceIdOf(ref: Pick<ServiceRef, 'group' | 'name'>, instance: { readonly ip: string; readonly port: number; readonly cluster: string; readonly instanceId?: string }): string {
+  return instance.instanceId ?? `${instance.ip}#${instance.port}#${instance.cluster}#${groupedName(ref.group, ref.name)}`;
+}
+
 /** `ip:port`: one client address publishes at most one instance per service (Nacos 2.x rule). */
 export function addressKey(ip: string, port: number): string {
   return `${ip}:${port}`;

@@ -6,8 +6,8 @@ import type { ProbeStatus } from './probe-results.js';
 /** An instance as code outside core sees it: every field read-only, so only core commands change state. */
 export type ReadonlyInstance = Readonly<Omit<Instance, 'beats' | 'timing' | 'probe' | 'metadata' | 'holders'>> & {
   readonly metadata: Readonly<Record<string, string>>;
-  readonly holders?: { readonly connections: ReadonlyMap<string, ConnectionClient>; readonly beats: boolean };
-  readonly beats: Readonly<BeatStats>;
+  readonly holders?: { readonly connections: readonly ConnectionClient[]; readonly beats: boolean };
+  readonly beats: Readonly<BeatStats> | undefined;
   readonly timing: Readonly<InstanceTiming>;
   readonly probe?: Readonly<ProbeStatus>;
 };

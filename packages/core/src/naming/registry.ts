@@ -7,7 +7,7 @@ import { instanceNotFound, serviceNotFound } from './naming-errors.js';
 import { newBeatStats, recordBeat } from './beat-stats.js';
 import { applyProbeResult, DEFAULT_PROBE_RULE, probeTargetOf, resetStreaks, type ProbeResult, type ProbeRuleSettings } from './probe-results.js';
 import type { Beat, BeatResult, ClusterDefinition, ConnectionEndCause, ConnectionEndEvidence, EditInstance, InstanceTarget, RegisterInstance, ServiceDefinition } from './commands.js';
-import { ConnectionOwnership, type OwnedInstance } from './connection-owned.js';
+import { ConnectionOwnership, holdBy, type OwnedInstance } from './connection-owned.js';
 import { InstanceDeadlines } from './instance-deadlines.js';
 import { InstanceEventLog } from './instance-event-log.js';
 import { overlayKey, queryService, toView, type InstanceQuery } from './instance-view.js';
@@ -25,6 +25,7 @@ import { ANY_PROBE_TARGET, checkProbeTarget, type ProbeTargetCheck } from './pro
 import { RemovalMemory, type Removal } from './removal-memory.js';
 import { createService, deleteService, updateCluster, updateService, verifiedUser } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
+import { keptAddressKey, sharedMetadata, sharedString } from './shared-values.js';
 import { Throttle } from './throttle.js';
 import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
 
@@ -209,10 +210,10 @@ export class Registry {
     const instance = service?.instances.get(addressKey(target.ip, target.port));
     if (!service || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
     const by = { via: origin.via, from: origin.ip, agent: origin.agent ?? null, claimedUser: origin.claimedUser ?? null, ...verifiedUser(origin) };
-    if (instance.holders && instance.holders.connections.size > 0) {
+    if (instance.holders && instance.holders.connections.length > 0) {
       instance.holders.beats = false;
-      const [connectionId] = instance.holders.connections.keys();
-      this.log.record('DEREGISTRATION_IGNORED', service, instance, { ...by, connectionId, connections: instance.holders.connections.size });
+      const connectionId = instance.holders.connections[0].connectionId;
+      this.log.record('DEREGISTRATION_IGNORED', service, instance, { ...by, connectionId, connections: instance.holders.connections.length });
       return false;
     }
     this.remove(service, instance, 'INSTANCE_DEREGISTERED', by);
@@ -231,10 +232,9 @@ export class Registry {
     }
     const now = this.now();
     const silentMs = now - instance.lastBeatAt; // since the last beat or registration, whichever was later
-    const gap = recordBeat(instance.beats, now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
+    const gap = recordBeat((instance.beats ??= newBeatStats(instance.registeredAt)), now, instance.timing.intervalMs, this.lifecycle.lateBeatFactor);
     instance.lastBeatAt = now;
-    instance.lastSeenFrom = origin.ip;
-    if (origin.agent) instance.lastSeenAgent = origin.agent;
+    this.seenFrom(instance, origin);
     if (gap > instance.timing.intervalMs * this.lifecycle.lateBeatFactor) {
       this.log.record('BEAT_LATE', service!, instance, { gapMs: gap, intervalMs: instance.timing.intervalMs, from: origin.ip });
     }
@@ -379,22 +379,21 @@ export class Registry {
     const timing = resolveTiming(overlayMetadata ? { ...cmd.metadata, ...overlayMetadata } : cmd.metadata, this.lifecycle);
     if (existing) {
       const wasHealthy = existing.healthy;
-      existing.cluster = cmd.cluster;
+      existing.cluster = sharedString(cmd.cluster);
       existing.weight = cmd.weight;
       existing.enabled = cmd.enabled;
-      existing.metadata = cmd.metadata;
+      existing.metadata = sharedMetadata(cmd.metadata);
       existing.timing = timing;
       if (cmd.ephemeral) {
         existing.healthy = true;
         existing.unhealthySince = undefined;
       }
       existing.lastBeatAt = now;
-      existing.lastSeenFrom = origin.ip;
-      if (origin.agent) existing.lastSeenAgent = origin.agent;
-      existing.instanceId = instanceIdOf(cmd);
+      this.seenFrom(existing, origin);
+      if (existing.instanceId !== undefined) existing.instanceId = undefined; // the id built from cmd from now on
       if (connection) {
-        existing.holders ??= { connections: new Map(), beats: true };
-        existing.holders.connections.set(connection.connectionId, connection);
+        existing.holders ??= { connections: [], beats: true };
+        holdBy(existing.holders, connection);
       } else if (existing.holders) {
         existing.holders.beats = true;
       }
@@ -406,25 +405,24 @@ export class Registry {
     const instance: Instance = {
       ip: cmd.ip,
       port: cmd.port,
-      cluster: cmd.cluster,
+      cluster: sharedString(cmd.cluster),
       weight: cmd.weight,
       enabled: cmd.enabled,
-      metadata: cmd.metadata,
+      metadata: sharedMetadata(cmd.metadata),
       healthy: cmd.ephemeral ? true : cmd.healthy,
       ephemeral: cmd.ephemeral,
-      instanceId: instanceIdOf(cmd),
       registeredAt: now,
       lastBeatAt: now,
-      lastSeenFrom: origin.ip,
-      lastSeenAgent: origin.agent ?? '',
+      lastSeenFrom: sharedString(origin.ip),
+      lastSeenAgent: sharedString(origin.agent ?? ''),
       timing,
-      beats: newBeatStats(now),
+      beats: undefined,
       removed: false,
       scheduledAt: 0,
       unhealthySince: cmd.ephemeral || cmd.healthy ? undefined : now,
-      holders: connection ? { connections: new Map([[connection.connectionId, connection]]), beats: false } : undefined,
+      holders: connection ? { connections: [connection], beats: false } : undefined,
     };
-    service.instances.set(key, instance);
+    service.instances.set(keptAddressKey(cmd.ip, cmd.port), instance);
     this.instanceCount++;
     const removal = this.removals.recent(instanceKey(service, cmd.ip, cmd.port), now);
     const sinceRemoval: Evidence = removal ? { removedAgoMs: now - removal.at, removedBy: removal.cause, removedVia: removal.via, removedFrom: removal.from } : {};
@@ -522,6 +520,12 @@ export class Registry {
     this.deadlines.schedule(service, instance);
   }
 
+  /** Where the instance was last heard from; a changed value is kept as its shared copy. */
+  private seenFrom(instance: Instance, origin: Origin): void {
+    if (instance.lastSeenFrom !== origin.ip) instance.lastSeenFrom = sharedString(origin.ip);
+    if (origin.agent && instance.lastSeenAgent !== origin.agent) instance.lastSeenAgent = sharedString(origin.agent);
+  }
+
   private setHealth(instance: Instance, healthy: boolean): void {
     instance.healthy = healthy;
     instance.unhealthySince = healthy ? undefined : this.now();
@@ -532,8 +536,4 @@ export class Registry {
     if (!service) throw serviceNotFound(ref);
     return service;
   }
-}
-
-function instanceIdOf(cmd: RegisterInstance): string {
-  return `${cmd.ip}#${cmd.port}#${cmd.cluster}#${groupedName(cmd.group, cmd.name)}`;
 }

@@ -1,10 +1,10 @@
-import { newBeatStats } from '../beat-stats.js';
 import { overlayKey } from '../instance-view.js';
 import { resolveTiming } from '../lifecycle-settings.js';
 import type { Instance, Service } from '../model.js';
-import { addressKey } from '../names.js';
+import { instanceIdOf } from '../names.js';
 import type { LifecycleSettings } from '../lifecycle-settings.js';
 import type { ServiceTable } from '../service-table.js';
+import { keptAddressKey, sharedMetadata, sharedString } from '../shared-values.js';
 import type { ReadonlyInstance, ReadonlyService } from '../readonly-model.js';
 import type { StoredInstance, StoredOverlay } from './stored-records.js';
 
@@ -18,24 +18,24 @@ export function restoreInstance(services: ServiceTable, lifecycle: LifecycleSett
   const instance: Instance = {
     ip: stored.ip,
     port: stored.port,
-    cluster: stored.cluster,
+    cluster: sharedString(stored.cluster),
     weight: stored.weight,
     enabled: stored.enabled,
-    metadata: stored.metadata,
+    metadata: sharedMetadata(stored.metadata),
     healthy: stored.healthy,
     ephemeral: false,
-    instanceId: stored.instanceId,
     registeredAt: stored.registeredAt,
     lastBeatAt: stored.registeredAt,
     lastSeenFrom: '',
     lastSeenAgent: '',
     timing: resolveTiming(stored.metadata, lifecycle),
-    beats: newBeatStats(stored.registeredAt),
+    beats: undefined,
     removed: false,
     scheduledAt: 0,
     unhealthySince: stored.healthy ? undefined : stored.lastHealthChangeAt,
   };
-  service.instances.set(addressKey(stored.ip, stored.port), instance);
+  if (stored.instanceId !== instanceIdOf(service, instance)) instance.instanceId = stored.instanceId;
+  service.instances.set(keptAddressKey(stored.ip, stored.port), instance);
   service.emptySince = undefined;
   return instance;
 }
@@ -65,7 +65,7 @@ export function storedInstanceOf(service: ReadonlyService, instance: ReadonlyIns
     enabled: instance.enabled,
     healthy: instance.healthy,
     metadata: instance.metadata,
-    instanceId: instance.instanceId,
+    instanceId: instanceIdOf(service, instance),
     registeredAt: instance.registeredAt,
     lastHealthChangeAt,
   };

@@ -87,3 +87,30 @@ test('FakeTime.cancel drops the pending alarm', () => {
   time.advance(1_000);
   assert.equal(fired, false);
 });
+
+test('DeadlineQueue pops many equal deadlines in push order, each with its owner, across interleaved pushes and pops', () => {
+  const q = new DeadlineQueue<number, string>();
+  let seed = 7;
+  const pushed: { at: number; i: number }[] = [];
+  const popped: { at: number; i: number }[] = [];
+  for (let i = 0; i < 2_000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const at = 1_000 + (seed % 20);
+    q.push(at, i, `owner-${i}`);
+    pushed.push({ at, i });
+    if (i % 3 === 2) {
+      const e = q.popDue(Infinity)!;
+      assert.equal(e.owner, `owner-${e.item}`);
+      popped.push({ at: e.at, i: e.item });
+    }
+  }
+  for (let e = q.popDue(Infinity); e; e = q.popDue(Infinity)) {
+    assert.equal(e.owner, `owner-${e.item}`);
+    popped.push({ at: e.at, i: e.item });
+  }
+  assert.equal(popped.length, pushed.length);
+  // Whatever was popped together after the last interleaved pop comes out sorted by deadline, then push order.
+  const tail = popped.slice(Math.floor(2_000 / 3));
+  const sorted = [...tail].sort((a, b) => a.at - b.at || a.i - b.i);
+  assert.deepEqual(tail, sorted);
+});

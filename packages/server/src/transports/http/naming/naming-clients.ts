@@ -89,7 +89,7 @@ export function publishersOf(service: ReadonlyService): Array<{ clientId: string
   const out: Array<{ clientId: string; instance: ReadonlyInstance }> = [];
   for (const instance of service.instances.values()) {
     if (publishedOverHttp(instance)) out.push({ clientId: ipPortClientId(instance.ip, instance.port, instance.ephemeral), instance });
-    for (const connectionId of instance.holders?.connections.keys() ?? []) out.push({ clientId: connectionId, instance });
+    for (const connection of instance.holders?.connections ?? []) out.push({ clientId: connection.connectionId, instance });
   }
   return out;
 }
