@@ -93,6 +93,7 @@ async function main() {
     if (settings.scenarios.includes('reference')) {
       console.log(`bench: reference: ${settings.refInstances} registrations, beats at ${settings.refBeatRate}/s, list queries, on a bare node:http server and on Cairn, ${settings.refRounds} alternating rounds…`);
       run.results.reference = await referenceScenario({ ...ctx, nodeFlags });
+    }
     if (settings.scenarios.includes('memory')) {
       console.log(`bench: memory: heap snapshots around ephemeral instances: a tenth of ${settings.memoryInstances} with two metadata keys and the timeout keys, ${settings.memoryInstances} with two keys, a tenth over gRPC…`);
       run.results.memory = await memoryScenario(ctx);
