@@ -1,6 +1,7 @@
 import { serviceKey, type CairnEventBus, type ReadonlyService, type ServiceRef, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
 import type { PushStats } from '../udp/udp-push.js';
+import { FanOuts } from '../fan-out.js';
 
 /** What the push needs of a connection: its id and a way to send a server request and await the client's answer. */
 export interface PushTarget {
@@ -52,9 +53,10 @@ const PUSHES_PER_TURN = 500;
 
 export class GrpcPush implements GrpcSubscriptions {
   private readonly byService = new Map<string, Map<string, Subscriber>>();
-  /** Changes still being pushed, by service key: who to reach (as when the change came), how far, and the bodies built. */
-  private readonly fanOuts = new Map<string, { subscribers: Subscriber[]; next: number; bodies: Map<string, Record<string, unknown>> }>();
-  private fanOutScheduled = false;
+  /** Changes being pushed, each with the bodies built for it (one per clusters value); ended subscribers are skipped. */
+  private readonly fanOuts = new FanOuts<Subscriber, Map<string, Record<string, unknown>>>(PUSHES_PER_TURN, (_key, sub, bodies) => {
+    if (!sub.ended) this.pushTo(sub, bodies);
+  });
   private readonly byConnection = new Map<string, Map<string, Subscriber>>();
   readonly stats: PushStats = { sent: 0, acked: 0, retried: 0, failed: 0 };
   private readonly unsubscribe: Unsubscribe;
@@ -122,41 +124,12 @@ export class GrpcPush implements GrpcSubscriptions {
     if (mine?.size === 0) this.byConnection.delete(sub.connectionId);
   }
 
-  /**
-   * A change reaches its service's subscribers only. Up to a few hundred are pushed at once; beyond that the pushes go
-   * out over the next turns of the event loop. A change arriving while an earlier one is still going out starts
-   * over with fresh bodies (the subscribers not reached yet get the newer state, the others get it again).
-   */
+  /** A change reaches its own service's subscribers only, in turns when many (see FanOuts). */
   private onServiceChanged(service: ReadonlyService): void {
     const subs = this.byService.get(service.key);
     if (!subs) return;
     // Every subscriber of the same clusters is pushed the same body (built and serialized once per change).
-    const bodies = new Map<string, Record<string, unknown>>();
-    if (subs.size <= PUSHES_PER_TURN && !this.fanOuts.has(service.key)) {
-      for (const sub of subs.values()) this.pushTo(sub, bodies);
-      return;
-    }
-    this.fanOuts.set(service.key, { subscribers: [...subs.values()], next: 0, bodies });
-    this.scheduleFanOut();
-  }
-
-  private scheduleFanOut(): void {
-    if (this.fanOutScheduled) return;
-    this.fanOutScheduled = true;
-    setImmediate(() => {
-      this.fanOutScheduled = false;
-      let budget = PUSHES_PER_TURN;
-      for (const [key, fanOut] of this.fanOuts) {
-        while (budget > 0 && fanOut.next < fanOut.subscribers.length) {
-          const sub = fanOut.subscribers[fanOut.next++];
-          if (!sub.ended) this.pushTo(sub, fanOut.bodies);
-          budget--;
-        }
-        if (fanOut.next >= fanOut.subscribers.length) this.fanOuts.delete(key);
-        if (budget === 0) break;
-      }
-      if (this.fanOuts.size > 0) this.scheduleFanOut();
-    });
+    this.fanOuts.start(service.key, subs, new Map());
   }
 
   private pushTo(sub: Subscriber, bodies: Map<string, Record<string, unknown>>): void {

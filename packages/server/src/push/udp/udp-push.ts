@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { ServiceInfoCache } from '../../wire/service-info.js';
+import { FanOuts } from '../fan-out.js';
 
 export interface Subscription extends ServiceRef {
   clusters: string;
@@ -64,7 +65,7 @@ const REFUSAL_LOG_EVERY_MS = 60_000;
 
 const MAX_CLUSTERS_CHARS = 1024;
 // A change reaching more subscribers than this is pushed over several turns of the event loop, this many per turn:
-// 100,000 pushes in one turn held every other request for about 2 s.
+// 100,000 pushes in one turn held every other request for about 2 s (see FanOuts).
 const PUSHES_PER_TURN = 500;
 // With the table full, idle subscribers are looked for at most this often (a walk over the whole table), not on
 // every refused list call.
@@ -92,9 +93,14 @@ export class UdpPush {
   /** The `pushEnabled` switch: starts from the setting, can change at run time. */
   private enabled: boolean;
   private started = false;
-  /** Changes still being pushed, by service key: the subscribers to reach (as when the change came) and how far. */
-  private readonly fanOuts = new Map<string, { subscribers: Subscriber[]; next: number }>();
-  private fanOutScheduled = false;
+  /** Changes being pushed; a subscriber forgotten since (idle, or the service left) is skipped. */
+  private readonly fanOuts = new FanOuts<Subscriber, undefined>(
+    PUSHES_PER_TURN,
+    (key, sub) => {
+      if (this.byService.get(key)?.get(sub.key) === sub) this.pushLive(sub);
+    },
+    () => this.socket !== undefined && this.enabled,
+  );
   private lastFullSweepAt = Number.NEGATIVE_INFINITY;
   /** Walks over the whole table for idle subscribers so far (the sweeper's, and a full table's at most once a second). */
   sweeps = 0;
@@ -246,46 +252,11 @@ export class UdpPush {
     return this.count;
   }
 
-  /**
-   * A change reaches its service's subscribers only (never a walk over the whole table). A few hundred are pushed at
-   * once; beyond that the pushes go out over the next turns of the event loop, so a service with a huge following
-   * never holds the request that changed it, or any other, for long. A change arriving while an earlier one is still
-   * going out starts over: every push carries the service as it is when sent.
-   */
+  /** A change reaches its own service's subscribers only (never a walk over the whole table), in turns when many. */
   private onServiceChanged(service: ReadonlyService): void {
     const subs = this.byService.get(service.key);
     if (!subs || !this.socket || !this.enabled) return;
-    if (subs.size <= PUSHES_PER_TURN && !this.fanOuts.has(service.key)) {
-      for (const sub of subs.values()) this.pushLive(sub);
-      return;
-    }
-    this.fanOuts.set(service.key, { subscribers: [...subs.values()], next: 0 });
-    this.scheduleFanOut();
-  }
-
-  private scheduleFanOut(): void {
-    if (this.fanOutScheduled) return;
-    this.fanOutScheduled = true;
-    setImmediate(() => {
-      this.fanOutScheduled = false;
-      this.continueFanOuts();
-    });
-  }
-
-  private continueFanOuts(): void {
-    let budget = PUSHES_PER_TURN;
-    for (const [key, fanOut] of this.fanOuts) {
-      while (budget > 0 && fanOut.next < fanOut.subscribers.length) {
-        const sub = fanOut.subscribers[fanOut.next++];
-        // Forgotten since (idle, or the service left): nothing to push.
-        if (this.byService.get(key)?.get(sub.key) === sub) this.pushLive(sub);
-        budget--;
-      }
-      if (fanOut.next >= fanOut.subscribers.length) this.fanOuts.delete(key);
-      if (budget === 0) break;
-    }
-    if (this.fanOuts.size > 0 && this.socket && this.enabled) this.scheduleFanOut();
-    else this.fanOuts.clear();
+    this.fanOuts.start(service.key, subs, undefined);
   }
 
   private pushLive(sub: Subscriber): void {
