@@ -80,6 +80,8 @@ export interface ResolvedOptions {
   readonly maxSubscribersPerAddress: number;
   /** UDP push subscribers held at most, all clients together. */
   readonly maxSubscribers: number;
+  /** From this share of the V8 heap limit on, new instances and services are refused with 503 (OVERLOADED). */
+  readonly heapRefusePercent: number;
   /** The whole HTTP request (headers and body) must arrive within this; the time to answer is not counted. */
   readonly requestTimeoutMs: number;
   /** The headers of an HTTP request must arrive within this; at most requestTimeoutMs. */
@@ -149,6 +151,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxInstances', kind: 'int', min: 1, max: 10_000_000, help: 'instances the server holds at most, all services together; registering one more is refused with 429' },
   { key: 'maxSubscribersPerAddress', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers of one client IP at most; a list call beyond it is answered but not subscribed' },
   { key: 'maxSubscribers', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers held at most, all clients together; a list call beyond it is answered but not subscribed' },
+  { key: 'heapRefusePercent', kind: 'int', min: 1, max: 100, help: 'share of the heap limit (%) from which new instances and services are refused with 503 until use falls 10 points below; 100 = never' },
   {
     key: 'requestTimeoutMs',
     kind: 'int',
@@ -210,6 +213,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   // distinct (service, clusters, port) subscriptions is a runaway loop, not an application.
   maxSubscribersPerAddress: 1_000,
   maxSubscribers: 100_000,
+  // Refuse new entries while V8 can still collect: past ~90 % it spends most of its time in GC, then aborts.
+  heapRefusePercent: 85,
   requestTimeoutMs: 30_000,
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 72_000,
