@@ -203,9 +203,10 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   grpcIdleMs: 20_000,
   allowedHosts: '',
   allowedOrigins: '',
-  // Sized for Node's default heap (2 GB and more on a 64-bit machine with a few GB of memory): an instance costs
-  // about 1.5 KB with its journal share, so 200,000 instances take some 300 MB and leave room for configs,
-  // connections and the journal. Raise them together with --max-old-space-size.
+  // Sized for Node's default heap (a quarter of the machine's memory, at most 4 GB: 512 MB on a 2 GB machine): an
+  // instance costs about 1 KB of live heap plus its journal event, counted 1.5 KB, so 200,000 instances take some
+  // 300 MB and leave room for configs, connections and the journal (docs/configuration.md#limits has the figures).
+  // Raise them together with --max-old-space-size; --heap-refuse-percent guards what they cannot.
   maxInstancesPerService: 20_000,
   maxServicesPerNamespace: 50_000,
   maxInstances: 200_000,
