@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import { connectedClient, javaSetup } from '../testing/grpc-test-client.js';
+import { connectedClient, instanceRequest, javaSetup } from '../testing/grpc-test-client.js';
 import { parseSamples, sampleKey } from '../testing/prometheus-samples.js';
 import { call, startGrpcTestServer, startTestServer, type TestServer } from '../testing/test-server.js';
 import type { Options } from './options.js';
@@ -45,16 +45,7 @@ test('maxInstancesPerService: one more instance is refused with 429 over v1, v2 
 
   const { client } = await connectedClient(ts.grpcPort, javaSetup('naming'));
   t.after(() => client.close());
-  const grpc = await client.request('InstanceRequest', {
-    headers: {},
-    requestId: '1',
-    namespace: 'public',
-    serviceName: 'full',
-    groupName: 'DEFAULT_GROUP',
-    type: 'registerInstance',
-    instance: { ip: '127.0.0.1', port: 7005, ephemeral: true },
-    module: 'naming',
-  });
+  const grpc = await client.request('InstanceRequest', instanceRequest('full', 'registerInstance', { ip: '127.0.0.1', port: 7005, ephemeral: true }));
   assert.equal(grpc.type, 'ErrorResponse');
   assert.equal(grpc.body.errorCode, 429);
   assert.match(grpc.body.message, /maxInstancesPerService/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import { connectedClient, javaSetup } from '../testing/grpc-test-client.js';
+import { connectedClient, instanceRequest, javaSetup } from '../testing/grpc-test-client.js';
 import { parseSamples, sampleKey } from '../testing/prometheus-samples.js';
 import { call, startGrpcTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -50,16 +50,7 @@ test('under heap pressure new instances and services are refused with 503 naming
 
   const { client } = await connectedClient(ts.grpcPort, javaSetup('naming'));
   t.after(() => client.close());
-  const grpc = await client.request('InstanceRequest', {
-    headers: {},
-    requestId: '1',
-    namespace: 'public',
-    serviceName: 'held',
-    groupName: 'DEFAULT_GROUP',
-    type: 'registerInstance',
-    instance: { ip: '127.0.0.1', port: 7005, ephemeral: true },
-    module: 'naming',
-  });
+  const grpc = await client.request('InstanceRequest', instanceRequest('held', 'registerInstance', { ip: '127.0.0.1', port: 7005, ephemeral: true }));
   assert.deepEqual([grpc.type, grpc.body.errorCode], ['ErrorResponse', 503]);
   assert.match(grpc.body.message, /Limit 'heap' reached/);
 
