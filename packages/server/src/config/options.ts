@@ -214,8 +214,9 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   // distinct (service, clusters, port) subscriptions is a runaway loop, not an application.
   maxSubscribersPerAddress: 1_000,
   maxSubscribers: 100_000,
-  // Refuse new entries while V8 can still collect: past ~90 % it spends most of its time in GC, then aborts.
-  heapRefusePercent: 85,
+  // Under V8's own line: it aborts ("Ineffective mark-compacts near heap limit") after four full collections in a row
+  // that leave the old generation at 80 % of its limit or more while collecting takes most of the time.
+  heapRefusePercent: 75,
   requestTimeoutMs: 30_000,
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 72_000,

@@ -46,6 +46,12 @@ test('a server with a small heap flooded with registrations refuses them with 50
   assert.equal(refusal.errorCode, 503, `${JSON.stringify(refusal)} after ${accepted} batches:\n${server.output().slice(-3_000)}`);
   assert.match(refusal.message, /Limit 'heap' reached: the server uses \d+ MB of its \d+ MB heap/);
   assert.ok(accepted > 0, 'the server took batches before its heap filled');
+  // The flood goes on: every answer is an acceptance (room again) or the same refusal, and the server stays up.
+  for (let service = 2_000; service < 2_030; service++) {
+    const answer = await client.request('BatchInstanceRequest', batch(service));
+    if (answer.type !== 'BatchInstanceResponse') assert.equal(answer.body.errorCode, 503, JSON.stringify(answer.body));
+  }
+  assert.equal(server.process.exitCode, null);
 
   // Still serving: reads over HTTP, and the refusals in the metrics and the log.
   const list = await fetch(`${server.url}/v1/ns/instance/list?serviceName=flood-0`);

@@ -23,8 +23,8 @@ const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
 /**
  * The old generation's use and limit: what V8 aborts on ("Reached heap limit") is the old generation reaching
  * `--max-old-space-size`. `heap_size_limit` adds the young generation's reserve (three semi-spaces, 48 MB with
- * Node 20's 16 MB default), which survivors never fill: 85 % of it would be past the old generation's end on a
- * small heap. Only objects that survived a scavenge are counted, so a burst of short-lived garbage does not trip it.
+ * Node 20's 16 MB default), which survivors never fill: 75 % of it would be past the old generation's end on a
+ * small heap. Young objects are not counted, so a burst of short-lived garbage does not trip it.
  */
 export function readHeap(): HeapFigures {
   const { heap_size_limit: limit } = getHeapStatistics();
