@@ -69,6 +69,8 @@ import { loaderRoutes } from './transports/http/console/v1/loader-routes.js';
 import { connectionsRoutes } from './transports/http/cairn/connections-routes.js';
 import { NO_GRPC_SUBSCRIPTIONS } from './push/grpc/grpc-push.js';
 import { HttpDrain } from './transports/http/http-drain.js';
+import { HeapWatch, type HeapFigures } from './memory/heap-watch.js';
+import { warnRestoredBeyondLimits } from './persistence/restored-limits.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -89,6 +91,8 @@ export interface ServerParts {
   tokenSecret?: string;
   /** Where a generated first-admin password is shown, once (the start prints it; never the log). */
   announce?: (text: string) => void;
+  /** Tests read heap figures of their own (to relieve pressure by hand) and sample on every new entry. */
+  heap?: { read?: () => HeapFigures; sampleEveryChecks?: number };
 }
 
 export interface CairnServer {
@@ -125,6 +129,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   // The journal subscribes first: whatever else follows an event, the event is recorded.
   const journal = new Journal({ maxEvents: options.journalMaxEvents, maxAgeMs: options.journalMaxAgeMs });
   recordDomainEvents(journal, bus);
+  // Sampled every second and every 100 new entries: a flood of registrations is refused before V8 runs out of heap.
+  const heap = new HeapWatch({ refusePercent: options.heapRefusePercent, sampleEveryMs: 1_000, sampleEveryChecks: parts.heap?.sampleEveryChecks ?? 100 }, log, parts.heap?.read);
   const registry = new Registry({
     clock,
     alarm,
@@ -138,6 +144,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     },
     probeTargets: probeTargetCheck(options.probeTargets),
     limits: { maxInstancesPerService: options.maxInstancesPerService, maxServicesPerNamespace: options.maxServicesPerNamespace, maxInstances: options.maxInstances },
+    memory: heap,
   });
   const serviceInfo = new ServiceInfoCache(registry);
   const push = new UdpPush(
@@ -155,13 +162,14 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     },
     log,
   );
-  const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers(), subscriberRefusals: () => ({ ...push.refused }) });
+  const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers(), subscriberRefusals: () => ({ ...push.refused }), heap });
   const namespaces = new Namespaces(clock, bus);
   const stores = parts.stores ?? (await openStores(options.db, options.dataDir));
   const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
+  warnRestoredBeyondLimits(registry, log);
   const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
@@ -366,6 +374,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       return grpcPort;
     },
     async listen() {
+      heap.start();
       await push.start();
       probes.start();
       const address = await app.listen({ port: options.port, host: options.host });
@@ -396,6 +405,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       await configPersistence.close();
       await authPersistence.close();
       await persistence.close();
+      heap.stop();
       alarm.cancel();
     },
   };

@@ -2,7 +2,7 @@ import type { JournalEvent } from '../api/naming-api.js';
 import { formatDateTime } from '../logic/format.js';
 
 /** Causes that lose health or remove the instance: drawn in the warning colour. */
-const BAD = new Set(['BEAT_MISSED', 'INSTANCE_EXPIRED', 'PROBE_FAILED', 'REGISTRATION_REJECTED', 'PROTECT_THRESHOLD_REACHED', 'BEAT_UNKNOWN_INSTANCE', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
+const BAD = new Set(['BEAT_MISSED', 'INSTANCE_EXPIRED', 'PROBE_FAILED', 'REGISTRATION_REJECTED', 'SERVICE_CREATE_REJECTED', 'PROTECT_THRESHOLD_REACHED', 'BEAT_UNKNOWN_INSTANCE', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
 const GOOD = new Set(['BEAT_RESUMED', 'PROBE_RECOVERED', 'INSTANCE_REGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'PROTECT_THRESHOLD_CLEARED']);
 
 function evidenceText(evidence: JournalEvent['evidence']): string {

@@ -20,6 +20,7 @@ export const CAUSES = {
   BEAT_UNKNOWN_INSTANCE: 'a heartbeat without instance data named an instance the registry does not have (answered 20404)',
   REGISTRATION_REJECTED: 'a registration was refused; evidence.reason says why',
   SERVICE_CREATED: 'a service was created',
+  SERVICE_CREATE_REJECTED: 'an explicit service creation was refused by a limit; evidence.reason says why',
   SERVICE_UPDATED: 'a service definition (threshold, metadata, selector, cluster) changed',
   SERVICE_REMOVED: 'a service was deleted by request',
   SERVICE_EXPIRED_EMPTY: 'a service stayed without instances for its empty-service time and was cleaned up',

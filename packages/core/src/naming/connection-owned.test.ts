@@ -188,6 +188,7 @@ test('a batch looks its service up once and checks each instance once; later ent
     check: () => {
       calls.check++;
     },
+    checkBatch: () => undefined,
     upsert: (cmd, _origin, _connection, found) => {
       upsertedInto.push(found);
       return { service: found ?? created, instance: { ip: cmd.ip, port: cmd.port } as unknown as Instance };

@@ -14,6 +14,8 @@ export interface OwnershipPort {
   service(ref: ServiceRef): Service | undefined;
   /** Throws the DomainError a registration of `cmd` into `service` (as found) would meet, changing nothing. */
   check(cmd: RegisterInstance, origin: Origin, service: Service | undefined): void;
+  /** Throws when the batch's new instances do not all fit the limits (each checked `cmd` fits alone), changing nothing. */
+  checkBatch(ref: ServiceRef, cmds: readonly RegisterInstance[], origin: Origin, service: Service | undefined): void;
   /** Registers or updates a checked instance with `connection` among its holders, in `service` if it exists. */
   upsert(cmd: RegisterInstance, origin: Origin, connection: ConnectionClient, service: Service | undefined): { service: Service; instance: Instance };
   /** Takes the instance out of the registry with one domain event of `cause`, and remembers the removal. */
@@ -90,6 +92,7 @@ export class ConnectionOwnership {
       if (serviceKey(cmd) !== key) throw invalidParam('serviceName', `Param 'serviceName': every instance of a batch must belong to the batch's service ${ref.group}@@${ref.name}.`);
       this.port.check(cmd, origin, service);
     }
+    this.port.checkBatch(ref, cmds, origin, service);
     const owned = this.byConnection.get(client.connectionId);
     const held = owned?.byService.get(key);
     if (held) {

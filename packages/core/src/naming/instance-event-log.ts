@@ -4,8 +4,10 @@ import type { DomainError } from '../shared/errors.js';
 import type { EventPublisher } from '../shared/event-bus.js';
 import type { Clock } from '../shared/time/clock.js';
 import { beatStatsOf, meanGapMs } from './beat-stats.js';
+import { Throttle } from './throttle.js';
 import type { Beat, EditInstance, RegisterInstance } from './commands.js';
 import type { Instance, Origin, Service } from './model.js';
+import type { ServiceRef } from './names.js';
 import type { NamingEvent } from './naming-events.js';
 import { stripUndefined, verifiedUser } from './service-commands.js';
 
@@ -14,6 +16,10 @@ import { stripUndefined, verifiedUser } from './service-commands.js';
  * them), so the registry's commands say what happened and this file says how it is told.
  */
 export class InstanceEventLog {
+  // Under heap pressure every new entry is refused; one journal entry a second says so without the journal itself
+  // growing the heap by one event per refused request (the refusal metric counts them all).
+  private readonly overloadJournaled = new Throttle(1_000);
+
   constructor(
     private readonly clock: Clock,
     private readonly events: EventPublisher<NamingEvent>,
@@ -48,6 +54,7 @@ export class InstanceEventLog {
   }
 
   registrationRejected(cmd: RegisterInstance, origin: Origin, error: DomainError): void {
+    if (!this.journalsRefusal(error)) return;
     this.attempt('REGISTRATION_REJECTED', cmd, cmd.ephemeral, {
       reason: error.message,
       code: error.code,
@@ -56,6 +63,20 @@ export class InstanceEventLog {
       agent: origin.agent ?? null,
       via: origin.via,
       ...verifiedUser(origin),
+    });
+  }
+
+  /** An explicit service creation refused by a limit, told like a refused registration (the service does not exist). */
+  serviceRejected(ref: ServiceRef, origin: Origin, error: DomainError): void {
+    if (!this.journalsRefusal(error)) return;
+    this.events.publish({
+      type: 'service',
+      at: this.clock.now(),
+      cause: 'SERVICE_CREATE_REJECTED',
+      namespace: ref.namespace,
+      group: ref.group,
+      service: ref.name,
+      evidence: { reason: error.message, code: error.code, field: error.field ?? null, by: origin.ip, via: origin.via, ...verifiedUser(origin) },
     });
   }
 
@@ -88,6 +109,10 @@ export class InstanceEventLog {
   }
 
   /** A request about an instance that is not (or not yet) in the registry. */
+  private journalsRefusal(error: DomainError): boolean {
+    return error.code !== 'OVERLOADED' || this.overloadJournaled.allow(error.field ?? '', this.clock.now());
+  }
+
   private attempt(cause: Cause, cmd: RegisterInstance | Beat, ephemeral: boolean, evidence: Evidence): void {
     this.events.publish({
       type: 'instance',

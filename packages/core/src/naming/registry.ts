@@ -19,7 +19,7 @@ import { restoreInstance, restoreOverlay } from './store/restore-records.js';
 import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
 import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
-import { checkNewInstance, checkNewService, type HeldCounts, type NamingLimits, UNLIMITED } from './limits.js';
+import { checkNewInstance, checkNewInstances, checkNewService, type HeldCounts, type MemoryPressure, type NamingLimits, UNLIMITED } from './limits.js';
 import { checkRegistration } from './registration-rules.js';
 import { ANY_PROBE_TARGET, checkProbeTarget, type ProbeTargetCheck } from './probe-targets.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
@@ -44,6 +44,8 @@ export interface RegistryOptions {
   probeTargets?: ProbeTargetCheck;
   /** Bounds on instances and services (`--max-instances` …); unset: none. */
   limits?: Partial<NamingLimits>;
+  /** The server's heap watch: while it reports pressure, new instances and services are refused (OVERLOADED). */
+  memory?: MemoryPressure;
 }
 
 /** What core did with a probe result: `ignored` when the instance is gone or its checker changed meanwhile. */
@@ -87,6 +89,7 @@ export class Registry {
         return registry.instanceCount;
       },
       servicesIn: (namespace) => this.services.countIn(namespace),
+      memory: options.memory,
     };
     this.events = options.events ?? { publish: () => undefined };
     this.log = new InstanceEventLog(this.clock, this.events);
@@ -100,6 +103,7 @@ export class Registry {
       now: () => this.now(),
       service: (ref) => this.services.get(ref),
       check: (cmd, origin, found) => this.checkOrLog(cmd, origin, found),
+      checkBatch: (ref, cmds, origin, found) => this.checkOrLogEach(cmds, origin, found, () => checkNewInstances(this.limits, this.held, ref, cmds, found)),
       upsert: (cmd, origin, connection, found) => {
         const instance = this.upsert(cmd, origin, 'INSTANCE_REGISTERED', { connectionId: connection.connectionId }, found, connection);
         return { service: found ?? this.services.get(cmd)!, instance };
@@ -324,7 +328,14 @@ export class Registry {
   }
 
   createService(ref: ServiceRef, def: ServiceDefinition, origin: Origin): Service {
-    if (!this.services.get(ref)) checkNewService(this.limits, this.held, ref);
+    if (!this.services.get(ref)) {
+      try {
+        checkNewService(this.limits, this.held, ref);
+      } catch (error) {
+        if (error instanceof DomainError) this.log.serviceRejected(ref, origin, error);
+        throw error;
+      }
+    }
     return createService(this.services, ref, def, origin);
   }
 
@@ -466,6 +477,17 @@ export class Registry {
       checkNewInstance(this.limits, this.held, cmd, cmd.ip, cmd.port, service);
     } catch (error) {
       if (error instanceof DomainError) this.log.registrationRejected(cmd, origin, error);
+      throw error;
+    }
+  }
+
+  /** A refusal of several registrations at once is journaled for each instance it did not add. */
+  private checkOrLogEach(cmds: readonly RegisterInstance[], origin: Origin, service: Service | undefined, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      for (const cmd of cmds) if (!service?.instances.has(addressKey(cmd.ip, cmd.port))) this.log.registrationRejected(cmd, origin, error);
       throw error;
     }
   }

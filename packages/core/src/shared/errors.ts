@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'AUTH_LAST_ADMIN',
   'AUTH_ADMIN_EXISTS',
   'LIMIT_EXCEEDED',
+  'OVERLOADED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

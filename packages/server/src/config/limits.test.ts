@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import { connectedClient, javaSetup } from '../testing/grpc-test-client.js';
+import { connectedClient, instanceRequest, javaSetup } from '../testing/grpc-test-client.js';
 import { parseSamples, sampleKey } from '../testing/prometheus-samples.js';
 import { call, startGrpcTestServer, startTestServer, type TestServer } from '../testing/test-server.js';
 import type { Options } from './options.js';
@@ -45,16 +45,7 @@ test('maxInstancesPerService: one more instance is refused with 429 over v1, v2 
 
   const { client } = await connectedClient(ts.grpcPort, javaSetup('naming'));
   t.after(() => client.close());
-  const grpc = await client.request('InstanceRequest', {
-    headers: {},
-    requestId: '1',
-    namespace: 'public',
-    serviceName: 'full',
-    groupName: 'DEFAULT_GROUP',
-    type: 'registerInstance',
-    instance: { ip: '127.0.0.1', port: 7005, ephemeral: true },
-    module: 'naming',
-  });
+  const grpc = await client.request('InstanceRequest', instanceRequest('full', 'registerInstance', { ip: '127.0.0.1', port: 7005, ephemeral: true }));
   assert.equal(grpc.type, 'ErrorResponse');
   assert.equal(grpc.body.errorCode, 429);
   assert.match(grpc.body.message, /maxInstancesPerService/);
@@ -113,6 +104,51 @@ test('maxServicesPerNamespace: a new service, created or registered into, is ref
     (await rejections(ts, 's4')).map((e) => e.evidence.field),
     ['maxServicesPerNamespace'],
   );
+  // The refused explicit creation is journaled too, and counted.
+  const refusedCreation = (await call(ts.url, 'GET', '/v1/cairn/events?serviceName=s3&cause=SERVICE_CREATE_REJECTED')).json().events;
+  assert.deepEqual(
+    refusedCreation.map((e: { evidence: Record<string, unknown> }) => [e.evidence.code, e.evidence.field, e.evidence.via]),
+    [['LIMIT_EXCEEDED', 'maxServicesPerNamespace', 'POST /nacos/v1/ns/service']],
+  );
+  assert.match(String(refusedCreation[0].evidence.reason), /so DEFAULT_GROUP@@s3 is not created/);
+  assert.equal(await limitRefusals(ts, 'maxServicesPerNamespace'), 2);
+});
+
+test('a gRPC BatchInstanceRequest crossing maxInstancesPerService is refused whole: nothing of it is applied', async (t) => {
+  const ts = await server(t, { maxInstancesPerService: 3 });
+  assert.equal((await registerV1(ts, 'batched', 7001)).status, 200);
+  const { client } = await connectedClient(ts.grpcPort, javaSetup('naming'));
+  t.after(() => client.close());
+  const batch = (ports: number[]) =>
+    client.request('BatchInstanceRequest', {
+      headers: {},
+      namespace: 'public',
+      serviceName: 'batched',
+      groupName: 'DEFAULT_GROUP',
+      type: 'batchRegisterInstance',
+      instances: ports.map((port) => ({ ip: '127.0.0.1', port, ephemeral: true })),
+    });
+  const ports = async () =>
+    (await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=batched'))
+      .json()
+      .hosts.map((h: { port: number }) => h.port)
+      .sort();
+
+  // Each of the three new instances fits alone (1 held + 1 < 3); together they do not (1 + 3 > 3).
+  const over = await batch([7002, 7003, 7004]);
+  assert.deepEqual([over.type, over.body.errorCode], ['ErrorResponse', 429]);
+  assert.match(over.body.message, /Limit 'maxInstancesPerService' \(3\) reached: service DEFAULT_GROUP@@batched in namespace public holds 1 instances, so the batch's 3 new instances are not added/);
+  assert.deepEqual(await ports(), [7001], 'nothing of the batch applied');
+  assert.deepEqual(
+    (await rejections(ts, 'batched')).map((e) => e.evidence.field),
+    ['maxInstancesPerService', 'maxInstancesPerService', 'maxInstancesPerService'],
+  );
+
+  // A batch that fits, then one that replaces it with as many new addresses as the service has room for.
+  assert.equal((await batch([7002, 7003])).type, 'BatchInstanceResponse');
+  assert.deepEqual(await ports(), [7001, 7002, 7003]);
+  const held = await batch([7002, 7003, 7001]);
+  assert.equal(held.type, 'BatchInstanceResponse', 'addresses the service holds add nothing');
 });
 
 test('UDP subscribers are bounded per client address and in total; the list call is still answered', async (t) => {

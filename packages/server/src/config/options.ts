@@ -80,6 +80,8 @@ export interface ResolvedOptions {
   readonly maxSubscribersPerAddress: number;
   /** UDP push subscribers held at most, all clients together. */
   readonly maxSubscribers: number;
+  /** From this share of the V8 heap limit on, new instances and services are refused with 503 (OVERLOADED). */
+  readonly heapRefusePercent: number;
   /** The whole HTTP request (headers and body) must arrive within this; the time to answer is not counted. */
   readonly requestTimeoutMs: number;
   /** The headers of an HTTP request must arrive within this; at most requestTimeoutMs. */
@@ -149,6 +151,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'maxInstances', kind: 'int', min: 1, max: 10_000_000, help: 'instances the server holds at most, all services together; registering one more is refused with 429' },
   { key: 'maxSubscribersPerAddress', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers of one client IP at most; a list call beyond it is answered but not subscribed' },
   { key: 'maxSubscribers', kind: 'int', min: 1, max: 10_000_000, help: 'UDP push subscribers held at most, all clients together; a list call beyond it is answered but not subscribed' },
+  { key: 'heapRefusePercent', kind: 'int', min: 1, max: 100, help: 'share of the heap limit (%) from which new instances and services are refused with 503 until use falls 10 points below; 100 = never' },
   {
     key: 'requestTimeoutMs',
     kind: 'int',
@@ -200,9 +203,10 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   grpcIdleMs: 20_000,
   allowedHosts: '',
   allowedOrigins: '',
-  // Sized for Node's default heap (2 GB and more on a 64-bit machine with a few GB of memory): an instance costs
-  // about 1.5 KB with its journal share, so 200,000 instances take some 300 MB and leave room for configs,
-  // connections and the journal. Raise them together with --max-old-space-size.
+  // Sized for Node's default heap (a quarter of the machine's memory, at most 4 GB: 512 MB on a 2 GB machine): an
+  // instance costs about 1 KB of live heap plus its journal event, counted 1.5 KB, so 200,000 instances take some
+  // 300 MB and leave room for configs, connections and the journal (docs/configuration.md#limits has the figures).
+  // Raise them together with --max-old-space-size; --heap-refuse-percent guards what they cannot.
   maxInstancesPerService: 20_000,
   maxServicesPerNamespace: 50_000,
   maxInstances: 200_000,
@@ -210,6 +214,9 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   // distinct (service, clusters, port) subscriptions is a runaway loop, not an application.
   maxSubscribersPerAddress: 1_000,
   maxSubscribers: 100_000,
+  // Under V8's own line: it aborts ("Ineffective mark-compacts near heap limit") after four full collections in a row
+  // that leave the old generation at 80 % of its limit or more while collecting takes most of the time.
+  heapRefusePercent: 75,
   requestTimeoutMs: 30_000,
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 72_000,

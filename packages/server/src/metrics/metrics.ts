@@ -16,7 +16,7 @@ export interface SubscribedService {
 
 const KINDS = ['ephemeral', 'persistent'] as const;
 // Every limit from zero, so alerts on rate() work before the first refusal.
-const LIMITS = ['maxInstancesPerService', 'maxServicesPerNamespace', 'maxInstances', 'maxSubscribersPerAddress', 'maxSubscribers'] as const;
+const LIMITS = ['maxInstancesPerService', 'maxServicesPerNamespace', 'maxInstances', 'maxSubscribersPerAddress', 'maxSubscribers', 'heap'] as const;
 // `disabled` wins over health: a disabled instance gets no traffic whatever its health.
 const STATES = ['healthy', 'unhealthy', 'disabled'] as const;
 
@@ -36,7 +36,14 @@ export class Metrics {
     naming: NamingRegistry,
     journal: Pick<Journal, 'size'>,
     events: CairnEventBus,
-    extra: { subscribers: () => number; pushStats: () => PushCounts; subscriptions?: () => readonly SubscribedService[]; subscriberRefusals?: () => Readonly<Record<string, number>> },
+    extra: {
+      subscribers: () => number;
+      pushStats: () => PushCounts;
+      subscriptions?: () => readonly SubscribedService[];
+      subscriberRefusals?: () => Readonly<Record<string, number>>;
+      /** The heap watch: its refusals (all of them; the journal records one a second) and its state. */
+      heap?: { readonly refused: number; readonly underPressure: boolean; readonly usedRatio: number };
+    },
   ) {
     const registers = [this.registry];
     // Standard process_* and nodejs_* names, so stock Node.js dashboards work unchanged.
@@ -50,14 +57,20 @@ export class Metrics {
     for (const child of byCause.values()) child.inc(0);
     // Registrations refused by a limit are journaled (REGISTRATION_REJECTED, code LIMIT_EXCEEDED, field = the limit).
     const limitRefusals = new Map<string, number>(LIMITS.map((limit) => [limit, 0]));
-    events.on('instance', (e) => {
-      byCause.get(e.cause)?.inc();
-      if (e.cause === 'REGISTRATION_REJECTED' && e.evidence.code === 'LIMIT_EXCEEDED') {
+    const countRefusal = (e: { cause: string; evidence: Readonly<Record<string, unknown>> }) => {
+      if ((e.cause === 'REGISTRATION_REJECTED' || e.cause === 'SERVICE_CREATE_REJECTED') && e.evidence.code === 'LIMIT_EXCEEDED') {
         const limit = String(e.evidence.field);
         limitRefusals.set(limit, (limitRefusals.get(limit) ?? 0) + 1);
       }
+    };
+    events.on('instance', (e) => {
+      byCause.get(e.cause)?.inc();
+      countRefusal(e);
     });
-    events.on('service', (e) => byCause.get(e.cause)?.inc());
+    events.on('service', (e) => {
+      byCause.get(e.cause)?.inc();
+      countRefusal(e);
+    });
     events.on('config', (e) => byCause.get(configCauseOf(e))?.inc());
     events.on('configClient', (e) => byCause.get(e.cause)?.inc());
     events.on('connection', (e) => byCause.get(e.cause)?.inc());
@@ -148,7 +161,25 @@ export class Metrics {
         this.reset();
         const counts = new Map(limitRefusals);
         for (const [limit, n] of Object.entries(extra.subscriberRefusals?.() ?? {})) counts.set(limit, (counts.get(limit) ?? 0) + n);
+        if (extra.heap) counts.set('heap', extra.heap.refused);
         for (const [limit, n] of counts) this.inc({ limit }, n);
+      },
+    });
+    const heap = extra.heap;
+    new Gauge({
+      name: 'cairn_heap_pressure',
+      help: '1 while new instances and services are refused because the heap is near its limit (--heap-refuse-percent), else 0',
+      registers,
+      collect() {
+        this.set(heap?.underPressure ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'cairn_heap_used_ratio',
+      help: 'V8 heap in use as a share of its limit, as the heap watch last sampled it',
+      registers,
+      collect() {
+        this.set(heap?.usedRatio ?? 0);
       },
     });
     new Counter({

@@ -98,6 +98,11 @@ export class GrpcTestClient {
   }
 }
 
+/** An InstanceRequest body (`registerInstance`, `deregisterInstance`) as the Java client sends one. */
+export function instanceRequest(service: string, type: string, instance: Record<string, unknown>, namespace = 'public'): Record<string, unknown> {
+  return { headers: {}, requestId: '1', namespace, serviceName: service, groupName: 'DEFAULT_GROUP', type, instance, module: 'naming' };
+}
+
 /** A ConnectionSetupRequest as the Java client sends it, for a module and app. */
 export function javaSetup(module: string, appName = 'orders'): Record<string, unknown> {
   return { clientVersion: 'Nacos-Java-Client:v2.3.2', tenant: '', labels: { source: 'sdk', module, AppName: appName }, abilityTable: null };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { hashPassword } from '../auth/passwords.js';
-import { createServer, type CairnServer } from '../app.js';
+import { createServer, type CairnServer, type ServerParts } from '../app.js';
 import { resolveOptions, type Options } from '../config/options.js';
 import type { GrpcSettings } from '../transports/grpc/grpc-settings.js';
 import { freePortPair } from './free-port-pair.js';
@@ -21,7 +21,10 @@ export interface TestServer {
  * A real server on a random loopback port. With `fakeTime: true` its lifecycle runs on a FakeTime the test
  * advances by hand (HTTP still runs for real).
  */
-export async function startTestServer(overrides: Options = {}, settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string; logger?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Options = {},
+  settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string; logger?: Logger; heap?: ServerParts['heap'] } = {},
+): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
   // A short shutdown: a test's idle keep-alive connections are closed after 100 ms, not the server's 1 s.
@@ -36,6 +39,7 @@ export async function startTestServer(overrides: Options = {}, settings: { fakeT
     grpc: settings.grpc,
     adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD,
     tokenSecret: settings.tokenSecret,
+    heap: settings.heap,
   });
   const url = await server.listen();
   return {
@@ -74,7 +78,7 @@ export async function grantedUser(ts: TestServer, username: string, grants: { re
 }
 
 /** A test server with gRPC on its HTTP port + 1000, the port Nacos 2.x clients dial. */
-export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings> } = {}, overrides: Options = {}): Promise<TestServer & { grpcPort: number }> {
+export async function startGrpcTestServer(settings: { grpc?: Partial<GrpcSettings>; logger?: Logger; heap?: ServerParts['heap'] } = {}, overrides: Options = {}): Promise<TestServer & { grpcPort: number }> {
   const ts = await startTestServer({ ...overrides, port: await freePortPair() }, settings);
   return { ...ts, grpcPort: ts.server.grpcPort ?? Number.NaN };
 }

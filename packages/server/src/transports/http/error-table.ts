@@ -33,6 +33,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; nacosCode
   AUTH_ADMIN_EXISTS: { status: 409, nacosCode: 23000 },
   // Nacos has no numeric code for a capacity refusal; 429 tells clients and proxies to back off, the message names the limit.
   LIMIT_EXCEEDED: { status: 429, nacosCode: 23000 },
+  // Short of memory is the server's state, not the client's mistake: 503 (retry later), Nacos's server-error code.
+  OVERLOADED: { status: 503, nacosCode: 30000 },
 });
 
 /** Nacos v2 error texts by numeric code (the `message` field of a v2 error). */

@@ -12,8 +12,9 @@ const DELETE_TIMEOUT_MS = 3_000;
 // The npm client's own instance must outlive its first beat (10 s after the client was created).
 const LONG_LIVED = { 'preserved.heart.beat.timeout': '30000', 'preserved.ip.delete.timeout': '60000' };
 
-// Bounds waits below the npm client's 10 s poll interval, so only a push can satisfy them.
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+// The deadline only ends a hung test. That a change reached the UDP subscriber by push, not by its 10 s poll, is
+// checked on the server's push counters, not by the clock.
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) assert.fail(`${what}: not within ${timeoutMs} ms`);
@@ -38,6 +39,9 @@ test('HTTP (1.x) and gRPC (2.x) clients share one service: each instance keeps i
   const listed = async () => portsOf((await call(ts.url, 'GET', '/v1/ns/instance/list?serviceName=mixed')).json().hosts);
   const udpSeen: NpmHost[][] = [];
   const udpSaw = (ports: number[], since: number) => udpSeen.slice(since).some((hosts) => JSON.stringify(portsOf(hosts)) === JSON.stringify(ports));
+  const acked = () => ts.server.ctx.push.stats.acked;
+  // The subscriber saw `ports`, and a UDP push sent after the mark was acked by it: what it saw came by push.
+  const udpPushed = (what: string, ports: number[], since: number, ackedBefore: number) => until(what, () => udpSaw(ports, since) && acked() > ackedBefore);
 
   // A gRPC client's instance; both kinds of subscriber see it.
   await holder.run('registerInstance', 'mixed', 'DEFAULT_GROUP', { ip: '127.0.0.1', port: 7101 });
@@ -47,17 +51,19 @@ test('HTTP (1.x) and gRPC (2.x) clients share one service: each instance keeps i
 
   // An HTTP registration without beats joins it: pushed to both kinds of subscriber.
   let udpMark = udpSeen.length;
+  let ackMark = acked();
   let grpcMark = watcher.pushes.length;
   const posted = await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'mixed', ip: '127.0.0.1', port: '7102', ephemeral: 'true' });
   assert.equal(posted.text, 'ok');
   await watcher.pushed([7101, 7102], grpcMark);
-  await until('the UDP subscriber is pushed the HTTP instance', () => udpSaw([7101, 7102], udpMark));
+  await udpPushed('the UDP subscriber is pushed the HTTP instance', [7101, 7102], udpMark, ackMark);
 
   // No beat comes for it: it expires on its own timeouts, while the gRPC instance, held by its connection, stays.
   udpMark = udpSeen.length;
+  ackMark = acked();
   grpcMark = watcher.pushes.length;
   await watcher.pushed([7101], grpcMark);
-  await until('the UDP subscriber is pushed the expiry', () => udpSaw([7101], udpMark));
+  await udpPushed('the UDP subscriber is pushed the expiry', [7101], udpMark, ackMark);
   assert.deepEqual(await listed(), [7101]);
   const expired = (await call(ts.url, 'GET', '/v1/cairn/events?service=mixed&port=7102')).json().events.map((e: { cause: string }) => e.cause);
   assert.ok(expired.includes('INSTANCE_EXPIRED'), `journal of the HTTP instance: ${expired.join(', ')}`);
@@ -69,9 +75,10 @@ test('HTTP (1.x) and gRPC (2.x) clients share one service: each instance keeps i
   await npm.registerInstance('mixed', { ip: '127.0.0.1', port: 7104, metadata: LONG_LIVED });
   await watcher.pushed([7101, 7104], grpcMark);
   udpMark = udpSeen.length;
+  ackMark = acked();
   grpcMark = watcher.pushes.length;
   holder.kill();
   await watcher.pushed([7104], grpcMark);
-  await until('the UDP subscriber is pushed the connection-held instance removal', () => udpSaw([7104], udpMark));
+  await udpPushed('the UDP subscriber is pushed the connection-held instance removal', [7104], udpMark, ackMark);
   assert.deepEqual(await listed(), [7104]);
 });

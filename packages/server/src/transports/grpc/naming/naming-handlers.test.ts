@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePortPair } from '../../../testing/free-port-pair.js';
-import { GrpcTestClient } from '../../../testing/grpc-test-client.js';
+import { GrpcTestClient, instanceRequest } from '../../../testing/grpc-test-client.js';
 import { call, startTestServer, type TestServer } from '../../../testing/test-server.js';
 import { MAX_BATCH_INSTANCES } from './naming-handlers.js';
 
@@ -27,10 +27,6 @@ async function connected(t: { after(fn: () => void): void }): Promise<GrpcTestCl
   // The connection is registered once a request is no longer answered 301.
   while ((await client.request('HealthCheckRequest', { headers: {} })).type !== 'HealthCheckResponse') await sleep(10);
   return client;
-}
-
-function instanceRequest(service: string, type: string, instance: Record<string, unknown>, namespace = 'public'): Record<string, unknown> {
-  return { headers: {}, requestId: '1', namespace, serviceName: service, groupName: 'DEFAULT_GROUP', type, instance, module: 'naming' };
 }
 
 async function listed(service: string): Promise<number[]> {

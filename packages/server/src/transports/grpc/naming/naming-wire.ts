@@ -14,6 +14,7 @@ const NACOS_CODES: Partial<Record<ErrorCode, number>> = {
   SERVICE_ALREADY_EXISTS: 409,
   SERVICE_NOT_EMPTY: 409,
   LIMIT_EXCEEDED: 429,
+  OVERLOADED: 503,
 };
 
 /**
