@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { cpuTicks, TICKS_PER_SECOND } from '../lib/proc-sampler.mjs';
+import { cpuTicks, machineTicks, rssMb, TICKS_PER_SECOND } from '../lib/proc-sampler.mjs';
 import { freePort, startServer } from '../lib/server-process.mjs';
 import { SOAK_KINDS } from '../lib/soak-tasks.mjs';
 import { ranges } from '../lib/worker-pool.mjs';
@@ -43,15 +42,6 @@ function metric(text, name) {
   return m ? Number(m[1]) : null;
 }
 
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 async function scrape(port) {
   try {
     const res = await fetch(`http://127.0.0.1:${port}${PROMETHEUS_PATH}`, { signal: AbortSignal.timeout(5_000) });
@@ -71,13 +61,6 @@ async function scrape(port) {
   } catch {
     return null;
   }
-}
-
-/** Busy and total jiffies of the whole machine (all CPUs), from /proc/stat. */
-function machineTicks() {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - v[3] - (v[4] ?? 0), total };
 }
 
 const sum = (reports, pick) => reports.reduce((a, r) => a + pick(r), 0);
@@ -154,7 +137,7 @@ async function soakOn(settings, pool, port, grpcPort, serverPid) {
     }
     const sample = {
       t: Math.round((at - startedAt) / 1000),
-      rssMb: rssMb(serverPid),
+      rssMb: rssMb(serverPid) ?? null,
       ...(prom ?? {}),
       cpuPct: Math.round(((ticks - prev.ticks) / TICKS_PER_SECOND / seconds) * 1000) / 10,
       // The whole machine's busy share (all CPUs, any process) and load average: a starved server shows event-loop delay it did not cause.
