@@ -13,6 +13,8 @@ export const SOAK_TOLERANCE = {
   /** Event-loop delay: the median of the per-sample p99s below this, and its last-quarter median no more than `loopGrowthMs` above the first. */
   loopP99Ms: 50,
   loopGrowthMs: 5,
+  /** Requests not sent on time (a kind at its in-flight cap, or a beat still waiting when due again), in % of the requests and pushes answered. */
+  behindPct: 1,
 };
 
 const median = (values) => {
@@ -110,6 +112,13 @@ export function soakVerdicts(results) {
       `${soak.errors} failed requests, ${soak.grpcClosed} gRPC connections lost, ${soak.scrapeFailures} failed scrapes`
       + `${silent.length ? `; nothing for ${silent.join(', ')}` : ''}; generator behind ${soak.behind} requests, ${soak.beatsSkipped} beats skipped`,
     pass: soak.errors === 0 && soak.grpcClosed === 0 && soak.scrapeFailures === 0 && silent.length === 0,
+  });
+  const answered = Object.values(t).reduce((a, v) => a + v.ok, 0);
+  const late = soak.behind + soak.beatsSkipped;
+  out.push({
+    target: `soak: the mix sustained (requests behind + beats skipped <= ${SOAK_TOLERANCE.behindPct} % of those answered)`,
+    measured: `${late} of ${answered} (${r1((late / Math.max(1, answered)) * 100)} %)`,
+    pass: late <= (answered * SOAK_TOLERANCE.behindPct) / 100,
   });
   return out;
 }
