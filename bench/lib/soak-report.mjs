@@ -2,8 +2,13 @@
 // docs/benchmarks.md ("Soak"); the numbers here are the tolerances it documents.
 
 export const SOAK_TOLERANCE = {
-  /** Samples in the first 1/warmupFraction of the run are left out: caches, JIT and the heap settle there. */
-  warmupFraction: 6,
+  /**
+   * Samples in the warm-up are left out: caches, JIT and the heap settle there, and the server's bounded memories
+   * fill (the removal memory keeps the last 10 minutes of deregistrations, at most 10,000: full after about
+   * 9 minutes of this churn). The warm-up is `warmupMinutes`, but never more than 1/`warmupMaxFraction` of the run.
+   */
+  warmupMinutes: 10,
+  warmupMaxFraction: 3,
   /** RSS may grow by at most max(rssMb, rssPct % of its first-quarter median) after the warm-up. */
   rssMb: 10,
   rssPct: 5,
@@ -68,7 +73,7 @@ export function trend(samples, pick) {
 
 /** The samples after the warm-up and the trends the verdicts are made of. */
 export function soakAnalysis(soak) {
-  const warmupSeconds = (soak.minutes * 60) / SOAK_TOLERANCE.warmupFraction;
+  const warmupSeconds = Math.min(SOAK_TOLERANCE.warmupMinutes * 60, (soak.minutes * 60) / SOAK_TOLERANCE.warmupMaxFraction);
   const after = soak.samples.filter((s) => s.t > warmupSeconds);
   return {
     warmupSeconds,
