@@ -102,6 +102,7 @@ async function main() {
     if (settings.scenarios.includes('scale')) {
       console.log(`bench: scale: ${settings.scaleInstances} ephemeral instances over ${settings.scaleServices} services in gRPC batches, server node flags ${settings.scaleNodeFlags.join(' ')}…`);
       run.results.scale = await scaleScenario(ctx);
+    }
     // Soak (only when named in BENCH_SCENARIOS): a server of its own under mixed traffic for BENCH_SOAK_MINUTES.
     if (settings.scenarios.includes('soak')) {
       console.log(`bench: soak: ${settings.soakMinutes} min of mixed traffic at ${settings.soakLoadPct} % (${settings.soakInstances} instances beating), sampled every ${settings.soakSampleSeconds} s…`);
