@@ -19,6 +19,7 @@ import { authBeats } from './scenarios/auth-beats.mjs';
 import { referenceScenario } from './scenarios/reference.mjs';
 import { memoryScenario } from './scenarios/memory.mjs';
 import { scaleScenario } from './scenarios/scale.mjs';
+import { soak } from './scenarios/soak.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -101,6 +102,11 @@ async function main() {
     if (settings.scenarios.includes('scale')) {
       console.log(`bench: scale: ${settings.scaleInstances} ephemeral instances over ${settings.scaleServices} services in gRPC batches, server node flags ${settings.scaleNodeFlags.join(' ')}…`);
       run.results.scale = await scaleScenario(ctx);
+    }
+    // Soak (only when named in BENCH_SCENARIOS): a server of its own under mixed traffic for BENCH_SOAK_MINUTES.
+    if (settings.scenarios.includes('soak')) {
+      console.log(`bench: soak: ${settings.soakMinutes} min of mixed traffic at ${settings.soakLoadPct} % (${settings.soakInstances} instances beating), sampled every ${settings.soakSampleSeconds} s…`);
+      run.results.soak = await soak({ ...ctx, nodeFlags });
     }
     if (settings.scenarios.includes('durable')) {
       console.log(`bench: registering ${settings.durableInstances} persistent instances (durable on SQLite)…`);

@@ -30,6 +30,11 @@ export function registerPath(service, ip, port, metadata = { bench: '1' }, ephem
   );
 }
 
+/** Deregistration as the `nacos` npm client sends it (DELETE, everything in the query string). */
+export function deregisterPath(service, ip, port) {
+  return `/nacos/v1/ns/instance?namespaceId=public&serviceName=${grouped(service)}&groupName=${GROUP}&clusterName=DEFAULT&ip=${ip}&port=${port}&ephemeral=true`;
+}
+
 /** The npm client's beat: the full beat JSON every time (it ignores lightBeatEnabled). */
 export function beatPath(service, ip, port) {
   const beat = { serviceName: `${GROUP}@@${service}`, ip, port, cluster: 'DEFAULT', weight: 1, metadata: { bench: '1' }, scheduled: true };

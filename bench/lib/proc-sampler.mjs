@@ -14,7 +14,8 @@ export function cpuTicks(pid) {
   }
 }
 
-function rssMb(pid) {
+/** The RSS of a process in MB, or undefined when it is gone. */
+export function rssMb(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : undefined;
@@ -24,7 +25,7 @@ function rssMb(pid) {
 }
 
 /** Busy and total jiffies of the whole machine, to show how much CPU other processes took. */
-function machineTicks() {
+export function machineTicks() {
   const [, ...nums] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const v = nums.map(Number);
   const idle = v[3] + (v[4] ?? 0);

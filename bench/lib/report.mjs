@@ -4,6 +4,7 @@ import { addAuthRows, authNotes, authVerdicts } from './auth-report.mjs';
 import { addGrpcRows, grpcNotes, grpcVerdicts } from './grpc-report.mjs';
 import { addReferenceRows, referenceNotes, referenceVerdicts } from './reference-report.mjs';
 import { memoryNotes, memoryVerdicts } from './memory-report.mjs';
+import { soakNotes, soakVerdicts } from './soak-report.mjs';
 
 export const TARGETS = {
   registrationsPerSecond: 15_000,
@@ -70,6 +71,7 @@ export function verdicts(results, _settings) {
   out.push(...authVerdicts(results));
   out.push(...referenceVerdicts(results));
   out.push(...memoryVerdicts(results));
+  out.push(...soakVerdicts(results));
   return out;
 }
 
@@ -123,6 +125,7 @@ export function printReport(run) {
   out.push(...authNotes(results));
   out.push(...referenceNotes(results));
   out.push(...memoryNotes(results));
+  out.push(...soakNotes(results));
   const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
   for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');

@@ -9,8 +9,8 @@ function envInt(name, fallback, min, max) {
 }
 
 const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats', 'reference', 'memory'];
-/** Known but run only when BENCH_SCENARIOS names them (they take minutes and most of the machine's memory). */
-const OPTIONAL_SCENARIOS = ['scale'];
+/** Known but run only when BENCH_SCENARIOS names them (scale takes most of the machine's memory, soak half an hour). */
+const OPTIONAL_SCENARIOS = ['scale', 'soak'];
 
 /** The run's settings from `--quick` and BENCH_* environment variables; every loop below is bounded by them. */
 export function resolveSettings(argv, env = process.env) {
@@ -52,6 +52,8 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_SCALE_INSTANCES',
     'BENCH_SCALE_SERVICES',
     'BENCH_SCALE_NODE_FLAGS',
+    'BENCH_SOAK_INSTANCES',
+    'BENCH_SOAK_LOAD',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
@@ -113,6 +115,12 @@ export function resolveSettings(argv, env = process.env) {
     scaleInstances: envInt('BENCH_SCALE_INSTANCES', 1_000_000, 1_000, 2_000_000),
     scaleServices: envInt('BENCH_SCALE_SERVICES', 10_000, 10, 100_000),
     scaleNodeFlags: (env.BENCH_SCALE_NODE_FLAGS ?? '--max-old-space-size=1536').split(/\s+/).filter(Boolean),
+    // soak (run only when named): `soakInstances` ephemeral instances beating every 5 s, and every other kind of traffic
+    // at `soakLoadPct` % of the rates in bench/scenarios/soak.mjs, for `soakMinutes`, sampled every `soakSampleSeconds`.
+    soakMinutes: envInt('BENCH_SOAK_MINUTES', 30, 1, 1_440),
+    soakSampleSeconds: envInt('BENCH_SOAK_SAMPLE_SECONDS', 10, 1, 600),
+    soakInstances: envInt('BENCH_SOAK_INSTANCES', 5_000, 1, 100_000),
+    soakLoadPct: envInt('BENCH_SOAK_LOAD', 100, 1, 1_000),
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,
@@ -123,6 +131,7 @@ export function resolveSettings(argv, env = process.env) {
     // registry of this size: with a limit V8 collects sooner and RSS stays near the live data. Empty = Node's default.
     serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '--max-old-space-size=384').split(/\s+/).filter(Boolean),
     // A hard cap on the whole run, so a stuck server or generator never hangs a terminal or CI job.
-    maxRunMs: envInt('BENCH_MAX_SECONDS', quick ? 180 : 900, 10, 7_200) * 1000,
+    // A soak run's default cap is its length plus 15 minutes.
+    maxRunMs: envInt('BENCH_MAX_SECONDS', (quick ? 180 : 900) + (scenarios.includes('soak') ? envInt('BENCH_SOAK_MINUTES', 30, 1, 1_440) * 60 : 0), 10, 90_000) * 1000,
   });
 }

@@ -1,7 +1,8 @@
 // One load-generator process. The orchestrator forks several (node:child_process) and drives them over IPC:
 // { task: 'register' | 'list' | 'beat' | 'config-publish' | 'config-listen', ... }; the beat task also takes
 // 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs, 'auth-beat' in auth-tasks.mjs,
-// 'rate-beat' in reference-tasks.mjs.
+// 'rate-beat' in reference-tasks.mjs,
+// 'soak*' in soak-tasks.mjs.
 import { authBeat } from './auth-tasks.mjs';
 import { BeatWheel } from './beat-wheel.mjs';
 import { configListen, configPublish } from './config-tasks.mjs';
@@ -11,6 +12,7 @@ import { Target } from './http-client.mjs';
 import { beatPath, INSTANCE_PORT as PORT, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
 import { runLanes } from './lanes.mjs';
 import { rateBeat } from './reference-tasks.mjs';
+import { onSoakTask } from './soak-tasks.mjs';
 
 let beatTask;
 
@@ -29,6 +31,10 @@ process.on('message', (msg) => {
   } else if (msg.task === 'window-start') beatTask?.resetWindow();
   else if (msg.task === 'report') send({ type: 'report', ...beatTask.report() });
   else if (msg.task === 'stop') beatTask?.stop();
+  else if (msg.task?.startsWith('soak'))
+    void Promise.resolve(msg)
+      .then((m) => onSoakTask(m, send))
+      .catch(fail);
   else if (msg.task?.startsWith('grpc-'))
     void Promise.resolve(msg)
       .then((m) => onGrpcTask(m, send))
