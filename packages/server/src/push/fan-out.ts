@@ -1,8 +1,9 @@
 /**
- * The pushes of one change, to the subscribers of its service: a few hundred go out at once, more go out
- * `perTurn` at a time over the next turns of the event loop, so a service followed by thousands never holds the
- * request that changed it, or any other, for long. A change arriving for a service whose earlier change is still
- * going out starts over (each push carries the service as it is when built).
+ * The pushes of changes, to the subscribers of the changed service. They go out in the next turn of the event loop,
+ * so all the changes of one turn to one service (an expiry sweep that flips many of its instances, a batch) make one
+ * push per subscriber, with the service as it is then; and at most `perTurn` a turn, so a service followed by
+ * thousands never holds the request that changed it, or any other, for long. A change arriving for a service whose
+ * pushes are already going out starts them over.
  *
  * @example
  *   const fanOuts = new FanOuts<Subscriber, undefined>(500, (key, sub) => push(sub));
@@ -20,8 +21,10 @@ export class FanOuts<T, C> {
   ) {}
 
   start(key: string, items: ReadonlyMap<unknown, T>, context: C): void {
-    if (items.size <= this.perTurn && !this.pending.has(key)) {
-      for (const item of items.values()) this.deliver(key, item, context);
+    const waiting = this.pending.get(key);
+    if (waiting && waiting.next === 0) {
+      // Not started yet: the pushes already planned carry this change too (each is built when it is sent).
+      waiting.context = context;
       return;
     }
     this.pending.set(key, { items: [...items.values()], next: 0, context });

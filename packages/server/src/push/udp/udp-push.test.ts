@@ -305,3 +305,31 @@ describe('UDP push with a full subscriber table (fake time)', () => {
     assert.equal(sub('after-ttl'), 'subscribed');
   });
 });
+
+describe('UDP push coalescing', () => {
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer({ pushAckTimeoutMs: ACK_TIMEOUT_MS, pushRetries: RETRIES });
+  });
+  after(() => ts.close());
+
+  test('the changes of one turn of the event loop to a service make one push, with all of them', async () => {
+    const sub = await Subscriber.open(true);
+    try {
+      await subscribe(ts.url, 'DEFAULT_GROUP@@coalesced', sub);
+      const sentBefore = ts.server.ctx.push.stats.sent;
+      const ref = { namespace: 'public', group: 'DEFAULT_GROUP', name: 'coalesced' };
+      // Three changes in one turn, as an expiry sweep or a batch makes them.
+      for (const ip of ['10.2.8.1', '10.2.8.2', '10.2.8.3']) {
+        ts.server.ctx.registry.registerInstance({ ...ref, ip, port: 1, cluster: 'DEFAULT', weight: 1, healthy: true, enabled: true, ephemeral: true, metadata: {} }, { ip: '127.0.0.1', via: 'test' });
+      }
+      const [packet] = await sub.waitFor(1);
+      assert.equal((JSON.parse(packet.body.data) as { hosts: unknown[] }).hosts.length, 3, 'the push shows all three');
+      await sleep(ACK_TIMEOUT_MS * 2);
+      assert.equal(ts.server.ctx.push.stats.sent - sentBefore, 1, 'one push for the three changes');
+      assert.equal(sub.packets.length, 1);
+    } finally {
+      await sub.close();
+    }
+  });
+});

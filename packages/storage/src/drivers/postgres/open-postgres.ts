@@ -33,6 +33,10 @@ export async function openPostgres(target: NetworkTarget): Promise<SqlDriver> {
   // An idle connection that dies (server restart) is dropped by the pool; the next query reports the failure.
   // Without a listener the pool's 'error' event would end the process.
   pool.on('error', () => undefined);
+  // The same for a connection in use: pg's pool.query listens only once, and a terminated backend can report more
+  // than one error (the server's FATAL message, then the closed socket); the query itself still fails and says why.
+  // Seen once under load in the fault test: the second event, unheard, ended the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await migrate(pool, target);
     return new PostgresDriver(pool);
