@@ -21,6 +21,9 @@ const PUSH_WARMUP_ROUNDS = 3;
 const HEADROOM = 1_000;
 /** How long the instances are held before RSS is read: the server settles after the registrations. */
 const SETTLE_MS = 5_000;
+// The lists are measured twice: 5 s after the last registration, while V8 may still be marking the heap that grew
+// to hold them, and again once that has settled (the verdict).
+const STEADY_AFTER_MS = 30_000;
 
 /**
  * scale (only when BENCH_SCENARIOS names it): one server (probes off, `scaleNodeFlags`) holds `scaleInstances`
@@ -49,10 +52,13 @@ export async function scaleScenario({ settings, pool }) {
   };
   try {
     const register = await registerAll('scale-register');
+    const registeredAt = Date.now();
     await sleep(SETTLE_MS);
     const rssMb = Math.round(sampler.sample() ?? 0);
-    const list = await listOne(port, `${PREFIX}batch-1`, batchSize);
+    const listRightAfter = await listOne(port, `${PREFIX}batch-1`, batchSize);
     const push = await pushRounds(grpcPort, `${PREFIX}batch-0`, batchSize);
+    await sleep(Math.max(0, STEADY_AFTER_MS - (Date.now() - registeredAt)));
+    const list = await listOne(port, `${PREFIX}batch-1`, batchSize);
     const heldPeakRssMb = Math.round(Math.max(register.proc.serverPeakRssMb ?? 0, sampler.sample() ?? 0));
     // Kill (no graceful end: the instances are gone with the process), start on the same data folder and ports.
     await pool.askAll({ task: 'grpc-close-all' }, 'grpc-closed', 60_000).catch(() => {});
@@ -77,10 +83,11 @@ export async function scaleScenario({ settings, pool }) {
       rssMb,
       peakRssMb: heldPeakRssMb,
       list,
+      listRightAfter,
       push,
       restartSeconds,
       reregister,
-      firstError: register.firstError ?? reregister.firstError ?? list.firstError,
+      firstError: register.firstError ?? reregister.firstError ?? list.firstError ?? listRightAfter.firstError,
     };
   } finally {
     await pool.askAll({ task: 'grpc-close-all' }, 'grpc-closed', 60_000).catch(() => {});
