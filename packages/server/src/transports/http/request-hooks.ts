@@ -19,26 +19,14 @@ type Tracked = FastifyRequest & { [changeAtStart]?: number[] };
  * `storeWaitMs` is answered 503 (never 200), whatever else shared its write.
  */
 export function installRequestHooks(app: FastifyInstance, metrics: Metrics, persistences: readonly DurableChanges[], storeWaitMs: number): void {
-  // Route, then method, then status: looked up without building a key string per request.
-  type Timer = ReturnType<Metrics['requestDuration']['labels']>;
-  const timers = new Map<string, Map<string, Map<number, Timer>>>();
-  let timerCount = 0;
+  const timers = new Map<string, ReturnType<Metrics['requestDuration']['labels']>>();
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const method = request.method;
-    const status = reply.statusCode;
-    let byMethod = timers.get(route);
-    let byStatus = byMethod?.get(method);
-    let timer = byStatus?.get(status);
+    const key = `${request.method} ${route} ${reply.statusCode}`;
+    let timer = timers.get(key);
     if (!timer) {
-      timer = metrics.requestDuration.labels({ method, route, status });
-      // Routes, methods and statuses are few; the bound only guards against a flood of odd methods.
-      if (timerCount < 2000) {
-        if (!byMethod) timers.set(route, (byMethod = new Map()));
-        if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-        byStatus.set(status, timer);
-        timerCount++;
-      }
+      timer = metrics.requestDuration.labels({ method: request.method, route, status: reply.statusCode });
+      if (timers.size < 2000) timers.set(key, timer);
     }
     timer.observe(reply.elapsedTime / 1000);
     done();
