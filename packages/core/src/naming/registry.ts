@@ -18,14 +18,14 @@ import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 import { restoreInstance, restoreOverlay } from './store/restore-records.js';
 import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
 import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
-import { addressKey, groupedName, instanceKey, type ServiceRef } from './names.js';
+import { addressKey, groupedName, instanceKey, keptAddressKey, type ServiceRef } from './names.js';
 import { checkNewInstance, checkNewInstances, checkNewService, type HeldCounts, type MemoryPressure, type NamingLimits, UNLIMITED } from './limits.js';
 import { checkRegistration } from './registration-rules.js';
 import { ANY_PROBE_TARGET, checkProbeTarget, type ProbeTargetCheck } from './probe-targets.js';
 import { RemovalMemory, type Removal } from './removal-memory.js';
 import { createService, deleteService, updateCluster, updateService, verifiedUser } from './service-commands.js';
 import { ServiceTable } from './service-table.js';
-import { keptAddressKey, sharedMetadata, sharedString } from './shared-values.js';
+import { sharedMetadata, sharedString } from './shared-values.js';
 import { Throttle } from './throttle.js';
 import { validateCluster, validateIp, validateMetadata, validatePort, validateWeight } from './validation.js';
 

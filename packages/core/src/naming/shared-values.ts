@@ -37,8 +37,3 @@ export function sharedMetadata(metadata: Record<string, string>): Record<string,
   metadatas.set(json, metadata);
   return metadata;
 }
-
-/** `ip:port` as one flat string, for a key the registry keeps (a template literal makes a two-part string). */
-export function keptAddressKey(ip: string, port: number): string {
-  return [ip, port].join(':');
-}

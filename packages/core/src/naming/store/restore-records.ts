@@ -1,10 +1,10 @@
 import { overlayKey } from '../instance-view.js';
 import { resolveTiming } from '../lifecycle-settings.js';
 import type { Instance, Service } from '../model.js';
-import { instanceIdOf } from '../names.js';
+import { instanceIdOf, keptAddressKey } from '../names.js';
 import type { LifecycleSettings } from '../lifecycle-settings.js';
 import type { ServiceTable } from '../service-table.js';
-import { keptAddressKey, sharedMetadata, sharedString } from '../shared-values.js';
+import { sharedMetadata, sharedString } from '../shared-values.js';
 import type { ReadonlyInstance, ReadonlyService } from '../readonly-model.js';
 import type { StoredInstance, StoredOverlay } from './stored-records.js';
 
