@@ -59,3 +59,4 @@ export * from './auth/auth-errors.js';
 export * from './auth/auth-directory.js';
 export * from './naming/limits.js';
 export { Throttle } from './naming/throttle.js';
+export * from './cluster/change-feed.js';

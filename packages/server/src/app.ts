@@ -1,5 +1,7 @@
 import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
 import { openStores } from '@cairn/storage';
+import { randomBytes } from 'node:crypto';
+import { ChangeApplier } from './cluster/change-applier.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -106,6 +108,8 @@ export interface CairnServer {
   readonly configListenSets: ConfigListenSets | undefined;
   /** Pushes to gRPC subscribers; undefined with `--grpc-port 0`. */
   readonly grpcPush: GrpcPush | undefined;
+  /** Cluster mode: this node's name in the change log and the applier of the others' changes; undefined otherwise. */
+  readonly cluster: { readonly node: string; readonly changes: ChangeApplier } | undefined;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /**
@@ -164,7 +168,12 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   );
   const metrics = new Metrics(registry, journal, bus, { subscribers: () => push.subscriberCount, pushStats: () => push.stats, subscriptions: () => push.subscribers(), subscriberRefusals: () => ({ ...push.refused }), heap });
   const namespaces = new Namespaces(clock, bus);
-  const stores = parts.stores ?? (await openStores(options.db, options.dataDir));
+  // Cluster mode: a name of its own for this run of the node (its address can be reused by a restart).
+  const clusterNode = options.cluster ? randomBytes(8).toString('hex') : undefined;
+  const stores = parts.stores ?? (await openStores(options.db, options.dataDir, { clusterNode }));
+  if (options.cluster && stores.changes === undefined) throw new Error('cluster mode needs stores opened with a node name (they carry the change log)');
+  // Read before loading: every change committed after this point is applied on top of what is loaded (twice at worst).
+  const changesFrom = stores.changes ? await stores.changes.latest() : 0;
   const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
   const restored = await persistence.start();
   journal.restore(restored.journal);
@@ -177,6 +186,11 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const auth = new AuthDirectory({ clock, events: bus });
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
+  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [], { node: clusterNode, pollMs: options.clusterPollMs }, log) : undefined;
+  if (changes) {
+    await changes.start(changesFrom);
+    log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
+  }
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({
       directory: auth,
@@ -370,6 +384,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     grpc,
     configListenSets,
     grpcPush,
+    cluster: changes && clusterNode ? { node: clusterNode, changes } : undefined,
     get grpcPort() {
       return grpcPort;
     },
@@ -402,6 +417,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       await app.close();
       await push.stop();
       await probes.stop();
+      await changes?.stop();
       await configPersistence.close();
       await authPersistence.close();
       await persistence.close();

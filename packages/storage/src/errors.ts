@@ -21,6 +21,15 @@ export class StorageUrlError extends Error {
   override readonly name = 'StorageUrlError';
 }
 
+/** Cluster mode asked of an embedded SQLite file: nodes share their data only through a database server. */
+export class ClusterNeedsSharedDatabaseError extends Error {
+  override readonly name = 'ClusterNeedsSharedDatabaseError';
+
+  constructor() {
+    super('cluster mode needs a database every node reaches: start each node with --db postgres://user:password@host:5432/db or --db mysql://user:password@host:3306/db (SQLite is a file of one node)');
+  }
+}
+
 // Failures of the network path to the database, as opposed to the database refusing us.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'PROTOCOL_CONNECTION_LOST']);
 

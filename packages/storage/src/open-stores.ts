@@ -1,5 +1,7 @@
 import type { CairnStores } from '@cairn/core';
 import { SqlAuthStore } from './auth/sql-auth-store.js';
+import { ChangeLoggingDriver, SqlChangeFeed } from './cluster/change-logging-driver.js';
+import { ClusterNeedsSharedDatabaseError } from './errors.js';
 import { SqlConfigStore } from './config/sql-config-store.js';
 import { parseStorageUrl, type StorageTarget } from './database-url.js';
 import { openMysql } from './drivers/mysql/open-mysql.js';
@@ -23,17 +25,24 @@ import { SqlNamingStore } from './naming/sql-naming-store.js';
  *   await stores.naming.loadServices();
  *   await stores.close();
  */
-export async function openStores(url: string | undefined, dataDir: string): Promise<CairnStores> {
-  return storesOn(await openDriver(parseStorageUrl(url, dataDir)));
+export async function openStores(url: string | undefined, dataDir: string, options: { clusterNode?: string } = {}): Promise<CairnStores> {
+  const target = parseStorageUrl(url, dataDir);
+  if (options.clusterNode !== undefined && target.kind === 'sqlite') throw new ClusterNeedsSharedDatabaseError();
+  const driver = await openDriver(target);
+  return storesOn(options.clusterNode === undefined ? driver : new ChangeLoggingDriver(driver, options.clusterNode), options.clusterNode !== undefined);
 }
 
-/** Every context's store on one open database; `close()` closes the database. A new context's store joins here. */
-export function storesOn(driver: SqlDriver): CairnStores {
+/**
+ * Every context's store on one open database; `close()` closes the database. A new context's store joins here.
+ * With `cluster`, the driver is a ChangeLoggingDriver and the stores come with the change log to read.
+ */
+export function storesOn(driver: SqlDriver, cluster = false): CairnStores {
   return {
     namespaces: new SqlNamespaceStore(driver),
     naming: new SqlNamingStore(driver),
     config: new SqlConfigStore(driver),
     auth: new SqlAuthStore(driver),
+    ...(cluster ? { changes: new SqlChangeFeed(driver) } : {}),
     close: () => driver.close(),
   };
 }

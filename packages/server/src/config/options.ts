@@ -16,6 +16,10 @@ export interface ResolvedOptions {
   readonly dataDir: string;
   /** Storage URL; empty = `sqlite:<dataDir>/cairn.db`. */
   readonly db: string;
+  /** Cluster mode: nodes share the database named by `db` (PostgreSQL or MySQL) and apply each other's changes. */
+  readonly cluster: boolean;
+  /** Cluster mode: longest time between two reads of the change log (PostgreSQL also notifies at once). */
+  readonly clusterPollMs: number;
   readonly contextPath: string;
   readonly logLevel: string;
   readonly beatIntervalMs: number;
@@ -110,6 +114,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'host', kind: 'string', help: 'address to listen on' },
   { key: 'dataDir', kind: 'string', help: 'folder for the embedded database' },
   { key: 'db', kind: 'url', help: 'storage: sqlite:FILE, mysql://user:pass@host:port/db or postgres://…; empty = sqlite in the data folder' },
+  { key: 'cluster', kind: 'bool', help: "cluster mode: several nodes on one PostgreSQL or MySQL database (--db), each applying the others' changes" },
+  { key: 'clusterPollMs', kind: 'int', min: 50, max: 10_000, help: 'cluster mode: longest time between two reads of the change log (PostgreSQL also notifies at once)' },
   { key: 'contextPath', kind: 'path', help: 'URL prefix of every API' },
   { key: 'logLevel', kind: 'level', help: 'fatal, error, warn, info, debug, trace or silent' },
   { key: 'beatIntervalMs', kind: 'int', min: 100, max: 3_600_000, help: 'heartbeat interval told to clients' },
@@ -171,6 +177,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   host: '127.0.0.1',
   dataDir: './data',
   db: '',
+  cluster: false,
+  clusterPollMs: 500,
   contextPath: '/nacos',
   logLevel: 'info',
   beatIntervalMs: 5_000,
@@ -257,6 +265,10 @@ export function resolveOptions(explicit: Options = {}, argv: readonly string[] =
   }
   if (resolved.grpcPort === -1 && resolved.port > 65535 - 1000) {
     throw new OptionsError(`--grpc-port defaults to the HTTP port + 1000, which is above 65535 for --port ${resolved.port}: set --grpc-port (0 = gRPC off)`);
+  }
+  // Checked here (not only when the store opens) so that `cairn start --cluster true` fails before anything starts.
+  if (resolved.cluster && !/^(postgres|postgresql|mysql):\/\//i.test(resolved.db)) {
+    throw new OptionsError('--cluster true needs a database every node reaches: set --db postgres://user:password@host:5432/db or --db mysql://user:password@host:3306/db (SQLite is a file of one node)');
   }
   // Nacos ships with auth off and is then open to anyone who can reach it; Cairn refuses that unless asked.
   if (!isLoopbackHost(resolved.host) && !resolved.authEnabled && !resolved.allowUnauthenticated) {

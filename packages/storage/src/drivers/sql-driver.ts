@@ -1,3 +1,5 @@
+import type { ChangeNote } from '@cairn/core';
+
 export type Dialect = 'sqlite' | 'mysql' | 'postgres';
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, unknown>;
@@ -16,8 +18,17 @@ export interface SqlDriver {
   readonly dialect: Dialect;
   /** Runs one statement in its own transaction; returns the rows of a SELECT (empty otherwise). */
   query(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
-  /** Runs statements in one transaction: all are committed or none. */
-  batch(statements: readonly SqlStatement[]): Promise<void>;
+  /**
+   * Runs statements in one transaction: all are committed or none. `change` names the keys the statements write:
+   * in cluster mode the same transaction appends it to the change log (see ChangeLoggingDriver); otherwise it is
+   * ignored.
+   */
+  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<void>;
+  /**
+   * PostgreSQL only: calls `onNotify` for every NOTIFY on `channel`, over a connection of its own; `onLost` when
+   * that connection fails (the caller listens again). Resolves to a function that stops listening.
+   */
+  listen?(channel: string, onNotify: () => void, onLost: (error: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -221,4 +221,29 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
       ) ${TABLE}`,
     ],
   },
+  {
+    // Cluster mode: leases and the change log (see the SQLite migration 8).
+    version: 8,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS cluster_sequence (
+        id INTEGER NOT NULL PRIMARY KEY,
+        seq BIGINT NOT NULL
+      ) ${TABLE}`,
+      `INSERT IGNORE INTO cluster_sequence (id, seq) VALUES (1, 0)`,
+      `CREATE TABLE IF NOT EXISTS cluster_changes (
+        seq BIGINT NOT NULL PRIMARY KEY,
+        node VARCHAR(255) ${ASCII} NOT NULL,
+        context VARCHAR(32) ${ASCII} NOT NULL,
+        change_keys LONGTEXT NOT NULL,
+        at BIGINT NOT NULL
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS cluster_members (
+        node_id VARCHAR(255) ${ASCII} NOT NULL PRIMARY KEY,
+        address VARCHAR(255) ${ASCII} NOT NULL,
+        started_at BIGINT NOT NULL,
+        renewed_at BIGINT NOT NULL,
+        lease_ms INTEGER NOT NULL
+      ) ${TABLE}`,
+    ],
+  },
 ];

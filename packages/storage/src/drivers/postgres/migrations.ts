@@ -212,4 +212,29 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
       )`,
     ],
   },
+  {
+    // Cluster mode: leases and the change log (see the SQLite migration 8).
+    version: 8,
+    statements: [
+      `CREATE TABLE cluster_sequence (
+        id INTEGER PRIMARY KEY,
+        seq BIGINT NOT NULL
+      )`,
+      `INSERT INTO cluster_sequence (id, seq) VALUES (1, 0)`,
+      `CREATE TABLE cluster_changes (
+        seq BIGINT PRIMARY KEY,
+        node TEXT NOT NULL,
+        context TEXT NOT NULL,
+        change_keys TEXT NOT NULL,
+        at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE cluster_members (
+        node_id TEXT PRIMARY KEY,
+        address TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        renewed_at BIGINT NOT NULL,
+        lease_ms INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];

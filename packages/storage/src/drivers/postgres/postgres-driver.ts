@@ -43,6 +43,36 @@ export class PostgresDriver implements SqlDriver {
     }
   }
 
+  async listen(channel: string, onNotify: () => void, onLost: (error: Error) => void): Promise<() => Promise<void>> {
+    // A connection of its own, held for as long as the node listens: a pooled one would go back to the pool.
+    const client = await this.pool.connect();
+    let stopped = false;
+    const lost = (error: Error): void => {
+      if (stopped) return;
+      stopped = true;
+      client.release(true);
+      onLost(error);
+    };
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('the listening connection ended')));
+    try {
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+    } catch (error) {
+      stopped = true;
+      client.release(true);
+      throw error;
+    }
+    return async () => {
+      if (stopped) return;
+      stopped = true;
+      await client.query(`UNLISTEN ${quoteIdentifier(channel)}`).catch(() => undefined);
+      client.release();
+    };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -55,4 +85,8 @@ export class PostgresDriver implements SqlDriver {
     }
     return text;
   }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -205,4 +205,31 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
         retired_at INTEGER NOT NULL
       );`,
   },
+  {
+    // Cluster mode (PostgreSQL and MySQL only; SQLite refuses it): the members' leases, and the change log every
+    // node applies in order. A change's number comes from the one row of cluster_sequence, updated in the writing
+    // transaction: its row lock makes numbers follow commit order, so a reader never sees 11 before 10 commits.
+    // The tables exist here too so that version 8 means the same tables everywhere.
+    version: 8,
+    sql: `
+      CREATE TABLE cluster_sequence (
+        id INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL
+      );
+      INSERT INTO cluster_sequence (id, seq) VALUES (1, 0);
+      CREATE TABLE cluster_changes (
+        seq INTEGER PRIMARY KEY,
+        node TEXT NOT NULL,
+        context TEXT NOT NULL,
+        change_keys TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE cluster_members (
+        node_id TEXT PRIMARY KEY,
+        address TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        renewed_at INTEGER NOT NULL,
+        lease_ms INTEGER NOT NULL
+      );`,
+  },
 ];

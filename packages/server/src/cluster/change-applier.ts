@@ -1,0 +1,153 @@
+import type { ChangeFeed, ClusterChange } from '@cairn/core';
+import type { Logger } from 'pino';
+import { RetryBackoff } from '../persistence/retry-backoff.js';
+
+/**
+ * One context's part in applying the other nodes' changes: re-reads the keys a change names from the database and
+ * makes memory match, publishing domain events marked `replicated` (push and listeners react, persistence does not
+ * write them back). A key this node has changed and not yet stored is left alone: its own write comes next and
+ * wins in the database, and the others re-read it from there.
+ */
+export interface ChangeRefresher {
+  readonly context: string;
+  refresh(keys: readonly unknown[]): Promise<void>;
+}
+
+export interface ChangeApplierSettings {
+  /** This node's name in the change log: its own changes are in memory already. */
+  node: string;
+  /** Longest time between two reads of the change log (MySQL has no notification; PostgreSQL's may be lost). */
+  pollMs: number;
+}
+
+const PAGE = 1_000;
+
+/**
+ * Applies the change log in order: woken by the database's notification where it has one and by a poll
+ * otherwise, reads the changes after the last one applied, and hands each other node's change to its context's
+ * refresher. A failure (database unreachable) keeps the position and retries with backoff; after a restart a node
+ * starts from the position it read before loading its state, so nothing committed in between is missed.
+ */
+export class ChangeApplier {
+  private applied = 0;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopListening: (() => Promise<void>) | undefined;
+  private stopped = true;
+  private readonly backoff = new RetryBackoff();
+  private readonly refreshers: Map<string, ChangeRefresher>;
+  private lastError: string | null = null;
+  private appliedCount = 0;
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    refreshers: readonly ChangeRefresher[],
+    private readonly settings: ChangeApplierSettings,
+    private readonly log: Logger,
+  ) {
+    this.refreshers = new Map(refreshers.map((r) => [r.context, r]));
+  }
+
+  /** The number of the last change applied (or skipped as this node's own). */
+  get position(): number {
+    return this.applied;
+  }
+
+  get status(): { position: number; applied: number; failing: string | null; listening: boolean } {
+    return { position: this.applied, applied: this.appliedCount, failing: this.lastError, listening: this.stopListening !== undefined };
+  }
+
+  /** Starts after change `from` (read before this node loaded its state). */
+  async start(from: number): Promise<void> {
+    this.applied = from;
+    this.stopped = false;
+    await this.listen();
+    this.wake();
+  }
+
+  /** Reads the log now (a notification, a test, the poll). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      } else {
+        this.timer = setTimeout(() => this.wake(), this.lastError ? this.backoff.next() : this.settings.pollMs);
+        this.timer.unref();
+      }
+    });
+  }
+
+  /** Resolves once every change committed before the call has been applied (tests, and a read that must see them). */
+  async catchUp(): Promise<void> {
+    const target = await this.feed.latest();
+    while (!this.stopped && this.applied < target) {
+      this.wake();
+      await (this.running ?? new Promise((resolve) => setTimeout(resolve, 10)));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      this.stopListening = await this.feed.listen(
+        () => this.wake(),
+        (error) => {
+          this.stopListening = undefined;
+          this.log.warn({ err: error }, 'cluster: lost the change notifications; reading the change log by polling until listening again');
+          const retry = setTimeout(() => {
+            if (!this.stopped) void this.listen().then(() => this.wake());
+          }, this.backoff.next());
+          retry.unref();
+        },
+      );
+    } catch (error) {
+      this.log.warn({ err: error }, 'cluster: cannot listen for change notifications; reading the change log by polling');
+    }
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const page = await this.feed.since(this.applied, PAGE);
+        for (const change of page) await this.apply(change);
+        if (page.length < PAGE) break;
+      }
+      if (this.lastError) this.log.info({ position: this.applied }, 'cluster: the change log is read again');
+      this.lastError = null;
+      this.backoff.reset();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.lastError === null) this.log.warn({ err: error, position: this.applied }, 'cluster: reading the change log failed; retrying');
+      this.lastError = message;
+    }
+  }
+
+  private async apply(change: ClusterChange): Promise<void> {
+    if (change.seq <= this.applied) return;
+    if (change.node !== this.settings.node) {
+      const refresher = this.refreshers.get(change.context);
+      if (refresher) await refresher.refresh(change.keys);
+      else this.log.warn({ seq: change.seq, context: change.context }, 'cluster: a change of a context this node does not know; skipped (is a newer node running?)');
+      this.appliedCount++;
+    }
+    this.applied = change.seq;
+  }
+}
