@@ -10,6 +10,8 @@ import type { Namespace } from './namespaces.js';
  */
 export interface NamespaceStore {
   loadNamespaces(): Promise<Namespace[]>;
+  /** One namespace as stored (cluster mode re-reads what another node changed); undefined if none. */
+  loadNamespace(id: string): Promise<Namespace | undefined>;
   /** Keyed by id; an update keeps the original createdAt. */
   saveNamespace(ns: Namespace): Promise<void>;
   deleteNamespace(id: string): Promise<void>;

@@ -84,6 +84,24 @@ export class Namespaces {
     this.byId.set(ns.id, ns);
   }
 
+  /**
+   * Cluster mode: makes one namespace match the database after another node changed it (created, renamed, or
+   * deleted when `stored` is undefined), and publishes the change like a local one.
+   */
+  applyStored(id: string, stored: Namespace | undefined): void {
+    const current = this.byId.get(id);
+    if (!stored) {
+      if (!current || id === DEFAULT_NAMESPACE) return;
+      this.byId.delete(id);
+      this.notify(current, true);
+      return;
+    }
+    if (current && current.name === stored.name && current.description === stored.description) return;
+    const ns = { ...stored };
+    this.byId.set(id, ns);
+    this.notify(ns, false);
+  }
+
   update(id: string, name: string, description: string | undefined): Namespace {
     const ns = this.require(id);
     if (!SHOW_NAME.test(name)) throw invalidParam('namespaceShowName', `Param 'namespaceShowName' must be 1-256 characters without @#$%^&* or control characters.`);

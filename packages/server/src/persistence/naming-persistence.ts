@@ -9,6 +9,7 @@ import {
   type CairnStores,
   type InstanceAddress,
   type InstanceEvent,
+  type NamingChangeKey,
   type Namespace,
   type Namespaces,
   type NewJournalEvent,
@@ -16,10 +17,13 @@ import {
   type ReadonlyService,
   type Registry,
   type ServiceRef,
+  type ServiceSnapshot,
   type StoredInstance,
+  type StoredOverlay,
   type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
+import type { ChangeRefresher } from '../cluster/change-applier.js';
 import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -60,8 +64,12 @@ export type NamingPersistenceStores = Pick<CairnStores, 'namespaces' | 'naming' 
  * committed, which is what the HTTP layer waits for before acknowledging a request that changed something. A
  * request that changed nothing durable (a beat, a list) never waits.
  */
-export class NamingPersistence extends WrittenBehind<Dirty> {
+export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRefresher {
+  readonly context = 'naming';
   protected readonly writer: WriteBehind<Dirty>;
+  /** True while another node's change is applied: what it publishes is in the database already. */
+  private applying = false;
+
   private pruner: NodeJS.Timeout | undefined;
   private pruning: Promise<void> = Promise.resolve();
   private readonly unsubscribe: Unsubscribe[] = [];
@@ -144,9 +152,107 @@ export class NamingPersistence extends WrittenBehind<Dirty> {
     this.mark((d) => d.overlays.set(`${serviceKey(at.ref)}#${overlayKey(at.ip, at.port, at.cluster)}`, at));
   }
 
-  /** Records one change and makes sure a write will carry it. */
+  /** Records one change and makes sure a write will carry it; nothing while applying another node's change. */
   private mark(change: (dirty: Dirty) => void): void {
+    if (this.applying) return;
     this.writer.mark(change);
+  }
+
+  /**
+   * Cluster mode: makes memory match the database for keys another node wrote (namespaces arrive as their own
+   * context, see `namespaceRefresher`). Everything is read first, then applied in one synchronous step through the
+   * registry's ordinary commands, so push, metrics and the journal react as to a local change; the journal's
+   * origin names the change log. Naming's events come from many places in core, so instead of marking each as
+   * replicated, persistence does not mark while it applies: the bus is synchronous, so exactly the events of this
+   * step are skipped. A key changed here and not yet stored is left alone (this node's write follows and wins).
+   */
+  async refresh(keys: readonly unknown[]): Promise<void> {
+    const reads: (() => void)[] = [];
+    for (const key of keys as NamingChangeKey[]) {
+      if ('service' in key) {
+        if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
+        const stored = await this.stores.naming.loadService(key.service);
+        reads.push(() => this.applyService(key.service, stored));
+      } else if ('instance' in key) {
+        const a = key.instance;
+        const ref = { namespace: a.namespace, group: a.group, name: a.service };
+        if (this.unsaved((d) => d.instances.has(instanceKey(ref, a.ip, a.port)))) continue;
+        const stored = await this.stores.naming.loadInstance(a);
+        reads.push(() => this.applyInstance(ref, a, stored));
+      } else if ('overlay' in key) {
+        const a = key.overlay;
+        const ref = { namespace: a.namespace, group: a.group, name: a.service };
+        if (this.unsaved((d) => d.overlays.has(`${serviceKey(ref)}#${overlayKey(a.ip, a.port, a.cluster)}`))) continue;
+        const stored = await this.stores.naming.loadOverlay(a);
+        if (stored) reads.push(() => this.applyOverlay(ref, stored));
+      }
+    }
+    this.applying = true;
+    try {
+      for (const apply of reads) {
+        try {
+          apply();
+        } catch (err) {
+          // A refusal here (a limit this node has lower, say) must not stop the rest of the change.
+          this.log.warn({ err }, 'cluster: a change from another node could not be applied here');
+        }
+      }
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  /** The refresher of context `namespaces` (the namespace store logs its own writes). */
+  readonly namespaceRefresher: ChangeRefresher = {
+    context: 'namespaces',
+    refresh: async (keys) => {
+      const reads: [string, Namespace | undefined][] = [];
+      for (const id of keys as string[]) {
+        if (this.unsaved((d) => d.namespaces.has(id))) continue;
+        reads.push([id, await this.stores.namespaces.loadNamespace(id)]);
+      }
+      this.applying = true;
+      try {
+        for (const [id, ns] of reads) this.namespaces.applyStored(id, ns);
+      } finally {
+        this.applying = false;
+      }
+    },
+  };
+
+  private applyService(ref: ServiceRef, stored: ServiceSnapshot | undefined): void {
+    const key = serviceKey(ref);
+    const current = this.registry.service(ref);
+    if (!stored) {
+      this.savedServices.delete(key);
+      if (current?.explicit) this.registry.deleteService(ref, FROM_LOG);
+      return;
+    }
+    const json = JSON.stringify(stored);
+    if (current?.explicit && JSON.stringify(snapshotOf(current)) === json) return;
+    const def = { protectThreshold: stored.protectThreshold, metadata: stored.metadata, selector: stored.selector, ...(stored.kind ? { kind: stored.kind } : {}) };
+    if (current?.explicit) this.registry.updateService(ref, def, FROM_LOG);
+    else this.registry.createService(ref, def, FROM_LOG);
+    for (const c of stored.clusters) this.registry.updateCluster({ ...ref, cluster: c.name, healthChecker: c.healthChecker, checkPort: c.checkPort, useInstancePortForCheck: c.useInstancePortForCheck }, FROM_LOG);
+    this.savedServices.set(key, json);
+  }
+
+  private applyInstance(ref: ServiceRef, a: InstanceAddress, stored: StoredInstance | undefined): void {
+    const found = this.registry.findInstance(ref, a.ip, a.port);
+    if (!stored) {
+      if (found && !found.instance.ephemeral) this.registry.deregisterInstance({ ...ref, ip: a.ip, port: a.port }, FROM_LOG);
+      return;
+    }
+    const i = found?.instance;
+    // Health is not copied: every node probes its persistent instances for now (see docs/cluster.md).
+    if (i && !i.ephemeral && i.cluster === stored.cluster && i.weight === stored.weight && i.enabled === stored.enabled && sameMetadata(i.metadata, stored.metadata)) return;
+    this.registry.registerInstance({ ...ref, ip: a.ip, port: a.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: false, metadata: stored.metadata }, FROM_LOG);
+  }
+
+  private applyOverlay(ref: ServiceRef, stored: StoredOverlay): void {
+    const current = this.registry.service(ref)?.overlays.get(overlayKey(stored.ip, stored.port, stored.cluster));
+    if (current && current.enabled === stored.enabled && current.weight === stored.weight && sameMetadata(current.metadata ?? {}, stored.metadata ?? {})) return;
+    this.registry.updateInstance({ ...ref, ip: stored.ip, port: stored.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, metadata: stored.metadata }, FROM_LOG);
   }
 
   private async write(batch: Dirty): Promise<void> {
@@ -186,6 +292,14 @@ export class NamingPersistence extends WrittenBehind<Dirty> {
       this.log.warn({ err }, 'pruning the stored journal failed; will try again in an hour');
     }
   }
+}
+
+/** The origin the journal shows for a change applied from another node. */
+const FROM_LOG = { ip: 'cluster', via: 'cluster change log' };
+
+function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function emptyDirty(): Dirty {

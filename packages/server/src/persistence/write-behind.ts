@@ -35,6 +35,8 @@ export class WriteBehind<D> {
   private durableCount = 0;
   private dirty: D;
   private dirtyUpTo = 0;
+  /** The batch being written, until its write resolves or fails. */
+  private inFlight: D | undefined;
   private writing: Promise<void> | undefined;
   private lastError: Error | undefined;
   private readonly backoff = new RetryBackoff();
@@ -57,6 +59,11 @@ export class WriteBehind<D> {
   /** The number of the latest change: a request compares it before and after its handler ran. */
   get lastChange(): number {
     return this.changeCount;
+  }
+
+  /** True when `test` holds for what is changed and not yet stored: the dirty set or the batch being written. */
+  unsaved(test: (dirty: D) => boolean): boolean {
+    return test(this.dirty) || (this.inFlight !== undefined && test(this.inFlight));
   }
 
   get status(): PersistenceStatus {
@@ -112,11 +119,14 @@ export class WriteBehind<D> {
     const batch = this.dirty;
     const upTo = this.dirtyUpTo;
     this.dirty = this.parts.empty();
+    this.inFlight = batch;
     try {
       await this.parts.write(batch);
     } catch (error) {
       this.parts.putBack(batch, this.dirty);
       throw error;
+    } finally {
+      this.inFlight = undefined;
     }
     if (this.lastError) this.parts.log.info({ attempts: this.backoff.failures }, `${this.parts.what} writes succeed again`);
     this.lastError = undefined;
@@ -140,6 +150,11 @@ export abstract class WrittenBehind<D> {
 
   get status(): PersistenceStatus {
     return this.writer.status;
+  }
+
+  /** True when `test` holds for what this node changed and has not stored yet (cluster refreshers skip those keys). */
+  protected unsaved(test: (dirty: D) => boolean): boolean {
+    return this.writer.unsaved(test);
   }
 
   /**

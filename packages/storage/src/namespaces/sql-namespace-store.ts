@@ -28,11 +28,17 @@ export class SqlNamespaceStore implements NamespaceStore {
     return (await this.db.query('SELECT id, name, description, created_at FROM namespaces ORDER BY created_at, id')).map(toNamespace);
   }
 
+  async loadNamespace(id: string): Promise<Namespace | undefined> {
+    const rows = await this.db.query('SELECT id, name, description, created_at FROM namespaces WHERE id = ?', [id]);
+    return rows.length === 0 ? undefined : toNamespace(rows[0]);
+  }
+
+  // One statement each, in a batch so that cluster mode's change log gets the namespace in the same transaction.
   async saveNamespace(ns: Namespace): Promise<void> {
-    await this.db.query(this.upsert, [ns.id, ns.name, ns.description, ns.createdAt]);
+    await this.db.batch([{ sql: this.upsert, params: [ns.id, ns.name, ns.description, ns.createdAt] }], { context: 'namespaces', keys: [ns.id] });
   }
 
   async deleteNamespace(id: string): Promise<void> {
-    await this.db.query('DELETE FROM namespaces WHERE id = ?', [id]);
+    await this.db.batch([{ sql: 'DELETE FROM namespaces WHERE id = ?', params: [id] }], { context: 'namespaces', keys: [id] });
   }
 }

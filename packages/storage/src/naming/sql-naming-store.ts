@@ -1,4 +1,4 @@
-import type { InstanceAddress, InstanceWriteBatch, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import type { ChangeNote, InstanceAddress, InstanceWriteBatch, NamingChangeKey, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
 import { upsertSql, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import { INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent, toOverlay, toService } from './naming-rows.js';
 
@@ -42,36 +42,53 @@ export class SqlNamingStore implements NamingStore {
     return (await this.db.query('SELECT * FROM services ORDER BY namespace, group_name, name')).map(toService);
   }
 
+  async loadService(ref: ServiceRef): Promise<ServiceSnapshot | undefined> {
+    const rows = await this.db.query('SELECT * FROM services WHERE namespace = ? AND group_name = ? AND name = ?', [ref.namespace, ref.group, ref.name]);
+    return rows.length === 0 ? undefined : toService(rows[0]);
+  }
+
+  // Single writes go through batch() too, naming their key: cluster mode logs it in the same transaction.
   async saveService(s: ServiceSnapshot): Promise<void> {
-    await this.db.query(this.sql.service, [s.namespace, s.group, s.name, s.kind, s.protectThreshold, JSON.stringify(s.metadata), JSON.stringify(s.selector), JSON.stringify(s.clusters), Date.now()]);
+    const params = [s.namespace, s.group, s.name, s.kind, s.protectThreshold, JSON.stringify(s.metadata), JSON.stringify(s.selector), JSON.stringify(s.clusters), Date.now()];
+    await this.db.batch([{ sql: this.sql.service, params }], naming([{ service: refOf(s) }]));
   }
 
   async deleteService(ref: ServiceRef): Promise<void> {
-    await this.db.query('DELETE FROM services WHERE namespace = ? AND group_name = ? AND name = ?', [ref.namespace, ref.group, ref.name]);
+    await this.db.batch([{ sql: 'DELETE FROM services WHERE namespace = ? AND group_name = ? AND name = ?', params: [ref.namespace, ref.group, ref.name] }], naming([{ service: refOf(ref) }]));
   }
 
   async loadInstances(): Promise<StoredInstance[]> {
     return (await this.db.query('SELECT * FROM instances ORDER BY namespace, group_name, service, ip, port')).map(toInstance);
   }
 
+  async loadInstance(a: InstanceAddress): Promise<StoredInstance | undefined> {
+    const rows = await this.db.query(`SELECT * FROM instances WHERE ${ADDRESS}`, [a.namespace, a.group, a.service, a.ip, a.port]);
+    return rows.length === 0 ? undefined : toInstance(rows[0]);
+  }
+
   async saveInstance(instance: StoredInstance): Promise<void> {
-    await this.db.query(this.sql.instance, instanceValues(instance));
+    await this.db.batch([{ sql: this.sql.instance, params: instanceValues(instance) }], naming([{ instance: addressOf(instance) }]));
   }
 
   async deleteInstance(a: InstanceAddress): Promise<void> {
-    await this.db.query(`DELETE FROM instances WHERE ${ADDRESS}`, [a.namespace, a.group, a.service, a.ip, a.port]);
+    await this.db.batch([{ sql: `DELETE FROM instances WHERE ${ADDRESS}`, params: [a.namespace, a.group, a.service, a.ip, a.port] }], naming([{ instance: addressOf(a) }]));
   }
 
   async loadOverlays(): Promise<StoredOverlay[]> {
     return (await this.db.query('SELECT * FROM instance_overlays ORDER BY namespace, group_name, service, ip, port, cluster')).map(toOverlay);
   }
 
+  async loadOverlay(a: OverlayAddress): Promise<StoredOverlay | undefined> {
+    const rows = await this.db.query(`SELECT * FROM instance_overlays WHERE ${ADDRESS} AND cluster = ?`, [a.namespace, a.group, a.service, a.ip, a.port, a.cluster]);
+    return rows.length === 0 ? undefined : toOverlay(rows[0]);
+  }
+
   async saveOverlay(overlay: StoredOverlay): Promise<void> {
-    await this.db.query(this.sql.overlay, overlayValues(overlay));
+    await this.db.batch([{ sql: this.sql.overlay, params: overlayValues(overlay) }], naming([{ overlay: { ...addressOf(overlay), cluster: overlay.cluster } }]));
   }
 
   async deleteOverlay(a: OverlayAddress): Promise<void> {
-    await this.db.query(`DELETE FROM instance_overlays WHERE ${ADDRESS} AND cluster = ?`, [a.namespace, a.group, a.service, a.ip, a.port, a.cluster]);
+    await this.db.batch([{ sql: `DELETE FROM instance_overlays WHERE ${ADDRESS} AND cluster = ?`, params: [a.namespace, a.group, a.service, a.ip, a.port, a.cluster] }], naming([{ overlay: { ...addressOf(a), cluster: a.cluster } }]));
   }
 
   async writeInstances(batch: InstanceWriteBatch): Promise<void> {
@@ -80,7 +97,9 @@ export class SqlNamingStore implements NamingStore {
       ...batch.remove.map((a) => ({ sql: `DELETE FROM instances WHERE ${ADDRESS}`, params: [a.namespace, a.group, a.service, a.ip, a.port] })),
       ...journalInserts(batch.journal),
     ];
-    if (statements.length > 0) await this.db.batch(statements);
+    // The journal's rows are not named: other nodes read the journal from the table when asked.
+    const keys: NamingChangeKey[] = [...batch.save, ...batch.remove].map((a) => ({ instance: addressOf(a) }));
+    if (statements.length > 0) await this.db.batch(statements, naming(keys));
   }
 
   async appendJournal(events: readonly NewJournalEvent[]): Promise<void> {
@@ -115,4 +134,16 @@ function journalInserts(events: readonly NewJournalEvent[]): SqlStatement[] {
     statements.push({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`, params: chunk.flatMap(journalValues) });
   }
   return statements;
+}
+
+function naming(keys: readonly NamingChangeKey[]): ChangeNote {
+  return { context: 'naming', keys };
+}
+
+function refOf(ref: ServiceRef): ServiceRef {
+  return { namespace: ref.namespace, group: ref.group, name: ref.name };
+}
+
+function addressOf(a: InstanceAddress): InstanceAddress {
+  return { namespace: a.namespace, group: a.group, service: a.service, ip: a.ip, port: a.port };
 }

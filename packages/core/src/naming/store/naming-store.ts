@@ -37,17 +37,23 @@ export interface ServiceSnapshot extends ServiceRef {
  */
 export interface NamingStore {
   loadServices(): Promise<ServiceSnapshot[]>;
+  /** One service definition as stored (cluster mode re-reads what another node changed); undefined if none. */
+  loadService(ref: ServiceRef): Promise<ServiceSnapshot | undefined>;
   /** Keyed by (namespace, group, name); clusters carry their health-check settings. */
   saveService(service: ServiceSnapshot): Promise<void>;
   deleteService(ref: ServiceRef): Promise<void>;
 
   /** Every stored persistent instance, ordered by key (namespace, group, service, ip, port) in the database's collation. */
   loadInstances(): Promise<StoredInstance[]>;
+  /** One persistent instance as stored; undefined if none. */
+  loadInstance(address: InstanceAddress): Promise<StoredInstance | undefined>;
   /** Keyed by (namespace, group, service, ip, port): re-registering in another cluster replaces the row. */
   saveInstance(instance: StoredInstance): Promise<void>;
   deleteInstance(address: InstanceAddress): Promise<void>;
 
   loadOverlays(): Promise<StoredOverlay[]>;
+  /** One operator overlay as stored; undefined if none. */
+  loadOverlay(address: OverlayAddress): Promise<StoredOverlay | undefined>;
   /** Keyed by (namespace, group, service, ip, port, cluster); an unset field is stored as "not overridden". */
   saveOverlay(overlay: StoredOverlay): Promise<void>;
   deleteOverlay(address: OverlayAddress): Promise<void>;
@@ -93,3 +99,9 @@ export function restoreService(table: ServiceTable, snapshot: ServiceSnapshot): 
   service.clusters = new Map(snapshot.clusters.map((c) => [c.name, c]));
   return service;
 }
+
+/**
+ * What a naming write names in cluster mode's change log (context `naming`): the key of each service definition,
+ * persistent instance or overlay it saved or removed. Other nodes read those keys again.
+ */
+export type NamingChangeKey = { readonly service: ServiceRef } | { readonly instance: InstanceAddress } | { readonly overlay: OverlayAddress };
