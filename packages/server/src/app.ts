@@ -174,7 +174,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   if (options.cluster && stores.changes === undefined) throw new Error('cluster mode needs stores opened with a node name (they carry the change log)');
   // Read before loading: every change committed after this point is applied on top of what is loaded (twice at worst).
   const changesFrom = stores.changes ? await stores.changes.latest() : 0;
-  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log);
+  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log, clusterNode);
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');

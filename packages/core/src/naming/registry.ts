@@ -308,6 +308,19 @@ export class Registry {
   }
 
   /**
+   * Cluster mode: the health the owning node decided for an instance another node owns (its beats stopped or
+   * came back there). Journaled as HEALTH_MARKED with the origin naming the change log.
+   */
+  applyOwnerHealth(ref: ServiceRef, ip: string, port: number, healthy: boolean, origin: Origin): void {
+    const service = this.services.get(ref);
+    const instance = service?.instances.get(addressKey(ip, port));
+    if (!service || !instance || instance.healthy === healthy) return;
+    this.setHealth(instance, healthy);
+    this.log.record('HEALTH_MARKED', service, instance, { healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: null, via: origin.via });
+    this.services.changed(service);
+  }
+
+  /**
    * A server-side probe's result for a persistent instance. Health flips after `checkTimes` consecutive results
    * against it (a definite failure flips at once); failures mark unhealthy and never remove. A result for an
    * instance that left, or whose cluster's checker changed to another type while the probe ran, is ignored.

@@ -20,6 +20,9 @@ import {
   type ServiceSnapshot,
   type StoredInstance,
   type StoredOverlay,
+  type ConnectionClient,
+  type OwnedEphemeral,
+  type ReadonlyInstance,
   type Unsubscribe,
 } from '@cairn/core';
 import type { Logger } from 'pino';
@@ -43,6 +46,8 @@ interface Dirty {
   services: Map<string, ServiceRef>;
   overlays: Map<string, OverlayRefAt>;
   instances: Map<string, InstanceRefAt>;
+  /** Cluster mode: ephemeral instances whose row (owned by this node) is to be written or removed. */
+  ephemerals: Map<string, InstanceRefAt>;
   journal: NewJournalEvent[];
 }
 
@@ -83,6 +88,8 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     private readonly journalMaxAgeMs: number,
     private readonly journalMaxEvents: number,
     private readonly log: Logger,
+    /** Cluster mode: this node's name; its ephemeral instances are stored too, so the other nodes list them. */
+    private readonly clusterNode?: string,
   ) {
     super();
     this.writer = new WriteBehind<Dirty>({ what: 'storage', empty: emptyDirty, write: (batch) => this.write(batch), putBack, log });
@@ -97,6 +104,9 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     const overlays = await this.stores.naming.loadOverlays();
     this.registry.restore({ services, instances, overlays });
     for (const snapshot of services) this.savedServices.set(serviceKey(snapshot), JSON.stringify(snapshot));
+    if (this.clusterNode !== undefined) {
+      for (const row of await this.stores.naming.loadEphemerals()) this.applyEphemeral(row, row);
+    }
     const journal = await this.stores.naming.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
 
     this.unsubscribe.push(
@@ -141,7 +151,11 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   private onInstanceEvent(event: InstanceEvent): void {
     const ref = { namespace: event.namespace, group: event.group, name: event.service };
     if (event.cause === 'INSTANCE_EDITED') this.markOverlay({ ref, ip: event.ip, port: event.port, cluster: event.cluster });
-    if (event.ephemeral !== false) return;
+    if (event.ephemeral !== false) {
+      // Cluster mode: registrations, health flips and removals (not beats: they make no event) reach the database.
+      if (this.clusterNode !== undefined) this.mark((d) => d.ephemerals.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port }));
+      return;
+    }
     this.mark((d) => {
       d.instances.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port });
       d.journal.push(journalEntryOf(event));
@@ -169,7 +183,13 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   async refresh(keys: readonly unknown[]): Promise<void> {
     const reads: (() => void)[] = [];
     for (const key of keys as NamingChangeKey[]) {
-      if ('service' in key) {
+      if ('ephemeral' in key) {
+        const a = key.ephemeral;
+        const ref = { namespace: a.namespace, group: a.group, name: a.service };
+        if (this.unsaved((d) => d.ephemerals.has(instanceKey(ref, a.ip, a.port)))) continue;
+        const stored = await this.stores.naming.loadEphemeral(a);
+        reads.push(() => this.applyEphemeral(a, stored));
+      } else if ('service' in key) {
         if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
         const stored = await this.stores.naming.loadService(key.service);
         reads.push(() => this.applyService(key.service, stored));
@@ -219,6 +239,44 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       }
     },
   };
+
+  /**
+   * Another node's ephemeral instance, held here by that node's stand-in connection (no beat timer runs here: its
+   * owner decides health and expiry). When another node took over an instance this node owned (its client beats
+   * there now), this node lets go of it; when the row is gone, the stand-in lets go.
+   */
+  private applyEphemeral(a: InstanceAddress, stored: OwnedEphemeral | undefined): void {
+    const ref = { namespace: a.namespace, group: a.group, name: a.service };
+    const target = { ...ref, ip: a.ip, port: a.port };
+    const before = this.registry.findInstance(ref, a.ip, a.port)?.instance;
+    if (stored?.owner === this.clusterNode) return;
+    for (const holder of [...(before?.holders?.connections ?? [])]) {
+      if (holder.connectionId.startsWith(NODE_HOLDER) && holder.connectionId !== nodeHolderId(stored?.owner)) this.registry.deregisterForConnection(target, holder, FROM_LOG.via);
+    }
+    if (!stored) return;
+    const node = nodeHolder(stored.owner, this.registry.now());
+    this.registry.registerForConnection({ ...target, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: true, metadata: stored.metadata }, node, FROM_LOG.via);
+    // Held here by beats or a client of this node's until now: the other node owns it from here on.
+    const now = this.registry.findInstance(ref, a.ip, a.port)?.instance;
+    if (now?.holders?.beats) this.registry.deregisterInstance(target, FROM_LOG);
+    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, FROM_LOG);
+  }
+
+  private releaseStandIns(ref: ServiceRef, ip: string, port: number, instance: ReadonlyInstance): void {
+    for (const holder of [...(instance.holders?.connections ?? [])]) {
+      if (holder.connectionId.startsWith(NODE_HOLDER)) this.registry.deregisterForConnection({ ...ref, ip, port }, holder, FROM_LOG.via);
+    }
+  }
+
+  /** Cluster mode: a node is gone (its lease lapsed): the instances it owned leave this node's memory at once. */
+  forgetNode(node: string): number {
+    this.applying = true;
+    try {
+      return this.registry.connectionClosed(nodeHolderId(node), 'RESET', { detail: `cluster node ${node} stopped renewing its lease` });
+    } finally {
+      this.applying = false;
+    }
+  }
 
   private applyService(ref: ServiceRef, stored: ServiceSnapshot | undefined): void {
     const key = serviceKey(ref);
@@ -271,6 +329,18 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       if (overlay) await this.stores.naming.saveOverlay({ ...address, ...overlay });
       else await this.stores.naming.deleteOverlay(address);
     }
+    if (this.clusterNode !== undefined && batch.ephemerals.size > 0) {
+      const save: StoredInstance[] = [];
+      const remove: InstanceAddress[] = [];
+      for (const { ref, ip, port } of batch.ephemerals.values()) {
+        const found = this.registry.findInstance(ref, ip, port);
+        // Taken over here (its client beats here now): the former owner's stand-in lets go, or it would outlive it.
+        if (found?.instance.ephemeral && ownedHere(found.instance)) this.releaseStandIns(ref, ip, port, found.instance);
+        if (found?.instance.ephemeral && ownedHere(found.instance)) save.push(storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt));
+        else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+      }
+      await this.stores.naming.writeEphemerals(this.clusterNode, { save, remove });
+    }
     if (batch.instances.size === 0 && batch.journal.length === 0) return;
     const save: StoredInstance[] = [];
     const remove: InstanceAddress[] = [];
@@ -294,6 +364,23 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   }
 }
 
+/** Connection ids of the stand-ins that hold other nodes' ephemeral instances here. */
+const NODE_HOLDER = 'cluster-node:';
+
+function nodeHolderId(node: string | undefined): string {
+  return `${NODE_HOLDER}${node ?? ''}`;
+}
+
+function nodeHolder(node: string, now: number): ConnectionClient {
+  return { connectionId: nodeHolderId(node), ip: 'cluster', port: 0, clientVersion: 'cairn-node', connectedAt: now };
+}
+
+/** Held by this node: by its beats, by a client connected here, or (no holders) registered over HTTP here. */
+function ownedHere(instance: ReadonlyInstance): boolean {
+  const holders = instance.holders;
+  return holders === undefined || holders.beats || holders.connections.some((c) => !c.connectionId.startsWith(NODE_HOLDER));
+}
+
 /** The origin the journal shows for a change applied from another node. */
 const FROM_LOG = { ip: 'cluster', via: 'cluster change log' };
 
@@ -303,7 +390,7 @@ function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<st
 }
 
 function emptyDirty(): Dirty {
-  return { namespaces: new Map(), services: new Map(), overlays: new Map(), instances: new Map(), journal: [] };
+  return { namespaces: new Map(), services: new Map(), overlays: new Map(), instances: new Map(), ephemerals: new Map(), journal: [] };
 }
 
 /** A failed batch's keys go back in front of what changed meanwhile; its journal events keep their order. */
@@ -312,6 +399,7 @@ function putBack(failed: Dirty, newer: Dirty): void {
   for (const [key, ref] of failed.services) newer.services.set(key, ref);
   for (const [key, at] of failed.overlays) newer.overlays.set(key, at);
   for (const [key, at] of failed.instances) newer.instances.set(key, at);
+  for (const [key, at] of failed.ephemerals) if (!newer.ephemerals.has(key)) newer.ephemerals.set(key, at);
   newer.journal = [...failed.journal, ...newer.journal];
 }
 

@@ -1,5 +1,5 @@
-import type { ChangeNote, InstanceAddress, InstanceWriteBatch, NamingChangeKey, NewJournalEvent, NamingStore, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
-import { upsertSql, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
+import type { ChangeNote, InstanceAddress, InstanceWriteBatch, NamingChangeKey, NewJournalEvent, NamingStore, OwnedEphemeral, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import { upsertSql, type Row, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import { INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent, toOverlay, toService } from './naming-rows.js';
 
 // Rows per multi-row journal INSERT: 12 parameters each stays far below every driver's placeholder limit.
@@ -23,7 +23,7 @@ function timeParam(ms: number): number {
  *   const naming = new SqlNamingStore(openSqlite('./data/cairn.db'));
  */
 export class SqlNamingStore implements NamingStore {
-  private readonly sql: { service: string; instance: string; overlay: string };
+  private readonly sql: { service: string; instance: string; overlay: string; ephemeral: string };
 
   constructor(private readonly db: SqlDriver) {
     const d = db.dialect;
@@ -35,6 +35,7 @@ export class SqlNamingStore implements NamingStore {
       service: upsertSql(d, 'services', SERVICE_COLUMNS, serviceKey, notKey(SERVICE_COLUMNS, serviceKey)),
       instance: upsertSql(d, 'instances', INSTANCE_COLUMNS, instanceKey, notKey(INSTANCE_COLUMNS, instanceKey)),
       overlay: upsertSql(d, 'instance_overlays', OVERLAY_COLUMNS, overlayKey, notKey(OVERLAY_COLUMNS, overlayKey)),
+      ephemeral: upsertSql(d, 'ephemeral_instances', [...INSTANCE_COLUMNS, 'owner'], instanceKey, notKey([...INSTANCE_COLUMNS, 'owner'], instanceKey)),
     };
   }
 
@@ -102,6 +103,32 @@ export class SqlNamingStore implements NamingStore {
     if (statements.length > 0) await this.db.batch(statements, naming(keys));
   }
 
+  async loadEphemerals(): Promise<OwnedEphemeral[]> {
+    return (await this.db.query('SELECT * FROM ephemeral_instances ORDER BY namespace, group_name, service, ip, port')).map(toOwned);
+  }
+
+  async loadEphemeral(a: InstanceAddress): Promise<OwnedEphemeral | undefined> {
+    const rows = await this.db.query(`SELECT * FROM ephemeral_instances WHERE ${ADDRESS}`, [a.namespace, a.group, a.service, a.ip, a.port]);
+    return rows.length === 0 ? undefined : toOwned(rows[0]);
+  }
+
+  async writeEphemerals(owner: string, batch: { save: readonly StoredInstance[]; remove: readonly InstanceAddress[] }): Promise<void> {
+    const statements: SqlStatement[] = [
+      ...batch.save.map((i) => ({ sql: this.sql.ephemeral, params: [...instanceValues(i), owner] })),
+      ...batch.remove.map((a) => ({ sql: `DELETE FROM ephemeral_instances WHERE ${ADDRESS} AND owner = ?`, params: [a.namespace, a.group, a.service, a.ip, a.port, owner] })),
+    ];
+    const keys: NamingChangeKey[] = [...batch.save, ...batch.remove].map((a) => ({ ephemeral: addressOf(a) }));
+    if (statements.length > 0) await this.db.batch(statements, naming(keys));
+  }
+
+  async removeEphemeralsOf(owner: string): Promise<number> {
+    const gone = await this.db.query('SELECT namespace, group_name, service, ip, port FROM ephemeral_instances WHERE owner = ?', [owner]);
+    if (gone.length === 0) return 0;
+    const keys: NamingChangeKey[] = gone.map((r) => ({ ephemeral: { namespace: String(r.namespace), group: String(r.group_name), service: String(r.service), ip: String(r.ip), port: Number(r.port) } }));
+    await this.db.batch([{ sql: 'DELETE FROM ephemeral_instances WHERE owner = ?', params: [owner] }], naming(keys));
+    return gone.length;
+  }
+
   async appendJournal(events: readonly NewJournalEvent[]): Promise<void> {
     if (events.length > 0) await this.db.batch(journalInserts(events));
   }
@@ -134,6 +161,10 @@ function journalInserts(events: readonly NewJournalEvent[]): SqlStatement[] {
     statements.push({ sql: `INSERT INTO journal (${JOURNAL_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`, params: chunk.flatMap(journalValues) });
   }
   return statements;
+}
+
+function toOwned(row: Row): OwnedEphemeral {
+  return { ...toInstance(row), owner: String(row.owner) };
 }
 
 function naming(keys: readonly NamingChangeKey[]): ChangeNote {

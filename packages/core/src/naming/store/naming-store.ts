@@ -54,6 +54,17 @@ export interface NamingStore {
   loadOverlays(): Promise<StoredOverlay[]>;
   /** One operator overlay as stored; undefined if none. */
   loadOverlay(address: OverlayAddress): Promise<StoredOverlay | undefined>;
+  /** Cluster mode: every node's ephemeral instances, each with the node that owns it. */
+  loadEphemerals(): Promise<OwnedEphemeral[]>;
+  /** Cluster mode: one ephemeral instance as stored by its owner; undefined if none. */
+  loadEphemeral(address: InstanceAddress): Promise<OwnedEphemeral | undefined>;
+  /**
+   * Cluster mode: `save` upserts instances as owned by `owner` (taking over what another node owned); `remove`
+   * deletes an instance only while `owner` still owns it, so a former owner never removes what another took over.
+   */
+  writeEphemerals(owner: string, batch: { save: readonly StoredInstance[]; remove: readonly InstanceAddress[] }): Promise<void>;
+  /** Cluster mode: deletes every instance a node owned (it is gone); returns how many. */
+  removeEphemeralsOf(owner: string): Promise<number>;
   /** Keyed by (namespace, group, service, ip, port, cluster); an unset field is stored as "not overridden". */
   saveOverlay(overlay: StoredOverlay): Promise<void>;
   deleteOverlay(address: OverlayAddress): Promise<void>;
@@ -104,4 +115,9 @@ export function restoreService(table: ServiceTable, snapshot: ServiceSnapshot): 
  * What a naming write names in cluster mode's change log (context `naming`): the key of each service definition,
  * persistent instance or overlay it saved or removed. Other nodes read those keys again.
  */
-export type NamingChangeKey = { readonly service: ServiceRef } | { readonly instance: InstanceAddress } | { readonly overlay: OverlayAddress };
+export type NamingChangeKey = { readonly ephemeral: InstanceAddress } | { readonly service: ServiceRef } | { readonly instance: InstanceAddress } | { readonly overlay: OverlayAddress };
+
+/** An ephemeral instance as its owner stored it (cluster mode). */
+export interface OwnedEphemeral extends StoredInstance {
+  owner: string;
+}

@@ -237,6 +237,23 @@ export const MYSQL_MIGRATIONS: readonly { version: number; statements: readonly 
         change_keys LONGTEXT NOT NULL,
         at BIGINT NOT NULL
       ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS ephemeral_instances (
+        namespace VARCHAR(128) ${ASCII} NOT NULL,
+        group_name VARCHAR(128) ${ASCII} NOT NULL,
+        service VARCHAR(512) NOT NULL,
+        ip VARCHAR(253) ${ASCII} NOT NULL,
+        port INT NOT NULL,
+        cluster VARCHAR(64) ${ASCII} NOT NULL,
+        weight DOUBLE NOT NULL,
+        enabled TINYINT(1) NOT NULL,
+        healthy TINYINT(1) NOT NULL,
+        metadata TEXT NOT NULL,
+        instance_id VARCHAR(1024) NOT NULL,
+        registered_at BIGINT NOT NULL,
+        last_health_change_at BIGINT NOT NULL,
+        owner VARCHAR(255) ${ASCII} NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port)
+      ) ${TABLE}`,
       `CREATE TABLE IF NOT EXISTS cluster_members (
         node_id VARCHAR(255) ${ASCII} NOT NULL PRIMARY KEY,
         address VARCHAR(255) ${ASCII} NOT NULL,

@@ -228,6 +228,23 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; statements: readon
         change_keys TEXT NOT NULL,
         at BIGINT NOT NULL
       )`,
+      `CREATE TABLE ephemeral_instances (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        weight DOUBLE PRECISION NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        healthy BOOLEAN NOT NULL,
+        metadata TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        registered_at BIGINT NOT NULL,
+        last_health_change_at BIGINT NOT NULL,
+        owner TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port)
+      )`,
       `CREATE TABLE cluster_members (
         node_id TEXT PRIMARY KEY,
         address TEXT NOT NULL,

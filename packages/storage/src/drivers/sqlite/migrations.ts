@@ -206,8 +206,8 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
       );`,
   },
   {
-    // Cluster mode (PostgreSQL and MySQL only; SQLite refuses it): the members' leases, and the change log every
-    // node applies in order. A change's number comes from the one row of cluster_sequence, updated in the writing
+    // Cluster mode (PostgreSQL and MySQL only; SQLite refuses it): the members' leases, the change log every node
+    // applies in order, and the ephemeral instances each node owns (so every node can list them). A change's number comes from the one row of cluster_sequence, updated in the writing
     // transaction: its row lock makes numbers follow commit order, so a reader never sees 11 before 10 commits.
     // The tables exist here too so that version 8 means the same tables everywhere.
     version: 8,
@@ -223,6 +223,23 @@ export const SQLITE_MIGRATIONS: readonly { version: number; sql: string }[] = [
         context TEXT NOT NULL,
         change_keys TEXT NOT NULL,
         at INTEGER NOT NULL
+      );
+      CREATE TABLE ephemeral_instances (
+        namespace TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        service TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        weight REAL NOT NULL,
+        enabled INTEGER NOT NULL,
+        healthy INTEGER NOT NULL,
+        metadata TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        registered_at INTEGER NOT NULL,
+        last_health_change_at INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        PRIMARY KEY (namespace, group_name, service, ip, port)
       );
       CREATE TABLE cluster_members (
         node_id TEXT PRIMARY KEY,

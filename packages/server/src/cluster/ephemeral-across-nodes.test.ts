@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { call, startTestServer, type TestServer } from '../testing/test-server.js';
+import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
+
+const VISIBLE_WITHIN_MS = 1_000;
+
+async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + VISIBLE_WITHIN_MS;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) assert.fail(`${what}: not seen within ${VISIBLE_WITHIN_MS} ms; last seen ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+type Host = { ip: string; port: number; healthy: boolean };
+const SERVICE = 'serviceName=cart&groupName=DEFAULT_GROUP';
+// Ephemeral instances are never dialled: a made-up address is only data.
+const IP = '10.1.2.3';
+const hosts = (node: TestServer) => call(node.url, 'GET', `/v1/ns/instance/list?${SERVICE}&healthyOnly=false`).then((r) => (r.status === 200 ? (r.json().hosts as Host[]) : []));
+const listed = (h: Host[]) => h.some((x) => x.ip === IP);
+const beat = (node: TestServer) => call(node.url, 'PUT', `/v1/ns/instance/beat?${SERVICE}&beat=${encodeURIComponent(JSON.stringify({ ip: IP, port: 8080, serviceName: 'DEFAULT_GROUP@@cart', cluster: 'DEFAULT' }))}`);
+
+for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: an ephemeral instance registered on one node is listed on every node, follows its owner's health and expiry, and moves with its beats`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    const nodes: TestServer[] = [];
+    t.after(() => Promise.all(nodes.map((n) => n.close())));
+    // A runs on a fake clock, so its beat deadlines can be passed at will; B and C on the real one.
+    nodes.push(await startTestServer({ db: db.url, cluster: true }, { fakeTime: true }));
+    for (let i = 0; i < 2; i++) nodes.push(await startTestServer({ db: db.url, cluster: true }));
+    const [a, b, c] = nodes;
+
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    for (const node of [b, c]) await eventually('registration on A', () => hosts(node), listed);
+
+    // A's clock passes the beat timeout (15 s): A marks it unhealthy, and so do B and C; then the delete timeout.
+    a.time!.advance(16_000);
+    for (const node of [b, c])
+      await eventually(
+        'unhealthy on A',
+        () => hosts(node),
+        (h) => h.some((x) => x.ip === IP && !x.healthy),
+      );
+    a.time!.advance(15_000);
+    for (const node of [b, c])
+      await eventually(
+        'expired on A',
+        () => hosts(node),
+        (h) => !listed(h),
+      );
+
+    // Registered on A again, then its client beats to B (a 1.x client rotating servers): B owns it from now on.
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    await eventually('registration on B', () => hosts(b), listed);
+    assert.equal((await beat(b)).status, 200);
+    await eventually(
+      'owner moved to B',
+      () => db.admin('SELECT owner FROM ephemeral_instances'),
+      (rows) => (rows as { owner: string }[])[0]?.owner === b.server.cluster?.node,
+    );
+    // Once A has read the move, A's clock passes both timeouts: A no longer owns it, so it stays everywhere.
+    await a.server.cluster!.changes.catchUp();
+    a.time!.advance(31_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const node of [a, b, c]) assert.ok(listed(await hosts(node)), 'kept: its beats go to B now');
+
+    // Deregistered on B: gone everywhere.
+    assert.equal((await call(b.url, 'DELETE', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    for (const node of [a, c])
+      await eventually(
+        'deregistration on B',
+        () => hosts(node),
+        (h) => !listed(h),
+      );
+  });
+}
