@@ -119,6 +119,9 @@ export interface CairnServer {
   close(): Promise<void>;
 }
 
+/** Cluster mode: how long the change log keeps a change (a node away longer restarts to reload). */
+const CHANGES_KEPT_MS = 3_600_000;
+
 /** The composition root: builds one server's registry, transports and metrics, with no global state. */
 export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const { options } = parts;
@@ -186,7 +189,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const auth = new AuthDirectory({ clock, events: bus });
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
-  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher], { node: clusterNode, pollMs: options.clusterPollMs }, log) : undefined;
+  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
   if (changes) {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");

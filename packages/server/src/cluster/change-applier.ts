@@ -18,9 +18,12 @@ export interface ChangeApplierSettings {
   node: string;
   /** Longest time between two reads of the change log (MySQL has no notification; PostgreSQL's may be lost). */
   pollMs: number;
+  /** How long changes are kept in the log; a node away longer than this must restart to load everything again. */
+  keepMs: number;
 }
 
 const PAGE = 1_000;
+const PRUNE_EVERY_MS = 600_000;
 
 /**
  * Applies the change log in order: woken by the database's notification where it has one and by a poll
@@ -39,6 +42,8 @@ export class ChangeApplier {
   private readonly refreshers: Map<string, ChangeRefresher>;
   private lastError: string | null = null;
   private appliedCount = 0;
+  private behind = false;
+  private pruner: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -54,8 +59,8 @@ export class ChangeApplier {
     return this.applied;
   }
 
-  get status(): { position: number; applied: number; failing: string | null; listening: boolean } {
-    return { position: this.applied, applied: this.appliedCount, failing: this.lastError, listening: this.stopListening !== undefined };
+  get status(): { position: number; applied: number; failing: string | null; listening: boolean; fellBehind: boolean } {
+    return { position: this.applied, applied: this.appliedCount, failing: this.lastError, listening: this.stopListening !== undefined, fellBehind: this.behind };
   }
 
   /** Starts after change `from` (read before this node loaded its state). */
@@ -64,6 +69,11 @@ export class ChangeApplier {
     this.stopped = false;
     await this.listen();
     this.wake();
+    // Every node prunes (a delete of what is old is the same whoever runs it), so no node has to be chosen.
+    this.pruner = setInterval(() => {
+      this.feed.prune(Date.now() - this.settings.keepMs).catch((err: unknown) => this.log.warn({ err }, 'cluster: pruning the change log failed; trying again in ten minutes'));
+    }, PRUNE_EVERY_MS);
+    this.pruner.unref();
   }
 
   /** Reads the log now (a notification, a test, the poll). */
@@ -100,6 +110,7 @@ export class ChangeApplier {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pruner) clearInterval(this.pruner);
     await this.running;
     await this.stopListening?.();
     this.stopListening = undefined;
@@ -127,6 +138,12 @@ export class ChangeApplier {
     try {
       for (;;) {
         const page = await this.feed.since(this.applied, PAGE);
+        // Committed numbers have no gaps (a rolled-back write rolls its number back too): a gap means the changes
+        // this node missed were pruned while it could not read them.
+        if (page.length > 0 && page[0].seq > this.applied + 1 && !this.behind) {
+          this.behind = true;
+          this.log.error({ position: this.applied, oldestKept: page[0].seq }, 'cluster: this node was away longer than the change log keeps changes; what it missed is unknown: restart it to load everything again');
+        }
         for (const change of page) await this.apply(change);
         if (page.length < PAGE) break;
       }

@@ -1,0 +1,67 @@
+import { openStores } from '@cairn/storage';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pino from 'pino';
+import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
+import { ChangeApplier, type ChangeRefresher } from './change-applier.js';
+
+function recorder(): ChangeRefresher & { seen: unknown[] } {
+  const seen: unknown[] = [];
+  return { context: 'namespaces', seen, refresh: async (keys) => void seen.push(...keys) };
+}
+
+async function until(what: string, ok: () => boolean, withinMs = 1_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!ok()) {
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: a node applies the others' changes in order and not its own; one away past the log's retention says so`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-applier-'));
+    const log = pino({ level: 'silent' });
+    const a = await openStores(db.url, dir, { clusterNode: 'node-a' });
+    const b = await openStores(db.url, dir, { clusterNode: 'node-b' });
+    const appliers: ChangeApplier[] = [];
+    t.after(async () => {
+      for (const applier of appliers) await applier.stop();
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // A long poll: on PostgreSQL the notification alone must wake B within the second.
+    const pollMs = dialect === 'postgres' ? 10_000 : 200;
+    const onA = recorder();
+    const onB = recorder();
+    const applierA = new ChangeApplier(a.changes!, [onA], { node: 'node-a', pollMs, keepMs: 3_600_000 }, log);
+    const applierB = new ChangeApplier(b.changes!, [onB], { node: 'node-b', pollMs, keepMs: 3_600_000 }, log);
+    appliers.push(applierA, applierB);
+    await applierA.start(await a.changes!.latest());
+    await applierB.start(await b.changes!.latest());
+
+    for (const id of ['one', 'two', 'three']) await a.namespaces.saveNamespace({ id, name: id, description: '', createdAt: 1 });
+    await b.namespaces.deleteNamespace('two');
+    await until('B applies A’s three changes', () => onB.seen.length === 3);
+    assert.deepEqual(onB.seen, ['one', 'two', 'three']);
+    await until('A applies B’s change', () => onA.seen.length === 1);
+    assert.deepEqual(onA.seen, ['two'], 'A skips its own changes');
+    assert.equal(applierB.status.fellBehind, false);
+
+    // Everything but the latest change pruned: a node that starts from the beginning has missed changes and says so.
+    assert.equal(await a.changes!.prune(Date.now() + 60_000), 3);
+    const late = recorder();
+    const applierC = new ChangeApplier(b.changes!, [late], { node: 'node-c', pollMs, keepMs: 3_600_000 }, log);
+    appliers.push(applierC);
+    await applierC.start(0);
+    await applierC.catchUp();
+    assert.equal(applierC.status.fellBehind, true);
+    assert.deepEqual(late.seen, ['two'], 'the kept change is applied');
+  });
+}
