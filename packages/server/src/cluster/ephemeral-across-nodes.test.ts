@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { connectedClient, instanceRequest, javaSetup } from '../testing/grpc-test-client.js';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
 import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
 
@@ -76,5 +77,26 @@ for (const { dialect, name } of SHARED_DIALECTS) {
         () => hosts(node),
         (h) => !listed(h),
       );
+  });
+}
+
+for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: instances a gRPC connection registers on one node are listed on the others, and leave everywhere when it closes`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    const a = await startTestServer({ db: db.url, cluster: true, grpcPort: -1 });
+    const b = await startTestServer({ db: db.url, cluster: true });
+    t.after(() => Promise.all([a.close(), b.close()]));
+    const { client } = await connectedClient(a.server.grpcPort!, javaSetup('naming'));
+    t.after(() => client.close());
+    const answer = await client.request('InstanceRequest', instanceRequest('cart', 'registerInstance', { ip: IP, port: 8080, ephemeral: true, healthy: true, enabled: true, weight: 1, clusterName: 'DEFAULT', metadata: {} }));
+    assert.equal(answer.type, 'InstanceResponse', JSON.stringify(answer.body));
+    await eventually('gRPC registration on A', () => hosts(b), listed);
+    client.close();
+    await eventually(
+      'connection to A closed',
+      () => hosts(b),
+      (h) => !listed(h),
+    );
   });
 }
