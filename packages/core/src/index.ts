@@ -60,3 +60,5 @@ export * from './auth/auth-directory.js';
 export * from './naming/limits.js';
 export { Throttle } from './naming/throttle.js';
 export * from './cluster/change-feed.js';
+export * from './cluster/member-store.js';
+export * from './cluster/member-states.js';

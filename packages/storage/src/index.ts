@@ -5,5 +5,6 @@
 export { openStores } from './open-stores.js';
 export { parseStorageUrl, type NetworkTarget, type StorageTarget } from './database-url.js';
 export { ClusterNeedsSharedDatabaseError, SchemaTooNewError, StorageUnavailableError, StorageUrlError } from './errors.js';
+export { SqlMemberStore } from './cluster/sql-member-store.js';
 export { CHANGES_CHANNEL, ChangeLoggingDriver, KEYS_PER_CHANGE, SqlChangeFeed } from './cluster/change-logging-driver.js';
 export { readNacosAuthTables, type NacosAuthRows } from './auth/nacos-auth-tables.js';

@@ -1,6 +1,7 @@
 import type { CairnStores } from '@cairn/core';
 import { SqlAuthStore } from './auth/sql-auth-store.js';
 import { ChangeLoggingDriver, SqlChangeFeed } from './cluster/change-logging-driver.js';
+import { SqlMemberStore } from './cluster/sql-member-store.js';
 import { ClusterNeedsSharedDatabaseError } from './errors.js';
 import { SqlConfigStore } from './config/sql-config-store.js';
 import { parseStorageUrl, type StorageTarget } from './database-url.js';
@@ -42,7 +43,7 @@ export function storesOn(driver: SqlDriver, cluster = false): CairnStores {
     naming: new SqlNamingStore(driver),
     config: new SqlConfigStore(driver),
     auth: new SqlAuthStore(driver),
-    ...(cluster ? { changes: new SqlChangeFeed(driver) } : {}),
+    ...(cluster ? { changes: new SqlChangeFeed(driver), members: new SqlMemberStore(driver) } : {}),
     close: () => driver.close(),
   };
 }

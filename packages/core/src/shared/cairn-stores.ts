@@ -3,6 +3,7 @@ import type { ConfigStore } from '../config/store/config-store.js';
 import type { NamingStore } from '../naming/store/naming-store.js';
 import type { NamespaceStore } from './namespace-store.js';
 import type { ChangeFeed } from '../cluster/change-feed.js';
+import type { MemberStore } from '../cluster/member-store.js';
 
 /**
  * One store per context, all on one database, opened together: the server wires each context's persistence to
@@ -20,6 +21,8 @@ export interface CairnStores {
   readonly auth: AuthStore;
   /** Cluster mode only (opened with a node name): the change log every node applies. */
   readonly changes?: ChangeFeed;
+  /** Cluster mode only: the members' lease rows. */
+  readonly members?: MemberStore;
   /** Closes the database, and with it every store above. */
   close(): Promise<void>;
 }
