@@ -2,6 +2,10 @@ import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namesp
 import { openStores } from '@cairn/storage';
 import { randomBytes } from 'node:crypto';
 import { ChangeApplier } from './cluster/change-applier.js';
+import { Membership } from './cluster/membership.js';
+import { nodeAddress } from './cluster/node-address.js';
+import { clusterRoutes } from './transports/http/core/v1/cluster-routes.js';
+import { clusterV2Routes } from './transports/http/core/v2/cluster-v2-routes.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -110,6 +114,8 @@ export interface CairnServer {
   readonly grpcPush: GrpcPush | undefined;
   /** Cluster mode: this node's name in the change log and the applier of the others' changes; undefined otherwise. */
   readonly cluster: { readonly node: string; readonly changes: ChangeApplier } | undefined;
+  /** The cluster's members as `/v1/core/cluster/nodes` lists them (this node alone without cluster mode). */
+  readonly membership: Membership;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /**
@@ -194,6 +200,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
   }
+  const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log);
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({
       directory: auth,
@@ -342,6 +349,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       operatorRoutes(v1, ctx);
       namespaceRoutes(v1, ctx);
       loaderRoutes(v1, ctx);
+      clusterRoutes(v1, membership);
       loginRoutes(v1, ctx);
       usersRoutes(v1, ctx);
       rolesRoutes(v1, ctx);
@@ -357,6 +365,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       journalRoutes(v2, ctx);
       nacosImportRoute(v2, ctx);
       connectionsRoutes(v2, ctx);
+      clusterV2Routes(v2, membership);
       signingKeyRoutes(v2, ctx);
       configRollbackRoutes(v2, ctx);
       configGrayRoutes(v2, ctx);
@@ -388,6 +397,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     configListenSets,
     grpcPush,
     cluster: changes && clusterNode ? { node: clusterNode, changes } : undefined,
+    membership,
     get grpcPort() {
       return grpcPort;
     },
@@ -396,6 +406,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       await push.start();
       probes.start();
       const address = await app.listen({ port: options.port, host: options.host });
+      const bound = app.server.address();
+      await membership.start(nodeAddress(options.clusterAddress, options.host, typeof bound === 'object' && bound ? bound.port : options.port));
       if (grpc) {
         try {
           grpcPort = await grpc.listen(options.host, grpcPortOf(options));
@@ -411,6 +423,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     async close() {
       // The connections and requests still open get until the deadline; the stores' last writes come after it.
       const deadline = Date.now() + options.shutdownTimeoutMs;
+      // First, so that every node lists this one DOWN while it drains (clients move on sooner).
+      await membership.leave();
       // Held long polls are answered (empty) first; requests on open connections are answered 503 while in-flight ones finish.
       longPolls.releaseAll();
       // Connections end first (gRPC and HTTP side by side), so their ends are journaled and published while everything still runs.

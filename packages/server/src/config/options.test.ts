@@ -74,3 +74,20 @@ test('a header timeout longer than the request timeout is refused, naming both f
   );
   assert.equal(resolveOptions({}, ['--header-timeout-ms', '10000', '--request-timeout-ms', '10000']).headerTimeoutMs, 10_000);
 });
+
+test('cluster mode is refused on SQLite, saying which database it needs; its lease settings are checked together', () => {
+  const sqlite = /--cluster true needs a database every node reaches: set --db postgres:\/\/.*mysql:\/\/.*SQLite is a file of one node/;
+  assert.throws(
+    () => resolveOptions({}, ['--cluster', 'true']),
+    (e: unknown) => e instanceof OptionsError && sqlite.test(e.message),
+  );
+  assert.throws(() => resolveOptions({}, ['--cluster', 'true', '--db', 'sqlite:./data/cairn.db']), sqlite);
+  assert.equal(resolveOptions({}, ['--cluster', 'true', '--db', 'postgres://cairn@db.internal:5432/cairn']).cluster, true);
+  assert.equal(resolveOptions({}, ['--cluster', 'true', '--db', 'mysql://cairn@db.internal:3306/cairn']).clusterLeaseMs, 10_000);
+  assert.throws(() => resolveOptions({}, ['--cluster-renew-ms', '3000', '--cluster-lease-ms', '5000']), /--cluster-lease-ms \(5000\) must be at least twice --cluster-renew-ms \(3000\)/);
+  assert.equal(resolveOptions({}, ['--cluster-address', '10.0.0.2:8848']).clusterAddress, '10.0.0.2:8848');
+  assert.equal(resolveOptions({}, ['--cluster-address', '[fd00::2]:8848']).clusterAddress, '[fd00::2]:8848');
+  for (const bad of ['10.0.0.2', '10.0.0.2:0', 'http://10.0.0.2:8848', 'a b:1']) {
+    assert.throws(() => resolveOptions({}, ['--cluster-address', bad]), /--cluster-address must be host:port/, bad);
+  }
+});

@@ -86,6 +86,9 @@ const RULES: Record<string, RouteRule> = {
   'GET /v1/console/health/readiness': open,
   'GET /v1/console/server/state': open,
   'GET /v1/ns/health/server': open,
+  // A node's own state, as a health check reads it (the members' addresses are the operator's, below).
+  'GET /v1/core/cluster/health': open,
+  'GET /v2/core/cluster/node/self/health': open,
   'POST /v1/ns/health/server': open,
   'POST /v1/auth/login': open,
   'POST /v1/auth/users/login': open,
@@ -165,6 +168,12 @@ const RULES: Record<string, RouteRule> = {
   'GET /v2/core/loader/current': admin('connections'),
   'GET /v2/core/loader/reloadClient': admin('connections'),
   'GET /v1/cairn/connections': admin('connections'),
+  // The cluster's members and their addresses (Nacos: the admin's too).
+  'GET /v1/core/cluster/self': admin('cluster'),
+  'GET /v1/core/cluster/nodes': admin('cluster'),
+  'GET /v1/core/cluster/simple/nodes': admin('cluster'),
+  'GET /v2/core/cluster/node/self': admin('cluster'),
+  'GET /v2/core/cluster/node/list': admin('cluster'),
   'GET /v1/cairn/auth/keys': admin('signing-keys'),
   'POST /v1/cairn/auth/keys/rotate': admin('signing-keys'),
   'GET /v2/ns/client': admin('connections'),
