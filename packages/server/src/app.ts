@@ -70,6 +70,7 @@ import type { GrpcSettings } from './transports/grpc/grpc-settings.js';
 import { installConfigGrpc } from './transports/grpc/config/install-config-grpc.js';
 import type { ConfigListenSets } from './transports/grpc/config/config-listen-sets.js';
 import { GrpcMetrics } from './metrics/grpc-metrics.js';
+import { clusterMetrics } from './metrics/cluster-metrics.js';
 import { registerServerLoaderHandler } from './transports/grpc/server-loader.js';
 import { loaderRoutes } from './transports/http/console/v1/loader-routes.js';
 import { connectionsRoutes } from './transports/http/cairn/connections-routes.js';
@@ -201,6 +202,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
   }
   const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log);
+  clusterMetrics(metrics.registry, () => membership.members());
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({
       directory: auth,

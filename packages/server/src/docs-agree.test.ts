@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS, envName, flagName, SETTINGS } from './config/options.j
 import { ERROR_TABLE, NACOS_CODE_TEXT } from './transports/http/error-table.js';
 import { Metrics } from './metrics/metrics.js';
 import { GrpcMetrics } from './metrics/grpc-metrics.js';
+import { clusterMetrics } from './metrics/cluster-metrics.js';
 
 // The docs are read from the repository, found above this compiled file (packages/server/dist/…).
 function doc(name: string): string {
@@ -82,6 +83,7 @@ test('docs/operations.md lists every cairn_* metric with its type', async () => 
   const time = new FakeTime();
   const metrics = new Metrics(new Registry({ clock: time, alarm: time }), { size: 0 }, new EventBus<CairnEvent>(), { subscribers: () => 0, pushStats: () => ({ sent: 0, acked: 0, retried: 0, failed: 0 }) });
   new GrpcMetrics(metrics.registry, () => []);
+  clusterMetrics(metrics.registry, () => []);
   const exported = new Map((await metrics.registry.getMetricsAsJSON()).filter((m) => m.name.startsWith('cairn_')).map((m) => [m.name, String(m.type)]));
   const documented = rows(section(doc('operations.md'), 'Metrics'), /^cairn_\w+$/);
   assert.deepEqual(duplicates(documented.map((r) => r[0])), []);

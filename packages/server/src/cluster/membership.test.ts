@@ -67,6 +67,9 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       down.map((m) => m.address),
       [addressOf(c)],
     );
+    const scraped = (await call(a.url, 'GET', '/actuator/prometheus')).text;
+    assert.match(scraped, /cairn_cluster_members\{state="UP"\} 2\n/);
+    assert.match(scraped, /cairn_cluster_members\{state="DOWN"\} 1\n/);
 
     // B shuts down gracefully: DOWN on A at A's next reading, before B's lease (2 s) could lapse.
     const bAddress = addressOf(b);
@@ -102,6 +105,7 @@ test('without cluster mode the list is this node alone, UP, at its address', asy
   );
   assert.deepEqual((await call(ts.url, 'GET', '/v1/core/cluster/simple/nodes')).json(), { code: 200, message: null, data: [addressOf(ts)] });
   assert.equal((await call(ts.url, 'GET', '/v2/core/cluster/node/self')).json().data.state, 'UP');
+  assert.match((await call(ts.url, 'GET', '/actuator/prometheus')).text, /cairn_cluster_members\{state="UP"\} 1\n/);
   const bad = await call(ts.url, 'GET', '/v2/core/cluster/node/list?state=sleeping');
   assert.equal(bad.status, 400);
   assert.match(bad.text, /Param 'state' must be one of/);
