@@ -62,3 +62,5 @@ export { Throttle } from './naming/throttle.js';
 export * from './cluster/change-feed.js';
 export * from './cluster/member-store.js';
 export * from './cluster/member-states.js';
+export * from './cluster/member-events.js';
+export * from './cluster/member-changes.js';

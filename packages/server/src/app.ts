@@ -201,7 +201,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
   }
-  const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log);
+  const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log, bus, () => clock.now());
   clusterMetrics(metrics.registry, () => membership.members());
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { memberChanges } from './member-changes.js';
 import { memberState, membersByAddress } from './member-states.js';
 import type { MemberSighting } from './member-store.js';
 
@@ -41,4 +42,22 @@ test('two lapsed runs of one address show the later one; rows age by the time si
     [['second', 'DOWN']],
   );
   assert.equal(membersByAddress([sighting('x', 'a:1', 4_000)], 2_000)[0].state, 'SUSPICIOUS');
+});
+
+test('member events: an address that turns DOWN, and one UP that was DOWN or not listed; SUSPICIOUS makes none', () => {
+  const before = new Map([
+    ['a:1', 'UP'],
+    ['b:1', 'SUSPICIOUS'],
+    ['c:1', 'DOWN'],
+    ['d:1', 'UP'],
+  ] as const);
+  const now = membersByAddress([sighting('a', 'a:1', 20_000), sighting('b', 'b:1', 7_000), sighting('c2', 'c:1', 0), sighting('d', 'd:1', 6_000), sighting('e', 'e:1', 0)]);
+  assert.deepEqual(
+    memberChanges(before, now, 99).map((e) => [e.cause, e.address, e.node, e.previous]),
+    [
+      ['MEMBER_DOWN', 'a:1', 'a', 'UP'],
+      ['MEMBER_UP', 'c:1', 'c2', 'DOWN'],
+      ['MEMBER_UP', 'e:1', 'e', null],
+    ],
+  );
 });

@@ -3,6 +3,7 @@ import type { InstanceEvent, ServiceEvent } from '../naming/naming-events.js';
 import type { ConfigChangedEvent, ConfigClientEvent, ConfigGrayChangedEvent } from '../config/config-events.js';
 import { grayExpr } from '../config/gray/gray-model.js';
 import type { ConnectionEvent } from '../connections/connection-events.js';
+import type { MemberEvent } from '../cluster/member-events.js';
 import type { CairnEventBus } from '../domain-events.js';
 import type { Unsubscribe } from '../shared/event-bus.js';
 import { verifiedUser } from '../naming/service-commands.js';
@@ -178,6 +179,21 @@ export function journalEntryOfAuth(event: AuthEvent): NewJournalEvent {
 }
 
 /**
+ * The journal's entry for a cluster member seen DOWN or UP: no namespace, group or service (the admin's to read), and
+ * as evidence the member's address, its node id, its state before, how long ago it renewed and its lease.
+ */
+export function journalEntryOfMember(event: MemberEvent): NewJournalEvent {
+  return {
+    at: event.at,
+    cause: event.cause,
+    namespace: '',
+    group: '',
+    service: '',
+    evidence: { address: event.address, node: event.node, previous: event.previous, sinceRenewalMs: event.sinceRenewalMs, leaseMs: event.leaseMs },
+  };
+}
+
+/**
  * Subscribes the journal to every instance, service, config, config client, connection and auth event on the bus; returns the function that stops it.
  *
  * @example
@@ -197,6 +213,7 @@ export function recordDomainEvents(journal: Journal, bus: CairnEventBus): Unsubs
     bus.on('configClient', (event) => journal.append(journalEntryOfConfigClient(event))),
     bus.on('connection', (event) => journal.append(journalEntryOfConnection(event))),
     bus.on('auth', (event) => journal.append(journalEntryOfAuth(event))),
+    bus.on('member', (event) => journal.append(journalEntryOfMember(event))),
   ];
   return () => {
     for (const stop of stops) stop();

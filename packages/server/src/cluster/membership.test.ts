@@ -67,6 +67,14 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       down.map((m) => m.address),
       [addressOf(c)],
     );
+    // The list ages between readings; the journal records what the next reading of the rows finds.
+    await eventually(async () => {
+      const journaled = (await call(a.url, 'GET', '/v1/cairn/events?namespaceId=public&cause=MEMBER_DOWN')).json();
+      assert.deepEqual(
+        journaled.events.map((e: { evidence: { address: string; node: string; leaseMs: number } }) => [e.evidence.address, e.evidence.node, e.evidence.leaseMs]),
+        [[addressOf(c), c.server.cluster?.node, 2_000]],
+      );
+    });
     const scraped = (await call(a.url, 'GET', '/actuator/prometheus')).text;
     assert.match(scraped, /cairn_cluster_members\{state="UP"\} 2\n/);
     assert.match(scraped, /cairn_cluster_members\{state="DOWN"\} 1\n/);
@@ -91,6 +99,21 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       );
     });
     assert.deepEqual(await listed(a), { [addressOf(a)]: 'UP', [bAddress]: 'UP', [addressOf(c)]: 'DOWN' });
+    // A journaled B's graceful leave (its lease given back) and its return at the same address.
+    await eventually(async () => {
+      const events = (await call(a.url, 'GET', '/v1/cairn/events?namespaceId=public')).json().events as { cause: string; evidence: { address: string; node: string; leaseMs: number; previous: string | null } }[];
+      // Newest first; before these two, B's join may be journaled too (when A read the rows before B started).
+      assert.deepEqual(
+        events
+          .filter((e) => e.evidence.address === bAddress)
+          .slice(0, 2)
+          .map((e) => [e.cause, e.evidence.node, e.evidence.previous, e.evidence.leaseMs]),
+        [
+          ['MEMBER_UP', again.server.cluster?.node, 'DOWN', 2_000],
+          ['MEMBER_DOWN', bNode, 'UP', 0],
+        ],
+      );
+    });
   });
 }
 

@@ -1,4 +1,4 @@
-import { membersByAddress, type Member, type MemberSighting, type MemberStore } from '@cairn/core';
+import { memberChanges, membersByAddress, type Member, type MemberEvent, type MemberSighting, type MemberState, type MemberStore } from '@cairn/core';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
@@ -7,6 +7,11 @@ export interface MembershipSettings {
   renewMs: number;
   /** How long one renewal keeps this node UP for the others. */
   leaseMs: number;
+}
+
+/** Where the members seen DOWN or UP are told (the server's bus: the journal records them). */
+export interface MemberEvents {
+  publish(event: MemberEvent): void;
 }
 
 /** What the cluster endpoints read: this node and every member, with their states. */
@@ -41,12 +46,16 @@ export class Membership implements MemberList {
   private ticking: Promise<void> | undefined;
   private renewing = false;
   private failing: string | null = null;
+  // Each address's state at the previous reading; undefined before the first (which sets the baseline, no events).
+  private states: Map<string, MemberState> | undefined;
 
   constructor(
     private readonly store: MemberStore | undefined,
     private readonly node: string,
     private readonly settings: MembershipSettings,
     private readonly log: Logger,
+    private readonly events?: MemberEvents,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Renews at once (a node is listed as soon as it listens), then every `renewMs`. */
@@ -112,6 +121,18 @@ export class Membership implements MemberList {
     return { node: this.node, address: this.address, leaseMs: 0, startedAt: this.startedAt, renewedAt: Date.now(), sinceRenewalMs: 0, state: 'UP' };
   }
 
+  /** Members seen turning DOWN or UP since the previous reading, published (a database outage publishes none). */
+  private announceChanges(): void {
+    const listed = membersByAddress(this.seen);
+    if (this.states) {
+      for (const event of memberChanges(this.states, listed, this.now())) {
+        this.log.info({ address: event.address, node: event.node, previous: event.previous }, `cluster: member ${event.address} is ${event.cause === 'MEMBER_DOWN' ? 'DOWN' : 'UP'}`);
+        this.events?.publish(event);
+      }
+    }
+    this.states = new Map(listed.map((m) => [m.address, m.state]));
+  }
+
   private tick(): Promise<void> {
     this.ticking = this.renewAndRead().finally(() => {
       this.ticking = undefined;
@@ -130,6 +151,7 @@ export class Membership implements MemberList {
       const seen = await store.list();
       this.seen = seen;
       this.seenAt = performance.now();
+      this.announceChanges();
       await store.prune(Math.max(DOWN_ROWS_KEPT_MS, 10 * this.settings.leaseMs));
       if (this.failing !== null) this.log.info({ node: this.node }, 'cluster: the lease is renewed again');
       this.failing = null;

@@ -76,6 +76,7 @@ export class Metrics {
     events.on('connection', (e) => byCause.get(e.cause)?.inc());
     events.on('config-gray', (e) => byCause.get(causeOfGrayChange(e))?.inc());
     events.on('auth', (e) => byCause.get(e.cause)?.inc());
+    events.on('member', (e) => byCause.get(e.cause)?.inc());
     this.requestDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'HTTP request latency by route template',
