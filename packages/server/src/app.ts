@@ -203,6 +203,14 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   }
   const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log, bus, () => clock.now());
   clusterMetrics(metrics.registry, () => membership.members());
+  // A node whose lease lapsed is gone: the ephemeral instances it owned leave every node's memory, and their rows
+  // go (every survivor deletes them; the delete is the same whoever runs it first). Those whose clients moved to
+  // another node were taken over there before and stay.
+  membership.onLapsed = async (node) => {
+    const forgotten = persistence.forgetNode(node);
+    const removed = await stores.naming.removeEphemeralsOf(node);
+    if (forgotten + removed > 0) log.info({ node, forgotten, removed }, 'cluster: a node left or stopped renewing its lease; the ephemeral instances it owned are removed');
+  };
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({
       directory: auth,

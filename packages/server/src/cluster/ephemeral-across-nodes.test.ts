@@ -100,3 +100,50 @@ for (const { dialect, name } of SHARED_DIALECTS) {
     );
   });
 }
+
+for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: when a node stops renewing its lease, the instances it owned leave the other nodes; one whose client beats elsewhere stays`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    const fast = { db: db.url, cluster: true, clusterRenewMs: 100, clusterLeaseMs: 1_000 } as const;
+    const nodes = [await startTestServer(fast), await startTestServer(fast), await startTestServer(fast)];
+    t.after(() => Promise.all(nodes.map((n) => n.close())));
+    const [a, b, c] = nodes;
+    const moved = '10.1.2.4';
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${moved}&port=8080`)).status, 200);
+    for (const node of [b, c])
+      await eventually(
+        'both on A',
+        () => hosts(node),
+        (h) => h.length === 2,
+      );
+    // The second one's client beats to B now (it moved before A died).
+    const beatMoved = await call(b.url, 'PUT', `/v1/ns/instance/beat?${SERVICE}&beat=${encodeURIComponent(JSON.stringify({ ip: moved, port: 8080, serviceName: 'DEFAULT_GROUP@@cart', cluster: 'DEFAULT' }))}`);
+    assert.equal(beatMoved.status, 200);
+    await eventually(
+      'owner of the moved one',
+      () => db.admin(`SELECT owner FROM ephemeral_instances WHERE ip = '${moved}'`),
+      (rows) => (rows as { owner: string }[])[0]?.owner === b.server.cluster?.node,
+    );
+
+    // A dies as a crashed node does: it stops renewing and never gives its lease back.
+    await a.server.membership.stop();
+    const deadline = Date.now() + 1_000 + 2_000;
+    for (const node of [b, c]) {
+      for (;;) {
+        const h = await hosts(node);
+        if (!listed(h)) {
+          assert.deepEqual(
+            h.map((x) => x.ip),
+            [moved],
+          );
+          break;
+        }
+        if (Date.now() > deadline) assert.fail(`the dead node's instance is still listed ${JSON.stringify(h)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    assert.deepEqual(await db.admin(`SELECT ip FROM ephemeral_instances ORDER BY ip`), [{ ip: moved }]);
+  });
+}

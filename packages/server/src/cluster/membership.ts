@@ -48,6 +48,10 @@ export class Membership implements MemberList {
   private failing: string | null = null;
   // Each address's state at the previous reading; undefined before the first (which sets the baseline, no events).
   private states: Map<string, MemberState> | undefined;
+  /** Runs of other nodes whose lease lapsed and that `onLapsed` has dealt with. */
+  private readonly gone = new Set<string>();
+  /** Called once for each run of another node whose lease has lapsed (crashed, or left): its ephemeral instances go. */
+  onLapsed: ((node: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly store: MemberStore | undefined,
@@ -133,6 +137,17 @@ export class Membership implements MemberList {
     this.states = new Map(listed.map((m) => [m.address, m.state]));
   }
 
+  // By run, not by address: a node restarted at the same address is a new run, and the crashed run's instances
+  // must still go. A failed attempt is tried again at the next reading.
+  private async settleLapsed(seen: readonly MemberSighting[]): Promise<void> {
+    if (!this.onLapsed) return;
+    for (const m of seen) {
+      if (m.node === this.node || this.gone.has(m.node) || (m.leaseMs > 0 && m.sinceRenewalMs <= m.leaseMs)) continue;
+      await this.onLapsed(m.node);
+      this.gone.add(m.node);
+    }
+  }
+
   private tick(): Promise<void> {
     this.ticking = this.renewAndRead().finally(() => {
       this.ticking = undefined;
@@ -152,6 +167,7 @@ export class Membership implements MemberList {
       this.seen = seen;
       this.seenAt = performance.now();
       this.announceChanges();
+      await this.settleLapsed(seen);
       await store.prune(Math.max(DOWN_ROWS_KEPT_MS, 10 * this.settings.leaseMs));
       if (this.failing !== null) this.log.info({ node: this.node }, 'cluster: the lease is renewed again');
       this.failing = null;
