@@ -31,7 +31,7 @@ export class ChangeLoggingDriver implements SqlDriver {
     return this.inner.query(sql, params);
   }
 
-  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<void> {
+  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<Row[]> {
     if (change === undefined || change.keys.length === 0) return this.inner.batch(statements);
     const logged = [...statements];
     for (let from = 0; from < change.keys.length; from += KEYS_PER_CHANGE) {
