@@ -1,4 +1,4 @@
-import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
+import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, ReservedHistoryIds, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import { randomBytes } from 'node:crypto';
 import { ChangeApplier } from './cluster/change-applier.js';
@@ -182,14 +182,17 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
   warnRestoredBeyondLimits(registry, log);
-  const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
+  // Cluster mode: history ids in blocks from the shared database, so that two nodes never number alike.
+  const historyIds = stores.changes ? new ReservedHistoryIds((n) => stores.config.reserveHistoryIds(n), (err) => log.warn({ err }, 'cluster: reserving config history ids failed; retrying at the next publish')) : undefined;
+  await historyIds?.start();
+  const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes, historyIds });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
   // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
-  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
+  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher, configPersistence], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
   if (changes) {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");

@@ -75,11 +75,6 @@ export class SqlConfigStore implements ConfigStore {
     return (await this.db.query(`SELECT ${GRAY_COLUMNS.join(', ')} FROM config_grays WHERE ${KEY} ORDER BY gray_name`, [key.namespace, key.group, key.dataId])).map(grayOf);
   }
 
-  async lastHistoryIdOf(key: ConfigKey): Promise<number> {
-    const [row] = await this.db.query(`SELECT MAX(id) AS last FROM config_history WHERE ${KEY}`, [key.namespace, key.group, key.dataId]);
-    return row?.last === null || row?.last === undefined ? 0 : num(row.last);
-  }
-
   async reserveHistoryIds(count: number): Promise<HistoryIdBlock> {
     const size = Math.max(1, Math.trunc(count));
     const create = this.db.dialect === 'mysql' ? 'INSERT IGNORE INTO cluster_sequence (id, seq) VALUES (?, 0)' : 'INSERT INTO cluster_sequence (id, seq) VALUES (?, 0) ON CONFLICT (id) DO NOTHING';

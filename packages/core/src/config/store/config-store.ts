@@ -56,8 +56,6 @@ export interface ConfigStore {
   loadConfig(key: ConfigKey): Promise<ConfigItem | undefined>;
   /** One config's gray versions as stored now, ordered by gray name. */
   loadGraysOf(key: ConfigKey): Promise<ConfigGray[]>;
-  /** The largest history id of one config (its main and gray versions), 0 when none. */
-  lastHistoryIdOf(key: ConfigKey): Promise<number>;
   /**
    * Reserves `count` history ids for this node from the database's counter: above every id stored and every
    * block reserved before, by any node (cluster mode; a standalone node counts from `lastHistoryId()`).
