@@ -1,4 +1,20 @@
-import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, ReservedHistoryIds, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
+import {
+  AuthDirectory,
+  ConfigCenter,
+  ConfigListeners,
+  EventBus,
+  Journal,
+  Namespaces,
+  NO_CONNECTIONS,
+  recordDomainEvents,
+  Registry,
+  ReservedHistoryIds,
+  type Alarm,
+  type CairnEvent,
+  type CairnStores,
+  type Clock,
+  type ConnectionSnapshot,
+} from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import { randomBytes } from 'node:crypto';
 import { ChangeApplier } from './cluster/change-applier.js';
@@ -183,7 +199,12 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   log.info(restored.counts, 'restored from storage');
   warnRestoredBeyondLimits(registry, log);
   // Cluster mode: history ids in blocks from the shared database, so that two nodes never number alike.
-  const historyIds = stores.changes ? new ReservedHistoryIds((n) => stores.config.reserveHistoryIds(n), (err) => log.warn({ err }, 'cluster: reserving config history ids failed; retrying at the next publish')) : undefined;
+  const historyIds = stores.changes
+    ? new ReservedHistoryIds(
+        (n) => stores.config.reserveHistoryIds(n),
+        (err) => log.warn({ err }, 'cluster: reserving config history ids failed; retrying at the next publish'),
+      )
+    : undefined;
   await historyIds?.start();
   const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes, historyIds });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
