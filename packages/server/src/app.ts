@@ -1,23 +1,8 @@
-import {
-  AuthDirectory,
-  ConfigCenter,
-  ConfigListeners,
-  EventBus,
-  Journal,
-  Namespaces,
-  NO_CONNECTIONS,
-  recordDomainEvents,
-  Registry,
-  ReservedHistoryIds,
-  type Alarm,
-  type CairnEvent,
-  type CairnStores,
-  type Clock,
-  type ConnectionSnapshot,
-} from '@cairn/core';
+import { AuthDirectory, ConfigCenter, ConfigListeners, EventBus, Journal, Namespaces, NO_CONNECTIONS, recordDomainEvents, Registry, type Alarm, type CairnEvent, type CairnStores, type Clock, type ConnectionSnapshot } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import { randomBytes } from 'node:crypto';
 import { ChangeApplier } from './cluster/change-applier.js';
+import { clusterHistoryIds } from './cluster/config-history-ids.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -198,14 +183,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
   warnRestoredBeyondLimits(registry, log);
-  // Cluster mode: history ids in blocks from the shared database, so that two nodes never number alike.
-  const historyIds = stores.changes
-    ? new ReservedHistoryIds(
-        (n) => stores.config.reserveHistoryIds(n),
-        (err) => log.warn({ err }, 'cluster: reserving config history ids failed; retrying at the next publish'),
-      )
-    : undefined;
-  await historyIds?.start();
+  const historyIds = await clusterHistoryIds(stores, log);
   const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes, historyIds });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
