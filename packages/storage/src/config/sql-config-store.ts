@@ -79,9 +79,10 @@ export class SqlConfigStore implements ConfigStore {
     const size = Math.max(1, Math.trunc(count));
     const create = this.db.dialect === 'mysql' ? 'INSERT IGNORE INTO cluster_sequence (id, seq) VALUES (?, 0)' : 'INSERT INTO cluster_sequence (id, seq) VALUES (?, 0) ON CONFLICT (id) DO NOTHING';
     const greatest = this.db.dialect === 'sqlite' ? 'MAX' : 'GREATEST';
+    // On its own: inside the transaction, MySQL's shared lock on the existing row would deadlock two reservations.
+    await this.db.query(create, [HISTORY_ID_ROW]);
     // The update locks the row until commit, so the read after it sees this batch's value and no other node's.
     const [row] = await this.db.batch([
-      { sql: create, params: [HISTORY_ID_ROW] },
       { sql: `UPDATE cluster_sequence SET seq = ${greatest}(seq, (SELECT COALESCE(MAX(id), 0) FROM config_history)) + ? WHERE id = ?`, params: [size, HISTORY_ID_ROW] },
       { sql: 'SELECT seq FROM cluster_sequence WHERE id = ?', params: [HISTORY_ID_ROW] },
     ]);
