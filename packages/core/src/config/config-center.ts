@@ -305,7 +305,7 @@ export class ConfigCenter {
   /** `matchStored` for one gray version: publishes a `config-gray` event (`published`, or `stopped` when gone). */
   matchStoredGray(key: ConfigKey, grayName: string, stored: ConfigGray | undefined, record: ConfigHistoryRecord | undefined): void {
     const current = this.grays.get(key, grayName);
-    if (current === stored || (current && stored && current.md5 === stored.md5 && current.modifiedAt === stored.modifiedAt && current.grayName === stored.grayName)) return;
+    if (current === stored || (current && stored && current.md5 === stored.md5 && current.modifiedAt === stored.modifiedAt)) return;
     if (stored) this.grays.set(stored);
     else if (current) this.grays.delete(current, grayName);
     const shown = stored ?? current;

@@ -108,3 +108,33 @@ test('refreshing keys another node wrote: memory matches the store, nothing is w
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a key changed and stored here while it was being read again keeps the change made here', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-config-refresh-race-'));
+  const { stores } = await switchableStores(join(dir, 'cairn.db'));
+  // Reads of one config wait for the test's go-ahead: the local publish lands while the refresh holds an old read.
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const real = stores.config;
+  const config = Object.assign(Object.create(real) as typeof real, {
+    loadConfig: async (key: Parameters<typeof real.loadConfig>[0]) => {
+      const read = await real.loadConfig(key);
+      await gate;
+      return read;
+    },
+  });
+  const ts = await startTestServer({}, { stores: { ...stores, config } });
+  try {
+    assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'before' })).text, 'true');
+    const refreshed = ts.server.ctx.configPersistence.refresh([{ namespace: 'public', group: 'G', dataId: 'kept.yaml' }]);
+    assert.equal((await call(ts.url, 'POST', '/v1/cs/configs', { ...KEY, content: 'made here' })).text, 'true');
+    release();
+    await refreshed;
+    assert.equal(ts.server.ctx.config.get({ namespace: 'public', group: 'G', dataId: 'kept.yaml' })?.content, 'made here');
+  } finally {
+    await ts.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -30,6 +30,8 @@ export class ConfigPersistence extends WrittenBehind<Dirty> implements ChangeRef
   protected readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
   private unsubscribes: Unsubscribe[] = [];
+  /** While a key is read again: the keys changed here meanwhile (such a change may be stored already, so not unsaved). */
+  private changedHere: Set<string> | undefined;
 
   constructor(
     private readonly store: ConfigStore,
@@ -63,6 +65,7 @@ export class ConfigPersistence extends WrittenBehind<Dirty> implements ChangeRef
       // A replicated change is another node's, stored already: nothing to write.
       this.events.on('config', (e) => {
         if (e.replicated) return;
+        this.changedHere?.add(configKeyString(e));
         this.writer.mark((d) => {
           d.keys.set(configKeyString(e), { namespace: e.namespace, group: e.group, dataId: e.dataId });
           d.history.push(e.history);
@@ -71,6 +74,7 @@ export class ConfigPersistence extends WrittenBehind<Dirty> implements ChangeRef
       // Gray versions go through the same dirty set and group commit: one transaction with the rest of the batch.
       this.events.on('config-gray', (e) => {
         if (e.replicated) return;
+        this.changedHere?.add(grayDirtyKey(e, e.grayName));
         this.writer.mark((d) => {
           d.grays.set(grayDirtyKey(e, e.grayName), { namespace: e.namespace, group: e.group, dataId: e.dataId, grayName: e.grayName });
           d.history.push(e.history);
@@ -101,20 +105,27 @@ export class ConfigPersistence extends WrittenBehind<Dirty> implements ChangeRef
   }
 
   private async refreshKey(key: ConfigKey): Promise<void> {
-    const [stored, grays, recent] = await Promise.all([this.store.loadConfig(key), this.store.loadGraysOf(key), this.store.historyOf(key, 1, RECENT_RECORDS)]);
-    await this.center.historyIdsAbove(recent.items[0]?.id ?? 0);
-    // From here to the end in one turn: no local change can come between the check of what is unsaved and the match.
-    const id = configKeyString(key);
-    if (!this.unsaved((d) => d.keys.has(id))) {
-      const record = recent.items.find((h) => !h.gray);
-      this.center.matchStored(key, stored, record && recordOfVersion(record, stored) ? record : undefined);
-    }
-    const names = new Set([...grays.map((g) => g.grayName), ...this.center.graysOf(key).map((g) => g.grayName)]);
-    for (const name of names) {
-      if (this.unsaved((d) => d.grays.has(grayDirtyKey(key, name)))) continue;
-      const gray = grays.find((g) => g.grayName === name);
-      const record = recent.items.find((h) => h.gray?.grayName === name);
-      this.center.matchStoredGray(key, name, gray, record && recordOfVersion(record, gray) ? record : undefined);
+    const changedHere = new Set<string>();
+    this.changedHere = changedHere;
+    try {
+      const [stored, grays, recent] = await Promise.all([this.store.loadConfig(key), this.store.loadGraysOf(key), this.store.historyOf(key, 1, RECENT_RECORDS)]);
+      await this.center.historyIdsAbove(recent.items[0]?.id ?? 0);
+      // From here to the end in one turn. Left alone: a key changed here and not stored yet (its own write comes next
+      // and wins), and one changed here while it was read (what was read may be older than that change).
+      const mine = (k: string) => changedHere.has(k) || this.unsaved((d) => d.keys.has(k) || d.grays.has(k));
+      if (!mine(configKeyString(key))) {
+        const record = recent.items.find((h) => !h.gray);
+        this.center.matchStored(key, stored, record && recordOfVersion(record, stored) ? record : undefined);
+      }
+      const names = new Set([...grays.map((g) => g.grayName), ...this.center.graysOf(key).map((g) => g.grayName)]);
+      for (const name of names) {
+        if (mine(grayDirtyKey(key, name))) continue;
+        const gray = grays.find((g) => g.grayName === name);
+        const record = recent.items.find((h) => h.gray?.grayName === name);
+        this.center.matchStoredGray(key, name, gray, record && recordOfVersion(record, gray) ? record : undefined);
+      }
+    } finally {
+      this.changedHere = undefined;
     }
   }
 
