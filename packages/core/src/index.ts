@@ -41,6 +41,7 @@ export * from './config/config-events.js';
 export * from './config/config-validation.js';
 export * from './config/config-fields.js';
 export * from './config/config-center.js';
+export * from './config/history-ids.js';
 export * from './config/config-listeners.js';
 export * from './config/config-search.js';
 export * from './config/config-batch.js';

@@ -6,6 +6,7 @@ import { Membership } from './cluster/membership.js';
 import { nodeAddress } from './cluster/node-address.js';
 import { clusterRoutes } from './transports/http/core/v1/cluster-routes.js';
 import { clusterV2Routes } from './transports/http/core/v2/cluster-v2-routes.js';
+import { clusterHistoryIds } from './cluster/config-history-ids.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
@@ -189,14 +190,16 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
   warnRestoredBeyondLimits(registry, log);
-  const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes });
+  const historyIds = await clusterHistoryIds(stores, log);
+  const config = new ConfigCenter({ clock, events: bus, maxContentBytes: options.configMaxContentBytes, historyIds });
   const configPersistence = new ConfigPersistence(stores.config, config, bus, options.configHistoryMaxAgeMs, () => clock.now(), log);
   log.info(await configPersistence.start(), 'restored configs from storage');
   // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
-  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
+  const changes =
+    stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher, configPersistence], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
   if (changes) {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");

@@ -7,6 +7,7 @@ import { namespaceToTenant, tenantToNamespace } from './config-key.js';
 import { ConfigCenter } from './config-center.js';
 import { configKeyOf, configTypeOf } from './config-validation.js';
 import { errorCodeOf } from '../shared/error-code-of.js';
+import { md5Hex } from './md5.js';
 
 const AUTHOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'alice' };
 const KEY = configKeyOf('app.yaml', 'DEFAULT_GROUP', '');
@@ -126,4 +127,46 @@ test('restore continues the history sequence', () => {
   center.restore([], 41);
   center.publish({ key: KEY, content: 'v', type: 'text' }, AUTHOR);
   assert.equal(events[0].historyId, 42);
+});
+
+test("matching another node's stored version: memory and md5 follow, the event says replicated, a repeat publishes nothing", () => {
+  const { center, events } = newCenter();
+  const published = center.publish({ key: KEY, content: 'a: 1', type: 'yaml' }, AUTHOR);
+  events.length = 0;
+  const theirs = { ...published, content: 'a: 2', md5: md5Hex('a: 2'), modifiedAt: published.modifiedAt + 5 };
+  const record = { ...KEY, id: 70, op: 'U' as const, content: 'a: 2', md5: theirs.md5, appName: '', type: 'yaml' as const, author: { ...AUTHOR, claimedUser: 'bob' }, at: 99 };
+  center.matchStored(KEY, theirs, record);
+  assert.equal(center.md5Of(KEY), md5Hex('a: 2'));
+  assert.deepEqual(
+    events.map((e) => [e.type, e.op, e.md5, e.historyId, e.author.claimedUser, e.replicated]),
+    [['config', 'U', theirs.md5, 70, 'bob', true]],
+  );
+  center.matchStored(KEY, theirs, record);
+  assert.equal(events.length, 1);
+  center.matchStored(KEY, undefined, undefined);
+  assert.equal(center.get(KEY), undefined);
+  assert.deepEqual(
+    events.slice(1).map((e) => [e.op, e.md5, e.replicated]),
+    [['D', '', true]],
+  );
+});
+
+test("matching another node's gray version: published, then stopped when the store no longer has it", () => {
+  const { center } = newCenter();
+  const grays: ConfigEvent[] = [];
+  const bus = new EventBus<ConfigEvent>();
+  bus.on('config-gray', (e) => grays.push(e));
+  const other = new ConfigCenter({ clock: new FakeTime(), events: bus });
+  const beta = center.publishGray({ key: KEY, rule: { kind: 'beta', betaIps: ['10.0.0.1'] }, content: 'b', type: 'text' }, AUTHOR);
+  other.matchStoredGray(KEY, 'beta', beta, undefined);
+  assert.equal(other.md5For(KEY, { ip: '10.0.0.1' }), beta.md5);
+  other.matchStoredGray(KEY, 'beta', undefined, undefined);
+  assert.equal(other.md5For(KEY, { ip: '10.0.0.1' }), '');
+  assert.deepEqual(
+    grays.map((e) => (e.type === 'config-gray' ? [e.change, e.op, e.replicated] : [])),
+    [
+      ['published', 'I', true],
+      ['stopped', 'D', true],
+    ],
+  );
 });

@@ -12,6 +12,7 @@ import { grayNotFound } from './gray/gray-errors.js';
 import { type ConfigGray, type GrayRule, grayNameOf } from './gray/gray-model.js';
 import { grayMatches, grayPublishOp, type ServedConfig, serve } from './gray/gray-selection.js';
 import { GrayVersions } from './gray/gray-versions.js';
+import type { HistoryIdSource } from './history-ids.js';
 import { md5Hex, utf8 } from './md5.js';
 
 /** Nacos ships 10 MB; Cairn defaults to 100 KB (issue 9): configs are read on every client start and change. */
@@ -52,6 +53,8 @@ export interface ConfigCenterOptions {
   clock: Clock;
   events: EventPublisher<ConfigEvent>;
   maxContentBytes?: number;
+  /** Cluster mode: ids reserved in the shared database (`ReservedHistoryIds`); without it, a counter from `restore`. */
+  historyIds?: HistoryIdSource;
 }
 
 /**
@@ -182,7 +185,7 @@ export class ConfigCenter {
     const cas = (input.casMd5 ?? '').trim();
     if (cas !== '' && current?.md5 !== cas) throw casMismatch();
     const now = this.options.clock.now();
-    const id = ++this.lastHistoryId;
+    const id = this.nextHistoryId();
     const item: ConfigItem = {
       namespace: input.key.namespace,
       group: input.key.group,
@@ -215,7 +218,7 @@ export class ConfigCenter {
     if (!current) return false;
     this.configs.delete(configKeyString(key));
     const now = this.options.clock.now();
-    this.announce('D', current, '', ++this.lastHistoryId, author, now);
+    this.announce('D', current, '', this.nextHistoryId(), author, now);
     return true;
   }
 
@@ -233,7 +236,7 @@ export class ConfigCenter {
     if (cas !== '' && current?.md5 !== cas) throw casMismatch();
     const op = grayPublishOp(this.grays.namesOf(input.key), input.rule);
     const now = this.options.clock.now();
-    const id = ++this.lastHistoryId;
+    const id = this.nextHistoryId();
     const gray: ConfigGray = {
       namespace: input.key.namespace,
       group: input.key.group,
@@ -278,7 +281,50 @@ export class ConfigCenter {
 
   private dropGray(gray: ConfigGray, change: 'stopped' | 'promoted', author: ConfigAuthor, reason?: 'config-removed'): void {
     this.grays.delete(gray, gray.grayName);
-    this.announceGray(change, 'D', gray, '', ++this.lastHistoryId, author, this.options.clock.now(), reason);
+    this.announceGray(change, 'D', gray, '', this.nextHistoryId(), author, this.options.clock.now(), reason);
+  }
+
+  /**
+   * Cluster mode: makes this key's main version what the database holds (`stored`; undefined: deleted), as another
+   * node wrote it, and publishes the usual `config` event marked `replicated` (long polls, pushes and the journal
+   * react; persistence writes nothing back). `record`: the stored history record of that change, when found. Nothing
+   * happens when memory already holds that version, so re-applying a change is harmless.
+   */
+  matchStored(key: ConfigKey, stored: ConfigItem | undefined, record: ConfigHistoryRecord | undefined): void {
+    const current = this.get(key);
+    if (current === stored || (current && stored && current.md5 === stored.md5 && current.modifiedAt === stored.modifiedAt)) return;
+    if (stored) this.configs.set(configKeyString(key), stored);
+    else this.configs.delete(configKeyString(key));
+    const shown = stored ?? current;
+    if (!shown) return;
+    const op: ConfigOp = !stored ? 'D' : current ? 'U' : 'I';
+    const history = record ?? this.recordOf(op, shown, stored ? stored.modifiedBy : shown.modifiedBy, stored ? stored.modifiedAt : this.options.clock.now(), 0);
+    this.options.events.publish({ type: 'config', ...pickKey(key), op, md5: stored?.md5 ?? '', historyId: history.id, author: history.author, at: history.at, history, replicated: true });
+  }
+
+  /** `matchStored` for one gray version: publishes a `config-gray` event (`published`, or `stopped` when gone). */
+  matchStoredGray(key: ConfigKey, grayName: string, stored: ConfigGray | undefined, record: ConfigHistoryRecord | undefined): void {
+    const current = this.grays.get(key, grayName);
+    if (current === stored || (current && stored && current.md5 === stored.md5 && current.modifiedAt === stored.modifiedAt)) return;
+    if (stored) this.grays.set(stored);
+    else if (current) this.grays.delete(current, grayName);
+    const shown = stored ?? current;
+    if (!shown) return;
+    const op: ConfigOp = !stored ? 'D' : current ? 'U' : 'I';
+    const at = record?.at ?? (stored ? stored.modifiedAt : this.options.clock.now());
+    const history = record ?? this.grayRecordOf(op, shown, shown.modifiedBy, at, 0);
+    const { rule } = shown;
+    this.options.events.publish({ type: 'config-gray', ...pickKey(key), change: stored ? 'published' : 'stopped', grayName, rule, op, md5: stored?.md5 ?? '', historyId: history.id, author: history.author, at, history, replicated: true });
+  }
+
+  /** Cluster mode: every later history id is larger than `id`, the newest record another node wrote for a key. */
+  async historyIdsAbove(id: number): Promise<void> {
+    if (this.options.historyIds) await this.options.historyIds.above(id);
+    else this.lastHistoryId = Math.max(this.lastHistoryId, id);
+  }
+
+  private nextHistoryId(): number {
+    return this.options.historyIds ? this.options.historyIds.next() : ++this.lastHistoryId;
   }
 
   private checkContent(raw: string | undefined): string {
@@ -291,14 +337,23 @@ export class ConfigCenter {
 
   private announceGray(change: 'published' | 'stopped' | 'promoted', op: ConfigOp, gray: ConfigGray, md5: string, id: number, author: ConfigAuthor, at: number, reason?: 'config-removed'): void {
     const { grayName, rule } = gray;
-    const history: ConfigHistoryRecord = { namespace: gray.namespace, group: gray.group, dataId: gray.dataId, id, op, content: gray.content, md5: gray.md5, appName: gray.appName, type: gray.type, author, at, gray: { grayName, rule } };
+    const history = this.grayRecordOf(op, gray, author, at, id);
     this.options.events.publish({ type: 'config-gray', ...pickKey(gray), change, grayName, rule, op, md5, historyId: id, author, at, ...(reason ? { reason } : {}), history });
   }
 
   private announce(op: ConfigOp, item: ConfigItem, md5: string, id: number, author: ConfigAuthor, at: number, restored?: RestoredVersion): void {
-    const fields = { desc: item.desc, tags: item.tags, use: item.use, effect: item.effect, schema: item.schema, encryptedDataKey: item.encryptedDataKey };
-    const history: ConfigHistoryRecord = { namespace: item.namespace, group: item.group, dataId: item.dataId, id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at, fields };
+    const history = this.recordOf(op, item, author, at, id);
     this.options.events.publish({ type: 'config', ...pickKey(item), op, md5, historyId: id, author, at, history, ...(restored ? { restored } : {}) });
+  }
+
+  private recordOf(op: ConfigOp, item: ConfigItem, author: ConfigAuthor, at: number, id: number): ConfigHistoryRecord {
+    const fields = { desc: item.desc, tags: item.tags, use: item.use, effect: item.effect, schema: item.schema, encryptedDataKey: item.encryptedDataKey };
+    return { namespace: item.namespace, group: item.group, dataId: item.dataId, id, op, content: item.content, md5: item.md5, appName: item.appName, type: item.type, author, at, fields };
+  }
+
+  private grayRecordOf(op: ConfigOp, gray: ConfigGray, author: ConfigAuthor, at: number, id: number): ConfigHistoryRecord {
+    const { grayName, rule } = gray;
+    return { namespace: gray.namespace, group: gray.group, dataId: gray.dataId, id, op, content: gray.content, md5: gray.md5, appName: gray.appName, type: gray.type, author, at, gray: { grayName, rule } };
   }
 }
 

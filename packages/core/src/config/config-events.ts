@@ -17,6 +17,8 @@ export interface ConfigChangedEvent extends ConfigKey {
   readonly history: ConfigHistoryRecord;
   /** Set when the publish was a rollback: the history record whose version it restored. */
   readonly restored?: RestoredVersion;
+  /** Cluster mode: another node made the change and stored it; this node's memory now matches (nothing to write). */
+  readonly replicated?: true;
 }
 
 /** A rollback restored the version of history record `historyId` (`md5`) over `previousMd5` (`""`: deleted). */
@@ -44,6 +46,8 @@ export interface ConfigGrayChangedEvent extends ConfigKey {
   readonly reason?: 'config-removed';
   /** The record to append to the stored history (`publishType` gray). */
   readonly history: ConfigHistoryRecord;
+  /** Cluster mode: another node made the change and stored it; this node's memory now matches (nothing to write). */
+  readonly replicated?: true;
 }
 
 export type ConfigEvent = ConfigChangedEvent | ConfigGrayChangedEvent;

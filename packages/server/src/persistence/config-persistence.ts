@@ -1,8 +1,11 @@
 import { configKeyString, type CairnEventBus, type ConfigCenter, type ConfigGray, type ConfigHistoryRecord, type ConfigItem, type ConfigKey, type ConfigStore, type GrayKey, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
+import type { ChangeRefresher } from '../cluster/change-applier.js';
 import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** History records read with a key another node changed: the newest of its main and of each gray version is among them. */
+const RECENT_RECORDS = 20;
 
 /** What is not yet durable: keys whose current state is read from memory when written, and history to append. */
 interface Dirty {
@@ -18,11 +21,17 @@ interface Dirty {
  * the history appended meanwhile, in one transaction (group commit). A refused write is retried with backoff until
  * the store takes it. `durable(n)` resolves once change `n` is committed; the HTTP layer answers a publish or delete
  * only then (or 503 when the store keeps refusing), never 200 for a change that is not stored.
+ *
+ * In cluster mode it is also the config context's ChangeRefresher: a key another node wrote is read again and
+ * memory made to match (events marked `replicated`, which this class does not write back).
  */
-export class ConfigPersistence extends WrittenBehind<Dirty> {
+export class ConfigPersistence extends WrittenBehind<Dirty> implements ChangeRefresher {
+  readonly context = 'config';
   protected readonly writer: WriteBehind<Dirty>;
   private pruner: NodeJS.Timeout | undefined;
   private unsubscribes: Unsubscribe[] = [];
+  /** While a key is read again: the keys changed here meanwhile (such a change may be stored already, so not unsaved). */
+  private changedHere: Set<string> | undefined;
 
   constructor(
     private readonly store: ConfigStore,
@@ -53,19 +62,24 @@ export class ConfigPersistence extends WrittenBehind<Dirty> {
     const grays: ConfigGray[] = await this.store.loadGrays();
     this.center.restore(items, await this.store.lastHistoryId(), grays);
     this.unsubscribes = [
-      this.events.on('config', (e) =>
+      // A replicated change is another node's, stored already: nothing to write.
+      this.events.on('config', (e) => {
+        if (e.replicated) return;
+        this.changedHere?.add(configKeyString(e));
         this.writer.mark((d) => {
           d.keys.set(configKeyString(e), { namespace: e.namespace, group: e.group, dataId: e.dataId });
           d.history.push(e.history);
-        }),
-      ),
+        });
+      }),
       // Gray versions go through the same dirty set and group commit: one transaction with the rest of the batch.
-      this.events.on('config-gray', (e) =>
+      this.events.on('config-gray', (e) => {
+        if (e.replicated) return;
+        this.changedHere?.add(grayDirtyKey(e, e.grayName));
         this.writer.mark((d) => {
-          d.grays.set(`${configKeyString(e)}\u0002${e.grayName}`, { namespace: e.namespace, group: e.group, dataId: e.dataId, grayName: e.grayName });
+          d.grays.set(grayDirtyKey(e, e.grayName), { namespace: e.namespace, group: e.group, dataId: e.dataId, grayName: e.grayName });
           d.history.push(e.history);
-        }),
-      ),
+        });
+      }),
     ];
     void this.prune();
     this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
@@ -77,6 +91,42 @@ export class ConfigPersistence extends WrittenBehind<Dirty> {
     for (const stop of this.unsubscribes) stop();
     if (this.pruner) clearInterval(this.pruner);
     await this.writer.close();
+  }
+
+  async refresh(keys: readonly unknown[]): Promise<void> {
+    // A gray version's key stands for its config: the config and all its gray versions are read again.
+    const configs = new Map<string, ConfigKey>();
+    for (const raw of keys) {
+      const key = configKeyIn(raw);
+      if (key) configs.set(configKeyString(key), key);
+      else this.log.warn({ key: raw }, 'cluster: a config change names a key of an unknown shape; skipped');
+    }
+    for (const key of configs.values()) await this.refreshKey(key);
+  }
+
+  private async refreshKey(key: ConfigKey): Promise<void> {
+    const changedHere = new Set<string>();
+    this.changedHere = changedHere;
+    try {
+      const [stored, grays, recent] = await Promise.all([this.store.loadConfig(key), this.store.loadGraysOf(key), this.store.historyOf(key, 1, RECENT_RECORDS)]);
+      await this.center.historyIdsAbove(recent.items[0]?.id ?? 0);
+      // From here to the end in one turn. Left alone: a key changed here and not stored yet (its own write comes next
+      // and wins), and one changed here while it was read (what was read may be older than that change).
+      const mine = (k: string) => changedHere.has(k) || this.unsaved((d) => d.keys.has(k) || d.grays.has(k));
+      if (!mine(configKeyString(key))) {
+        const record = recent.items.find((h) => !h.gray);
+        this.center.matchStored(key, stored, record && recordOfVersion(record, stored) ? record : undefined);
+      }
+      const names = new Set([...grays.map((g) => g.grayName), ...this.center.graysOf(key).map((g) => g.grayName)]);
+      for (const name of names) {
+        if (mine(grayDirtyKey(key, name))) continue;
+        const gray = grays.find((g) => g.grayName === name);
+        const record = recent.items.find((h) => h.gray?.grayName === name);
+        this.center.matchStoredGray(key, name, gray, record && recordOfVersion(record, gray) ? record : undefined);
+      }
+    } finally {
+      this.changedHere = undefined;
+    }
   }
 
   private async write(batch: Dirty): Promise<void> {
@@ -104,4 +154,21 @@ export class ConfigPersistence extends WrittenBehind<Dirty> {
       this.log.warn({ err }, 'pruning the config history failed; will try again in an hour');
     }
   }
+}
+
+/** A config change key (ConfigChangeKey) from the change log, as a ConfigKey; undefined when it is not one. */
+function configKeyIn(raw: unknown): ConfigKey | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { namespace, group, dataId } = raw as Record<string, unknown>;
+  if (typeof namespace !== 'string' || typeof group !== 'string' || typeof dataId !== 'string') return undefined;
+  return { namespace, group, dataId };
+}
+
+/** Whether a history record is of the change that left `stored` (a publish of its md5, or a delete when gone). */
+function recordOfVersion(record: ConfigHistoryRecord, stored: { md5: string } | undefined): boolean {
+  return stored ? record.op !== 'D' && record.md5 === stored.md5 : record.op === 'D';
+}
+
+function grayDirtyKey(key: ConfigKey, grayName: string): string {
+  return `${configKeyString(key)}\u0002${grayName}`;
 }

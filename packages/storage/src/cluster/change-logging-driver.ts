@@ -9,7 +9,7 @@ export const KEYS_PER_CHANGE = 500;
 
 /**
  * Cluster mode's writer side: wraps a node's driver so that every batch that says which keys it writes (`change`)
- * also appends them to the change log, in the same transaction. The number comes from cluster_sequence's one row,
+ * also appends them to the change log, in the same transaction. The number comes from cluster_sequence's row 1,
  * updated first: the row lock it takes is held until commit, so numbers are handed out in commit order and a
  * reader that has seen change 11 will never later see 10 commit. On PostgreSQL the transaction also NOTIFYs the
  * other nodes (delivered at commit, not before).
@@ -31,7 +31,7 @@ export class ChangeLoggingDriver implements SqlDriver {
     return this.inner.query(sql, params);
   }
 
-  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<void> {
+  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<Row[]> {
     if (change === undefined || change.keys.length === 0) return this.inner.batch(statements);
     const logged = [...statements];
     for (let from = 0; from < change.keys.length; from += KEYS_PER_CHANGE) {

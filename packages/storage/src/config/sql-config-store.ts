@@ -1,4 +1,4 @@
-import type { ConfigGray, ConfigHistoryRecord, ConfigItem, ConfigKey, ConfigStore, ConfigWriteBatch, HistoryPage } from '@cairn/core';
+import type { ConfigChangeKey, ConfigGray, ConfigHistoryRecord, ConfigItem, ConfigKey, ConfigStore, ConfigWriteBatch, HistoryIdBlock, HistoryPage } from '@cairn/core';
 import { num } from '../drivers/row-values.js';
 import { upsertSql, type Row, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import { GRAY_COLUMNS, GRAY_KEY, grayOf, grayValues, HISTORY_GRAY_COLUMNS, historyGrayOf, historyGrayValues } from './config-gray-rows.js';
@@ -14,8 +14,20 @@ const HISTORY_FIELDS = HISTORY_FIELD_COLUMNS.filter((c) => c !== 'id' && c !== '
 const HISTORY_SELECT = `SELECT ${HISTORY_COLUMNS.map((c) => `h.${c}`).join(', ')}, g.gray_name, g.gray_rule, ${HISTORY_FIELDS.join(', ')} FROM config_history h LEFT JOIN config_history_gray g ON g.id = h.id LEFT JOIN config_history_fields f ON f.id = h.id`;
 const CONFIG_SELECT = `SELECT ${CONFIG_COLUMNS.map((c) => `c.${c}`).join(', ')}, ${FIELD_SELECT.map((c) => `f.${c}`).join(', ')} FROM configs c LEFT JOIN config_fields f ON ${FIELD_KEY.map((k) => `f.${k} = c.${k}`).join(' AND ')}`;
 
+/**
+ * cluster_sequence's row for config history ids (row 1 numbers the change log). Made on first use, at the largest
+ * history id stored, so a database that served a standalone node keeps its ids.
+ */
+const HISTORY_ID_ROW = 2;
+
 function historyRecordOf(r: Row): ConfigHistoryRecord {
   return { ...historyOf(r), ...historyFieldsOf(r), ...historyGrayOf(r) };
+}
+
+/** The keys a write saved or removed, as the change log names them (history alone changes no key). */
+function changedKeys(batch: ConfigWriteBatch): ConfigChangeKey[] {
+  const key = (k: ConfigKey): ConfigChangeKey => ({ namespace: k.namespace, group: k.group, dataId: k.dataId });
+  return [...batch.save.map(key), ...batch.remove.map(key), ...[...(batch.saveGrays ?? []), ...(batch.removeGrays ?? [])].map((g) => ({ ...key(g), grayName: g.grayName }))];
 }
 
 /**
@@ -54,6 +66,30 @@ export class SqlConfigStore implements ConfigStore {
     return row?.last === null || row?.last === undefined ? 0 : num(row.last);
   }
 
+  async loadConfig(key: ConfigKey): Promise<ConfigItem | undefined> {
+    const [row] = await this.db.query(`${CONFIG_SELECT} WHERE c.namespace = ? AND c.group_name = ? AND c.data_id = ?`, [key.namespace, key.group, key.dataId]);
+    return row ? { ...configOf(row), ...fieldsOf(row) } : undefined;
+  }
+
+  async loadGraysOf(key: ConfigKey): Promise<ConfigGray[]> {
+    return (await this.db.query(`SELECT ${GRAY_COLUMNS.join(', ')} FROM config_grays WHERE ${KEY} ORDER BY gray_name`, [key.namespace, key.group, key.dataId])).map(grayOf);
+  }
+
+  async reserveHistoryIds(count: number): Promise<HistoryIdBlock> {
+    const size = Math.max(1, Math.trunc(count));
+    const create = this.db.dialect === 'mysql' ? 'INSERT IGNORE INTO cluster_sequence (id, seq) VALUES (?, 0)' : 'INSERT INTO cluster_sequence (id, seq) VALUES (?, 0) ON CONFLICT (id) DO NOTHING';
+    const greatest = this.db.dialect === 'sqlite' ? 'MAX' : 'GREATEST';
+    // On its own: inside the transaction, MySQL's shared lock on the existing row would deadlock two reservations.
+    await this.db.query(create, [HISTORY_ID_ROW]);
+    // The update locks the row until commit, so the read after it sees this batch's value and no other node's.
+    const [row] = await this.db.batch([
+      { sql: `UPDATE cluster_sequence SET seq = ${greatest}(seq, (SELECT COALESCE(MAX(id), 0) FROM config_history)) + ? WHERE id = ?`, params: [size, HISTORY_ID_ROW] },
+      { sql: 'SELECT seq FROM cluster_sequence WHERE id = ?', params: [HISTORY_ID_ROW] },
+    ]);
+    const last = num(row?.seq);
+    return { first: last - size + 1, last };
+  }
+
   async writeConfigs(batch: ConfigWriteBatch): Promise<void> {
     const statements: SqlStatement[] = [
       ...batch.save.flatMap((c) => [
@@ -70,7 +106,7 @@ export class SqlConfigStore implements ConfigStore {
       ...batch.history.flatMap((h) => (h.gray ? [{ sql: this.insertHistoryGray, params: historyGrayValues({ ...h, gray: h.gray }) }] : [])),
       ...batch.history.flatMap((h) => (h.fields ? [{ sql: this.insertHistoryFields, params: historyFieldValues({ ...h, fields: h.fields }) }] : [])),
     ];
-    if (statements.length > 0) await this.db.batch(statements);
+    if (statements.length > 0) await this.db.batch(statements, { context: 'config', keys: changedKeys(batch) });
   }
 
   async historyOf(key: ConfigKey, page: number, pageSize: number): Promise<HistoryPage> {

@@ -203,4 +203,38 @@ export function runConfigStoreContract(withStore: WithStore<ConfigStore>): void 
       assert.deepEqual((await store.historyById(7102))?.fields?.use, 'u');
     });
   });
+
+  test('one config and its gray versions are re-read by key (cluster mode re-reads what another node wrote)', async () => {
+    await withStore(async (store) => {
+      const c = item('cfg-reread', 'r.yaml', 'v1', 7201);
+      const other = item('cfg-reread', 'other.yaml', 'o', 7202);
+      const beta = gray(c, { kind: 'beta', betaIps: ['10.0.0.1'] }, 'b1', 7203);
+      const tag = gray(c, { kind: 'tag', tag: 'blue' }, 't1', 7204);
+      await store.writeConfigs({ save: [c, other], remove: [], saveGrays: [tag, beta], history: [history(c, 7201, 'I', 1), history(other, 7202, 'I', 1), history(c, 7205, 'U', 2)] });
+      assert.deepEqual(await store.loadConfig(c), c);
+      assert.deepEqual(await store.loadGraysOf(c), [beta, tag]);
+      assert.deepEqual(await store.loadGraysOf(other), []);
+      await store.writeConfigs({ save: [], remove: [c], removeGrays: [beta], history: [] });
+      assert.equal(await store.loadConfig(c), undefined);
+      assert.deepEqual(await store.loadGraysOf(c), [tag]);
+    });
+  });
+
+  test('reserved history id blocks never overlap and start above every stored id', async () => {
+    await withStore(async (store) => {
+      const a = await store.reserveHistoryIds(100);
+      assert.equal(a.last - a.first, 99);
+      assert.ok(a.first > 0);
+      const b = await store.reserveHistoryIds(50);
+      assert.equal(b.last - b.first, 49);
+      assert.ok(b.first > a.last, `${JSON.stringify(b)} after ${JSON.stringify(a)}`);
+      const c = item('cfg-reserve', 'r', 'v', b.last + 1_000);
+      await store.writeConfigs({ save: [], remove: [], history: [history(c, b.last + 1_000, 'I', 1)] });
+      const after = await store.reserveHistoryIds(10);
+      assert.ok(after.first > b.last + 1_000, `${JSON.stringify(after)} above the stored id ${b.last + 1_000}`);
+      const together = await Promise.all([store.reserveHistoryIds(10), store.reserveHistoryIds(10), store.reserveHistoryIds(10)]);
+      const ids = together.flatMap((r) => Array.from({ length: r.last - r.first + 1 }, (_, i) => r.first + i));
+      assert.equal(new Set(ids).size, 30);
+    });
+  });
 }

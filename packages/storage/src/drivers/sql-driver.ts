@@ -21,9 +21,10 @@ export interface SqlDriver {
   /**
    * Runs statements in one transaction: all are committed or none. `change` names the keys the statements write:
    * in cluster mode the same transaction appends it to the change log (see ChangeLoggingDriver); otherwise it is
-   * ignored.
+   * ignored. Resolves to the rows of the last statement when it reads (a SELECT there sees what the batch wrote
+   * and no one else's write in between); a batch that reads passes no `change`.
    */
-  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<void>;
+  batch(statements: readonly SqlStatement[], change?: ChangeNote): Promise<Row[]>;
   /**
    * PostgreSQL only: calls `onNotify` for every NOTIFY on `channel`, over a connection of its own; `onLost` when
    * that connection fails (the caller listens again). Resolves to a function that stops listening.

@@ -7,6 +7,20 @@ export interface GrayKey extends ConfigKey {
   readonly grayName: string;
 }
 
+/**
+ * A key in cluster mode's change log for the config context: a config (no `grayName`) or one of its gray versions.
+ * The node that wrote it names every config and gray version it saved or removed; the others re-read them.
+ */
+export interface ConfigChangeKey extends ConfigKey {
+  readonly grayName?: string;
+}
+
+/** A block of history ids reserved for one node: `first` to `last`, both included, handed out to no one else. */
+export interface HistoryIdBlock {
+  readonly first: number;
+  readonly last: number;
+}
+
 /** Current configs and gray versions to save or delete and history records to append, written together. */
 export interface ConfigWriteBatch {
   readonly save: readonly ConfigItem[];
@@ -24,7 +38,8 @@ export interface HistoryPage {
 
 /**
  * The port durable storage implements for config. Every write resolves once it is committed and durable. History
- * ids are assigned by core (one sequence restored from `lastHistoryId()`), so a batch needs no generated keys.
+ * ids are assigned by core (one sequence restored from `lastHistoryId()`, or blocks from `reserveHistoryIds` in
+ * cluster mode), so a batch needs no generated keys.
  *
  * @example
  *   const { config } = await openStores('sqlite:./data/cairn.db', './data'); // from @cairn/storage
@@ -37,6 +52,15 @@ export interface ConfigStore {
   loadGrays(): Promise<ConfigGray[]>;
   /** The largest history id ever stored, 0 when none. */
   lastHistoryId(): Promise<number>;
+  /** One config as stored now (cluster mode re-reads a key another node changed). */
+  loadConfig(key: ConfigKey): Promise<ConfigItem | undefined>;
+  /** One config's gray versions as stored now, ordered by gray name. */
+  loadGraysOf(key: ConfigKey): Promise<ConfigGray[]>;
+  /**
+   * Reserves `count` history ids for this node from the database's counter: above every id stored and every
+   * block reserved before, by any node (cluster mode; a standalone node counts from `lastHistoryId()`).
+   */
+  reserveHistoryIds(count: number): Promise<HistoryIdBlock>;
   /** Saves (upsert by key) and deletes current configs and gray versions and appends history, in one transaction. */
   writeConfigs(batch: ConfigWriteBatch): Promise<void>;
   /** One key's history, newest first; `page` counts from 1. */

@@ -17,12 +17,14 @@ export class MysqlDriver implements SqlDriver {
     return Array.isArray(result) ? (result as Row[]) : [];
   }
 
-  async batch(statements: readonly SqlStatement[]): Promise<void> {
+  async batch(statements: readonly SqlStatement[]): Promise<Row[]> {
     const connection = await this.pool.getConnection();
     try {
       await connection.beginTransaction();
-      for (const s of statements) await connection.query(s.sql, s.params as SqlValue[]);
+      let result: unknown;
+      for (const s of statements) [result] = await connection.query(s.sql, s.params as SqlValue[]);
       await connection.commit();
+      return Array.isArray(result) ? (result as Row[]) : [];
     } catch (error) {
       await connection.rollback().catch(() => undefined);
       throw error;

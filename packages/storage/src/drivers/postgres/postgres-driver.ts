@@ -21,7 +21,7 @@ export class PostgresDriver implements SqlDriver {
     return (await this.pool.query(this.text(sql), params as SqlValue[])).rows as Row[];
   }
 
-  async batch(statements: readonly SqlStatement[]): Promise<void> {
+  async batch(statements: readonly SqlStatement[]): Promise<Row[]> {
     const client = await this.pool.connect();
     // A checked-out client whose backend is terminated emits 'error'; unheard, that event would kill the process.
     // The failing query rejects as well, so the listener only has to keep the event from going unheard.
@@ -30,8 +30,10 @@ export class PostgresDriver implements SqlDriver {
     let failed = false;
     try {
       await client.query('BEGIN');
-      for (const s of statements) await client.query(this.text(s.sql), s.params as SqlValue[]);
+      let rows: Row[] = [];
+      for (const s of statements) rows = (await client.query(this.text(s.sql), s.params as SqlValue[])).rows as Row[];
       await client.query('COMMIT');
+      return rows;
     } catch (error) {
       failed = true;
       await client.query('ROLLBACK').catch(() => undefined);

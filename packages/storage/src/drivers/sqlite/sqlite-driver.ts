@@ -21,9 +21,18 @@ export class SqliteDriver implements SqlDriver {
     return [];
   }
 
-  async batch(statements: readonly SqlStatement[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const s of statements) this.prepare(s.sql).run(...bind(s.params));
+  async batch(statements: readonly SqlStatement[]): Promise<Row[]> {
+    return this.db.transaction(() => {
+      let rows: Row[] = [];
+      for (const s of statements) {
+        const statement = this.prepare(s.sql);
+        if (statement.reader) rows = statement.all(...bind(s.params)) as Row[];
+        else {
+          statement.run(...bind(s.params));
+          rows = [];
+        }
+      }
+      return rows;
     })();
   }
 
