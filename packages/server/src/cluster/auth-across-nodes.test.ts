@@ -42,8 +42,11 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       const shown: string[] = [];
       // No configured password: each node would make a random one, so only one of them may be kept and shown.
       const start = () => startTestServer({ db: db.url, cluster: true, authEnabled: true }, { adminPassword: '', announce: (text) => shown.push(text) });
-      const [a, b] = await Promise.all([start(), start()]);
-      t.after(() => Promise.all([a.close(), b.close()]));
+      const started = await Promise.allSettled([start(), start()]);
+      const up = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      t.after(() => Promise.all(up.map((node) => node.close())));
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
+      const [a, b] = up;
       assert.equal(shown.length, 1, `one first admin announced, got ${shown.length}`);
       const password = /password (\S+)/.exec(shown[0])?.[1] ?? '';
       assert.equal((await db.admin('SELECT username FROM auth_users')).length, 1);
