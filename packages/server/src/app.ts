@@ -196,7 +196,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const auth = new AuthDirectory({ clock, events: bus });
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
-  const changes = stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher, authPersistence], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
+  const changes =
+    stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher, authPersistence], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
   if (changes) {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
