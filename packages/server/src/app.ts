@@ -199,7 +199,9 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
   const changes =
-    stores.changes && clusterNode ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher, configPersistence], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log) : undefined;
+    stores.changes && clusterNode
+      ? new ChangeApplier(stores.changes, [persistence, persistence.namespaceRefresher, configPersistence, authPersistence], { node: clusterNode, pollMs: options.clusterPollMs, keepMs: CHANGES_KEPT_MS }, log)
+      : undefined;
   if (changes) {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
@@ -226,6 +228,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     if (made === 'created') log.info("first admin 'nacos' created");
   }
   const authenticator = new Authenticator({ directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() }, { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 });
+  authenticator.followReplicatedChanges(bus);
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });
   // The scheduler keeps its own real timer: core's Alarm holds one wake-up, which the registry's deadlines own.

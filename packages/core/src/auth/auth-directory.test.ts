@@ -8,6 +8,7 @@ import { EventBus } from '../shared/event-bus.js';
 import { FakeTime } from '../shared/time/fake-time.js';
 import { AuthDirectory } from './auth-directory.js';
 import type { AuthEvent } from './auth-events.js';
+import type { StoredUser } from './auth-store.js';
 import { errorCodeOf } from '../shared/error-code-of.js';
 
 const ACTOR = { sourceIp: '127.0.0.1', clientAgent: 'test', claimedUser: 'root' };
@@ -417,4 +418,45 @@ test('checkNewUser refuses an invalid or taken name as createUser would, and cha
   directory.checkNewUser('newcomer');
   assert.equal(directory.user('newcomer'), undefined);
   assert.equal(events.length, before);
+});
+
+test("matching another node's stored state changes memory and announces each difference marked replicated", () => {
+  const { directory, events } = seeded();
+  const stored = (over: Partial<StoredUser> = {}): StoredUser => ({ ...(directory.user('alice') as StoredUser), ...over });
+  directory.matchStoredUser('bob', { user: { username: 'bob', passwordHash: HASH, enabled: false, tokenGeneration: 0, createdAt: 1, updatedAt: 1 }, roles: ['dev', 'ghost-free'] });
+  directory.matchStoredUser('alice', { user: stored({ passwordHash: `${HASH}2`, tokenGeneration: 1 }), roles: ['ops'] });
+  directory.matchStoredHolders('dev', ['alice', 'nobody-known']);
+  directory.matchStoredGrants('dev', [{ role: 'dev', resource: ':*:naming/*', action: 'r' }]);
+  directory.matchStoredGrants('dev', []);
+  assert.deepEqual(
+    events.map((e) => [e.cause, e.replicated, e.actor.sourceIp, 'username' in e ? e.username : 'usernames' in e ? e.usernames.join() : e.cause === 'GRANT_ADDED' || e.cause === 'GRANT_REMOVED' ? e.grant.resource : '']),
+    [
+      ['USER_CREATED', true, 'cluster', 'bob'],
+      ['USER_DISABLED', true, 'cluster', 'bob'],
+      ['ROLE_ASSIGNED', true, 'cluster', 'bob'],
+      ['ROLE_ASSIGNED', true, 'cluster', 'bob'],
+      ['USER_PASSWORD_CHANGED', true, 'cluster', 'alice'],
+      ['ROLE_ASSIGNED', true, 'cluster', 'alice'],
+      ['ROLE_REMOVED', true, 'cluster', 'alice'],
+      ['ROLE_ASSIGNED', true, 'cluster', 'alice'],
+      ['ROLE_REMOVED', true, 'cluster', 'bob'],
+      ['GRANT_ADDED', true, 'cluster', ':*:naming/*'],
+      ['GRANT_REMOVED', true, 'cluster', ':*:naming/*'],
+    ],
+  );
+  assert.deepEqual(directory.rolesOf('alice'), ['dev', 'ops']);
+  assert.deepEqual(directory.rolesOf('bob'), ['ghost-free']);
+  assert.equal(directory.user('alice')?.tokenGeneration, 1);
+  assert.deepEqual(directory.grantsOfRole('dev'), []);
+  events.length = 0;
+  // The same state again announces nothing; a user gone from the database is deleted with its roles.
+  directory.matchStoredUser('alice', { user: stored(), roles: ['dev', 'ops'] });
+  directory.matchStoredUser('bob', undefined);
+  directory.matchStoredUser('nobody', undefined);
+  assert.deepEqual(
+    events.map((e) => [e.cause, e.replicated]),
+    [['USER_DELETED', true]],
+  );
+  assert.equal(directory.user('bob'), undefined);
+  assert.deepEqual(directory.roleNames(), ['ROLE_ADMIN', 'dev', 'ops']);
 });

@@ -3,7 +3,7 @@ import { invalidParam, missingParam } from '../shared/errors.js';
 import type { Clock } from '../shared/time/clock.js';
 import { adminExists, lastAdmin, roleAlreadyAssigned, roleNotFound, roleReserved, userAlreadyExists, userNotFound } from './auth-errors.js';
 import type { AuthActor, AuthEvent } from './auth-events.js';
-import type { AuthSnapshot, RoleAssignment, StoredUser } from './auth-store.js';
+import type { AuthSnapshot, RoleAssignment, StoredUser, StoredUserWithRoles } from './auth-store.js';
 import { ADMIN_ROLE, type Action, type Decision, decide, type Grant, type Resource } from './permissions.js';
 
 /** Nacos keeps user and role names in `varchar(50)` columns. */
@@ -14,6 +14,9 @@ export const MAX_RESOURCE_LENGTH = 255;
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 const ACTIONS = new Set(['r', 'w', 'rw']);
 const BCRYPT = /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/;
+
+/** Who the events of a change made on another cluster node name (the request that made it was answered there). */
+export const CLUSTER_ACTOR: AuthActor = Object.freeze({ sourceIp: 'cluster', clientAgent: 'cairn', claimedUser: '' });
 
 /** A search as Nacos's `search=accurate|blur` runs it: equal, or containing the text. A blank field matches all. */
 export type SearchMode = 'accurate' | 'blur';
@@ -336,13 +339,78 @@ export class AuthDirectory {
     else this.announce({ cause: 'LOGIN_FAILED', username, reason: refusal.reason }, actor);
   }
 
-  /** Records a rotation of the token signing key (the keys themselves are the persistence's: they are secrets). */
-  signingKeyRotated(kid: string, retired: readonly string[], actor: AuthActor): void {
-    this.announce({ cause: 'SIGNING_KEY_ROTATED', kid, retired }, actor);
+  /**
+   * Records a rotation of the token signing key (the keys themselves are the persistence's: they are secrets);
+   * `replicated` when another cluster node rotated it.
+   */
+  signingKeyRotated(kid: string, retired: readonly string[], actor: AuthActor, replicated = false): void {
+    this.announce({ cause: 'SIGNING_KEY_ROTATED', kid, retired }, actor, replicated);
   }
 
-  private announce(change: DistributiveOmit<AuthEvent, 'type' | 'at' | 'actor'>, actor: AuthActor): void {
-    this.options.events.publish({ type: 'auth', at: this.options.clock.now(), actor, ...change } as AuthEvent);
+  // Cluster mode: another node changed the database; these make memory match it. Nothing is refused (the database
+  // is right), and each difference is announced as the command that makes it would, marked `replicated`.
+
+  /** Makes one user and the roles it holds match the database; `stored` undefined: the user was deleted. */
+  matchStoredUser(username: string, stored: StoredUserWithRoles | undefined): void {
+    const current = this.users.get(username);
+    if (!stored) {
+      if (!current) return;
+      const roles = this.rolesOf(username);
+      for (const role of roles) this.dropHolder(role, username);
+      this.users.delete(username);
+      this.announce({ cause: 'USER_DELETED', username, roles }, CLUSTER_ACTOR, true);
+      return;
+    }
+    const user = { ...stored.user };
+    this.users.set(username, user);
+    if (!current) this.announce({ cause: 'USER_CREATED', username }, CLUSTER_ACTOR, true);
+    else if (current.passwordHash !== user.passwordHash || current.tokenGeneration !== user.tokenGeneration) {
+      this.announce({ cause: 'USER_PASSWORD_CHANGED', username, tokenGeneration: user.tokenGeneration }, CLUSTER_ACTOR, true);
+    }
+    if ((current?.enabled ?? true) !== user.enabled) this.announce({ cause: user.enabled ? 'USER_ENABLED' : 'USER_DISABLED', username }, CLUSTER_ACTOR, true);
+    const held = new Set(this.rolesOf(username));
+    for (const role of stored.roles) {
+      if (held.delete(role)) continue;
+      this.holdersOf(role).add(username);
+      this.announce({ cause: 'ROLE_ASSIGNED', role, username }, CLUSTER_ACTOR, true);
+    }
+    for (const role of held) {
+      this.dropHolder(role, username);
+      this.announce({ cause: 'ROLE_REMOVED', role, usernames: [username], grants: [] }, CLUSTER_ACTOR, true);
+    }
+  }
+
+  /** Makes the holders of a role match the database (users this node does not know are left out, as by `restore`). */
+  matchStoredHolders(role: string, usernames: readonly string[]): void {
+    const held = new Set(this.holders.get(role));
+    for (const username of usernames) {
+      if (held.delete(username) || !this.users.has(username)) continue;
+      this.holdersOf(role).add(username);
+      this.announce({ cause: 'ROLE_ASSIGNED', role, username }, CLUSTER_ACTOR, true);
+    }
+    if (held.size === 0) return;
+    for (const username of held) this.dropHolder(role, username);
+    this.announce({ cause: 'ROLE_REMOVED', role, usernames: [...held].sort(cmp), grants: [] }, CLUSTER_ACTOR, true);
+  }
+
+  /** Makes the grants of a role match the database. */
+  matchStoredGrants(role: string, stored: readonly Grant[]): void {
+    const wanted = new Map(stored.map((g) => [grantKey(g), { role, resource: g.resource, action: g.action }]));
+    const grants = this.grantsOf(role);
+    for (const [key, grant] of [...grants]) {
+      if (wanted.delete(key)) continue;
+      grants.delete(key);
+      this.announce({ cause: 'GRANT_REMOVED', grant }, CLUSTER_ACTOR, true);
+    }
+    for (const [key, grant] of wanted) {
+      grants.set(key, grant);
+      this.announce({ cause: 'GRANT_ADDED', grant }, CLUSTER_ACTOR, true);
+    }
+    if (grants.size === 0) this.grantsByRole.delete(role);
+  }
+
+  private announce(change: DistributiveOmit<AuthEvent, 'type' | 'at' | 'actor' | 'replicated'>, actor: AuthActor, replicated = false): void {
+    this.options.events.publish({ type: 'auth', at: this.options.clock.now(), actor, ...change, ...(replicated && { replicated: true }) } as AuthEvent);
   }
 }
 

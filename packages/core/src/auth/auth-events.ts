@@ -17,6 +17,11 @@ interface AuthEventBase {
   readonly type: 'auth';
   readonly at: number;
   readonly actor: AuthActor;
+  /**
+   * Set when another cluster node made the change and this node only made its memory match the database:
+   * persistence does not write it back; everything else reacts as to a local change.
+   */
+  readonly replicated?: true;
 }
 
 /** A user was created (enabled; an imported user that Nacos had disabled is disabled by a USER_DISABLED just after). */

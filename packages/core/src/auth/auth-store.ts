@@ -38,6 +38,18 @@ export interface AuthSnapshot {
 }
 
 /**
+ * What one auth write names in a cluster's change log, so the other nodes re-read it: a user (with the roles it
+ * holds), the holders of a role, the grants of a role, or the signing keys.
+ */
+export type AuthChangeKey = { readonly user: string } | { readonly holdersOf: string } | { readonly grantsOf: string } | { readonly signingKeys: true };
+
+/** A user as stored with the roles it holds (for a re-read of one user). */
+export interface StoredUserWithRoles {
+  user: StoredUser;
+  roles: string[];
+}
+
+/**
  * The port durable storage implements for auth. Every write resolves once it is committed and durable; writing
  * what is already there, or deleting what is not, is not an error.
  *
@@ -69,4 +81,18 @@ export interface AuthStore {
   rotateSigningKey(key: SigningKey): Promise<void>;
   /** Removes the keys retired at or before `retiredUpTo` (epoch ms): the tokens they signed have expired. */
   removeRetiredSigningKeys(retiredUpTo: number): Promise<void>;
+  /**
+   * Creates the first admin unless a user with its name exists: the user and its ROLE_ADMIN assignment in one
+   * transaction. Two nodes starting at once on an empty database both call it; one inserts, and both read back the
+   * same user (`readUser`): the caller compares the hash to learn whether its own was kept.
+   */
+  addFirstAdmin(user: StoredUser): Promise<void>;
+  /** One user and the roles it holds, by role name; undefined when it does not exist. */
+  readUser(username: string): Promise<StoredUserWithRoles | undefined>;
+  /** The users holding a role, by name (only users that exist). */
+  readHolders(role: string): Promise<string[]>;
+  /** The grants of a role, by resource then action. */
+  readGrants(role: string): Promise<Grant[]>;
+  /** The signing keys, as `loadAuth` returns them. */
+  readSigningKeys(): Promise<SigningKey[]>;
 }

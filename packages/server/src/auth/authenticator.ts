@@ -1,4 +1,4 @@
-import { type Action, type AuthActor, type AuthDirectory, type Decision, LoginThrottle, type Resource, type StoredUser } from '@cairn/core';
+import { type Action, type AuthActor, type AuthDirectory, type CairnEventBus, type Decision, LoginThrottle, type Resource, type StoredUser, type Unsubscribe } from '@cairn/core';
 import { CheckedTokens, CredentialCache } from './credential-cache.js';
 import { hashPassword, MAX_PASSWORD_BYTES, verifyPassword } from './passwords.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -147,6 +147,17 @@ export class Authenticator {
   /** Forgets remembered credentials of a user (its password changed or it was deleted). */
   forget(username: string): void {
     this.cache.forget(username);
+  }
+
+  /**
+   * In a cluster: forgets the remembered credentials of every user another node changed the password of, disabled
+   * or deleted (the directory announces those `replicated`), as the routes do for a change made here. The cache
+   * also compares the user's token generation, but a user deleted and made again starts at the same generation.
+   */
+  followReplicatedChanges(events: CairnEventBus): Unsubscribe {
+    return events.on('auth', (e) => {
+      if (e.replicated && (e.cause === 'USER_PASSWORD_CHANGED' || e.cause === 'USER_DISABLED' || e.cause === 'USER_DELETED')) this.forget(e.username);
+    });
   }
 
   private async checkAndRemember(username: string, password: string, actor: AuthActor): Promise<Verified> {

@@ -1,4 +1,4 @@
-import type { AuthDirectory } from '@cairn/core';
+import { ADMIN_ROLE, type AuthDirectory } from '@cairn/core';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hashPassword, newPasswordProblem } from './passwords.js';
@@ -31,11 +31,18 @@ export function firstAdmin(hasAdmin: boolean, configured: string | undefined, ra
 /**
  * At a start with auth on: creates the first admin when no user holds ROLE_ADMIN, waits until it is stored, and
  * when nobody chose the password hands it to `announce` (the start prints it once; it is never logged). The
- * password comes from `configured` (CAIRN_ADMIN_PASSWORD) or else the file `passwordFile` names.
+ * password comes from `configured` (CAIRN_ADMIN_PASSWORD) or else the file `passwordFile` names. The store is
+ * claimed first (`claimFirstAdmin`: insert unless the user exists, then read back): of cluster nodes starting at
+ * once on an empty database, one creates the admin and the others take it as stored, printing nothing.
  */
 export async function ensureFirstAdmin(deps: {
   directory: AuthDirectory;
-  durability: { readonly lastChange: number; durable(upTo: number, timeoutMs: number): Promise<void> };
+  durability: {
+    readonly lastChange: number;
+    durable(upTo: number, timeoutMs: number): Promise<void>;
+    /** Stores the admin unless its user exists; false when another node's is kept (memory then holds that one). */
+    claimFirstAdmin(username: string, passwordHash: string): Promise<boolean>;
+  };
   configured: string | undefined;
   passwordFile: string;
   announce: (text: string) => void;
@@ -47,7 +54,14 @@ export async function ensureFirstAdmin(deps: {
   const fromFile = configured === undefined && deps.passwordFile !== '' ? readPasswordFile(deps.passwordFile) : undefined;
   const plan = firstAdmin(false, configured ?? fromFile);
   if (!plan.create) return 'exists';
-  deps.directory.createFirstAdmin(plan.username, await hashPassword(plan.password), { sourceIp: 'server', clientAgent: 'cairn', claimedUser: '' });
+  // A user of that name holding no ROLE_ADMIN is refused here, as createFirstAdmin refuses it.
+  deps.directory.checkNewUser(plan.username);
+  const hash = await hashPassword(plan.password);
+  if (!(await deps.durability.claimFirstAdmin(plan.username, hash))) {
+    if (!deps.directory.hasAdmin) throw new Error(`the first admin '${plan.username}' was not created: a user of that name holding no ${ADMIN_ROLE} is stored`);
+    return 'exists';
+  }
+  deps.directory.createFirstAdmin(plan.username, hash, { sourceIp: 'server', clientAgent: 'cairn', claimedUser: '' });
   await deps.durability.durable(deps.durability.lastChange, deps.storeWaitMs);
   if (plan.generated) {
     deps.announce(

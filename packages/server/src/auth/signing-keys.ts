@@ -111,13 +111,15 @@ export function newSigningKey(now: number, random: (bytes: number) => Buffer = r
 }
 
 /**
- * The keys to use, making the first one when the store has none (and no secret is configured): adds a random key,
- * then reads the keys back, so that when another node added its own at the same time both sign with the oldest.
+ * The keys to use, making the first one when `stored` (read just before) has none and no secret is configured: adds
+ * a random key, then reads the keys back, so that when another node added its own at the same time both sign with
+ * the oldest (in a cluster, a node that read back before the other's key was stored learns of it from the change
+ * log, and turns to the oldest then).
  *
  * @example
- *   const keys = await ensureSigningKeys(stores.auth, (await stores.auth.loadAuth()).keys, Date.now());
+ *   const keys = await ensureSigningKeys(stores.auth, await stores.auth.readSigningKeys(), Date.now());
  */
-export async function ensureSigningKeys(store: Pick<AuthStore, 'loadAuth' | 'addSigningKey'>, stored: readonly SigningKey[], now: number, settings: KeySettings = {}): Promise<SigningKeys> {
+export async function ensureSigningKeys(store: Pick<AuthStore, 'readSigningKeys' | 'addSigningKey'>, stored: readonly SigningKey[], now: number, settings: KeySettings = {}): Promise<SigningKeys> {
   const known = signingKeysOf(stored, now, settings);
   if (known) return known;
   await store.addSigningKey(newSigningKey(now));
@@ -128,13 +130,13 @@ export async function ensureSigningKeys(store: Pick<AuthStore, 'loadAuth' | 'add
  * Rotates: stores a new random key, which signs from now on, and retires every other key in use (each verifies
  * the tokens it signed until they expire). Returns the keys read back.
  */
-export async function rotateSigningKeys(store: Pick<AuthStore, 'loadAuth' | 'rotateSigningKey'>, now: number, settings: KeySettings = {}): Promise<SigningKeys> {
+export async function rotateSigningKeys(store: Pick<AuthStore, 'readSigningKeys' | 'rotateSigningKey'>, now: number, settings: KeySettings = {}): Promise<SigningKeys> {
   await store.rotateSigningKey(newSigningKey(now));
   return readBack(store, now, settings);
 }
 
-async function readBack(store: Pick<AuthStore, 'loadAuth'>, now: number, settings: KeySettings): Promise<SigningKeys> {
-  const keys = signingKeysOf((await store.loadAuth()).keys, now, settings);
+async function readBack(store: Pick<AuthStore, 'readSigningKeys'>, now: number, settings: KeySettings): Promise<SigningKeys> {
+  const keys = signingKeysOf(await store.readSigningKeys(), now, settings);
   if (!keys) throw new Error('the token signing key was added but the store does not return it');
   return keys;
 }

@@ -1,3 +1,4 @@
+import type { AuthEvent } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -162,4 +163,47 @@ test('nodes starting together each add a key and all sign with the oldest; a sto
   assert.throws(() => signingKeysOf([{ kid: 'short', secret: Buffer.alloc(16).toString('base64'), createdAt: 1 }]), /key 'short' cannot be used: it has 16 bytes/);
   const published = Buffer.from('SecretKey012345678901234567890123456789012345678901234567890123456789', 'base64').toString('base64');
   assert.throws(() => signingKeysOf([{ kid: 'nacos', secret: published, createdAt: 1 }]), /published default secret/);
+});
+
+test("a refresh makes memory match another node's rows without writing them back, and leaves what is changed here alone", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-auth-refresh-'));
+  const stores = await openStores(`sqlite:${join(dir, 'cairn.db')}`, dir);
+  const ts = await startTestServer({ dataDir: dir }, { stores });
+  try {
+    const { auth, authPersistence, events } = ts.server.ctx;
+    const seen: AuthEvent[] = [];
+    events.on('auth', (e) => seen.push(e));
+    // Another node's writes: a user with a role, a grant, a rotated key.
+    await stores.auth.saveUser({ username: 'dave', passwordHash: HASH, enabled: true, tokenGeneration: 2, createdAt: 1, updatedAt: 1 });
+    await stores.auth.assignRole({ role: 'ops', username: 'dave' });
+    await stores.auth.addGrant({ role: 'ops', resource: ':*:naming/*', action: 'r' });
+    const before = authPersistence.lastChange;
+    await authPersistence.refresh([{ user: 'dave' }, { grantsOf: 'ops' }, { unknown: 1 }, 'junk']);
+    assert.equal(auth.user('dave')?.tokenGeneration, 2);
+    assert.deepEqual(auth.rolesOf('dave'), ['ops']);
+    assert.deepEqual(auth.grantsOfRole('ops'), [{ role: 'ops', resource: ':*:naming/*', action: 'r' }]);
+    assert.equal(authPersistence.lastChange, before, 'nothing written back');
+    assert.ok(seen.length > 0 && seen.every((e) => e.replicated === true));
+    const kid = (await authPersistence.signingKeys()).current.kid;
+    await stores.auth.rotateSigningKey(newSigningKey(Date.now()));
+    await authPersistence.refresh([{ signingKeys: true }]);
+    const rotated = await authPersistence.signingKeys();
+    assert.notEqual(rotated.current.kid, kid);
+    assert.ok(rotated.byKid.has(kid), 'the retired key still verifies');
+    assert.deepEqual(seen.at(-1), { ...seen.at(-1), cause: 'SIGNING_KEY_ROTATED', kid: rotated.current.kid, retired: [kid], replicated: true });
+    // A change made here and not yet stored wins over the rows read: its own write comes next.
+    auth.createUser('erin', HASH, ACTOR);
+    await authPersistence.refresh([{ user: 'erin' }]);
+    assert.ok(auth.user('erin'), 'kept while not yet stored');
+    await authPersistence.durable(authPersistence.lastChange, 5_000);
+    assert.equal((await stores.auth.readUser('erin'))?.user.username, 'erin');
+    // Once stored, a deletion elsewhere is applied.
+    await stores.auth.deleteUser('erin');
+    await authPersistence.refresh([{ user: 'erin' }]);
+    assert.equal(auth.user('erin'), undefined);
+  } finally {
+    await ts.close();
+    await stores.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

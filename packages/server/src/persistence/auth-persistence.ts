@@ -1,6 +1,7 @@
-import type { AuthDirectory, AuthEvent, AuthStore, CairnEventBus, Grant, RoleAssignment, Unsubscribe } from '@cairn/core';
+import { type AuthChangeKey, type AuthDirectory, type AuthEvent, type AuthStore, type CairnEventBus, CLUSTER_ACTOR, type Grant, type RoleAssignment, type SigningKey, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
 import { ensureSigningKeys, type KeySettings, rotateSigningKeys, type SigningKeys, type SigningKeyView, signingKeysOf } from '../auth/signing-keys.js';
+import type { ChangeRefresher } from '../cluster/change-applier.js';
 import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 /** What is not yet durable, by key; each is written in the state memory has when the write runs. */
@@ -19,11 +20,16 @@ interface Dirty {
  * (503 while the store refuses). Users go first, so a user's assignments are written after the user.
  *
  * At start it loads the directory and the token signing keys, making the first key when the store has none (and no
- * secret is configured). A rotation on this node refreshes the keys here at once; another node reads them at its
- * next start (keys are not yet propagated through a cluster). A retired key is dropped, here and in the store, once
- * the tokens it signed have expired.
+ * secret is configured). A rotation on this node refreshes the keys here at once. A retired key is dropped, here
+ * and in the store, once the tokens it signed have expired.
+ *
+ * In a cluster it is also the auth context's ChangeRefresher: for each user, role's holders, role's grants or the
+ * signing keys another node wrote, it reads the current rows and makes memory match (the directory announces
+ * `replicated` events, which are not written back). What this node changed and has not yet stored is left alone:
+ * its own write comes next, and the other nodes re-read that.
  */
-export class AuthPersistence extends WrittenBehind<Dirty> {
+export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefresher {
+  readonly context = 'auth';
   protected readonly writer: WriteBehind<Dirty>;
   private unsubscribe: Unsubscribe | undefined;
   private keys: Promise<SigningKeys> | undefined;
@@ -31,6 +37,8 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
   private loaded: SigningKeys | undefined;
   /** Removals of expired keys from the store, one after the other. */
   private removing: Promise<void> = Promise.resolve();
+  /** Reads and writes of the signing keys, one after the other, so an older read never replaces a newer one. */
+  private keyWork: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: AuthStore,
@@ -62,7 +70,9 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
   async start(): Promise<{ users: number; roles: number; grants: number; signingKeys: number }> {
     const snapshot = await this.store.loadAuth();
     this.directory.restore(snapshot);
-    this.unsubscribe = this.events.on('auth', (e) => this.writer.mark((d) => markChange(d, e)));
+    this.unsubscribe = this.events.on('auth', (e) => {
+      if (!e.replicated) this.writer.mark((d) => markChange(d, e));
+    });
     const now = this.now();
     const known = signingKeysOf(snapshot.keys, now, this.keySettings);
     if (known) this.use(known);
@@ -87,13 +97,10 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
       this.keys = left && Promise.resolve(left);
       this.removeExpired(now);
     }
-    this.keys ??= ensureSigningKeys(this.store, [], now, this.keySettings).then(
-      (keys) => this.use(keys),
-      (error: unknown) => {
-        this.keys = undefined;
-        throw error;
-      },
-    );
+    this.keys ??= this.serially(async () => this.use(await ensureSigningKeys(this.store, await this.store.readSigningKeys(), now, this.keySettings))).catch((error: unknown) => {
+      this.keys = undefined;
+      throw error;
+    });
     return this.keys;
   }
 
@@ -103,7 +110,85 @@ export class AuthPersistence extends WrittenBehind<Dirty> {
    */
   async rotateSigningKey(): Promise<SigningKeys> {
     if (this.keySettings.configured) throw new SigningKeyConfiguredError();
-    return this.use(await rotateSigningKeys(this.store, this.now(), this.keySettings));
+    return this.serially(async () => this.use(await rotateSigningKeys(this.store, this.now(), this.keySettings)));
+  }
+
+  /**
+   * Stores the first admin unless a user of its name exists (see AuthStore.addFirstAdmin) and reads it back. True
+   * when this call's user was kept; otherwise another node's was, and memory now holds that one.
+   */
+  async claimFirstAdmin(username: string, passwordHash: string): Promise<boolean> {
+    const now = this.now();
+    await this.store.addFirstAdmin({ username, passwordHash, enabled: true, tokenGeneration: 0, createdAt: now, updatedAt: now });
+    const stored = await this.store.readUser(username);
+    if (stored?.user.passwordHash === passwordHash) return true;
+    this.directory.matchStoredUser(username, stored);
+    return false;
+  }
+
+  /** Makes memory match what another node wrote (the keys of one change, in its order). A store error rejects: the caller retries. */
+  async refresh(keys: readonly unknown[]): Promise<void> {
+    for (const key of keys) {
+      if (!isAuthChangeKey(key)) {
+        this.log.warn({ key }, 'cluster: an auth change key of an unknown shape; skipped (is a newer node running?)');
+        continue;
+      }
+      await this.refreshKey(key);
+    }
+  }
+
+  private async refreshKey(key: AuthChangeKey): Promise<void> {
+    if ('signingKeys' in key) {
+      await this.serially(async () => this.useStoredKeys(await this.store.readSigningKeys()));
+      return;
+    }
+    // A local change made while the rows were read may be missing from them (or be older than them): read again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = this.writer.lastChange;
+      if (this.writer.unsaved((d) => touches(d, key))) return;
+      const apply = await this.reread(key);
+      if (this.writer.lastChange === before) return apply();
+    }
+    this.log.warn({ key }, 'cluster: an auth change was not applied: this node kept changing it meanwhile');
+  }
+
+  /** Reads the current rows of a user or role; the function returned makes memory match them. */
+  private async reread(key: Exclude<AuthChangeKey, { signingKeys: true }>): Promise<() => void> {
+    if ('user' in key) {
+      const stored = await this.store.readUser(key.user);
+      return () => this.directory.matchStoredUser(key.user, stored);
+    }
+    if ('holdersOf' in key) {
+      const holders = await this.store.readHolders(key.holdersOf);
+      return () => this.directory.matchStoredHolders(key.holdersOf, holders);
+    }
+    const grants = await this.store.readGrants(key.grantsOf);
+    return () => this.directory.matchStoredGrants(key.grantsOf, grants);
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.keyWork.then(work, work);
+    this.keyWork = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The keys another node wrote: a rotation is announced when the signing key is another one. */
+  private useStoredKeys(rows: readonly SigningKey[]): void {
+    const now = this.now();
+    let keys: SigningKeys | undefined;
+    try {
+      keys = signingKeysOf(rows, now, this.keySettings);
+    } catch (err) {
+      this.log.error({ err }, 'cluster: the token signing keys another node stored cannot be used; keeping the ones in use');
+      return;
+    }
+    if (!keys) return;
+    const before = this.loaded?.current.kid;
+    this.use(keys);
+    if (before !== undefined && before !== keys.current.kid) {
+      const retired = keys.stored.filter((k) => k.retiredAt !== undefined && k.kid !== keys.current.kid).map((k) => k.kid);
+      this.directory.signingKeyRotated(keys.current.kid, retired, CLUSTER_ACTOR, true);
+    }
   }
 
   /** The keys as an admin may see them (never a secret), once expired keys are removed from the store. */
@@ -156,6 +241,20 @@ export class SigningKeyConfiguredError extends Error {
   constructor() {
     super('the signing key is the secret set in CAIRN_TOKEN_SECRET: rotate it by setting a new one there (and restarting every node)');
   }
+}
+
+function isAuthChangeKey(key: unknown): key is AuthChangeKey {
+  if (typeof key !== 'object' || key === null) return false;
+  const k = key as Record<string, unknown>;
+  return typeof k.user === 'string' || typeof k.holdersOf === 'string' || typeof k.grantsOf === 'string' || k.signingKeys === true;
+}
+
+/** Whether a change not yet stored touches what the key names (the signing keys are stored before they are used). */
+function touches(d: Dirty, key: AuthChangeKey): boolean {
+  if ('user' in key) return d.users.has(key.user) || [...d.assignments.values()].some((a) => a.username === key.user);
+  if ('holdersOf' in key) return [...d.assignments.values()].some((a) => a.role === key.holdersOf);
+  if ('grantsOf' in key) return [...d.grants.values()].some((g) => g.role === key.grantsOf);
+  return false;
 }
 
 /** Marks every user, assignment and grant an event touched. */

@@ -23,7 +23,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   overrides: Options = {},
-  settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string; logger?: Logger; heap?: ServerParts['heap'] } = {},
+  settings: { fakeTime?: boolean; stores?: CairnStores; grpc?: Partial<GrpcSettings>; adminPassword?: string; tokenSecret?: string; logger?: Logger; heap?: ServerParts['heap']; announce?: ServerParts['announce'] } = {},
 ): Promise<TestServer> {
   // A data folder of its own unless the test brings one (to restart on the same data); removed on close.
   const ownDir = overrides.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'cairn-test-')) : undefined;
@@ -40,6 +40,7 @@ export async function startTestServer(
     adminPassword: settings.adminPassword ?? TEST_ADMIN_PASSWORD,
     tokenSecret: settings.tokenSecret,
     heap: settings.heap,
+    announce: settings.announce,
   });
   const url = await server.listen();
   return {

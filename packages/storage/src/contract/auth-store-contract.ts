@@ -125,4 +125,51 @@ export function runAuthStoreContract(withStore: WithStore<AuthStore>): void {
       assert.deepEqual(mine(await store.loadAuth(), 'ar-').keys, [{ kid: 'ar-k4', secret: 'Zm91cnRo', createdAt: 90 }]);
     });
   });
+
+  test('one user (with its roles), the holders and grants of one role, and the keys are read back alone', async () => {
+    await withStore(async (store) => {
+      await store.saveUser(user('rr-bob', { tokenGeneration: 2 }));
+      await store.saveUser(user('rr-amy'));
+      await store.assignRole({ role: 'rr-ops', username: 'rr-bob' });
+      await store.assignRole({ role: 'rr-dev', username: 'rr-bob' });
+      await store.assignRole({ role: 'rr-ops', username: 'rr-amy' });
+      await store.assignRole({ role: 'rr-ops', username: 'rr-ghost' });
+      await store.addGrant({ role: 'rr-ops', resource: 'b:*:naming/*', action: 'r' });
+      await store.addGrant({ role: 'rr-ops', resource: 'a:*:naming/*', action: 'rw' });
+      await store.addGrant({ role: 'rr-other', resource: '*:*:*', action: 'r' });
+      await store.addSigningKey({ kid: 'rr-k1', secret: 'Zmlyc3Q=', createdAt: 7 });
+      assert.deepEqual(await store.readUser('rr-bob'), { user: user('rr-bob', { tokenGeneration: 2 }), roles: ['rr-dev', 'rr-ops'] });
+      assert.equal(await store.readUser('rr-ghost'), undefined);
+      assert.equal(await store.readUser('rr-BOB'), undefined);
+      // An assignment of a user that does not exist is not a holder (loading leaves it out too).
+      assert.deepEqual(await store.readHolders('rr-ops'), ['rr-amy', 'rr-bob']);
+      assert.deepEqual(await store.readHolders('rr-none'), []);
+      assert.deepEqual(await store.readGrants('rr-ops'), [
+        { role: 'rr-ops', resource: 'a:*:naming/*', action: 'rw' },
+        { role: 'rr-ops', resource: 'b:*:naming/*', action: 'r' },
+      ]);
+      assert.deepEqual(await store.readGrants('rr-none'), []);
+      assert.deepEqual(
+        (await store.readSigningKeys()).filter((k) => k.kid.startsWith('rr-')),
+        [{ kid: 'rr-k1', secret: 'Zmlyc3Q=', createdAt: 7 }],
+      );
+      await store.deleteUser('rr-bob');
+      assert.equal(await store.readUser('rr-bob'), undefined);
+      assert.deepEqual(await store.readHolders('rr-ops'), ['rr-amy']);
+    });
+  });
+
+  test('the first admin is created once when two ask at once; an existing user of that name is never made admin', async () => {
+    await withStore(async (store) => {
+      const mineA = user('fa-admin', { passwordHash: 'hash-a' });
+      const mineB = user('fa-admin', { passwordHash: 'hash-b', createdAt: 200 });
+      await Promise.all([store.addFirstAdmin(mineA), store.addFirstAdmin(mineB)]);
+      const kept = await store.readUser('fa-admin');
+      assert.ok(kept?.user.passwordHash === 'hash-a' || kept?.user.passwordHash === 'hash-b', `kept ${JSON.stringify(kept)}`);
+      assert.deepEqual(kept, { user: kept.user.passwordHash === 'hash-a' ? mineA : mineB, roles: ['ROLE_ADMIN'] });
+      await store.saveUser(user('fa-plain', { passwordHash: 'plain' }));
+      await store.addFirstAdmin(user('fa-plain', { passwordHash: 'other' }));
+      assert.deepEqual(await store.readUser('fa-plain'), { user: user('fa-plain', { passwordHash: 'plain' }), roles: [] });
+    });
+  });
 }
