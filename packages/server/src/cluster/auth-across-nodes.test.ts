@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
+import { eventually } from '../testing/eventually.js';
 import { SHARED_DIALECTS, type SharedDialect, throwAwayDatabase } from '../testing/throwaway-database.js';
 import { loginToken, sendAs, sendForm, startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../testing/test-server.js';
 
 /** What another node must show within this time after a change was answered. */
-const DEADLINE_MS = 1_000;
-
-/** Polls `check` until it returns true, failing with `what` when the deadline passes first. */
-async function within(what: string, check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + DEADLINE_MS;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) assert.fail(`not within ${DEADLINE_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Two nodes with auth on, sharing a throw-away database (undefined when the database server is not there). */
 async function twoNodes(t: TestContext, dialect: SharedDialect): Promise<[TestServer, TestServer] | undefined> {
@@ -53,12 +43,12 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       const tokenOfA = await loginToken(a.url, 'nacos', password);
       const tokenOfB = await loginToken(b.url, 'nacos', password);
       // Each node's token works on the other (a key one node made at the same time is learnt from the change log).
-      await within(
+      await eventually(
         "each node's token is accepted by the other",
         async () => (await sendAs(b.url, tokenOfA)('GET', '/v1/auth/users', { pageNo: '1', pageSize: '10' })).status === 200 && (await sendAs(a.url, tokenOfB)('GET', '/v1/auth/users', { pageNo: '1', pageSize: '10' })).status === 200,
       );
       const signing = async (node: TestServer) => JSON.parse((await sendAs(node.url, tokenOfA)('GET', '/v1/cairn/auth/keys')).text).signing as string;
-      await within('both nodes sign with the same key', async () => (await signing(a)) === (await signing(b)));
+      await eventually('both nodes sign with the same key', async () => (await signing(a)) === (await signing(b)));
     });
 
     test('a user created on one node logs in on the other; its password changed there is refused here at once', async (t) => {
@@ -67,14 +57,14 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       const [a, b] = nodes;
       const adminOnA = sendAs(a.url, await loginToken(a.url));
       assert.equal((await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' })).status, 200);
-      await within('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+      await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
       // Raw credentials on every call (as the npm client sends them) are remembered on B once verified.
       const rawOnB = (password: string) => sendForm(b.url, 'GET', '/v1/ns/instance/list', { ...LIST, username: 'alice', password });
       assert.equal((await rawOnB('alice-password')).status, 403, 'verified, but no grant');
       assert.match((await rawOnB('alice-password')).text, /authorization failed/);
       assert.equal((await adminOnA('PUT', '/v1/auth/users', { username: 'alice', newPassword: 'alice-new-password' })).status, 200);
-      await within('the old password is refused on B', async () => !(await canLogIn(b, 'alice', 'alice-password')) && /user not found/.test((await rawOnB('alice-password')).text));
-      assert.ok(await canLogIn(b, 'alice', 'alice-new-password'), 'the new password works on B');
+      await eventually('the old password is refused on B', async () => !(await canLogIn(b, 'alice', 'alice-password')) && /user not found/.test((await rawOnB('alice-password')).text));
+      await eventually('the new password works on B', () => canLogIn(b, 'alice', 'alice-new-password'));
     });
 
     test('a grant given on one node is enforced on the other, and so is its removal', async (t) => {
@@ -84,13 +74,13 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       const adminOnA = sendAs(a.url, await loginToken(a.url));
       await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' });
       await adminOnA('POST', '/v1/auth/roles', { role: 'dev', username: 'alice' });
-      await within('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+      await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
       const aliceOnB = sendAs(b.url, await loginToken(b.url, 'alice', 'alice-password'));
       assert.equal((await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status, 403, 'no grant yet');
       assert.equal((await adminOnA('POST', '/v1/auth/permissions', { role: 'dev', resource: 'dev:*:naming/*', action: 'r' })).status, 200);
-      await within('the grant lets alice read on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 200);
+      await eventually('the grant lets alice read on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 200);
       await adminOnA('DELETE', '/v1/auth/roles', { role: 'dev', username: 'alice' });
-      await within('the role taken on A stops alice on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 403);
+      await eventually('the role taken on A stops alice on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 403);
     });
 
     test('a user deleted on one node: its token is refused on the other', async (t) => {
@@ -101,11 +91,11 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' });
       await adminOnA('POST', '/v1/auth/roles', { role: 'dev', username: 'alice' });
       await adminOnA('POST', '/v1/auth/permissions', { role: 'dev', resource: 'dev:*:naming/*', action: 'r' });
-      await within('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+      await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
       const aliceOnB = sendAs(b.url, await loginToken(b.url, 'alice', 'alice-password'));
-      await within('alice reads on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 200);
+      await eventually('alice reads on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 200);
       assert.equal((await adminOnA('DELETE', '/v1/auth/users', { username: 'alice' })).status, 200);
-      await within("alice's token is refused on B", async () => {
+      await eventually("alice's token is refused on B", async () => {
         const answer = await aliceOnB('GET', '/v1/ns/instance/list', LIST);
         return answer.status === 403 && /user not found/.test(answer.text);
       });
@@ -120,8 +110,8 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
       const fromA = await loginToken(a.url);
       assert.equal(kidOf(fromA), rotated.signing);
-      await within("A's new token is accepted on B", async () => (await sendAs(b.url, fromA)('GET', '/v1/auth/users', { pageNo: '1', pageSize: '10' })).status === 200);
-      await within('B signs with the new key', async () => kidOf(await loginToken(b.url)) === rotated.signing);
+      await eventually("A's new token is accepted on B", async () => (await sendAs(b.url, fromA)('GET', '/v1/auth/users', { pageNo: '1', pageSize: '10' })).status === 200);
+      await eventually('B signs with the new key', async () => kidOf(await loginToken(b.url)) === rotated.signing);
       const fromB = await loginToken(b.url);
       assert.equal((await sendAs(a.url, fromB)('GET', '/v1/auth/users', { pageNo: '1', pageSize: '10' })).status, 200, "B's new token is accepted on A");
     });

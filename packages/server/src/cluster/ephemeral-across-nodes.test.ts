@@ -2,19 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connectedClient, instanceRequest, javaSetup } from '../testing/grpc-test-client.js';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
+import { eventually } from '../testing/eventually.js';
 import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
-
-const VISIBLE_WITHIN_MS = 1_000;
-
-async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + VISIBLE_WITHIN_MS;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: not seen within ${VISIBLE_WITHIN_MS} ms; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 type Host = { ip: string; port: number; healthy: boolean };
 const SERVICE = 'serviceName=cart&groupName=DEFAULT_GROUP';
@@ -67,7 +56,8 @@ for (const { dialect, name } of SHARED_DIALECTS) {
     await a.server.cluster!.changes.catchUp();
     a.time!.advance(31_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const node of [a, b, c]) assert.ok(listed(await hosts(node)), 'kept: its beats go to B now');
+    for (const node of [a, b, c]) await node.server.cluster!.changes.catchUp();
+    for (const [i, node] of [a, b, c].entries()) await eventually(`kept on node ${'ABC'[i]} (its beats go to B now)`, () => hosts(node), listed);
 
     // Deregistered on B: gone everywhere.
     assert.equal((await call(b.url, 'DELETE', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);

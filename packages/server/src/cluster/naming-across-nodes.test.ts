@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { call, startTestServer, type TestServer } from '../testing/test-server.js';
+import { eventually } from '../testing/eventually.js';
 import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
-
-// Visible on the other nodes within the issue's second; checked by polling up to that deadline.
-const VISIBLE_WITHIN_MS = 1_000;
-
-async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + VISIBLE_WITHIN_MS;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: not seen within ${VISIBLE_WITHIN_MS} ms; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const SERVICE = 'serviceName=orders&groupName=DEFAULT_GROUP&namespaceId=shop';
 const hosts = (node: TestServer) => call(node.url, 'GET', `/v1/ns/instance/list?${SERVICE}&healthyOnly=false`).then((r) => (r.status === 200 ? (r.json().hosts as { ip: string; port: number; weight: number }[]) : []));
