@@ -137,3 +137,29 @@ for (const { dialect, name } of SHARED_DIALECTS) {
     assert.deepEqual(await db.admin(`SELECT ip FROM ephemeral_instances ORDER BY ip`), [{ ip: moved }]);
   });
 }
+
+for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: while the database takes no writes, ephemeral registrations and beats are answered from memory and reach the other nodes after; a persistent one is refused 503`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    // A short store wait: a request held for the database gives up (503) in a second rather than the default.
+    const a = await startTestServer({ db: db.url, cluster: true, storeWaitMs: 1_000 });
+    const b = await startTestServer({ db: db.url, cluster: true });
+    t.after(() => Promise.all([a.close(), b.close()]));
+    // Every logged write waits for the change counter's row, which this transaction holds.
+    await db.admin('BEGIN');
+    await db.admin('SELECT seq FROM cluster_sequence WHERE id = 1 FOR UPDATE');
+    let released = false;
+    t.after(async () => {
+      if (!released) await db.admin('ROLLBACK');
+    });
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    assert.equal((await beat(a)).status, 200);
+    assert.ok(listed(await hosts(a)));
+    const persistent = await call(a.url, 'POST', `/v1/ns/instance?serviceName=stored&ip=127.0.0.7&port=8080&ephemeral=false`);
+    assert.equal(persistent.status, 503, persistent.text);
+    await db.admin('COMMIT');
+    released = true;
+    await eventually('registration made while the database held writes', () => hosts(b), listed);
+  });
+}

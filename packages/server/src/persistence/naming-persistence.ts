@@ -153,7 +153,8 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     if (event.cause === 'INSTANCE_EDITED') this.markOverlay({ ref, ip: event.ip, port: event.port, cluster: event.cluster });
     if (event.ephemeral !== false) {
       // Cluster mode: registrations, health flips and removals (not beats: they make no event) reach the database.
-      if (this.clusterNode !== undefined) this.mark((d) => d.ephemerals.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port }));
+      // In the background: the registration or beat is answered from memory, whatever the database does.
+      if (this.clusterNode !== undefined) this.mark((d) => d.ephemerals.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port }), true);
       return;
     }
     this.mark((d) => {
@@ -167,9 +168,9 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   }
 
   /** Records one change and makes sure a write will carry it; nothing while applying another node's change. */
-  private mark(change: (dirty: Dirty) => void): void {
+  private mark(change: (dirty: Dirty) => void, background = false): void {
     if (this.applying) return;
-    this.writer.mark(change);
+    this.writer.mark(change, background);
   }
 
   /**

@@ -37,6 +37,8 @@ export class WriteBehind<D> {
   private dirtyUpTo = 0;
   /** The batch being written, until its write resolves or fails. */
   private inFlight: D | undefined;
+  /** Changes marked in the background (nobody waits for them) are in the dirty set. */
+  private backgroundDirty = false;
   private writing: Promise<void> | undefined;
   private lastError: Error | undefined;
   private readonly backoff = new RetryBackoff();
@@ -48,11 +50,16 @@ export class WriteBehind<D> {
     this.dirty = parts.empty();
   }
 
-  /** Records one change into the dirty set and makes sure a write will carry it. Ignored once closed. */
-  mark(change: (dirty: D) => void): void {
+  /**
+   * Records one change into the dirty set and makes sure a write will carry it. Ignored once closed. A change marked
+   * `background` gets no number: no request waits for it (a cluster node's ephemeral rows, which must not hold a
+   * registration or a beat hostage to the database), but it is written, and retried, like the others.
+   */
+  mark(change: (dirty: D) => void, background = false): void {
     if (this.closed) return;
     change(this.dirty);
-    this.dirtyUpTo = ++this.changeCount;
+    if (background) this.backgroundDirty = true;
+    else this.dirtyUpTo = ++this.changeCount;
     this.schedule();
   }
 
@@ -79,7 +86,7 @@ export class WriteBehind<D> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.writing;
-    if (this.changeCount > this.durableCount) {
+    if (this.changeCount > this.durableCount || this.backgroundDirty) {
       await this.writeOnce().catch((err: unknown) => this.parts.log.error({ err }, `${this.parts.what} write at shutdown failed; unsaved changes are lost`));
     }
     this.waiters.rejectAll('the server is shutting down');
@@ -94,7 +101,7 @@ export class WriteBehind<D> {
 
   private async writeLoop(): Promise<void> {
     try {
-      while (!this.closed && this.changeCount > this.durableCount) {
+      while (!this.closed && (this.changeCount > this.durableCount || this.backgroundDirty)) {
         try {
           await this.writeOnce();
         } catch (error) {
@@ -118,12 +125,15 @@ export class WriteBehind<D> {
   private async writeOnce(): Promise<void> {
     const batch = this.dirty;
     const upTo = this.dirtyUpTo;
+    const background = this.backgroundDirty;
     this.dirty = this.parts.empty();
+    this.backgroundDirty = false;
     this.inFlight = batch;
     try {
       await this.parts.write(batch);
     } catch (error) {
       this.parts.putBack(batch, this.dirty);
+      if (background) this.backgroundDirty = true;
       throw error;
     } finally {
       this.inFlight = undefined;
