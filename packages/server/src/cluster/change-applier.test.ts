@@ -5,20 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
+import { eventually } from '../testing/eventually.js';
 import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
 import { ChangeApplier, type ChangeRefresher } from './change-applier.js';
 
 function recorder(): ChangeRefresher & { seen: unknown[] } {
   const seen: unknown[] = [];
   return { context: 'namespaces', seen, refresh: async (keys) => void seen.push(...keys) };
-}
-
-async function until(what: string, ok: () => boolean, withinMs = 1_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!ok()) {
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 for (const { dialect, name } of SHARED_DIALECTS) {
@@ -48,9 +41,9 @@ for (const { dialect, name } of SHARED_DIALECTS) {
 
     for (const id of ['one', 'two', 'three']) await a.namespaces.saveNamespace({ id, name: id, description: '', createdAt: 1 });
     await b.namespaces.deleteNamespace('two');
-    await until('B applies A’s three changes', () => onB.seen.length === 3);
+    await eventually('B applies A’s three changes', async () => onB.seen.length === 3);
     assert.deepEqual(onB.seen, ['one', 'two', 'three']);
-    await until('A applies B’s change', () => onA.seen.length === 1);
+    await eventually('A applies B’s change', async () => onA.seen.length === 1);
     assert.deepEqual(onA.seen, ['two'], 'A skips its own changes');
     assert.equal(applierB.status.fellBehind, false);
 
