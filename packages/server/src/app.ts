@@ -185,7 +185,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   if (options.cluster && stores.changes === undefined) throw new Error('cluster mode needs stores opened with a node name (they carry the change log)');
   // Read before loading: every change committed after this point is applied on top of what is loaded (twice at worst).
   const changesFrom = stores.changes ? await stores.changes.latest() : 0;
-  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log, clusterNode);
+  const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log, bus, () => clock.now());
+  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log, clusterNode, (node) => membership.addressOf(node) ?? `node ${node}`);
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
@@ -206,15 +207,17 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
   }
-  const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log, bus, () => clock.now());
   clusterMetrics(metrics.registry, () => membership.members());
-  // A node whose lease lapsed is gone: the ephemeral instances it owned leave every node's memory, and their rows
-  // go (every survivor deletes them; the delete is the same whoever runs it first). Those whose clients moved to
-  // another node were taken over there before and stay.
-  membership.onLapsed = async (node) => {
-    const forgotten = persistence.forgetNode(node);
-    const removed = await stores.naming.removeEphemeralsOf(node);
-    if (forgotten + removed > 0) log.info({ node, forgotten, removed }, 'cluster: a node left or stopped renewing its lease; the ephemeral instances it owned are removed');
+  // A node whose lease lapsed is gone: one surviving node (the database hands each row to one) takes over the
+  // expiry of the ephemeral instances it owned, counted from its last renewal; the others follow the database.
+  // Those whose clients still beat (to any node) stay; the others leave on their own timeouts.
+  membership.onLapsed = async (lost) => {
+    const { taken, followed } = await persistence.takeOverNode(lost);
+    if (taken + followed > 0)
+      log.info(
+        { node: lost.node, address: lost.address, taken, followed },
+        'cluster: a node left or stopped renewing its lease; this node took over the expiry of the ephemeral instances it owned (taken) or follows the node that did (followed)',
+      );
   };
   if (options.authEnabled) {
     const made = await ensureFirstAdmin({

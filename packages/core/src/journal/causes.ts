@@ -49,6 +49,8 @@ export const CAUSES = {
   ROLE_REMOVED: 'a role was taken from a user, or removed whole with its grants (evidence.usernames, evidence.grants)',
   GRANT_ADDED: 'a role was granted an action (r, w or rw) on a resource pattern',
   GRANT_REMOVED: 'a grant of an action on a resource pattern was taken from a role',
+  OWNER_CHANGED:
+    'cluster mode: another node owns the ephemeral instance now (evidence.reason: client-moved, its client beats or connects there; owner-lost, its owner node stopped renewing its lease and evidence.to took over its expiry, counted from evidence.lastRenewedAt)',
   MEMBER_DOWN: 'a cluster member turned DOWN: its lease lapsed, or it shut down and gave the lease back (evidence.leaseMs 0)',
   MEMBER_UP: 'a cluster member is UP: it joined, restarted at its address, or renews its lease again',
 } as const;

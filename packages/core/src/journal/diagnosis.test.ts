@@ -168,3 +168,17 @@ test('beats without data for a lost instance: the client must register again', (
   assert.match(d.explanation, /Heartbeats from 10\.0\.0\.7 \(Nacos-Java-Client:v1\.4\.1\) still arrive/);
   assert.match(d.explanation, /It left the registry at 10:00:30 \(INSTANCE_EXPIRED\)/);
 });
+
+test('cluster mode: an instance whose owner node died and whose client beat nowhere else is explained by that node’s death', () => {
+  const { time, registry } = newRegistry();
+  const standIn = { connectionId: 'cluster-node:a1', ip: 'cluster', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() };
+  registry.registerForConnection(registration(), standIn, 'cluster change log');
+  time.advance(60_000); // 10:01:00: the owner renewed its lease for the last time at 10:00:50
+  registry.takeOverExpiry(standIn.connectionId, time.now() - 10_000, { reason: 'owner-lost', from: '10.0.0.2:8848', lostNode: 'a1', lastRenewedAt: time.now() - 10_000, to: '10.0.0.3:8848' });
+  time.advance(20_000);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
+  assert.equal(d.lastTransition?.cause, 'INSTANCE_EXPIRED');
+  assert.equal(d.lastTransition?.at, time.now(), 'removed 30 s after the last renewal');
+  assert.match(d.explanation, /^Removed at 10:01:20: its owner node 10\.0\.0\.2:8848 stopped renewing its lease at 10:00:50/);
+  assert.match(d.explanation, /no beat reached this node or another one after that\. 10\.0\.0\.3:8848 took over its expiry at 10:01:00/);
+});

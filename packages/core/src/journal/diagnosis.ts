@@ -196,8 +196,11 @@ function liveClause(instance: ReadonlyInstance, now: number, byBeat = false): st
 function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
   const e = last.evidence;
   switch (last.cause) {
-    case 'INSTANCE_EXPIRED':
+    case 'INSTANCE_EXPIRED': {
+      const lost = ownerLostBefore(last, events);
+      if (lost) return ownerLostExpiry(last, lost);
       return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
+    }
     case 'CONNECTION_INSTANCE_REMOVED':
       return explainConnectionRemoval(last);
     case 'INSTANCE_DEREGISTERED': {
@@ -213,6 +216,23 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
     default:
       return `Not registered now; the last recorded change was ${last.cause} at ${clockTime(last.at)}.`;
   }
+}
+
+/** Cluster mode: the take-over of the instance's expiry after its owner node was lost, if nothing renewed it since. */
+function ownerLostBefore(expiry: JournalEvent, events: JournalEvent[]): JournalEvent | undefined {
+  for (const e of events) {
+    if (e.seq >= expiry.seq) continue;
+    if (e.cause === 'OWNER_CHANGED' && e.evidence.reason === 'owner-lost') return e;
+    if (e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_REREGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT' || e.cause === 'BEAT_RESUMED') return undefined;
+  }
+  return undefined;
+}
+
+function ownerLostExpiry(expiry: JournalEvent, lost: JournalEvent): string {
+  const e = lost.evidence;
+  const beats = Number(expiry.evidence.beats);
+  const after = beats > 0 ? `${beats} beat${beats === 1 ? '' : 's'} reached this node after that, the last at ${clockTime(Number(expiry.evidence.lastBeatAt))}` : 'no beat reached this node or another one after that';
+  return `Removed at ${clockTime(expiry.at)}: its owner node ${e.from} stopped renewing its lease at ${clockTime(Number(e.lastRenewedAt))} (it crashed, hung or lost the database), and ${after}. ${e.to} took over its expiry at ${clockTime(lost.at)} and removed it ${seconds(Number(expiry.evidence.deleteTimeoutMs))} after the owner's last renewal: its client stopped or lost its network with that node.`;
 }
 
 function explainNeverSeen(ref: ServiceRef, ip: string, port: number, seen: Diagnosis['seenElsewhere']): string {

@@ -207,3 +207,33 @@ test('a connection cannot hold a persistent instance', () => {
   assert.throws(() => registry.registerForConnection(registration({ ephemeral: false }), A), { code: 'INVALID_PARAM', field: 'ephemeral' });
   assert.equal(registry.service(ORDERS), undefined);
 });
+
+test("taking over a lost node's instances: kept by beats from its last renewal, so a silent one leaves on its own timeouts and a beating one stays", () => {
+  const { time, registry } = newRegistry();
+  const lostNode = connectionClient({ connectionId: 'cluster-node:lost', ip: 'cluster', port: 0 });
+  registry.registerForConnection(registration({ port: 8080 }), lostNode);
+  registry.registerForConnection(registration({ port: 8081 }), lostNode);
+  registry.registerForConnection(registration({ port: 8082 }), lostNode);
+  registry.registerForConnection(registration({ port: 8082 }), A); // also held by a client connected here
+  time.advance(60_000);
+  const renewedAt = time.now() - 10_000; // the lost node's last renewal, a lease ago
+
+  const taken = registry.takeOverExpiry(lostNode.connectionId, renewedAt, { reason: 'owner-lost', from: '10.0.0.2:8848' });
+
+  assert.equal(taken, 2, 'the one a connection here still holds stays that connection’s');
+  assert.deepEqual(registry.instancesOwnedBy(lostNode.connectionId), []);
+  const changed = eventsOf(registry).filter((e) => e.cause === 'OWNER_CHANGED');
+  assert.deepEqual(changed.map((e) => e.port).sort(), [8080, 8081]);
+  assert.equal(changed[0].evidence.lastBeatAt, renewedAt);
+  assert.equal(changed[0].evidence.from, '10.0.0.2:8848');
+  time.advance(4_000);
+  assert.equal(instanceAt(registry, '10.0.0.7', 8080)?.healthy, true, 'healthy until 15 s after the last renewal');
+  registry.beat(beat({ port: 8081 }), CLIENT); // its client is alive and beats here
+  time.advance(2_000);
+  assert.equal(instanceAt(registry, '10.0.0.7', 8080)?.healthy, false, 'unhealthy 15 s after the last renewal');
+  time.advance(15_000);
+  assert.equal(instanceAt(registry, '10.0.0.7', 8080), undefined, 'removed 30 s after the last renewal');
+  assert.equal(registry.recentRemoval(ORDERS, '10.0.0.7', 8080)?.cause, 'INSTANCE_EXPIRED');
+  assert.ok(instanceAt(registry, '10.0.0.7', 8081), 'its client beat here: it stays');
+  assert.equal(instanceAt(registry, '10.0.0.7', 8082)?.healthy, true, 'held by the connection here');
+});

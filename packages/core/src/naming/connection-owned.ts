@@ -135,6 +135,33 @@ export class ConnectionOwnership {
     return removed;
   }
 
+  /**
+   * The connection lets go of its instances without removing them: those it alone held are kept by beats from
+   * here on, as if last beaten at `lastBeatAt` (or later, if they were registered later), so their ordinary
+   * timers decide when they turn unhealthy and leave. Returns them. Cluster mode: a node takes over the expiry
+   * of the instances a lost node owned.
+   */
+  handOverToBeats(connectionId: string, lastBeatAt: number): { service: Service; instance: Instance }[] {
+    const owned = this.byConnection.get(connectionId);
+    if (!owned) return [];
+    this.byConnection.delete(connectionId);
+    const out: { service: Service; instance: Instance }[] = [];
+    for (const held of owned.byService.values()) {
+      for (const instance of held.instances) {
+        const holders = instance.holders;
+        if (instance.removed || held.service.instances.get(addressKey(instance.ip, instance.port)) !== instance || !holders) continue;
+        const at = holders.connections.findIndex((c) => c.connectionId === connectionId);
+        if (at >= 0) holders.connections.splice(at, 1);
+        if (holders.connections.length > 0 || holders.beats) continue;
+        holders.beats = true;
+        instance.lastBeatAt = Math.max(instance.lastBeatAt, lastBeatAt);
+        this.port.resumeBeats(held.service, instance);
+        out.push({ service: held.service, instance });
+      }
+    }
+    return out;
+  }
+
   /** The instances a connection holds now, for `/v2/ns/client/*` and the console. */
   instancesOf(connectionId: string): OwnedInstance[] {
     const out: OwnedInstance[] = [];

@@ -190,6 +190,25 @@ export class Registry {
     return this.owned.connectionClosed(connectionId, cause, evidence);
   }
 
+  /**
+   * Cluster mode: this node takes over the expiry of the instances a lost node owned (held here through the
+   * connection `connectionId`, that node's stand-in). They are kept by beats from here on, counted from
+   * `lastBeatAt` (the lost node's last lease renewal): a client still alive beats again (here or elsewhere) and
+   * keeps its instance; the others turn unhealthy and leave on their own timeouts. Each gets OWNER_CHANGED.
+   */
+  takeOverExpiry(connectionId: string, lastBeatAt: number, evidence: Evidence): number {
+    const taken = this.owned.handOverToBeats(connectionId, lastBeatAt);
+    for (const { service, instance } of taken) this.log.record('OWNER_CHANGED', service, instance, { ...evidence, lastBeatAt: instance.lastBeatAt });
+    return taken.length;
+  }
+
+  /** Cluster mode: journals that another node owns the instance now (OWNER_CHANGED); state is changed by the caller. */
+  ownerChanged(ref: ServiceRef, ip: string, port: number, evidence: Evidence): void {
+    const service = this.services.get(ref);
+    const instance = service?.instances.get(addressKey(ip, port));
+    if (service && instance) this.log.record('OWNER_CHANGED', service, instance, evidence);
+  }
+
   /** The instances a connection holds now. */
   instancesOwnedBy(connectionId: string): OwnedInstance[] {
     return this.owned.instancesOf(connectionId);

@@ -10,7 +10,8 @@ import { RetryBackoff } from '../persistence/retry-backoff.js';
  */
 export interface ChangeRefresher {
   readonly context: string;
-  refresh(keys: readonly unknown[]): Promise<void>;
+  /** Makes memory match the database for `keys`, which node `node` (its run's id) wrote. */
+  refresh(keys: readonly unknown[], node: string): Promise<void>;
 }
 
 export interface ChangeApplierSettings {
@@ -161,7 +162,7 @@ export class ChangeApplier {
     if (change.seq <= this.applied) return;
     if (change.node !== this.settings.node) {
       const refresher = this.refreshers.get(change.context);
-      if (refresher) await refresher.refresh(change.keys);
+      if (refresher) await refresher.refresh(change.keys, change.node);
       else this.log.warn({ seq: change.seq, context: change.context }, 'cluster: a change of a context this node does not know; skipped (is a newer node running?)');
       this.appliedCount++;
     }

@@ -26,6 +26,12 @@ for (const { dialect, name } of SHARED_DIALECTS) {
 
     assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
     for (const node of [b, c]) await eventually('registration on A', () => hosts(node), listed);
+    // The other nodes' journals say where it happened: A's address.
+    const journaled = (await call(b.url, 'GET', `/v1/cairn/events?${SERVICE}&namespaceId=public&ip=${IP}&port=8080&cause=INSTANCE_REGISTERED`)).json().events as { evidence: { by: string; via: string } }[];
+    assert.deepEqual(
+      journaled.map((e) => [e.evidence.by, e.evidence.via]),
+      [[a.server.membership.self().address, 'cluster change log']],
+    );
 
     // A's clock passes the beat timeout (15 s): A marks it unhealthy, and so do B and C; then the delete timeout.
     a.time!.advance(16_000);
@@ -92,7 +98,7 @@ for (const { dialect, name } of SHARED_DIALECTS) {
 }
 
 for (const { dialect, name } of SHARED_DIALECTS) {
-  test(`${name}: when a node stops renewing its lease, the instances it owned leave the other nodes; one whose client beats elsewhere stays`, async (t) => {
+  test(`${name}: when a node stops renewing its lease, one survivor takes over its instances' expiry: a silent one leaves on its own timeouts, explained by the node's death; one whose client beats elsewhere stays`, async (t) => {
     const db = await throwAwayDatabase(t, dialect);
     if (!db) return;
     const fast = { db: db.url, cluster: true, clusterRenewMs: 100, clusterLeaseMs: 1_000 } as const;
@@ -100,7 +106,9 @@ for (const { dialect, name } of SHARED_DIALECTS) {
     t.after(() => Promise.all(nodes.map((n) => n.close())));
     const [a, b, c] = nodes;
     const moved = '10.1.2.4';
-    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    // Unhealthy 2 s and removed 3 s after its last beat (counted, once A is lost, from A's last renewal).
+    const timing = encodeURIComponent(JSON.stringify({ 'preserved.heart.beat.interval': '1000', 'preserved.heart.beat.timeout': '2000', 'preserved.ip.delete.timeout': '3000' }));
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080&metadata=${timing}`)).status, 200);
     assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${moved}&port=8080`)).status, 200);
     for (const node of [b, c])
       await eventually(
@@ -119,22 +127,36 @@ for (const { dialect, name } of SHARED_DIALECTS) {
 
     // A dies as a crashed node does: it stops renewing and never gives its lease back.
     await a.server.membership.stop();
-    const deadline = Date.now() + 1_000 + 2_000;
+    const survivors = new Map([b, c].map((n) => [n.server.cluster?.node, n]));
+    const [row] = (await eventually(
+      'one survivor owns the silent instance',
+      () => db.admin(`SELECT owner FROM ephemeral_instances WHERE ip = '${IP}'`),
+      (rows) => survivors.has((rows as { owner: string }[])[0]?.owner),
+      3_000,
+    )) as { owner: string }[];
+    // Not removed at the lapse: it is timed from A's last renewal now.
+    for (const node of [b, c]) assert.ok(listed(await hosts(node)), 'still listed right after the take-over');
     for (const node of [b, c]) {
-      for (;;) {
-        const h = await hosts(node);
-        if (!listed(h)) {
-          assert.deepEqual(
-            h.map((x) => x.ip),
-            [moved],
-          );
-          break;
-        }
-        if (Date.now() > deadline) assert.fail(`the dead node's instance is still listed ${JSON.stringify(h)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const h = await eventually(
+        'the silent one gone',
+        () => hosts(node),
+        (h) => !listed(h),
+        5_000,
+      );
+      assert.deepEqual(
+        h.map((x) => x.ip),
+        [moved],
+        'the one whose client beats to B stays',
+      );
     }
     assert.deepEqual(await db.admin(`SELECT ip FROM ephemeral_instances ORDER BY ip`), [{ ip: moved }]);
+    const adopter = survivors.get(row.owner)!;
+    // Exactly one node took it over; the other followed the database.
+    const reasons = async (node: TestServer) =>
+      ((await call(node.url, 'GET', `/v1/cairn/events?${SERVICE}&namespaceId=public&ip=${IP}&port=8080&cause=OWNER_CHANGED`)).json().events as { evidence: { reason: string } }[]).map((e) => e.evidence.reason);
+    for (const node of [b, c]) assert.deepEqual(await reasons(node), [node === adopter ? 'owner-lost' : 'owner-moved']);
+    const why = await call(adopter.url, 'GET', `/v1/cairn/diagnosis?${SERVICE}&ip=${IP}&port=8080`);
+    assert.match(String(why.json().explanation), new RegExp(`its owner node ${a.server.membership.self().address.replace(/\./g, '\\.')} stopped renewing its lease`), JSON.stringify(why.json()));
   });
 }
 

@@ -14,6 +14,13 @@ export interface MemberEvents {
   publish(event: MemberEvent): void;
 }
 
+/** A node whose lease lapsed: its run, the address it renewed with, and its last renewal (this node's clock). */
+export interface LapsedMember {
+  node: string;
+  address: string;
+  renewedAt: number;
+}
+
 /** What the cluster endpoints read: this node and every member, with their states. */
 export interface MemberList {
   self(): Member;
@@ -50,8 +57,8 @@ export class Membership implements MemberList {
   private states: Map<string, MemberState> | undefined;
   /** Runs of other nodes whose lease lapsed and that `onLapsed` has dealt with. */
   private readonly gone = new Set<string>();
-  /** Called once for each run of another node whose lease has lapsed (crashed, or left): its ephemeral instances go. */
-  onLapsed: ((node: string) => Promise<void>) | undefined;
+  /** Called once for each run of another node whose lease has lapsed (crashed, or left): its ephemeral instances are taken over. */
+  onLapsed: ((lost: LapsedMember) => Promise<void>) | undefined;
 
   constructor(
     private readonly store: MemberStore | undefined,
@@ -104,6 +111,12 @@ export class Membership implements MemberList {
     return membersByAddress(this.seen, this.agedBy());
   }
 
+  /** The address a node (a run) renewed its lease with, if it is or was a member lately. */
+  addressOf(node: string): string | undefined {
+    if (node === this.node) return this.address;
+    return this.seen.find((s) => s.node === node)?.address;
+  }
+
   self(): Member {
     if (!this.store) return this.standalone();
     const own = this.seen.find((s) => s.node === this.node);
@@ -143,7 +156,8 @@ export class Membership implements MemberList {
     if (!this.onLapsed) return;
     for (const m of seen) {
       if (m.node === this.node || this.gone.has(m.node) || (m.leaseMs > 0 && m.sinceRenewalMs <= m.leaseMs)) continue;
-      await this.onLapsed(m.node);
+      // Its last renewal on this node's clock: the database measured the age, this node read it just now.
+      await this.onLapsed({ node: m.node, address: m.address, renewedAt: this.now() - m.sinceRenewalMs });
       this.gone.add(m.node);
     }
   }

@@ -24,6 +24,7 @@ import {
   type OwnedEphemeral,
   type ReadonlyInstance,
   type Unsubscribe,
+  type Origin,
 } from '@cairn/core';
 import type { Logger } from 'pino';
 import type { ChangeRefresher } from '../cluster/change-applier.js';
@@ -90,6 +91,8 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     private readonly log: Logger,
     /** Cluster mode: this node's name; its ephemeral instances are stored too, so the other nodes list them. */
     private readonly clusterNode?: string,
+    /** Cluster mode: a node's address (host:port) for the journal, from its name; the name when unknown. */
+    private readonly nodeName: (node: string) => string = (node) => node,
   ) {
     super();
     this.writer = new WriteBehind<Dirty>({ what: 'storage', empty: emptyDirty, write: (batch) => this.write(batch), putBack, log });
@@ -181,7 +184,9 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
    * replicated, persistence does not mark while it applies: the bus is synchronous, so exactly the events of this
    * step are skipped. A key changed here and not yet stored is left alone (this node's write follows and wins).
    */
-  async refresh(keys: readonly unknown[]): Promise<void> {
+  async refresh(keys: readonly unknown[], node: string): Promise<void> {
+    // The journal names the node the change came from.
+    const origin = { ip: this.nodeName(node), via: FROM_LOG.via };
     const reads: (() => void)[] = [];
     for (const key of keys as NamingChangeKey[]) {
       if ('ephemeral' in key) {
@@ -189,23 +194,23 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
         const ref = { namespace: a.namespace, group: a.group, name: a.service };
         if (this.unsaved((d) => d.ephemerals.has(instanceKey(ref, a.ip, a.port)))) continue;
         const stored = await this.stores.naming.loadEphemeral(a);
-        reads.push(() => this.applyEphemeral(a, stored));
+        reads.push(() => this.applyEphemeral(a, stored, origin));
       } else if ('service' in key) {
         if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
         const stored = await this.stores.naming.loadService(key.service);
-        reads.push(() => this.applyService(key.service, stored));
+        reads.push(() => this.applyService(key.service, stored, origin));
       } else if ('instance' in key) {
         const a = key.instance;
         const ref = { namespace: a.namespace, group: a.group, name: a.service };
         if (this.unsaved((d) => d.instances.has(instanceKey(ref, a.ip, a.port)))) continue;
         const stored = await this.stores.naming.loadInstance(a);
-        reads.push(() => this.applyInstance(ref, a, stored));
+        reads.push(() => this.applyInstance(ref, a, stored, origin));
       } else if ('overlay' in key) {
         const a = key.overlay;
         const ref = { namespace: a.namespace, group: a.group, name: a.service };
         if (this.unsaved((d) => d.overlays.has(`${serviceKey(ref)}#${overlayKey(a.ip, a.port, a.cluster)}`))) continue;
         const stored = await this.stores.naming.loadOverlay(a);
-        if (stored) reads.push(() => this.applyOverlay(ref, stored));
+        if (stored) reads.push(() => this.applyOverlay(ref, stored, origin));
       }
     }
     this.applying = true;
@@ -243,75 +248,126 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
 
   /**
    * Another node's ephemeral instance, held here by that node's stand-in connection (no beat timer runs here: its
-   * owner decides health and expiry). When another node took over an instance this node owned (its client beats
-   * there now), this node lets go of it; when the row is gone, the stand-in lets go.
+   * owner decides health and expiry). The new owner's stand-in takes hold before the former one lets go, so an
+   * instance that changes owner never leaves the list here. When another node took over an instance this node
+   * owned (its client beats there now), this node lets go of it. When the row is gone, the stand-ins let go; but
+   * an instance this node still holds for its own clients (the row went while this node could not reach the
+   * database, and another node expired it there) is written again, so the others list it again.
    */
-  private applyEphemeral(a: InstanceAddress, stored: OwnedEphemeral | undefined): void {
+  private applyEphemeral(a: InstanceAddress, stored: OwnedEphemeral | undefined, origin: Origin = FROM_LOG): void {
     const ref = { namespace: a.namespace, group: a.group, name: a.service };
     const target = { ...ref, ip: a.ip, port: a.port };
     const before = this.registry.findInstance(ref, a.ip, a.port)?.instance;
     if (stored?.owner === this.clusterNode) return;
-    for (const holder of [...(before?.holders?.connections ?? [])]) {
-      if (holder.connectionId.startsWith(NODE_HOLDER) && holder.connectionId !== nodeHolderId(stored?.owner)) this.registry.deregisterForConnection(target, holder, FROM_LOG.via);
+    if (!stored) {
+      for (const holder of nodeHolders(before)) this.registry.deregisterForConnection(target, holder, origin.via);
+      const still = this.registry.findInstance(ref, a.ip, a.port)?.instance;
+      if (still?.ephemeral && ownedHere(still)) this.writer.mark((d) => d.ephemerals.set(instanceKey(ref, a.ip, a.port), { ref, ip: a.ip, port: a.port }), true);
+      return;
     }
-    if (!stored) return;
-    const node = nodeHolder(stored.owner, this.registry.now());
-    this.registry.registerForConnection({ ...target, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: true, metadata: stored.metadata }, node, FROM_LOG.via);
-    // Held here by beats or a client of this node's until now: the other node owns it from here on.
+    const formerOwner = before === undefined ? undefined : before.holders === undefined || ownedHere(before) ? this.clusterNode : nodeHolders(before)[0]?.connectionId.slice(NODE_HOLDER.length);
+    const node = this.nodeHolder(stored.owner);
+    this.registry.registerForConnection({ ...target, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: true, metadata: stored.metadata }, node, origin.via);
+    for (const holder of nodeHolders(before)) {
+      if (holder.connectionId !== node.connectionId) this.registry.deregisterForConnection(target, holder, origin.via);
+    }
+    // Held by beats or a client of this node's until now: the other node owns it from here on.
     const now = this.registry.findInstance(ref, a.ip, a.port)?.instance;
-    if (now?.holders?.beats) this.registry.deregisterInstance(target, FROM_LOG);
-    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, FROM_LOG);
+    if (now?.holders?.beats) this.registry.deregisterInstance(target, origin);
+    if (formerOwner !== undefined && formerOwner !== stored.owner) {
+      this.registry.ownerChanged(ref, a.ip, a.port, { reason: 'owner-moved', from: this.nodeName(formerOwner), to: this.nodeName(stored.owner), via: origin.via });
+    }
+    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, origin);
+  }
+
+  /** The stand-in connection that holds a node's ephemeral instances here, named by its address. */
+  private nodeHolder(node: string): ConnectionClient {
+    return { connectionId: nodeHolderId(node), ip: this.nodeName(node), port: 0, clientVersion: 'cairn-node', connectedAt: this.registry.now() };
   }
 
   private releaseStandIns(ref: ServiceRef, ip: string, port: number, instance: ReadonlyInstance): void {
-    for (const holder of [...(instance.holders?.connections ?? [])]) {
-      if (holder.connectionId.startsWith(NODE_HOLDER)) this.registry.deregisterForConnection({ ...ref, ip, port }, holder, FROM_LOG.via);
-    }
+    const standIns = nodeHolders(instance);
+    if (standIns.length === 0) return;
+    for (const holder of standIns) this.registry.deregisterForConnection({ ...ref, ip, port }, holder, FROM_LOG.via);
+    const from = standIns[0].connectionId.slice(NODE_HOLDER.length);
+    this.registry.ownerChanged(ref, ip, port, { reason: 'client-moved', from: this.nodeName(from), to: this.nodeName(this.clusterNode ?? ''), via: `${instance.lastSeenAgent || 'client'} from ${instance.lastSeenFrom}` });
   }
 
-  /** Cluster mode: a node is gone (its lease lapsed): the instances it owned leave this node's memory at once. */
-  forgetNode(node: string): number {
+  /**
+   * Cluster mode: a node is gone (its lease lapsed, or it left). This node tries to take over the expiry of the
+   * ephemeral instances it owned: the database hands each row to exactly one node. The ones taken here are kept by
+   * beats counted from the lost node's last renewal: a client that still beats (here, or to another node, which
+   * then takes it over) keeps its instance; the others turn unhealthy and leave on their own timeouts. The ones
+   * another node took follow the database (that node's stand-in holds them here).
+   */
+  async takeOverNode(lost: { node: string; address: string; renewedAt: number }): Promise<{ taken: number; followed: number }> {
+    const me = this.clusterNode;
+    if (me === undefined) return { taken: 0, followed: 0 };
+    const adopted = await this.stores.naming.adoptEphemeralsOf(lost.node, me);
+    const current = await this.stores.naming.loadEphemerals();
+    const holderId = nodeHolderId(lost.node);
+    const mine = new Set(adopted.map((row) => instanceKey({ namespace: row.namespace, group: row.group, name: row.service }, row.ip, row.port)));
     this.applying = true;
     try {
-      return this.registry.connectionClosed(nodeHolderId(node), 'RESET', { detail: `cluster node ${node} stopped renewing its lease` });
+      for (const row of adopted) {
+        const ref = { namespace: row.namespace, group: row.group, name: row.service };
+        // Not held here yet (its row had not been applied): held through the lost node's stand-in first.
+        if (!this.registry.findInstance(ref, row.ip, row.port)) {
+          this.registry.registerForConnection(
+            { ...ref, ip: row.ip, port: row.port, cluster: row.cluster, weight: row.weight, enabled: row.enabled, healthy: row.healthy, ephemeral: true, metadata: row.metadata },
+            this.nodeHolder(lost.node),
+            FROM_LOG.via,
+          );
+        }
+      }
+      let followed = 0;
+      const byKey = new Map(current.map((row) => [instanceKey({ namespace: row.namespace, group: row.group, name: row.service }, row.ip, row.port), row]));
+      for (const { service, instance } of this.registry.instancesOwnedBy(holderId)) {
+        const key = instanceKey(service, instance.ip, instance.port);
+        if (mine.has(key)) continue;
+        this.applyEphemeral({ namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port }, byKey.get(key));
+        followed++;
+      }
+      const taken = this.registry.takeOverExpiry(holderId, lost.renewedAt, { reason: 'owner-lost', from: lost.address, lostNode: lost.node, lastRenewedAt: lost.renewedAt, to: this.nodeName(me) });
+      return { taken, followed };
     } finally {
       this.applying = false;
     }
   }
 
-  private applyService(ref: ServiceRef, stored: ServiceSnapshot | undefined): void {
+  private applyService(ref: ServiceRef, stored: ServiceSnapshot | undefined, origin: Origin): void {
     const key = serviceKey(ref);
     const current = this.registry.service(ref);
     if (!stored) {
       this.savedServices.delete(key);
-      if (current?.explicit) this.registry.deleteService(ref, FROM_LOG);
+      if (current?.explicit) this.registry.deleteService(ref, origin);
       return;
     }
     const json = JSON.stringify(stored);
     if (current?.explicit && JSON.stringify(snapshotOf(current)) === json) return;
     const def = { protectThreshold: stored.protectThreshold, metadata: stored.metadata, selector: stored.selector, ...(stored.kind ? { kind: stored.kind } : {}) };
-    if (current?.explicit) this.registry.updateService(ref, def, FROM_LOG);
-    else this.registry.createService(ref, def, FROM_LOG);
-    for (const c of stored.clusters) this.registry.updateCluster({ ...ref, cluster: c.name, healthChecker: c.healthChecker, checkPort: c.checkPort, useInstancePortForCheck: c.useInstancePortForCheck }, FROM_LOG);
+    if (current?.explicit) this.registry.updateService(ref, def, origin);
+    else this.registry.createService(ref, def, origin);
+    for (const c of stored.clusters) this.registry.updateCluster({ ...ref, cluster: c.name, healthChecker: c.healthChecker, checkPort: c.checkPort, useInstancePortForCheck: c.useInstancePortForCheck }, origin);
     this.savedServices.set(key, json);
   }
 
-  private applyInstance(ref: ServiceRef, a: InstanceAddress, stored: StoredInstance | undefined): void {
+  private applyInstance(ref: ServiceRef, a: InstanceAddress, stored: StoredInstance | undefined, origin: Origin): void {
     const found = this.registry.findInstance(ref, a.ip, a.port);
     if (!stored) {
-      if (found && !found.instance.ephemeral) this.registry.deregisterInstance({ ...ref, ip: a.ip, port: a.port }, FROM_LOG);
+      if (found && !found.instance.ephemeral) this.registry.deregisterInstance({ ...ref, ip: a.ip, port: a.port }, origin);
       return;
     }
     const i = found?.instance;
     // Health is not copied: every node probes its persistent instances for now (see docs/cluster.md).
     if (i && !i.ephemeral && i.cluster === stored.cluster && i.weight === stored.weight && i.enabled === stored.enabled && sameMetadata(i.metadata, stored.metadata)) return;
-    this.registry.registerInstance({ ...ref, ip: a.ip, port: a.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: false, metadata: stored.metadata }, FROM_LOG);
+    this.registry.registerInstance({ ...ref, ip: a.ip, port: a.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: false, metadata: stored.metadata }, origin);
   }
 
-  private applyOverlay(ref: ServiceRef, stored: StoredOverlay): void {
+  private applyOverlay(ref: ServiceRef, stored: StoredOverlay, origin: Origin): void {
     const current = this.registry.service(ref)?.overlays.get(overlayKey(stored.ip, stored.port, stored.cluster));
     if (current && current.enabled === stored.enabled && current.weight === stored.weight && sameMetadata(current.metadata ?? {}, stored.metadata ?? {})) return;
-    this.registry.updateInstance({ ...ref, ip: stored.ip, port: stored.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, metadata: stored.metadata }, FROM_LOG);
+    this.registry.updateInstance({ ...ref, ip: stored.ip, port: stored.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, metadata: stored.metadata }, origin);
   }
 
   private async write(batch: Dirty): Promise<void> {
@@ -368,12 +424,13 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
 /** Connection ids of the stand-ins that hold other nodes' ephemeral instances here. */
 const NODE_HOLDER = 'cluster-node:';
 
-function nodeHolderId(node: string | undefined): string {
-  return `${NODE_HOLDER}${node ?? ''}`;
+/** The stand-ins of other nodes among an instance's holders. */
+function nodeHolders(instance: ReadonlyInstance | undefined): ConnectionClient[] {
+  return (instance?.holders?.connections ?? []).filter((c) => c.connectionId.startsWith(NODE_HOLDER));
 }
 
-function nodeHolder(node: string, now: number): ConnectionClient {
-  return { connectionId: nodeHolderId(node), ip: 'cluster', port: 0, clientVersion: 'cairn-node', connectedAt: now };
+function nodeHolderId(node: string | undefined): string {
+  return `${NODE_HOLDER}${node ?? ''}`;
 }
 
 /** Held by this node: by its beats, by a client connected here, or (no holders) registered over HTTP here. */

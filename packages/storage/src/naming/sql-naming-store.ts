@@ -121,12 +121,17 @@ export class SqlNamingStore implements NamingStore {
     if (statements.length > 0) await this.db.batch(statements, naming(keys));
   }
 
-  async removeEphemeralsOf(owner: string): Promise<number> {
-    const gone = await this.db.query('SELECT namespace, group_name, service, ip, port FROM ephemeral_instances WHERE owner = ?', [owner]);
-    if (gone.length === 0) return 0;
-    const keys: NamingChangeKey[] = gone.map((r) => ({ ephemeral: { namespace: String(r.namespace), group: String(r.group_name), service: String(r.service), ip: String(r.ip), port: Number(r.port) } }));
-    await this.db.batch([{ sql: 'DELETE FROM ephemeral_instances WHERE owner = ?', params: [owner] }], naming(keys));
-    return gone.length;
+  async adoptEphemeralsOf(lost: string, adopter: string): Promise<OwnedEphemeral[]> {
+    const owned = await this.db.query('SELECT namespace, group_name, service, ip, port FROM ephemeral_instances WHERE owner = ?', [lost]);
+    if (owned.length === 0) return [];
+    const keys: NamingChangeKey[] = owned.map((r) => ({ ephemeral: addressOfRow(r) }));
+    // The row locks the update takes decide: a second adopter's update waits for the first and then matches
+    // nothing. Read afterwards, the rows this node owns among those listed are the ones it took (a row another
+    // node took over by a beat meanwhile is that node's, rightly).
+    await this.db.batch([{ sql: 'UPDATE ephemeral_instances SET owner = ? WHERE owner = ?', params: [adopter, lost] }], naming(keys));
+    const moved = await this.db.query('SELECT * FROM ephemeral_instances WHERE owner = ?', [adopter]);
+    const wanted = new Set(keys.map((k) => ('ephemeral' in k ? addressText(k.ephemeral) : '')));
+    return moved.map(toOwned).filter((row) => wanted.has(addressText(row)));
   }
 
   async appendJournal(events: readonly NewJournalEvent[]): Promise<void> {
@@ -173,6 +178,14 @@ function naming(keys: readonly NamingChangeKey[]): ChangeNote {
 
 function refOf(ref: ServiceRef): ServiceRef {
   return { namespace: ref.namespace, group: ref.group, name: ref.name };
+}
+
+function addressOfRow(r: Row): InstanceAddress {
+  return { namespace: String(r.namespace), group: String(r.group_name), service: String(r.service), ip: String(r.ip), port: Number(r.port) };
+}
+
+function addressText(a: InstanceAddress): string {
+  return `${a.namespace}\n${a.group}\n${a.service}\n${a.ip}\n${a.port}`;
 }
 
 function addressOf(a: InstanceAddress): InstanceAddress {

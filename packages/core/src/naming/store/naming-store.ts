@@ -63,8 +63,12 @@ export interface NamingStore {
    * deletes an instance only while `owner` still owns it, so a former owner never removes what another took over.
    */
   writeEphemerals(owner: string, batch: { save: readonly StoredInstance[]; remove: readonly InstanceAddress[] }): Promise<void>;
-  /** Cluster mode: deletes every instance a node owned (it is gone); returns how many. */
-  removeEphemeralsOf(owner: string): Promise<number>;
+  /**
+   * Cluster mode: `adopter` becomes the owner of every instance `lost` (a node whose lease lapsed) still owns, in
+   * one conditional update (`WHERE owner = lost`): when several nodes try at once, each row goes to exactly one of
+   * them. Returns the instances this call moved (none when another node moved them first).
+   */
+  adoptEphemeralsOf(lost: string, adopter: string): Promise<OwnedEphemeral[]>;
   /** Keyed by (namespace, group, service, ip, port, cluster); an unset field is stored as "not overridden". */
   saveOverlay(overlay: StoredOverlay): Promise<void>;
   deleteOverlay(address: OverlayAddress): Promise<void>;
