@@ -372,7 +372,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       loginRoutes(v1, ctx);
       usersRoutes(v1, ctx);
       rolesRoutes(v1, ctx);
-      serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs, authEnabled: options.authEnabled });
+      serverStateRoutes(v1, { datasourcePlatform: datasourcePlatformOf(options.db), configHistoryMaxAgeMs: options.configHistoryMaxAgeMs, authEnabled: options.authEnabled, cluster: options.cluster });
     },
     { prefix: options.contextPath },
   );

@@ -57,6 +57,8 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       assert.deepEqual([v2.code, v2.data.map((m: MemberJson) => m.address)], [0, [addressOf(b)]]);
     });
     assert.deepEqual((await call(a.url, 'GET', '/v2/core/cluster/node/self/health')).json(), { code: 0, message: 'success', data: 'UP' });
+    const state = (await call(a.url, 'GET', '/v1/console/server/state')).json();
+    assert.deepEqual([state.standalone_mode, state.startup_mode], ['cluster', 'cluster'], 'the console and tools are told it is a cluster');
 
     // C dies as a killed process does, without giving its lease back: DOWN for A and B once the lease lapses.
     await c.server.membership.stop();
