@@ -207,7 +207,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     await changes.start(changesFrom);
     log.info({ node: clusterNode, position: changesFrom }, "cluster: applying the other nodes' changes");
   }
-  clusterMetrics(metrics.registry, () => membership.members());
+  clusterMetrics(metrics.registry, () => membership.members(), changes && (() => changes.status));
   // A node whose lease lapsed is gone: one surviving node (the database hands each row to one) takes over the
   // expiry of the ephemeral instances it owned, counted from its last renewal; the others follow the database.
   // Those whose clients still beat (to any node) stay; the others leave on their own timeouts.

@@ -119,6 +119,13 @@ export class ConfigCenter {
     return this.grays.get(key, grayName);
   }
 
+  /** The key of every config held and of every config with a gray version (cluster mode's reload reads them all again). */
+  keys(): ConfigKey[] {
+    const keys = new Map<string, ConfigKey>();
+    for (const c of [...this.configs.values(), ...this.grays.all()]) keys.set(configKeyString(c), { namespace: c.namespace, group: c.group, dataId: c.dataId });
+    return [...keys.values()];
+  }
+
   /** The configs of one namespace, ordered by group then dataId. */
   listIn(namespace: string): ConfigItem[] {
     return [...this.configs.values()].filter((c) => c.namespace === namespace).sort((a, b) => (a.group === b.group ? cmp(a.dataId, b.dataId) : cmp(a.group, b.group)));

@@ -10,8 +10,13 @@ import { RetryBackoff } from '../persistence/retry-backoff.js';
  */
 export interface ChangeRefresher {
   readonly context: string;
-  /** Makes memory match the database for `keys`, which node `node` (its run's id) wrote. */
-  refresh(keys: readonly unknown[], node: string): Promise<void>;
+  /** Makes memory match the database for `keys`, which node `node` (its run's id) wrote; no node: a reload. */
+  refresh(keys: readonly unknown[], node?: string): Promise<void>;
+  /**
+   * Every key of the context in the database or held in memory as another node's: a node that missed changes
+   * (they were pruned while it could not read the log) refreshes them all.
+   */
+  allKeys(): Promise<unknown[]>;
 }
 
 export interface ChangeApplierSettings {
@@ -19,7 +24,7 @@ export interface ChangeApplierSettings {
   node: string;
   /** Longest time between two reads of the change log (MySQL has no notification; PostgreSQL's may be lost). */
   pollMs: number;
-  /** How long changes are kept in the log; a node away longer than this must restart to load everything again. */
+  /** How long changes are kept in the log; a node away longer than this reads everything again. */
   keepMs: number;
 }
 
@@ -43,7 +48,7 @@ export class ChangeApplier {
   private readonly refreshers: Map<string, ChangeRefresher>;
   private lastError: string | null = null;
   private appliedCount = 0;
-  private behind = false;
+  private reloads = 0;
   private pruner: NodeJS.Timeout | undefined;
 
   constructor(
@@ -60,8 +65,9 @@ export class ChangeApplier {
     return this.applied;
   }
 
-  get status(): { position: number; applied: number; failing: string | null; listening: boolean; fellBehind: boolean } {
-    return { position: this.applied, applied: this.appliedCount, failing: this.lastError, listening: this.stopListening !== undefined, fellBehind: this.behind };
+  /** `reloads`: how often this node missed pruned changes and read everything again. */
+  get status(): { position: number; applied: number; failing: string | null; listening: boolean; reloads: number } {
+    return { position: this.applied, applied: this.appliedCount, failing: this.lastError, listening: this.stopListening !== undefined, reloads: this.reloads };
   }
 
   /** Starts after change `from` (read before this node loaded its state). */
@@ -140,11 +146,9 @@ export class ChangeApplier {
       for (;;) {
         const page = await this.feed.since(this.applied, PAGE);
         // Committed numbers have no gaps (a rolled-back write rolls its number back too): a gap means the changes
-        // this node missed were pruned while it could not read them.
-        if (page.length > 0 && page[0].seq > this.applied + 1 && !this.behind) {
-          this.behind = true;
-          this.log.error({ position: this.applied, oldestKept: page[0].seq }, 'cluster: this node was away longer than the change log keeps changes; what it missed is unknown: restart it to load everything again');
-        }
+        // this node missed were pruned while it could not read them. What they changed is unknown, so every key is
+        // read again; the changes after the gap are applied on top (reading a key twice changes nothing).
+        if (page.length > 0 && page[0].seq > this.applied + 1) await this.reload(page[0].seq);
         for (const change of page) await this.apply(change);
         if (page.length < PAGE) break;
       }
@@ -156,6 +160,19 @@ export class ChangeApplier {
       if (this.lastError === null) this.log.warn({ err: error, position: this.applied }, 'cluster: reading the change log failed; retrying');
       this.lastError = message;
     }
+  }
+
+  /** Reads every context's keys again. A failure leaves the position where it was: the next drain reloads again. */
+  private async reload(oldestKept: number): Promise<void> {
+    this.log.warn({ position: this.applied, oldestKept }, 'cluster: this node missed changes the log no longer keeps (it could not read the log for longer than it keeps them); reading everything again');
+    const counts: Record<string, number> = {};
+    for (const refresher of this.refreshers.values()) {
+      const keys = await refresher.allKeys();
+      await refresher.refresh(keys);
+      counts[refresher.context] = keys.length;
+    }
+    this.reloads++;
+    this.log.info({ keys: counts }, 'cluster: read everything again; applying the changes kept since');
   }
 
   private async apply(change: ClusterChange): Promise<void> {

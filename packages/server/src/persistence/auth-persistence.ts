@@ -137,6 +137,14 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
     }
   }
 
+  /** Every user, role (its holders and its grants) in the database or held here, and the signing keys. */
+  async allKeys(): Promise<AuthChangeKey[]> {
+    const stored = await this.store.loadAuth();
+    const users = new Set([...stored.users.map((u) => u.username), ...this.directory.searchUsers('blur').map((u) => u.username)]);
+    const roles = new Set([...stored.roles.map((r) => r.role), ...stored.grants.map((g) => g.role), ...this.directory.roleNames(), ...this.directory.searchGrants('blur').map((g) => g.role)]);
+    return [...[...users].map((user) => ({ user })), ...[...roles].flatMap((role) => [{ holdersOf: role }, { grantsOf: role }]), { signingKeys: true }];
+  }
+
   private async refreshKey(key: AuthChangeKey): Promise<void> {
     if ('signingKeys' in key) {
       await this.serially(async () => this.useStoredKeys(await this.store.readSigningKeys()));

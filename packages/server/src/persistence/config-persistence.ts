@@ -104,6 +104,13 @@ export class ConfigPersistence extends WrittenBehind<Dirty> implements ChangeRef
     for (const key of configs.values()) await this.refreshKey(key);
   }
 
+  /** Every config in the database (with a gray version or not) and every one held here. */
+  async allKeys(): Promise<ConfigKey[]> {
+    const keys = new Map<string, ConfigKey>();
+    for (const c of [...(await this.store.loadConfigs()), ...(await this.store.loadGrays()), ...this.center.keys()]) keys.set(configKeyString(c), { namespace: c.namespace, group: c.group, dataId: c.dataId });
+    return [...keys.values()];
+  }
+
   private async refreshKey(key: ConfigKey): Promise<void> {
     const changedHere = new Set<string>();
     this.changedHere = changedHere;

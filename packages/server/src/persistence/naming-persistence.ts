@@ -184,9 +184,9 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
    * replicated, persistence does not mark while it applies: the bus is synchronous, so exactly the events of this
    * step are skipped. A key changed here and not yet stored is left alone (this node's write follows and wins).
    */
-  async refresh(keys: readonly unknown[], node: string): Promise<void> {
-    // The journal names the node the change came from.
-    const origin = { ip: this.nodeName(node), via: FROM_LOG.via };
+  async refresh(keys: readonly unknown[], node?: string): Promise<void> {
+    // The journal names the node the change came from (none: this node missed changes and reads everything again).
+    const origin = node === undefined ? { ip: 'cluster', via: 'cluster reload' } : { ip: this.nodeName(node), via: FROM_LOG.via };
     const reads: (() => void)[] = [];
     for (const key of keys as NamingChangeKey[]) {
       if ('ephemeral' in key) {
@@ -228,9 +228,37 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     }
   }
 
+  /**
+   * Every naming key in the database, and every one held here that the database decides: definitions, persistent
+   * instances, overlays, and the ephemeral instances held for other nodes (this node's own are its to write).
+   */
+  async allKeys(): Promise<NamingChangeKey[]> {
+    const keys = new Map<string, NamingChangeKey>();
+    const add = (key: NamingChangeKey) => keys.set(JSON.stringify(key), key);
+    const address = (ref: ServiceRef, ip: string, port: number): InstanceAddress => ({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+    for (const s of await this.stores.naming.loadServices()) add({ service: { namespace: s.namespace, group: s.group, name: s.name } });
+    for (const i of await this.stores.naming.loadInstances()) add({ instance: address({ namespace: i.namespace, group: i.group, name: i.service }, i.ip, i.port) });
+    for (const o of await this.stores.naming.loadOverlays()) add({ overlay: { ...address({ namespace: o.namespace, group: o.group, name: o.service }, o.ip, o.port), cluster: o.cluster } });
+    for (const e of await this.stores.naming.loadEphemerals()) if (e.owner !== this.clusterNode) add({ ephemeral: address({ namespace: e.namespace, group: e.group, name: e.service }, e.ip, e.port) });
+    for (const service of this.registry.allServices()) {
+      const ref = { namespace: service.namespace, group: service.group, name: service.name };
+      if (service.explicit) add({ service: ref });
+      for (const key of service.overlays.keys()) {
+        const [ip, port, cluster] = splitOverlayKey(key);
+        add({ overlay: { ...address(ref, ip, port), cluster } });
+      }
+      for (const instance of service.instances.values()) {
+        if (!instance.ephemeral) add({ instance: address(ref, instance.ip, instance.port) });
+        else if (nodeHolders(instance).length > 0) add({ ephemeral: address(ref, instance.ip, instance.port) });
+      }
+    }
+    return [...keys.values()];
+  }
+
   /** The refresher of context `namespaces` (the namespace store logs its own writes). */
   readonly namespaceRefresher: ChangeRefresher = {
     context: 'namespaces',
+    allKeys: async () => [...new Set([...(await this.stores.namespaces.loadNamespaces()).map((ns) => ns.id), ...this.namespaces.list().map((ns) => ns.id)])],
     refresh: async (keys) => {
       const reads: [string, Namespace | undefined][] = [];
       for (const id of keys as string[]) {
