@@ -3,6 +3,7 @@ import { openStores } from '@cairn/storage';
 import { randomBytes } from 'node:crypto';
 import { ChangeApplier } from './cluster/change-applier.js';
 import { Membership } from './cluster/membership.js';
+import { probedHere } from './cluster/prober.js';
 import { nodeAddress } from './cluster/node-address.js';
 import { clusterRoutes } from './transports/http/core/v1/cluster-routes.js';
 import { clusterV2Routes } from './transports/http/core/v2/cluster-v2-routes.js';
@@ -118,6 +119,8 @@ export interface CairnServer {
   readonly cluster: { readonly node: string; readonly changes: ChangeApplier } | undefined;
   /** The cluster's members as `/v1/core/cluster/nodes` lists them (this node alone without cluster mode). */
   readonly membership: Membership;
+  /** The health probes of persistent instances (in cluster mode, of those this node probes). */
+  readonly probes: ProbeScheduler;
   /** Starts listening; resolves to the base URL including the context path. */
   listen(): Promise<string>;
   /**
@@ -246,6 +249,8 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
       firstProbeJitterMs: Math.min(5_000, options.probeIntervalMs),
     },
     log,
+    // Cluster mode: one node probes each instance, chosen among the members UP; the others copy the stored health.
+    clusterNode ? { isMine: probedHere(clusterNode, () => membership.members()) } : {},
   );
   // Read at scrape time, once the transport exists.
   const grpcMetrics: GrpcMetrics = new GrpcMetrics(metrics.registry, (): ConnectionSnapshot[] => grpc?.list() ?? []);
@@ -417,6 +422,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     grpcPush,
     cluster: changes && clusterNode ? { node: clusterNode, changes } : undefined,
     membership,
+    probes,
     get grpcPort() {
       return grpcPort;
     },

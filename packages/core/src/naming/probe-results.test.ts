@@ -193,3 +193,21 @@ test('a NONE checker on another cluster does not unlock manual marks for a probe
   assert.throws(() => registry.markHealth({ ...ORDERS, ip: '10.0.0.7', port: 8080, healthy: false }, OPERATOR), { code: 'HEALTH_CHECK_ACTIVE' });
   assert.equal(instanceAt(registry)?.healthy, true);
 });
+
+test('health stored by another node (cluster mode) restarts the probe streak here: the count starts again', () => {
+  const { registry, probe } = setup();
+  const FROM_LOG: Origin = { ip: 'cluster', via: 'cluster change log' };
+  probe(fail());
+  probe(fail());
+  // Another node probing it found it down, then up again; this node shows both and is the prober again.
+  registry.applyOwnerHealth(ORDERS, '10.0.0.7', 8080, false, FROM_LOG);
+  registry.applyOwnerHealth(ORDERS, '10.0.0.7', 8080, true, FROM_LOG);
+  assert.equal(probe(fail()), 'unchanged', 'one failure of a new streak, not the third of the old one');
+  assert.deepEqual(
+    eventsOf(registry, { cause: 'HEALTH_MARKED' }).map((e) => [e.evidence.healthy, e.evidence.via]),
+    [
+      [false, 'cluster change log'],
+      [true, 'cluster change log'],
+    ],
+  );
+});

@@ -327,14 +327,16 @@ export class Registry {
   }
 
   /**
-   * Cluster mode: the health the owning node decided for an instance another node owns (its beats stopped or
-   * came back there). Journaled as HEALTH_MARKED with the origin naming the change log.
+   * Cluster mode: the health another node decided and stored: the owner of an ephemeral instance (its beats
+   * stopped or came back there), or the node that probes a persistent one. Journaled as HEALTH_MARKED with the
+   * origin naming the change log; this node's own probe streaks start again from the new health.
    */
   applyOwnerHealth(ref: ServiceRef, ip: string, port: number, healthy: boolean, origin: Origin): void {
     const service = this.services.get(ref);
     const instance = service?.instances.get(addressKey(ip, port));
     if (!service || !instance || instance.healthy === healthy) return;
     this.setHealth(instance, healthy);
+    if (instance.probe) resetStreaks(instance.probe);
     this.log.record('HEALTH_MARKED', service, instance, { healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: null, via: origin.via });
     this.services.changed(service);
   }

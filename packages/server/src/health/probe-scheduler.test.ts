@@ -246,3 +246,35 @@ test('the healthCheckEnabled switch at run time: off cancels pending probes and 
   assert.equal(scheduler.stats.tracked, 3);
   await scheduler.stop();
 });
+
+test('cluster mode: an instance another node probes is not probed here, and is asked about again every interval', async () => {
+  let now = () => 0;
+  const tcp = recordingProbe(
+    () => now(),
+    () => true,
+  ); // every probe hangs until released
+  let mine = false;
+  const { registry, scheduler, advance, probeTime } = probeHarness({ firstProbeJitterMs: 0 }, { probes: { TCP: tcp.probe }, isMine: () => mine });
+  now = () => probeTime.now();
+  registry.registerInstance(persistentInstance('127.0.0.1', 7001), CLIENT);
+  scheduler.start();
+  await advance(0);
+  await advance(5_000);
+  assert.equal(tcp.calls.length, 0, 'another node probes it');
+  assert.deepEqual([scheduler.stats.started, scheduler.stats.elsewhere], [0, 2]);
+
+  // Its prober is gone: this node's turn comes at the next interval.
+  mine = true;
+  probeTime.advance(5_000);
+  await ioTurn();
+  assert.deepEqual(
+    tcp.calls.map((c) => [c.target, c.at]),
+    [['127.0.0.1:7001', 10_000]],
+  );
+  // Another node took it back while the probe ran: its result is not counted here.
+  mine = false;
+  tcp.calls[0].release(false);
+  await scheduler.settled();
+  assert.equal(registry.findInstance(REF, '127.0.0.1', 7001)?.instance.probe, undefined);
+  await scheduler.stop();
+});

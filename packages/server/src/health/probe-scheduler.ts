@@ -34,6 +34,11 @@ export interface ProbeSchedulerParts {
   alarm?: Alarm;
   random?: () => number;
   probes?: Partial<ProbeSet>;
+  /**
+   * Cluster mode: whether this node probes the instance of this key (one node per instance across the cluster).
+   * Asked right before each probe; no means no probe, and the question again an interval later. Default: always.
+   */
+  isMine?: (key: string) => boolean;
 }
 
 const INTERVAL_JITTER = 0.1;
@@ -60,7 +65,9 @@ type Due = { kind: 'probe'; entry: Tracked } | { kind: 'sweep' };
  *
  * New instances are picked up from the journal at once and by a sweep every interval (which also catches
  * instances restored from storage); an instance is looked up again right before its probe starts, so a removed
- * instance is never probed, and a deregistration aborts a probe in flight.
+ * instance is never probed, and a deregistration aborts a probe in flight. In cluster mode each instance is
+ * probed by one node (`isMine`); the others keep it tracked and ask again every interval, so one takes over when
+ * its prober is gone.
  *
  * @example
  *   const probes = new ProbeScheduler(registry, bus, { intervalMs: 5_000, timeoutMs: 500, concurrency: 64, enabled: true }, log);
@@ -81,7 +88,9 @@ export class ProbeScheduler {
   private armedAt = Infinity;
   // `paused`: started, but the `healthCheckEnabled` switch is off.
   private state: 'new' | 'running' | 'paused' | 'stopped' = 'new';
-  private counters = { started: 0, completed: 0, flips: 0 };
+  // `elsewhere`: probes not started because another cluster node probes the instance.
+  private counters = { started: 0, completed: 0, flips: 0, elsewhere: 0 };
+  private readonly isMine: (key: string) => boolean;
 
   private unsubscribe: Unsubscribe | undefined;
 
@@ -98,10 +107,11 @@ export class ProbeScheduler {
     this.alarm = parts.alarm ?? time!;
     this.random = parts.random ?? Math.random;
     this.probes = { TCP: tcpProbe, HTTP: httpProbe, MYSQL: mysqlProbe, ...parts.probes };
+    this.isMine = parts.isMine ?? (() => true);
   }
 
   /** Instances tracked, probes waiting for a slot and in flight, and totals since start. */
-  get stats(): { tracked: number; waiting: number; running: number; started: number; completed: number; flips: number } {
+  get stats(): { tracked: number; waiting: number; running: number; started: number; completed: number; flips: number; elsewhere: number } {
     return { tracked: this.tracked.size, waiting: this.waiting.length - this.waitingHead, running: this.running.size, ...this.counters };
   }
 
@@ -247,6 +257,11 @@ export class ProbeScheduler {
     // Looked up now, not when it was queued: an instance removed meanwhile is never probed.
     const found = this.registry.findInstance(entry.ref, entry.ip, entry.port);
     if (!found || found.instance.ephemeral) return this.untrack(entry);
+    // Another node probes it: its results reach this node through the database.
+    if (!this.isMine(entry.key)) {
+      this.counters.elsewhere++;
+      return this.schedule(entry, this.nextInterval());
+    }
     const target = probeTargetOf(found.service, found.instance);
     // NONE, or a target outside --probe-targets (an instance stored before the limit): look again later, the
     // checker may change. The diagnosis says why it is not probed.
@@ -265,8 +280,9 @@ export class ProbeScheduler {
     this.running.delete(entry);
     this.counters.completed++;
     if (this.state !== 'running' || abort.signal.aborted || entry.phase !== 'running') return;
-    // The same instance object, not merely the same address: a result must not land on a re-registration.
-    if (this.registry.findInstance(entry.ref, entry.ip, entry.port)?.instance === probed) this.report(entry, result);
+    // The same instance object, not merely the same address: a result must not land on a re-registration. Nor
+    // on an instance another node probes since this one started (it would count beside that node's results).
+    if (this.registry.findInstance(entry.ref, entry.ip, entry.port)?.instance === probed && this.isMine(entry.key)) this.report(entry, result);
     this.schedule(entry, this.nextInterval());
     this.startWaiting();
     this.rearm();

@@ -387,9 +387,13 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       return;
     }
     const i = found?.instance;
-    // Health is not copied: every node probes its persistent instances for now (see docs/cluster.md).
-    if (i && !i.ephemeral && i.cluster === stored.cluster && i.weight === stored.weight && i.enabled === stored.enabled && sameMetadata(i.metadata, stored.metadata)) return;
-    this.registry.registerInstance({ ...ref, ip: a.ip, port: a.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: false, metadata: stored.metadata }, origin);
+    if (!(i && !i.ephemeral && i.cluster === stored.cluster && i.weight === stored.weight && i.enabled === stored.enabled && sameMetadata(i.metadata, stored.metadata))) {
+      this.registry.registerInstance({ ...ref, ip: a.ip, port: a.port, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: false, metadata: stored.metadata }, origin);
+    }
+    // Health as stored: one node probes the instance and stores what its probes decide; the others show that.
+    // The prober follows the row too: should a write carrying older health land after its flip, its probes
+    // flip it back (and store it) by their consecutive-result rule.
+    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, origin);
   }
 
   private applyOverlay(ref: ServiceRef, stored: StoredOverlay, origin: Origin): void {
