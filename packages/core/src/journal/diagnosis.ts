@@ -113,7 +113,7 @@ export function diagnose(sources: DiagnosisSources, ref: ServiceRef, ip: string,
     beats: null,
     probe: null,
     seenElsewhere,
-    explanation: lastTransition ? explainAbsent(lastTransition, events) : explainNeverSeen(ref, ip, port, seenElsewhere),
+    explanation: lastTransition ? `${explainAbsent(lastTransition, events)}${onNode(lastTransition)}` : explainNeverSeen(ref, ip, port, seenElsewhere),
   };
 }
 
@@ -233,6 +233,11 @@ function ownerLostExpiry(expiry: JournalEvent, lost: JournalEvent): string {
   const beats = Number(expiry.evidence.beats);
   const after = beats > 0 ? `${beats} beat${beats === 1 ? '' : 's'} reached this node after that, the last at ${clockTime(Number(expiry.evidence.lastBeatAt))}` : 'no beat reached this node or another one after that';
   return `Removed at ${clockTime(expiry.at)}: its owner node ${e.from} stopped renewing its lease at ${clockTime(Number(e.lastRenewedAt))} (it crashed, hung or lost the database), and ${after}. ${e.to} took over its expiry at ${clockTime(lost.at)} and removed it ${seconds(Number(expiry.evidence.deleteTimeoutMs))} after the owner's last renewal: its client stopped or lost its network with that node.`;
+}
+
+/** Cluster mode: an event another node decided and this one learnt from the change log names that node. */
+function onNode(event: JournalEvent): string {
+  return typeof event.evidence.node === 'string' ? ` (Decided on its owner node ${event.evidence.node}; this node applied it from the ${event.evidence.via}.)` : '';
 }
 
 function explainNeverSeen(ref: ServiceRef, ip: string, port: number, seen: Diagnosis['seenElsewhere']): string {

@@ -5,6 +5,7 @@ import type { ConnectionEndCause, ConnectionEndEvidence, InstanceTarget, Registe
 import type { ConnectionClient, Instance, InstanceHolders, Origin, Service } from './model.js';
 import { addressKey, serviceKey, type ServiceRef } from './names.js';
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
+import type { OwnerEvent } from './store/naming-store.js';
 import { verifiedUser } from './service-commands.js';
 
 /** What connection ownership needs from the registry: its lookups and the registry's own ways to change state. */
@@ -69,12 +70,14 @@ export class ConnectionOwnership {
   }
 
   /** Lets go of the connection's hold on one address; removes the instance if nothing else holds it. */
-  deregister(target: InstanceTarget, client: ConnectionClient, via: string): boolean {
+  deregister(target: InstanceTarget, client: ConnectionClient, via: string, why?: OwnerEvent): boolean {
     const owned = this.byConnection.get(client.connectionId);
     const held = owned?.byService.get(serviceKey(target));
     const instance = held && findAt(held, target.ip, target.port);
     if (!owned || !held || !instance || (target.cluster !== undefined && target.cluster !== instance.cluster)) return false;
-    this.release(owned, held, instance, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
+    // Cluster mode: a stand-in lets go because its node removed the instance: journaled with that node's cause.
+    if (why && REMOVAL_CAUSES.has(why.cause)) this.release(owned, held, instance, why.cause, { ...why.evidence, node: client.ip, via }, via);
+    else this.release(owned, held, instance, 'INSTANCE_DEREGISTERED', deregisteredBy(client, via), via);
     return true;
   }
 
@@ -238,6 +241,9 @@ function requireEphemeral(cmd: RegisterInstance): void {
     throw invalidParam('ephemeral', "Param 'ephemeral': a connection holds only ephemeral instances; register persistent instances with a PersistentInstanceRequest.");
   }
 }
+
+/** The causes of a removal another node's change may carry. */
+const REMOVAL_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_EXPIRED', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
 
 /** The evidence of a deregistration the connection itself asked for. */
 function deregisteredBy(client: ConnectionClient, via: string): Evidence {

@@ -16,7 +16,7 @@ import type { ConnectionClient, Instance, InstanceView, Origin, Service, Service
 import type { NamingEvent } from './naming-events.js';
 import type { ReadonlyInstance, ReadonlyService } from './readonly-model.js';
 import { restoreInstance, restoreOverlay } from './store/restore-records.js';
-import { restoreService, type ServiceSnapshot } from './store/naming-store.js';
+import { restoreService, type OwnerEvent, type ServiceSnapshot } from './store/naming-store.js';
 import type { StoredInstance, StoredOverlay } from './store/stored-records.js';
 import { addressKey, groupedName, instanceKey, keptAddressKey, type ServiceRef } from './names.js';
 import { checkNewInstance, checkNewInstances, checkNewService, type HeldCounts, type MemoryPressure, type NamingLimits, UNLIMITED } from './limits.js';
@@ -176,8 +176,8 @@ export class Registry {
   }
 
   /** InstanceRequest deregisterInstance: the connection lets go; false when it did not hold that address. */
-  deregisterForConnection(target: InstanceTarget, client: ConnectionClient, via = 'gRPC InstanceRequest'): boolean {
-    return this.owned.deregister(target, client, via);
+  deregisterForConnection(target: InstanceTarget, client: ConnectionClient, via = 'gRPC InstanceRequest', why?: OwnerEvent): boolean {
+    return this.owned.deregister(target, client, via, why);
   }
 
   /** BatchInstanceRequest: `cmds` become the connection's whole set in service `ref`. */
@@ -328,16 +328,21 @@ export class Registry {
 
   /**
    * Cluster mode: the health another node decided and stored: the owner of an ephemeral instance (its beats
-   * stopped or came back there), or the node that probes a persistent one. Journaled as HEALTH_MARKED with the
-   * origin naming the change log; this node's own probe streaks start again from the new health.
+   * stopped or came back there), or the node that probes a persistent one. Journaled with the owner's event when
+   * the change carries it (BEAT_MISSED or BEAT_RESUMED with the owner's evidence and `node`), else as
+   * HEALTH_MARKED with the origin naming the change log; this node's own probe streaks start again from the new
+   * health.
    */
-  applyOwnerHealth(ref: ServiceRef, ip: string, port: number, healthy: boolean, origin: Origin): void {
+  applyOwnerHealth(ref: ServiceRef, ip: string, port: number, healthy: boolean, origin: Origin, why?: OwnerEvent): void {
     const service = this.services.get(ref);
     const instance = service?.instances.get(addressKey(ip, port));
     if (!service || !instance || instance.healthy === healthy) return;
     this.setHealth(instance, healthy);
     if (instance.probe) resetStreaks(instance.probe);
-    this.log.record('HEALTH_MARKED', service, instance, { healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: null, via: origin.via });
+    // The owner's own event (beats missed or resumed there), journaled here as it was there, naming that node.
+    // A change is applied by reading the row again, which may be newer than the event: it must agree.
+    if ((why?.cause === 'BEAT_MISSED' && !healthy) || (why?.cause === 'BEAT_RESUMED' && healthy)) this.log.record(why!.cause, service, instance, { ...why!.evidence, node: origin.ip, via: origin.via });
+    else this.log.record('HEALTH_MARKED', service, instance, { healthy, by: origin.ip, agent: origin.agent ?? null, claimedUser: null, via: origin.via });
     this.services.changed(service);
   }
 

@@ -48,6 +48,13 @@ for (const { dialect, name } of SHARED_DIALECTS) {
         () => hosts(node),
         (h) => !listed(h),
       );
+    // B journals A's own events, with A's evidence and A's address, and explains the removal as A would.
+    const events = (await call(b.url, 'GET', `/v1/cairn/events?${SERVICE}&namespaceId=public&ip=${IP}&port=8080`)).json().events as { cause: string; evidence: { node?: string; timeoutMs?: number; deleteTimeoutMs?: number } }[];
+    const fromA = events.filter((e) => e.evidence.node === a.server.membership.self().address).map((e) => e.cause);
+    assert.deepEqual(fromA, ['INSTANCE_EXPIRED', 'BEAT_MISSED'], JSON.stringify(events));
+    assert.equal(events.find((e) => e.cause === 'BEAT_MISSED')?.evidence.timeoutMs, 15_000);
+    const why = (await call(b.url, 'GET', `/v1/cairn/diagnosis?${SERVICE}&ip=${IP}&port=8080`)).json().explanation as string;
+    assert.match(why, /^Removed at .* after 30 s without a heartbeat; registered .*: the client stopped or lost its network\. \(Decided on its owner node 127\.0\.0\.1:\d+;/);
 
     // Registered on A again, then its client beats to B (a 1.x client rotating servers): B owns it from now on.
     assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);

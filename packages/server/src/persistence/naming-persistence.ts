@@ -25,6 +25,8 @@ import {
   type ReadonlyInstance,
   type Unsubscribe,
   type Origin,
+  type OwnerEvent,
+  type Cause,
 } from '@cairn/core';
 import type { Logger } from 'pino';
 import type { ChangeRefresher } from '../cluster/change-applier.js';
@@ -47,8 +49,11 @@ interface Dirty {
   services: Map<string, ServiceRef>;
   overlays: Map<string, OverlayRefAt>;
   instances: Map<string, InstanceRefAt>;
-  /** Cluster mode: ephemeral instances whose row (owned by this node) is to be written or removed. */
-  ephemerals: Map<string, InstanceRefAt>;
+  /**
+   * Cluster mode: ephemeral instances whose row (owned by this node) is to be written or removed, with the latest
+   * event that changed their health or removed them (the other nodes journal it as it was journaled here).
+   */
+  ephemerals: Map<string, InstanceRefAt & { why?: OwnerEvent }>;
   journal: NewJournalEvent[];
 }
 
@@ -157,7 +162,11 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     if (event.ephemeral !== false) {
       // Cluster mode: registrations, health flips and removals (not beats: they make no event) reach the database.
       // In the background: the registration or beat is answered from memory, whatever the database does.
-      if (this.clusterNode !== undefined) this.mark((d) => d.ephemerals.set(instanceKey(ref, event.ip, event.port), { ref, ip: event.ip, port: event.port }), true);
+      if (this.clusterNode !== undefined) {
+        const key = instanceKey(ref, event.ip, event.port);
+        const why = TOLD_CAUSES.has(event.cause) ? { cause: event.cause, evidence: event.evidence } : undefined;
+        this.mark((d) => d.ephemerals.set(key, { ref, ip: event.ip, port: event.port, why: why ?? d.ephemerals.get(key)?.why }), true);
+      }
       return;
     }
     this.mark((d) => {
@@ -194,7 +203,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
         const ref = { namespace: a.namespace, group: a.group, name: a.service };
         if (this.unsaved((d) => d.ephemerals.has(instanceKey(ref, a.ip, a.port)))) continue;
         const stored = await this.stores.naming.loadEphemeral(a);
-        reads.push(() => this.applyEphemeral(a, stored, origin));
+        reads.push(() => this.applyEphemeral(a, stored, origin, key.why));
       } else if ('service' in key) {
         if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
         const stored = await this.stores.naming.loadService(key.service);
@@ -282,13 +291,13 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
    * an instance this node still holds for its own clients (the row went while this node could not reach the
    * database, and another node expired it there) is written again, so the others list it again.
    */
-  private applyEphemeral(a: InstanceAddress, stored: OwnedEphemeral | undefined, origin: Origin = FROM_LOG): void {
+  private applyEphemeral(a: InstanceAddress, stored: OwnedEphemeral | undefined, origin: Origin = FROM_LOG, why?: OwnerEvent): void {
     const ref = { namespace: a.namespace, group: a.group, name: a.service };
     const target = { ...ref, ip: a.ip, port: a.port };
     const before = this.registry.findInstance(ref, a.ip, a.port)?.instance;
     if (stored?.owner === this.clusterNode) return;
     if (!stored) {
-      for (const holder of nodeHolders(before)) this.registry.deregisterForConnection(target, holder, origin.via);
+      for (const holder of nodeHolders(before)) this.registry.deregisterForConnection(target, holder, origin.via, why);
       const still = this.registry.findInstance(ref, a.ip, a.port)?.instance;
       if (still?.ephemeral && ownedHere(still)) this.writer.mark((d) => d.ephemerals.set(instanceKey(ref, a.ip, a.port), { ref, ip: a.ip, port: a.port }), true);
       return;
@@ -305,7 +314,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     if (formerOwner !== undefined && formerOwner !== stored.owner) {
       this.registry.ownerChanged(ref, a.ip, a.port, { reason: 'owner-moved', from: this.nodeName(formerOwner), to: this.nodeName(stored.owner), via: origin.via });
     }
-    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, origin);
+    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, origin, why);
   }
 
   /** The stand-in connection that holds a node's ephemeral instances here, named by its address. */
@@ -419,14 +428,14 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       else await this.stores.naming.deleteOverlay(address);
     }
     if (this.clusterNode !== undefined && batch.ephemerals.size > 0) {
-      const save: StoredInstance[] = [];
-      const remove: InstanceAddress[] = [];
-      for (const { ref, ip, port } of batch.ephemerals.values()) {
+      const save: (StoredInstance & { why?: OwnerEvent })[] = [];
+      const remove: (InstanceAddress & { why?: OwnerEvent })[] = [];
+      for (const { ref, ip, port, why } of batch.ephemerals.values()) {
         const found = this.registry.findInstance(ref, ip, port);
         // Taken over here (its client beats here now): the former owner's stand-in lets go, or it would outlive it.
         if (found?.instance.ephemeral && ownedHere(found.instance)) this.releaseStandIns(ref, ip, port, found.instance);
-        if (found?.instance.ephemeral && ownedHere(found.instance)) save.push(storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt));
-        else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
+        if (found?.instance.ephemeral && ownedHere(found.instance)) save.push({ ...storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt), why });
+        else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, why });
       }
       await this.stores.naming.writeEphemerals(this.clusterNode, { save, remove });
     }
@@ -470,6 +479,9 @@ function ownedHere(instance: ReadonlyInstance): boolean {
   const holders = instance.holders;
   return holders === undefined || holders.beats || holders.connections.some((c) => !c.connectionId.startsWith(NODE_HOLDER));
 }
+
+/** The events of an ephemeral instance's owner that its change carries to the other nodes' journals. */
+const TOLD_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['BEAT_MISSED', 'BEAT_RESUMED', 'INSTANCE_EXPIRED', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
 
 /** The origin the journal shows for a change applied from another node. */
 const FROM_LOG = { ip: 'cluster', via: 'cluster change log' };

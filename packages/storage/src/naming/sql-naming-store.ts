@@ -1,4 +1,4 @@
-import type { ChangeNote, InstanceAddress, InstanceWriteBatch, NamingChangeKey, NewJournalEvent, NamingStore, OwnedEphemeral, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import type { ChangeNote, OwnerEvent, InstanceAddress, InstanceWriteBatch, NamingChangeKey, NewJournalEvent, NamingStore, OwnedEphemeral, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
 import { upsertSql, type Row, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import { INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent, toOverlay, toService } from './naming-rows.js';
 
@@ -112,12 +112,13 @@ export class SqlNamingStore implements NamingStore {
     return rows.length === 0 ? undefined : toOwned(rows[0]);
   }
 
-  async writeEphemerals(owner: string, batch: { save: readonly StoredInstance[]; remove: readonly InstanceAddress[] }): Promise<void> {
+  async writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void> {
     const statements: SqlStatement[] = [
       ...batch.save.map((i) => ({ sql: this.sql.ephemeral, params: [...instanceValues(i), owner] })),
       ...batch.remove.map((a) => ({ sql: `DELETE FROM ephemeral_instances WHERE ${ADDRESS} AND owner = ?`, params: [a.namespace, a.group, a.service, a.ip, a.port, owner] })),
     ];
-    const keys: NamingChangeKey[] = [...batch.save, ...batch.remove].map((a) => ({ ephemeral: addressOf(a) }));
+    // Each key carries the owner's event, if any, for the other nodes' journals.
+    const keys: NamingChangeKey[] = [...batch.save, ...batch.remove].map((a) => (a.why ? { ephemeral: addressOf(a), why: a.why } : { ephemeral: addressOf(a) }));
     if (statements.length > 0) await this.db.batch(statements, naming(keys));
   }
 

@@ -2,7 +2,8 @@ import type { ClusterSettings, Selector, Service, ServiceKind } from '../model.j
 import type { ServiceRef } from '../names.js';
 import type { ReadonlyService } from '../readonly-model.js';
 import type { ServiceTable } from '../service-table.js';
-import type { NewJournalEvent } from '../../journal/journal.js';
+import type { Evidence, NewJournalEvent } from '../../journal/journal.js';
+import type { Cause } from '../../journal/causes.js';
 import type { InstanceAddress, OverlayAddress, StoredInstance, StoredOverlay } from './stored-records.js';
 
 export * from './stored-records.js';
@@ -62,7 +63,7 @@ export interface NamingStore {
    * Cluster mode: `save` upserts instances as owned by `owner` (taking over what another node owned); `remove`
    * deletes an instance only while `owner` still owns it, so a former owner never removes what another took over.
    */
-  writeEphemerals(owner: string, batch: { save: readonly StoredInstance[]; remove: readonly InstanceAddress[] }): Promise<void>;
+  writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void>;
   /**
    * Cluster mode: `adopter` becomes the owner of every instance `lost` (a node whose lease lapsed) still owns, in
    * one conditional update (`WHERE owner = lost`): when several nodes try at once, each row goes to exactly one of
@@ -119,7 +120,16 @@ export function restoreService(table: ServiceTable, snapshot: ServiceSnapshot): 
  * What a naming write names in cluster mode's change log (context `naming`): the key of each service definition,
  * persistent instance or overlay it saved or removed. Other nodes read those keys again.
  */
-export type NamingChangeKey = { readonly ephemeral: InstanceAddress } | { readonly service: ServiceRef } | { readonly instance: InstanceAddress } | { readonly overlay: OverlayAddress };
+export type NamingChangeKey = { readonly ephemeral: InstanceAddress; readonly why?: OwnerEvent } | { readonly service: ServiceRef } | { readonly instance: InstanceAddress } | { readonly overlay: OverlayAddress };
+
+/**
+ * Cluster mode: why the owner of an ephemeral instance wrote its row (it turned unhealthy or healthy, it was
+ * removed): the owner's own journal event, so the other nodes journal the same cause with the same evidence.
+ */
+export interface OwnerEvent {
+  readonly cause: Cause;
+  readonly evidence: Evidence;
+}
 
 /** An ephemeral instance as its owner stored it (cluster mode). */
 export interface OwnedEphemeral extends StoredInstance {
