@@ -53,7 +53,9 @@ export function clusterNotes(results) {
   for (const k of c.kills)
     out.push(
       `cluster kill -9 ${k.node}: ${k.survivors.map((s) => `${s.node} SUSPICIOUS at ${ms(s.suspiciousMs)} ms, DOWN at ${ms(s.downMs)} ms`).join('; ')}; `
-        + (k.ownedInstancesInOneService > 0 ? `its ${k.ownedInstancesInOneService} instances in one service gone from a survivor's list at ${ms(k.instancesGoneMs)} ms; ` : '')
+        + (k.ownedInOneService.before > 0
+          ? `its ${k.ownedInOneService.before} instances in one service: at least ${k.ownedInOneService.leastDuringTakeOver} listed on both survivors throughout, ${k.ownedInOneService.after} after the take-over${k.ownedInOneService.leastDuringTakeOver < k.ownedInOneService.before ? ' (SOME LEFT THE LISTS)' : ''}; `
+          : '')
         + `restarted on the same port, all UP again ${ms(k.rejoinMs)} ms after its start`,
     );
   for (const [name, r] of [...c.register.map((r, n) => [`register node ${n + 1}`, r]), ...c.beats.map((b, n) => [`beats node ${n + 1}`, b]), ['instance probes', c.instance], ['config', c.config]])
