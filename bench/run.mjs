@@ -20,6 +20,7 @@ import { referenceScenario } from './scenarios/reference.mjs';
 import { memoryScenario } from './scenarios/memory.mjs';
 import { scaleScenario } from './scenarios/scale.mjs';
 import { soak } from './scenarios/soak.mjs';
+import { clusterScenario } from './scenarios/cluster.mjs';
 import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,6 +99,13 @@ async function main() {
     if (settings.scenarios.includes('memory')) {
       console.log(`bench: memory: heap snapshots around ephemeral instances: a tenth of ${settings.memoryInstances} with two metadata keys and the timeout keys, ${settings.memoryInstances} with two keys, a tenth over gRPC…`);
       run.results.memory = await memoryScenario(ctx);
+    }
+    // Three cluster nodes of their own on a PostgreSQL database the scenario creates and drops (skipped without one).
+    if (settings.scenarios.includes('cluster')) {
+      console.log(
+        `bench: cluster: 3 nodes on PostgreSQL (${settings.clusterPgUrl.replace(/\/\/[^@/]*@/, '//…@')}), ${settings.clusterInstances} instances beating for ${settings.clusterBeatSeconds} s, visibility probes, ${settings.clusterConfigRounds} config rounds, ${settings.clusterKills} SIGKILLs…`,
+      );
+      run.results.cluster = await clusterScenario({ ...ctx, nodeFlags });
     }
     if (settings.scenarios.includes('scale')) {
       console.log(`bench: scale: ${settings.scaleInstances} ephemeral instances over ${settings.scaleServices} services in gRPC batches, server node flags ${settings.scaleNodeFlags.join(' ')}…`);

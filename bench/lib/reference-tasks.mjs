@@ -21,7 +21,8 @@ export async function rateBeat({ ports, from, to, offset, services, lanes, durat
   return { type: 'done', sides };
 }
 
-async function beatOnSchedule({ port, paths, offset, lanes, durationMs, perSecond, origin }) {
+/** Beats `paths` from `offset` on at `perSecond` to one server for `durationMs` (the cluster scenario uses it per node). */
+export async function beatOnSchedule({ port, paths, offset, lanes, durationMs, perSecond, origin }) {
   const target = new Target(port, lanes);
   const tally = new BeatTally();
   const lateness = new Histogram();

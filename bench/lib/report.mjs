@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { addAuthRows, authNotes, authVerdicts } from './auth-report.mjs';
+import { addClusterRows, clusterNotes, clusterVerdicts } from './cluster-report.mjs';
 import { addGrpcRows, grpcNotes, grpcVerdicts } from './grpc-report.mjs';
 import { addReferenceRows, referenceNotes, referenceVerdicts } from './reference-report.mjs';
 import { memoryNotes, memoryVerdicts } from './memory-report.mjs';
@@ -72,6 +73,7 @@ export function verdicts(results, _settings) {
   out.push(...referenceVerdicts(results));
   out.push(...memoryVerdicts(results));
   out.push(...soakVerdicts(results));
+  out.push(...clusterVerdicts(results));
   return out;
 }
 
@@ -106,6 +108,7 @@ export function printReport(run) {
   addGrpcRows(results, add);
   addAuthRows(results, add);
   addReferenceRows(results, add);
+  addClusterRows(results, add);
   const out = [`\nCairn benchmark (${run.settings.label}) on ${run.machine.nproc} x ${run.machine.cpuModel}, Node ${run.machine.node}`, table(rows)];
   if (run.idle) out.push(`idle server before load: RSS ${run.idle.serverPeakRssMb} MB; machine ${run.idle.machineBusyPct} % busy (other processes), load average at start ${run.machine.loadAverageAtStart.join(' ')}`);
   out.push('srv CPU % = server process, % of one core; gen CPU % = all load-generator processes; machine % = all CPUs busy, any process.');
@@ -126,6 +129,7 @@ export function printReport(run) {
   out.push(...referenceNotes(results));
   out.push(...memoryNotes(results));
   out.push(...soakNotes(results));
+  out.push(...clusterNotes(results));
   const phases = Object.values(results).flatMap((r) => (r.scenario ? [r] : Object.values(r)));
   for (const r of phases) if (r.firstError) out.push(`${r.scenario}: first error: ${r.firstError}`);
   out.push('\nTargets:');

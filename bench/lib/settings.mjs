@@ -8,7 +8,7 @@ function envInt(name, fallback, min, max) {
   return v;
 }
 
-const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats', 'reference', 'memory'];
+const SCENARIOS = ['list', 'register', 'durable', 'beats', 'probes', 'config', 'grpc-idle', 'grpc-registrations', 'grpc-fanout', 'auth-beats', 'reference', 'memory', 'cluster'];
 /** Known but run only when BENCH_SCENARIOS names them (scale takes most of the machine's memory, soak half an hour). */
 const OPTIONAL_SCENARIOS = ['scale', 'soak'];
 
@@ -54,6 +54,9 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_SCALE_NODE_FLAGS',
     'BENCH_SOAK_INSTANCES',
     'BENCH_SOAK_LOAD',
+    'BENCH_CLUSTER_INSTANCES',
+    'BENCH_CLUSTER_BEAT_SECONDS',
+    'BENCH_CLUSTER_KILLS',
   ].some((k) => env[k] !== undefined && env[k] !== '');
   return Object.freeze({
     quick,
@@ -121,6 +124,16 @@ export function resolveSettings(argv, env = process.env) {
     soakSampleSeconds: envInt('BENCH_SOAK_SAMPLE_SECONDS', 10, 1, 600),
     soakInstances: envInt('BENCH_SOAK_INSTANCES', 5_000, 1, 100_000),
     soakLoadPct: envInt('BENCH_SOAK_LOAD', 100, 1, 1_000),
+    // cluster (three nodes of its own on a PostgreSQL database it creates through `clusterPgUrl` and drops): instances
+    // registered and beaten every 5 s, a block per node, for `clusterBeatSeconds`; at least `clusterProbes` instance
+    // visibility probes (more while the beats last); `clusterConfigRounds` config publishes seen by long polls on the
+    // other nodes; `clusterKills` SIGKILLs of a node, each timed until the survivors list it DOWN.
+    clusterInstances: envInt('BENCH_CLUSTER_INSTANCES', quick ? 1_500 : 6_000, 3, 300_000),
+    clusterBeatSeconds: envInt('BENCH_CLUSTER_BEAT_SECONDS', quick ? 8 : 20, 1, 600),
+    clusterProbes: envInt('BENCH_CLUSTER_PROBES', quick ? 15 : 60, 1, 2_000),
+    clusterConfigRounds: envInt('BENCH_CLUSTER_CONFIG_ROUNDS', quick ? 6 : 20, 1, 1_000),
+    clusterKills: envInt('BENCH_CLUSTER_KILLS', quick ? 1 : 3, 0, 20),
+    clusterPgUrl: env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     workers: envInt('BENCH_WORKERS', Math.max(2, availableParallelism()), 1, 64),
     connections: envInt('BENCH_CONNECTIONS', 64, 1, 4_096),
     censusEveryMs: 5_000,

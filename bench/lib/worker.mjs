@@ -2,7 +2,7 @@
 // { task: 'register' | 'list' | 'beat' | 'config-publish' | 'config-listen', ... }; the beat task also takes
 // 'window-start', 'report' and 'stop'. The gRPC tasks ('grpc-*') are in grpc-tasks.mjs, 'auth-beat' in auth-tasks.mjs,
 // 'rate-beat' in reference-tasks.mjs,
-// 'soak*' in soak-tasks.mjs.
+// 'soak*' in soak-tasks.mjs; 'cluster-register' and 'cluster-beat' (one block of instances per node) are below.
 import { authBeat } from './auth-tasks.mjs';
 import { BeatWheel } from './beat-wheel.mjs';
 import { configListen, configPublish } from './config-tasks.mjs';
@@ -11,7 +11,7 @@ import { Histogram } from './histogram.mjs';
 import { Target } from './http-client.mjs';
 import { beatPath, INSTANCE_PORT as PORT, ipOf, loopbackIpOf, registerPath, serviceOf } from './instances.mjs';
 import { runLanes } from './lanes.mjs';
-import { rateBeat } from './reference-tasks.mjs';
+import { beatOnSchedule, rateBeat } from './reference-tasks.mjs';
 import { onSoakTask } from './soak-tasks.mjs';
 
 let beatTask;
@@ -23,6 +23,8 @@ process.on('message', (msg) => {
   else if (msg.task === 'list') void list(msg).then(send, fail);
   else if (msg.task === 'auth-beat') void authBeat(msg).then(send, fail);
   else if (msg.task === 'rate-beat') void rateBeat(msg).then(send, fail);
+  else if (msg.task === 'cluster-register') void clusterRegister(msg).then(send, fail);
+  else if (msg.task === 'cluster-beat') void clusterBeat(msg).then(send, fail);
   else if (msg.task === 'config-publish') void configPublish(msg).then(send, fail);
   else if (msg.task === 'config-listen') void configListen(msg).then(send, fail);
   else if (msg.task === 'beat') {
@@ -80,6 +82,25 @@ async function register({ port, from, to, services, lanes, maxMs, persistent = f
   const endedAt = Date.now();
   target.close();
   return { type: 'done', ok, failed, firstError, startedAt, endedAt, hist: hist.toJSON() };
+}
+
+/** Registers each node's block of instances on that node, all nodes at once: `blocks[n]` = [from, to, port of node n]. */
+async function clusterRegister({ blocks, ...task }) {
+  const nodes = await Promise.all(blocks.map(([from, to, port]) => register({ ...task, port, from, to })));
+  return { type: 'done', nodes };
+}
+
+/** Beats each node's block on that node, every instance once per `intervalMs` (as a client does), for `durationMs`. */
+async function clusterBeat({ blocks, services, lanes, durationMs, intervalMs }) {
+  const origin = performance.now();
+  const nodes = await Promise.all(
+    blocks.map(([from, to, port]) => {
+      const paths = [];
+      for (let i = from; i < to; i++) paths.push(beatPath(serviceOf(i, services), ipOf(i), PORT));
+      return beatOnSchedule({ port, paths, offset: 0, lanes, durationMs, perSecond: (paths.length * 1000) / intervalMs, origin });
+    }),
+  );
+  return { type: 'done', nodes };
 }
 
 async function list({ port, path, lanes, durationMs, maxRequests, minBytes }) {
