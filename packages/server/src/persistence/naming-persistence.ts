@@ -197,13 +197,14 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     // The journal names the node the change came from (none: this node missed changes and reads everything again).
     const origin = node === undefined ? { ip: 'cluster', via: 'cluster reload' } : { ip: this.nodeName(node), via: FROM_LOG.via };
     const reads: (() => void)[] = [];
+    // Ephemeral rows come in bursts (a node's clients registering again): read together, a few per statement.
+    const ephemerals = (keys as NamingChangeKey[]).filter((key) => 'ephemeral' in key && !this.unsaved((d) => d.ephemerals.has(instanceKeyOf(key.ephemeral))));
+    const rows = ephemerals.length === 0 ? [] : await this.stores.naming.loadEphemeralsAt(ephemerals.map((key) => ('ephemeral' in key ? key.ephemeral : undefined)!));
+    const storedEphemerals = new Map(rows.map((row) => [instanceKeyOf(row), row]));
+    const wanted = new Set(ephemerals);
     for (const key of keys as NamingChangeKey[]) {
       if ('ephemeral' in key) {
-        const a = key.ephemeral;
-        const ref = { namespace: a.namespace, group: a.group, name: a.service };
-        if (this.unsaved((d) => d.ephemerals.has(instanceKey(ref, a.ip, a.port)))) continue;
-        const stored = await this.stores.naming.loadEphemeral(a);
-        reads.push(() => this.applyEphemeral(a, stored, origin, key.why));
+        if (wanted.has(key)) reads.push(() => this.applyEphemeral(key.ephemeral, storedEphemerals.get(instanceKeyOf(key.ephemeral)), origin, key.why));
       } else if ('service' in key) {
         if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
         const stored = await this.stores.naming.loadService(key.service);
@@ -460,6 +461,11 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       this.log.warn({ err }, 'pruning the stored journal failed; will try again in an hour');
     }
   }
+}
+
+/** The registry's key of a stored address. */
+function instanceKeyOf(a: InstanceAddress): string {
+  return instanceKey({ namespace: a.namespace, group: a.group, name: a.service }, a.ip, a.port);
 }
 
 /** Connection ids of the stand-ins that hold other nodes' ephemeral instances here. */

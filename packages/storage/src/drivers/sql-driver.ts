@@ -34,11 +34,13 @@ export interface SqlDriver {
 }
 
 /**
- * An insert that updates `update` columns when the key exists. SQLite and PostgreSQL share `ON CONFLICT`;
+ * An insert of `rows` rows (one by default; no key twice in one statement) that updates `update` columns when the
+ * key exists. SQLite and PostgreSQL share `ON CONFLICT`;
  * MySQL/MariaDB spell it `ON DUPLICATE KEY UPDATE` (the key is the table's primary key).
  */
-export function upsertSql(dialect: Dialect, table: string, columns: readonly string[], key: readonly string[], update: readonly string[]): string {
-  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+export function upsertSql(dialect: Dialect, table: string, columns: readonly string[], key: readonly string[], update: readonly string[], rows = 1): string {
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
   if (dialect === 'mysql') return `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
   return `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 }

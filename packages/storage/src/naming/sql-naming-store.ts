@@ -4,6 +4,9 @@ import { INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, jou
 
 // Rows per multi-row journal INSERT: 12 parameters each stays far below every driver's placeholder limit.
 const JOURNAL_ROWS_PER_INSERT = 500;
+// Ephemeral rows per multi-row upsert (14 parameters each), and addresses per IN list when reading them back.
+const EPHEMERAL_ROWS_PER_UPSERT = 500;
+const ADDRESSES_PER_READ = 500;
 
 const SERVICE_COLUMNS = ['namespace', 'group_name', 'name', 'kind', 'protect_threshold', 'metadata', 'selector', 'clusters', 'updated_at'];
 const ADDRESS = 'namespace = ? AND group_name = ? AND service = ? AND ip = ? AND port = ?';
@@ -23,7 +26,7 @@ function timeParam(ms: number): number {
  *   const naming = new SqlNamingStore(openSqlite('./data/cairn.db'));
  */
 export class SqlNamingStore implements NamingStore {
-  private readonly sql: { service: string; instance: string; overlay: string; ephemeral: string };
+  private readonly sql: { service: string; instance: string; overlay: string; ephemeral: (rows: number) => string };
 
   constructor(private readonly db: SqlDriver) {
     const d = db.dialect;
@@ -35,7 +38,7 @@ export class SqlNamingStore implements NamingStore {
       service: upsertSql(d, 'services', SERVICE_COLUMNS, serviceKey, notKey(SERVICE_COLUMNS, serviceKey)),
       instance: upsertSql(d, 'instances', INSTANCE_COLUMNS, instanceKey, notKey(INSTANCE_COLUMNS, instanceKey)),
       overlay: upsertSql(d, 'instance_overlays', OVERLAY_COLUMNS, overlayKey, notKey(OVERLAY_COLUMNS, overlayKey)),
-      ephemeral: upsertSql(d, 'ephemeral_instances', [...INSTANCE_COLUMNS, 'owner'], instanceKey, notKey([...INSTANCE_COLUMNS, 'owner'], instanceKey)),
+      ephemeral: (rows) => upsertSql(d, 'ephemeral_instances', [...INSTANCE_COLUMNS, 'owner'], instanceKey, notKey([...INSTANCE_COLUMNS, 'owner'], instanceKey), rows),
     };
   }
 
@@ -112,11 +115,37 @@ export class SqlNamingStore implements NamingStore {
     return rows.length === 0 ? undefined : toOwned(rows[0]);
   }
 
+  async loadEphemeralsAt(addresses: readonly InstanceAddress[]): Promise<OwnedEphemeral[]> {
+    // Grouped by service, a few ips per statement: the primary key's prefix finds them.
+    const byService = new Map<string, InstanceAddress[]>();
+    for (const a of addresses) {
+      const key = `${a.namespace}\n${a.group}\n${a.service}`;
+      const list = byService.get(key);
+      if (list) list.push(a);
+      else byService.set(key, [a]);
+    }
+    const wanted = new Set(addresses.map(addressText));
+    const found: OwnedEphemeral[] = [];
+    for (const list of byService.values()) {
+      const { namespace, group, service } = list[0];
+      const ips = [...new Set(list.map((a) => a.ip))];
+      for (let from = 0; from < ips.length; from += ADDRESSES_PER_READ) {
+        const chunk = ips.slice(from, from + ADDRESSES_PER_READ);
+        const rows = await this.db.query(`SELECT * FROM ephemeral_instances WHERE namespace = ? AND group_name = ? AND service = ? AND ip IN (${chunk.map(() => '?').join(', ')})`, [namespace, group, service, ...chunk]);
+        for (const row of rows.map(toOwned)) if (wanted.has(addressText(row))) found.push(row);
+      }
+    }
+    return found;
+  }
+
   async writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void> {
-    const statements: SqlStatement[] = [
-      ...batch.save.map((i) => ({ sql: this.sql.ephemeral, params: [...instanceValues(i), owner] })),
-      ...batch.remove.map((a) => ({ sql: `DELETE FROM ephemeral_instances WHERE ${ADDRESS} AND owner = ?`, params: [a.namespace, a.group, a.service, a.ip, a.port, owner] })),
-    ];
+    // A burst (a node's clients all registering again after a restart) is a few multi-row statements, not one per row.
+    const statements: SqlStatement[] = [];
+    for (let from = 0; from < batch.save.length; from += EPHEMERAL_ROWS_PER_UPSERT) {
+      const chunk = batch.save.slice(from, from + EPHEMERAL_ROWS_PER_UPSERT);
+      statements.push({ sql: this.sql.ephemeral(chunk.length), params: chunk.flatMap((i) => [...instanceValues(i), owner]) });
+    }
+    statements.push(...batch.remove.map((a) => ({ sql: `DELETE FROM ephemeral_instances WHERE ${ADDRESS} AND owner = ?`, params: [a.namespace, a.group, a.service, a.ip, a.port, owner] })));
     // Each key carries the owner's event, if any, for the other nodes' journals.
     const keys: NamingChangeKey[] = [...batch.save, ...batch.remove].map((a) => (a.why ? { ephemeral: addressOf(a), why: a.why } : { ephemeral: addressOf(a) }));
     if (statements.length > 0) await this.db.batch(statements, naming(keys));

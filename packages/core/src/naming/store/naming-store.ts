@@ -57,6 +57,8 @@ export interface NamingStore {
   loadOverlay(address: OverlayAddress): Promise<StoredOverlay | undefined>;
   /** Cluster mode: every node's ephemeral instances, each with the node that owns it. */
   loadEphemerals(): Promise<OwnedEphemeral[]>;
+  /** Cluster mode: the ephemeral instances stored at these addresses (those that exist), in no order. */
+  loadEphemeralsAt(addresses: readonly InstanceAddress[]): Promise<OwnedEphemeral[]>;
   /** Cluster mode: one ephemeral instance as stored by its owner; undefined if none. */
   loadEphemeral(address: InstanceAddress): Promise<OwnedEphemeral | undefined>;
   /**
