@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,3 +61,24 @@ for (const { dialect, name } of SHARED_DIALECTS) {
     assert.deepEqual(late.seen, ['one', 'three', 'two'], 'every key read again, then the kept change applied');
   });
 }
+
+test('a node that cannot listen for notifications (the database unreachable) polls meanwhile and listens again once it can', async (t) => {
+  let refusals = 3;
+  let listens = 0;
+  const feed: ChangeFeed = {
+    latest: async () => 0,
+    since: async () => [],
+    prune: async () => 0,
+    async listen() {
+      if (refusals-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      listens++;
+      return async () => undefined;
+    },
+  };
+  const applier = new ChangeApplier(feed, [], { node: 'node-a', pollMs: 50, keepMs: 3_600_000 }, pino({ level: 'silent' }));
+  t.after(() => applier.stop());
+  await applier.start(0);
+  assert.equal(applier.status.listening, false);
+  await eventually('listening again after three refusals', async () => applier.status.listening, undefined, 5_000);
+  assert.equal(listens, 1);
+});

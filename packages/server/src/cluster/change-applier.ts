@@ -49,6 +49,7 @@ export class ChangeApplier {
   private lastError: string | null = null;
   private appliedCount = 0;
   private reloads = 0;
+  private listenFailing = false;
   private pruner: NodeJS.Timeout | undefined;
 
   constructor(
@@ -130,15 +131,25 @@ export class ChangeApplier {
         (error) => {
           this.stopListening = undefined;
           this.log.warn({ err: error }, 'cluster: lost the change notifications; reading the change log by polling until listening again');
-          const retry = setTimeout(() => {
-            if (!this.stopped) void this.listen().then(() => this.wake());
-          }, this.backoff.next());
-          retry.unref();
+          this.listenLater();
         },
       );
+      if (this.listenFailing && this.stopListening) this.log.info('cluster: listening for change notifications again');
+      this.listenFailing = false;
     } catch (error) {
-      this.log.warn({ err: error }, 'cluster: cannot listen for change notifications; reading the change log by polling');
+      // The database is unreachable (as when the notifications were lost during an outage): poll meanwhile and
+      // try again, or a node back from an outage would poll for good.
+      if (!this.listenFailing) this.log.warn({ err: error }, 'cluster: cannot listen for change notifications; reading the change log by polling until listening again');
+      this.listenFailing = true;
+      this.listenLater();
     }
+  }
+
+  private listenLater(): void {
+    const retry = setTimeout(() => {
+      if (!this.stopped) void this.listen().then(() => this.wake());
+    }, this.backoff.next());
+    retry.unref();
   }
 
   private async drain(): Promise<void> {
