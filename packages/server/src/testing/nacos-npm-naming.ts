@@ -31,3 +31,29 @@ export interface NpmNamingClient {
 }
 
 export const { NacosNamingClient } = require('nacos') as { NacosNamingClient: new (options: Record<string, unknown>) => NpmNamingClient };
+
+/** One request the client made: which server it went to, what it asked and how it ended (status 0: no answer). */
+export interface NpmRequest {
+  server: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+/**
+ * The client's own HTTP library (urllib), with every request it makes recorded: pass it as the `httpclient` option
+ * to see which server a registration, beat or poll went to.
+ */
+export function recordingHttpClient(requests: NpmRequest[]): { request(url: string, options: { method?: string }): Promise<{ status: number }> } {
+  const urllib = namingRequire('urllib') as { request(url: string, options: unknown): Promise<{ status: number }> };
+  return {
+    async request(url, options) {
+      const { host, pathname } = new URL(url);
+      const entry = { server: host, method: options.method ?? 'GET', path: pathname, status: 0 };
+      requests.push(entry);
+      const result = await urllib.request(url, options);
+      entry.status = result.status;
+      return result;
+    },
+  };
+}
