@@ -53,6 +53,8 @@ export class Membership implements MemberList {
   private ticking: Promise<void> | undefined;
   private renewing = false;
   private failing: string | null = null;
+  /** When renewals last started working (at start, or after failing); undefined while they fail. */
+  private renewingSince: number | undefined;
   // Each address's state at the previous reading; undefined before the first (which sets the baseline, no events).
   private states: Map<string, MemberState> | undefined;
   /** Runs of other nodes whose lease lapsed and that `onLapsed` has dealt with. */
@@ -152,8 +154,13 @@ export class Membership implements MemberList {
 
   // By run, not by address: a node restarted at the same address is a new run, and the crashed run's instances
   // must still go. A failed attempt is tried again at the next reading.
+  //
+  // Only once this node has renewed for a whole lease: after an outage of the database every lease has lapsed, and
+  // a node that has just renewed again must give the others a lease to do the same before it calls them dead (else
+  // the first node back would take over every other node's instances, which expire there at once).
   private async settleLapsed(seen: readonly MemberSighting[]): Promise<void> {
     if (!this.onLapsed) return;
+    if (this.renewingSince === undefined || performance.now() - this.renewingSince < this.settings.leaseMs) return;
     for (const m of seen) {
       if (m.node === this.node || this.gone.has(m.node) || (m.leaseMs > 0 && m.sinceRenewalMs <= m.leaseMs)) continue;
       // Its last renewal on this node's clock: the database measured the age, this node read it just now.
@@ -177,6 +184,7 @@ export class Membership implements MemberList {
     if (!store) return;
     try {
       await store.renew({ node: this.node, address: this.address, leaseMs: this.settings.leaseMs });
+      this.renewingSince ??= performance.now();
       const seen = await store.list();
       this.seen = seen;
       this.seenAt = performance.now();
@@ -186,6 +194,7 @@ export class Membership implements MemberList {
       if (this.failing !== null) this.log.info({ node: this.node }, 'cluster: the lease is renewed again');
       this.failing = null;
     } catch (err) {
+      this.renewingSince = undefined;
       if (this.failing === null) this.log.warn({ err, node: this.node }, 'cluster: renewing the lease failed; retrying every renewal interval (the other nodes see this node DOWN once the lease lapses)');
       this.failing = err instanceof Error ? err.message : String(err);
     }
