@@ -84,6 +84,45 @@ for (const { dialect, name } of SHARED_DIALECTS) {
 }
 
 for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: a former owner that has not yet read that another node took its instance over never takes it back`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    const a = await startTestServer({ db: db.url, cluster: true }, { fakeTime: true });
+    t.after(() => a.close());
+    const b = await startTestServer({ db: db.url, cluster: true });
+    t.after(() => b.close());
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080`)).status, 200);
+    await eventually('registration on A', () => hosts(b), listed);
+
+    // A stops reading the change log (as when it cannot reach the database for a moment); the client beats to B.
+    const applier = a.server.cluster!.changes;
+    await applier.stop();
+    const position = applier.position;
+    assert.equal((await beat(b)).status, 200);
+    const owner = () => db.admin('SELECT owner, healthy FROM ephemeral_instances').then((rows) => (rows as { owner: string; healthy: unknown }[])[0]);
+    await eventually('owner moved to B', owner, (row) => row?.owner === b.server.cluster?.node);
+
+    // A's timer, which does not know, marks it unhealthy and writes that: the row B owns must not change.
+    const changesOfA = () => db.admin(`SELECT COUNT(*) AS n FROM cluster_changes WHERE node = '${a.server.cluster!.node}'`).then((rows) => Number((rows as { n: unknown }[])[0].n));
+    const written = await changesOfA();
+    a.time!.advance(16_000);
+    await eventually('A wrote its health flip', changesOfA, (n) => n > written);
+    assert.equal((await owner()).owner, b.server.cluster?.node, 'still B’s row');
+    assert.ok(Boolean((await owner()).healthy), 'still healthy, as B keeps it');
+
+    // Once A reads the log again it lets go; B keeps it healthy.
+    await applier.start(position);
+    await applier.catchUp();
+    await b.server.cluster!.changes.catchUp();
+    assert.deepEqual(
+      (await hosts(b)).map((h) => [h.ip, h.healthy]),
+      [[IP, true]],
+    );
+    assert.equal((await owner()).owner, b.server.cluster?.node);
+  });
+}
+
+for (const { dialect, name } of SHARED_DIALECTS) {
   test(`${name}: instances a gRPC connection registers on one node are listed on the others, and leave everywhere when it closes`, async (t) => {
     const db = await throwAwayDatabase(t, dialect);
     if (!db) return;

@@ -53,7 +53,7 @@ interface Dirty {
    * Cluster mode: ephemeral instances whose row (owned by this node) is to be written or removed, with the latest
    * event that changed their health or removed them (the other nodes journal it as it was journaled here).
    */
-  ephemerals: Map<string, InstanceRefAt & { why?: OwnerEvent }>;
+  ephemerals: Map<string, InstanceRefAt & { why?: OwnerEvent; claim?: boolean }>;
   journal: NewJournalEvent[];
 }
 
@@ -165,7 +165,11 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       if (this.clusterNode !== undefined) {
         const key = instanceKey(ref, event.ip, event.port);
         const why = TOLD_CAUSES.has(event.cause) ? { cause: event.cause, evidence: event.evidence } : undefined;
-        this.mark((d) => d.ephemerals.set(key, { ref, ip: event.ip, port: event.port, why: why ?? d.ephemerals.get(key)?.why }), true);
+        const claim = CLAIM_CAUSES.has(event.cause);
+        this.mark((d) => {
+          const before = d.ephemerals.get(key);
+          d.ephemerals.set(key, { ref, ip: event.ip, port: event.port, why: why ?? before?.why, claim: claim || before?.claim });
+        }, true);
       }
       return;
     }
@@ -429,13 +433,13 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       else await this.stores.naming.deleteOverlay(address);
     }
     if (this.clusterNode !== undefined && batch.ephemerals.size > 0) {
-      const save: (StoredInstance & { why?: OwnerEvent })[] = [];
+      const save: (StoredInstance & { why?: OwnerEvent; claim: boolean })[] = [];
       const remove: (InstanceAddress & { why?: OwnerEvent })[] = [];
-      for (const { ref, ip, port, why } of batch.ephemerals.values()) {
+      for (const { ref, ip, port, why, claim } of batch.ephemerals.values()) {
         const found = this.registry.findInstance(ref, ip, port);
         // Taken over here (its client beats here now): the former owner's stand-in lets go, or it would outlive it.
         if (found?.instance.ephemeral && ownedHere(found.instance)) this.releaseStandIns(ref, ip, port, found.instance);
-        if (found?.instance.ephemeral && ownedHere(found.instance)) save.push({ ...storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt), why });
+        if (found?.instance.ephemeral && ownedHere(found.instance)) save.push({ ...storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt), why, claim: claim === true });
         else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, why });
       }
       await this.stores.naming.writeEphemerals(this.clusterNode, { save, remove });
@@ -489,6 +493,13 @@ function ownedHere(instance: ReadonlyInstance): boolean {
 /** The events of an ephemeral instance's owner that its change carries to the other nodes' journals. */
 const TOLD_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['BEAT_MISSED', 'BEAT_RESUMED', 'INSTANCE_EXPIRED', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
 
+/**
+ * The events by which this node claims an ephemeral instance (its client registered or beat here): their row is
+ * written whoever owned it. Any other write of the row (a health flip by this node's timers, say) changes it only
+ * while this node still owns it, so a node that has not yet read that another took it over never takes it back.
+ */
+const CLAIM_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'BEAT_RESUMED']);
+
 /** The origin the journal shows for a change applied from another node. */
 const FROM_LOG = { ip: 'cluster', via: 'cluster change log' };
 
@@ -507,7 +518,12 @@ function putBack(failed: Dirty, newer: Dirty): void {
   for (const [key, ref] of failed.services) newer.services.set(key, ref);
   for (const [key, at] of failed.overlays) newer.overlays.set(key, at);
   for (const [key, at] of failed.instances) newer.instances.set(key, at);
-  for (const [key, at] of failed.ephemerals) if (!newer.ephemerals.has(key)) newer.ephemerals.set(key, at);
+  for (const [key, at] of failed.ephemerals) {
+    const later = newer.ephemerals.get(key);
+    // A failed claim stays a claim under a later mark of the same instance.
+    if (!later) newer.ephemerals.set(key, at);
+    else if (at.claim) later.claim = true;
+  }
   newer.journal = [...failed.journal, ...newer.journal];
 }
 

@@ -26,7 +26,7 @@ function timeParam(ms: number): number {
  *   const naming = new SqlNamingStore(openSqlite('./data/cairn.db'));
  */
 export class SqlNamingStore implements NamingStore {
-  private readonly sql: { service: string; instance: string; overlay: string; ephemeral: (rows: number) => string };
+  private readonly sql: { service: string; instance: string; overlay: string; ephemeral: (rows: number) => string; ephemeralIfOwned: (rows: number) => string };
 
   constructor(private readonly db: SqlDriver) {
     const d = db.dialect;
@@ -39,6 +39,7 @@ export class SqlNamingStore implements NamingStore {
       instance: upsertSql(d, 'instances', INSTANCE_COLUMNS, instanceKey, notKey(INSTANCE_COLUMNS, instanceKey)),
       overlay: upsertSql(d, 'instance_overlays', OVERLAY_COLUMNS, overlayKey, notKey(OVERLAY_COLUMNS, overlayKey)),
       ephemeral: (rows) => upsertSql(d, 'ephemeral_instances', [...INSTANCE_COLUMNS, 'owner'], instanceKey, notKey([...INSTANCE_COLUMNS, 'owner'], instanceKey), rows),
+      ephemeralIfOwned: (rows) => upsertIfOwnedSql(d, notKey(INSTANCE_COLUMNS, instanceKey), rows),
     };
   }
 
@@ -138,12 +139,18 @@ export class SqlNamingStore implements NamingStore {
     return found;
   }
 
-  async writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void> {
+  async writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent; claim?: boolean })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void> {
     // A burst (a node's clients all registering again after a restart) is a few multi-row statements, not one per row.
     const statements: SqlStatement[] = [];
-    for (let from = 0; from < batch.save.length; from += EPHEMERAL_ROWS_PER_UPSERT) {
-      const chunk = batch.save.slice(from, from + EPHEMERAL_ROWS_PER_UPSERT);
-      statements.push({ sql: this.sql.ephemeral(chunk.length), params: chunk.flatMap((i) => [...instanceValues(i), owner]) });
+    // A claim (registered or beaten here) takes the row whoever owned it; any other write only a row still owned here.
+    for (const [rows, sql] of [
+      [batch.save.filter((i) => i.claim), this.sql.ephemeral],
+      [batch.save.filter((i) => !i.claim), this.sql.ephemeralIfOwned],
+    ] as const) {
+      for (let from = 0; from < rows.length; from += EPHEMERAL_ROWS_PER_UPSERT) {
+        const chunk = rows.slice(from, from + EPHEMERAL_ROWS_PER_UPSERT);
+        statements.push({ sql: sql(chunk.length), params: chunk.flatMap((i) => [...instanceValues(i), owner]) });
+      }
     }
     statements.push(...batch.remove.map((a) => ({ sql: `DELETE FROM ephemeral_instances WHERE ${ADDRESS} AND owner = ?`, params: [a.namespace, a.group, a.service, a.ip, a.port, owner] })));
     // Each key carries the owner's event, if any, for the other nodes' journals.
@@ -185,6 +192,19 @@ export class SqlNamingStore implements NamingStore {
     const cut = await this.db.query(`SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ${count}`);
     if (cut.length > 0) await this.db.query('DELETE FROM journal WHERE id <= ?', [Number(cut[0].id)]);
   }
+}
+
+/**
+ * An upsert of ephemeral rows that changes an existing row only while `owner` owns it (a missing row is inserted):
+ * PostgreSQL and SQLite with `DO UPDATE … WHERE`, MySQL with each column kept unless the owner matches (the owner
+ * column itself is left out of the update, so every IF compares with the stored owner).
+ */
+function upsertIfOwnedSql(dialect: SqlDriver['dialect'], update: readonly string[], rows: number): string {
+  const columns = [...INSTANCE_COLUMNS, 'owner'];
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  const insert = `INSERT INTO ephemeral_instances (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+  if (dialect === 'mysql') return `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = IF(owner = VALUES(owner), VALUES(${c}), ${c})`).join(', ')}`;
+  return `${insert} ON CONFLICT (namespace, group_name, service, ip, port) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE ephemeral_instances.owner = excluded.owner`;
 }
 
 /** Multi-row INSERTs for journal events, chunked to stay below every driver's placeholder limit. */

@@ -62,10 +62,11 @@ export interface NamingStore {
   /** Cluster mode: one ephemeral instance as stored by its owner; undefined if none. */
   loadEphemeral(address: InstanceAddress): Promise<OwnedEphemeral | undefined>;
   /**
-   * Cluster mode: `save` upserts instances as owned by `owner` (taking over what another node owned); `remove`
+   * Cluster mode: `save` upserts instances as owned by `owner`: a `claim` (registered or beaten there) takes over
+   * what another node owned, any other save changes a row only while `owner` still owns it (or inserts it); `remove`
    * deletes an instance only while `owner` still owns it, so a former owner never removes what another took over.
    */
-  writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void>;
+  writeEphemerals(owner: string, batch: { save: readonly (StoredInstance & { why?: OwnerEvent; claim?: boolean })[]; remove: readonly (InstanceAddress & { why?: OwnerEvent })[] }): Promise<void>;
   /**
    * Cluster mode: `adopter` becomes the owner of every instance `lost` (a node whose lease lapsed) still owns, in
    * one conditional update (`WHERE owner = lost`): when several nodes try at once, each row goes to exactly one of
