@@ -26,10 +26,9 @@ test('failover between two servers: beats, reads and subscriptions move to the l
   const downAt = Date.now();
   // The next beat fails on A, goes to B, which answers 20404; the client registers there.
   await waitFor('registered on the second server', () => listedHealthy(b.url, 'fo-svc', 9001), 3000);
+  // How soon is the bench's business (timing does not belong in tests); the deadline above only rules out a client
+  // stuck on the dead server.
   t.diagnostic(`registered on the second server ${Date.now() - downAt} ms after the first went down`);
-  // One beat interval plus a refused attempt, with slack for a loaded 2-core CI machine (300 ms flaked there); a
-  // client that backed off or stuck to the dead server would take seconds.
-  assert.ok(Date.now() - downAt <= 500 + 700, 'within one beat interval (plus a refused attempt)');
   assert.deepEqual(
     (await consumer.getAllInstances('fo-svc')).map((i) => i.port),
     [9001],
@@ -39,8 +38,9 @@ test('failover between two servers: beats, reads and subscriptions move to the l
     health.map((h) => h.healthy),
     [false, true],
   );
+  // The dead server's cooldown (and its end) is the server pool's unit test's, on a fake clock: here it may have
+  // ended already on a loaded machine.
   assert.equal(health[0].lastFailure, 'refused');
-  assert.ok(health[0].retryAt !== undefined, 'the dead server waits for its cooldown');
   assert.ok(producer.stats().reRegistrations >= 1);
   // A direct read also skips the dead server (it is behind the live one now).
   const fresh = new NamingClient(opts);

@@ -18,6 +18,9 @@ async function poll(base: string, listening: string, headers: Record<string, str
   return { status: res.status, text: await res.text(), ms: Date.now() - started, headers: res.headers };
 }
 
+/** Far below the 30 s a held poll waits, far above what any answer takes on a loaded machine. */
+const NOT_HELD_MS = 10_000;
+
 const line = (dataId: string, md5: string, tenant?: string) => `${dataId}\u0002G\u0002${md5}${tenant === undefined ? '' : `\u0002${tenant}`}\u0001`;
 
 describe('config v1 long poll /v1/cs/configs/listener', () => {
@@ -45,13 +48,14 @@ describe('config v1 long poll /v1/cs/configs/listener', () => {
   });
 
   test('No-Hangup answers at once even when nothing changed; no timeout header is a short poll', async () => {
+    // Not held: a held poll would take its 30 s hold (how fast is the bench's business, not a test's).
     const noHangup = await poll(ts.url, line('lp', md5), { 'Long-Pulling-Timeout': '30000', 'Long-Pulling-Timeout-No-Hangup': 'true' });
-    assert.deepEqual([noHangup.text, noHangup.ms < 200], ['', true]);
+    assert.deepEqual([noHangup.text, noHangup.ms < NOT_HELD_MS], ['', true]);
     const short = await poll(ts.url, line('lp', md5), {});
-    assert.deepEqual([short.text, short.ms < 200], ['', true]);
+    assert.deepEqual([short.text, short.ms < NOT_HELD_MS], ['', true]);
   });
 
-  test('a held poll answers within milliseconds of a publish to its key, with the tenant it sent', async () => {
+  test('a held poll is answered by a publish to its key, with the tenant it sent', async () => {
     const held = poll(ts.url, line('other', '') + line('ns-key', '', 'dev'));
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(ts.server.ctx.longPolls.size, 1);
@@ -60,7 +64,8 @@ describe('config v1 long poll /v1/cs/configs/listener', () => {
     const answer = await held;
     const latency = Date.now() - publishedAt;
     assert.equal(answer.text, `${encodeURIComponent('ns-key\u0002G\u0002dev\u0001')}\n`);
-    assert.ok(latency < 100, `answered ${latency} ms after the publish`);
+    // Answered by the publish, not at the end of its 30 s hold.
+    assert.ok(latency < NOT_HELD_MS, `answered ${latency} ms after the publish`);
     assert.equal(ts.server.ctx.longPolls.size, 0);
   });
 
