@@ -16,6 +16,3 @@ export {
 // For `cairn auth import-nacos`, which reads Nacos's tables and sends them to a running server.
 export { readNacosAuthTables, type NacosAuthRows } from '@cairn/storage';
 export type { NacosAuthImportResult } from '@cairn/api';
-// For the other packages' cluster tests (the SDK's): a throw-away PostgreSQL or MariaDB database per test. Its
-// database driver is loaded only when it is called.
-export { throwAwayDatabase, SHARED_DIALECTS, type SharedDialect, type ThrowAwayDatabase } from './testing/throwaway-database.js';

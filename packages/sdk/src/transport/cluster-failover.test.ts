@@ -1,4 +1,4 @@
-import { SHARED_DIALECTS, throwAwayDatabase } from '@cairn/server';
+import { SHARED_DIALECTS, throwAwayDatabase } from '@cairn/server/testing';
 import { downMembers, FAST_CLUSTER, killNode, listedPorts, ownerOf, startSpawnedCluster } from '@cairn/testkit';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
