@@ -233,7 +233,10 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
     });
     if (made === 'created') log.info("first admin 'nacos' created");
   }
-  const authenticator = new Authenticator({ directory: auth, signingKeys: () => authPersistence.signingKeys(), now: () => clock.now() }, { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 });
+  const authenticator = new Authenticator(
+    { directory: auth, signingKeys: () => authPersistence.signingKeys(), rereadSigningKeys: options.cluster ? () => authPersistence.rereadSigningKeys() : undefined, now: () => clock.now() },
+    { tokenTtlSeconds: options.tokenTtlSeconds, credentialCacheMs: 60_000 },
+  );
   authenticator.followReplicatedChanges(bus);
   const longPolls = new LongPolls(bus, (key, client) => config.md5For(key, client));
   const configListeners = new ConfigListeners({ clock, events: bus });

@@ -42,11 +42,17 @@ export interface AuthenticatorSettings {
 interface Deps {
   readonly directory: AuthDirectory;
   readonly signingKeys: () => Promise<SigningKeys>;
+  /**
+   * Cluster mode: reads the stored signing keys again, for a token whose key this node has not learnt yet (another
+   * node rotated a moment ago). At most once a second, so tokens with made-up key ids cost the database nothing more.
+   */
+  readonly rereadSigningKeys?: () => Promise<void>;
   readonly now: () => number;
   readonly throttle?: LoginThrottle;
 }
 
 const WRONG_CREDENTIALS = 'user not found!';
+const KEY_REREAD_EVERY_MS = 1_000;
 const TOKEN_TEXT: Record<TokenFailure | 'token-revoked', string> = {
   malformed: 'token invalid! (it is not a well-formed token)',
   'unsupported-algorithm': 'token invalid! (unsupported signature algorithm: only HS256 is accepted)',
@@ -79,6 +85,8 @@ export class Authenticator {
   private readonly decoy = hashPassword('cairn-decoy-password');
   // Throttle keys journaled in their current wait, so a flood of refused attempts is one journal event.
   private readonly throttledJournaled = new Map<string, number>();
+
+  private keysRereadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: Deps,
@@ -168,12 +176,17 @@ export class Authenticator {
   }
 
   private async verifyToken(token: string): Promise<Verified> {
-    const keys = await this.deps.signingKeys();
+    let keys = await this.deps.signingKeys();
     this.keys = keys;
     const now = this.deps.now();
     let check: ReturnType<typeof checkToken> | undefined = this.tokens.get(token, now);
     if (check === undefined || !keys.byKid.has(check.kid)) {
       check = checkToken(token, keys.byKid, now);
+      if (!check.ok && check.failure === 'unknown-key' && (await this.rereadKeys(now))) {
+        keys = await this.deps.signingKeys();
+        this.keys = keys;
+        check = checkToken(token, keys.byKid, now);
+      }
       if (!check.ok) return refuse(check.failure, TOKEN_TEXT[check.failure]);
       this.tokens.remember(token, check);
     }
@@ -182,6 +195,18 @@ export class Authenticator {
     if (!user.enabled) return refuse('disabled', `user '${user.username}' is disabled`);
     if (user.tokenGeneration !== check.claims.gen) return refuse('token-revoked', TOKEN_TEXT['token-revoked']);
     return { ok: true, identity: this.identityOf(user) };
+  }
+
+  /** Re-reads the stored signing keys unless that was done within the last second; true when it was done now. */
+  private async rereadKeys(now: number): Promise<boolean> {
+    if (!this.deps.rereadSigningKeys || now - this.keysRereadAt < KEY_REREAD_EVERY_MS) return false;
+    this.keysRereadAt = now;
+    try {
+      await this.deps.rereadSigningKeys();
+      return true;
+    } catch {
+      return false; // the database is away: the token is refused as before, and the next one may try again
+    }
   }
 
   private async checkPassword(username: string, password: string, actor: AuthActor): Promise<{ ok: true; user: StoredUser } | { ok: false; refusal: Refusal }> {

@@ -147,7 +147,7 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
 
   private async refreshKey(key: AuthChangeKey): Promise<void> {
     if ('signingKeys' in key) {
-      await this.serially(async () => this.useStoredKeys(await this.store.readSigningKeys()));
+      await this.rereadSigningKeys();
       return;
     }
     // A local change made while the rows were read may be missing from them (or be older than them): read again.
@@ -172,6 +172,11 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
     }
     const grants = await this.store.readGrants(key.grantsOf);
     return () => this.directory.matchStoredGrants(key.grantsOf, grants);
+  }
+
+  /** Reads the stored signing keys again and uses them (another node added or retired one). */
+  async rereadSigningKeys(): Promise<void> {
+    await this.serially(async () => this.useStoredKeys(await this.store.readSigningKeys()));
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
