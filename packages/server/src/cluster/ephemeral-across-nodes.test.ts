@@ -123,6 +123,55 @@ for (const { dialect, name } of SHARED_DIALECTS) {
 }
 
 for (const { dialect, name } of SHARED_DIALECTS) {
+  test(`${name}: a node cut off from the database while its client beats it: the others expire the instance, and it is listed again once the node is back`, async (t) => {
+    const db = await throwAwayDatabase(t, dialect);
+    if (!db) return;
+    const fast = { db: db.url, cluster: true, clusterRenewMs: 100, clusterLeaseMs: 1_000 } as const;
+    const a = await startTestServer(fast);
+    t.after(() => a.close());
+    const b = await startTestServer(fast);
+    t.after(() => b.close());
+    const timing = encodeURIComponent(JSON.stringify({ 'preserved.heart.beat.interval': '500', 'preserved.heart.beat.timeout': '1500', 'preserved.ip.delete.timeout': '2000' }));
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${IP}&port=8080&metadata=${timing}`)).status, 200);
+    await eventually('registration on A', () => hosts(b), listed);
+    // Its client keeps beating A all along.
+    const beating = setInterval(() => void beat(a).catch(() => undefined), 250);
+    t.after(() => clearInterval(beating));
+
+    // A loses the database: it neither renews its lease nor reads the change log (its memory and its client go on).
+    const address = a.server.membership.self().address;
+    await a.server.membership.stop();
+    const applier = a.server.cluster!.changes;
+    await applier.stop();
+    const position = applier.position;
+    // B takes the instance over at the lapse and, with no beat reaching it, expires it.
+    await eventually(
+      'expired on B',
+      () => hosts(b),
+      (h) => !listed(h),
+      8_000,
+    );
+    await eventually(
+      'its row removed (B writes in the background)',
+      () => db.admin('SELECT owner FROM ephemeral_instances'),
+      (rows) => (rows as unknown[]).length === 0,
+    );
+    assert.ok(listed(await hosts(a)), 'still listed on A, whose client beats it');
+
+    // A is back: it reads that the row went while it kept the instance, and writes it again.
+    await applier.start(position);
+    await a.server.membership.start(address);
+    await eventually(
+      'listed on B again',
+      () => hosts(b),
+      (h) => h.some((x) => x.ip === IP && x.healthy),
+      5_000,
+    );
+    assert.deepEqual(await db.admin('SELECT owner FROM ephemeral_instances'), [{ owner: a.server.cluster!.node }]);
+  });
+}
+
+for (const { dialect, name } of SHARED_DIALECTS) {
   test(`${name}: instances a gRPC connection registers on one node are listed on the others, and leave everywhere when it closes`, async (t) => {
     const db = await throwAwayDatabase(t, dialect);
     if (!db) return;
