@@ -200,7 +200,15 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   log.info(await configPersistence.start(), 'restored configs from storage');
   // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
-  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 });
+  const authPersistence = new AuthPersistence(
+    stores.auth,
+    auth,
+    bus,
+    () => clock.now(),
+    log,
+    { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 },
+    (node) => membership.addressOf(node) ?? `node ${node}`,
+  );
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
   const changes =
     stores.changes && clusterNode

@@ -348,63 +348,64 @@ export class AuthDirectory {
   }
 
   // Cluster mode: another node changed the database; these make memory match it. Nothing is refused (the database
-  // is right), and each difference is announced as the command that makes it would, marked `replicated`.
+  // is right), and each difference is announced as the command that makes it would, marked `replicated`, by `by`
+  // (the node the change came from).
 
   /** Makes one user and the roles it holds match the database; `stored` undefined: the user was deleted. */
-  matchStoredUser(username: string, stored: StoredUserWithRoles | undefined): void {
+  matchStoredUser(username: string, stored: StoredUserWithRoles | undefined, by: AuthActor = CLUSTER_ACTOR): void {
     const current = this.users.get(username);
     if (!stored) {
       if (!current) return;
       const roles = this.rolesOf(username);
       for (const role of roles) this.dropHolder(role, username);
       this.users.delete(username);
-      this.announce({ cause: 'USER_DELETED', username, roles }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'USER_DELETED', username, roles }, by, true);
       return;
     }
     const user = { ...stored.user };
     this.users.set(username, user);
-    if (!current) this.announce({ cause: 'USER_CREATED', username }, CLUSTER_ACTOR, true);
+    if (!current) this.announce({ cause: 'USER_CREATED', username }, by, true);
     else if (current.passwordHash !== user.passwordHash || current.tokenGeneration !== user.tokenGeneration) {
-      this.announce({ cause: 'USER_PASSWORD_CHANGED', username, tokenGeneration: user.tokenGeneration }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'USER_PASSWORD_CHANGED', username, tokenGeneration: user.tokenGeneration }, by, true);
     }
-    if ((current?.enabled ?? true) !== user.enabled) this.announce({ cause: user.enabled ? 'USER_ENABLED' : 'USER_DISABLED', username }, CLUSTER_ACTOR, true);
+    if ((current?.enabled ?? true) !== user.enabled) this.announce({ cause: user.enabled ? 'USER_ENABLED' : 'USER_DISABLED', username }, by, true);
     const held = new Set(this.rolesOf(username));
     for (const role of stored.roles) {
       if (held.delete(role)) continue;
       this.holdersOf(role).add(username);
-      this.announce({ cause: 'ROLE_ASSIGNED', role, username }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'ROLE_ASSIGNED', role, username }, by, true);
     }
     for (const role of held) {
       this.dropHolder(role, username);
-      this.announce({ cause: 'ROLE_REMOVED', role, usernames: [username], grants: [] }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'ROLE_REMOVED', role, usernames: [username], grants: [] }, by, true);
     }
   }
 
   /** Makes the holders of a role match the database (users this node does not know are left out, as by `restore`). */
-  matchStoredHolders(role: string, usernames: readonly string[]): void {
+  matchStoredHolders(role: string, usernames: readonly string[], by: AuthActor = CLUSTER_ACTOR): void {
     const held = new Set(this.holders.get(role));
     for (const username of usernames) {
       if (held.delete(username) || !this.users.has(username)) continue;
       this.holdersOf(role).add(username);
-      this.announce({ cause: 'ROLE_ASSIGNED', role, username }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'ROLE_ASSIGNED', role, username }, by, true);
     }
     if (held.size === 0) return;
     for (const username of held) this.dropHolder(role, username);
-    this.announce({ cause: 'ROLE_REMOVED', role, usernames: [...held].sort(cmp), grants: [] }, CLUSTER_ACTOR, true);
+    this.announce({ cause: 'ROLE_REMOVED', role, usernames: [...held].sort(cmp), grants: [] }, by, true);
   }
 
   /** Makes the grants of a role match the database. */
-  matchStoredGrants(role: string, stored: readonly Grant[]): void {
+  matchStoredGrants(role: string, stored: readonly Grant[], by: AuthActor = CLUSTER_ACTOR): void {
     const wanted = new Map(stored.map((g) => [grantKey(g), { role, resource: g.resource, action: g.action }]));
     const grants = this.grantsOf(role);
     for (const [key, grant] of [...grants]) {
       if (wanted.delete(key)) continue;
       grants.delete(key);
-      this.announce({ cause: 'GRANT_REMOVED', grant }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'GRANT_REMOVED', grant }, by, true);
     }
     for (const [key, grant] of wanted) {
       grants.set(key, grant);
-      this.announce({ cause: 'GRANT_ADDED', grant }, CLUSTER_ACTOR, true);
+      this.announce({ cause: 'GRANT_ADDED', grant }, by, true);
     }
     if (grants.size === 0) this.grantsByRole.delete(role);
   }

@@ -58,6 +58,12 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       const adminOnA = sendAs(a.url, await loginToken(a.url));
       assert.equal((await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' })).status, 200);
       await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+      // B's journal says where the user was created: A's address.
+      const created = JSON.parse((await sendAs(b.url, await loginToken(b.url))('GET', '/v1/cairn/events', { namespaceId: '', cause: 'USER_CREATED' })).text).events as { evidence: { username: string; from: string } }[];
+      assert.deepEqual(
+        created.filter((e) => e.evidence.username === 'alice').map((e) => e.evidence.from),
+        [a.server.membership.self().address],
+      );
       // Raw credentials on every call (as the npm client sends them) are remembered on B once verified.
       const rawOnB = (password: string) => sendForm(b.url, 'GET', '/v1/ns/instance/list', { ...LIST, username: 'alice', password });
       assert.equal((await rawOnB('alice-password')).status, 403, 'verified, but no grant');

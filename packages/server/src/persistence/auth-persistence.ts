@@ -1,4 +1,4 @@
-import { type AuthChangeKey, type AuthDirectory, type AuthEvent, type AuthStore, type CairnEventBus, CLUSTER_ACTOR, type Grant, type RoleAssignment, type SigningKey, type Unsubscribe } from '@cairn/core';
+import { type AuthActor, type AuthChangeKey, type AuthDirectory, type AuthEvent, type AuthStore, type CairnEventBus, CLUSTER_ACTOR, type Grant, type RoleAssignment, type SigningKey, type Unsubscribe } from '@cairn/core';
 import type { Logger } from 'pino';
 import { ensureSigningKeys, type KeySettings, rotateSigningKeys, type SigningKeys, type SigningKeyView, signingKeysOf } from '../auth/signing-keys.js';
 import type { ChangeRefresher } from '../cluster/change-applier.js';
@@ -47,6 +47,8 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
     private readonly now: () => number,
     private readonly log: Logger,
     private readonly keySettings: KeySettings = {},
+    /** Cluster mode: a node's address (host:port) from its name, so the journal says where a change came from. */
+    private readonly nodeName: (node: string) => string = (node) => node,
   ) {
     super();
     this.writer = new WriteBehind<Dirty>({
@@ -127,13 +129,15 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
   }
 
   /** Makes memory match what another node wrote (the keys of one change, in its order). A store error rejects: the caller retries. */
-  async refresh(keys: readonly unknown[]): Promise<void> {
+  async refresh(keys: readonly unknown[], node?: string): Promise<void> {
+    // The journal names the node the change came from (none: a reload after missed changes).
+    const by: AuthActor = node === undefined ? CLUSTER_ACTOR : { sourceIp: this.nodeName(node), clientAgent: 'cairn node (cluster change log)', claimedUser: '' };
     for (const key of keys) {
       if (!isAuthChangeKey(key)) {
         this.log.warn({ key }, 'cluster: an auth change key of an unknown shape; skipped (is a newer node running?)');
         continue;
       }
-      await this.refreshKey(key);
+      await this.refreshKey(key, by);
     }
   }
 
@@ -145,7 +149,7 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
     return [...[...users].map((user) => ({ user })), ...[...roles].flatMap((role) => [{ holdersOf: role }, { grantsOf: role }]), { signingKeys: true }];
   }
 
-  private async refreshKey(key: AuthChangeKey): Promise<void> {
+  private async refreshKey(key: AuthChangeKey, by: AuthActor): Promise<void> {
     if ('signingKeys' in key) {
       await this.rereadSigningKeys();
       return;
@@ -154,24 +158,24 @@ export class AuthPersistence extends WrittenBehind<Dirty> implements ChangeRefre
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = this.writer.lastChange;
       if (this.writer.unsaved((d) => touches(d, key))) return;
-      const apply = await this.reread(key);
+      const apply = await this.reread(key, by);
       if (this.writer.lastChange === before) return apply();
     }
     this.log.warn({ key }, 'cluster: an auth change was not applied: this node kept changing it meanwhile');
   }
 
   /** Reads the current rows of a user or role; the function returned makes memory match them. */
-  private async reread(key: Exclude<AuthChangeKey, { signingKeys: true }>): Promise<() => void> {
+  private async reread(key: Exclude<AuthChangeKey, { signingKeys: true }>, by: AuthActor): Promise<() => void> {
     if ('user' in key) {
       const stored = await this.store.readUser(key.user);
-      return () => this.directory.matchStoredUser(key.user, stored);
+      return () => this.directory.matchStoredUser(key.user, stored, by);
     }
     if ('holdersOf' in key) {
       const holders = await this.store.readHolders(key.holdersOf);
-      return () => this.directory.matchStoredHolders(key.holdersOf, holders);
+      return () => this.directory.matchStoredHolders(key.holdersOf, holders, by);
     }
     const grants = await this.store.readGrants(key.grantsOf);
-    return () => this.directory.matchStoredGrants(key.grantsOf, grants);
+    return () => this.directory.matchStoredGrants(key.grantsOf, grants, by);
   }
 
   /** Reads the stored signing keys again and uses them (another node added or retired one). */
