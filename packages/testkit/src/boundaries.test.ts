@@ -13,8 +13,9 @@ const RULES: Record<string, { allow: RegExp; testOnly?: RegExp }> = {
   testkit: { allow: /^(@cairn\/core|node:.*)$/ },
   server: { allow: /^(@cairn\/api|@cairn\/core|@cairn\/storage|node:.*|fastify|@fastify\/multipart|pino|prom-client|mysql2(\/.*)?|@grpc\/.*|yaml|yauzl|yazl|bcryptjs)$/, testOnly: /^(@cairn\/testkit|nacos|nacos-naming|address|pg)$/ },
   // The SDK's gRPC transport speaks HTTP/2 through grpc-js (loaded only when `protocol: 'grpc'` is chosen).
-  // Its tests may run a server in the same process (auth on, a fake clock); the SDK itself never imports it.
-  sdk: { allow: /^(@cairn\/api|node:.*|@grpc\/grpc-js)$/, testOnly: /^@cairn\/(testkit|server)$/ },
+  // Its tests may run a server in the same process (auth on, a fake clock) and use the server's test helpers
+  // (throw-away databases, `@cairn/server/testing`); the SDK itself never imports either.
+  sdk: { allow: /^(@cairn\/api|node:.*|@grpc\/grpc-js)$/, testOnly: /^@cairn\/(testkit|server|server\/testing)$/ },
   // The `cairn` command: start delegates to the server, everything else goes through the SDK.
   cli: { allow: /^(@cairn\/api|@cairn\/sdk|@cairn\/server|node:.*)$/, testOnly: /^@cairn\/testkit$/ },
   // The console runs in a browser and talks HTTP only; its Node-side code is tests (logic tests and e2e). It bundles
