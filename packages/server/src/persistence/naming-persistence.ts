@@ -20,9 +20,6 @@ import {
   type ServiceSnapshot,
   type StoredInstance,
   type StoredOverlay,
-  type ConnectionClient,
-  type OwnedEphemeral,
-  type ReadonlyInstance,
   type Unsubscribe,
   type Origin,
   type OwnerEvent,
@@ -30,6 +27,8 @@ import {
 } from '@cairn/core';
 import type { Logger } from 'pino';
 import type { ChangeRefresher } from '../cluster/change-applier.js';
+import type { LapsedMember } from '../cluster/membership.js';
+import { FROM_LOG, nodeHolders, ownedHere, StandIns } from '../cluster/stand-ins.js';
 import { WriteBehind, WrittenBehind } from './write-behind.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -85,6 +84,8 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   private pruning: Promise<void> = Promise.resolve();
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly savedServices = new Map<string, string>();
+  /** Cluster mode: the other nodes' ephemeral instances held here, and the take-over of a lost node's. */
+  private readonly standIns: StandIns | undefined;
 
   constructor(
     private readonly stores: NamingPersistenceStores,
@@ -101,6 +102,17 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   ) {
     super();
     this.writer = new WriteBehind<Dirty>({ what: 'storage', empty: emptyDirty, write: (batch) => this.write(batch), putBack, log });
+    this.standIns =
+      clusterNode === undefined
+        ? undefined
+        : new StandIns({
+            registry,
+            naming: stores.naming,
+            node: clusterNode,
+            nodeName,
+            rewrite: (ref, ip, port) => this.writer.mark((d) => d.ephemerals.set(instanceKey(ref, ip, port), { ref, ip, port }), true),
+            quietly: (apply) => this.quietly(apply),
+          });
   }
 
   /** Loads what was stored, then starts following changes. Returns the stored events for the journal. */
@@ -113,7 +125,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     this.registry.restore({ services, instances, overlays });
     for (const snapshot of services) this.savedServices.set(serviceKey(snapshot), JSON.stringify(snapshot));
     if (this.clusterNode !== undefined) {
-      for (const row of await this.stores.naming.loadEphemerals()) this.applyEphemeral(row, row);
+      for (const row of await this.stores.naming.loadEphemerals()) this.standIns?.apply(row, row);
     }
     const journal = await this.stores.naming.loadJournal(now - this.journalMaxAgeMs, this.journalMaxEvents);
 
@@ -208,7 +220,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     const wanted = new Set(ephemerals);
     for (const key of keys as NamingChangeKey[]) {
       if ('ephemeral' in key) {
-        if (wanted.has(key)) reads.push(() => this.applyEphemeral(key.ephemeral, storedEphemerals.get(instanceKeyOf(key.ephemeral)), origin, key.why));
+        if (wanted.has(key)) reads.push(() => this.standIns?.apply(key.ephemeral, storedEphemerals.get(instanceKeyOf(key.ephemeral)), origin, key.why));
       } else if ('service' in key) {
         if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
         const stored = await this.stores.naming.loadService(key.service);
@@ -289,89 +301,18 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
   };
 
   /**
-   * Another node's ephemeral instance, held here by that node's stand-in connection (no beat timer runs here: its
-   * owner decides health and expiry). The new owner's stand-in takes hold before the former one lets go, so an
-   * instance that changes owner never leaves the list here. When another node took over an instance this node
-   * owned (its client beats there now), this node lets go of it. When the row is gone, the stand-ins let go; but
-   * an instance this node still holds for its own clients (the row went while this node could not reach the
-   * database, and another node expired it there) is written again, so the others list it again.
+   * Cluster mode: a node is gone (its lease lapsed, or it left): this node tries to take over the expiry of the
+   * ephemeral instances it owned (see StandIns.takeOverNode).
    */
-  private applyEphemeral(a: InstanceAddress, stored: OwnedEphemeral | undefined, origin: Origin = FROM_LOG, why?: OwnerEvent): void {
-    const ref = { namespace: a.namespace, group: a.group, name: a.service };
-    const target = { ...ref, ip: a.ip, port: a.port };
-    const before = this.registry.findInstance(ref, a.ip, a.port)?.instance;
-    if (stored?.owner === this.clusterNode) return;
-    if (!stored) {
-      for (const holder of nodeHolders(before)) this.registry.deregisterForConnection(target, holder, origin.via, why);
-      const still = this.registry.findInstance(ref, a.ip, a.port)?.instance;
-      if (still?.ephemeral && ownedHere(still)) this.writer.mark((d) => d.ephemerals.set(instanceKey(ref, a.ip, a.port), { ref, ip: a.ip, port: a.port }), true);
-      return;
-    }
-    const formerOwner = before === undefined ? undefined : before.holders === undefined || ownedHere(before) ? this.clusterNode : nodeHolders(before)[0]?.connectionId.slice(NODE_HOLDER.length);
-    const node = this.nodeHolder(stored.owner);
-    this.registry.registerForConnection({ ...target, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: true, metadata: stored.metadata }, node, origin.via);
-    for (const holder of nodeHolders(before)) {
-      if (holder.connectionId !== node.connectionId) this.registry.deregisterForConnection(target, holder, origin.via);
-    }
-    // Held by beats or a client of this node's until now: the other node owns it from here on.
-    const now = this.registry.findInstance(ref, a.ip, a.port)?.instance;
-    if (now?.holders?.beats) this.registry.deregisterInstance(target, origin);
-    if (formerOwner !== undefined && formerOwner !== stored.owner) {
-      this.registry.ownerChanged(ref, a.ip, a.port, { reason: 'owner-moved', from: this.nodeName(formerOwner), to: this.nodeName(stored.owner), via: origin.via });
-    }
-    this.registry.applyOwnerHealth(ref, a.ip, a.port, stored.healthy, origin, why);
+  takeOverNode(lost: LapsedMember): Promise<{ taken: number; followed: number }> {
+    return this.standIns?.takeOverNode(lost) ?? Promise.resolve({ taken: 0, followed: 0 });
   }
 
-  /** The stand-in connection that holds a node's ephemeral instances here, named by its address. */
-  private nodeHolder(node: string): ConnectionClient {
-    return { connectionId: nodeHolderId(node), ip: this.nodeName(node), port: 0, clientVersion: 'cairn-node', connectedAt: this.registry.now() };
-  }
-
-  private releaseStandIns(ref: ServiceRef, ip: string, port: number, instance: ReadonlyInstance): void {
-    const standIns = nodeHolders(instance);
-    if (standIns.length === 0) return;
-    for (const holder of standIns) this.registry.deregisterForConnection({ ...ref, ip, port }, holder, FROM_LOG.via);
-    const from = standIns[0].connectionId.slice(NODE_HOLDER.length);
-    this.registry.ownerChanged(ref, ip, port, { reason: 'client-moved', from: this.nodeName(from), to: this.nodeName(this.clusterNode ?? ''), via: `${instance.lastSeenAgent || 'client'} from ${instance.lastSeenFrom}` });
-  }
-
-  /**
-   * Cluster mode: a node is gone (its lease lapsed, or it left). This node tries to take over the expiry of the
-   * ephemeral instances it owned: the database hands each row to exactly one node. The ones taken here are kept by
-   * beats counted from the lost node's last renewal: a client that still beats (here, or to another node, which
-   * then takes it over) keeps its instance; the others turn unhealthy and leave on their own timeouts. The ones
-   * another node took follow the database (that node's stand-in holds them here).
-   */
-  async takeOverNode(lost: { node: string; address: string; renewedAt: number }): Promise<{ taken: number; followed: number }> {
-    const me = this.clusterNode;
-    if (me === undefined) return { taken: 0, followed: 0 };
-    const adopted = await this.stores.naming.adoptEphemeralsOf(lost.node, me);
-    const current = await this.stores.naming.loadEphemerals();
-    const holderId = nodeHolderId(lost.node);
-    const mine = new Set(adopted.map((row) => instanceKey({ namespace: row.namespace, group: row.group, name: row.service }, row.ip, row.port)));
+  /** Runs `apply` without marking what it changes: it is in the database already. The bus is synchronous. */
+  private quietly<T>(apply: () => T): T {
     this.applying = true;
     try {
-      for (const row of adopted) {
-        const ref = { namespace: row.namespace, group: row.group, name: row.service };
-        // Not held here yet (its row had not been applied): held through the lost node's stand-in first.
-        if (!this.registry.findInstance(ref, row.ip, row.port)) {
-          this.registry.registerForConnection(
-            { ...ref, ip: row.ip, port: row.port, cluster: row.cluster, weight: row.weight, enabled: row.enabled, healthy: row.healthy, ephemeral: true, metadata: row.metadata },
-            this.nodeHolder(lost.node),
-            FROM_LOG.via,
-          );
-        }
-      }
-      let followed = 0;
-      const byKey = new Map(current.map((row) => [instanceKey({ namespace: row.namespace, group: row.group, name: row.service }, row.ip, row.port), row]));
-      for (const { service, instance } of this.registry.instancesOwnedBy(holderId)) {
-        const key = instanceKey(service, instance.ip, instance.port);
-        if (mine.has(key)) continue;
-        this.applyEphemeral({ namespace: service.namespace, group: service.group, service: service.name, ip: instance.ip, port: instance.port }, byKey.get(key));
-        followed++;
-      }
-      const taken = this.registry.takeOverExpiry(holderId, lost.renewedAt, { reason: 'owner-lost', from: lost.address, lostNode: lost.node, lastRenewedAt: lost.renewedAt, to: this.nodeName(me) });
-      return { taken, followed };
+      return apply();
     } finally {
       this.applying = false;
     }
@@ -438,7 +379,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       for (const { ref, ip, port, why, claim } of batch.ephemerals.values()) {
         const found = this.registry.findInstance(ref, ip, port);
         // Taken over here (its client beats here now): the former owner's stand-in lets go, or it would outlive it.
-        if (found?.instance.ephemeral && ownedHere(found.instance)) this.releaseStandIns(ref, ip, port, found.instance);
+        if (found?.instance.ephemeral && ownedHere(found.instance)) this.standIns?.release(ref, ip, port, found.instance);
         if (found?.instance.ephemeral && ownedHere(found.instance)) save.push({ ...storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt), why, claim: claim === true });
         else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, why });
       }
@@ -472,24 +413,6 @@ function instanceKeyOf(a: InstanceAddress): string {
   return instanceKey({ namespace: a.namespace, group: a.group, name: a.service }, a.ip, a.port);
 }
 
-/** Connection ids of the stand-ins that hold other nodes' ephemeral instances here. */
-const NODE_HOLDER = 'cluster-node:';
-
-/** The stand-ins of other nodes among an instance's holders. */
-function nodeHolders(instance: ReadonlyInstance | undefined): ConnectionClient[] {
-  return (instance?.holders?.connections ?? []).filter((c) => c.connectionId.startsWith(NODE_HOLDER));
-}
-
-function nodeHolderId(node: string | undefined): string {
-  return `${NODE_HOLDER}${node ?? ''}`;
-}
-
-/** Held by this node: by its beats, by a client connected here, or (no holders) registered over HTTP here. */
-function ownedHere(instance: ReadonlyInstance): boolean {
-  const holders = instance.holders;
-  return holders === undefined || holders.beats || holders.connections.some((c) => !c.connectionId.startsWith(NODE_HOLDER));
-}
-
 /** The events of an ephemeral instance's owner that its change carries to the other nodes' journals. */
 const TOLD_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['BEAT_MISSED', 'BEAT_RESUMED', 'INSTANCE_EXPIRED', 'INSTANCE_DEREGISTERED', 'CONNECTION_INSTANCE_REMOVED']);
 
@@ -499,9 +422,6 @@ const TOLD_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['BEAT_MISSED', 'BEAT_RES
  * while this node still owns it, so a node that has not yet read that another took it over never takes it back.
  */
 const CLAIM_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'BEAT_RESUMED']);
-
-/** The origin the journal shows for a change applied from another node. */
-const FROM_LOG = { ip: 'cluster', via: 'cluster change log' };
 
 function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(a);
