@@ -168,6 +168,17 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       5_000,
     );
     assert.deepEqual(await db.admin('SELECT owner FROM ephemeral_instances'), [{ owner: a.server.cluster!.node }]);
+
+    // Cut off a second time (its client still beating it): B takes the instance over and expires it again. A run
+    // that came back is not remembered as dealt with, or B would hold the instance for it for ever.
+    await a.server.membership.stop();
+    await applier.stop();
+    await eventually(
+      'expired on B a second time',
+      () => hosts(b),
+      (h) => !listed(h),
+      8_000,
+    );
   });
 }
 

@@ -162,7 +162,10 @@ export class Membership implements MemberList {
     if (!this.onLapsed) return;
     if (this.renewingSince === undefined || performance.now() - this.renewingSince < this.settings.leaseMs) return;
     for (const m of seen) {
-      if (m.node === this.node || this.gone.has(m.node) || (m.leaseMs > 0 && m.sinceRenewalMs <= m.leaseMs)) continue;
+      const live = m.leaseMs > 0 && m.sinceRenewalMs <= m.leaseMs;
+      // A run that renews again (it was cut off from the database, not dead) is dealt with again if it lapses again.
+      if (live) this.gone.delete(m.node);
+      if (m.node === this.node || this.gone.has(m.node) || live) continue;
       // Its last renewal on this node's clock: the database measured the age, this node read it just now.
       await this.onLapsed({ node: m.node, address: m.address, renewedAt: this.now() - m.sinceRenewalMs });
       this.gone.add(m.node);
