@@ -170,6 +170,9 @@ export class Membership implements MemberList {
       await this.onLapsed({ node: m.node, address: m.address, renewedAt: this.now() - m.sinceRenewalMs });
       this.gone.add(m.node);
     }
+    // Rows of lapsed runs are pruned after an hour: so are they here (every restart is a new run).
+    const listed = new Set(seen.map((m) => m.node));
+    for (const node of this.gone) if (!listed.has(node)) this.gone.delete(node);
   }
 
   private tick(): Promise<void> {
