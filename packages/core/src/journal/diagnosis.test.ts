@@ -182,3 +182,18 @@ test('cluster mode: an instance whose owner node died and whose client beat nowh
   assert.match(d.explanation, /^Removed at 10:01:20: its owner node 10\.0\.0\.2:8848 stopped renewing its lease at 10:00:50/);
   assert.match(d.explanation, /no beat reached this node or another one after that\. 10\.0\.0\.3:8848 took over its expiry at 10:01:00/);
 });
+
+test('cluster mode: an instance taken over from a lost owner node and unhealthy since says so, and when it will go', () => {
+  const { time, registry } = newRegistry();
+  const standIn = { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() };
+  registry.registerForConnection(registration(), standIn, 'cluster change log');
+  time.advance(60_000); // 10:01:00: the owner renewed its lease for the last time at 10:00:50
+  registry.takeOverExpiry(standIn.connectionId, time.now() - 10_000, { reason: 'owner-lost', from: '10.0.0.2:8848', lostNode: 'a1', lastRenewedAt: time.now() - 10_000, to: '10.0.0.3:8848' });
+  time.advance(6_000); // 15 s after the last renewal: unhealthy
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
+  assert.equal(d.state, 'unhealthy');
+  assert.match(
+    d.explanation,
+    /^Unhealthy since 10:01:05: its owner node 10\.0\.0\.2:8848 stopped renewing its lease at 10:00:50 .*no beat reached this node or another one since\. 10\.0\.0\.3:8848 took over its expiry at 10:01:00\. It will be removed at 10:01:20 unless a beat arrives\.$/,
+  );
+});

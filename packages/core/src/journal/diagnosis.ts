@@ -144,6 +144,11 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
   if (!instance.healthy) {
     const since = instance.unhealthySince ?? now;
     const removal = sources.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
+    const lost = ownerLost(events);
+    if (lost) {
+      parts.push(`Unhealthy since ${clockTime(since)}: ${ownerLostClause(lost)}, and no beat reached this node or another one since. ${lost.evidence.to} took over its expiry at ${clockTime(lost.at)}.${removal}`);
+      return parts.join(' ');
+    }
     parts.push(
       `Unhealthy since ${clockTime(since)} after ${seconds(instance.timing.timeoutMs)} without a heartbeat; ${lastBeatClause(instance.lastBeatAt, instance.lastSeenFrom, instance.lastSeenAgent, beatStatsOf(instance).count)}; ${cadenceClause(beatStatsOf(instance).count, meanGapMs(beatStatsOf(instance)), beatStatsOf(instance).maxGapMs)}: the client stopped or lost its network.${removal}`,
     );
@@ -197,7 +202,7 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
   const e = last.evidence;
   switch (last.cause) {
     case 'INSTANCE_EXPIRED': {
-      const lost = ownerLostBefore(last, events);
+      const lost = ownerLost(events, last.seq);
       if (lost) return ownerLostExpiry(last, lost);
       return `Removed at ${clockTime(last.at)} after ${seconds(Number(e.deleteTimeoutMs))} without a heartbeat; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.`;
     }
@@ -218,21 +223,29 @@ function explainAbsent(last: JournalEvent, events: JournalEvent[]): string {
   }
 }
 
-/** Cluster mode: the take-over of the instance's expiry after its owner node was lost, if nothing renewed it since. */
-function ownerLostBefore(expiry: JournalEvent, events: JournalEvent[]): JournalEvent | undefined {
+/**
+ * Cluster mode: the take-over of the instance's expiry after its owner node was lost, if no registration or beat
+ * renewed it after that (`events` newest first; only those before `before`, when given).
+ */
+function ownerLost(events: JournalEvent[], before = Number.POSITIVE_INFINITY): JournalEvent | undefined {
   for (const e of events) {
-    if (e.seq >= expiry.seq) continue;
+    if (e.seq >= before) continue;
     if (e.cause === 'OWNER_CHANGED' && e.evidence.reason === 'owner-lost') return e;
     if (e.cause === 'INSTANCE_REGISTERED' || e.cause === 'INSTANCE_REREGISTERED' || e.cause === 'INSTANCE_RECREATED_FROM_BEAT' || e.cause === 'BEAT_RESUMED') return undefined;
   }
   return undefined;
 }
 
+/** "its owner node … stopped renewing its lease at …": the part of the sentence both states share. */
+function ownerLostClause(lost: JournalEvent): string {
+  return `its owner node ${lost.evidence.from} stopped renewing its lease at ${clockTime(Number(lost.evidence.lastRenewedAt))} (it crashed, hung or lost the database)`;
+}
+
 function ownerLostExpiry(expiry: JournalEvent, lost: JournalEvent): string {
   const e = lost.evidence;
   const beats = Number(expiry.evidence.beats);
   const after = beats > 0 ? `${beats} beat${beats === 1 ? '' : 's'} reached this node after that, the last at ${clockTime(Number(expiry.evidence.lastBeatAt))}` : 'no beat reached this node or another one after that';
-  return `Removed at ${clockTime(expiry.at)}: its owner node ${e.from} stopped renewing its lease at ${clockTime(Number(e.lastRenewedAt))} (it crashed, hung or lost the database), and ${after}. ${e.to} took over its expiry at ${clockTime(lost.at)} and removed it ${seconds(Number(expiry.evidence.deleteTimeoutMs))} after the owner's last renewal: its client stopped or lost its network with that node.`;
+  return `Removed at ${clockTime(expiry.at)}: ${ownerLostClause(lost)}, and ${after}. ${e.to} took over its expiry at ${clockTime(lost.at)} and removed it ${seconds(Number(expiry.evidence.deleteTimeoutMs))} after the owner's last renewal: its client stopped or lost its network with that node.`;
 }
 
 /** Cluster mode: an event another node decided and this one learnt from the change log names that node. */
