@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, OPERATOR, ORDERS, beat, beatEvery, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
+import { BEATER, CLIENT, OPERATOR, ORDERS, beat, beatEvery, eventsOf, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
 import { diagnose } from './diagnosis.js';
 
 // T0 is 10:00:00 UTC; the fixture's client is 10.0.0.7 with agent Nacos-Java-Client:v1.4.1.
@@ -196,4 +196,22 @@ test('cluster mode: an instance taken over from a lost owner node and unhealthy 
     d.explanation,
     /^Unhealthy since 10:01:05: its owner node 10\.0\.0\.2:8848 stopped renewing its lease at 10:00:50 .*no beat reached this node or another one since\. 10\.0\.0\.3:8848 took over its expiry at 10:01:00\. It will be removed at 10:01:20 unless a beat arrives\.$/,
   );
+});
+
+test('cluster mode: an instance another node owns and marked unhealthy is explained with that node’s own evidence', () => {
+  const owner = newRegistry();
+  owner.registry.registerInstance(registration(), CLIENT);
+  beatEvery(owner.time, owner.registry, 5_000, 60_000); // last beat at 10:01:00, on the owner
+  owner.time.advance(16_000);
+  const missed = eventsOf(owner.registry).find((e) => e.cause === 'BEAT_MISSED');
+  assert.ok(missed);
+  // This node holds it for the owner (a stand-in) and applies the owner's change a moment later.
+  const { time, registry } = newRegistry();
+  registry.registerForConnection(registration(), { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() }, 'cluster change log');
+  time.advance(76_500);
+  registry.applyOwnerHealth(ORDERS, '10.0.0.7', 8080, false, { ip: '10.0.0.2:8848', via: 'cluster change log' }, { cause: 'BEAT_MISSED', evidence: missed.evidence });
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
+  assert.equal(d.state, 'unhealthy');
+  assert.match(d.explanation, /^Unhealthy since 10:01:15 after 15 s without a heartbeat on its owner node 10\.0\.0\.2:8848; last beat 10:01:00 from 10\.0\.0\.7 \(Nacos-Java-Client:v1\.4\.1\); beats before that arrived every 5\.0 s/);
+  assert.match(d.explanation, /It will be removed at 10:01:30 unless a beat arrives\.$/);
 });

@@ -144,6 +144,16 @@ function explainPresent(sources: DiagnosisSources, service: ReadonlyService, ins
   if (!instance.healthy) {
     const since = instance.unhealthySince ?? now;
     const removal = sources.lifecycle.expireInstances ? ` It will be removed at ${clockTime(instance.lastBeatAt + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
+    const missed = events.find((e) => e.cause === 'BEAT_MISSED');
+    if (missed && typeof missed.evidence.node === 'string' && missed === events.find(isTransition)) {
+      // Cluster mode: another node owns it and decided; its own evidence came with the change.
+      const e = missed.evidence;
+      const ownerRemoval = sources.lifecycle.expireInstances ? ` It will be removed at ${clockTime(Number(e.lastBeatAt) + instance.timing.deleteTimeoutMs)} unless a beat arrives.` : '';
+      parts.push(
+        `Unhealthy since ${clockTime(Number(e.lastBeatAt) + Number(e.timeoutMs))} after ${seconds(Number(e.timeoutMs))} without a heartbeat on its owner node ${e.node}; ${lastBeatClause(Number(e.lastBeatAt), String(e.lastBeatFrom), String(e.agent ?? ''), Number(e.beats))}; ${cadenceClause(Number(e.beats), Number(e.meanGapMs), Number(e.maxGapMs))}: the client stopped or lost its network.${ownerRemoval}`,
+      );
+      return parts.join(' ');
+    }
     const lost = ownerLost(events);
     if (lost) {
       parts.push(`Unhealthy since ${clockTime(since)}: ${ownerLostClause(lost)}, and no beat reached this node or another one since. ${lost.evidence.to} took over its expiry at ${clockTime(lost.at)}.${removal}`);
