@@ -65,3 +65,4 @@ export * from './cluster/member-store.js';
 export * from './cluster/member-states.js';
 export * from './cluster/member-events.js';
 export * from './cluster/member-changes.js';
+export * from './cluster/stand-in.js';

@@ -1,3 +1,4 @@
+import { isStandIn } from '../cluster/stand-in.js';
 import type { ConnectionClient } from '../naming/model.js';
 import type { ReadonlyInstance } from '../naming/readonly-model.js';
 import { claimed, clockTime } from './format.js';
@@ -74,6 +75,10 @@ export function ignoredDeregistration(e: JournalEvent): string {
 export function heldClause(instance: ReadonlyInstance, now: number): string | undefined {
   const connections = [...(instance.holders?.connections ?? [])];
   if (connections.length === 0) return undefined;
+  const standIn = connections.find(isStandIn);
+  if (standIn) {
+    return `owned by cluster node ${standIn.ip} (its client beats or connects there); this node follows what that node stores, so it stays while that node keeps it and goes when that node removes it, or expires it on its own timeouts if that node stops renewing its lease.`;
+  }
   const [first] = connections.sort((a, b) => a.connectedAt - b.connectedAt);
   const others = connections.length > 1 ? ` and ${connections.length - 1} other connection${connections.length > 2 ? 's' : ''}` : '';
   const beats = instance.holders?.beats ? '; HTTP heartbeats for it arrive too and keep it once the connections end' : '';

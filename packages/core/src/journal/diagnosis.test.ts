@@ -215,3 +215,11 @@ test('cluster mode: an instance another node owns and marked unhealthy is explai
   assert.match(d.explanation, /^Unhealthy since 10:01:15 after 15 s without a heartbeat on its owner node 10\.0\.0\.2:8848; last beat 10:01:00 from 10\.0\.0\.7 \(Nacos-Java-Client:v1\.4\.1\); beats before that arrived every 5\.0 s/);
   assert.match(d.explanation, /It will be removed at 10:01:30 unless a beat arrives\.$/);
 });
+
+test('cluster mode: a healthy instance another node owns names that node, not a client connection', () => {
+  const { time, registry } = newRegistry();
+  registry.registerForConnection(registration(), { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() }, 'cluster change log');
+  time.advance(5_000);
+  const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
+  assert.match(d.explanation, /^Healthy: owned by cluster node 10\.0\.0\.2:8848 \(its client beats or connects there\)/);
+});

@@ -1,5 +1,5 @@
 import type { LapsedMember } from './membership.js';
-import { instanceKey, type ConnectionClient, type InstanceAddress, type NamingStore, type Origin, type OwnedEphemeral, type OwnerEvent, type ReadonlyInstance, type Registry, type ServiceRef } from '@cairn/core';
+import { STAND_IN_AGENT, instanceKey, isStandIn, type ConnectionClient, type InstanceAddress, type NamingStore, type Origin, type OwnedEphemeral, type OwnerEvent, type ReadonlyInstance, type Registry, type ServiceRef } from '@cairn/core';
 
 /** The origin the journal shows for a change applied from another node (its address replaces `cluster` where known). */
 export const FROM_LOG: Origin = { ip: 'cluster', via: 'cluster change log' };
@@ -23,13 +23,13 @@ const NODE_HOLDER = 'cluster-node:';
 
 /** The stand-ins of other nodes among an instance's holders. */
 export function nodeHolders(instance: ReadonlyInstance | undefined): ConnectionClient[] {
-  return (instance?.holders?.connections ?? []).filter((c) => c.connectionId.startsWith(NODE_HOLDER));
+  return (instance?.holders?.connections ?? []).filter(isStandIn);
 }
 
 /** Held by this node: by its beats, by a client connected here, or (no holders) registered over HTTP here. */
 export function ownedHere(instance: ReadonlyInstance): boolean {
   const holders = instance.holders;
-  return holders === undefined || holders.beats || holders.connections.some((c) => !c.connectionId.startsWith(NODE_HOLDER));
+  return holders === undefined || holders.beats || holders.connections.some((c) => !isStandIn(c));
 }
 
 function nodeHolderId(node: string): string {
@@ -135,6 +135,6 @@ export class StandIns {
 
   /** The stand-in connection that holds a node's ephemeral instances here, named by its address. */
   private holder(node: string): ConnectionClient {
-    return { connectionId: nodeHolderId(node), ip: this.parts.nodeName(node), port: 0, clientVersion: 'cairn-node', connectedAt: this.parts.registry.now() };
+    return { connectionId: nodeHolderId(node), ip: this.parts.nodeName(node), port: 0, clientVersion: STAND_IN_AGENT, connectedAt: this.parts.registry.now() };
   }
 }
