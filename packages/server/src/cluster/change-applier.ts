@@ -4,9 +4,10 @@ import { RetryBackoff } from '../persistence/retry-backoff.js';
 
 /**
  * One context's part in applying the other nodes' changes: re-reads the keys a change names from the database and
- * makes memory match, publishing domain events marked `replicated` (push and listeners react, persistence does not
- * write them back). A key this node has changed and not yet stored is left alone: its own write comes next and
- * wins in the database, and the others re-read it from there.
+ * makes memory match through the context's ordinary commands, so push, listeners and the journal react while
+ * persistence does not write the change back (config and auth mark their events `replicated`; naming does not
+ * mark while it applies). A key this node has changed and not yet stored is left alone: its own write comes next
+ * and wins in the database, and the others re-read it from there.
  */
 export interface ChangeRefresher {
   readonly context: string;
