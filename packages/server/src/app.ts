@@ -189,7 +189,9 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   // Read before loading: every change committed after this point is applied on top of what is loaded (twice at worst).
   const changesFrom = stores.changes ? await stores.changes.latest() : 0;
   const membership = new Membership(stores.members, clusterNode ?? 'standalone', { renewMs: options.clusterRenewMs, leaseMs: options.clusterLeaseMs }, log, bus, () => clock.now());
-  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log, clusterNode, (node) => membership.addressOf(node) ?? `node ${node}`);
+  // The journal names a node by the address it renewed its lease with (`node <id>` before its first renewal is read).
+  const nodeName = (node: string) => membership.addressOf(node) ?? `node ${node}`;
+  const persistence = new NamingPersistence(stores, registry, namespaces, bus, options.journalMaxAgeMs, options.journalMaxEvents, log, clusterNode, nodeName);
   const restored = await persistence.start();
   journal.restore(restored.journal);
   log.info(restored.counts, 'restored from storage');
@@ -200,15 +202,7 @@ export async function createServer(parts: ServerParts): Promise<CairnServer> {
   log.info(await configPersistence.start(), 'restored configs from storage');
   // Users, roles and grants, and the token signing key (made at first start).
   const auth = new AuthDirectory({ clock, events: bus });
-  const authPersistence = new AuthPersistence(
-    stores.auth,
-    auth,
-    bus,
-    () => clock.now(),
-    log,
-    { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 },
-    (node) => membership.addressOf(node) ?? `node ${node}`,
-  );
+  const authPersistence = new AuthPersistence(stores.auth, auth, bus, () => clock.now(), log, { configured: configuredKey, tokenTtlMs: options.tokenTtlSeconds * 1000 }, nodeName);
   log.info({ ...(await authPersistence.start()), authEnabled: options.authEnabled }, 'restored auth from storage');
   const changes =
     stores.changes && clusterNode

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BEATER, CLIENT, OPERATOR, ORDERS, beat, beatEvery, eventsOf, newRegistry, registration, sourcesOf } from '../naming/testing/registry-fixture.js';
+import { BEATER, CLIENT, OPERATOR, ORDERS, beat, beatEvery, eventsOf, newRegistry, registration, sourcesOf, standIn, takenOverFromLostOwner } from '../naming/testing/registry-fixture.js';
 import { diagnose } from './diagnosis.js';
 
 // T0 is 10:00:00 UTC; the fixture's client is 10.0.0.7 with agent Nacos-Java-Client:v1.4.1.
@@ -170,11 +170,7 @@ test('beats without data for a lost instance: the client must register again', (
 });
 
 test('cluster mode: an instance whose owner node died and whose client beat nowhere else is explained by that node’s death', () => {
-  const { time, registry } = newRegistry();
-  const standIn = { connectionId: 'cluster-node:a1', ip: 'cluster', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() };
-  registry.registerForConnection(registration(), standIn, 'cluster change log');
-  time.advance(60_000); // 10:01:00: the owner renewed its lease for the last time at 10:00:50
-  registry.takeOverExpiry(standIn.connectionId, time.now() - 10_000, { reason: 'owner-lost', from: '10.0.0.2:8848', lostNode: 'a1', lastRenewedAt: time.now() - 10_000, to: '10.0.0.3:8848' });
+  const { time, registry } = takenOverFromLostOwner(); // at 10:01:00; the owner's last renewal at 10:00:50
   time.advance(20_000);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.lastTransition?.cause, 'INSTANCE_EXPIRED');
@@ -184,11 +180,7 @@ test('cluster mode: an instance whose owner node died and whose client beat nowh
 });
 
 test('cluster mode: an instance taken over from a lost owner node and unhealthy since says so, and when it will go', () => {
-  const { time, registry } = newRegistry();
-  const standIn = { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() };
-  registry.registerForConnection(registration(), standIn, 'cluster change log');
-  time.advance(60_000); // 10:01:00: the owner renewed its lease for the last time at 10:00:50
-  registry.takeOverExpiry(standIn.connectionId, time.now() - 10_000, { reason: 'owner-lost', from: '10.0.0.2:8848', lostNode: 'a1', lastRenewedAt: time.now() - 10_000, to: '10.0.0.3:8848' });
+  const { time, registry } = takenOverFromLostOwner(); // at 10:01:00; the owner's last renewal at 10:00:50
   time.advance(6_000); // 15 s after the last renewal: unhealthy
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.equal(d.state, 'unhealthy');
@@ -207,7 +199,7 @@ test('cluster mode: an instance another node owns and marked unhealthy is explai
   assert.ok(missed);
   // This node holds it for the owner (a stand-in) and applies the owner's change a moment later.
   const { time, registry } = newRegistry();
-  registry.registerForConnection(registration(), { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() }, 'cluster change log');
+  registry.registerForConnection(registration(), standIn(), 'cluster change log');
   time.advance(76_500);
   registry.applyOwnerHealth(ORDERS, '10.0.0.7', 8080, false, { ip: '10.0.0.2:8848', via: 'cluster change log' }, { cause: 'BEAT_MISSED', evidence: missed.evidence });
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
@@ -218,7 +210,7 @@ test('cluster mode: an instance another node owns and marked unhealthy is explai
 
 test('cluster mode: a healthy instance another node owns names that node, not a client connection', () => {
   const { time, registry } = newRegistry();
-  registry.registerForConnection(registration(), { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: 'cairn-node', connectedAt: time.now() }, 'cluster change log');
+  registry.registerForConnection(registration(), standIn(), 'cluster change log');
   time.advance(5_000);
   const d = diagnose(sourcesOf(registry), ORDERS, '10.0.0.7', 8080);
   assert.match(d.explanation, /^Healthy: owned by cluster node 10\.0\.0\.2:8848 \(its client beats or connects there\)/);

@@ -4,7 +4,7 @@ import { ConnectionOwnership } from './connection-owned.js';
 import type { Instance, Service } from './model.js';
 import { serviceKey } from './names.js';
 import type { InstanceEvent } from './naming-events.js';
-import { BEATER, CLIENT, ORDERS, T0, beat, beatEvery, causesOf, connectionClient, eventsOf, instanceAt, newRegistry, registration } from './testing/registry-fixture.js';
+import { BEATER, CLIENT, ORDERS, T0, beat, beatEvery, causesOf, connectionClient, eventsOf, instanceAt, newRegistry, registration, standIn } from './testing/registry-fixture.js';
 
 const A = connectionClient();
 const B = connectionClient({ connectionId: `${T0}_10.0.0.8_40001`, ip: '10.0.0.8', port: 40001, appName: 'billing' });
@@ -210,7 +210,7 @@ test('a connection cannot hold a persistent instance', () => {
 
 test("taking over a lost node's instances: kept by beats from its last renewal, so a silent one leaves on its own timeouts and a beating one stays", () => {
   const { time, registry } = newRegistry();
-  const lostNode = connectionClient({ connectionId: 'cluster-node:lost', ip: 'cluster', port: 0 });
+  const lostNode = standIn();
   registry.registerForConnection(registration({ port: 8080 }), lostNode);
   registry.registerForConnection(registration({ port: 8081 }), lostNode);
   registry.registerForConnection(registration({ port: 8082 }), lostNode);

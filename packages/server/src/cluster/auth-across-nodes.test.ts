@@ -24,6 +24,14 @@ async function canLogIn(node: TestServer, username: string, password: string): P
 
 const LIST = { serviceName: 'orders', namespaceId: 'dev' };
 
+/** Through A: user alice in role dev (with `grant`, if given); resolves once alice logs in on B. */
+async function aliceInDev(adminOnA: ReturnType<typeof sendAs>, b: TestServer, grant?: { resource: string; action: string }): Promise<void> {
+  await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' });
+  await adminOnA('POST', '/v1/auth/roles', { role: 'dev', username: 'alice' });
+  if (grant) await adminOnA('POST', '/v1/auth/permissions', { role: 'dev', ...grant });
+  await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+}
+
 for (const { dialect, name } of SHARED_DIALECTS) {
   describe(`auth across nodes on ${name}`, () => {
     test('two nodes starting at once on an empty database make one admin (its password shown once) and sign alike', async (t) => {
@@ -78,9 +86,7 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       if (!nodes) return;
       const [a, b] = nodes;
       const adminOnA = sendAs(a.url, await loginToken(a.url));
-      await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' });
-      await adminOnA('POST', '/v1/auth/roles', { role: 'dev', username: 'alice' });
-      await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+      await aliceInDev(adminOnA, b);
       const aliceOnB = sendAs(b.url, await loginToken(b.url, 'alice', 'alice-password'));
       assert.equal((await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status, 403, 'no grant yet');
       assert.equal((await adminOnA('POST', '/v1/auth/permissions', { role: 'dev', resource: 'dev:*:naming/*', action: 'r' })).status, 200);
@@ -94,10 +100,7 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       if (!nodes) return;
       const [a, b] = nodes;
       const adminOnA = sendAs(a.url, await loginToken(a.url));
-      await adminOnA('POST', '/v1/auth/users', { username: 'alice', password: 'alice-password' });
-      await adminOnA('POST', '/v1/auth/roles', { role: 'dev', username: 'alice' });
-      await adminOnA('POST', '/v1/auth/permissions', { role: 'dev', resource: 'dev:*:naming/*', action: 'r' });
-      await eventually('alice logs in on B', () => canLogIn(b, 'alice', 'alice-password'));
+      await aliceInDev(adminOnA, b, { resource: 'dev:*:naming/*', action: 'r' });
       const aliceOnB = sendAs(b.url, await loginToken(b.url, 'alice', 'alice-password'));
       await eventually('alice reads on B', async () => (await aliceOnB('GET', '/v1/ns/instance/list', LIST)).status === 200);
       assert.equal((await adminOnA('DELETE', '/v1/auth/users', { username: 'alice' })).status, 200);

@@ -1,5 +1,20 @@
 import type { LapsedMember } from './membership.js';
-import { STAND_IN_AGENT, instanceKey, isStandIn, type ConnectionClient, type InstanceAddress, type NamingStore, type Origin, type OwnedEphemeral, type OwnerEvent, type ReadonlyInstance, type Registry, type ServiceRef } from '@cairn/core';
+import {
+  STAND_IN_AGENT,
+  addressInstanceKey,
+  instanceKey,
+  isStandIn,
+  serviceOfAddress,
+  type ConnectionClient,
+  type InstanceAddress,
+  type NamingStore,
+  type Origin,
+  type OwnedEphemeral,
+  type OwnerEvent,
+  type ReadonlyInstance,
+  type Registry,
+  type ServiceRef,
+} from '@cairn/core';
 
 /** The origin the journal shows for a change applied from another node (its address replaces `cluster` where known). */
 export const FROM_LOG: Origin = { ip: 'cluster', via: 'cluster change log' };
@@ -36,10 +51,6 @@ function nodeHolderId(node: string): string {
   return `${NODE_HOLDER}${node}`;
 }
 
-function refOf(a: InstanceAddress): ServiceRef {
-  return { namespace: a.namespace, group: a.group, name: a.service };
-}
-
 /**
  * Cluster mode: the ephemeral instances other nodes own, held here by one stand-in connection per owning node (no
  * beat timer runs here: the owner decides health and expiry, and this node follows its rows); the hand-over when
@@ -62,7 +73,7 @@ export class StandIns {
    */
   apply(a: InstanceAddress, stored: OwnedEphemeral | undefined, origin: Origin = FROM_LOG, why?: OwnerEvent): void {
     const { registry, node: me, nodeName } = this.parts;
-    const ref = refOf(a);
+    const ref = serviceOfAddress(a);
     const target = { ...ref, ip: a.ip, port: a.port };
     const before = registry.findInstance(ref, a.ip, a.port)?.instance;
     if (stored?.owner === me) return;
@@ -107,21 +118,20 @@ export class StandIns {
     const adopted = await naming.adoptEphemeralsOf(lost.node, me);
     const current = await naming.loadEphemerals();
     const holderId = nodeHolderId(lost.node);
-    const keyOf = (row: InstanceAddress) => instanceKey(refOf(row), row.ip, row.port);
-    const mine = new Set(adopted.map(keyOf));
+    const mine = new Set(adopted.map(addressInstanceKey));
     return this.parts.quietly(() => {
       for (const row of adopted) {
         // Not held here yet (its row had not been applied): held through the lost node's stand-in first.
-        if (!registry.findInstance(refOf(row), row.ip, row.port)) {
+        if (!registry.findInstance(serviceOfAddress(row), row.ip, row.port)) {
           registry.registerForConnection(
-            { ...refOf(row), ip: row.ip, port: row.port, cluster: row.cluster, weight: row.weight, enabled: row.enabled, healthy: row.healthy, ephemeral: true, metadata: row.metadata },
+            { ...serviceOfAddress(row), ip: row.ip, port: row.port, cluster: row.cluster, weight: row.weight, enabled: row.enabled, healthy: row.healthy, ephemeral: true, metadata: row.metadata },
             this.holder(lost.node),
             FROM_LOG.via,
           );
         }
       }
       let followed = 0;
-      const byKey = new Map(current.map((row) => [keyOf(row), row]));
+      const byKey = new Map(current.map((row) => [addressInstanceKey(row), row]));
       for (const { service, instance } of registry.instancesOwnedBy(holderId)) {
         const key = instanceKey(service, instance.ip, instance.port);
         if (mine.has(key)) continue;

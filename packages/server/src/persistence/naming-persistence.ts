@@ -1,5 +1,7 @@
 import {
   instanceKey,
+  addressInstanceKey,
+  serviceOfAddress,
   overlayKey,
   serviceKey,
   snapshotOf,
@@ -214,26 +216,26 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     const origin = node === undefined ? { ip: 'cluster', via: 'cluster reload' } : { ip: this.nodeName(node), via: FROM_LOG.via };
     const reads: (() => void)[] = [];
     // Ephemeral rows come in bursts (a node's clients registering again): read together, a few per statement.
-    const ephemerals = (keys as NamingChangeKey[]).filter((key) => 'ephemeral' in key && !this.unsaved((d) => d.ephemerals.has(instanceKeyOf(key.ephemeral))));
+    const ephemerals = (keys as NamingChangeKey[]).filter((key) => 'ephemeral' in key && !this.unsaved((d) => d.ephemerals.has(addressInstanceKey(key.ephemeral))));
     const rows = ephemerals.length === 0 ? [] : await this.stores.naming.loadEphemeralsAt(ephemerals.map((key) => ('ephemeral' in key ? key.ephemeral : undefined)!));
-    const storedEphemerals = new Map(rows.map((row) => [instanceKeyOf(row), row]));
+    const storedEphemerals = new Map(rows.map((row) => [addressInstanceKey(row), row]));
     const wanted = new Set(ephemerals);
     for (const key of keys as NamingChangeKey[]) {
       if ('ephemeral' in key) {
-        if (wanted.has(key)) reads.push(() => this.standIns?.apply(key.ephemeral, storedEphemerals.get(instanceKeyOf(key.ephemeral)), origin, key.why));
+        if (wanted.has(key)) reads.push(() => this.standIns?.apply(key.ephemeral, storedEphemerals.get(addressInstanceKey(key.ephemeral)), origin, key.why));
       } else if ('service' in key) {
         if (this.unsaved((d) => d.services.has(serviceKey(key.service)))) continue;
         const stored = await this.stores.naming.loadService(key.service);
         reads.push(() => this.applyService(key.service, stored, origin));
       } else if ('instance' in key) {
         const a = key.instance;
-        const ref = { namespace: a.namespace, group: a.group, name: a.service };
+        const ref = serviceOfAddress(a);
         if (this.unsaved((d) => d.instances.has(instanceKey(ref, a.ip, a.port)))) continue;
         const stored = await this.stores.naming.loadInstance(a);
         reads.push(() => this.applyInstance(ref, a, stored, origin));
       } else if ('overlay' in key) {
         const a = key.overlay;
-        const ref = { namespace: a.namespace, group: a.group, name: a.service };
+        const ref = serviceOfAddress(a);
         if (this.unsaved((d) => d.overlays.has(`${serviceKey(ref)}#${overlayKey(a.ip, a.port, a.cluster)}`))) continue;
         const stored = await this.stores.naming.loadOverlay(a);
         if (stored) reads.push(() => this.applyOverlay(ref, stored, origin));
@@ -263,7 +265,7 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     const add = (key: NamingChangeKey) => keys.set(JSON.stringify(key), key);
     const address = (ref: ServiceRef, ip: string, port: number): InstanceAddress => ({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
     for (const s of await this.stores.naming.loadServices()) add({ service: { namespace: s.namespace, group: s.group, name: s.name } });
-    for (const i of await this.stores.naming.loadInstances()) add({ instance: address({ namespace: i.namespace, group: i.group, name: i.service }, i.ip, i.port) });
+    for (const i of await this.stores.naming.loadInstances()) add({ instance: address(serviceOfAddress(i), i.ip, i.port) });
     for (const o of await this.stores.naming.loadOverlays()) add({ overlay: { ...address({ namespace: o.namespace, group: o.group, name: o.service }, o.ip, o.port), cluster: o.cluster } });
     for (const e of await this.stores.naming.loadEphemerals()) if (e.owner !== this.clusterNode) add({ ephemeral: address({ namespace: e.namespace, group: e.group, name: e.service }, e.ip, e.port) });
     for (const service of this.registry.allServices()) {
@@ -406,11 +408,6 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       this.log.warn({ err }, 'pruning the stored journal failed; will try again in an hour');
     }
   }
-}
-
-/** The registry's key of a stored address. */
-function instanceKeyOf(a: InstanceAddress): string {
-  return instanceKey({ namespace: a.namespace, group: a.group, name: a.service }, a.ip, a.port);
 }
 
 /** The events of an ephemeral instance's owner that its change carries to the other nodes' journals. */

@@ -1,4 +1,19 @@
-import type { ChangeNote, OwnerEvent, InstanceAddress, InstanceWriteBatch, NamingChangeKey, NewJournalEvent, NamingStore, OwnedEphemeral, OverlayAddress, ServiceRef, ServiceSnapshot, StoredInstance, StoredOverlay } from '@cairn/core';
+import {
+  addressInstanceKey,
+  type ChangeNote,
+  type InstanceAddress,
+  type InstanceWriteBatch,
+  type NamingChangeKey,
+  type NamingStore,
+  type NewJournalEvent,
+  type OverlayAddress,
+  type OwnedEphemeral,
+  type OwnerEvent,
+  type ServiceRef,
+  type ServiceSnapshot,
+  type StoredInstance,
+  type StoredOverlay,
+} from '@cairn/core';
 import { upsertSql, type Row, type SqlDriver, type SqlStatement } from '../drivers/sql-driver.js';
 import { INSTANCE_COLUMNS, JOURNAL_COLUMNS, OVERLAY_COLUMNS, instanceValues, journalValues, overlayValues, toInstance, toJournalEvent, toOverlay, toService } from './naming-rows.js';
 
@@ -125,7 +140,7 @@ export class SqlNamingStore implements NamingStore {
       if (list) list.push(a);
       else byService.set(key, [a]);
     }
-    const wanted = new Set(addresses.map(addressText));
+    const wanted = new Set(addresses.map(addressInstanceKey));
     const found: OwnedEphemeral[] = [];
     for (const list of byService.values()) {
       const { namespace, group, service } = list[0];
@@ -133,7 +148,7 @@ export class SqlNamingStore implements NamingStore {
       for (let from = 0; from < ips.length; from += ADDRESSES_PER_READ) {
         const chunk = ips.slice(from, from + ADDRESSES_PER_READ);
         const rows = await this.db.query(`SELECT * FROM ephemeral_instances WHERE namespace = ? AND group_name = ? AND service = ? AND ip IN (${chunk.map(() => '?').join(', ')})`, [namespace, group, service, ...chunk]);
-        for (const row of rows.map(toOwned)) if (wanted.has(addressText(row))) found.push(row);
+        for (const row of rows.map(toOwned)) if (wanted.has(addressInstanceKey(row))) found.push(row);
       }
     }
     return found;
@@ -167,8 +182,8 @@ export class SqlNamingStore implements NamingStore {
     // node took over by a beat meanwhile is that node's, rightly).
     await this.db.batch([{ sql: 'UPDATE ephemeral_instances SET owner = ? WHERE owner = ?', params: [adopter, lost] }], naming(keys));
     const moved = await this.db.query('SELECT * FROM ephemeral_instances WHERE owner = ?', [adopter]);
-    const wanted = new Set(keys.map((k) => ('ephemeral' in k ? addressText(k.ephemeral) : '')));
-    return moved.map(toOwned).filter((row) => wanted.has(addressText(row)));
+    const wanted = new Set(keys.map((k) => ('ephemeral' in k ? addressInstanceKey(k.ephemeral) : '')));
+    return moved.map(toOwned).filter((row) => wanted.has(addressInstanceKey(row)));
   }
 
   async appendJournal(events: readonly NewJournalEvent[]): Promise<void> {
@@ -232,10 +247,6 @@ function refOf(ref: ServiceRef): ServiceRef {
 
 function addressOfRow(r: Row): InstanceAddress {
   return { namespace: String(r.namespace), group: String(r.group_name), service: String(r.service), ip: String(r.ip), port: Number(r.port) };
-}
-
-function addressText(a: InstanceAddress): string {
-  return `${a.namespace}\n${a.group}\n${a.service}\n${a.ip}\n${a.port}`;
 }
 
 function addressOf(a: InstanceAddress): InstanceAddress {

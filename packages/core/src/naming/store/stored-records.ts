@@ -1,4 +1,5 @@
 import type { InstanceOverlay } from '../model.js';
+import { instanceKey, type ServiceRef } from '../names.js';
 
 /** Where a persistent instance lives: one address per service (the registry keys instances by ip:port). */
 export interface InstanceAddress {
@@ -7,6 +8,16 @@ export interface InstanceAddress {
   service: string;
   ip: string;
   port: number;
+}
+
+/** The service a stored address belongs to. */
+export function serviceOfAddress(a: InstanceAddress): ServiceRef {
+  return { namespace: a.namespace, group: a.group, name: a.service };
+}
+
+/** The registry's key (`instanceKey`) of a stored address. */
+export function addressInstanceKey(a: InstanceAddress): string {
+  return instanceKey(serviceOfAddress(a), a.ip, a.port);
 }
 
 /**

@@ -3,6 +3,7 @@ import { diagnosisSources, type DiagnosisSources } from '../../journal/diagnosis
 import { recordDomainEvents } from '../../journal/record-domain-events.js';
 import type { CairnEvent } from '../../domain-events.js';
 import { EventBus } from '../../shared/event-bus.js';
+import { STAND_IN_AGENT } from '../../cluster/stand-in.js';
 import type { Beat, RegisterInstance } from '../commands.js';
 import type { ConnectionClient, Origin } from '../model.js';
 import type { ReadonlyInstance } from '../readonly-model.js';
@@ -44,6 +45,24 @@ export function journalOf(registry: Registry): Journal {
   const journal = journals.get(registry);
   if (!journal) throw new Error('not a registry built by newRegistry()');
   return journal;
+}
+
+/** Cluster mode: the stand-in through which this node holds the instances node `a1` (at 10.0.0.2:8848) owns. */
+export function standIn(): ConnectionClient {
+  return { connectionId: 'cluster-node:a1', ip: '10.0.0.2:8848', port: 0, clientVersion: STAND_IN_AGENT, connectedAt: T0 };
+}
+
+/**
+ * Cluster mode: an instance held for node a1 since T0; at 10:01:00 this node (10.0.0.3:8848) takes over its expiry,
+ * a1's last lease renewal having been at 10:00:50.
+ */
+export function takenOverFromLostOwner(): ReturnType<typeof newRegistry> {
+  const fixture = newRegistry();
+  fixture.registry.registerForConnection(registration(), standIn(), 'cluster change log');
+  fixture.time.advance(60_000);
+  const renewedAt = fixture.time.now() - 10_000;
+  fixture.registry.takeOverExpiry(standIn().connectionId, renewedAt, { reason: 'owner-lost', from: '10.0.0.2:8848', lostNode: 'a1', lastRenewedAt: renewedAt, to: '10.0.0.3:8848' });
+  return fixture;
 }
 
 /** A gRPC connection of a Java 2.x client that connected at T0 from 10.0.0.7:52110. */
