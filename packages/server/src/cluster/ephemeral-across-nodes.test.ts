@@ -33,6 +33,32 @@ for (const { dialect, name } of SHARED_DIALECTS) {
       [[a.server.membership.self().address, 'cluster change log']],
     );
 
+    // A late beat (8 s after the one before, interval 5 s) is journaled on A but changes no row: nothing is written.
+    // (Another instance's, so that the one above keeps its history.)
+    const lateIp = '10.1.2.9';
+    const beatLate = () => call(a.url, 'PUT', `/v1/ns/instance/beat?${SERVICE}&beat=${encodeURIComponent(JSON.stringify({ ip: lateIp, port: 8080, serviceName: 'DEFAULT_GROUP@@cart', cluster: 'DEFAULT' }))}`);
+    const changesOfA = () => db.admin(`SELECT COUNT(*) AS n FROM cluster_changes WHERE node = '${a.server.cluster!.node}'`).then((rows) => Number((rows as { n: unknown }[])[0].n));
+    assert.equal((await call(a.url, 'POST', `/v1/ns/instance?${SERVICE}&ip=${lateIp}&port=8080`)).status, 200);
+    assert.equal((await beatLate()).status, 200);
+    await eventually(
+      'its row written',
+      () => db.admin(`SELECT ip FROM ephemeral_instances WHERE ip = '${lateIp}'`),
+      (rows) => (rows as unknown[]).length === 1,
+    );
+    const before = await changesOfA();
+    a.time!.advance(8_000);
+    assert.equal((await beatLate()).status, 200);
+    const late = (await call(a.url, 'GET', `/v1/cairn/events?${SERVICE}&namespaceId=public&ip=${lateIp}&port=8080&cause=BEAT_LATE`)).json().events as unknown[];
+    assert.equal(late.length, 1, 'the beat was late');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await changesOfA(), before, 'a late beat wrote nothing');
+    assert.equal((await call(a.url, 'DELETE', `/v1/ns/instance?${SERVICE}&ip=${lateIp}&port=8080`)).status, 200);
+    await eventually(
+      'its row removed',
+      () => db.admin(`SELECT ip FROM ephemeral_instances WHERE ip = '${lateIp}'`),
+      (rows) => (rows as unknown[]).length === 0,
+    );
+
     // A's clock passes the beat timeout (15 s): A marks it unhealthy, and so do B and C; then the delete timeout.
     a.time!.advance(16_000);
     for (const node of [b, c])

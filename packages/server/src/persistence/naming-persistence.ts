@@ -174,9 +174,10 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     const ref = { namespace: event.namespace, group: event.group, name: event.service };
     if (event.cause === 'INSTANCE_EDITED') this.markOverlay({ ref, ip: event.ip, port: event.port, cluster: event.cluster });
     if (event.ephemeral !== false) {
-      // Cluster mode: registrations, health flips and removals (not beats: they make no event) reach the database.
-      // In the background: the registration or beat is answered from memory, whatever the database does.
-      if (this.clusterNode !== undefined) {
+      // Cluster mode: registrations, health flips and removals reach the database; events that leave the row as it
+      // is (a late beat, a refused registration, an owner change recorded by the write itself) write nothing. In the
+      // background: the registration or beat is answered from memory, whatever the database does.
+      if (this.clusterNode !== undefined && ROW_CAUSES.has(event.cause)) {
         const key = instanceKey(ref, event.ip, event.port);
         const why = TOLD_CAUSES.has(event.cause) ? { cause: event.cause, evidence: event.evidence } : undefined;
         const claim = CLAIM_CAUSES.has(event.cause);
@@ -419,6 +420,9 @@ const TOLD_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['BEAT_MISSED', 'BEAT_RES
  * while this node still owns it, so a node that has not yet read that another took it over never takes it back.
  */
 const CLAIM_CAUSES: ReadonlySet<Cause> = new Set<Cause>(['INSTANCE_REGISTERED', 'INSTANCE_REREGISTERED', 'INSTANCE_RECREATED_FROM_BEAT', 'BEAT_RESUMED']);
+
+/** The events of an ephemeral instance that change its stored row: the claims, and those its change tells the others. */
+const ROW_CAUSES: ReadonlySet<Cause> = new Set<Cause>([...CLAIM_CAUSES, ...TOLD_CAUSES]);
 
 function sameMetadata(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(a);
