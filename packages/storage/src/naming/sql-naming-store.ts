@@ -174,16 +174,13 @@ export class SqlNamingStore implements NamingStore {
   }
 
   async adoptEphemeralsOf(lost: string, adopter: string): Promise<OwnedEphemeral[]> {
-    const owned = await this.db.query('SELECT namespace, group_name, service, ip, port FROM ephemeral_instances WHERE owner = ?', [lost]);
+    const owned = (await this.db.query('SELECT namespace, group_name, service, ip, port FROM ephemeral_instances WHERE owner = ?', [lost])).map(addressOfRow);
     if (owned.length === 0) return [];
-    const keys: NamingChangeKey[] = owned.map((r) => ({ ephemeral: addressOfRow(r) }));
     // The row locks the update takes decide: a second adopter's update waits for the first and then matches
-    // nothing. Read afterwards, the rows this node owns among those listed are the ones it took (a row another
-    // node took over by a beat meanwhile is that node's, rightly).
-    await this.db.batch([{ sql: 'UPDATE ephemeral_instances SET owner = ? WHERE owner = ?', params: [adopter, lost] }], naming(keys));
-    const moved = await this.db.query('SELECT * FROM ephemeral_instances WHERE owner = ?', [adopter]);
-    const wanted = new Set(keys.map((k) => ('ephemeral' in k ? addressInstanceKey(k.ephemeral) : '')));
-    return moved.map(toOwned).filter((row) => wanted.has(addressInstanceKey(row)));
+    // nothing. Read afterwards (only the rows listed, not all of this node's), those this node owns are the ones
+    // it took (a row another node took over by a beat meanwhile is that node's, rightly).
+    await this.db.batch([{ sql: 'UPDATE ephemeral_instances SET owner = ? WHERE owner = ?', params: [adopter, lost] }], naming(owned.map((a) => ({ ephemeral: a }))));
+    return (await this.loadEphemeralsAt(owned)).filter((row) => row.owner === adopter);
   }
 
   async appendJournal(events: readonly NewJournalEvent[]): Promise<void> {
