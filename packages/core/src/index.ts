@@ -11,6 +11,7 @@ export * from './naming/model.js';
 export * from './naming/commands.js';
 export * from './naming/beat-stats.js';
 export * from './naming/lifecycle-settings.js';
+export { knownMetadata } from './naming/shared-values.js';
 export * from './naming/protect-threshold.js';
 export * from './naming/instance-view.js';
 export * from './shared/namespaces.js';

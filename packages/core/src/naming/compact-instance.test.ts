@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StoredInstance } from './store/stored-records.js';
+import { knownMetadata } from './shared-values.js';
 import { storedInstanceOf } from './store/restore-records.js';
 import { BEATER, CLIENT, T0, beat, newRegistry, registration } from './testing/registry-fixture.js';
 
@@ -73,4 +74,20 @@ test('instances registered with equal metadata and cluster share one frozen copy
   registry.registerInstance(registration({ ip: '10.0.0.2', cluster: 'east', metadata: { app: 'shop', zone: 'b' } }), CLIENT);
   assert.deepEqual(instance('10.0.0.1').metadata, { app: 'shop', zone: 'a' });
   assert.deepEqual(instance('10.0.0.2').metadata, { app: 'shop', zone: 'b' });
+});
+
+test('metadata registered once is found by its JSON text, and a request that brings that text reuses the kept copy', () => {
+  const { registry } = newRegistry();
+  registry.registerInstance(registration({ ip: '10.0.0.1', metadata: JSON.parse('{"app":"shop","zone":"z-17"}') }), CLIENT);
+  const kept = registry.findInstance(ORDERS, '10.0.0.1', 8080)!.instance.metadata;
+  assert.equal(knownMetadata('{"app":"shop","zone":"z-17"}'), kept);
+  assert.ok(Object.isFrozen(kept));
+  // Other text (another value, other key order, spacing) is not that copy.
+  assert.equal(knownMetadata('{"app":"shop","zone":"z-18"}'), undefined);
+  assert.equal(knownMetadata('{"zone":"z-17","app":"shop"}'), undefined);
+  assert.equal(knownMetadata('{"app": "shop","zone":"z-17"}'), undefined);
+  // The kept copy, brought by the next registration, is kept as it is.
+  registry.registerInstance(registration({ ip: '10.0.0.2', metadata: knownMetadata('{"app":"shop","zone":"z-17"}')! }), CLIENT);
+  assert.equal(registry.findInstance(ORDERS, '10.0.0.2', 8080)!.instance.metadata, kept);
+  assert.deepEqual({ ...kept }, { app: 'shop', zone: 'z-17' });
 });

@@ -26,6 +26,9 @@ export function sharedString(value: string): string {
  * as a whole, never changed in place, so instances can share it.
  */
 export function sharedMetadata(metadata: Record<string, string>): Record<string, string> {
+  // Frozen metadata is a kept copy already (knownMetadata handed it out) or was frozen by its owner: either way it
+  // never changes, so it is shared as it is, without writing it out again.
+  if (Object.isFrozen(metadata)) return metadata;
   let keys = 0;
   for (const _ in metadata) if (++keys > MAX_SHARED_METADATA_KEYS) return metadata;
   const json = JSON.stringify(metadata);
@@ -36,4 +39,13 @@ export function sharedMetadata(metadata: Record<string, string>): Record<string,
   Object.freeze(metadata);
   metadatas.set(json, metadata);
   return metadata;
+}
+
+/**
+ * The kept copy of metadata whose JSON text is exactly `json` (compact, keys in the order they were kept), or
+ * undefined. A client sends the same metadata text with every registration: found here, it is neither parsed nor
+ * written out again. The copy is frozen; it still passes the same validation as a freshly parsed one.
+ */
+export function knownMetadata(json: string): Readonly<Record<string, string>> | undefined {
+  return metadatas.get(json);
 }

@@ -1,4 +1,4 @@
-import { invalidParam, missingParam } from '@cairn/core';
+import { invalidParam, knownMetadata, missingParam } from '@cairn/core';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -106,7 +106,7 @@ export class Params {
   metadata(name = 'metadata'): Record<string, string> | undefined {
     const raw = this.str(name);
     if (raw === undefined) return undefined;
-    if (raw.startsWith('{')) return toStringMap(this.jsonObject(name)!, name);
+    if (raw.startsWith('{')) return knownMetadata(raw) ?? toStringMap(this.jsonObject(name)!, name);
     const entries: [string, string][] = [];
     for (const pair of raw.split(',')) {
       const parts = pair.split('=');
