@@ -1,4 +1,4 @@
-import type { ChangeFeed } from '@cairn/core';
+import type { ChangeFeed, ClusterChange } from '@cairn/core';
 import { openStores } from '@cairn/storage';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
+import { Registry } from 'prom-client';
+import { clusterMetrics } from '../metrics/cluster-metrics.js';
 import { eventually } from '../testing/eventually.js';
 import { SHARED_DIALECTS, throwAwayDatabase } from '../testing/throwaway-database.js';
 import { ChangeApplier, type ChangeRefresher } from './change-applier.js';
@@ -81,4 +83,38 @@ test('a node that cannot listen for notifications (the database unreachable) pol
   assert.equal(applier.status.listening, false);
   await eventually('listening again after three refusals', async () => applier.status.listening, undefined, 5_000);
   assert.equal(listens, 1);
+});
+
+test('while reading the change log fails, the node says so in cairn_cluster_change_log_failing, and applies what it missed once it reads again', async (t) => {
+  let reachable = false;
+  const kept: ClusterChange[] = [{ seq: 1, node: 'node-b', context: 'namespaces', keys: ['missed'], at: 1 }];
+  const feed: ChangeFeed = {
+    latest: async () => 0,
+    async since(seq) {
+      if (!reachable) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      return kept.filter((c) => c.seq > seq);
+    },
+    prune: async () => 0,
+    listen: async () => undefined,
+  };
+  const onA = recorder();
+  const applier = new ChangeApplier(feed, [onA], { node: 'node-a', pollMs: 50, keepMs: 3_600_000 }, pino({ level: 'silent' }));
+  t.after(() => applier.stop());
+  const registry = new Registry();
+  clusterMetrics(
+    registry,
+    () => [],
+    () => applier.status,
+  );
+  const failing = async () => (await registry.getSingleMetric('cairn_cluster_change_log_failing')!.get()).values[0]?.value;
+
+  await applier.start(0);
+  await eventually('the gauge says the log cannot be read', async () => (await failing()) === 1);
+  assert.match(applier.status.failing ?? '', /ECONNREFUSED/);
+  assert.deepEqual(onA.seen, []);
+  reachable = true;
+  await eventually('the gauge back to 0', async () => (await failing()) === 0, undefined, 5_000);
+  await eventually('the missed change applied', async () => onA.seen.length === 1);
+  assert.deepEqual(onA.seen, ['missed']);
+  assert.equal(applier.status.position, 1);
 });
