@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePortPair } from '../../testing/free-port-pair.js';
 import { GrpcTestClient, type StreamItem } from '../../testing/grpc-test-client.js';
-import { startTestServer } from '../../testing/test-server.js';
+import { call, startGrpcTestServer, startTestServer } from '../../testing/test-server.js';
 
 const SETUP = { clientVersion: 'Nacos-Java-Client:v2.3.2', tenant: '', labels: { source: 'sdk', module: 'naming' }, abilityTable: null };
 const SERVICE = { namespace: 'public', serviceName: 'clustered', groupName: 'DEFAULT_GROUP' };
@@ -79,4 +79,45 @@ test('a change reaching 600 subscriptions goes out over several turns of the eve
     client.send('NotifySubscriberResponse', { requestId: item.body.requestId, resultCode: 200 });
   }
   assert.equal(push.stats.sent - sentBefore, 600);
+});
+
+test('every subscriber of a change gets the whole push under an id its connection has not seen; a retry takes a fresh id, and an answer under an old one counts for nothing', { timeout: 20_000 }, async (t) => {
+  const ts = await startGrpcTestServer({ grpc: { pushTimeoutMs: 300 } });
+  t.after(() => ts.close());
+  const service = { ...SERVICE, serviceName: 'shared-bytes' };
+  const clients: GrpcTestClient[] = [];
+  for (let i = 0; i < 3; i++) {
+    const client = await connected(ts.grpcPort, t);
+    await client.request('SubscribeServiceRequest', { headers: {}, ...service, subscribe: true, clusters: '' });
+    clients.push(client);
+  }
+  const push = ts.server.grpcPush!;
+  const ackedBefore = push.stats.acked;
+  const seen = clients.map(() => new Set<string>());
+  const hostsOf = (item: { body: Record<string, any> }) => item.body.serviceInfo.hosts.map((h: any) => `${h.ip}:${h.port}`).sort();
+  for (const port of [8081, 8082]) {
+    await call(ts.url, 'POST', '/v1/ns/instance', { serviceName: 'shared-bytes', ip: '10.1.2.5', port: String(port) });
+    for (const [i, client] of clients.entries()) {
+      const item = pushOf(await client.next());
+      assert.equal(item.type, 'NotifySubscriberRequest');
+      assert.equal(item.body.serviceInfo.name, 'shared-bytes');
+      assert.deepEqual(hostsOf(item), port === 8081 ? ['10.1.2.5:8081'] : ['10.1.2.5:8081', '10.1.2.5:8082']);
+      assert.ok(typeof item.body.requestId === 'string' && !seen[i].has(item.body.requestId), `a fresh request id on connection ${i}`);
+      seen[i].add(item.body.requestId);
+      // The first two answer; the third lets its first try time out.
+      if (i < 2) client.send('NotifySubscriberResponse', { requestId: item.body.requestId, resultCode: 200 });
+      else if (port === 8082) {
+        const retry = pushOf(await client.next());
+        assert.deepEqual([retry.type, hostsOf(retry)], ['NotifySubscriberRequest', ['10.1.2.5:8081', '10.1.2.5:8082']]);
+        assert.ok(!seen[i].has(retry.body.requestId), 'the retry carries an id of its own');
+        // An answer under the first try's id matches nothing; the retry's own id settles it.
+        client.send('NotifySubscriberResponse', { requestId: item.body.requestId, resultCode: 200 });
+        client.send('NotifySubscriberResponse', { requestId: retry.body.requestId, resultCode: 200 });
+      } else client.send('NotifySubscriberResponse', { requestId: item.body.requestId, resultCode: 200 });
+    }
+  }
+  while (push.stats.acked < ackedBefore + 6) await sleep(10);
+  await sleep(400);
+  assert.equal(push.stats.acked, ackedBefore + 6, 'three answered pushes per change, none counted twice');
+  assert.equal(push.stats.retried, 1);
 });

@@ -37,6 +37,9 @@ interface Pending {
   resolve(body: Record<string, unknown>): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+  type: string;
+  /** performance.now() when it was written. */
+  sentAt: number;
 }
 
 /** One registered gRPC connection: its client's facts, its stream, and the server requests awaiting an answer. */
@@ -90,23 +93,18 @@ export class GrpcConnection implements ConnectionView {
   push(type: string, body: Record<string, unknown>, timeoutMs = this.defaultTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closedBy) return Promise.reject(new PushError(`connection ${this.connectionId} is closed`));
     const { requestId, bytes } = this.requests.encode(type, body, this);
-    const observer = this.observer;
-    const sentAt = performance.now();
-    const answered = new Promise<Record<string, unknown>>((resolve, reject) => {
+    // The observer is told here, in answer() and where a try fails (not through more promises on each push).
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
+        this.observer.unanswered(type);
         reject(new PushError(`no answer to ${type} ${requestId} on connection ${this.connectionId} within ${timeoutMs} ms`));
       }, timeoutMs);
       timer.unref();
-      this.pending.set(requestId, { resolve, reject, timer });
+      this.pending.set(requestId, { resolve, reject, timer, type, sentAt: performance.now() });
+      this.observer.sent(type);
       this.sink.write(bytes);
     });
-    observer.sent(type);
-    answered.then(
-      () => observer.answered(type, (performance.now() - sentAt) / 1000),
-      () => observer.unanswered(type),
-    );
-    return answered;
   }
 
   /** A message on the stream that answers a server request; returns false when it matches none. */
@@ -117,6 +115,7 @@ export class GrpcConnection implements ConnectionView {
     if (!body || !requestId || !pending) return false;
     this.pending.delete(requestId);
     clearTimeout(pending.timer);
+    this.observer.answered(pending.type, (performance.now() - pending.sentAt) / 1000);
     pending.resolve(body);
     return true;
   }
@@ -149,6 +148,7 @@ export class GrpcConnection implements ConnectionView {
   private failPending(why: string): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
+      this.observer.unanswered(pending.type);
       pending.reject(new PushError(`connection ${this.connectionId}: ${why} before answering ${id}`));
     }
     this.pending.clear();
