@@ -39,6 +39,9 @@ export function authNotes(results) {
   const { off, raw, token } = a.total;
   const out = [
     `auth-beats: ${a.instances} instances, ${a.connections} connections, ${a.rounds.length} rounds of off / user+pw / token; server CPU per beat: off ${off.serverUsPerBeat} us, user+pw ${raw.serverUsPerBeat} us (${(off.serverUsPerBeat / raw.serverUsPerBeat).toFixed(2)} x), token ${token.serverUsPerBeat} us (${(off.serverUsPerBeat / token.serverUsPerBeat).toFixed(2)} x)`,
+    ...(a.pairs
+      ? [`auth-beats: per pair of servers, user+pw / off beats/s and server us per beat off / user+pw / token: ${a.pairs.map((p) => `${p.rawToOff} x (${p.usPerBeat.off} / ${p.usPerBeat.raw} / ${p.usPerBeat.token})`).join('; ')}`]
+      : []),
     `auth-beats: per round beats/s (off, user+pw, token): ${a.rounds.map((r) => `${r.off.perSecond} ${r.raw.perSecond} ${r.token.perSecond}`).join('; ')}`,
     `auth-beats: token / user+pw = ${(token.perSecond / raw.perSecond).toFixed(2)} x beats/s; logins one at a time: p50 ${ms(a.logins.latency.p50Ms)} ms, p99 ${ms(a.logins.latency.p99Ms)} ms over ${a.logins.count}, server CPU ${a.logins.serverCpuMsPerLogin} ms each; a beat with a wrong password ${a.wrongPasswordRefused ? 'was refused (403)' : 'was NOT refused'}`,
   ];

@@ -44,6 +44,7 @@ export function resolveSettings(argv, env = process.env) {
     'BENCH_GRPC_SUBSCRIBERS',
     'BENCH_AUTH_INSTANCES',
     'BENCH_AUTH_ROUNDS',
+    'BENCH_AUTH_PAIRS',
     'BENCH_REF_INSTANCES',
     'BENCH_REF_BEAT_RATE',
     'BENCH_REF_ROUNDS',
@@ -99,6 +100,9 @@ export function resolveSettings(argv, env = process.env) {
     authSeconds: envInt('BENCH_AUTH_SECONDS', quick ? 2 : 3, 1, 600),
     authWarmupSeconds: quick ? 1 : 2,
     authRounds: envInt('BENCH_AUTH_ROUNDS', quick ? 3 : 10, 1, 100),
+    // The rounds are shared among this many pairs of fresh servers (one process's JIT and heap state can cost more
+    // per beat than the credential check does).
+    authPairs: envInt('BENCH_AUTH_PAIRS', quick ? 1 : 3, 1, 20),
     authLogins: envInt('BENCH_AUTH_LOGINS', quick ? 10 : 50, 1, 10_000),
     // reference (a bare node:http reference server and a Cairn server of its own): `refInstances` registered in
     // `refRounds` alternating turns, then beaten at `refBeatRate`/s (both servers at once) in `refRounds` turns of `refBeatSeconds`,
