@@ -121,7 +121,9 @@ export function resolveSettings(argv, env = process.env) {
     // over `scaleServices` services, held, listed, pushed, and re-registered after a restart of the server.
     scaleInstances: envInt('BENCH_SCALE_INSTANCES', 1_000_000, 1_000, 2_000_000),
     scaleServices: envInt('BENCH_SCALE_SERVICES', 10_000, 10, 100_000),
-    scaleNodeFlags: (env.BENCH_SCALE_NODE_FLAGS ?? '--max-old-space-size=1536').split(/\s+/).filter(Boolean),
+    // The young generation's floor: V8 shrinks it to 1 MB after an idle spell, and then each scavenge, which walks every
+    // page of the million instances' old generation (about 2.5 ms), meets one list in 90 (docs/benchmarks.md).
+    scaleNodeFlags: (env.BENCH_SCALE_NODE_FLAGS ?? '--max-old-space-size=1536 --min-semi-space-size=16').split(/\s+/).filter(Boolean),
     // soak (run only when named): `soakInstances` ephemeral instances beating every 5 s, and every other kind of traffic
     // at `soakLoadPct` % of the rates in bench/scenarios/soak.mjs, for `soakMinutes`, sampled every `soakSampleSeconds`.
     soakMinutes: envInt('BENCH_SOAK_MINUTES', 30, 1, 1_440),
