@@ -39,7 +39,7 @@ function rows(markdown: string, key: RegExp): string[][] {
 }
 
 /** Node's own flags the docs recommend, which are not Cairn settings. */
-const NODE_FLAGS = new Set(['--max-old-space-size', '--max-semi-space-size']);
+const NODE_FLAGS = new Set(['--max-old-space-size', '--max-semi-space-size', '--min-semi-space-size']);
 
 /** The prose and the `npm start` command lines of a page: where Cairn's flags appear (curl has flags too). */
 function cairnText(markdown: string): string {
