@@ -37,10 +37,17 @@ export interface SqlDriver {
  * An insert of `rows` rows (one by default; no key twice in one statement) that updates `update` columns when the
  * key exists. SQLite and PostgreSQL share `ON CONFLICT`;
  * MySQL/MariaDB spell it `ON DUPLICATE KEY UPDATE` (the key is the table's primary key).
+ * With `onlyWhileSame`, an existing row is changed only while its stored value of that column equals the new one
+ * (`DO UPDATE … WHERE`; on MySQL each updated column keeps its value otherwise, so the column itself must not be
+ * among `update`: every IF then compares with the stored value). A missing row is inserted either way.
  */
-export function upsertSql(dialect: Dialect, table: string, columns: readonly string[], key: readonly string[], update: readonly string[], rows = 1): string {
+export function upsertSql(dialect: Dialect, table: string, columns: readonly string[], key: readonly string[], update: readonly string[], rows = 1, onlyWhileSame?: string): string {
   const row = `(${columns.map(() => '?').join(', ')})`;
   const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
-  if (dialect === 'mysql') return `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
-  return `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+  if (dialect === 'mysql') {
+    const value = (c: string) => (onlyWhileSame === undefined ? `VALUES(${c})` : `IF(${onlyWhileSame} = VALUES(${onlyWhileSame}), VALUES(${c}), ${c})`);
+    return `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = ${value(c)}`).join(', ')}`;
+  }
+  const where = onlyWhileSame === undefined ? '' : ` WHERE ${table}.${onlyWhileSame} = excluded.${onlyWhileSame}`;
+  return `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}${where}`;
 }

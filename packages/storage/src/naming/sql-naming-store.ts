@@ -54,7 +54,8 @@ export class SqlNamingStore implements NamingStore {
       instance: upsertSql(d, 'instances', INSTANCE_COLUMNS, instanceKey, notKey(INSTANCE_COLUMNS, instanceKey)),
       overlay: upsertSql(d, 'instance_overlays', OVERLAY_COLUMNS, overlayKey, notKey(OVERLAY_COLUMNS, overlayKey)),
       ephemeral: (rows) => upsertSql(d, 'ephemeral_instances', [...INSTANCE_COLUMNS, 'owner'], instanceKey, notKey([...INSTANCE_COLUMNS, 'owner'], instanceKey), rows),
-      ephemeralIfOwned: (rows) => upsertIfOwnedSql(d, notKey(INSTANCE_COLUMNS, instanceKey), rows),
+      // Changes an existing row only while this node still owns it (the owner column itself is not updated).
+      ephemeralIfOwned: (rows) => upsertSql(d, 'ephemeral_instances', [...INSTANCE_COLUMNS, 'owner'], instanceKey, notKey(INSTANCE_COLUMNS, instanceKey), rows, 'owner'),
     };
   }
 
@@ -204,19 +205,6 @@ export class SqlNamingStore implements NamingStore {
     const cut = await this.db.query(`SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ${count}`);
     if (cut.length > 0) await this.db.query('DELETE FROM journal WHERE id <= ?', [Number(cut[0].id)]);
   }
-}
-
-/**
- * An upsert of ephemeral rows that changes an existing row only while `owner` owns it (a missing row is inserted):
- * PostgreSQL and SQLite with `DO UPDATE … WHERE`, MySQL with each column kept unless the owner matches (the owner
- * column itself is left out of the update, so every IF compares with the stored owner).
- */
-function upsertIfOwnedSql(dialect: SqlDriver['dialect'], update: readonly string[], rows: number): string {
-  const columns = [...INSTANCE_COLUMNS, 'owner'];
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  const insert = `INSERT INTO ephemeral_instances (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
-  if (dialect === 'mysql') return `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = IF(owner = VALUES(owner), VALUES(${c}), ${c})`).join(', ')}`;
-  return `${insert} ON CONFLICT (namespace, group_name, service, ip, port) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE ephemeral_instances.owner = excluded.owner`;
 }
 
 /** Multi-row INSERTs for journal events, chunked to stay below every driver's placeholder limit. */
