@@ -1,6 +1,7 @@
 import {
   instanceKey,
   addressInstanceKey,
+  addressOf,
   serviceOfAddress,
   overlayKey,
   serviceKey,
@@ -266,9 +267,9 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
     const add = (key: NamingChangeKey) => keys.set(JSON.stringify(key), key);
     const address = (ref: ServiceRef, ip: string, port: number): InstanceAddress => ({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port });
     for (const s of await this.stores.naming.loadServices()) add({ service: { namespace: s.namespace, group: s.group, name: s.name } });
-    for (const i of await this.stores.naming.loadInstances()) add({ instance: address(serviceOfAddress(i), i.ip, i.port) });
-    for (const o of await this.stores.naming.loadOverlays()) add({ overlay: { ...address({ namespace: o.namespace, group: o.group, name: o.service }, o.ip, o.port), cluster: o.cluster } });
-    for (const e of await this.stores.naming.loadEphemerals()) if (e.owner !== this.clusterNode) add({ ephemeral: address({ namespace: e.namespace, group: e.group, name: e.service }, e.ip, e.port) });
+    for (const i of await this.stores.naming.loadInstances()) add({ instance: addressOf(i) });
+    for (const o of await this.stores.naming.loadOverlays()) add({ overlay: { ...addressOf(o), cluster: o.cluster } });
+    for (const e of await this.stores.naming.loadEphemerals()) if (e.owner !== this.clusterNode) add({ ephemeral: addressOf(e) });
     for (const service of this.registry.allServices()) {
       const ref = { namespace: service.namespace, group: service.group, name: service.name };
       if (service.explicit) add({ service: ref });
@@ -381,10 +382,11 @@ export class NamingPersistence extends WrittenBehind<Dirty> implements ChangeRef
       const remove: (InstanceAddress & { why?: OwnerEvent })[] = [];
       for (const { ref, ip, port, why, claim } of batch.ephemerals.values()) {
         const found = this.registry.findInstance(ref, ip, port);
-        // Taken over here (its client beats here now): the former owner's stand-in lets go, or it would outlive it.
-        if (found?.instance.ephemeral && ownedHere(found.instance)) this.standIns?.release(ref, ip, port, found.instance);
-        if (found?.instance.ephemeral && ownedHere(found.instance)) save.push({ ...storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt), why, claim: claim === true });
-        else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, why });
+        if (found?.instance.ephemeral && ownedHere(found.instance)) {
+          // Taken over here (its client beats here now): the former owner's stand-in lets go, or it would outlive it.
+          this.standIns?.release(ref, ip, port, found.instance);
+          save.push({ ...storedInstanceOf(found.service, found.instance, found.instance.unhealthySince ?? found.instance.registeredAt), why, claim: claim === true });
+        } else remove.push({ namespace: ref.namespace, group: ref.group, service: ref.name, ip, port, why });
       }
       await this.stores.naming.writeEphemerals(this.clusterNode, { save, remove });
     }

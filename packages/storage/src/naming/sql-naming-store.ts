@@ -1,5 +1,6 @@
 import {
   addressInstanceKey,
+  addressOf,
   type ChangeNote,
   type InstanceAddress,
   type InstanceWriteBatch,
@@ -232,8 +233,4 @@ function refOf(ref: ServiceRef): ServiceRef {
 
 function addressOfRow(r: Row): InstanceAddress {
   return { namespace: String(r.namespace), group: String(r.group_name), service: String(r.service), ip: String(r.ip), port: Number(r.port) };
-}
-
-function addressOf(a: InstanceAddress): InstanceAddress {
-  return { namespace: a.namespace, group: a.group, service: a.service, ip: a.ip, port: a.port };
 }

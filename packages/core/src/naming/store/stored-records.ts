@@ -10,6 +10,11 @@ export interface InstanceAddress {
   port: number;
 }
 
+/** Just the address of a stored row (a change key names the row by it, without the row's other fields). */
+export function addressOf(a: InstanceAddress): InstanceAddress {
+  return { namespace: a.namespace, group: a.group, service: a.service, ip: a.ip, port: a.port };
+}
+
 /** The service a stored address belongs to. */
 export function serviceOfAddress(a: InstanceAddress): ServiceRef {
   return { namespace: a.namespace, group: a.group, name: a.service };
