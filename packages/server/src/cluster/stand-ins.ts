@@ -11,6 +11,7 @@ import {
   type Origin,
   type OwnedEphemeral,
   type OwnerEvent,
+  type RegisterInstance,
   type ReadonlyInstance,
   type Registry,
   type ServiceRef,
@@ -47,8 +48,18 @@ export function ownedHere(instance: ReadonlyInstance): boolean {
   return holders === undefined || holders.beats || holders.connections.some((c) => !isStandIn(c));
 }
 
+/** The registration that holds a stored ephemeral row here (written out: a spread copy is V8's slow path, per row of a burst). */
+function registrationOf(row: OwnedEphemeral): RegisterInstance {
+  return { namespace: row.namespace, group: row.group, name: row.service, ip: row.ip, port: row.port, cluster: row.cluster, weight: row.weight, enabled: row.enabled, healthy: row.healthy, ephemeral: true, metadata: row.metadata };
+}
+
 function nodeHolderId(node: string): string {
   return `${NODE_HOLDER}${node}`;
+}
+
+/** The node a stand-in holds for. */
+function nodeOfHolder(holder: ConnectionClient): string {
+  return holder.connectionId.slice(NODE_HOLDER.length);
 }
 
 /**
@@ -74,7 +85,7 @@ export class StandIns {
   apply(a: InstanceAddress, stored: OwnedEphemeral | undefined, origin: Origin = FROM_LOG, why?: OwnerEvent): void {
     const { registry, node: me, nodeName } = this.parts;
     const ref = serviceOfAddress(a);
-    const target = { ...ref, ip: a.ip, port: a.port };
+    const target = { namespace: a.namespace, group: a.group, name: a.service, ip: a.ip, port: a.port };
     const before = registry.findInstance(ref, a.ip, a.port)?.instance;
     if (stored?.owner === me) return;
     if (!stored) {
@@ -83,9 +94,9 @@ export class StandIns {
       if (still?.ephemeral && ownedHere(still)) this.parts.rewrite(ref, a.ip, a.port);
       return;
     }
-    const formerOwner = before === undefined ? undefined : ownedHere(before) ? me : nodeHolders(before)[0]?.connectionId.slice(NODE_HOLDER.length);
+    const formerOwner = before === undefined ? undefined : ownedHere(before) ? me : nodeHolders(before).map(nodeOfHolder)[0];
     const holder = this.holder(stored.owner);
-    registry.registerForConnection({ ...target, cluster: stored.cluster, weight: stored.weight, enabled: stored.enabled, healthy: stored.healthy, ephemeral: true, metadata: stored.metadata }, holder, origin.via);
+    registry.registerForConnection(registrationOf(stored), holder, origin.via);
     for (const other of nodeHolders(before)) {
       if (other.connectionId !== holder.connectionId) registry.deregisterForConnection(target, other, origin.via);
     }
@@ -101,8 +112,9 @@ export class StandIns {
   release(ref: ServiceRef, ip: string, port: number, instance: ReadonlyInstance): void {
     const standIns = nodeHolders(instance);
     if (standIns.length === 0) return;
-    for (const holder of standIns) this.parts.registry.deregisterForConnection({ ...ref, ip, port }, holder, FROM_LOG.via);
-    const from = standIns[0].connectionId.slice(NODE_HOLDER.length);
+    const target = { namespace: ref.namespace, group: ref.group, name: ref.name, ip, port };
+    for (const holder of standIns) this.parts.registry.deregisterForConnection(target, holder, FROM_LOG.via);
+    const from = nodeOfHolder(standIns[0]);
     this.parts.registry.ownerChanged(ref, ip, port, { reason: 'client-moved', from: this.parts.nodeName(from), to: this.parts.nodeName(this.parts.node), via: `${instance.lastSeenAgent || 'client'} from ${instance.lastSeenFrom}` });
   }
 
@@ -123,11 +135,7 @@ export class StandIns {
       for (const row of adopted) {
         // Not held here yet (its row had not been applied): held through the lost node's stand-in first.
         if (!registry.findInstance(serviceOfAddress(row), row.ip, row.port)) {
-          registry.registerForConnection(
-            { ...serviceOfAddress(row), ip: row.ip, port: row.port, cluster: row.cluster, weight: row.weight, enabled: row.enabled, healthy: row.healthy, ephemeral: true, metadata: row.metadata },
-            this.holder(lost.node),
-            FROM_LOG.via,
-          );
+          registry.registerForConnection(registrationOf(row), this.holder(lost.node), FROM_LOG.via);
         }
       }
       let followed = 0;
